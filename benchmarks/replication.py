@@ -1,0 +1,87 @@
+"""Replications per second of a scenario against the bare-SimPy floor, in one run.
+
+The floor (`shared/bench/simpy_floor.py`, beside this repository) is how fast bare SimPy
+processes the same number of events per replication with no model logic. The target:
+one replication takes at most 4x the floor's time for the same SimPy event count.
+
+    python benchmarks/replication.py                       # historical_2023, 2,000 reps
+    python benchmarks/replication.py --scenario from_malta --reps 5000
+
+Exits 1 when the ratio is over the target. Timings alternate engine and floor over
+several rounds and report medians, so a noisy machine moves both alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from hydra import compose, initialize_config_dir
+
+from sim.config.load import CONF_DIR, load_run
+from sim.scenario import Scenario, compile_scenario
+from sim.streams import streams_for
+from sim.world.replication import run_replication
+
+TARGET_RATIO = 4.0
+FLOOR_SCRIPT = Path(
+    os.environ.get("SIMPY_FLOOR")
+    or Path(__file__).resolve().parents[2] / "shared" / "bench" / "simpy_floor.py"
+)
+
+
+def load_floor():  # type: ignore[no-untyped-def]
+    if not FLOOR_SCRIPT.exists():
+        sys.exit(f"error: floor script not found at {FLOOR_SCRIPT} (set SIMPY_FLOOR)")
+    spec = importlib.util.spec_from_file_location("simpy_floor", FLOOR_SCRIPT)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.floor_events_per_second
+
+
+def engine_seconds_per_rep(sc: Scenario, reps: int, offset: int) -> tuple[float, float]:
+    """Seconds per replication and mean SimPy events per replication."""
+    start = time.perf_counter()
+    events = 0
+    for rep in range(offset, offset + reps):
+        events += run_replication(sc, streams_for(0, 0, rep)).simpy_events
+    return (time.perf_counter() - start) / reps, events / reps
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scenario", default="historical_2023")
+    parser.add_argument("--reps", type=int, default=2000, help="replications per round")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+
+    floor_rate = load_floor()
+    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
+        cfg = compose("config", overrides=[f"scenario={args.scenario}"])
+    sc = compile_scenario(load_run(cfg).scenario)
+    engine_seconds_per_rep(sc, 50, 10**6)  # warm-up
+
+    engine, floor, ratios = [], [], []
+    for r in range(args.rounds):
+        per_rep, n_events = engine_seconds_per_rep(sc, args.reps, r * args.reps)
+        floor_per_rep = n_events / floor_rate(n_events=round(n_events), reps=args.reps, seed=r)
+        engine.append(per_rep)
+        floor.append(floor_per_rep)
+        ratios.append(per_rep / floor_per_rep)
+    e, f, ratio = statistics.median(engine), statistics.median(floor), statistics.median(ratios)
+    print(f"scenario {args.scenario}: {n_events:.0f} SimPy events per replication")
+    print(f"engine: {1 / e:,.0f} replications/s ({1000 * e:.3f} ms per replication)")
+    print(f"floor:  {1 / f:,.0f} replications/s ({1000 * f:.3f} ms per replication)")
+    print(f"ratio engine/floor: {ratio:.2f} (target <= {TARGET_RATIO:g}; rounds: "
+          + ", ".join(f"{x:.2f}" for x in ratios) + ")")
+    sys.exit(0 if ratio <= TARGET_RATIO else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Analysis of saved runs: summaries and plots."""

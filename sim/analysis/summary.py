@@ -1,0 +1,65 @@
+"""Summaries of saved replications: probabilities with Wilson 95 % intervals."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from sim.model.outcome import OUTCOMES
+
+Z95 = 1.959963984540054
+
+
+def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float, float]:
+    """Share k/n with its Wilson score interval: (estimate, low, high); all NaN when n == 0."""
+    if n <= 0:
+        return (math.nan, math.nan, math.nan)
+    p = k / n
+    denom = 1.0 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    low = 0.0 if k == 0 else max(0.0, centre - half)  # exact at the edges
+    high = 1.0 if k == n else min(1.0, centre + half)
+    return (p, low, high)
+
+
+def share(k: int, n: int) -> dict[str, float]:
+    """`{"estimate", "ci_low", "ci_high"}` for k successes in n."""
+    est, low, high = wilson(k, n)
+    return {"estimate": est, "ci_low": low, "ci_high": high}
+
+
+def summarize(reps: pd.DataFrame, issues: list[str]) -> dict[str, Any]:
+    """p_summit, outcome shares and per-issue agreement rates of a replications table."""
+    n = len(reps)
+    counts = reps["outcome"].value_counts()
+    return {
+        "p_summit": share(int(reps["summit_held"].sum()), n),
+        "outcome_shares": {o: float(counts.get(o, 0)) / n for o in OUTCOMES},
+        "p_agreed": {i: share(int(reps[f"agreed_{i}"].sum()), n) for i in issues},
+    }
+
+
+def format_table(summary: dict[str, Any]) -> str:
+    """The summary as a short text table for the terminal."""
+    def row(label: str, s: dict[str, float]) -> str:
+        return f"  {label:<22} {s['estimate']:6.3f}   [{s['ci_low']:.3f}, {s['ci_high']:.3f}]"
+
+    lines = [
+        f"scenario {summary['scenario']}: {summary['reps']} replications, seed {summary['seed']}",
+        f"  {'':<22} {'share':>6}   95% interval",
+        row("p_summit", summary["p_summit"]),
+        "  outcomes:",
+    ]
+    lines += [f"    {o:<20} {v:6.3f}" for o, v in summary["outcome_shares"].items()]
+    lines.append("  agreed at the summit:")
+    lines += [row("  " + i, s) for i, s in summary["p_agreed"].items()]
+    perf = summary.get("perf", {})
+    if perf:
+        lines.append(
+            f"  {perf['replications_per_second']:.0f} replications/s, "
+            f"{perf['simpy_events_per_replication']:.0f} SimPy events per replication"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,272 @@
+"""The config schema: what a scenario YAML may say, as typed dataclasses.
+
+These dataclasses are registered as Hydra structured configs (see `register`), and every
+scenario is merged onto them before it runs, so a wrong type or an unknown key is caught
+with its full dotted path. Meaning-level checks (dates in order, names that exist,
+ranges) live in `sim.config.validate`.
+
+Named collections (parties, issues, channels, meetings, shocks, concessions) are maps
+keyed by name, so that a variant scenario or a command-line override can change one
+entry (`scenario.shocks.NAME.enabled=false`) without restating the rest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from hydra.core.config_store import ConfigStore
+
+
+@dataclass
+class EventCode:
+    """CAMEO code and Goldstein weight that an event of this kind carries."""
+
+    cameo: str = ""
+    goldstein: float = 0.0
+
+
+@dataclass
+class IssueConf:
+    """One issue of the agenda: a position in [0, 1]."""
+
+    label: str = ""
+    status_quo: float = 0.0  # the position if nothing is agreed (the disagreement point)
+    core: bool = False  # a core security/technology issue (see OutcomeConf)
+
+
+@dataclass
+class StanceConf:
+    """A party's preferences on one issue: ideal point, salience and domestic win-set."""
+
+    ideal: float = 0.5
+    weight: float = 1.0
+    win_set: list[float] = field(default_factory=lambda: [0.0, 1.0])
+
+
+@dataclass
+class PressureConf:
+    """Domestic pressure: from `start`, the win-sets shrink toward the ideal point.
+
+    After d days the part of each win-set beyond the ideal point has lost
+    min(1, shrink_per_year * d / 365) of its width (Putnam's Level II tightening, e.g.
+    an approaching election). An empty `issues` list means every issue.
+    """
+
+    start: str = ""
+    shrink_per_year: float = 0.0
+    issues: list[str] = field(default_factory=list)
+
+
+@dataclass
+class TacticConf:
+    """A bargaining tactic, chosen by registered name (see `sim.model.tactics`)."""
+
+    name: str = "linear"
+    kappa: float = 0.0
+    beta: float | None = None  # None: the preset's beta
+
+
+@dataclass
+class AttendanceConf:
+    """Logistic rule for a leader's decision to attend the summit.
+
+    logit P(attend) = bias + trust * trust_i - tension * T + preparation * prep,
+    with trust_i the party's trust in the other, T the tension and prep in [0, 1].
+    """
+
+    bias: float = 0.0
+    trust: float = 0.0
+    tension: float = 0.0
+    preparation: float = 0.0
+
+
+@dataclass
+class PartyConf:
+    label: str = ""
+    leader: str = ""
+    trust: float = 0.5  # initial trust in the other party, [0, 1]
+    tactic: TacticConf = field(default_factory=TacticConf)
+    stances: dict[str, StanceConf] = field(default_factory=dict)
+    pressure: PressureConf | None = None
+    attendance: AttendanceConf = field(default_factory=AttendanceConf)
+
+
+@dataclass
+class RelationsConf:
+    """Initial tension and how it and trust relax between events (closed form)."""
+
+    tension: float = 0.3
+    tension_baseline: float = 0.3
+    tension_half_life_days: float = 60.0
+    trust_half_life_days: float = 180.0  # trust relaxes toward its initial value
+    preparation: float = 0.0  # summit preparation points banked before the start
+
+
+@dataclass
+class BargainingConf:
+    """Scenario-wide bargaining settings."""
+
+    winset_noise_sd: float = 0.0  # per-replication noise on win-set edges
+    walk_away: float = 0.1  # chance per round that talks break off, at tension 1
+
+
+@dataclass
+class ChannelConf:
+    label: str = ""
+    level: str = "working"  # leader, cabinet or working
+    issues: list[str] = field(default_factory=list)
+    tension_threshold: float = 1.0  # meetings postponed while tension is above this
+    status: str = "open"  # open or suspended
+    reopens: str | None = None  # date a suspended channel reopens; None: until a concession
+    rounds: int = 10  # bargaining deadline of a meeting on this channel
+
+
+@dataclass
+class MeetingConf:
+    enabled: bool = True
+    label: str = ""
+    channel: str = ""
+    date: str = ""
+    duration_days: float = 1.0
+    agenda: list[str] = field(default_factory=list)  # empty: the channel's issues
+    host: str = ""  # hosting party; empty: third location
+    tension_relief: float = 0.03
+    trust_gain: float = 0.02
+    preparation: float = 1.0
+    retry_days: float = 30.0
+    max_postponements: int = 6
+    code: EventCode | None = None
+
+
+@dataclass
+class SeverityConf:
+    """Severity distribution of a shock, in [0, 1]: uniform on [low, high]."""
+
+    low: float = 1.0
+    high: float = 1.0
+
+
+@dataclass
+class RetaliationConf:
+    shock: str = ""
+    probability: float = 1.0
+    delay_days: list[float] = field(default_factory=lambda: [1.0, 1.0])
+
+
+@dataclass
+class ShockConf:
+    enabled: bool = True
+    label: str = ""
+    kind: str = "shock"  # a category for reporting: military_incident, sanction, ...
+    actor: str = ""
+    target: str = ""
+    date: str | None = None  # fixed date ...
+    probability: float = 1.0  # ... happening with this probability
+    rate_per_year: float = 0.0  # or a Poisson hazard over the scenario window
+    severity: SeverityConf = field(default_factory=SeverityConf)
+    tension: float = 0.0  # tension added at severity 1
+    trust: float = 0.0  # trust the target loses in the actor at severity 1
+    suspend: list[str] = field(default_factory=list)  # channels suspended
+    suspend_days: list[float] = field(default_factory=lambda: [0.0, 0.0])
+    postpone: list[str] = field(default_factory=list)  # meetings postponed
+    postpone_days: list[float] = field(default_factory=lambda: [0.0, 0.0])
+    shrink_winsets: float = 0.0  # share of the target's win-set slack lost at severity 1
+    retaliation: RetaliationConf | None = None
+    code: EventCode | None = None
+
+
+@dataclass
+class TriggerConf:
+    """A concession made by policy: `days_before_summit` days out, if tension > threshold."""
+
+    days_before_summit: float = 30.0
+    tension_above: float = 0.0
+
+
+@dataclass
+class ConcessionConf:
+    enabled: bool = True
+    label: str = ""
+    party: str = ""
+    date: str | None = None  # scheduled ...
+    trigger: TriggerConf | None = None  # ... or by policy
+    probability: float = 1.0
+    tension: float = 0.0  # tension removed
+    trust: float = 0.0  # trust the other party gains
+    reopen: list[str] = field(default_factory=list)  # channels reopened
+    move: dict[str, float] = field(default_factory=dict)  # issue -> share of the gap closed
+    domestic_cost: float = 0.0  # subtracted from the conceding party's utility
+    code: EventCode | None = None
+
+
+@dataclass
+class SummitConf:
+    date: str = ""
+    channel: str = "leaders"
+    rounds: int = 12
+    preparation_target: float = 10.0  # preparation points that make a summit fully prepared
+    leader_latitude: float = 0.0  # leaders may widen their win-sets by this much
+
+
+@dataclass
+class OutcomeConf:
+    """Outcome classes: deliverables counted at a held summit."""
+
+    partial_min: int = 1  # fewer agreed issues: summit_no_deal
+    breakthrough_min: int = 6  # at least this many: summit_breakthrough ...
+    breakthrough_needs_core: bool = True  # ... and at least one core issue among them
+
+
+@dataclass
+class ScenarioConf:
+    name: str = ""
+    description: str = ""
+    start: str = ""
+    parties: dict[str, PartyConf] = field(default_factory=dict)
+    issues: dict[str, IssueConf] = field(default_factory=dict)
+    relations: RelationsConf = field(default_factory=RelationsConf)
+    bargaining: BargainingConf = field(default_factory=BargainingConf)
+    channels: dict[str, ChannelConf] = field(default_factory=dict)
+    meetings: dict[str, MeetingConf] = field(default_factory=dict)
+    shocks: dict[str, ShockConf] = field(default_factory=dict)
+    concessions: dict[str, ConcessionConf] = field(default_factory=dict)
+    summit: SummitConf = field(default_factory=SummitConf)
+    outcome: OutcomeConf = field(default_factory=OutcomeConf)
+    event_codes: dict[str, EventCode] = field(default_factory=dict)
+
+
+@dataclass
+class RunConf:
+    """The top-level knobs of `python -m sim`."""
+
+    scenario: ScenarioConf = field(default_factory=ScenarioConf)
+    reps: int = 1000
+    seed: int = 0
+    workers: int = 0  # 0: one per core
+    trace_reps: int = 20
+    design_point: int = 0
+    progress: bool = True
+    plots: bool = True
+
+
+EVENT_KINDS = (
+    "meeting_held",
+    "meeting_postponed",
+    "meeting_cancelled",
+    "agreement",
+    "shock",
+    "concession",
+    "channel_suspended",
+    "channel_reopened",
+    "summit_attend",
+    "summit_decline",
+    "summit_held",
+    "summit_missed",
+)
+
+
+def register() -> None:
+    """Register the schema with Hydra's ConfigStore (group `schema`)."""
+    cs = ConfigStore.instance()
+    cs.store(group="schema", name="scenario", node=ScenarioConf)
+    cs.store(group="schema", name="run", node=RunConf)

@@ -1,0 +1,40 @@
+"""Relations between the parties: tension and trust that relax toward a baseline.
+
+Between events a level relaxes exponentially toward its baseline, in closed form:
+L(t) = b + (L(t0) - b) * exp(-ln 2 * (t - t0) / half_life), so no daily ticks are needed.
+Events add jumps; levels stay in [0, 1].
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+LN2 = math.log(2.0)
+
+
+def clip01(x: float) -> float:
+    return 0.0 if x < 0.0 else 1.0 if x > 1.0 else x
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    """A quantity in [0, 1] known at `time` that relaxes toward `baseline`."""
+
+    value: float
+    time: float
+    baseline: float
+    half_life_days: float
+
+    def at(self, t: float) -> float:
+        """The level at time t >= self.time."""
+        dt = t - self.time
+        if dt <= 0.0 or self.value == self.baseline:
+            return self.value
+        return self.baseline + (self.value - self.baseline) * math.exp(
+            -LN2 * dt / self.half_life_days
+        )
+
+    def jumped(self, t: float, delta: float) -> Level:
+        """The level after an event at t moves it by delta (clipped to [0, 1])."""
+        return Level(clip01(self.at(t) + delta), t, self.baseline, self.half_life_days)

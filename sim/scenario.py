@@ -1,0 +1,268 @@
+"""The compiled scenario: a validated config turned into indexed, frozen records.
+
+Dates become days since the scenario start; names become indices; disabled meetings,
+shocks and concessions are dropped. The world reads only this, never the YAML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sim.config.schema import EVENT_KINDS, EventCode, ScenarioConf
+from sim.model.outcome import Thresholds
+from sim.model.preferences import Stance, normalised_weights
+from sim.model.tactics import Tactic, build_tactic
+
+FOREVER = float("inf")
+Code = tuple[str, float]  # (CAMEO code, Goldstein weight)
+
+
+def parse_date(text: str) -> dt.date:
+    return dt.date.fromisoformat(str(text))
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    name: str
+    label: str
+    leader: str
+    trust: float
+    tactic: Tactic
+    stances: tuple[Stance, ...]  # per issue, weights normalised
+    pressure_start: float  # day pressure starts (FOREVER: none)
+    shrink_per_year: float
+    pressure_issues: frozenset[int]
+    attendance: tuple[float, float, float, float]  # bias, trust, tension, preparation
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    name: str
+    level: str
+    issues: tuple[int, ...]
+    tension_threshold: float
+    suspended_until: float  # 0: open; FOREVER: until a concession reopens it
+    rounds: int
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    name: str
+    channel: int
+    day: float
+    duration_days: float
+    agenda: tuple[int, ...]
+    host: int  # -1: third location
+    tension_relief: float
+    trust_gain: float
+    preparation: float
+    retry_days: float
+    max_postponements: int
+    code: Code
+
+
+@dataclass(frozen=True, slots=True)
+class Shock:
+    name: str
+    kind: str
+    actor: int  # -1: nobody in particular
+    target: int  # -1: both
+    day: float | None
+    probability: float
+    rate_per_day: float
+    severity: tuple[float, float]
+    tension: float
+    trust: float
+    suspend: tuple[int, ...]
+    suspend_days: tuple[float, float]
+    postpone: tuple[int, ...]
+    postpone_days: tuple[float, float]
+    shrink_winsets: float
+    retaliation: tuple[int, float, float, float] | None  # shock, probability, delay low/high
+    code: Code
+
+
+@dataclass(frozen=True, slots=True)
+class Concession:
+    name: str
+    party: int
+    day: float | None
+    trigger_day: float | None
+    tension_above: float
+    probability: float
+    tension: float
+    trust: float
+    reopen: tuple[int, ...]
+    move: tuple[tuple[int, float], ...]
+    domestic_cost: float
+    code: Code
+
+
+@dataclass(frozen=True, slots=True)
+class Summit:
+    day: float
+    channel: int
+    rounds: int
+    preparation_target: float
+    leader_latitude: float
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    name: str
+    start: dt.date
+    issues: tuple[str, ...]
+    status_quo: tuple[float, ...]
+    core: tuple[bool, ...]
+    parties: tuple[Party, Party]
+    tension: float
+    tension_baseline: float
+    tension_half_life_days: float
+    trust_half_life_days: float
+    preparation: float
+    winset_noise_sd: float
+    walk_away: float
+    channels: tuple[Channel, ...]
+    meetings: tuple[Meeting, ...]
+    shocks: tuple[Shock, ...]
+    concessions: tuple[Concession, ...]
+    summit: Summit
+    thresholds: Thresholds
+    codes: dict[str, Code]
+
+    @property
+    def end_day(self) -> float:
+        return self.summit.day
+
+    def date_of(self, day: float) -> dt.date:
+        return self.start + dt.timedelta(days=int(day))
+
+
+def _code(own: EventCode | None, default: Code) -> Code:
+    return (own.cameo, float(own.goldstein)) if own is not None else default
+
+
+def compile_scenario(conf: ScenarioConf) -> Scenario:
+    """Turn a schema-checked, validated `ScenarioConf` into a `Scenario`."""
+    start = parse_date(conf.start)
+
+    def day(text: str) -> float:
+        return float((parse_date(text) - start).days)
+
+    issues = tuple(conf.issues)
+    ix = {n: i for i, n in enumerate(issues)}
+    party_names = tuple(conf.parties)
+    px = {n: i for i, n in enumerate(party_names)}
+    channel_names = tuple(conf.channels)
+    cx = {n: i for i, n in enumerate(channel_names)}
+    codes = {k: ("", 0.0) for k in EVENT_KINDS}
+    codes.update({k: (v.cameo, float(v.goldstein)) for k, v in conf.event_codes.items()})
+
+    parties = []
+    for name, p in conf.parties.items():
+        weights = normalised_weights([p.stances[i].weight for i in issues])
+        stances = tuple(
+            Stance(p.stances[i].ideal, w, p.stances[i].win_set[0], p.stances[i].win_set[1])
+            for i, w in zip(issues, weights, strict=True)
+        )
+        pr = p.pressure
+        parties.append(
+            Party(
+                name=name, label=p.label or name, leader=p.leader or name, trust=p.trust,
+                tactic=build_tactic(p.tactic.name, p.tactic.kappa, p.tactic.beta),
+                stances=stances,
+                pressure_start=day(pr.start) if pr and pr.start else FOREVER,
+                shrink_per_year=pr.shrink_per_year if pr else 0.0,
+                pressure_issues=frozenset(
+                    ix[i] for i in (pr.issues if pr and pr.issues else issues)
+                ),
+                attendance=(
+                    p.attendance.bias, p.attendance.trust,
+                    p.attendance.tension, p.attendance.preparation,
+                ),
+            )
+        )
+
+    channels = tuple(
+        Channel(
+            name=n, level=c.level, issues=tuple(ix[i] for i in c.issues),
+            tension_threshold=c.tension_threshold,
+            suspended_until=(
+                0.0 if c.status == "open" else day(c.reopens) if c.reopens else FOREVER
+            ),
+            rounds=c.rounds,
+        )
+        for n, c in conf.channels.items()
+    )
+    live_meetings = {n: m for n, m in conf.meetings.items() if m.enabled}
+    mx = {n: i for i, n in enumerate(live_meetings)}
+    meetings = tuple(
+        Meeting(
+            name=n, channel=cx[m.channel], day=day(m.date), duration_days=m.duration_days,
+            agenda=tuple(ix[i] for i in (m.agenda or conf.channels[m.channel].issues)),
+            host=px[m.host] if m.host else -1, tension_relief=m.tension_relief,
+            trust_gain=m.trust_gain, preparation=m.preparation, retry_days=m.retry_days,
+            max_postponements=m.max_postponements, code=_code(m.code, codes["meeting_held"]),
+        )
+        for n, m in live_meetings.items()
+    )
+    live_shocks = {n: s for n, s in conf.shocks.items() if s.enabled}
+    sx = {n: i for i, n in enumerate(live_shocks)}
+    shocks = []
+    for n, s in live_shocks.items():
+        r = s.retaliation
+        retaliation = None
+        if r is not None and r.shock in sx:
+            retaliation = (sx[r.shock], r.probability, r.delay_days[0], r.delay_days[1])
+        shocks.append(
+            Shock(
+                name=n, kind=s.kind, actor=px.get(s.actor, -1), target=px.get(s.target, -1),
+                day=day(s.date) if s.date else None, probability=s.probability,
+                rate_per_day=s.rate_per_year / 365.0,
+                severity=(s.severity.low, s.severity.high), tension=s.tension, trust=s.trust,
+                suspend=tuple(cx[c] for c in s.suspend),
+                suspend_days=(s.suspend_days[0], s.suspend_days[1]),
+                postpone=tuple(mx[m] for m in s.postpone if m in mx),
+                postpone_days=(s.postpone_days[0], s.postpone_days[1]),
+                shrink_winsets=s.shrink_winsets, retaliation=retaliation,
+                code=_code(s.code, codes["shock"]),
+            )
+        )
+    summit_day = day(conf.summit.date)
+    concessions = tuple(
+        Concession(
+            name=n, party=px[c.party], day=day(c.date) if c.date else None,
+            trigger_day=(
+                max(0.0, summit_day - c.trigger.days_before_summit) if c.trigger else None
+            ),
+            tension_above=c.trigger.tension_above if c.trigger else 0.0,
+            probability=c.probability, tension=c.tension, trust=c.trust,
+            reopen=tuple(cx[ch] for ch in c.reopen),
+            move=tuple((ix[i], share) for i, share in c.move.items()),
+            domestic_cost=c.domestic_cost, code=_code(c.code, codes["concession"]),
+        )
+        for n, c in conf.concessions.items()
+        if c.enabled
+    )
+    o = conf.outcome
+    return Scenario(
+        name=conf.name, start=start, issues=issues,
+        status_quo=tuple(conf.issues[i].status_quo for i in issues),
+        core=tuple(conf.issues[i].core for i in issues),
+        parties=(parties[0], parties[1]),
+        tension=conf.relations.tension, tension_baseline=conf.relations.tension_baseline,
+        tension_half_life_days=conf.relations.tension_half_life_days,
+        trust_half_life_days=conf.relations.trust_half_life_days,
+        preparation=conf.relations.preparation,
+        winset_noise_sd=conf.bargaining.winset_noise_sd,
+        walk_away=conf.bargaining.walk_away,
+        channels=channels, meetings=meetings, shocks=tuple(shocks), concessions=concessions,
+        summit=Summit(
+            day=summit_day, channel=cx[conf.summit.channel], rounds=conf.summit.rounds,
+            preparation_target=conf.summit.preparation_target,
+            leader_latitude=conf.summit.leader_latitude,
+        ),
+        thresholds=Thresholds(o.partial_min, o.breakthrough_min, o.breakthrough_needs_core),
+        codes=codes,
+    )

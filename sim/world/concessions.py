@@ -1,0 +1,40 @@
+"""Concessions: unilateral gestures that ease tension or reopen channels, at a cost."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+
+import simpy
+
+from sim.model.preferences import move_toward
+from sim.scenario import Concession
+from sim.world.state import WorldState
+
+
+def concede(w: WorldState, c: Concession) -> None:
+    """Apply concession c now."""
+    other = 1 - c.party
+    w.jump_tension(-c.tension)
+    if c.trust:
+        w.jump_trust(other, c.trust)
+    for j, share in c.move:
+        own = w.stances[c.party]
+        own[j] = move_toward(own[j], w.stances[other][j].ideal, share)
+    w.cost[c.party] += c.domestic_cost
+    w.record("concession", c.name, actor=c.party, target=other, code=c.code)
+    now = w.env.now
+    for ch in c.reopen:
+        if w.channel_until[ch] > now:
+            w.channel_until[ch] = now
+            w.record("channel_reopened", w.sc.channels[ch].name, actor=c.party, channel=ch)
+
+
+def concession(w: WorldState, c: Concession) -> Generator[simpy.Event, object, None]:
+    """A scheduled concession, or one a party's policy triggers before the summit."""
+    day = c.day if c.day is not None else c.trigger_day
+    assert day is not None
+    yield w.env.timeout(day)
+    if c.day is None and w.tension.at(w.env.now) <= c.tension_above:
+        return
+    if c.probability >= 1.0 or float(w.rng.decisions.random()) < c.probability:
+        concede(w, c)

@@ -1,0 +1,58 @@
+"""One replication: wire the processes into a SimPy environment, run to the summit."""
+
+from __future__ import annotations
+
+import math
+
+import simpy
+
+from sim.model.outcome import classify
+from sim.model.preferences import utility
+from sim.scenario import Scenario
+from sim.streams import Streams
+from sim.world import calendar, concessions, shocks
+from sim.world.state import ReplicationResult, WorldState
+from sim.world.summit import summit
+
+
+def run_replication(sc: Scenario, streams: Streams, trace: bool = False) -> ReplicationResult:
+    """Simulate the road to the summit once and measure the result."""
+    env = simpy.Environment()
+    w = WorldState(sc, streams, env, trace)
+    for i in range(len(sc.meetings)):
+        env.process(calendar.meeting(w, i))
+    for s in sc.shocks:
+        if s.day is not None:
+            env.process(shocks.dated(w, s))
+        elif s.rate_per_day > 0.0:
+            env.process(shocks.hazard(w, s))
+    for c in sc.concessions:
+        env.process(concessions.concession(w, c))
+    attended: list[bool] = []
+    deliverables: dict[int, float] = {}
+    env.run(until=env.process(summit(w, attended, deliverables)))
+
+    held = bool(attended) and all(attended)
+    agreed = tuple(j in deliverables for j in range(len(sc.issues)))
+    utilities = tuple(
+        max(0.0, utility(p.stances, deliverables, sc.status_quo) - w.cost[i])
+        for i, p in enumerate(sc.parties)
+    )
+    return ReplicationResult(
+        outcome=classify(held, agreed, sc.core, sc.thresholds),
+        summit_held=held,
+        final_tension=w.tension.at(env.now),
+        final_trust=tuple(level.at(env.now) for level in w.trust),
+        preparation=w.preparation,
+        n_meetings_held=w.n_held,
+        n_meetings_postponed=w.n_postponed,
+        n_meetings_cancelled=w.n_cancelled,
+        n_shocks=w.n_shocks,
+        attended=tuple(attended),
+        agreed=agreed,
+        deals=tuple(deliverables.get(j, math.nan) for j in range(len(sc.issues))),
+        utilities=utilities,
+        postponed_meetings=tuple(w.postponed),
+        simpy_events=next(env._eid),  # events scheduled in this environment
+        events=tuple(w.events),
+    )

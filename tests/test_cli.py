@@ -1,0 +1,127 @@
+"""`python -m sim` end to end, as a user runs it: real processes, real files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def sim(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "HYDRA_FULL_ERROR": ""}
+    env.pop("HYDRA_FULL_ERROR")
+    return subprocess.run([sys.executable, "-m", "sim", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("run")
+    done = sim("reps=60", "workers=2", "trace_reps=4", "progress=false", f"hydra.run.dir={out}")
+    assert done.returncode == 0, done.stderr
+    assert "p_summit" in done.stdout
+    return out
+
+
+def test_run_writes_every_output(run_dir: Path) -> None:
+    for name in ("replications.parquet", "events.parquet", "summary.json",
+                 "outcomes.png", "timeline.png", "goldstein.png"):
+        assert (run_dir / name).stat().st_size > 0, name
+    assert not list(run_dir.glob(".*.tmp")) and not (run_dir / "summary.partial.json").exists()
+
+
+def test_replications_table(run_dir: Path) -> None:
+    df = pd.read_parquet(run_dir / "replications.parquet")
+    assert list(df["rep"]) == list(range(60))
+    required = {"rep", "outcome", "summit_held", "summit_date", "final_tension",
+                "n_meetings_held", "n_meetings_postponed", "n_shocks",
+                "utility_us", "utility_cn"}
+    issues = ["mil_mil", "fentanyl", "ai_risk", "exchanges", "climate", "economic",
+              "export_controls", "taiwan"]
+    assert required | {f"agreed_{i}" for i in issues} <= set(df.columns)
+    assert df[[f"agreed_{i}" for i in issues]].dtypes.eq(bool).all()
+    held = df[df["summit_held"]]
+    assert (held["summit_date"] == "2023-11-15").all()
+    assert df.loc[~df["summit_held"], "summit_date"].isna().all()
+
+
+def test_events_table(run_dir: Path) -> None:
+    ev = pd.read_parquet(run_dir / "events.parquet")
+    assert set(ev["rep"]) == {0, 1, 2, 3}
+    assert {"time", "date", "kind", "actor", "target", "cameo", "goldstein",
+            "tension_after"} <= set(ev.columns)
+    balloon = ev[(ev["kind"] == "shock") & (ev["name"] == "balloon")]
+    assert (balloon["date"] == "2023-02-02").all() and (balloon["cameo"] == "150").all()
+    assert ev.groupby("rep")["time"].apply(lambda t: t.is_monotonic_increasing).all()
+
+
+def test_summary_json(run_dir: Path) -> None:
+    s = json.loads((run_dir / "summary.json").read_text())
+    assert s["scenario"] == "historical_2023" and s["reps"] == 60 and s["seed"] == 0
+    p = s["p_summit"]
+    assert p["ci_low"] <= p["estimate"] <= p["ci_high"]
+    assert abs(sum(s["outcome_shares"].values()) - 1.0) < 1e-9
+    assert set(s["p_agreed"]) == {"mil_mil", "fentanyl", "ai_risk", "exchanges", "climate",
+                                  "economic", "export_controls", "taiwan"}
+    assert len(s["config_hash"]) == 64
+    assert {"simpy", "numpy", "hydra-core", "summitsim"} <= set(s["versions"])
+    assert s["perf"]["replications_per_second"] > 0
+    assert s["perf"]["simpy_events_per_replication"] > 10
+
+
+def test_same_seed_same_results_whatever_the_workers(tmp_path: Path) -> None:
+    tables = []
+    for workers in (1, 2):
+        out = tmp_path / f"w{workers}"
+        done = sim("reps=300", f"workers={workers}", "seed=11", "plots=false",
+                   "progress=false", f"hydra.run.dir={out}")
+        assert done.returncode == 0, done.stderr
+        tables.append(pd.read_parquet(out / "replications.parquet"))
+    pd.testing.assert_frame_equal(tables[0], tables[1])
+
+
+def test_help_lists_scenarios_and_knobs() -> None:
+    done = sim("--help")
+    assert done.returncode == 0
+    for word in ("historical_2023", "from_malta", "no_balloon", "reps=", "seed=", "workers="):
+        assert word in done.stdout, word
+
+
+@pytest.mark.parametrize(
+    ("override", "key"),
+    [
+        ("scenario=histrical", "scenario='histrical'"),
+        ("rep=10", "rep="),
+        ("reps=0", "reps=0"),
+        ("reps=abc", "reps="),
+        ("scenario.relations.tension=1.5", "scenario.relations.tension=1.5"),
+        ("scenario.parties.us.tactic.name=bolware", "scenario.parties.us.tactic.name="),
+        ("scenario.meetings.blinken_beijing.channel=nowhere",
+         "scenario.meetings.blinken_beijing.channel="),
+        ("scenario.meetings.blinken_beijing.date=2024-02-05",
+         "scenario.meetings.blinken_beijing.date="),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, override: str, key: str) -> None:
+    done = sim(override, f"hydra.run.dir={tmp_path}")
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and key in lines[0], done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "summary.json").exists()
+
+
+def test_unwritable_output_directory(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    done = sim("reps=5", f"hydra.run.dir={blocker}/run")
+    assert done.returncode == 2
+    assert done.stderr.strip().startswith("error: hydra.run.dir=")
+    assert "Traceback" not in done.stderr

@@ -1,0 +1,93 @@
+"""Every config composes and passes the schema; the schema catches what it should."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hydra.core.config_store import ConfigStore
+
+from sim.config.errors import ConfigError
+from sim.config.load import CONF_DIR, load_scenario
+from sim.config.schema import RunConf, ScenarioConf, register
+from sim.scenario import compile_scenario
+from tests.conftest import compose_run
+
+SCENARIOS = sorted(p.stem for p in (CONF_DIR / "scenario").glob("*.yaml"))
+
+
+def test_the_three_2023_scenarios_exist() -> None:
+    assert {"historical_2023", "from_malta", "no_balloon"} <= set(SCENARIOS)
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_every_scenario_composes_validates_and_compiles(name: str) -> None:
+    run = compose_run(f"scenario={name}")
+    assert isinstance(run, RunConf) and isinstance(run.scenario, ScenarioConf)
+    sc = compile_scenario(run.scenario)
+    assert sc.name == name
+    assert sc.issues == ("mil_mil", "fentanyl", "ai_risk", "exchanges", "climate",
+                         "economic", "export_controls", "taiwan")
+    assert sc.end_day > 0 and len(sc.parties) == 2
+
+
+def test_schema_is_registered_with_hydra() -> None:
+    register()
+    repo = ConfigStore.instance().repo
+    assert "scenario.yaml" in repo["schema"] and "run.yaml" in repo["schema"]
+
+
+def test_channels_suspended_in_august_2022_start_suspended() -> None:
+    sc = compile_scenario(compose_run("scenario=historical_2023").scenario)
+    suspended = {c.name for c in sc.channels if c.suspended_until > 0}
+    assert {"military", "climate", "counternarcotics"} <= suspended
+    assert "leaders" not in suspended
+
+
+def test_nothing_about_the_parties_is_in_the_package() -> None:
+    sim_dir = Path(__file__).resolve().parents[1] / "sim"
+    for path in sim_dir.rglob("*.py"):
+        text = path.read_text().lower()
+        for word in ("balloon", "blinken", "taiwan", "xi ", "biden"):
+            assert word not in text, (path, word)
+
+
+def _scenario_dict() -> dict:
+    from omegaconf import OmegaConf
+
+    run = compose_run("scenario=historical_2023")
+    return OmegaConf.to_container(OmegaConf.structured(run.scenario))  # type: ignore[return-value]
+
+
+def test_target_keys_are_refused_before_anything_runs() -> None:
+    data = _scenario_dict()
+    data["shocks"]["balloon"]["_target_"] = "os.system"
+    with pytest.raises(ConfigError, match=r"scenario.shocks.balloon._target_"):
+        load_scenario(data)
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "key"),
+    [
+        (("relations", "tension"), 2.0, "scenario.relations.tension"),
+        (("parties", "us", "trust"), "high", "scenario.parties.us.trust"),
+        (("parties", "cn", "stances", "taiwan", "win_set"), [0.5, 0.2],
+         "scenario.parties.cn.stances.taiwan.win_set"),
+        (("meetings", "kerry_beijing", "channel"), "clmate",
+         "scenario.meetings.kerry_beijing.channel"),
+        (("shocks", "balloon", "retaliation", "shock"), "nothing",
+         "scenario.shocks.balloon.retaliation.shock"),
+        (("summit", "date"), "2022-01-01", "scenario.summit.date"),
+        (("shocks", "balloon", "colour"), "red", "scenario.shocks.balloon.colour"),
+    ],
+)
+def test_violations_name_their_key(path: tuple[str, ...], value: object, key: str) -> None:
+    data = _scenario_dict()
+    node = data
+    for part in path[:-1]:
+        node = node[part]
+    node[path[-1]] = value
+    with pytest.raises(ConfigError) as err:
+        load_scenario(data)
+    assert str(err.value).startswith(key), str(err.value)
+    assert "\n" not in str(err.value)
