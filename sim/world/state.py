@@ -53,6 +53,9 @@ class WorldState:
         self.not_before = [0.0] * len(sc.meetings)
         self.done = [False] * len(sc.meetings)
         self.stances = [list(_noisy(p.stances, sc.winset_noise_sd, streams)) for p in sc.parties]
+        # Drawn first, so the leaders' decisions stay paired across scenarios that differ
+        # in how many other decisions they draw (common random numbers).
+        self.attendance_draws = streams.decisions.random(len(sc.parties)).tolist()
         self.shock_shrink = [[0.0] * len(sc.issues) for _ in sc.parties]
         self.pre_agreed: dict[int, float] = {}
         self.preparation = sc.preparation

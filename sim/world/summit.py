@@ -30,7 +30,7 @@ def summit(w: WorldState, held: list[bool], deliverables: dict[int, float]) -> G
         pr = attendance_probability(
             bias, a_trust, a_tension, a_prep, w.trust[i].at(t), tension, prep
         )
-        attends = float(w.rng.decisions.random()) < pr
+        attends = w.attendance_draws[i] < pr
         held.append(attends)
         w.record("summit_attend" if attends else "summit_decline", p.leader, actor=i,
                  detail=f"p={pr:.2f}")
