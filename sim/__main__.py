@@ -7,20 +7,19 @@ one line on stderr naming the key and value, with exit code 2 and no traceback.
 
 from __future__ import annotations
 
-import os
-import re
 import sys
 from pathlib import Path
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
-from omegaconf.errors import OmegaConfBaseException
 
+from sim.config.compose import check_writable, composition_error
 from sim.config.errors import ConfigError, unknown_name
 from sim.config.load import CONF_DIR, load_run
 
 EXIT_BAD_INPUT = 2
+EXIT_FAILED_REPS = 3
 
 
 def fail(error: ConfigError) -> None:
@@ -28,44 +27,7 @@ def fail(error: ConfigError) -> None:
     sys.exit(EXIT_BAD_INPUT)
 
 
-def _override_value(overrides: list[str], key: str) -> str:
-    for o in overrides:
-        name, _, value = o.lstrip("+~").partition("=")
-        if name == key:
-            return value
-    return ""
-
-
-def composition_error(e: Exception, overrides: list[str]) -> ConfigError:
-    """Turn a Hydra composition failure into a one-line `ConfigError`."""
-    text = str(e)
-    missing = re.search(r"Could not find '([^']+)/([^']+)'", text)
-    if missing:
-        group, name = missing.groups()
-        known = sorted(p.stem for p in (CONF_DIR / group).glob("*.yaml"))
-        return unknown_name(group, name, known, group.replace("_", " "))
-    bad_key = re.search(r"Could not (?:override|append to) '([^']+)'", text) or re.search(
-        r"Key '([^']+)' is not in struct", text)
-    if bad_key:
-        key = bad_key.group(1)
-        return ConfigError(key, _override_value(overrides, key),
-                           "unknown key; see `python -m sim --help` for the knobs")
-    cause: BaseException = e
-    while cause.__cause__ is not None:
-        cause = cause.__cause__
-        if isinstance(cause, OmegaConfBaseException) and getattr(cause, "full_key", None):
-            key = str(cause.full_key)
-            return ConfigError(key, _override_value(overrides, key) or getattr(cause, "value", ""),
-                               str(getattr(cause, "msg", cause)).splitlines()[0])
-    lines = [ln.strip() for ln in str(cause).splitlines() if ln.strip()]
-    where = re.search(r'in "([^"]+)", line (\d+)', str(cause))
-    if where:
-        return ConfigError(f"{Path(where.group(1)).name}:{where.group(2)}", lines[0],
-                           "malformed YAML: " + " ".join(lines[1:3]))
-    return ConfigError("<overrides>", " ".join(overrides), lines[0] if lines else repr(e))
-
-
-def precheck(overrides: list[str]) -> None:
+def precheck(overrides: list[str], sweep: bool = False) -> None:
     """Compose and check the config of a single run; exit 2 with one line if it is bad."""
     from hydra import compose, initialize_config_dir
 
@@ -77,45 +39,130 @@ def precheck(overrides: list[str]) -> None:
         return
     try:
         load_run(cfg)
-        check_writable("hydra.run.dir", Path(str(cfg.hydra.run.dir)))
+        key = "hydra.sweep.dir" if sweep else "hydra.run.dir"
+        check_writable(key, Path(str(cfg.hydra.sweep.dir if sweep else cfg.hydra.run.dir)))
     except ConfigError as e:
         fail(e)
 
 
-def check_writable(key: str, path: Path) -> None:
-    """Fail unless `path` is, or can be made, a writable directory."""
-    probe = path
-    while not probe.exists():
-        if probe.parent == probe:
-            break
-        probe = probe.parent
-    if probe.exists() and not probe.is_dir():
-        raise ConfigError(key, str(path), f"{probe} is not a directory")
-    if not os.access(probe, os.W_OK | os.X_OK):
-        raise ConfigError(key, str(path), f"{probe} is not writable")
+def precheck_sweep(args: list[str]) -> None:
+    """Check a sweep's command line and its first design point before Hydra starts.
+
+    The launcher checks every design point before running any (see `sim.launch`).
+    """
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    if any(a.startswith("-") for a in args):
+        return  # other Hydra flags: leave the command to Hydra
+    try:
+        parsed = OverridesParser.create().parse_overrides(args)
+    except Exception as e:
+        fail(composition_error(e, args))
+        return
+    first = []
+    for o in parsed:
+        values = list(o.sweep_string_iterator()) if o.is_sweep_override() else [
+            o.get_value_element_as_str()]
+        group = CONF_DIR / o.key_or_group
+        if group.is_dir():  # a config group: every value must name one of its configs
+            known = [p.stem for p in group.glob("*.yaml")]
+            for v in values:
+                if v not in known:
+                    fail(unknown_name(o.key_or_group, v, known, o.key_or_group))
+        first.append(f"{o.get_key_element()}={values[0]}")
+    precheck(first, sweep=True)
 
 
-@hydra.main(version_base="1.3", config_path="../conf", config_name="config")
+@hydra.main(version_base="1.3", config_path=str(CONF_DIR), config_name="config")
 def app(cfg: DictConfig) -> None:
-    from sim.analysis.summary import format_table
-    from sim.app import run_design_point
+    """One Hydra job: one design point, many replications."""
+    from hydra.types import RunMode
 
+    from sim.analysis.summary import format_table
+    from sim.app import completed, run_design_point
+    from sim.sweep import SWEEP_DIRS, parse_overrides
+
+    hc = HydraConfig.get()
     try:
         run = load_run(cfg)
-        out_dir = Path(HydraConfig.get().runtime.output_dir)
-        summary = run_design_point(run, out_dir)
+        out_dir = Path(hc.runtime.output_dir)
+        design_point = run.design_point
+        overrides = {}
+        if hc.mode == RunMode.MULTIRUN:
+            sweep_dir = Path(hc.sweep.dir)
+            if sweep_dir not in SWEEP_DIRS:
+                SWEEP_DIRS[sweep_dir] = run.plots
+            overrides = parse_overrides(list(hc.overrides.task))
+            if not run.crn:  # independent streams per job
+                design_point += int(hc.job.num)
+        done = completed(out_dir, run, design_point)
+        if done is not None:
+            print(f"{out_dir}: complete, skipped", file=sys.stderr)
+            return
+        summary = run_design_point(run, out_dir, overrides, design_point)
     except ConfigError as e:
         fail(e)
         return
+    except (ConnectionError, OSError, ValueError) as e:
+        fail(ConfigError("dask.address" if run.executor == "dask" else "hydra.run.dir",
+                         run.dask.address if run.executor == "dask" else str(out_dir),
+                         str(e).splitlines()[0] if str(e) else type(e).__name__))
+        return
     print(format_table(summary))
     print(f"results: {out_dir}")
+    if summary["failures"]:
+        report_failures(summary)
+        if hc.mode != RunMode.MULTIRUN:
+            sys.exit(EXIT_FAILED_REPS)
+
+
+def report_failures(summary: dict[str, object]) -> None:
+    failed = summary["failed"]
+    assert isinstance(failed, list)
+    print(f"{len(failed)} replication(s) of {summary['scenario']} failed:", file=sys.stderr)
+    for f in failed:
+        print(f"  rep {f['rep']} (seed {f['seed']}, spawn_key {tuple(f['spawn_key'])}): "
+              f"{f['error']}", file=sys.stderr)
+
+
+def finish_sweeps() -> int:
+    """Gather each sweep this process ran; return the exit status (failures: non-zero)."""
+    import json
+
+    from sim.sweep import SWEEP_DIRS, finalize_sweep, job_dirs
+
+    status = 0
+    for sweep_dir, plots in SWEEP_DIRS.items():
+        table = finalize_sweep(sweep_dir)
+        print(f"sweep: {table}")
+        if plots:
+            from sim.analysis.sweep_plots import draw_sweep_plots
+
+            draw_sweep_plots(sweep_dir)
+        for job in job_dirs(sweep_dir):
+            path = job / "summary.json"
+            if not path.exists():
+                print(f"job {job.name}: incomplete", file=sys.stderr)
+                status = EXIT_FAILED_REPS
+                continue
+            summary = json.loads(path.read_text())
+            if summary.get("failures"):
+                print(f"job {job.name}:", end=" ", file=sys.stderr)
+                report_failures(summary)
+                status = EXIT_FAILED_REPS
+    return status
 
 
 def main() -> None:
     args = sys.argv[1:]
+    multirun = any(a in ("-m", "--multirun") for a in args)
     if not any(a.startswith("-") for a in args):
         precheck(args)
+    elif multirun:
+        precheck_sweep([a for a in args if a not in ("-m", "--multirun")])
     app()
+    if multirun:
+        sys.exit(finish_sweeps())
 
 
 if __name__ == "__main__":

@@ -1,27 +1,42 @@
-"""One design point end to end: run the replications, write the tables, summary, plots."""
+"""One design point end to end: run the replications, stream the tables, summarise, plot.
+
+Tables are written as results arrive (bounded memory), under temporary names until
+complete; `summary.json` is written last, so a directory that has it is complete. A
+directory whose `summary.json` matches the same config, seed and replications is not
+run again (that is how an interrupted sweep resumes).
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
+import math
 import platform
+import subprocess
 import sys
 import time
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from tqdm import tqdm
 
 from sim import results
+from sim.analysis.summary import Z95
 from sim.config.errors import ConfigError
 from sim.config.schema import RunConf, ScenarioConf
-from sim.runner import default_workers, run_replications
+from sim.executors import Executor, make_executor
+from sim.runner import Failure, Outcome, plan_batches
 from sim.scenario import Scenario, compile_scenario
+from sim.world.state import ReplicationResult
 
 PACKAGES = ("summitsim", "simpy", "numpy", "hydra-core", "omegaconf", "pandas", "pyarrow",
             "matplotlib")
+SUMMARY = "summary.json"
+AUTO_BATCH = 1000  # reps=auto: replications added per round
 
 
 def config_hash(conf: ScenarioConf) -> str:
@@ -30,6 +45,18 @@ def config_hash(conf: ScenarioConf) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+@functools.cache
+def git_commit() -> str:
+    """The commit of the code that ran, or "unknown" outside a git checkout."""
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True,
+                             cwd=Path(__file__).parent, timeout=10)
+        return out.stdout.strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+@functools.cache
 def versions() -> dict[str, str]:
     out = {"python": platform.python_version()}
     for p in PACKAGES:
@@ -47,10 +74,24 @@ def prepare_output(out_dir: Path) -> None:
         probe = out_dir / ".write-test"
         probe.write_text("")
         probe.unlink()
-        (out_dir / "summary.json").unlink(missing_ok=True)
+        (out_dir / SUMMARY).unlink(missing_ok=True)
     except OSError as e:
         raise ConfigError("hydra.run.dir", str(out_dir),
                           f"cannot write results there ({e.strerror or e})") from None
+
+
+def completed(out_dir: Path, run: RunConf, design_point: int) -> dict[str, Any] | None:
+    """The summary of an earlier, complete run of exactly this design point, if any."""
+    path = out_dir / SUMMARY
+    if not path.exists():
+        return None
+    try:
+        old: dict[str, Any] = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    same = (old.get("config_hash") == config_hash(run.scenario) and old.get("seed") == run.seed
+            and old.get("requested_reps") == run.reps and old.get("design_point") == design_point)
+    return old if same else None
 
 
 def scheduled(conf: ScenarioConf) -> list[dict[str, str]]:
@@ -64,51 +105,107 @@ def scheduled(conf: ScenarioConf) -> list[dict[str, str]]:
     return sorted(out, key=lambda e: e["date"])
 
 
-Columns = dict[str, list[Any]]
+class RunWriter:
+    """Streams the outcomes of one design point into its run directory as they arrive."""
+
+    def __init__(self, sc: Scenario, run: RunConf, out_dir: Path):
+        self.sc, self.run = sc, run
+        self.reps = results.TableWriter(out_dir / "replications.parquet",
+                                        results.replication_schema(sc))
+        self.events = results.TableWriter(out_dir / "events.parquet", results.EVENT_SCHEMA)
+        self.failures: list[Failure] = []
+        self.n = self.summits = 0
+
+    def add(self, outcomes: list[Outcome]) -> None:
+        ok = [r for r in outcomes if isinstance(r, ReplicationResult)]
+        self.failures += [r for r in outcomes if isinstance(r, Failure)]
+        reps = [r.rep for r in ok]
+        self.reps.write(results.replication_rows(self.sc, ok, reps))
+        traced = [r for r in ok if r.rep < self.run.trace_reps]
+        if traced:
+            self.events.write(results.event_rows(self.sc, traced, [r.rep for r in traced]))
+        self.n += len(outcomes)
+        self.summits += sum(r.summit_held for r in ok)
+
+    def precise_enough(self) -> bool:
+        """reps=auto: is the 95 % half-width of p_summit at most `precision`?"""
+        n, k = self.n, self.summits
+        return n > 0 and Z95 * math.sqrt(max(k * (n - k), 1) / n**3) <= self.run.precision
+
+    def close(self) -> None:
+        self.reps.close()
+        self.events.close()
+
+    def abort(self) -> None:
+        self.reps.abort()
+        self.events.abort()
 
 
-def simulate(sc: Scenario, run: RunConf) -> tuple[Columns, Columns, float]:
-    """Run all replications; return replication and event columns and the wall time."""
-    workers = run.workers or default_workers()
-    rep_parts, event_parts = [], []
-    done = 0
+def simulate(sc: Scenario, run: RunConf, design_point: int, out_dir: Path,
+             executor: Executor | None = None) -> tuple[RunWriter, float]:
+    """Run one design point's replications, streaming them to disk."""
+    executor = executor or make_executor(run.executor, run.workers, run.dask.address,
+                                         run.dask.workers)
+    writer = RunWriter(sc, run, out_dir)
+    auto = run.reps == "auto"
+    stop_at = run.max_reps if auto else int(run.reps)
+    round_size = AUTO_BATCH if auto else stop_at
     began = time.perf_counter()
-    with tqdm(total=run.reps, disable=not run.progress, unit="rep", file=sys.stderr,
-              desc=sc.name) as bar:
-        for batch in run_replications(sc, run.seed, run.reps, design_point=run.design_point,
-                                      trace_reps=run.trace_reps, workers=workers):
-            rep_parts.append(results.replication_rows(sc, batch, done))
-            if done < run.trace_reps:
-                event_parts.append(results.event_rows(sc, batch, done))
-            done += len(batch)
-            bar.update(len(batch))
-    elapsed = time.perf_counter() - began
-    events = results.concat_columns(event_parts) or results.event_rows(sc, [], 0)
-    return results.concat_columns(rep_parts), events, elapsed
+    try:
+        with tqdm(total=None if auto else stop_at, disable=not run.progress, unit="rep",
+                  file=sys.stderr, desc=sc.name) as bar:
+            done = 0
+            while done < stop_at and not (auto and done and writer.precise_enough()):
+                upto = min(done + round_size, stop_at)
+                batches = plan_batches(run.seed, design_point, done, upto, run.trace_reps,
+                                       executor.workers)
+                for outcomes in executor.map(sc, batches):
+                    writer.add(outcomes)
+                    bar.update(len(outcomes))
+                done = upto
+    except BaseException:
+        writer.abort()
+        raise
+    writer.close()
+    return writer, time.perf_counter() - began
 
 
-def run_design_point(run: RunConf, out_dir: Path) -> dict[str, Any]:
-    """Run `run.reps` replications and write the run directory; return the summary."""
+def run_design_point(run: RunConf, out_dir: Path, overrides: dict[str, Any] | None = None,
+                     design_point: int | None = None) -> dict[str, Any]:
+    """Run one design point into `out_dir` and return its summary."""
+    dp = run.design_point if design_point is None else design_point
+    prepare_output(out_dir)
+    sc = compile_scenario(run.scenario)
+    writer, elapsed = simulate(sc, run, dp, out_dir)
+    return write_summary(run, sc, out_dir, writer, elapsed, overrides or {}, dp, run.plots)
+
+
+def write_summary(run: RunConf, sc: Scenario, out_dir: Path, writer: RunWriter, elapsed: float,
+                  overrides: dict[str, Any], design_point: int, plots: bool) -> dict[str, Any]:
+    """Summarise the saved tables, draw the plots, and write `summary.json` last."""
     from sim.analysis.plots import draw_run_plots
     from sim.analysis.summary import summarize
 
-    prepare_output(out_dir)
-    sc = compile_scenario(run.scenario)
-    rep_cols, event_cols, elapsed = simulate(sc, run)
-    reps = results.frame(rep_cols)
-    results.write_parquet(reps, out_dir / "replications.parquet")
-    results.write_parquet(results.frame(event_cols), out_dir / "events.parquet")
-
-    summary: dict[str, Any] = {"scenario": sc.name, "reps": run.reps, "seed": run.seed,
-                               "design_point": run.design_point}
-    summary.update(summarize(reps, list(sc.issues)))
+    table = pd.read_parquet(out_dir / "replications.parquet",
+                            columns=["outcome", "summit_held", "simpy_events"]
+                            + [f"agreed_{i}" for i in sc.issues])
+    summary: dict[str, Any] = {
+        "scenario": sc.name, "reps": len(table), "requested_reps": run.reps,
+        "seed": run.seed, "design_point": design_point, "crn": run.crn,
+        "overrides": overrides,
+    }
+    summary.update(summarize(table, list(sc.issues)))
     summary.update({
+        "failures": len(writer.failures),
+        "failed": [dataclasses.asdict(f) for f in writer.failures],
         "config_hash": config_hash(run.scenario),
+        "git_commit": git_commit(),
         "versions": versions(),
         "perf": {
-            "replications_per_second": run.reps / elapsed if elapsed > 0 else float("inf"),
-            "simpy_events_per_replication": float(reps["simpy_events"].mean()),
-            "workers": run.workers or default_workers(),
+            "replications_per_second": writer.n / elapsed if elapsed > 0 else float("inf"),
+            "simpy_events_per_replication": float(table["simpy_events"].mean())
+            if len(table) else 0.0,
+            "executor": run.executor,
             "wall_seconds": elapsed,
         },
         "start": sc.start.isoformat(),
@@ -119,11 +216,12 @@ def run_design_point(run: RunConf, out_dir: Path) -> dict[str, Any]:
                       "tension_half_life_days": sc.tension_half_life_days},
         "scheduled": scheduled(run.scenario),
     })
-    if run.plots:
-        # Plots read the saved tables; they need the summary's metadata, so it is
-        # written first under a temporary name and renamed last.
-        results.write_json(summary, out_dir / "summary.partial.json")
-        draw_run_plots(out_dir, summary_name="summary.partial.json")
-        (out_dir / "summary.partial.json").unlink()
-    results.write_json(summary, out_dir / "summary.json")
+    if plots and len(table):
+        # The plots read the saved tables and the summary's metadata: the summary goes
+        # under a temporary name first, and to `summary.json` last.
+        partial = out_dir / "summary.partial.json"
+        results.write_json(summary, partial)
+        draw_run_plots(out_dir, summary_name=partial.name)
+        partial.unlink()
+    results.write_json(summary, out_dir / SUMMARY)
     return summary

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from sim.scenario import Scenario
 from sim.world.state import ReplicationResult
@@ -25,12 +27,12 @@ EVENT_COLUMNS = (
 
 
 def replication_rows(
-    sc: Scenario, results: Sequence[ReplicationResult], first_rep: int
+    sc: Scenario, results: Sequence[ReplicationResult], reps: Sequence[int]
 ) -> dict[str, list[Any]]:
-    """Column lists, one row per replication."""
+    """Column lists, one row per replication; `reps` numbers the results."""
     summit_date = sc.date_of(sc.end_day).isoformat()
     cols: dict[str, list[Any]] = {
-        "rep": list(range(first_rep, first_rep + len(results))),
+        "rep": list(reps),
         "outcome": [r.outcome for r in results],
         "summit_held": [r.summit_held for r in results],
         "summit_date": [summit_date if r.summit_held else None for r in results],
@@ -57,30 +59,86 @@ def replication_rows(
     return cols
 
 
-def event_rows(sc: Scenario, results: Sequence[ReplicationResult], first_rep: int
+def event_rows(sc: Scenario, results: Sequence[ReplicationResult], reps: Sequence[int]
                ) -> dict[str, list[Any]]:
-    """Column lists of the traced replications' events."""
+    """Column lists of the traced replications' events; `reps` numbers the results."""
     cols: dict[str, list[Any]] = {"rep": [], "date": []}
     cols.update({c: [] for c in EVENT_COLUMNS})
-    for k, r in enumerate(results):
+    for rep, r in zip(reps, results, strict=True):
         for ev in r.events:
-            cols["rep"].append(first_rep + k)
+            cols["rep"].append(rep)
             cols["date"].append(sc.date_of(ev[0]).isoformat())
             for name, value in zip(EVENT_COLUMNS, ev, strict=True):
                 cols[name].append(value)
     return cols
 
 
-def frame(columns: dict[str, list[Any]]) -> pd.DataFrame:
-    return pd.DataFrame(columns)
+def replication_schema(sc: Scenario) -> pa.Schema:
+    """Column types of `replications.parquet` for this scenario."""
+    fields = [
+        ("rep", pa.int64()), ("outcome", pa.string()), ("summit_held", pa.bool_()),
+        ("summit_date", pa.string()), ("final_tension", pa.float64()),
+        ("preparation", pa.float64()), ("n_meetings_held", pa.int64()),
+        ("n_meetings_postponed", pa.int64()), ("n_meetings_cancelled", pa.int64()),
+        ("n_shocks", pa.int64()), ("n_agreed", pa.int64()),
+    ]
+    fields += [(f"attended_{p.name}", pa.bool_()) for p in sc.parties]
+    fields += [(f"agreed_{i}", pa.bool_()) for i in sc.issues]
+    fields += [(f"deal_{i}", pa.float64()) for i in sc.issues]
+    for p in sc.parties:
+        fields += [(f"utility_{p.name}", pa.float64()), (f"trust_{p.name}", pa.float64())]
+    fields += [("postponed_meetings", pa.list_(pa.string())), ("simpy_events", pa.int64())]
+    return pa.schema(fields)
 
 
-def concat_columns(parts: Iterable[dict[str, list[Any]]]) -> dict[str, list[Any]]:
-    out: dict[str, list[Any]] = {}
-    for part in parts:
-        for k, v in part.items():
-            out.setdefault(k, []).extend(v)
-    return out
+EVENT_SCHEMA = pa.schema([
+    ("rep", pa.int64()), ("date", pa.string()), ("time", pa.float64()), ("kind", pa.string()),
+    ("name", pa.string()), ("actor", pa.string()), ("target", pa.string()),
+    ("channel", pa.string()), ("cameo", pa.string()), ("goldstein", pa.float64()),
+    ("tension_after", pa.float64()), ("detail", pa.string()),
+])
+
+
+class TableWriter:
+    """A Parquet file written in row groups as results arrive, renamed into place on close.
+
+    Rows are buffered up to `rows_per_group`, so memory stays flat however many
+    replications a run has; until `close()` the file exists only under a temporary name.
+    """
+
+    def __init__(self, path: Path, schema: pa.Schema, rows_per_group: int = 20_000):
+        self.path, self.schema, self.rows_per_group = path, schema, rows_per_group
+        self.tmp = _tmp(path)
+        self._writer = pq.ParquetWriter(self.tmp, schema)
+        self._buffer: dict[str, list[Any]] = {name: [] for name in schema.names}
+        self._rows = 0
+
+    def write(self, columns: dict[str, list[Any]]) -> None:
+        for name in self.schema.names:
+            self._buffer[name].extend(columns[name])
+        self._rows += len(columns[self.schema.names[0]])
+        if self._rows >= self.rows_per_group:
+            self._flush()
+
+    def write_table(self, table: pa.Table) -> None:
+        """Write a ready Arrow table (with this writer's schema) as its own row group."""
+        self._flush()
+        self._writer.write_table(table)
+
+    def _flush(self) -> None:
+        if self._rows:
+            self._writer.write_table(pa.table(self._buffer, schema=self.schema))
+            self._buffer = {name: [] for name in self.schema.names}
+            self._rows = 0
+
+    def close(self) -> None:
+        self._flush()
+        self._writer.close()
+        os.replace(self.tmp, self.path)
+
+    def abort(self) -> None:
+        self._writer.close()
+        self.tmp.unlink(missing_ok=True)
 
 
 def _tmp(path: Path) -> Path:

@@ -11,8 +11,9 @@ from hydra import compose, initialize_config_dir
 from sim import results
 from sim.config.load import CONF_DIR, load_run
 from sim.config.schema import RunConf
-from sim.runner import run_replications
+from sim.runner import Batch, run_batch
 from sim.scenario import Scenario, compile_scenario
+from sim.world.state import ReplicationResult
 
 
 def compose_run(*overrides: str) -> RunConf:
@@ -31,11 +32,10 @@ def scenario(name: str) -> Scenario:
 def replications(name: str, reps: int, seed: int = 0) -> pd.DataFrame:
     """The replications table of `reps` replications of a scenario (cached per session)."""
     sc = scenario(name)
-    parts, done = [], 0
-    for batch in run_replications(sc, seed, reps, workers=1):
-        parts.append(results.replication_rows(sc, batch, done))
-        done += len(batch)
-    return results.frame(results.concat_columns(parts))
+    outcomes = run_batch(sc, Batch(seed, 0, 0, reps, 0))
+    ok = [r for r in outcomes if isinstance(r, ReplicationResult)]
+    assert len(ok) == reps, [r for r in outcomes if not isinstance(r, ReplicationResult)]
+    return pd.DataFrame(results.replication_rows(sc, ok, [r.rep for r in ok]))
 
 
 @pytest.fixture

@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
-from collections.abc import Iterable
+import re
+import types
+import typing
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sim.config.schema import RunConf
+
+MAX_VALUE_CHARS = 160
 
 
 class ConfigError(ValueError):
     """A config value is wrong. `str()` is the one line shown to the user."""
 
     def __init__(self, key: str, value: object, allowed: str):
-        self.key, self.value, self.allowed = key, value, allowed
-        super().__init__(f"{key}={value!r}: {allowed}")
+        self.key, self.value, self.allowed = key, value, one_line(allowed)
+        shown = repr(value)
+        if len(shown) > MAX_VALUE_CHARS:
+            shown = shown[: MAX_VALUE_CHARS - 3] + "..."
+        super().__init__(f"{one_line(key)}={shown}: {self.allowed}")
 
 
 def unknown_name(key: str, value: str, known: Iterable[str], what: str) -> ConfigError:
@@ -21,3 +36,139 @@ def unknown_name(key: str, value: str, known: Iterable[str], what: str) -> Confi
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     listed = ", ".join(names) if names else "none defined"
     return ConfigError(key, value, f"unknown {what}{hint}; known: {listed}")
+
+
+def one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def exception_chain(e: BaseException) -> list[BaseException]:
+    """The exception and everything it was raised from, outermost first."""
+    out: list[BaseException] = []
+    cur: BaseException | None = e
+    while cur is not None and cur not in out:
+        out.append(cur)
+        cur = cur.__cause__ or cur.__context__
+    return out
+
+
+def schema_hint(path: str) -> Any:
+    """The schema type at a dotted key of the run config (None if the schema has no such key)."""
+    hint: Any = RunConf
+    for part in (p for p in re.split(r"[.\[\]]+", path) if p):
+        hint = _strip_optional(hint)
+        if dataclasses.is_dataclass(hint):
+            hint = typing.get_type_hints(hint).get(part)
+            if hint is None:
+                return None
+        elif typing.get_origin(hint) in (dict, list):
+            hint = typing.get_args(hint)[-1]
+        else:
+            return None
+    return _strip_optional(hint)
+
+
+def schema_keys(path: str) -> list[str] | None:
+    """The keys the schema allows next to `path` (a dotted key), or None if unknown there."""
+    parent = re.split(r"[.\[](?=[^.\[]*$)", path)[0] if re.search(r"[.\[]", path) else ""
+    hint = schema_hint(parent)
+    if dataclasses.is_dataclass(hint):
+        return sorted(f.name for f in dataclasses.fields(hint))
+    return None
+
+
+def _strip_optional(hint: Any) -> Any:
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        return args[0] if len(args) == 1 else Any
+    return hint
+
+
+def unknown_key(key: str, value: object) -> ConfigError:
+    """A key the schema does not have, with a "did you mean" among the keys it does."""
+    known = schema_keys(key)
+    if not known:
+        return ConfigError(key, value, "unknown key; see `python -m sim --help` for the knobs")
+    last = re.split(r"[.\[\]]+", key.strip("."))[-1]
+    if last in known:  # a schema key the composed YAML leaves at its default
+        return ConfigError(key, value, f"the scenario files do not set this key; add it with "
+                           f"+{key}=VALUE")
+    close = difflib.get_close_matches(last, known, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return ConfigError(key, value, f"unknown key{hint}; known: {', '.join(known)}")
+
+
+def explain_composition_error(
+    e: BaseException, overrides: Sequence[str]
+) -> ConfigError | None:
+    """A one-line `ConfigError` for a failed Hydra composition, or None if not recognised.
+
+    The work is done in `sim.config.load`, which can compose configs; it is imported
+    here late because `sim.config.load` imports this module.
+    """
+    from sim.config import load
+
+    return load.explain_composition_error(e, overrides)
+
+
+def yaml_error(err: yaml.MarkedYAMLError) -> ConfigError:
+    """A malformed YAML file: the dotted key of a duplicate, else the file, line and text."""
+    mark = err.problem_mark or err.context_mark
+    if mark is None:
+        return ConfigError("<yaml>", "", f"malformed YAML: {one_line(str(err))}")
+    path, line = str(mark.name), mark.line + 1
+    if err.problem and err.problem.startswith("found duplicate key"):
+        dup = _duplicate(path, mark.line, mark.column)
+        if dup is not None:
+            key, value, first = dup
+            return ConfigError(key, value, f"duplicate key: already set on line {first} of "
+                               f"{path}; a key may appear only once in a mapping")
+    try:
+        source = Path(path).read_text().splitlines()[mark.line].strip()
+    except (OSError, IndexError):
+        source = ""
+    what = ", ".join(one_line(p) for p in (err.context, err.problem) if p)
+    opened = ""
+    if err.context_mark is not None and err.problem_mark is not None and (
+        err.context_mark.line != err.problem_mark.line
+    ):
+        opened = f" (opened on line {err.context_mark.line + 1})"
+    return ConfigError(f"{path}:{line}", source,
+                       f"malformed YAML at column {mark.column + 1}: {what}{opened}; "
+                       "fix the syntax (indent with spaces, close brackets, quote dates)")
+
+
+def _duplicate(path: str, line: int, column: int) -> tuple[str, str, int] | None:
+    """(dotted key, its second value, line first set) of the duplicate key at line:column."""
+    try:
+        text = Path(path).read_text()
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except (OSError, yaml.YAMLError):
+        return None
+    package = Path(path).parent.name if Path(path).parent.name == "scenario" else ""
+    header = re.match(r"\s*#\s*@package\s+(\S+)", text)
+    if header:
+        package = "" if header.group(1) == "_global_" else header.group(1)
+
+    def walk(node: yaml.Node, where: str) -> tuple[str, str, int] | None:
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for k, v in node.value:
+                name = str(k.value)
+                full = f"{where}.{name}" if where else name
+                if name in seen and (k.start_mark.line, k.start_mark.column) == (line, column):
+                    shown = v.value if isinstance(v, yaml.ScalarNode) else one_line(
+                        text[v.start_mark.index:v.end_mark.index])
+                    return full, shown, seen[name]
+                seen.setdefault(name, k.start_mark.line + 1)
+                found = walk(v, full)
+                if found:
+                    return found
+        elif isinstance(node, yaml.SequenceNode):
+            for i, v in enumerate(node.value):
+                found = walk(v, f"{where}[{i}]")
+                if found:
+                    return found
+        return None
+
+    return walk(root, package) if root is not None else None

@@ -6,18 +6,31 @@ into `ConfigError` here too, so that every bad input is one line naming key and 
 
 from __future__ import annotations
 
+import re
+import typing
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import yaml
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
-from sim.config.errors import ConfigError
+from sim.config.convert import build
+from sim.config.errors import (
+    ConfigError,
+    exception_chain,
+    one_line,
+    schema_hint,
+    unknown_key,
+    unknown_name,
+    yaml_error,
+)
 from sim.config.schema import RunConf, ScenarioConf, register
 from sim.config.validate import validate_run, validate_scenario
 
 CONF_DIR = Path(__file__).resolve().parents[2] / "conf"
-register()  # configs compose onto the typed schema: conf/config.yaml names it first
+register()  # the schema is also in Hydra's ConfigStore, as `schema/scenario` and `schema/run`
 
 FORBIDDEN_KEYS = ("_target_", "_args_", "_partial_", "_recursive_", "_convert_")
 
@@ -36,8 +49,54 @@ def reject_code(node: Any, path: str = "") -> None:
             reject_code(value, f"{path}[{i}]")
 
 
+# Hydra's own settings may name code only here: its launcher and sweeper plugins, and the
+# standard logging handlers and formatters. A scenario file with `# @package _global_`
+# can reach `hydra.*`, so anything else naming code there is refused like `_target_`.
+HYDRA_CODE_KEYS = (*FORBIDDEN_KEYS, "class", "()")
+HYDRA_PLUGIN_PREFIXES = ("hydra._internal.core_plugins.", "hydra_plugins.")
+LOGGING_CLASSES = frozenset({
+    "logging.StreamHandler", "logging.FileHandler", "logging.NullHandler",
+    "logging.Formatter", "logging.handlers.RotatingFileHandler",
+    "logging.handlers.TimedRotatingFileHandler", "logging.handlers.WatchedFileHandler",
+})
+
+
+def reject_hydra_code(node: Any, path: str = "hydra") -> None:
+    """Refuse code named in Hydra's settings other than Hydra's plugins and standard logging.
+
+    Callbacks (`hydra.callbacks`), logging factories (`()`) and any other `_target_` or
+    handler `class` would run code when Hydra starts the job.
+    """
+    if isinstance(node, dict):
+        for key, value in node.items():
+            full = f"{path}.{key}"
+            if key in HYDRA_CODE_KEYS and not _hydra_code_allowed(path, str(key), value):
+                raise ConfigError(full, value, "configs cannot name code; only Hydra's own "
+                                  "launcher, sweeper and standard logging classes are allowed")
+            reject_hydra_code(value, full)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            reject_hydra_code(value, f"{path}[{i}]")
+
+
+def _hydra_code_allowed(path: str, key: str, value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    if key == "_target_":
+        return path in ("hydra.launcher", "hydra.sweeper") and value.startswith(
+            HYDRA_PLUGIN_PREFIXES)
+    logging_node = path.startswith(("hydra.job_logging.", "hydra.hydra_logging."))
+    if key == "class":
+        return logging_node and value in LOGGING_CLASSES
+    if key == "()":
+        return logging_node and value.startswith("colorlog.")
+    return False
+
+
 def _container(cfg: DictConfig | dict[str, Any], prefix: str = "") -> dict[str, Any]:
     if isinstance(cfg, DictConfig):
+        if not prefix and "hydra" in cfg:
+            reject_hydra_code(OmegaConf.to_container(cfg.hydra, resolve=False))
         data: dict[str, Any] = {}
         try:  # node by node, leaving Hydra's own settings unresolved
             for key in cfg:
@@ -51,6 +110,8 @@ def _container(cfg: DictConfig | dict[str, Any], prefix: str = "") -> dict[str, 
         except OmegaConfBaseException as e:
             raise _from_omegaconf(e) from None
     else:
+        if not prefix and "hydra" in cfg:
+            reject_hydra_code(cfg["hydra"])
         data = {k: v for k, v in cfg.items() if k != "hydra"}
     reject_code(data, prefix)
     return data
@@ -69,25 +130,102 @@ def _from_omegaconf(e: OmegaConfBaseException, prefix: str = "") -> ConfigError:
 
 def load_run(cfg: DictConfig | dict[str, Any]) -> RunConf:
     """Check a composed `python -m sim` config; raise `ConfigError` on the first problem."""
-    data = _container(cfg)
-    try:
-        merged = OmegaConf.merge(OmegaConf.structured(RunConf), data)
-        run = OmegaConf.to_object(merged)
-    except OmegaConfBaseException as e:
-        raise _from_omegaconf(e) from None
-    assert isinstance(run, RunConf)
+    run = build(RunConf, _container(cfg), "")
     validate_run(run)
     return run
 
 
 def load_scenario(data: DictConfig | dict[str, Any], prefix: str = "scenario") -> ScenarioConf:
     """Check one scenario mapping against the schema and its meaning."""
-    plain = _container(data, prefix)
-    try:
-        merged = OmegaConf.merge(OmegaConf.structured(ScenarioConf), plain)
-        sc = OmegaConf.to_object(merged)
-    except OmegaConfBaseException as e:
-        raise _from_omegaconf(e, prefix) from None
-    assert isinstance(sc, ScenarioConf)
+    sc = build(ScenarioConf, _container(data, prefix), prefix)
     validate_scenario(sc, prefix)
     return sc
+
+
+# What the entries of a named collection are called, for "unknown shock 'x'" messages.
+ENTRY_KINDS = {
+    "parties": "party", "issues": "issue", "channels": "channel", "meetings": "meeting",
+    "shocks": "shock", "concessions": "concession", "stances": "issue", "move": "issue",
+    "event_codes": "event kind",
+}
+
+
+def _override_parts(override: str) -> tuple[str, str]:
+    name, _, value = override.lstrip("+~").partition("=")
+    return name, value
+
+
+def explain_composition_error(
+    e: BaseException, overrides: Sequence[str]
+) -> ConfigError | None:
+    """A one-line `ConfigError` for a failed Hydra composition, or None if not recognised.
+
+    Recognised: malformed YAML (with the dotted key of a duplicate), an override that does
+    not parse, an override of a key that does not exist, and an override whose value has
+    the wrong shape.
+    """
+    chain = exception_chain(e)
+    for cause in chain:
+        if isinstance(cause, yaml.MarkedYAMLError):
+            return yaml_error(cause)
+    text = "\n".join(str(c) for c in chain)
+    parse = re.search(r"Error parsing override '([^']*)'", text)
+    if parse:
+        key, value = _override_parts(parse.group(1))
+        reason = next((one_line(str(c)) for c in chain[1:] if str(c).strip()), "")
+        return ConfigError(key or parse.group(1), value,
+                           f"cannot parse this override ({reason}); write KEY=VALUE and quote "
+                           "values with spaces or special characters")
+    bad_key = re.search(r"Could not (?:override|append to) '([^']+)'", text) or re.search(
+        r"Key '([^']+)' is not in struct", text)
+    if bad_key:
+        key = bad_key.group(1)
+        value = next((v for k, v in map(_override_parts, overrides) if k == key), "")
+        others = [o for o in overrides if _override_parts(o)[0] != key]
+        return missing_key(key, value, others)
+    merging = re.search(r"Error merging override (\S+)", text)
+    if merging:
+        key, value = _override_parts(merging.group(1))
+        if "Cannot merge DictConfig with ListConfig" in text:
+            return ConfigError(key, value, "must be a mapping (KEY={name: value, ...}), not a list")
+        if "Cannot merge ListConfig with DictConfig" in text:
+            return ConfigError(key, value, "must be a list ([a, b, ...]), not a mapping")
+        reason = next((one_line(str(c)).split(" full_key:")[0] for c in chain[1:]
+                       if str(c).strip()), "")
+        return ConfigError(key, value, f"cannot set this value ({reason})")
+    return None
+
+
+def missing_key(key: str, value: str, overrides: Sequence[str]) -> ConfigError:
+    """An override of a key the composed config lacks: a typo'd name or key, or a schema key
+    the YAML leaves unset. The config composed without that override tells which."""
+    data = _compose_plain(overrides)
+    parts = key.split(".")
+    node: Any = data
+    for i, part in enumerate(parts):
+        if not isinstance(node, dict):
+            break
+        if part not in node:
+            collection = ".".join(parts[:i])
+            if i > 0 and typing.get_origin(schema_hint(collection)) is dict:
+                return unknown_name(f"{collection}.{part}", part, [str(n) for n in node],
+                                    ENTRY_KINDS.get(parts[i - 1], "entry"))
+            break
+        node = node[part]
+    return unknown_key(key, value)
+
+
+def _compose_plain(overrides: Sequence[str]) -> dict[str, Any] | None:
+    """The config composed with `overrides` as plain data, or None if that fails too."""
+    from hydra import compose, initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+
+    if GlobalHydra.instance().is_initialized():
+        return None  # inside a running Hydra app: leave its state alone
+    try:
+        with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
+            cfg = compose("config", overrides=list(overrides))
+        data = OmegaConf.to_container(cfg, resolve=False)
+    except Exception:  # any failure: fall back to the plain "unknown key" message
+        return None
+    return {str(k): v for k, v in data.items()} if isinstance(data, dict) else None

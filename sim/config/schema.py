@@ -13,6 +13,7 @@ entry (`scenario.shocks.NAME.enabled=false`) without restating the rest.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from hydra.core.config_store import ConfigStore
 
@@ -236,18 +237,32 @@ class ScenarioConf:
 
 
 @dataclass
+class DaskConf:
+    address: str | None = None  # tcp://host:port of a running scheduler; None: a LocalCluster
+    workers: int = 0  # LocalCluster workers; 0: the `workers` knob
+
+
+@dataclass
 class RunConf:
     """The top-level knobs of `python -m sim`."""
 
     scenario: ScenarioConf = field(default_factory=ScenarioConf)
-    reps: int = 1000
+    reps: Any = 1000  # a whole number >= 1, or "auto": until p_summit is known to `precision`
+    precision: float = 0.01  # reps=auto: target 95 % half-width of p_summit
+    max_reps: int = 100_000  # reps=auto: stop here at the latest
     seed: int = 0
     workers: int = 0  # 0: one per core
+    executor: str = "local"  # local or dask
+    dask: DaskConf = field(default_factory=DaskConf)
+    crn: bool = True  # common random numbers: every job of a sweep draws the same streams
     trace_reps: int = 20
     design_point: int = 0
     progress: bool = True
     plots: bool = True
+    job_plots: bool = False  # sweeps: also draw each job's run plots (sim.report can, later)
 
+
+EXECUTORS = ("local", "dask")
 
 EVENT_KINDS = (
     "meeting_held",

@@ -8,21 +8,28 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable, Sequence
 
 from sim.config.errors import ConfigError, unknown_name
-from sim.config.schema import EVENT_KINDS, RunConf, ScenarioConf
+from sim.config.schema import EVENT_KINDS, EXECUTORS, RunConf, ScenarioConf
 from sim.model.tactics import TACTICS
 
 LEVELS = ("leader", "cabinet", "working")
 STATUSES = ("open", "suspended")
 
 
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _date(key: str, value: str | None) -> dt.date:
+    """A "YYYY-MM-DD" date (only this form, though Python would parse others)."""
     try:
-        return dt.date.fromisoformat(str(value))
+        if DATE.fullmatch(str(value)):
+            return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise ConfigError(key, value, "not a date; write YYYY-MM-DD") from None
+        pass
+    raise ConfigError(key, value, "not a date; write YYYY-MM-DD, a real calendar day")
 
 
 def _within(key: str, value: float, low: float, high: float) -> None:
@@ -67,8 +74,22 @@ def _interval(key: str, value: Sequence[float], low: float, high: float) -> None
 
 def validate_run(run: RunConf) -> None:
     """Check the top-level knobs, then the scenario."""
-    if run.reps < 1:
-        raise ConfigError("reps", run.reps, "must be >= 1")
+    if run.reps != "auto" and (
+        isinstance(run.reps, bool) or not isinstance(run.reps, int) or run.reps < 1
+    ):
+        raise ConfigError("reps", run.reps, "must be a whole number >= 1, or 'auto'")
+    if not 0.0 < run.precision < 0.5:
+        raise ConfigError("precision", run.precision, "must be in (0, 0.5)")
+    if run.max_reps < 1:
+        raise ConfigError("max_reps", run.max_reps, "must be >= 1")
+    _known("executor", run.executor, EXECUTORS, "executor")
+    if run.dask.workers < 0:
+        raise ConfigError("dask.workers", run.dask.workers, "must be >= 0")
+    if run.dask.address is not None and not str(run.dask.address).startswith(
+        ("tcp://", "tls://", "inproc://", "ucx://")
+    ):
+        raise ConfigError("dask.address", run.dask.address,
+                          "must be a scheduler address like tcp://host:8786")
     if run.seed < 0:
         raise ConfigError("seed", run.seed, "must be >= 0")
     if run.workers < 0:
@@ -92,7 +113,7 @@ def validate_scenario(sc: ScenarioConf, prefix: str = "scenario") -> None:
         _within(f"{k}.issues.{name}.status_quo", issue.status_quo, 0.0, 1.0)
     _check_parties(sc, k)
     _check_relations(sc, k)
-    _check_channels(sc, k)
+    _check_channels(sc, k, window)
     _check_meetings(sc, k, window)
     _check_shocks(sc, k, window)
     _check_concessions(sc, k, window)
@@ -142,7 +163,8 @@ def _check_parties(sc: ScenarioConf, k: str) -> None:
             if not st.win_set[0] <= st.ideal <= st.win_set[1]:
                 raise ConfigError(f"{sk}.ideal", st.ideal, f"must lie in win_set {st.win_set}")
         if sum(st.weight for st in p.stances.values()) <= 0:
-            raise ConfigError(f"{pk}.stances", "weights", "weights are all zero; one must be > 0")
+            raise ConfigError(f"{pk}.stances.*.weight", [st.weight for st in p.stances.values()],
+                              "the weights are all zero; at least one must be > 0")
         if p.pressure is not None:
             if p.pressure.start:
                 _date(f"{pk}.pressure.start", p.pressure.start)
@@ -161,15 +183,25 @@ def _check_relations(sc: ScenarioConf, k: str) -> None:
     _within(f"{k}.bargaining.walk_away", sc.bargaining.walk_away, 0.0, 1.0)
 
 
-def _check_channels(sc: ScenarioConf, k: str) -> None:
+def _check_channels(sc: ScenarioConf, k: str, window: Window) -> None:
     for cname, c in sc.channels.items():
         ck = f"{k}.channels.{cname}"
         _known(f"{ck}.level", c.level, LEVELS, "level")
+        if not c.issues:
+            raise ConfigError(f"{ck}.issues", list(c.issues),
+                              "the channel's agenda is empty; list at least one issue")
         _names(f"{ck}.issues", c.issues, sc.issues, "issue")
         _within(f"{ck}.tension_threshold", c.tension_threshold, 0.0, 1.0)
         _known(f"{ck}.status", c.status, STATUSES, "status")
         if c.reopens is not None:
-            _date(f"{ck}.reopens", c.reopens)
+            if c.status != "suspended":
+                raise ConfigError(f"{ck}.reopens", c.reopens,
+                                  "only a suspended channel reopens; set status: suspended "
+                                  "or drop reopens")
+            if _date(f"{ck}.reopens", c.reopens) <= window[0]:
+                raise ConfigError(f"{ck}.reopens", c.reopens,
+                                  f"must be after start {window[0]}; a channel open from the "
+                                  "start has status: open")
         if c.rounds < 1:
             raise ConfigError(f"{ck}.rounds", c.rounds, "must be >= 1")
 

@@ -53,6 +53,11 @@ def _table(kind: str, t_max: int, kappa: float, beta: float) -> tuple[float, ...
     return tuple(curve(t, t_max, kappa, beta) for t in range(t_max + 1))
 
 
+def alpha_table(kind: str, t_max: int, kappa: float, beta: float) -> tuple[float, ...]:
+    """alpha(t) for t = 0..t_max of a "polynomial" or "exponential" curve (cached, shared)."""
+    return _table(kind, t_max, kappa, beta)
+
+
 @dataclass(frozen=True, slots=True)
 class TimeDependent:
     """A Faratin time-dependent tactic; its curve is tabulated once per deadline."""

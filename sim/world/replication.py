@@ -15,8 +15,10 @@ from sim.world.state import ReplicationResult, WorldState
 from sim.world.summit import summit
 
 
-def run_replication(sc: Scenario, streams: Streams, trace: bool = False) -> ReplicationResult:
-    """Simulate the road to the summit once and measure the result."""
+def run_replication(
+    sc: Scenario, streams: Streams, trace: bool = False, rep: int = 0
+) -> ReplicationResult:
+    """Simulate the road to the summit once and measure the result (numbered `rep`)."""
     env = simpy.Environment()
     w = WorldState(sc, streams, env, trace)
     for i in range(len(sc.meetings)):
@@ -39,6 +41,7 @@ def run_replication(sc: Scenario, streams: Streams, trace: bool = False) -> Repl
         for i, p in enumerate(sc.parties)
     )
     return ReplicationResult(
+        rep=rep,
         outcome=classify(held, agreed, sc.core, sc.thresholds),
         summit_held=held,
         final_tension=w.tension.at(env.now),

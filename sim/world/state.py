@@ -20,6 +20,7 @@ EventRow = tuple[float, str, str, str, str, str, str, float, float, str]
 class ReplicationResult:
     """One replication as a flat, immutable record."""
 
+    rep: int
     outcome: str
     summit_held: bool
     final_tension: float

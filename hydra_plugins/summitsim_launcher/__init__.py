@@ -1,0 +1,1 @@
+"""The summitsim sweep launcher for Hydra (`hydra/launcher=summitsim`)."""

@@ -1,0 +1,72 @@
+"""Hydra launcher that hands a sweep's jobs to `sim.launch`, which runs them back to back.
+
+Hydra only accepts launchers from the `hydra_plugins` package; the work is in `sim.launch`.
+"""
+
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hydra.core.config_store import ConfigStore
+from hydra.core.utils import JobReturn, JobStatus, configure_log, setup_globals
+from hydra.plugins.launcher import Launcher
+from hydra.types import HydraContext, TaskFunction
+from omegaconf import DictConfig, OmegaConf
+
+
+@dataclass
+class SummitsimLauncherConf:
+    _target_: str = (
+        "hydra_plugins.summitsim_launcher.summitsim_launcher.SummitsimLauncher"
+    )
+
+
+ConfigStore.instance().store(
+    group="hydra/launcher", name="summitsim", node=SummitsimLauncherConf, provider="summitsim"
+)
+
+
+class SummitsimLauncher(Launcher):
+    def __init__(self) -> None:
+        self.config: DictConfig | None = None
+        self.hydra_context: HydraContext | None = None
+
+    def setup(self, *, hydra_context: HydraContext, task_function: TaskFunction,
+              config: DictConfig) -> None:
+        self.config, self.hydra_context = config, hydra_context
+
+    def launch(self, job_overrides: Sequence[Sequence[str]], initial_job_idx: int
+               ) -> Sequence[JobReturn]:
+        from sim.config.errors import ConfigError
+        from sim.launch import design_points, run_design_points
+        from sim.sweep import SWEEP_DIRS
+
+        assert self.config is not None and self.hydra_context is not None
+        setup_globals()
+        configure_log(self.config.hydra.hydra_logging, self.config.hydra.verbose)
+        config, loader = self.config, self.hydra_context.config_loader
+        sweep_dir = Path(str(config.hydra.sweep.dir)).absolute()
+
+        def compose(groups: list[str]) -> dict[str, Any]:
+            cfg = loader.load_sweep_config(config, groups)
+            data = {k: OmegaConf.to_container(cfg[k], resolve=True) if OmegaConf.is_config(
+                cfg._get_node(k)) else cfg[k] for k in cfg if k != "hydra"}
+            return data
+
+        def is_group(key: str) -> bool:
+            return bool(loader.repository.group_exists(key))  # type: ignore[attr-defined]
+
+        try:
+            points = design_points(job_overrides, initial_job_idx, sweep_dir, compose, is_group)
+            sweep_dir.mkdir(parents=True, exist_ok=True)
+        except ConfigError as e:
+            print(f"error: {e}", file=sys.stderr)
+            sys.exit(2)
+        if sweep_dir not in SWEEP_DIRS:
+            SWEEP_DIRS[sweep_dir] = bool(config.plots)
+        run_design_points(points, progress=bool(config.progress))
+        return [JobReturn(overrides=list(o), status=JobStatus.COMPLETED, _return_value=None)
+                for o in job_overrides]

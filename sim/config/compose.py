@@ -1,0 +1,65 @@
+"""Hydra composition failures and output paths, turned into one-line `ConfigError`s."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from omegaconf.errors import OmegaConfBaseException
+
+from sim.config.errors import ConfigError, explain_composition_error, unknown_name
+from sim.config.load import CONF_DIR
+
+
+def _override_value(overrides: list[str], key: str) -> str:
+    for o in overrides:
+        name, _, value = o.lstrip("+~").partition("=")
+        if name == key:
+            return value
+    return ""
+
+
+def composition_error(e: Exception, overrides: list[str]) -> ConfigError:
+    """Turn a Hydra composition failure into a one-line `ConfigError`."""
+    explained = explain_composition_error(e, overrides)
+    if explained is not None:
+        return explained
+    text = str(e)
+    missing = re.search(r"Could not find '([^']+)/([^']+)'", text)
+    if missing:
+        group, name = missing.groups()
+        known = sorted(p.stem for p in (CONF_DIR / group).glob("*.yaml"))
+        return unknown_name(group, name, known, group.replace("_", " "))
+    bad_key = re.search(r"Could not (?:override|append to) '([^']+)'", text) or re.search(
+        r"Key '([^']+)' is not in struct", text)
+    if bad_key:
+        key = bad_key.group(1)
+        return ConfigError(key, _override_value(overrides, key),
+                           "unknown key; see `python -m sim --help` for the knobs")
+    cause: BaseException = e
+    while cause.__cause__ is not None:
+        cause = cause.__cause__
+        if isinstance(cause, OmegaConfBaseException) and getattr(cause, "full_key", None):
+            key = str(cause.full_key)
+            return ConfigError(key, _override_value(overrides, key) or getattr(cause, "value", ""),
+                               str(getattr(cause, "msg", cause)).splitlines()[0])
+    lines = [ln.strip() for ln in str(cause).splitlines() if ln.strip()]
+    where = re.search(r'in "([^"]+)", line (\d+)', str(cause))
+    if where:
+        return ConfigError(f"{Path(where.group(1)).name}:{where.group(2)}", lines[0],
+                           "malformed YAML: " + " ".join(lines[1:3]))
+    return ConfigError("<overrides>", " ".join(overrides), lines[0] if lines else repr(e))
+
+
+def check_writable(key: str, path: Path) -> None:
+    """Fail unless `path` is, or can be made, a writable directory."""
+    probe = path
+    while not probe.exists():
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if probe.exists() and not probe.is_dir():
+        raise ConfigError(key, str(path), f"{probe} is not a directory")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise ConfigError(key, str(path), f"{probe} is not writable")

@@ -1,0 +1,85 @@
+"""Plain config data (from YAML) to schema dataclasses, checking types and key names.
+
+Faster than OmegaConf's structured merge by two orders of magnitude, which matters in
+sweeps of many design points, and every error names the full dotted key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from collections.abc import Mapping
+from functools import cache
+from typing import Any, TypeVar
+
+from sim.config.errors import ConfigError, unknown_name
+
+T = TypeVar("T")
+
+
+@cache
+def _hints(cls: Any) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def build(cls: type[T], data: object, path: str) -> T:
+    """An instance of dataclass `cls` from a mapping; unknown keys and bad types refused."""
+    if not isinstance(data, Mapping):
+        raise ConfigError(path or "<config>", data, f"must be a mapping of {cls.__name__} keys")
+    hints = _hints(typing.cast(Any, cls))
+    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    kwargs = {}
+    for key, value in data.items():
+        full = f"{path}.{key}" if path else str(key)
+        if key not in names:
+            hint = unknown_name(full, str(key), names, "key").allowed
+            raise ConfigError(full, value, hint)
+        kwargs[key] = convert(hints[key], value, full)
+    return cls(**kwargs)
+
+
+def convert(tp: Any, value: object, path: str) -> Any:
+    """`value` checked and converted to type `tp`."""
+    origin = typing.get_origin(tp)
+    if tp is Any:
+        return value
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if value is None:
+            return None
+        return convert(args[0], value, path)
+    if dataclasses.is_dataclass(tp):
+        return build(tp, value, path)  # type: ignore[arg-type]
+    if origin is list:
+        if not isinstance(value, list | tuple):
+            raise ConfigError(path, value, "must be a list")
+        (item,) = typing.get_args(tp)
+        return [convert(item, v, f"{path}[{i}]") for i, v in enumerate(value)]
+    if origin is dict:
+        if not isinstance(value, Mapping):
+            raise ConfigError(path, value, "must be a mapping")
+        _, item = typing.get_args(tp)
+        return {str(k): convert(item, v, f"{path}.{k}") for k, v in value.items()}
+    if tp is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(path, value, "must be true or false")
+        return value
+    if tp is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(path, value, "must be a whole number")
+        return value
+    if tp is float:
+        if isinstance(value, bool):
+            raise ConfigError(path, value, "must be a number")
+        if isinstance(value, int | float):
+            return float(value)
+        try:
+            return float(str(value))
+        except ValueError:
+            raise ConfigError(path, value, "must be a number") from None
+    if tp is str:
+        if isinstance(value, Mapping | list | tuple) or value is None:
+            raise ConfigError(path, value, "must be a string")
+        return str(value)
+    raise TypeError(f"schema type {tp!r} at {path} is not supported")

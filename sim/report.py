@@ -1,0 +1,123 @@
+"""Redraw the plots of saved runs and sweeps: `python -m sim.report DIR [DIR ...]`.
+
+Nothing is rerun and no table is rewritten: the plots are drawn again from the files on
+disk, so a plot can be restyled or recovered without repeating a simulation. The one
+exception is a sweep that never got its `sweep.parquet` (interrupted before the end): its
+table is built from the complete job directories by `sim.sweep.finalize_sweep`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from sim.analysis.plots import draw_run_plots
+from sim.analysis.sweep_plots import SWEEP_TABLE, draw_sweep_plots
+
+SUMMARY = "summary.json"
+RUN_TABLES = ("replications.parquet", "events.parquet")
+
+
+class ReportError(Exception):
+    """A directory that cannot be redrawn; the message says why, in one line."""
+
+
+def job_dirs(sweep_dir: Path) -> list[Path]:
+    """The numbered job subdirectories of a sweep, in job order."""
+    jobs = [p for p in sweep_dir.iterdir() if p.is_dir() and p.name.isdigit()]
+    return sorted(jobs, key=lambda p: int(p.name))
+
+
+def kind_of(path: Path) -> str:
+    """`"run"` or `"sweep"`; raises ReportError for anything else."""
+    if not path.is_dir():
+        raise ReportError("no such directory")
+    if (path / SWEEP_TABLE).exists() or any((j / SUMMARY).exists() for j in job_dirs(path)):
+        return "sweep"
+    if (path / SUMMARY).exists():
+        return "run"
+    if any((path / t).exists() for t in RUN_TABLES):
+        raise ReportError(f"incomplete run (no {SUMMARY})")
+    if job_dirs(path):
+        raise ReportError(f"sweep with no complete job (no {SUMMARY} in any job directory)")
+    raise ReportError(f"not a run directory ({SUMMARY}) nor a sweep directory ({SWEEP_TABLE})")
+
+
+def redraw_sweep(sweep_dir: Path) -> tuple[list[Path], str | None]:
+    """Redraw a sweep's plots and each complete job's run plots.
+
+    Returns the PNGs written and, if the sweep plots could not be drawn because the sweep
+    is not finalised, the reason (the job plots are redrawn all the same).
+    """
+    written: list[Path] = []
+    for job in job_dirs(sweep_dir):
+        if (job / SUMMARY).exists():
+            written += draw_run_plots(job)
+        else:
+            print(f"note: {job}: incomplete job, skipped", file=sys.stderr)
+    problem = None if (sweep_dir / SWEEP_TABLE).exists() else _finalize(sweep_dir)
+    if problem is None:
+        written = draw_sweep_plots(sweep_dir) + written
+    return written, problem
+
+
+def _finalize(sweep_dir: Path) -> str | None:
+    """Build a missing `sweep.parquet` with `sim.sweep.finalize_sweep`; None if it worked."""
+    try:
+        module = importlib.import_module("sim.sweep")
+    except ModuleNotFoundError as e:
+        if e.name != "sim.sweep":
+            raise
+        module = None
+    finalize = getattr(module, "finalize_sweep", None)
+    if finalize is None:
+        return (f"sweep is not finalised (no {SWEEP_TABLE}; sim.sweep.finalize_sweep is not "
+                "available); redrew the job plots only")
+    try:
+        finalize(sweep_dir)
+    except (OSError, ValueError, KeyError) as e:
+        return f"could not finalise the sweep: {type(e).__name__}: {e}"
+    if not (sweep_dir / SWEEP_TABLE).exists():
+        return f"sweep is not finalised: finalize_sweep wrote no {SWEEP_TABLE}"
+    return None
+
+
+def redraw(path: Path) -> tuple[list[Path], str | None]:
+    """Redraw every plot of a run or sweep directory: (PNGs written, problem or None)."""
+    if kind_of(path) == "run":
+        return draw_run_plots(path), None
+    return redraw_sweep(path)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Redraw each directory; print the files written. Exit code 2 if any directory failed."""
+    parser = argparse.ArgumentParser(
+        prog="python -m sim.report",
+        description="Redraw the plots of run directories (summary.json) and sweep "
+                    "directories (sweep.parquet and numbered job directories) from the "
+                    "saved results, without rerunning anything.",
+    )
+    parser.add_argument("dirs", nargs="+", type=Path, metavar="DIR",
+                        help="a run directory or a sweep directory")
+    args = parser.parse_args(argv)
+    status = 0
+    for path in args.dirs:
+        try:
+            written, problem = redraw(path)
+        except ReportError as e:
+            written, problem = [], str(e)
+        except (OSError, ValueError, KeyError) as e:  # unreadable or malformed saved files
+            written, problem = [], f"cannot read saved results: {type(e).__name__}: {e}"
+        for png in written:
+            print(png)
+        if problem is not None:
+            print(f"error: {path}: {' '.join(problem.split())}", file=sys.stderr)
+            status = 2
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

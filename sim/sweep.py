@@ -1,0 +1,131 @@
+"""A multirun sweep directory: jobs in numbered subdirectories, gathered into tables.
+
+`finalize_sweep` reads only what the jobs saved: each complete job's `summary.json` makes
+one row of `sweep.parquet`, and the jobs' `replications.parquet` files are streamed, row
+group by row group, into one sweep-level `replications.parquet` with the job's swept
+values as columns — never held whole in memory. `manifest.json` records the commit,
+versions, root seed and each job's config hash.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sim import results
+from sim.model.outcome import OUTCOMES
+
+SWEEP_DIRS: dict[Path, bool] = {}  # sweeps this process ran -> draw their plots?
+
+
+def parse_overrides(items: list[str]) -> dict[str, Any]:
+    """`key=value` overrides as a mapping, values read as YAML scalars (numbers, bools)."""
+    import yaml
+
+    out: dict[str, Any] = {}
+    for item in items:
+        key, _, value = item.lstrip("+~").partition("=")
+        try:
+            parsed = yaml.safe_load(value)
+        except yaml.YAMLError:
+            parsed = value
+        out[key] = parsed if isinstance(parsed, int | float | bool | str) else value
+    return out
+
+
+def swept_keys(overrides: list[dict[str, Any]]) -> list[str]:
+    """Override keys whose value differs between jobs (all keys for a single job)."""
+    keys: list[str] = []
+    for o in overrides:
+        keys += [k for k in o if k not in keys]
+    if len(overrides) <= 1:
+        return keys
+    return [k for k in keys if len({repr(o.get(k)) for o in overrides}) > 1]
+
+
+def job_dirs(sweep_dir: Path) -> list[Path]:
+    """Numbered job subdirectories, in job order."""
+    return sorted((p for p in sweep_dir.iterdir() if p.is_dir() and p.name.isdigit()),
+                  key=lambda p: int(p.name))
+
+
+def _row(job: int, path: Path, s: dict[str, Any]) -> dict[str, Any]:
+    row: dict[str, Any] = {"job": job, **s.get("overrides", {})}
+    row.update({
+        "overrides": " ".join(f"{k}={v}" for k, v in s.get("overrides", {}).items()),
+        "scenario": s["scenario"], "reps": s["reps"], "failures": s.get("failures", 0),
+        "p_summit": s["p_summit"]["estimate"], "p_summit_ci_low": s["p_summit"]["ci_low"],
+        "p_summit_ci_high": s["p_summit"]["ci_high"],
+    })
+    row.update({f"share_{o}": s["outcome_shares"].get(o, 0.0) for o in OUTCOMES})
+    row.update({f"p_agreed_{i}": v["estimate"] for i, v in s["p_agreed"].items()})
+    row.update({"config_hash": s["config_hash"], "dir": path.name})
+    return row
+
+
+def finalize_sweep(sweep_dir: Path) -> Path:
+    """Write `sweep.parquet`, `replications.parquet` and `manifest.json`; return the table."""
+    import pandas as pd
+
+    jobs, rows, complete = [], [], []
+    for path in job_dirs(sweep_dir):
+        summary_path = path / "summary.json"
+        done = summary_path.exists()
+        s = json.loads(summary_path.read_text()) if done else {}
+        jobs.append({"job": int(path.name), "overrides": s.get("overrides", {}),
+                     "config_hash": s.get("config_hash"), "complete": done})
+        if done:
+            rows.append(_row(int(path.name), path, s))
+            complete.append((int(path.name), path, s))
+    swept = swept_keys([s.get("overrides", {}) for _, _, s in complete])
+    table = pd.DataFrame(rows)
+    results.write_parquet(table, sweep_dir / "sweep.parquet")
+    _gather_replications(sweep_dir, complete, swept)
+    first = complete[0][2] if complete else {}
+    results.write_json({
+        "swept_keys": swept, "seed": first.get("seed"), "crn": first.get("crn"),
+        "git_commit": first.get("git_commit", "unknown"),
+        "versions": first.get("versions", {}), "jobs": jobs,
+    }, sweep_dir / "manifest.json")
+    return sweep_dir / "sweep.parquet"
+
+
+def _gather_replications(sweep_dir: Path, complete: list[tuple[int, Path, dict[str, Any]]],
+                         swept: list[str]) -> None:
+    """Stream every job's replications into one file with job and swept columns."""
+    schemas = [pq.read_schema(p / "replications.parquet") for _, p, _ in complete]
+    fields: dict[str, pa.Field] = {"job": pa.field("job", pa.int64())}
+    for key in swept:
+        values = [s.get("overrides", {}).get(key) for _, _, s in complete]
+        fields[key] = pa.field(key, pa.array(values).type)
+    for schema in schemas:
+        for f in schema:
+            fields.setdefault(f.name, f)
+    schema = pa.schema(list(fields.values()))
+    out = results.TableWriter(sweep_dir / "replications.parquet", schema)
+    try:
+        for job, path, s in complete:
+            source = pq.ParquetFile(path / "replications.parquet")
+            for group in range(source.num_row_groups):
+                part = source.read_row_group(group)
+                n = part.num_rows
+                columns = []
+                for f in schema:
+                    if f.name == "job":
+                        columns.append(pa.array([job] * n, type=f.type))
+                    elif f.name in swept:
+                        value = s.get("overrides", {}).get(f.name)
+                        columns.append(pa.array([value] * n, type=f.type))
+                    elif f.name in part.column_names:
+                        columns.append(part.column(f.name).cast(f.type))
+                    else:
+                        columns.append(pa.nulls(n, type=f.type))
+                out.write_table(pa.Table.from_arrays(columns, schema=schema))
+    except BaseException:
+        out.abort()
+        raise
+    out.close()

@@ -1,0 +1,146 @@
+"""Tests of `sim.compare`: the paired difference by hand, and the command end to end."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.analysis.summary import Z95
+from sim.compare import correlation, main, paired_difference
+
+ROOT = Path(__file__).resolve().parents[1]
+OUTCOMES = ["no_summit", "summit_no_deal", "summit_partial", "summit_breakthrough"]
+
+
+def write_run(run_dir: Path, outcome: list[str], agreed: dict[str, list[bool]],
+              seed: int = 0, first_rep: int = 0) -> Path:
+    """A minimal complete run directory: replications.parquet and summary.json."""
+    run_dir.mkdir(parents=True)
+    n = len(outcome)
+    pd.DataFrame({
+        "rep": np.arange(first_rep, first_rep + n),
+        "outcome": outcome,
+        "summit_held": [o != "no_summit" for o in outcome],
+        "final_tension": np.linspace(0.2, 0.8, n),
+        **{f"agreed_{i}": v for i, v in agreed.items()},
+    }).to_parquet(run_dir / "replications.parquet", index=False)
+    (run_dir / "summary.json").write_text(json.dumps(
+        {"scenario": run_dir.name, "reps": n, "seed": seed, "design_point": 0,
+         "issues": list(agreed), "config_hash": run_dir.name}))
+    return run_dir
+
+
+def test_paired_difference_hand_computed() -> None:
+    # A and B agree on 7 of 8 replications; B adds one success. d = (0,0,0,0,1,0,0,0):
+    # mean 1/8, sd (ddof 1) = sqrt((7/8)^2 + 7 (1/8)^2) / 7) = sqrt(1/8), half = z sqrt(1/8)/sqrt(8)
+    a = np.array([1, 1, 1, 1, 0, 0, 0, 0])
+    b = np.array([1, 1, 1, 1, 1, 0, 0, 0])
+    got = paired_difference(a, b)
+    assert got["n"] == 8
+    assert got["estimate"] == pytest.approx(0.125)
+    assert got["ci_low"] == pytest.approx(0.125 - Z95 * 0.125)
+    assert got["ci_high"] == pytest.approx(0.125 + Z95 * 0.125)
+    # Unpaired: pA = 1/2, pB = 5/8: half = z sqrt(0.25/8 + (5/8)(3/8)/8) = z sqrt(0.060546875)
+    half = Z95 * math.sqrt(0.060546875)
+    assert got["unpaired_ci_low"] == pytest.approx(0.125 - half)
+    assert got["unpaired_ci_high"] == pytest.approx(0.125 + half)
+    # Positively correlated runs: the paired interval is strictly narrower.
+    assert got["ci_high"] - got["ci_low"] < got["unpaired_ci_high"] - got["unpaired_ci_low"]
+
+
+def test_identical_runs_give_zero_width() -> None:
+    a = np.array([True, False, True, True, False])
+    got = paired_difference(a, a.copy())
+    assert got["estimate"] == got["ci_low"] == got["ci_high"] == 0.0
+    assert got["unpaired_ci_high"] > 0.5  # the unpaired interval ignores the pairing
+
+
+def test_anticorrelated_runs_widen_the_paired_interval() -> None:
+    a = np.array([1, 0, 1, 0, 1, 0])
+    got = paired_difference(a, 1 - a)
+    # d = (-1, 1, -1, 1, -1, 1): mean 0, sd sqrt(6/5), half = z sqrt(6/5)/sqrt(6) = z sqrt(1/5)
+    assert got["ci_high"] == pytest.approx(Z95 * math.sqrt(0.2))
+    assert got["unpaired_ci_high"] == pytest.approx(Z95 * math.sqrt(0.25 / 6 * 2))
+
+
+def test_paired_difference_edge_cases() -> None:
+    one = paired_difference([1], [0])
+    assert one["estimate"] == -1.0 and math.isnan(one["ci_low"]) and one["n"] == 1
+    empty = paired_difference([], [])
+    assert empty["n"] == 0 and math.isnan(empty["estimate"])
+    with pytest.raises(ValueError):
+        paired_difference([1, 0], [1])
+
+
+def test_correlation() -> None:
+    assert correlation([1, 0, 1, 0], [1, 0, 1, 0]) == pytest.approx(1.0)
+    assert correlation([1, 0, 1, 0], [0, 1, 0, 1]) == pytest.approx(-1.0)
+    assert math.isnan(correlation([1, 1, 1], [1, 0, 1]))
+
+
+def test_compare_end_to_end(tmp_path: Path) -> None:
+    rng = np.random.default_rng(3)
+    n = 400
+    held_a = rng.uniform(size=n) < 0.6
+    held_b = held_a | (rng.uniform(size=n) < 0.2)  # B: the same replications, a few more summits
+    run_a = write_run(tmp_path / "a", list(np.where(held_a, "summit_partial", "no_summit")),
+                      {"trade": list(held_a & (rng.uniform(size=n) < 0.5)),
+                       "climate": list(held_a)})
+    run_b = write_run(tmp_path / "b", list(np.where(held_b, "summit_partial", "no_summit")),
+                      {"trade": list(held_b & (rng.uniform(size=n) < 0.5)),
+                       "climate": list(held_b), "taiwan": [False] * n}, first_rep=0)
+    out = tmp_path / "cmp.json"
+    done = subprocess.run([sys.executable, "-m", "sim.compare", str(run_a), str(run_b),
+                           "--json", str(out)], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert "paired on 400 replications" in done.stdout
+    assert "issues only in B (not compared): taiwan" in done.stdout
+    result = json.loads(out.read_text())
+    p = result["differences"]["p_summit"]
+    want = paired_difference(held_a, held_b)
+    assert p["estimate"] == pytest.approx(held_b.mean() - held_a.mean())
+    assert p["ci_low"] == pytest.approx(want["ci_low"])
+    assert p["ci_high"] - p["ci_low"] < p["unpaired_ci_high"] - p["unpaired_ci_low"]
+    assert set(result["differences"]) == {"p_summit", *(f"share_{o}" for o in OUTCOMES),
+                                          "p_agreed_trade", "p_agreed_climate"}
+    assert result["summit_held_correlation"] == pytest.approx(
+        np.corrcoef(held_a, held_b)[0, 1])
+    assert result["differences"]["share_summit_no_deal"]["ci_low"] == 0.0
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_joins_on_common_reps_and_warns_on_different_seeds(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run_a = write_run(tmp_path / "a", ["no_summit", "summit_partial"] * 5, {}, seed=1)
+    run_b = write_run(tmp_path / "b", ["summit_partial"] * 6, {}, seed=2, first_rep=4)
+    assert main([str(run_a), str(run_b)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.count("\n") == 1
+    assert captured.err.startswith("warning: the runs have different seeds (1 vs 2)")
+    assert "paired on 6 replications" in captured.out
+    assert "NOT PAIRED" in captured.out and "not paired" in captured.out
+
+
+@pytest.mark.parametrize("case", ["missing", "incomplete", "disjoint"])
+def test_errors_are_one_line_exit_2(tmp_path: Path, case: str,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    run_a = write_run(tmp_path / "a", ["no_summit"] * 3, {})
+    if case == "missing":
+        run_b = tmp_path / "nowhere"
+    elif case == "incomplete":
+        run_b = write_run(tmp_path / "b", ["no_summit"] * 3, {})
+        (run_b / "summary.json").unlink()
+    else:
+        run_b = write_run(tmp_path / "b", ["no_summit"] * 3, {}, first_rep=10)
+    assert main([str(run_a), str(run_b)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1

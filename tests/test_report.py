@@ -1,0 +1,183 @@
+"""Tests of `python -m sim.report`: plots redrawn from saved files, nothing else touched."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+import types
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.analysis.summary import share
+from sim.report import main
+
+ROOT = Path(__file__).resolve().parents[1]
+ISSUES = ["trade", "climate"]
+OUTCOMES = ["no_summit", "summit_no_deal", "summit_partial", "summit_breakthrough"]
+RUN_PNGS = {"outcomes.png", "timeline.png", "goldstein.png"}
+SWEEP_PNGS = {"p_summit_vs_x_rate.png", "outcome_shares.png", "agreement_heatmap.png"}
+
+
+def write_run(run_dir: Path, seed: int = 0, reps: int = 30,
+              overrides: dict[str, Any] | None = None) -> Path:
+    """A complete synthetic run directory, as the app writes it (plots left out)."""
+    rng = np.random.default_rng(seed)
+    run_dir.mkdir(parents=True)
+    outcome = rng.choice(OUTCOMES, size=reps)
+    table = pd.DataFrame({
+        "rep": np.arange(reps), "outcome": outcome, "summit_held": outcome != "no_summit",
+        "final_tension": rng.uniform(size=reps),
+        **{f"agreed_{i}": rng.uniform(size=reps) < 0.5 for i in ISSUES},
+    })
+    table.to_parquet(run_dir / "replications.parquet", index=False)
+    days = np.sort(rng.uniform(0, 90, size=6))
+    pd.DataFrame({
+        "rep": [0] * 3 + [1] * 3, "time": days, "date": [f"2025-0{1 + int(d) // 31}-10"
+                                                         for d in days],
+        "kind": "meeting", "goldstein": rng.normal(size=6), "tension_after": rng.uniform(size=6),
+    }).to_parquet(run_dir / "events.parquet", index=False)
+    summary = {
+        "scenario": "test", "reps": reps, "seed": 0, "design_point": 0,
+        "p_summit": share(int(table["summit_held"].sum()), reps),
+        "outcome_shares": {o: float(np.mean(outcome == o)) for o in OUTCOMES},
+        "p_agreed": {i: share(int(table[f"agreed_{i}"].sum()), reps) for i in ISSUES},
+        "issues": ISSUES, "parties": ["a", "b"], "config_hash": f"{seed:064x}",
+        "start": "2025-01-01", "end": "2025-03-31",
+        "relations": {"tension": 0.5, "tension_baseline": 0.3, "tension_half_life_days": 20.0},
+        "scheduled": [{"date": "2025-02-01", "name": "talks", "kind": "meeting"}],
+        **({"overrides": overrides} if overrides else {}),
+    }
+    (run_dir / "summary.json").write_text(json.dumps(summary))
+    return run_dir
+
+
+def write_sweep(sweep_dir: Path, rates: list[float], table: bool = True) -> Path:
+    """A synthetic sweep over `x.rate`: job directories, sweep.parquet and manifest.json."""
+    rows = []
+    for job, rate in enumerate(rates):
+        run = write_run(sweep_dir / str(job), seed=job, overrides={"x.rate": rate})
+        s = json.loads((run / "summary.json").read_text())
+        rows.append({
+            "job": job, "x.rate": rate, "overrides": f"x.rate={rate}", "scenario": "test",
+            "reps": s["reps"], "failures": 0, "p_summit": s["p_summit"]["estimate"],
+            "p_summit_ci_low": s["p_summit"]["ci_low"],
+            "p_summit_ci_high": s["p_summit"]["ci_high"],
+            **{f"share_{o}": v for o, v in s["outcome_shares"].items()},
+            **{f"p_agreed_{i}": v["estimate"] for i, v in s["p_agreed"].items()},
+            "config_hash": s["config_hash"], "dir": str(job),
+        })
+    if table:
+        pd.DataFrame(rows).to_parquet(sweep_dir / "sweep.parquet", index=False)
+    (sweep_dir / "manifest.json").write_text(json.dumps({
+        "swept_keys": ["x.rate"], "seed": 0, "crn": True, "git_commit": "0" * 40,
+        "versions": {}, "jobs": [{"job": r["job"], "overrides": r["overrides"],
+                                  "config_hash": r["config_hash"], "complete": True}
+                                 for r in rows]}))
+    return sweep_dir
+
+
+def data_files(root: Path) -> dict[str, str]:
+    """SHA-256 of every file that is not a PNG, by path relative to `root`."""
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file() and p.suffix != ".png"}
+
+
+def report(*dirs: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "sim.report", *map(str, dirs)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_redraws_run_and_sweep_without_touching_data(tmp_path: Path) -> None:
+    run = write_run(tmp_path / "run")
+    sweep = write_sweep(tmp_path / "sweep", [0.1, 0.4])
+    assert not list(tmp_path.rglob("*.png"))  # as if every plot had been deleted
+    before = data_files(tmp_path)
+
+    done = report(run, sweep)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    printed = {Path(line) for line in done.stdout.splitlines()}
+    expected = {run / n for n in RUN_PNGS} | {sweep / n for n in SWEEP_PNGS}
+    expected |= {sweep / str(j) / n for j in range(2) for n in RUN_PNGS}
+    assert printed == expected
+    assert set(tmp_path.rglob("*.png")) == expected
+    for png in expected:
+        assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    assert data_files(tmp_path) == before  # nothing rerun, rewritten or added
+
+
+def test_incomplete_job_is_skipped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sweep = write_sweep(tmp_path, [0.1, 0.2])
+    (sweep / "1" / "summary.json").unlink()
+    assert main([str(sweep)]) == 0
+    captured = capsys.readouterr()
+    assert "incomplete job" in captured.err
+    assert not (sweep / "1" / "outcomes.png").exists()
+    assert (sweep / "0" / "outcomes.png").exists() and (sweep / "outcome_shares.png").exists()
+
+
+def test_unfinalised_sweep_without_finalize(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    sweep = write_sweep(tmp_path, [0.1], table=False)
+    monkeypatch.setitem(sys.modules, "sim.sweep", None)  # as if the module did not exist
+    assert main([str(sweep)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"error: {sweep}: sweep is not finalised")
+    assert (sweep / "0" / "outcomes.png").exists()  # the job plots are redrawn all the same
+    assert not (sweep / "outcome_shares.png").exists()
+
+
+def test_unfinalised_sweep_is_finalised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    sweep = write_sweep(tmp_path / "full", [0.1])
+    table = pd.read_parquet(sweep / "sweep.parquet")
+    (sweep / "sweep.parquet").unlink()
+    calls: list[Path] = []
+
+    def finalize_sweep(sweep_dir: Path) -> None:
+        calls.append(sweep_dir)
+        table.to_parquet(sweep_dir / "sweep.parquet", index=False)
+
+    fake = types.ModuleType("sim.sweep")
+    fake.finalize_sweep = finalize_sweep  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "sim.sweep", fake)
+    assert main([str(sweep)]) == 0
+    assert calls == [sweep]
+    assert (sweep / "outcome_shares.png").exists()
+
+
+@pytest.mark.parametrize("case", ["missing", "empty", "incomplete_run", "no_complete_job"])
+def test_errors_are_one_line_exit_2(tmp_path: Path, case: str,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "target"
+    if case == "empty":
+        target.mkdir()
+    elif case == "incomplete_run":
+        (write_run(target) / "summary.json").unlink()
+    elif case == "no_complete_job":
+        (write_run(target / "0") / "summary.json").unlink()
+    assert main([str(target)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith(f"error: {target}: ") and captured.err.count("\n") == 1
+
+
+def test_error_in_a_subprocess_has_no_traceback(tmp_path: Path) -> None:
+    run = write_run(tmp_path / "run")
+    (run / "summary.json").unlink()
+    good = write_run(tmp_path / "good")
+    done = report(run, good)
+    assert done.returncode == 2
+    assert done.stderr == f"error: {run}: incomplete run (no summary.json)\n"
+    assert {Path(p).name for p in done.stdout.splitlines()} == RUN_PNGS  # the rest still drawn
+
+
+def test_help() -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    assert exc.value.code == 0
