@@ -27,6 +27,12 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/replication.py
+	$(PY) benchmarks/negotiation.py
+	$(PY) benchmarks/sweeps.py all
 
 clean:
 	rm -rf $(VENV) outputs multirun .pytest_cache .mypy_cache .ruff_cache
+
+.PHONY: golden
+golden: $(STAMP)
+	$(PY) tests/golden/regenerate.py

@@ -16,6 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Protocol, runtime_checkable
 
+from sim.config.errors import ConfigError
 from sim.runner import Batch, Outcome, run_batch
 from sim.scenario import Scenario
 
@@ -67,6 +68,19 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     return pool
 
 
+def _ready() -> bool:
+    return True
+
+
+def prestart(workers: int) -> None:
+    """Start the local pool now and let its workers import, while the caller goes on."""
+    workers = workers or default_workers()
+    if workers > 1:
+        pool = _pool(workers)
+        for _ in range(workers):
+            pool.submit(_ready)
+
+
 @atexit.register
 def _shutdown_pools() -> None:
     for pool in _POOLS.values():
@@ -102,5 +116,9 @@ def make_executor(name: str, workers: int, dask_address: str | None = None,
     if name == "dask":
         from sim.dask_executor import DaskExecutor
 
-        return DaskExecutor(dask_address, dask_workers or workers)
+        try:
+            return DaskExecutor(dask_address, dask_workers or workers)
+        except (ConnectionError, OSError, TimeoutError, ValueError) as e:
+            raise ConfigError("dask.address", dask_address,
+                              str(e).splitlines()[0] if str(e) else type(e).__name__) from None
     return Inline() if workers == 1 else LocalProcesses(workers)

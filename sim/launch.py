@@ -22,6 +22,8 @@ from typing import Any
 import yaml
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.core.override_parser.types import Override
+from omegaconf import OmegaConf
+from omegaconf.errors import OmegaConfBaseException
 from tqdm import tqdm
 
 from sim.app import RunWriter, completed, prepare_output, simulate, write_summary
@@ -71,6 +73,19 @@ def set_value(data: Data, o: Override) -> None:
                           "unknown key; see `python -m sim --help` for the knobs")
 
 
+def resolve(data: Data) -> Data:
+    """Resolve `${...}` interpolations, after the job's overrides are in place."""
+    if "${" not in repr(data):
+        return data
+    try:
+        resolved = OmegaConf.to_container(OmegaConf.create(data), resolve=True)
+    except OmegaConfBaseException as e:
+        raise ConfigError(str(getattr(e, "full_key", "") or "<config>"), "",
+                          str(e).splitlines()[0]) from None
+    assert isinstance(resolved, dict)
+    return {str(k): v for k, v in resolved.items()}
+
+
 def design_points(
     job_overrides: Sequence[Sequence[str]], first_job: int, sweep_dir: Path,
     compose: Callable[[list[str]], Data], is_group: Callable[[str], bool],
@@ -88,6 +103,7 @@ def design_points(
         for o in parsed:
             if not is_group(o.key_or_group):
                 set_value(data, o)
+        data = resolve(data)
         reject_code(data)
         run = build(RunConf, data, "")
         validate_run(run)

@@ -22,7 +22,7 @@ from sim.world.state import ReplicationResult
 
 EVENT_COLUMNS = (
     "time", "kind", "name", "actor", "target", "channel",
-    "cameo", "goldstein", "tension_after", "detail",
+    "cameo", "goldstein", "tension_after", "detail", "nash_distance", "pareto_optimal",
 )
 
 
@@ -54,6 +54,8 @@ def replication_rows(
     for i, p in enumerate(sc.parties):
         cols[f"utility_{p.name}"] = [r.utilities[i] for r in results]
         cols[f"trust_{p.name}"] = [r.final_trust[i] for r in results]
+    cols["nash_distance"] = [r.nash_distance for r in results]
+    cols["pareto_optimal"] = [r.pareto_optimal for r in results]
     cols["postponed_meetings"] = [list(r.postponed_meetings) for r in results]
     cols["simpy_events"] = [r.simpy_events for r in results]
     return cols
@@ -87,6 +89,7 @@ def replication_schema(sc: Scenario) -> pa.Schema:
     fields += [(f"deal_{i}", pa.float64()) for i in sc.issues]
     for p in sc.parties:
         fields += [(f"utility_{p.name}", pa.float64()), (f"trust_{p.name}", pa.float64())]
+    fields += [("nash_distance", pa.float64()), ("pareto_optimal", pa.bool_())]
     fields += [("postponed_meetings", pa.list_(pa.string())), ("simpy_events", pa.int64())]
     return pa.schema(fields)
 
@@ -96,6 +99,7 @@ EVENT_SCHEMA = pa.schema([
     ("name", pa.string()), ("actor", pa.string()), ("target", pa.string()),
     ("channel", pa.string()), ("cameo", pa.string()), ("goldstein", pa.float64()),
     ("tension_after", pa.float64()), ("detail", pa.string()),
+    ("nash_distance", pa.float64()), ("pareto_optimal", pa.bool_()),
 ])
 
 

@@ -150,7 +150,7 @@ def test_failed_replications_are_recorded_and_the_run_goes_on(
 def test_the_cli_exits_non_zero_and_lists_every_failure(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import sim.__main__ as cli
+    import sim.cli as cli
 
     real = runner.run_replication
 

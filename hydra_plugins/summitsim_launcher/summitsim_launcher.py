@@ -52,8 +52,9 @@ class SummitsimLauncher(Launcher):
 
         def compose(groups: list[str]) -> dict[str, Any]:
             cfg = loader.load_sweep_config(config, groups)
-            data = {k: OmegaConf.to_container(cfg[k], resolve=True) if OmegaConf.is_config(
-                cfg._get_node(k)) else cfg[k] for k in cfg if k != "hydra"}
+            data = OmegaConf.to_container(cfg, resolve=False)  # interpolated after overrides
+            assert isinstance(data, dict)
+            data.pop("hydra", None)
             return data
 
         def is_group(key: str) -> bool:
@@ -64,6 +65,11 @@ class SummitsimLauncher(Launcher):
             sweep_dir.mkdir(parents=True, exist_ok=True)
         except ConfigError as e:
             print(f"error: {e}", file=sys.stderr)
+            sys.exit(2)
+        except Exception as e:  # a group that does not compose: one line, as for a run
+            from sim.config.compose import composition_error
+
+            print(f"error: {composition_error(e, [])}", file=sys.stderr)
             sys.exit(2)
         if sweep_dir not in SWEEP_DIRS:
             SWEEP_DIRS[sweep_dir] = bool(config.plots)

@@ -63,3 +63,12 @@ def format_table(summary: dict[str, Any]) -> str:
             f"{perf['simpy_events_per_replication']:.0f} SimPy events per replication"
         )
     return "\n".join(lines)
+
+
+def format_sweep(table: pd.DataFrame) -> str:
+    """One line per job of a sweep table: its overrides and p_summit with its interval."""
+    lines = [f"  {'job':>4}  {'p_summit':>8}   95% interval      overrides"]
+    for row in table.itertuples():
+        lines.append(f"  {row.job:>4}  {row.p_summit:8.3f}   "
+                     f"[{row.p_summit_ci_low:.3f}, {row.p_summit_ci_high:.3f}]   {row.overrides}")
+    return "\n".join(lines)

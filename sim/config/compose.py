@@ -4,15 +4,26 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from pathlib import Path
+from typing import NoReturn
 
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.config.errors import ConfigError, explain_composition_error, unknown_name
 from sim.config.load import CONF_DIR
 
+EXIT_BAD_INPUT = 2
 
-def _override_value(overrides: list[str], key: str) -> str:
+
+def fail(error: ConfigError) -> NoReturn:
+    """Report bad input as one line on stderr and exit with code 2."""
+    print(f"error: {error}", file=sys.stderr)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def override_value(overrides: list[str], key: str) -> str:
+    """The value given to `key` on the command line, or "" if none."""
     for o in overrides:
         name, _, value = o.lstrip("+~").partition("=")
         if name == key:
@@ -35,14 +46,14 @@ def composition_error(e: Exception, overrides: list[str]) -> ConfigError:
         r"Key '([^']+)' is not in struct", text)
     if bad_key:
         key = bad_key.group(1)
-        return ConfigError(key, _override_value(overrides, key),
+        return ConfigError(key, override_value(overrides, key),
                            "unknown key; see `python -m sim --help` for the knobs")
     cause: BaseException = e
     while cause.__cause__ is not None:
         cause = cause.__cause__
         if isinstance(cause, OmegaConfBaseException) and getattr(cause, "full_key", None):
             key = str(cause.full_key)
-            return ConfigError(key, _override_value(overrides, key) or getattr(cause, "value", ""),
+            return ConfigError(key, override_value(overrides, key) or getattr(cause, "value", ""),
                                str(getattr(cause, "msg", cause)).splitlines()[0])
     lines = [ln.strip() for ln in str(cause).splitlines() if ln.strip()]
     where = re.search(r'in "([^"]+)", line (\d+)', str(cause))

@@ -91,7 +91,7 @@ def unknown_key(key: str, value: object) -> ConfigError:
         return ConfigError(key, value, "unknown key; see `python -m sim --help` for the knobs")
     last = re.split(r"[.\[\]]+", key.strip("."))[-1]
     if last in known:  # a schema key the composed YAML leaves at its default
-        return ConfigError(key, value, f"the scenario files do not set this key; add it with "
+        return ConfigError(key, value, f"no config file sets this key yet; add it with "
                            f"+{key}=VALUE")
     close = difflib.get_close_matches(last, known, n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""

@@ -108,7 +108,7 @@ def _container(cfg: DictConfig | dict[str, Any], prefix: str = "") -> dict[str, 
                     if OmegaConf.is_config(node) else cfg[key]
                 )
         except OmegaConfBaseException as e:
-            raise _from_omegaconf(e) from None
+            raise _from_omegaconf(e, source=cfg) from None
     else:
         if not prefix and "hydra" in cfg:
             reject_hydra_code(cfg["hydra"])
@@ -117,14 +117,22 @@ def _container(cfg: DictConfig | dict[str, Any], prefix: str = "") -> dict[str, 
     return data
 
 
-def _from_omegaconf(e: OmegaConfBaseException, prefix: str = "") -> ConfigError:
+def _from_omegaconf(e: OmegaConfBaseException, prefix: str = "",
+                    source: DictConfig | None = None) -> ConfigError:
     key = getattr(e, "full_key", None) or "<config>"
     if prefix and not key.startswith(prefix):
         key = f"{prefix}.{key}"
     msg = str(getattr(e, "msg", None) or e).splitlines()[0]
     value = getattr(e, "value", None)
+    if value is None and source is not None:  # the text as written, e.g. "${scenario.nme}"
+        raw = OmegaConf.to_container(source, resolve=False)
+        for part in key.split("."):
+            raw = raw.get(part) if isinstance(raw, dict) else None
+        value = raw
     if "not in" in msg and "Key" in msg:
         msg = "unknown key: " + msg
+    if "Interpolation" in msg or "interpolation" in msg:
+        msg += "; an interpolation ${...} must name a key of the config, like ${scenario.name}"
     return ConfigError(key, value if value is not None else "", msg)
 
 

@@ -15,8 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from hydra.core.config_store import ConfigStore
-
 
 @dataclass
 class EventCode:
@@ -260,6 +258,7 @@ class RunConf:
     progress: bool = True
     plots: bool = True
     job_plots: bool = False  # sweeps: also draw each job's run plots (sim.report can, later)
+    vars: dict[str, Any] = field(default_factory=dict)  # free values for configs to interpolate
 
 
 EXECUTORS = ("local", "dask")
@@ -282,6 +281,8 @@ EVENT_KINDS = (
 
 def register() -> None:
     """Register the schema with Hydra's ConfigStore (group `schema`)."""
+    from hydra.core.config_store import ConfigStore
+
     cs = ConfigStore.instance()
     cs.store(group="schema", name="scenario", node=ScenarioConf)
     cs.store(group="schema", name="run", node=RunConf)

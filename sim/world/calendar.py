@@ -23,7 +23,8 @@ def talk_rounds(deadline: int, tension: float, walk_away: float, u: float) -> in
         return deadline
     if p >= 1.0:
         return 1
-    return max(1, min(deadline, math.ceil(math.log1p(-u) / math.log1p(-p))))
+    n = math.log1p(-u) / math.log1p(-p)  # inf when p is so small that log1p(-p) underflows
+    return max(1, math.ceil(n)) if n < deadline else deadline
 
 
 def negotiate(
@@ -82,7 +83,7 @@ def meeting(w: WorldState, i: int) -> Generator[simpy.Event, object, None]:
     for party in range(len(sc.parties)):
         w.jump_trust(party, m.trust_gain)
     w.record("meeting_held", m.name, actor=guest, target=1 - guest, channel=m.channel,
-             code=m.code, detail=",".join(sc.issues[j] for j, _ in deals))
+             code=m.code, detail=",".join(sc.issues[j] for j, _ in deals), deals=dict(deals))
     for j, x in deals:
         w.pre_agreed[j] = x
         w.record("agreement", sc.issues[j], channel=m.channel, detail=f"{x:.3f}")

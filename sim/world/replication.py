@@ -40,6 +40,7 @@ def run_replication(
         max(0.0, utility(p.stances, deliverables, sc.status_quo) - w.cost[i])
         for i, p in enumerate(sc.parties)
     )
+    nash_distance, pareto_optimal = w.quality(deliverables)
     return ReplicationResult(
         rep=rep,
         outcome=classify(held, agreed, sc.core, sc.thresholds),
@@ -55,6 +56,8 @@ def run_replication(
         agreed=agreed,
         deals=tuple(deliverables.get(j, math.nan) for j in range(len(sc.issues))),
         utilities=utilities,
+        nash_distance=nash_distance,
+        pareto_optimal=pareto_optimal,
         postponed_meetings=tuple(w.postponed),
         simpy_events=next(env._eid),  # events scheduled in this environment
         events=tuple(w.events),

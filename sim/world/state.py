@@ -8,12 +8,15 @@ import simpy
 
 from sim.model.preferences import Stance, pressure_share, shrink
 from sim.model.relations import Level
+from sim.negotiation.solutions import agreement_quality
 from sim.scenario import Code, Scenario
 from sim.streams import Streams
 
-# One event of the trace: time (days), kind, name, actor, target, channel,
-# CAMEO code, Goldstein weight, tension after, detail.
-EventRow = tuple[float, str, str, str, str, str, str, float, float, str]
+# One event of the trace: time (days), kind, name, actor, target, channel, CAMEO code,
+# Goldstein weight, tension after, detail, and for agreements reached at a meeting or the
+# summit: the package's distance to the Nash point and whether it is Pareto-optimal.
+EventRow = tuple[float, str, str, str, str, str, str, float, float, str, float | None,
+                 bool | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +37,8 @@ class ReplicationResult:
     agreed: tuple[bool, ...]
     deals: tuple[float, ...]  # agreed position per issue, NaN where none
     utilities: tuple[float, ...]
+    nash_distance: float  # of the summit's package (the status quo if none), utility space
+    pareto_optimal: bool
     postponed_meetings: tuple[str, ...]
     simpy_events: int
     events: tuple[EventRow, ...]
@@ -86,9 +91,13 @@ class WorldState:
 
     def record(
         self, kind: str, name: str, actor: int = -1, target: int = -1, channel: int = -1,
-        code: Code | None = None, detail: str = "",
+        code: Code | None = None, detail: str = "", deals: dict[int, float] | None = None,
     ) -> None:
-        """Append one event to the trace (only for traced replications)."""
+        """Append one event to the trace (only for traced replications).
+
+        `deals`, for a meeting or the summit, is the package agreed there; the trace
+        records its Nash distance and Pareto optimality.
+        """
         if not self.trace:
             return
         sc = self.sc
@@ -99,7 +108,13 @@ class WorldState:
             sc.parties[target].name if target >= 0 else "",
             sc.channels[channel].name if channel >= 0 else "",
             cameo, goldstein, self.tension.at(self.env.now), detail,
+            *(self.quality(deals) if deals is not None else (None, None)),
         ))
+
+    def quality(self, deals: dict[int, float]) -> tuple[float, bool]:
+        """Nash distance and Pareto optimality of a package, by the parties' preferences."""
+        a, b = self.sc.parties
+        return agreement_quality(a.stances, b.stances, self.sc.status_quo, deals)
 
 
 def _noisy(stances: tuple[Stance, ...], sd: float, streams: Streams) -> tuple[Stance, ...]:

@@ -43,4 +43,4 @@ def summit(w: WorldState, held: list[bool], deliverables: dict[int, float]) -> G
         deliverables[j] = x
         w.record("agreement", sc.issues[j], channel=s.channel, detail=f"{x:.3f}")
     w.record("summit_held", sc.name, actor=0, target=1, channel=s.channel,
-             detail=",".join(sc.issues[j] for j in sorted(deliverables)))
+             detail=",".join(sc.issues[j] for j in sorted(deliverables)), deals=deliverables)

@@ -1,0 +1,1 @@
+"""Studies built on `python -m sim` sweeps: one experiment config and one script each."""

@@ -1,0 +1,56 @@
+"""Reading results back from a run directory, refusing anything a crash left behind.
+
+Result files are written under temporary names and renamed into place, and
+`summary.json` is written last: a directory that has it is complete. A table cut short
+(by a crash, a full disk, a copy interrupted), or one whose stored page checksums do not
+match, fails here with one line naming the file instead of a stack of Arrow errors.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+SUMMARY = "summary.json"
+
+
+class ResultsError(Exception):
+    """A results file that cannot be read. `str()` is one line naming the file."""
+
+    def __init__(self, path: Path, problem: str):
+        self.path, self.problem = path, " ".join(problem.split())
+        super().__init__(f"{path}: {self.problem}")
+
+
+def read_table(path: str | Path, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """A Parquet results table as a DataFrame; `ResultsError` if it is missing or damaged."""
+    path = Path(path)
+    if not path.is_file():
+        raise ResultsError(path, "no such results table (has the run that writes it "
+                           "finished? a complete run directory has a summary.json)")
+    try:
+        # checksums are verified where the writer stored them
+        table = pq.read_table(path, columns=list(columns) if columns is not None else None,
+                              page_checksum_verification=True)
+    except (pa.ArrowException, OSError, ValueError, EOFError) as e:
+        text = re.sub(r"^Could not open Parquet input source '[^']*': ", "", str(e).strip())
+        reason = text.splitlines()[0] if text else type(e).__name__
+        raise ResultsError(path, f"not a complete Parquet table, probably cut short by a "
+                           f"crash or an interrupted copy ({reason}); rerun the command "
+                           "that wrote it") from None
+    return table.to_pandas()
+
+
+def run_is_complete(run_dir: str | Path) -> bool:
+    """True when the run directory has its `summary.json`, which is written last."""
+    try:
+        summary = json.loads((Path(run_dir) / SUMMARY).read_text())
+    except (OSError, ValueError):
+        return False
+    return isinstance(summary, dict)

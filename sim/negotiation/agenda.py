@@ -1,0 +1,190 @@
+"""The agenda of a bilateral negotiation: issues, both parties' preferences, the grid.
+
+Positions lie in [0, 1]. An agenda is continuous (`levels = 0`: any position) or
+discretised (`levels = n >= 2`: the n values 0, 1/(n-1), ..., 1). Each party has a
+`Stance` per issue (ideal point, normalised weight, win-set) from `sim.model.preferences`
+and a discount factor. Win-sets are first-class (Putnam): an issue is *negotiable* only
+when both win-sets share a position (on the grid, when discretised); every other issue
+stays at its status quo whatever the parties do. The disagreement point is the pair of
+utilities of the status quo unless one is given explicitly (a pie has d = (0, 0)).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sim.model.preferences import Stance, normalised_weights, shrink
+
+Package = tuple[float, ...]  # one position per agenda issue
+Point = tuple[float, float]  # (utility of party a, utility of party b)
+ConcessionPath = tuple[int, float, float, float, float]  # issue, ideal, reach, low, high
+EDGE = 1e-9  # slack when snapping win-set edges to the grid
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """One side: its stance on each issue (weights sum to 1) and its discount factor."""
+
+    name: str
+    stances: tuple[Stance, ...]
+    discount: float = 0.95  # delta in (0, 1): an agreement one round later is worth delta
+
+
+def make_party(
+    name: str,
+    ideals: Sequence[float],
+    weights: Sequence[float],
+    win_sets: Sequence[tuple[float, float]],
+    discount: float = 0.95,
+) -> Party:
+    """A party from per-issue ideal points, raw salience weights and win-sets."""
+    norm = normalised_weights(weights)
+    stances = tuple(
+        Stance(float(a), w, float(lo), float(hi))
+        for a, w, (lo, hi) in zip(ideals, norm, win_sets, strict=True)
+    )
+    return Party(name, stances, discount)
+
+
+Scorer = Callable[[Package], float]
+
+
+def make_scorer(stances: Sequence[Stance], status_quo: Sequence[float],
+                negotiable: Sequence[int]) -> Scorer:
+    """A party's utility of a package: the additive utility of `sim.model.preferences`,
+    with the issues that cannot move precomputed (it is called once per offer)."""
+    fixed = set(range(len(stances))) - set(negotiable)
+    base = sum(stances[j].weight * stances[j].value(status_quo[j]) for j in fixed)
+    terms = tuple((j, stances[j].ideal, stances[j].weight, stances[j].weight / stances[j].span)
+                  for j in negotiable)
+
+    def score(package: Package) -> float:
+        u = base
+        for j, ideal, weight, slope in terms:
+            u += weight - slope * abs(package[j] - ideal)
+        return u
+
+    return score
+
+
+@dataclass(frozen=True)
+class Agenda:
+    """Issues with their status quo, the two parties, the grid and the disagreement point."""
+
+    issues: tuple[str, ...]
+    status_quo: Package
+    parties: tuple[Party, Party]
+    levels: int = 0  # 0: continuous positions; n >= 2: n evenly spaced values
+    disagreement: Point | None = None  # None: the utilities of the status quo
+    # derived once, for the hot path:
+    negotiable: tuple[int, ...] = field(init=False, compare=False, repr=False)
+    overlaps: tuple[tuple[float, float], ...] = field(init=False, compare=False, repr=False)
+    scorers: tuple[Scorer, Scorer] = field(init=False, compare=False, repr=False)
+    # per party, on each negotiable issue: (issue, ideal, reservation - ideal, low, high)
+    concession_paths: tuple[tuple[ConcessionPath, ...], tuple[ConcessionPath, ...]] = field(
+        init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        spans = [self._common(j) for j in range(len(self.issues))]
+        negotiable = tuple(j for j, span in enumerate(spans) if span is not None)
+        object.__setattr__(self, "negotiable", negotiable)
+        object.__setattr__(self, "overlaps", tuple(s for s in spans if s is not None))
+        object.__setattr__(self, "scorers", tuple(
+            make_scorer(p.stances, self.status_quo, negotiable) for p in self.parties))
+        object.__setattr__(self, "concession_paths", tuple(
+            tuple(self._path(i, j) for j in negotiable) for i in (0, 1)))
+
+    def _path(self, i: int, j: int) -> ConcessionPath:
+        ideal = self.parties[i].stances[j].ideal
+        return (j, ideal, self.reservation(i, j) - ideal, *self.win_set(i, j))
+
+    @property
+    def discrete(self) -> bool:
+        return self.levels >= 2
+
+    def snap_inward(self, low: float, high: float) -> tuple[float, float]:
+        """[low, high] shrunk to its outermost grid values (may come out empty)."""
+        if not self.discrete:
+            return low, high
+        m = self.levels - 1
+        return math.ceil(low * m - EDGE) / m, math.floor(high * m + EDGE) / m
+
+    def _common(self, j: int) -> tuple[float, float] | None:
+        a, b = (p.stances[j] for p in self.parties)
+        low, high = self.snap_inward(max(a.low, b.low), min(a.high, b.high))
+        return (low, high) if low <= high + EDGE else None
+
+    def win_set(self, i: int, j: int) -> tuple[float, float]:
+        """Party i's win-set on issue j (on the grid, when discretised)."""
+        s = self.parties[i].stances[j]
+        return self.snap_inward(s.low, s.high)
+
+    def options(self, j: int) -> tuple[float, ...]:
+        """The grid values of issue j inside both win-sets (discretised agendas)."""
+        low, high = self.overlaps[self.negotiable.index(j)]
+        m = self.levels - 1
+        return tuple(k / m for k in range(round(low * m), round(high * m) + 1))
+
+    def reservation(self, i: int, j: int) -> float:
+        """Party i's reservation on issue j: its win-set edge toward the other's ideal."""
+        own, other = self.parties[i].stances[j], self.parties[1 - i].stances[j]
+        low, high = self.win_set(i, j)
+        return high if other.ideal >= own.ideal else low  # as sim.model.protocol
+
+    def snap(self, x: float) -> float:
+        if not self.discrete:
+            return x
+        m = self.levels - 1
+        return round(x * m) / m
+
+    def utilities(self, package: Package) -> Point:
+        return self.scorers[0](package), self.scorers[1](package)
+
+    def disagreement_point(self) -> Point:
+        if self.disagreement is not None:
+            return self.disagreement
+        return self.utilities(self.status_quo)
+
+    def ratified(self, package: Package) -> bool:
+        """Level II: every negotiable issue lies inside both win-sets."""
+        return all(low - EDGE <= package[j] <= high + EDGE
+                   for j, (low, high) in zip(self.negotiable, self.overlaps, strict=True))
+
+    def with_pressure(self, i: int, share: float) -> Agenda:
+        """Party i's win-sets with `share` of their slack removed (domestic pressure)."""
+        p = self.parties[i]
+        pressed = Party(p.name, tuple(shrink(s, share) for s in p.stances), p.discount)
+        parties = (pressed, self.parties[1]) if i == 0 else (self.parties[0], pressed)
+        return Agenda(self.issues, self.status_quo, parties, self.levels, self.disagreement)
+
+
+def random_agenda(
+    rng: np.random.Generator, n_issues: int, levels: int = 0,
+    discounts: tuple[float, float] = (0.8, 0.99),
+) -> Agenda:
+    """Independent uniform ideals, weights in [0.1, 1], win-sets around the ideals,
+    status quo and discount factors: the random agendas of the tournament and tests."""
+    parties = []
+    for name in ("a", "b"):
+        ideals = rng.uniform(0.0, 1.0, n_issues)
+        weights = rng.uniform(0.1, 1.0, n_issues)
+        lows = ideals * rng.uniform(0.0, 1.0, n_issues)
+        highs = ideals + (1.0 - ideals) * rng.uniform(0.0, 1.0, n_issues)
+        delta = float(rng.uniform(*discounts))
+        parties.append(make_party(name, ideals.tolist(), weights.tolist(),
+                                  list(zip(lows.tolist(), highs.tolist(), strict=True)), delta))
+    status_quo = tuple(rng.uniform(0.0, 1.0, n_issues).tolist())
+    issues = tuple(f"issue_{j}" for j in range(n_issues))
+    return Agenda(issues, status_quo, (parties[0], parties[1]), levels)
+
+
+def unit_pie(delta_a: float = 0.95, delta_b: float = 0.95, levels: int = 0,
+             disagreement: Point = (0.0, 0.0)) -> Agenda:
+    """The textbook pie: one issue x in [0, 1], u_a = x, u_b = 1 - x, full win-sets."""
+    a = make_party("a", [1.0], [1.0], [(0.0, 1.0)], delta_a)
+    b = make_party("b", [0.0], [1.0], [(0.0, 1.0)], delta_b)
+    return Agenda(("pie",), (0.0,), (a, b), levels, disagreement)

@@ -1,0 +1,213 @@
+"""The schemas of `python -m sim.negotiate` and `python -m sim.tournament`, and their checks.
+
+The dataclasses are registered as Hydra structured configs, so a wrong type or an
+unknown key is caught with its dotted path; `check_*` then checks meaning (ranges, known
+strategy names) and raises `ConfigError`, shown to the user as one line.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from hydra.core.config_store import ConfigStore
+
+from sim.config.errors import ConfigError, unknown_name
+from sim.config.schema import StanceConf
+from sim.negotiation.agenda import Agenda, make_party
+from sim.negotiation.session import StrategySpec
+from sim.negotiation.strategies import STRATEGIES
+
+SIDES = ("a", "b")
+MAX_LEVELS = 101
+
+
+@dataclass
+class AgendaIssueConf:
+    label: str = ""
+    status_quo: float = 0.0  # the position if nothing is agreed
+
+
+@dataclass
+class SideConf:
+    """One party: its strategy (a registered name), patience, pressure and stances."""
+
+    label: str = ""
+    strategy: str = "linear"
+    kappa: float = 0.0  # Faratin: initial concession
+    beta: float | None = None  # Faratin: concession exponent; None: the strategy's preset
+    discount: float = 0.95  # delta in (0, 1)
+    pressure: float = 0.0  # share of win-set slack removed by domestic pressure, [0, 1]
+    stances: dict[str, StanceConf] = field(default_factory=dict)
+
+
+@dataclass
+class NegotiationConf:
+    """One bilateral negotiation (`python -m sim.negotiate`)."""
+
+    issues: dict[str, AgendaIssueConf] = field(default_factory=dict)
+    a: SideConf = field(default_factory=SideConf)
+    b: SideConf = field(default_factory=SideConf)
+    levels: int = 0  # 0: continuous positions; n >= 2: n evenly spaced values
+    deadline: int = 20  # rounds
+    first: str = "a"  # who proposes in round 0
+    disagreement: list[float] | None = None  # [u_a, u_b]; None: the status quo's utilities
+    power: float = 0.5  # party a's bargaining power in the Nash point
+    seed: int = 0  # for the random strategy
+    plot: bool = True
+
+
+@dataclass
+class PressureConf:
+    a: float = 0.0
+    b: float = 0.0
+
+
+@dataclass
+class TournamentConf:
+    """Every listed strategy against every other on random agendas (`python -m sim.tournament`)."""
+
+    strategies: list[str] = field(default_factory=lambda: [
+        "boulware", "linear", "conceder", "tit_for_tat", "zeuthen", "rubinstein", "random"])
+    agendas: int = 100  # random agendas; every ordered pair plays each once
+    issues: int = 3
+    levels: int = 7  # 0: continuous positions
+    deadline: int = 100
+    first: str = "a"
+    kappa: float = 0.0
+    discounts: list[float] = field(default_factory=lambda: [0.8, 0.99])  # drawn uniformly
+    pressure: PressureConf = field(default_factory=PressureConf)  # win-set slack removed
+    seed: int = 0
+    pairs: bool = False  # also print the table of every ordered pair
+
+
+def register() -> None:
+    cs = ConfigStore.instance()
+    cs.store(name="negotiate_schema", node=NegotiationConf)
+    cs.store(name="tournament_schema", node=TournamentConf)
+
+
+def _within(key: str, value: float, low: float, high: float, open_ends: bool = False) -> None:
+    ok = isinstance(value, int | float) and math.isfinite(value) and (
+        low < value < high if open_ends else low <= value <= high)
+    if not ok:
+        ends = f"({low:g}, {high:g})" if open_ends else f"[{low:g}, {high:g}]"
+        raise ConfigError(key, value, f"must be in {ends}")
+
+
+def _known(key: str, value: str, known: Iterable[str], what: str) -> None:
+    names = list(known)
+    if value not in names:
+        raise unknown_name(key, value, names, what)
+
+
+def _levels(key: str, value: int) -> None:
+    if value != 0 and not 2 <= value <= MAX_LEVELS:
+        raise ConfigError(key, value, f"must be 0 (continuous) or in [2, {MAX_LEVELS}]")
+
+
+def _at_least(key: str, value: int, low: int) -> None:
+    if value < low:
+        raise ConfigError(key, value, f"must be >= {low}")
+
+
+def _strategy(key: str, name: str, kappa: float, beta: float | None) -> None:
+    _known(f"{key}.strategy", name, STRATEGIES, "strategy")
+    _within(f"{key}.kappa", kappa, 0.0, 1.0)
+    if name == "exponential" and kappa <= 0.0:
+        raise ConfigError(f"{key}.kappa", kappa, "must be > 0 for exponential")
+    if beta is not None and not (math.isfinite(beta) and beta > 0.0):
+        raise ConfigError(f"{key}.beta", beta, "must be > 0 (or null: the preset)")
+
+
+def _stances(key: str, side: SideConf, issues: Sequence[str]) -> None:
+    for name in side.stances:
+        _known(f"{key}.stances.{name}", name, issues, "issue")
+    missing = [i for i in issues if i not in side.stances]
+    if missing:
+        raise ConfigError(f"{key}.stances", missing, "every agenda issue needs a stance")
+    for name, st in side.stances.items():
+        sk = f"{key}.stances.{name}"
+        _within(f"{sk}.ideal", st.ideal, 0.0, 1.0)
+        _within(f"{sk}.weight", st.weight, 0.0, math.inf)
+        if len(st.win_set) != 2:
+            raise ConfigError(f"{sk}.win_set", list(st.win_set), "must be two numbers [low, high]")
+        _within(f"{sk}.win_set[0]", st.win_set[0], 0.0, 1.0)
+        _within(f"{sk}.win_set[1]", st.win_set[1], 0.0, 1.0)
+        if not st.win_set[0] <= st.ideal <= st.win_set[1]:
+            raise ConfigError(f"{sk}.ideal", st.ideal, f"must lie in win_set {list(st.win_set)}")
+    if sum(st.weight for st in side.stances.values()) <= 0.0:
+        raise ConfigError(f"{key}.stances.*.weight", 0, "at least one weight must be > 0")
+
+
+def check_negotiation(conf: NegotiationConf) -> None:
+    """Check a lab config's meaning; raise `ConfigError` at the first violation."""
+    if not conf.issues:
+        raise ConfigError("issues", {}, "the agenda is empty; define at least one issue")
+    for name, issue in conf.issues.items():
+        _within(f"issues.{name}.status_quo", issue.status_quo, 0.0, 1.0)
+    for key in SIDES:
+        side: SideConf = getattr(conf, key)
+        _strategy(key, side.strategy, side.kappa, side.beta)
+        _within(f"{key}.discount", side.discount, 0.0, 1.0, open_ends=True)
+        _within(f"{key}.pressure", side.pressure, 0.0, 1.0)
+        _stances(key, side, list(conf.issues))
+    _levels("levels", conf.levels)
+    _at_least("deadline", conf.deadline, 1)
+    _known("first", conf.first, SIDES, "side")
+    if conf.disagreement is not None:
+        if len(conf.disagreement) != 2:
+            raise ConfigError("disagreement", list(conf.disagreement), "must be [u_a, u_b] or null")
+        for i, u in enumerate(conf.disagreement):
+            _within(f"disagreement[{i}]", u, 0.0, 1.0)
+    _within("power", conf.power, 0.0, 1.0, open_ends=True)
+
+
+def check_tournament(conf: TournamentConf) -> None:
+    """Check a tournament config's meaning; raise `ConfigError` at the first violation."""
+    if not conf.strategies:
+        raise ConfigError("strategies", [], "list at least one strategy")
+    for i, name in enumerate(conf.strategies):
+        _known(f"strategies[{i}]", name, STRATEGIES, "strategy")
+    if len(set(conf.strategies)) != len(conf.strategies):
+        raise ConfigError("strategies", list(conf.strategies), "each strategy at most once")
+    if "exponential" in conf.strategies and conf.kappa <= 0.0:
+        raise ConfigError("kappa", conf.kappa, "must be > 0 when exponential plays")
+    _within("kappa", conf.kappa, 0.0, 1.0)
+    _at_least("agendas", conf.agendas, 1)
+    _at_least("issues", conf.issues, 1)
+    _levels("levels", conf.levels)
+    _at_least("deadline", conf.deadline, 1)
+    _known("first", conf.first, SIDES, "side")
+    if len(conf.discounts) != 2 or conf.discounts[0] > conf.discounts[1]:
+        raise ConfigError("discounts", list(conf.discounts), "must be [low, high], low <= high")
+    for i, delta in enumerate(conf.discounts):
+        _within(f"discounts[{i}]", delta, 0.0, 1.0, open_ends=True)
+    _within("pressure.a", conf.pressure.a, 0.0, 1.0)
+    _within("pressure.b", conf.pressure.b, 0.0, 1.0)
+
+
+def agenda_of(conf: NegotiationConf) -> Agenda:
+    """The agenda a checked lab config describes, with each side's pressure applied."""
+    issues = list(conf.issues)
+    parties = []
+    for key in SIDES:
+        side: SideConf = getattr(conf, key)
+        stances = [side.stances[i] for i in issues]
+        parties.append(make_party(side.label or key, [s.ideal for s in stances],
+                                  [s.weight for s in stances],
+                                  [(s.win_set[0], s.win_set[1]) for s in stances], side.discount))
+    d = None if conf.disagreement is None else (conf.disagreement[0], conf.disagreement[1])
+    agenda = Agenda(tuple(issues), tuple(conf.issues[i].status_quo for i in issues),
+                    (parties[0], parties[1]), conf.levels, d)
+    for i, key in enumerate(SIDES):
+        pressure = getattr(conf, key).pressure
+        if pressure > 0.0:
+            agenda = agenda.with_pressure(i, pressure)
+    return agenda
+
+
+def specs_of(conf: NegotiationConf) -> tuple[StrategySpec, StrategySpec]:
+    a, b = conf.a, conf.b
+    return StrategySpec(a.strategy, a.kappa, a.beta), StrategySpec(b.strategy, b.kappa, b.beta)

@@ -1,0 +1,220 @@
+"""The Pareto frontier of an agenda, issue by issue.
+
+Utilities are additive over independent issues, so the frontier is built per issue.
+
+*Continuous issues.* On issue j a package may take any position in the overlap [L, H] of
+the win-sets. Only positions between the two ideal points (clipped to [L, H]) are
+efficient, and along that stretch, from x0 = clip(ideal_a) to x1 = clip(ideal_b), party a
+loses and party b gains utility *linearly* (each value is a tent 1 - |x - ideal| / span,
+and the stretch never crosses a's or b's ideal). So each issue is a straight "trade":
+a loses `loss_j`, b gains `gain_j`. The frontier of the sum is the polyline that starts
+at the package best for a and makes the trades in decreasing order of gain_j / loss_j
+(b's gain per unit of a's loss): a concave chain, one vertex per issue, found by a sort.
+
+*Discretised issues.* Each issue keeps its efficient grid values; the sets are added one
+issue at a time, pruning dominated partial sums after each (exact: a package with a
+dominated part is dominated).
+
+Points run from a's best to b's best: a's utility falls, b's rises.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sim.model.preferences import Stance
+from sim.negotiation.agenda import Agenda, Package, Point
+
+TOL = 1e-9
+
+
+@dataclass(frozen=True, slots=True)
+class Frontier:
+    """Pareto-optimal utility pairs, their packages and the disagreement point.
+
+    `continuous`: every point of the polyline through `points` is feasible, and the
+    package along a segment moves linearly; otherwise only the points themselves are.
+    """
+
+    points: tuple[Point, ...]
+    packages: tuple[Package, ...]
+    disagreement: Point
+    continuous: bool
+
+    def point_at(self, s: float) -> Point:
+        """The point at parameter s: vertex floor(s), a share s - floor(s) to the next."""
+        return point_at(self.points, s)
+
+    def package_at(self, s: float) -> Package:
+        """The package at parameter s, interpolated as `point_at` is."""
+        k = min(int(s), len(self.packages) - 1)
+        t = s - k
+        if t <= 0.0 or k == len(self.packages) - 1:
+            return self.packages[k]
+        p, q = self.packages[k], self.packages[k + 1]
+        return tuple(x + t * (y - x) for x, y in zip(p, q, strict=True))
+
+    def dominates(self, u: Point, tol: float = TOL) -> bool:
+        """True when a feasible point is at least as good for both, better for one."""
+        if self.continuous:
+            return polyline_dominates(self.points, u, tol)
+        return any(pa >= u[0] - tol and pb >= u[1] - tol and (pa > u[0] + tol or pb > u[1] + tol)
+                   for pa, pb in self.points)
+
+
+def point_at(points: Sequence[Point], s: float) -> Point:
+    """The point at parameter s along the polyline (vertex k at s = k), s clipped to it."""
+    k = min(int(s), len(points) - 1)
+    t = s - k
+    if t <= 0.0 or k == len(points) - 1:  # also s a rounding step past the last vertex
+        return points[k]
+    (pa, pb), (qa, qb) = points[k], points[k + 1]
+    return pa + t * (qa - pa), pb + t * (qb - pb)
+
+
+def param_at_a(points: Sequence[Point], a: float) -> float:
+    """The polyline parameter where a's utility falls to `a` (0 above, the end below)."""
+    for k, ((pa, _), (qa, _)) in enumerate(itertools.pairwise(points)):
+        if qa <= a:
+            return k + max(0.0, pa - a) / (pa - qa)
+    return float(len(points) - 1)
+
+
+def b_at_a(points: Sequence[Point], a: float) -> float:
+    """The most b can get while a gets at least `a` (-inf if a is out of reach)."""
+    if a > points[0][0]:
+        return float("-inf")
+    return point_at(points, param_at_a(points, a))[1]
+
+
+def a_at_b(points: Sequence[Point], b: float) -> float:
+    """The most a can get while b gets at least `b` (-inf if b is out of reach)."""
+    if b > points[-1][1]:
+        return float("-inf")
+    for k, ((_, pb), (_, qb)) in enumerate(itertools.pairwise(points)):
+        if qb >= b:
+            return point_at(points, k + max(0.0, b - pb) / (qb - pb))[0]
+    return points[0][0]
+
+
+def polyline_dominates(points: Sequence[Point], u: Point, tol: float = TOL) -> bool:
+    """True when a point of the polyline frontier is as good as `u` for one party and
+    better by more than `tol` for the other."""
+    return b_at_a(points, u[0]) > u[1] + tol or a_at_b(points, u[1]) > u[0] + tol
+
+
+def ir_range(points: Sequence[Point], d: Point) -> tuple[float, float] | None:
+    """Parameters [s_lo, s_hi] of the part of a polyline frontier where both get at
+    least their disagreement utility, or None when no such part exists."""
+    last = len(points) - 1
+    lo = hi = None
+    if points[0][1] >= d[1]:
+        lo = 0.0
+    if points[last][0] >= d[0]:
+        hi = float(last)
+    for k in range(last):
+        (pa, pb), (qa, qb) = points[k], points[k + 1]
+        if lo is None and qb >= d[1]:
+            lo = k + (d[1] - pb) / (qb - pb)
+        if hi is None and qa < d[0] <= pa:
+            hi = k + (pa - d[0]) / (pa - qa)
+    if lo is None or hi is None or lo > hi + 1e-12:
+        return None
+    return lo, max(lo, hi)
+
+
+Trade = tuple[float, float, float, int, float]  # (gain / loss, loss, gain, issue, b's best)
+
+
+def issue_trade(j: int, a: Stance, b: Stance, slope_a: float, slope_b: float
+                ) -> tuple[float, Trade | None] | None:
+    """Issue j on the frontier: the position where the frontier starts (a's best in the
+    overlap) and the trade toward b's best, if moving helps b and costs a; None when the
+    win-sets do not overlap. `slope_i` is weight / span: utility lost per unit of
+    distance from the ideal point."""
+    low = a.low if a.low > b.low else b.low
+    high = a.high if a.high < b.high else b.high
+    if low > high:
+        return None
+    x0 = high if a.ideal > high else low if a.ideal < low else a.ideal
+    x1 = high if b.ideal > high else low if b.ideal < low else b.ideal
+    loss = slope_a * (abs(x1 - a.ideal) - abs(x0 - a.ideal))
+    gain = slope_b * (abs(x0 - b.ideal) - abs(x1 - b.ideal))
+    if gain <= 0.0:
+        return x0, None  # b gains nothing by moving: a's best is efficient
+    if loss <= 0.0:
+        return x1, None  # a loses nothing by moving: b's best is efficient
+    return x0, (gain / loss, loss, gain, j, x1)
+
+
+def chain(ua: float, ub: float, moves: list[Trade]) -> list[Point]:
+    """The frontier's vertices: from (ua, ub) at a's best, the trades best rate first."""
+    moves.sort(reverse=True)
+    points = [(ua, ub)]
+    for _, loss, gain, _, _ in moves:
+        ua -= loss
+        ub += gain
+        points.append((ua, ub))
+    return points
+
+
+def continuous_frontier(agenda: Agenda) -> Frontier:
+    a, b = agenda.parties
+    start, moves = list(agenda.status_quo), []
+    for j in agenda.negotiable:
+        sa, sb = a.stances[j], b.stances[j]
+        placed = issue_trade(j, sa, sb, sa.weight / sa.span, sb.weight / sb.span)
+        if placed is not None:
+            start[j], move = placed
+            if move is not None:
+                moves.append(move)
+    points = chain(*agenda.utilities(tuple(start)), moves)
+    packages = [tuple(start)]
+    for _, _, _, j, x1 in moves:
+        start[j] = x1
+        packages.append(tuple(start))
+    return Frontier(tuple(points), tuple(packages), agenda.disagreement_point(), True)
+
+
+def pareto_filter(items: Iterable[tuple[float, float, Package]]) -> list[
+        tuple[float, float, Package]]:
+    """The non-dominated (u_a, u_b, package) items, a's utility falling."""
+    kept: list[tuple[float, float, Package]] = []
+    best_b = float("-inf")
+    for item in sorted(items, key=lambda it: (-it[0], -it[1])):
+        if item[1] > best_b + 1e-12:
+            kept.append(item)
+            best_b = item[1]
+    return kept
+
+
+def discrete_frontier(agenda: Agenda) -> Frontier:
+    a, b = agenda.parties
+    sq = agenda.status_quo
+    fixed = [j for j in range(len(sq)) if j not in agenda.negotiable]
+    base_a = sum(a.stances[j].weight * a.stances[j].value(sq[j]) for j in fixed)
+    base_b = sum(b.stances[j].weight * b.stances[j].value(sq[j]) for j in fixed)
+    partial: list[tuple[float, float, Package]] = [(base_a, base_b, ())]
+    for j in agenda.negotiable:
+        sa, sb = a.stances[j], b.stances[j]
+        values = pareto_filter((sa.weight * sa.value(x), sb.weight * sb.value(x), (x,))
+                               for x in agenda.options(j))
+        partial = pareto_filter((ua + va, ub + vb, pos + x)
+                                for ua, ub, pos in partial for va, vb, x in values)
+    packages = []
+    for _, _, pos in partial:
+        package = list(sq)
+        for j, x in zip(agenda.negotiable, pos, strict=True):
+            package[j] = x
+        packages.append(tuple(package))
+    return Frontier(tuple((ua, ub) for ua, ub, _ in partial), tuple(packages),
+                    agenda.disagreement_point(), False)
+
+
+@functools.lru_cache(maxsize=256)
+def frontier_of(agenda: Agenda) -> Frontier:
+    """The Pareto frontier of an agenda's ratifiable packages (cached per agenda)."""
+    return discrete_frontier(agenda) if agenda.discrete else continuous_frontier(agenda)

@@ -1,0 +1,102 @@
+"""One bilateral negotiation: alternating offers of whole packages up to a deadline.
+
+Round k = 0, 1, ... : the proposer (the `first` party in even rounds, the other in odd
+ones) makes an offer; the responder accepts or rejects it. An accepted offer becomes the
+agreement only if both parties' constituents ratify it (Level II, Putnam): every
+negotiable issue inside both win-sets. Issues whose win-sets do not overlap are never on
+the table and stay at status quo; with none left there is no session. No agreement by
+the deadline leaves everything at the status quo, the disagreement point; so does a
+proposer walking away.
+
+Unlike the simulator's meetings (`sim.model.protocol`), which lock in issues one by one,
+the lab bargains over the package, as the solution concepts assume.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sim.negotiation.agenda import Agenda, Point
+from sim.negotiation.negotiator import History, Negotiator, Offer, Seat
+from sim.negotiation.strategies import build_negotiator
+
+
+@dataclass(frozen=True, slots=True)
+class StrategySpec:
+    """A strategy by registered name, with its Faratin parameters."""
+
+    name: str
+    kappa: float = 0.0
+    beta: float | None = None  # None: the strategy's preset
+
+
+@dataclass(frozen=True, slots=True)
+class SessionResult:
+    """The offer trace and how it ended."""
+
+    offers: tuple[Offer, ...]  # offers[k] was made in round k
+    first: int  # the party that proposed in round 0
+    agreement: Offer | None
+    walked_away: int | None = None  # the party that ended the talks, if one did
+
+    @property
+    def rounds(self) -> int:
+        """Rounds with an offer: the agreement's round + 1, or all that were played."""
+        return len(self.offers)
+
+    def proposer(self, k: int) -> int:
+        return self.first ^ (k & 1)
+
+    def utilities(self, agenda: Agenda) -> Point:
+        """Both utilities of the outcome (the disagreement point if there is no deal)."""
+        if self.agreement is None:
+            return agenda.disagreement_point()
+        return agenda.utilities(self.agreement)
+
+    def discounted_utilities(self, agenda: Agenda) -> Point:
+        """d_i + delta_i^k (u_i - d_i) for an agreement in round k."""
+        d, u = agenda.disagreement_point(), self.utilities(agenda)
+        if self.agreement is None:
+            return d
+        k = self.rounds - 1
+        da, db = (p.discount ** k for p in agenda.parties)
+        return d[0] + da * (u[0] - d[0]), d[1] + db * (u[1] - d[1])
+
+
+def run_session(agenda: Agenda, negotiators: Sequence[Negotiator], deadline: int,
+                first: int = 0) -> SessionResult:
+    """Alternate offers between two negotiators until one is accepted and ratified."""
+    if not agenda.negotiable:
+        return SessionResult((), first, None)  # no win-sets overlap: nothing to bargain over
+    histories = (History(), History())
+    propose = (negotiators[0].propose, negotiators[1].propose)
+    accepts = (negotiators[0].accepts, negotiators[1].accepts)
+    scorers = agenda.scorers
+    trace: list[Offer] = []
+    proposer = first
+    for k in range(deadline):
+        responder = 1 - proposer
+        offer = propose[proposer](k, histories[proposer])
+        if offer is None:
+            return SessionResult(tuple(trace), first, None, walked_away=proposer)
+        trace.append(offer)
+        histories[proposer].own.append(offer)
+        seen = histories[responder]
+        seen.theirs.append(offer)
+        utility = scorers[responder](offer)
+        seen.received.append(utility)
+        if accepts[responder](k, offer, utility, seen) and agenda.ratified(offer):
+            return SessionResult(tuple(trace), first, offer)
+        proposer = responder
+    return SessionResult(tuple(trace), first, None)
+
+
+def negotiate(agenda: Agenda, strategies: tuple[StrategySpec, StrategySpec], deadline: int,
+              first: int = 0, seed: int = 0, stream: tuple[int, ...] = ()) -> SessionResult:
+    """Build both negotiators from their registered names and run the session."""
+    negotiators = [
+        build_negotiator(spec.name, Seat(agenda, i, deadline, spec.kappa, spec.beta, seed, stream))
+        for i, spec in enumerate(strategies)
+    ]
+    return run_session(agenda, negotiators, deadline, first)

@@ -1,0 +1,50 @@
+"""`python -m sim.tournament`: every listed strategy against every other on random agendas.
+
+Prints a table of mean utilities, agreement rates and Nash distances with 95 %
+intervals; writes `tournament.json` and `matches.parquet` into the Hydra run directory.
+Config: `conf/tournament.yaml`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import hydra
+import pandas as pd
+from hydra.core.hydra_config import HydraConfig
+from omegaconf import DictConfig
+
+from sim.config.errors import ConfigError
+from sim.negotiation.cli import fail, load, precheck
+from sim.negotiation.config import TournamentConf, check_tournament, register
+from sim.negotiation.tournament import format_tables, play, summarize
+from sim.results import write_json, write_parquet
+
+register()
+
+
+@hydra.main(version_base="1.3", config_path="../conf", config_name="tournament")
+def app(cfg: DictConfig) -> None:
+    try:
+        conf = load(cfg, TournamentConf, check_tournament)
+    except ConfigError as e:
+        fail(e)
+    out_dir = Path(HydraConfig.get().runtime.output_dir)
+    matches = play(conf)
+    summary = summarize(conf, matches)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_parquet(pd.DataFrame([dataclasses.asdict(m) for m in matches]),
+                  out_dir / "matches.parquet")
+    write_json(summary, out_dir / "tournament.json")
+    print(format_tables(summary, pairs=conf.pairs))
+    print(f"results: {out_dir}")
+
+
+def main() -> None:
+    precheck("tournament", TournamentConf, check_tournament)
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,129 @@
+"""The negotiation lab and the tournament, end to end as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sim.negotiation.config import TournamentConf
+from sim.negotiation.tournament import format_tables, play, summarize
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(module: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
+    return subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def lab_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("lab")
+    done = run("sim.negotiate", f"hydra.run.dir={out}", "levels=11", "deadline=30")
+    assert done.returncode == 0, done.stderr
+    assert "round" in done.stdout and "agreement in round" in done.stdout
+    return out
+
+
+def test_lab_writes_its_files(lab_dir: Path) -> None:
+    assert (lab_dir / "negotiation.json").stat().st_size > 0
+    assert (lab_dir / "negotiation.png").read_bytes()[:4] == b"\x89PNG"
+    assert not [p for p in lab_dir.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_lab_json(lab_dir: Path) -> None:
+    data = json.loads((lab_dir / "negotiation.json").read_text())
+    assert {"agreement", "rounds", "utilities", "nash_point", "nash_distance",
+            "pareto_optimal", "offers", "frontier"} <= set(data)
+    assert set(data["agreement"]) == {"mil_mil", "fentanyl", "climate", "economic"}
+    assert data["agreement"]["economic"] is None  # the win-sets do not overlap
+    assert all(isinstance(data["agreement"][i], float) for i in ("mil_mil", "fentanyl"))
+    assert data["rounds"] == len(data["offers"]) and data["agreed"]
+    assert set(data["utilities"]) == set(data["nash_point"]["utilities"]) == {"a", "b"}
+    assert data["nash_distance"] >= 0 and isinstance(data["pareto_optimal"], bool)
+    last = data["offers"][-1]
+    assert last["utilities"] == pytest.approx(data["utilities"])
+
+
+def test_lab_rubinstein_pie_through_the_command_line(tmp_path: Path) -> None:
+    done = run("sim.negotiate", f"hydra.run.dir={tmp_path}", "plot=false",
+               "a.strategy=rubinstein", "b.strategy=rubinstein", "a.discount=0.95",
+               "b.discount=0.9", "disagreement=[0,0]", "~issues.fentanyl", "~issues.climate",
+               "~issues.economic", "~a.stances.fentanyl", "~a.stances.climate",
+               "~a.stances.economic", "~b.stances.fentanyl", "~b.stances.climate",
+               "~b.stances.economic", "a.stances.mil_mil.win_set=[0,1]",
+               "b.stances.mil_mil.win_set=[0,1]", "a.stances.mil_mil.ideal=1",
+               "b.stances.mil_mil.ideal=0")
+    assert done.returncode == 0, done.stderr
+    data = json.loads((tmp_path / "negotiation.json").read_text())
+    assert data["rounds"] == 1
+    assert data["utilities"]["a"] == pytest.approx(0.1 / 0.145, abs=1e-9)  # 0.689655
+    assert not (tmp_path / "negotiation.png").exists()
+
+
+@pytest.mark.parametrize(("override", "start", "hint"), [
+    ("a.strategy=bolware", "error: a.strategy='bolware': unknown strategy",
+     "did you mean 'boulware'"),
+    ("a.discount=1.0", "error: a.discount=1.0: must be in (0, 1)", ""),
+    ("b.discount=0", "error: b.discount=0.0: must be in (0, 1)", ""),
+    ("a.strategyy=linear", "error: a.strategyy='linear': unknown key", "did you mean 'strategy'"),
+    ("deadline=soon", "error: deadline='soon'", ""),
+    ("+a._target_=os.system", "error: a._target_='os.system'", "not allowed"),
+])
+def test_lab_bad_input_is_one_line_and_exit_2(tmp_path: Path, override: str, start: str,
+                                               hint: str) -> None:
+    done = run("sim.negotiate", f"hydra.run.dir={tmp_path}", override)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(start) and hint in lines[0], done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "negotiation.json").exists()
+
+
+def small(seed: int = 0) -> TournamentConf:
+    return TournamentConf(strategies=["boulware", "conceder", "zeuthen", "random"], agendas=6,
+                          deadline=40, seed=seed)
+
+
+def test_tournament_is_deterministic() -> None:
+    first, again = play(small()), play(small())
+    assert first == again
+    table = format_tables(summarize(small(), first), pairs=True)
+    assert table == format_tables(summarize(small(), again), pairs=True)
+    assert play(small(seed=1)) != first
+    assert len(first) == 6 * 4 * 4
+
+
+def test_tournament_table() -> None:
+    conf = small()
+    summary = summarize(conf, play(conf))
+    assert list(summary["strategies"]) == conf.strategies
+    for row in summary["strategies"].values():
+        for key in ("utility", "agreement", "nash_distance"):
+            s = row[key]
+            assert s["ci_low"] <= s["estimate"] <= s["ci_high"]
+    assert len(summary["pairs"]) == 16
+    text = format_tables(summary)
+    assert "utility [95% CI]" in text and "zeuthen" in text
+
+
+def test_tournament_command_line(tmp_path: Path) -> None:
+    done = run("sim.tournament", f"hydra.run.dir={tmp_path}", "agendas=4", "deadline=20",
+               "strategies=[linear,rubinstein]")
+    assert done.returncode == 0, done.stderr
+    assert "Nash distance" in done.stdout
+    data = json.loads((tmp_path / "tournament.json").read_text())
+    assert set(data["strategies"]) == {"linear", "rubinstein"}
+    assert (tmp_path / "matches.parquet").stat().st_size > 0
+    bad = run("sim.tournament", f"hydra.run.dir={tmp_path}", "strategies=[linear,rubenstein]")
+    assert bad.returncode == 2
+    line = bad.stderr.strip()
+    assert "\n" not in line and "Traceback" not in line
+    assert line.startswith("error: strategies[1]='rubenstein': unknown strategy (did you mean "
+                           "'rubinstein'?); known: boulware, conceder, ")
