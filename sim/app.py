@@ -75,6 +75,8 @@ def prepare_output(out_dir: Path) -> None:
         probe.write_text("")
         probe.unlink()
         (out_dir / SUMMARY).unlink(missing_ok=True)
+        for stale in out_dir.glob(".*.tmp"):  # left by a run that was killed
+            stale.unlink()
     except OSError as e:
         raise ConfigError("hydra.run.dir", str(out_dir),
                           f"cannot write results there ({e.strerror or e})") from None

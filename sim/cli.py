@@ -7,14 +7,17 @@ one line on stderr naming the key and value, with exit code 2 and no traceback.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 
 from sim.config.compose import check_writable, composition_error, fail
+from sim.config.convert import is_field
 from sim.config.errors import ConfigError, unknown_name
 from sim.config.load import CONF_DIR, load_run
 from sim.config.schema import RunConf
@@ -23,14 +26,25 @@ EXIT_FAILED_REPS = 3
 
 
 def precheck(overrides: list[str], sweep: bool = False) -> RunConf | None:
-    """Compose and check the config of a single run; exit 2 with one line if it is bad."""
+    """Compose and check the config of a single run; exit 2 with one line if it is bad.
+
+    A plain `key=value` for a schema key that the YAML leaves at its default (such as a
+    shock's `enabled`) is rewritten, in `overrides` itself, to Hydra's `++key=value`.
+    """
     from hydra import compose, initialize_config_dir
 
-    try:
-        with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-            cfg = compose("config", overrides=overrides, return_hydra_config=True)
-    except Exception as e:  # Hydra and YAML raise many kinds; all mean bad input here
-        fail(composition_error(e, overrides))
+    error = None
+    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
+        while True:
+            try:
+                cfg = compose("config", overrides=overrides, return_hydra_config=True)
+                break
+            except Exception as e:  # Hydra and YAML raise many kinds; all mean bad input
+                if not _set_schema_default(e, overrides, compose):
+                    error = e
+                    break
+    if error is not None:  # explained outside, where Hydra may compose again
+        fail(composition_error(error, overrides))
     try:
         run = load_run(cfg)
         key = "hydra.sweep.dir" if sweep else "hydra.run.dir"
@@ -38,6 +52,26 @@ def precheck(overrides: list[str], sweep: bool = False) -> RunConf | None:
     except ConfigError as e:
         fail(e)
     return run
+
+
+def _set_schema_default(e: Exception, overrides: list[str], compose: Any) -> bool:
+    """Rewrite `k=v` to `++k=v` if Hydra refused k only because the YAML does not set it."""
+    missing = re.search(r"Could not override '([^']+)'", str(e))
+    if not missing:
+        return False
+    key = missing.group(1)
+    at = next((i for i, o in enumerate(overrides) if o.startswith(f"{key}=")), None)
+    parent = key.rpartition(".")[0]
+    if at is None or not parent or not is_field(RunConf, key):
+        return False
+    others = overrides[:at] + overrides[at + 1:]
+    try:  # the entry itself (e.g. the shock) must exist: only its field may be new
+        if OmegaConf.select(compose("config", overrides=others), parent) is None:
+            return False
+    except Exception:
+        return False
+    overrides[at] = "++" + overrides[at]
+    return True
 
 
 def precheck_sweep(args: list[str]) -> RunConf | None:
@@ -58,13 +92,18 @@ def precheck_sweep(args: list[str]) -> RunConf | None:
         values = list(o.sweep_string_iterator()) if o.is_sweep_override() else [
             o.get_value_element_as_str()]
         group = CONF_DIR / o.key_or_group
-        if group.is_dir():  # a config group: every value must name one of its configs
+        searchpath = any(a.startswith("hydra.searchpath") for a in args)
+        if group.is_dir() and not searchpath:  # a group: each value must name a config
             known = [p.stem for p in group.glob("*.yaml")]
             for v in values:
                 if v not in known:
                     fail(unknown_name(o.key_or_group, v, known, o.key_or_group))
         first.append(f"{o.get_key_element()}={values[0]}")
-    return precheck(first, sweep=True)
+    run = precheck(first, sweep=True)
+    for i, checked in enumerate(first):  # carry any `++` over to the sweep itself
+        if checked.startswith("++") and not args[i].startswith("+"):
+            args[i] = "++" + args[i]
+    return run
 
 
 @hydra.main(version_base="1.3", config_path=str(CONF_DIR), config_name="config")
@@ -89,10 +128,9 @@ def app(cfg: DictConfig) -> None:
             overrides = parse_overrides(list(hc.overrides.task))
             if not run.crn:  # independent streams per job
                 design_point += int(hc.job.num)
-        done = completed(out_dir, run, design_point)
-        if done is not None:
-            print(f"{out_dir}: complete, skipped", file=sys.stderr)
-            return
+            if completed(out_dir, run, design_point) is not None:  # resuming a sweep
+                print(f"{out_dir}: complete, skipped", file=sys.stderr)
+                return
         summary = run_design_point(run, out_dir, overrides, design_point)
     except ConfigError as e:
         fail(e)
@@ -152,7 +190,10 @@ def main() -> None:
     if not any(a.startswith("-") for a in args):
         run = precheck(args)
     elif multirun:
-        run = precheck_sweep([a for a in args if a not in ("-m", "--multirun")])
+        sweep_args = [a for a in args if a not in ("-m", "--multirun")]
+        run = precheck_sweep(sweep_args)
+        args = ["-m", *sweep_args]
+    sys.argv[1:] = args  # with any `++` the checks added
     if run is not None and run.executor == "local":
         from sim.executors import prestart
 

@@ -113,7 +113,7 @@ class TableWriter:
     def __init__(self, path: Path, schema: pa.Schema, rows_per_group: int = 20_000):
         self.path, self.schema, self.rows_per_group = path, schema, rows_per_group
         self.tmp = _tmp(path)
-        self._writer = pq.ParquetWriter(self.tmp, schema)
+        self._writer = pq.ParquetWriter(self.tmp, schema, write_page_checksum=True)
         self._buffer: dict[str, list[Any]] = {name: [] for name in schema.names}
         self._rows = 0
 
@@ -153,7 +153,7 @@ def write_parquet(df: pd.DataFrame, path: Path) -> None:
     """Write a table atomically."""
     tmp = _tmp(path)
     try:
-        df.to_parquet(tmp, index=False)
+        df.to_parquet(tmp, index=False, write_page_checksum=True)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

@@ -83,3 +83,21 @@ def convert(tp: Any, value: object, path: str) -> Any:
             raise ConfigError(path, value, "must be a string")
         return str(value)
     raise TypeError(f"schema type {tp!r} at {path} is not supported")
+
+
+def is_field(cls: type, path: str) -> bool:
+    """True when the dotted `path` names a field of dataclass `cls` (any key in a map)."""
+    tp: Any = cls
+    for part in path.split("."):
+        while typing.get_origin(tp) in (typing.Union, types.UnionType):
+            tp = next(a for a in typing.get_args(tp) if a is not type(None))
+        if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+            hints = _hints(tp)
+            if part not in hints:
+                return False
+            tp = hints[part]
+        elif typing.get_origin(tp) is dict:
+            tp = typing.get_args(tp)[1]
+        else:
+            return False
+    return True

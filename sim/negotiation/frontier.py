@@ -79,7 +79,7 @@ def param_at_a(points: Sequence[Point], a: float) -> float:
     """The polyline parameter where a's utility falls to `a` (0 above, the end below)."""
     for k, ((pa, _), (qa, _)) in enumerate(itertools.pairwise(points)):
         if qa <= a:
-            return k + max(0.0, pa - a) / (pa - qa)
+            return float(k) if pa <= a else k + (pa - a) / (pa - qa)
     return float(len(points) - 1)
 
 
@@ -96,7 +96,7 @@ def a_at_b(points: Sequence[Point], b: float) -> float:
         return float("-inf")
     for k, ((_, pb), (_, qb)) in enumerate(itertools.pairwise(points)):
         if qb >= b:
-            return point_at(points, k + max(0.0, b - pb) / (qb - pb))[0]
+            return point_at(points, float(k) if pb >= b else k + (b - pb) / (qb - pb))[0]
     return points[0][0]
 
 

@@ -60,9 +60,14 @@ def nash_parameter(points: Sequence[Point], lo: float, hi: float, d: Point,
         (pa, pb), (qa, qb) = points[k], points[k + 1]
         a, slope_a, b, slope_b = pa - da, qa - pa, pb - db, qb - pb
         # d/dt [power ln(a + slope_a t) + (1 - power) ln(b + slope_b t)] = 0
-        t = -(power * slope_a * b + (1.0 - power) * a * slope_b) / (slope_a * slope_b)
+        rise = power * slope_a * b + (1.0 - power) * a * slope_b
         t_lo, t_hi = (lo - k if lo > k else 0.0), (hi - k if hi < k + 1 else 1.0)
-        t = t_lo if t < t_lo else t_hi if t > t_hi else t
+        curvature = slope_a * slope_b
+        if curvature == 0.0:  # one side flat (or underflow): the product is monotone
+            t = t_hi if rise > 0.0 else t_lo
+        else:
+            t = -rise / curvature
+            t = t_lo if t < t_lo else t_hi if t > t_hi else t
         value = _weighted_product(a + t * slope_a, b + t * slope_b, power)
         if value > best:
             best_s, best = k + t, value

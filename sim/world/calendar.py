@@ -64,6 +64,8 @@ def meeting(w: WorldState, i: int) -> Generator[simpy.Event, object, None]:
             retry = t + m.retry_days
             _postpone(w, m, i, "tension over threshold")
             postponements += 1
+        elif t + m.duration_days >= sc.end_day:  # it could not end before the summit
+            retry = t
         else:
             break
         if retry + m.duration_days >= sc.end_day or postponements > m.max_postponements:

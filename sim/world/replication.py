@@ -37,7 +37,7 @@ def run_replication(
     held = bool(attended) and all(attended)
     agreed = tuple(j in deliverables for j in range(len(sc.issues)))
     utilities = tuple(
-        max(0.0, utility(p.stances, deliverables, sc.status_quo) - w.cost[i])
+        min(1.0, max(0.0, utility(p.stances, deliverables, sc.status_quo) - w.cost[i]))
         for i, p in enumerate(sc.parties)
     )
     nash_distance, pareto_optimal = w.quality(deliverables)

@@ -1,0 +1,474 @@
+"""The bad-input catalogue: every malformed input is one line, exit code 2, and no results.
+
+Each case is a command line (and, for malformed scenario files, the files it reads through
+`hydra.searchpath`). The answer must be exactly one line on stderr,
+`error: KEY=VALUE: what is allowed`, naming the offending key by its full dotted path and
+the value given; no traceback; and nothing in the run directory that looks complete.
+
+Most cases run `python -m sim` inside this process (`runpy`, about 0.3 s each); a few
+also run as real processes, as a user runs them. Discount factors, which only the
+negotiation lab has, are checked through `python -m sim.negotiate`.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import importlib
+import os
+import runpy
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXIT_BAD_INPUT = 2
+
+
+@dataclass(frozen=True)
+class Case:
+    """One bad input and the one line it must produce.
+
+    `shown` is the value exactly as the line shows it after `KEY=`; `allowed` a fragment of
+    what the line says is allowed. `{conf}` and `{tmp}` in args, files and expectations
+    stand for the test's config directory and temporary directory.
+    """
+
+    id: str
+    args: tuple[str, ...]
+    key: str
+    shown: str
+    allowed: str
+    files: dict[str, str] = field(default_factory=dict)  # scenario name -> YAML text
+    module: str = "sim"  # `python -m MODULE`; sim.negotiate is the negotiation lab
+
+
+def variant(body: str) -> str:
+    """A scenario file: historical_2023 with the given YAML on top."""
+    head = "defaults:\n  - historical_2023\n  - _self_\nname: bad\n"
+    return head + textwrap.dedent(body).lstrip("\n")
+
+
+def file_case(id: str, yaml_text: str, key: str, shown: str, allowed: str) -> Case:
+    return Case(id, ("hydra.searchpath=[file://{conf}]", "scenario=bad"), key, shown, allowed,
+                {"bad": yaml_text})
+
+
+SMALL = """
+name: bad
+start: "2030-01-01"
+parties:
+  a: {stances: {x: {ideal: 0.2}}}
+  b: {stances: {x: {ideal: 0.8}}}
+issues:
+  x: {status_quo: 0.5}
+channels:
+  leaders: {level: leader, issues: [x]}
+summit: {date: "2030-06-01"}
+"""
+
+US_WEIGHTS_ZERO = variant("""
+parties:
+  us:
+    stances:
+      mil_mil: {weight: 0}
+      fentanyl: {weight: 0}
+      ai_risk: {weight: 0}
+      exchanges: {weight: 0}
+      climate: {weight: 0}
+      economic: {weight: 0}
+      export_controls: {weight: 0}
+      taiwan: {weight: 0}
+""")
+
+S = "scenario"
+M = "scenario.meetings.blinken_beijing"
+B = "scenario.shocks.balloon"
+UNIT = "must be in [0, 1]"
+
+CASES = [
+    # -- wrong types ------------------------------------------------------------------
+    Case("reps-not-a-number", ("reps=abc",), "reps", "'abc'", "whole number >= 1"),
+    Case("seed-not-whole", ("seed=1.5",), "seed", "1.5", "must be a whole number"),
+    Case("progress-not-bool", ("progress=maybe",), "progress", "'maybe'", "true or false"),
+    Case("tension-not-a-number", (f"{S}.relations.tension=high",), f"{S}.relations.tension",
+         "'high'", "must be a number"),
+    Case("rounds-not-whole", (f"{S}.channels.foreign.rounds=2.5",),
+         f"{S}.channels.foreign.rounds", "2.5", "must be a whole number"),
+    Case("win-set-item-not-a-number", (f"{S}.parties.us.stances.taiwan.win_set=[low,1]",),
+         f"{S}.parties.us.stances.taiwan.win_set[0]", "'low'", "must be a number"),
+    Case("issues-a-list", (f"{S}.issues=[a,b]",), f"{S}.issues", "'[a,b]'",
+         "must be a mapping"),
+    file_case("relations-a-number", variant("relations: 0.5"), f"{S}.relations", "0.5",
+              "must be a mapping"),
+    file_case("channel-issues-a-string", variant("channels:\n  foreign: {issues: taiwan}"),
+              f"{S}.channels.foreign.issues", "'taiwan'", "must be a list"),
+    # -- probabilities and tension outside [0, 1] -------------------------------------
+    Case("tension-above-1", (f"{S}.relations.tension=1.4",), f"{S}.relations.tension", "1.4",
+         UNIT),
+    Case("tension-below-0", (f"{S}.relations.tension=-0.1",), f"{S}.relations.tension",
+         "-0.1", UNIT),
+    Case("baseline-nan", (f"{S}.relations.tension_baseline=nan",),
+         f"{S}.relations.tension_baseline", "nan", UNIT),
+    Case("shock-probability", (f"++{B}.probability=1.2",), f"{B}.probability", "1.2", UNIT),
+    Case("retaliation-probability", (f"{B}.retaliation.probability=-0.5",),
+         f"{B}.retaliation.probability", "-0.5", UNIT),
+    Case("concession-probability",
+         (f"{S}.concessions.forensic_institute_delisting.probability=2",),
+         f"{S}.concessions.forensic_institute_delisting.probability", "2.0", UNIT),
+    Case("trust-above-1", (f"{S}.parties.us.trust=1.01",), f"{S}.parties.us.trust", "1.01",
+         UNIT),
+    Case("walk-away", (f"{S}.bargaining.walk_away=3",), f"{S}.bargaining.walk_away", "3.0",
+         UNIT),
+    # -- zero or negative durations, rates, deadlines, counts -------------------------
+    Case("duration-zero", (f"{M}.duration_days=0",), f"{M}.duration_days", "0.0",
+         "must be > 0"),
+    Case("duration-negative", (f"{M}.duration_days=-2",), f"{M}.duration_days", "-2.0",
+         "must be > 0"),
+    Case("half-life-zero", (f"{S}.relations.tension_half_life_days=0",),
+         f"{S}.relations.tension_half_life_days", "0.0", "must be > 0"),
+    Case("rate-negative", (f"{S}.shocks.unplanned_crisis.rate_per_year=-1",),
+         f"{S}.shocks.unplanned_crisis.rate_per_year", "-1.0", "must be >= 0"),
+    Case("channel-rounds-zero", (f"{S}.channels.foreign.rounds=0",),
+         f"{S}.channels.foreign.rounds", "0", "must be >= 1"),
+    Case("summit-rounds-negative", (f"{S}.summit.rounds=-3",), f"{S}.summit.rounds", "-3",
+         "must be >= 1"),
+    Case("retry-zero", (f"++{M}.retry_days=0",), f"{M}.retry_days", "0.0", "must be > 0"),
+    Case("retaliation-delay-zero", (f"{B}.retaliation.delay_days=[0,0]",),
+         f"{B}.retaliation.delay_days", "[0.0, 0.0]", "must be > 0"),
+    Case("reps-zero", ("reps=0",), "reps", "0", "whole number >= 1"),
+    Case("reps-negative", ("reps=-5",), "reps", "-5", "whole number >= 1"),
+    Case("workers-negative", ("workers=-1",), "workers", "-1", "must be >= 0"),
+    Case("trace-reps-negative", ("trace_reps=-1",), "trace_reps", "-1", "must be >= 0"),
+    # -- dates --------------------------------------------------------------------------
+    Case("date-not-a-day", (f"{S}.start=2023-02-30",), f"{S}.start", "'2023-02-30'",
+         "not a date; write YYYY-MM-DD"),
+    Case("date-other-format", (f"{M}.date=05/02/2023",), f"{M}.date", "'05/02/2023'",
+         "not a date; write YYYY-MM-DD"),
+    Case("date-compact", (f"{M}.date=20230205",), f"{M}.date", "'20230205'",
+         "not a date; write YYYY-MM-DD"),
+    Case("summit-before-start", (f"{S}.summit.date=2022-11-01",), f"{S}.summit.date",
+         "'2022-11-01'", "must be after start 2022-11-14"),
+    Case("shock-after-summit", (f"{B}.date=2024-03-01",), f"{B}.date", "'2024-03-01'",
+         "must lie in the scenario window 2022-11-14..2023-11-15"),
+    Case("meeting-before-start", (f"{M}.date=2022-01-01",), f"{M}.date", "'2022-01-01'",
+         "must lie in the scenario window"),
+    Case("concession-outside-window",
+         (f"{S}.concessions.climate_talks_resume.date=2023-12-01",),
+         f"{S}.concessions.climate_talks_resume.date", "'2023-12-01'",
+         "must lie in the scenario window"),
+    Case("reopens-before-start", (f"++{S}.channels.military.reopens=2022-10-01",),
+         f"{S}.channels.military.reopens", "'2022-10-01'", "must be after start 2022-11-14"),
+    # -- names that do not exist ------------------------------------------------------
+    Case("meeting-unknown-channel", (f"{M}.channel=nowhere",), f"{M}.channel", "'nowhere'",
+         "unknown channel; known: climate, commerce"),
+    Case("meeting-channel-typo", (f"{M}.channel=foriegn",), f"{M}.channel", "'foriegn'",
+         "unknown channel (did you mean 'foreign'?)"),
+    Case("tactic-typo", (f"{S}.parties.us.tactic.name=bolware",),
+         f"{S}.parties.us.tactic.name", "'bolware'",
+         "unknown tactic (did you mean 'boulware'?); known: boulware"),
+    Case("retaliation-shock-typo", (f"{B}.retaliation.shock=ballon",),
+         f"{B}.retaliation.shock", "'ballon'", "unknown shock (did you mean 'balloon'?)"),
+    Case("shock-typo", (f"{S}.shocks.baloon.enabled=false",), f"{S}.shocks.baloon",
+         "'baloon'", "unknown shock (did you mean 'balloon'?)"),
+    Case("concession-typo", (f"{S}.concessions.climate_talks_resum.enabled=false",),
+         f"{S}.concessions.climate_talks_resum", "'climate_talks_resum'",
+         "unknown concession (did you mean 'climate_talks_resume'?)"),
+    Case("postpone-unknown-meeting", (f"{B}.postpone=[blinken_bejing]",),
+         f"{B}.postpone[0]", "'blinken_bejing'",
+         "unknown meeting (did you mean 'blinken_beijing'?)"),
+    Case("reopen-unknown-channel",
+         (f"{S}.concessions.climate_talks_resume.reopen=[climte]",),
+         f"{S}.concessions.climate_talks_resume.reopen[0]", "'climte'",
+         "unknown channel (did you mean 'climate'?)"),
+    Case("summit-channel-typo", (f"{S}.summit.channel=leader",), f"{S}.summit.channel",
+         "'leader'", "unknown channel (did you mean 'leaders'?)"),
+    # -- issues off the agenda ----------------------------------------------------------
+    file_case("stance-off-agenda", variant("""
+        parties:
+          us:
+            stances:
+              mars: {ideal: 0.5}
+        """), f"{S}.parties.us.stances.mars", "'mars'", "unknown issue; known: ai_risk"),
+    Case("meeting-agenda-off-channel", (f"++{M}.agenda=[exchanges,climate]",),
+         f"{M}.agenda[1]", "'climate'", "unknown issue of channel foreign"),
+    Case("channel-issue-typo", (f"{S}.channels.foreign.issues=[taiwn]",),
+         f"{S}.channels.foreign.issues[0]", "'taiwn'", "unknown issue (did you mean 'taiwan'?)"),
+    Case("pressure-issue-unknown", (f"{S}.parties.us.pressure.issues=[mars]",),
+         f"{S}.parties.us.pressure.issues[0]", "'mars'", "unknown issue"),
+    Case("concession-moves-unknown-issue",
+         (f"++{S}.concessions.climate_talks_resume.move={{fentanil: 0.2}}",),
+         f"{S}.concessions.climate_talks_resume.move.fentanil", "'fentanil'",
+         "unknown issue (did you mean 'fentanyl'?)"),
+    # -- empty agendas, zero weights, empty win-sets ------------------------------------
+    file_case("agenda-empty", SMALL.replace("issues:\n  x: {status_quo: 0.5}\n", ""),
+              f"{S}.issues", "{}", "the agenda is empty"),
+    Case("channel-agenda-empty", (f"{S}.channels.foreign.issues=[]",),
+         f"{S}.channels.foreign.issues", "[]", "the channel's agenda is empty"),
+    file_case("weights-all-zero", US_WEIGHTS_ZERO, f"{S}.parties.us.stances.*.weight",
+              "[0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]", "the weights are all zero"),
+    Case("win-set-empty", (f"{S}.parties.us.stances.taiwan.win_set=[0.8,0.2]",),
+         f"{S}.parties.us.stances.taiwan.win_set", "[0.8, 0.2]", "is an empty interval"),
+    Case("win-set-one-number", (f"{S}.parties.us.stances.taiwan.win_set=[0.8]",),
+         f"{S}.parties.us.stances.taiwan.win_set", "[0.8]", "must be two numbers [low, high]"),
+    Case("severity-empty", (f"{B}.severity.low=0.9", f"{B}.severity.high=0.1"),
+         f"{B}.severity", "[0.9, 0.1]", "is an empty interval"),
+    Case("ideal-outside-win-set", (f"{S}.parties.us.stances.taiwan.ideal=0.1",),
+         f"{S}.parties.us.stances.taiwan.ideal", "0.1", "must lie in win_set [0.6, 1.0]"),
+    # -- duplicate names ------------------------------------------------------------------
+    file_case("yaml-duplicate-key", variant("""
+        relations:
+          tension: 0.2
+          tension: 0.3
+        """), f"{S}.relations.tension", "'0.3'", "duplicate key: already set on line 6"),
+    file_case("yaml-duplicate-meeting", variant("""
+        meetings:
+          blinken_beijing: {date: "2023-03-01"}
+          blinken_beijing: {date: "2023-04-01"}
+        """), f"{S}.meetings.blinken_beijing", "'{date: \"2023-04-01\"}'",
+              "duplicate key: already set on line 6"),
+    Case("channel-issue-twice", (f"{S}.channels.foreign.issues=[exchanges,exchanges]",),
+         f"{S}.channels.foreign.issues[1]", "'exchanges'", "duplicate issue"),
+    Case("suspend-channel-twice", (f"++{B}.suspend=[foreign,foreign]",), f"{B}.suspend[1]",
+         "'foreign'", "duplicate channel"),
+    # -- malformed YAML -------------------------------------------------------------------
+    file_case("yaml-unclosed-brace", variant("""
+        relations: {tension: 0.2
+        summit:
+          date: "2023-11-15"
+        """), "{conf}/scenario/bad.yaml:6", "'summit:'",
+              "malformed YAML at column 7: while parsing a flow mapping, expected ',' or '}'"),
+    file_case("yaml-tab-indent", variant("relations:\n\ttension: 0.2\n"),
+              "{conf}/scenario/bad.yaml:6", "'tension: 0.2'",
+              "malformed YAML at column 1: while scanning for the next token, found "
+              "character '\\t' that cannot start any token"),
+    file_case("yaml-a-list", "- a\n- b\n", S, "['a', 'b']", "must be a mapping"),
+    # -- unknown keys and scenarios -------------------------------------------------------
+    Case("top-level-typo", ("rep=10",), "rep", "'10'",
+         "unknown key (did you mean 'reps'?); known: "),
+    Case("scenario-key-unknown", (f"+{S}.colour=red",), f"{S}.colour", "'red'",
+         "unknown key; known: bargaining, channels"),
+    file_case("file-key-typo", variant("relations: {tenshun: 0.2}"),
+              f"{S}.relations.tenshun", "0.2", "unknown key (did you mean 'tension'?)"),
+    Case("scenario-unknown", ("scenario=histrical_2023",), "scenario", "'histrical_2023'",
+         "unknown scenario (did you mean 'historical_2023'?); known: from_malta"),
+    Case("override-without-value", (f"{S}.concessions",), f"{S}.concessions", "''",
+         "cannot parse this override"),
+    Case("interpolation-unknown", (f"{S}.start=${{{S}.strat}}",), f"{S}.start",
+         "'${scenario.strat}'", "an interpolation ${...} must name a key of the config"),
+    # -- output paths ---------------------------------------------------------------------
+    Case("run-dir-under-a-file", ("hydra.run.dir={tmp}/file/run",), "hydra.run.dir",
+         "'{tmp}/file/run'", "{tmp}/file is not a directory"),
+    Case("run-dir-is-a-file", ("hydra.run.dir={tmp}/file",), "hydra.run.dir",
+         "'{tmp}/file'", "{tmp}/file is not a directory"),
+    # -- no code from configs -------------------------------------------------------------
+    Case("target-override", (f"+{B}._target_=os.system",), f"{B}._target_", "'os.system'",
+         "_target_ keys are not allowed"),
+    file_case("target-in-file", variant("""
+        _target_: os.system
+        _args_: ["touch {tmp}/pwned"]
+        """), f"{S}._target_", "'os.system'", "_target_ keys are not allowed"),
+    file_case("args-deep-in-file", variant("""
+        shocks:
+          balloon:
+            retaliation: {_args_: ["touch {tmp}/pwned"]}
+        """), f"{B}.retaliation._args_", "['touch {tmp}/pwned']",
+              "_args_ keys are not allowed"),
+    Case("hydra-callback", ("+hydra.callbacks.x._target_=os.system",),
+         "hydra.callbacks.x._target_", "'os.system'", "configs cannot name code"),
+    file_case("hydra-callback-in-file", textwrap.dedent("""\
+        # @package _global_
+        defaults:
+          - /scenario/historical_2023@scenario
+          - _self_
+        hydra:
+          callbacks:
+            x:
+              _target_: os.system
+              _args_: ["touch {tmp}/pwned"]
+        """), "hydra.callbacks.x._target_", "'os.system'", "configs cannot name code"),
+    Case("hydra-logging-class", ("hydra.job_logging.handlers.console.class=subprocess.Popen",),
+         "hydra.job_logging.handlers.console.class", "'subprocess.Popen'",
+         "configs cannot name code"),
+    # -- discount factors outside (0, 1): the negotiation lab ---------------------------
+    Case("discount-one", ("a.discount=1.0",), "a.discount", "1.0", "must be in (0, 1)",
+         module="sim.negotiate"),
+    Case("discount-zero", ("b.discount=0",), "b.discount", "0.0", "must be in (0, 1)",
+         module="sim.negotiate"),
+    Case("discount-above-one", ("a.discount=1.5",), "a.discount", "1.5", "must be in (0, 1)",
+         module="sim.negotiate"),
+]
+
+# A handful also run as real processes, as a user runs them.
+IN_SUBPROCESS = ("reps-zero", "tactic-typo", "yaml-unclosed-brace", "target-in-file",
+                 "run-dir-under-a-file", "top-level-typo", "hydra-callback-in-file",
+                 "discount-one")
+
+
+def _fill(text: str, tmp: Path) -> str:
+    return text.replace("{conf}", str(tmp / "conf")).replace("{tmp}", str(tmp))
+
+
+def _prepare(case: Case, tmp: Path) -> tuple[list[str], Path]:
+    """Write the case's files; return its command-line arguments and run directory."""
+    (tmp / "file").write_text("a file, not a directory\n")
+    for name, text in case.files.items():
+        path = tmp / "conf" / "scenario" / f"{name}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(_fill(text, tmp))
+    run_dir = tmp / "run"
+    args = [_fill(a, tmp) for a in case.args]
+    if not any(a.startswith("hydra.run.dir=") for a in args):
+        args.append(f"hydra.run.dir={run_dir}")
+    return args, run_dir
+
+
+def _check(case: Case, code: object, stderr: str, tmp: Path, run_dir: Path) -> None:
+    lines = stderr.strip().splitlines()
+    where = f"{case.id}: stderr was {stderr!r}"
+    assert code == EXIT_BAD_INPUT, where
+    assert "Traceback" not in stderr, where
+    assert len(lines) == 1, where
+    head = f"error: {_fill(case.key, tmp)}={_fill(case.shown, tmp)}: "
+    assert lines[0].startswith(head), f"{where}\nexpected start: {head!r}"
+    assert _fill(case.allowed, tmp) in lines[0][len(head):], where
+    assert not (run_dir / "summary.json").exists(), where
+    assert not list(run_dir.glob("*.parquet")), where
+    assert not (tmp / "pwned").exists(), f"{case.id}: a config ran a command"
+
+
+def test_the_catalogue_is_large_and_distinct() -> None:
+    assert len(CASES) >= 40
+    assert len({c.id for c in CASES}) == len(CASES)
+    assert set(IN_SUBPROCESS) <= {c.id for c in CASES}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_bad_input_in_process(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                              capsys: pytest.CaptureFixture[str]) -> None:
+    args, run_dir = _prepare(case, tmp_path)
+    code = run_in_process(args, monkeypatch, case.module)
+    _check(case, code, capsys.readouterr().err, tmp_path, run_dir)
+
+
+def _must_not_run(*args: object, **kwargs: object) -> None:
+    raise SystemExit("the checks let this input through to the app")
+
+
+def run_in_process(args: list[str], monkeypatch: pytest.MonkeyPatch,
+                   module: str = "sim") -> object:
+    """`python -m MODULE ARGS` in this process; returns the exit code.
+
+    Should the checks let a bad input through, the app is not started (it would run a
+    thousand replications here): the case fails at once.
+    """
+    monkeypatch.setattr(sys, "argv", [module, *args])
+    monkeypatch.delenv("HYDRA_FULL_ERROR", raising=False)
+    app_module = "sim.cli" if module == "sim" else module
+    with contextlib.suppress(ImportError, AttributeError):  # elsewhere: no net, same checks
+        monkeypatch.setattr(importlib.import_module(app_module), "app", _must_not_run)
+    monkeypatch.delitem(sys.modules, "sim.__main__", raising=False)
+    with pytest.raises(SystemExit) as stop:
+        if module == "sim":
+            runpy.run_module("sim", run_name="__main__")
+        else:
+            importlib.import_module(module).main()
+    return stop.value.code
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.id in IN_SUBPROCESS],
+                         ids=[c.id for c in CASES if c.id in IN_SUBPROCESS])
+def test_bad_input_in_a_real_process(case: Case, tmp_path: Path) -> None:
+    args, run_dir = _prepare(case, tmp_path)
+    env = {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
+    done = subprocess.run([sys.executable, "-m", case.module, *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    _check(case, done.returncode, done.stderr, tmp_path, run_dir)
+    assert done.stdout == "", done.stdout
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="uses /proc, which nobody may write")
+def test_unwritable_output_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    # root may write anywhere on disk, but not under /proc
+    target = locked / "run" if not os.access(locked, os.W_OK) else Path("/proc/1/run")
+    code = run_in_process([f"hydra.run.dir={target}"], monkeypatch)
+    err = capsys.readouterr().err
+    assert code == EXIT_BAD_INPUT
+    assert err.startswith(f"error: hydra.run.dir='{target}': ")
+    assert err.rstrip().endswith("is not writable") and len(err.splitlines()) == 1, err
+    assert not target.exists()
+
+
+def test_a_scenario_file_cannot_run_a_command(tmp_path: Path) -> None:
+    """`_target_: os.system` in a scenario file is refused before any code runs."""
+    marker = tmp_path / "pwned"
+    (tmp_path / "conf" / "scenario").mkdir(parents=True)
+    (tmp_path / "conf" / "scenario" / "evil.yaml").write_text(variant(f"""
+        _target_: os.system
+        _args_: ["touch {marker}"]
+        """))
+    env = {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
+    done = subprocess.run(
+        [sys.executable, "-m", "sim", f"hydra.searchpath=[file://{tmp_path / 'conf'}]",
+         "scenario=evil", "reps=2", "workers=1", f"hydra.run.dir={tmp_path / 'run'}"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == EXIT_BAD_INPUT, done.stderr
+    assert done.stderr.startswith("error: scenario._target_='os.system': "), done.stderr
+    assert not marker.exists()
+    assert not (tmp_path / "run").exists()
+
+
+# -- no code from configs: nothing in the package instantiates config nodes ---------------
+
+CODE_BY_NAME = {"instantiate", "call", "get_class", "get_method", "get_object",
+                "get_static_method"}  # hydra.utils: turn a config string into code
+
+
+def code_by_name(source: str) -> list[str]:
+    """Places in Python source that could turn config data into code."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        line = getattr(node, "lineno", 0)
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("hydra.utils"):
+            names = {a.name for a in node.names}
+            if names & (CODE_BY_NAME | {"*"}):
+                found.append(f"line {line}: from {node.module} import {', '.join(sorted(names))}")
+        elif isinstance(node, ast.Attribute) and node.attr in CODE_BY_NAME - {"call"}:
+            found.append(f"line {line}: .{node.attr}")
+        elif isinstance(node, ast.Name) and node.id == "instantiate":
+            found.append(f"line {line}: instantiate")
+        elif isinstance(node, ast.Call):
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            if name in ("eval", "exec"):
+                found.append(f"line {line}: {name}()")
+            if name in ("import_module", "__import__"):
+                arg = node.args[0] if node.args else None
+                fixed = isinstance(arg, ast.Constant) and str(arg.value).startswith("sim.")
+                if not fixed:
+                    found.append(f"line {line}: {name}() of a name not fixed in the code")
+    return found
+
+
+def test_no_config_is_turned_into_code() -> None:
+    offenders = {}
+    for folder in ("sim", "hydra_plugins"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            found = code_by_name(path.read_text())
+            if found:
+                offenders[str(path.relative_to(ROOT))] = found
+    assert not offenders, offenders
+
+
+def test_the_scan_finds_instantiation() -> None:
+    assert code_by_name("from hydra.utils import instantiate\nx = instantiate(cfg)\n")
+    assert code_by_name("import hydra\nhydra.utils.instantiate(cfg.shock)\n")
+    assert code_by_name("import importlib\nimportlib.import_module(cfg.module)\n")
+    assert code_by_name("eval(cfg.formula)\n")
+    assert not code_by_name("import importlib\nimportlib.import_module('sim.sweep')\n")

@@ -1,0 +1,240 @@
+"""Crash-safe results: files appear whole or not at all, and a killed run is recognisable.
+
+Every result file is written under a temporary name and renamed into place; `summary.json`
+comes last, so a directory that has it is complete. Readers refuse a table cut short.
+A run killed mid-way leaves no `summary.json`, and the same command run again into the
+same directory completes with the results a clean run gives.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from sim import results
+from sim.analysis.io import ResultsError, read_table, run_is_complete
+from tests.conftest import compose_run
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULT_FILES = {"replications.parquet", "events.parquet", "summary.json", "outcomes.png",
+                "timeline.png", "goldstein.png"}
+
+
+# -- every result file is renamed into place, summary.json last ----------------------------
+
+
+def test_every_result_file_is_renamed_into_place(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from sim.app import run_design_point
+
+    renamed: list[tuple[Path, Path]] = []
+    real_replace = os.replace
+
+    def spy(src: Any, dst: Any) -> None:
+        renamed.append((Path(src), Path(dst)))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", spy)
+    out = tmp_path / "run"
+    run_design_point(compose_run("reps=40", "workers=1", "trace_reps=3", "progress=false"), out)
+
+    files = {p.name for p in out.iterdir() if p.is_file()}
+    assert files >= RESULT_FILES
+    assert files <= {dst.name for _, dst in renamed if dst.parent == out}, (
+        "some result file was written in place, not renamed into it")
+    for src, dst in renamed:
+        assert src.parent == dst.parent and src.name.startswith("."), (src, dst)
+        assert not src.exists()
+    assert renamed[-1][1] == out / "summary.json", "summary.json must be written last"
+    assert run_is_complete(out)
+
+
+def _half_written(path: Path) -> None:
+    path.write_bytes(b"PAR1 half a table")
+    raise OSError(28, "No space left on device")
+
+
+def test_a_failed_table_write_leaves_the_old_file_and_no_temporary(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "replications.parquet"
+    old = pd.DataFrame({"rep": [0, 1]})
+    results.write_parquet(old, path)
+    monkeypatch.setattr(pd.DataFrame, "to_parquet",
+                        lambda self, target, **kw: _half_written(Path(target)))
+    with pytest.raises(OSError):
+        results.write_parquet(pd.DataFrame({"rep": [0, 1, 2]}), path)
+    pd.testing.assert_frame_equal(read_table(path), old)
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
+def test_a_failed_json_write_leaves_no_summary(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    real_write = Path.write_text
+
+    def half(self: Path, text: str, *args: Any, **kwargs: Any) -> int:
+        real_write(self, text[: len(text) // 2])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", half)
+    with pytest.raises(OSError):
+        results.write_json({"reps": 10, "p_summit": 0.5}, tmp_path / "summary.json")
+    assert list(tmp_path.iterdir()) == []
+    assert not run_is_complete(tmp_path)
+
+
+def test_a_streamed_table_exists_only_once_closed(tmp_path: Path) -> None:
+    schema = pa.schema([("rep", pa.int64())])
+    path = tmp_path / "replications.parquet"
+    writer = results.TableWriter(path, schema, rows_per_group=2)
+    writer.write({"rep": [0, 1, 2]})
+    assert not path.exists()
+    writer.close()
+    assert list(read_table(path)["rep"]) == [0, 1, 2]
+    aborted = results.TableWriter(tmp_path / "events.parquet", schema, rows_per_group=2)
+    aborted.write({"rep": [0, 1, 2]})
+    aborted.abort()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["replications.parquet"]
+
+
+def test_a_failed_plot_leaves_no_png(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+
+    from sim.analysis import plots
+
+    def half(self: Figure, target: Any, **kwargs: Any) -> None:
+        Path(target).write_bytes(b"\x89PNG half an image")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Figure, "savefig", half)
+    fig = plt.figure()
+    with pytest.raises(OSError):
+        plots._save(fig, tmp_path / "outcomes.png")
+    assert list(tmp_path.iterdir()) == []
+
+
+# -- readers refuse what a crash leaves ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def parquet_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    path = tmp_path_factory.mktemp("table") / "replications.parquet"
+    results.write_parquet(pd.DataFrame({"rep": range(3000), "x": [0.5] * 3000}), path)
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("keep", [0.0, 0.01, 0.3, 0.5, 0.9, 0.999])
+def test_read_table_rejects_a_truncated_file(tmp_path: Path, parquet_bytes: bytes,
+                                              keep: float) -> None:
+    path = tmp_path / "replications.parquet"
+    path.write_bytes(parquet_bytes[: int(len(parquet_bytes) * keep)])
+    with pytest.raises(ResultsError) as err:
+        read_table(path)
+    message = str(err.value)
+    assert message.startswith(f"{path}: not a complete Parquet table"), message
+    assert "\n" not in message
+
+
+def test_read_table_rejects_a_missing_or_foreign_file(tmp_path: Path) -> None:
+    with pytest.raises(ResultsError, match="no such results table"):
+        read_table(tmp_path / "replications.parquet")
+    (tmp_path / "notes.parquet").write_text("not a table\n")
+    with pytest.raises(ResultsError, match="not a complete Parquet table"):
+        read_table(tmp_path / "notes.parquet")
+
+
+def test_read_table_reads_a_whole_file(tmp_path: Path, parquet_bytes: bytes) -> None:
+    path = tmp_path / "replications.parquet"
+    path.write_bytes(parquet_bytes)
+    assert len(read_table(path)) == 3000
+    assert list(read_table(path, columns=["rep"]).columns) == ["rep"]
+
+
+def test_run_is_complete_needs_the_summary(tmp_path: Path) -> None:
+    assert not run_is_complete(tmp_path / "missing")
+    assert not run_is_complete(tmp_path)
+    (tmp_path / "replications.parquet").write_bytes(b"")
+    assert not run_is_complete(tmp_path)
+    results.write_json({"reps": 1}, tmp_path / "summary.json")
+    assert run_is_complete(tmp_path)
+
+
+# -- a run killed mid-way, then run again ---------------------------------------------------
+
+
+def _env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
+
+
+def _wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(0.05)
+
+
+def _sim(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "sim", *args], cwd=ROOT, env=_env(),
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_a_killed_run_is_incomplete_and_a_rerun_completes(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    common = ("workers=1", "seed=5", "trace_reps=4")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sim", "reps=20000", *common, "progress=true",
+         f"hydra.run.dir={out}"],
+        cwd=ROOT, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        start_new_session=True)
+    progress: list[str] = []
+    reader = threading.Thread(target=lambda: progress.extend(iter(
+        lambda: proc.stderr.read(64) if proc.stderr else "", "")), daemon=True)
+    reader.start()
+
+    def mid_run() -> bool:
+        assert proc.poll() is None, f"the run ended early: {''.join(progress)[-500:]}"
+        done = [int(n) for n in re.findall(r"(\d+)/20000", "".join(progress))]
+        return bool(done) and max(done) > 0 and any(out.glob(".*.tmp"))
+
+    try:
+        _wait_for(mid_run, 120, "the run to be writing its tables")
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)  # the process group started above
+        proc.wait(timeout=30)
+    reader.join(timeout=10)
+
+    assert not (out / "summary.json").exists()
+    assert not run_is_complete(out)
+    for partial in out.glob(".*.parquet.*.tmp"):  # what the killed run was writing
+        with pytest.raises(ResultsError):
+            read_table(partial)
+    for table in ("replications.parquet", "events.parquet"):
+        if (out / table).exists():  # an earlier run's: must still read whole
+            read_table(out / table)
+
+    again = _sim("reps=200", *common, "progress=false", f"hydra.run.dir={out}")
+    assert again.returncode == 0, again.stderr
+    clean = tmp_path / "clean"
+    fresh = _sim("reps=200", *common, "progress=false", f"hydra.run.dir={clean}")
+    assert fresh.returncode == 0, fresh.stderr
+
+    assert run_is_complete(out) and run_is_complete(clean)
+    for table in ("replications.parquet", "events.parquet"):
+        pd.testing.assert_frame_equal(read_table(out / table), read_table(clean / table))
+    ours, theirs = (json.loads((d / "summary.json").read_text()) for d in (out, clean))
+    for key in ("reps", "seed", "config_hash", "p_summit", "outcome_shares"):
+        assert ours[key] == theirs[key], key
