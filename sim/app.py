@@ -29,9 +29,9 @@ from sim.analysis.summary import Z95
 from sim.config.errors import ConfigError
 from sim.config.schema import RunConf, ScenarioConf
 from sim.executors import Executor, make_executor
-from sim.runner import Failure, Outcome, plan_batches
+from sim.results import BatchTable, tabulate_batch
+from sim.runner import Failure, plan_batches
 from sim.scenario import Scenario, compile_scenario
-from sim.world.state import ReplicationResult
 
 PACKAGES = ("summitsim", "simpy", "numpy", "hydra-core", "omegaconf", "pandas", "pyarrow",
             "matplotlib")
@@ -108,26 +108,23 @@ def scheduled(conf: ScenarioConf) -> list[dict[str, str]]:
 
 
 class RunWriter:
-    """Streams the outcomes of one design point into its run directory as they arrive."""
+    """Streams the tabulated batches of one design point into its run directory."""
 
     def __init__(self, sc: Scenario, run: RunConf, out_dir: Path):
-        self.sc, self.run = sc, run
+        self.run = run
         self.reps = results.TableWriter(out_dir / "replications.parquet",
                                         results.replication_schema(sc))
         self.events = results.TableWriter(out_dir / "events.parquet", results.EVENT_SCHEMA)
         self.failures: list[Failure] = []
         self.n = self.summits = 0
 
-    def add(self, outcomes: list[Outcome]) -> None:
-        ok = [r for r in outcomes if isinstance(r, ReplicationResult)]
-        self.failures += [r for r in outcomes if isinstance(r, Failure)]
-        reps = [r.rep for r in ok]
-        self.reps.write(results.replication_rows(self.sc, ok, reps))
-        traced = [r for r in ok if r.rep < self.run.trace_reps]
-        if traced:
-            self.events.write(results.event_rows(self.sc, traced, [r.rep for r in traced]))
-        self.n += len(outcomes)
-        self.summits += sum(r.summit_held for r in ok)
+    def add(self, table: BatchTable) -> None:
+        self.reps.write_batch(table.reps)
+        if table.events is not None:
+            self.events.write_batch(table.events)
+        self.failures += table.failures
+        self.n += table.n
+        self.summits += table.summits
 
     def precise_enough(self) -> bool:
         """reps=auto: is the 95 % half-width of p_summit at most `precision`?"""
@@ -161,9 +158,9 @@ def simulate(sc: Scenario, run: RunConf, design_point: int, out_dir: Path,
                 upto = min(done + round_size, stop_at)
                 batches = plan_batches(run.seed, design_point, done, upto, run.trace_reps,
                                        executor.workers)
-                for outcomes in executor.map(sc, batches):
-                    writer.add(outcomes)
-                    bar.update(len(outcomes))
+                for table in executor.map(sc, batches, tabulate_batch):
+                    writer.add(table)
+                    bar.update(table.n)
                 done = upto
     except BaseException:
         writer.abort()

@@ -20,11 +20,13 @@ from collections.abc import Generator, Sequence
 from contextlib import suppress
 from importlib import metadata
 from itertools import islice
+from typing import Any
 
 from distributed import Client, Future, LocalCluster
 from distributed.comm.addressing import parse_address, parse_host_port
 
-from sim.runner import Batch, Outcome, run_batch
+from sim.executors import BatchFn
+from sim.runner import Batch, run_batch
 from sim.scenario import Scenario
 
 CONNECT_TIMEOUT = 10.0  # seconds to reach a scheduler
@@ -158,13 +160,14 @@ class DaskExecutor:
         """Worker threads in the cluster now."""
         return sum(self._client.nthreads().values())
 
-    def map(self, sc: Scenario, batches: Sequence[Batch]) -> Generator[list[Outcome], None, None]:
-        """Yield each batch's outcomes in the order of `batches`, a few batches ahead."""
-        return self.map_tasks([(sc, b) for b in batches])
+    def map(self, sc: Scenario, batches: Sequence[Batch], fn: BatchFn = run_batch
+            ) -> Generator[Any, None, None]:
+        """Yield `fn(sc, batch)` in the order of `batches`, a few batches ahead."""
+        return self.map_tasks([(sc, b) for b in batches], fn)
 
-    def map_tasks(self, tasks: Sequence[tuple[Scenario, Batch]]
-                  ) -> Generator[list[Outcome], None, None]:
-        """Yield each task's outcomes in order; tasks may belong to different scenarios.
+    def map_tasks(self, tasks: Sequence[tuple[Scenario, Batch]], fn: BatchFn = run_batch
+                  ) -> Generator[Any, None, None]:
+        """Yield `fn(sc, batch)` for each task in order; tasks may mix scenarios.
 
         Each scenario is sent to every worker once; at most `IN_FLIGHT` batches per worker
         are submitted ahead of the one being yielded.
@@ -175,14 +178,14 @@ class DaskExecutor:
         def submit(sc: Scenario, b: Batch) -> Future:
             if id(sc) not in scattered:
                 scattered[id(sc)] = client.scatter(sc, broadcast=True, hash=False)
-            return client.submit(run_batch, scattered[id(sc)], b, pure=False)
+            return client.submit(fn, scattered[id(sc)], b, pure=False)
 
         ahead = IN_FLIGHT * max(self.workers, self._threads())  # the cluster may have grown
         todo = iter(tasks)
         running = deque(submit(sc, b) for sc, b in islice(todo, ahead))
         try:
             while running:
-                outcomes: list[Outcome] = running.popleft().result()
+                outcomes = running.popleft().result()
                 following = next(todo, None)
                 if following is not None:
                     running.append(submit(*following))

@@ -11,30 +11,32 @@ from __future__ import annotations
 import atexit
 import multiprocessing as mp
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from sim.config.errors import ConfigError
-from sim.runner import Batch, Outcome, run_batch
+from sim.runner import Batch, run_batch
 from sim.scenario import Scenario
 
 Task = tuple[Scenario, Batch]
+BatchFn = Callable[[Scenario, Batch], Any]  # what a worker does with a batch: run_batch, ...
 
 
 class Executor(Protocol):
     workers: int
 
-    def map(self, sc: Scenario, batches: Sequence[Batch]) -> Iterator[list[Outcome]]:
-        """Yield each batch's outcomes, in the order of `batches`."""
+    def map(self, sc: Scenario, batches: Sequence[Batch], fn: BatchFn = run_batch
+            ) -> Iterator[Any]:
+        """Yield `fn(sc, batch)` for each batch, in the order of `batches`."""
         ...
 
 
 @runtime_checkable
 class TaskExecutor(Executor, Protocol):
-    def map_tasks(self, tasks: Sequence[Task]) -> Iterator[list[Outcome]]:
-        """Yield each task's outcomes, in order; tasks may belong to different scenarios."""
+    def map_tasks(self, tasks: Sequence[Task], fn: BatchFn = run_batch) -> Iterator[Any]:
+        """Yield `fn(sc, batch)` for each task, in order; tasks may mix scenarios."""
         ...
 
 
@@ -49,12 +51,13 @@ class Inline:
 
     workers = 1
 
-    def map(self, sc: Scenario, batches: Sequence[Batch]) -> Iterator[list[Outcome]]:
-        return self.map_tasks([(sc, b) for b in batches])
+    def map(self, sc: Scenario, batches: Sequence[Batch], fn: BatchFn = run_batch
+            ) -> Iterator[Any]:
+        return self.map_tasks([(sc, b) for b in batches], fn)
 
-    def map_tasks(self, tasks: Sequence[Task]) -> Iterator[list[Outcome]]:
+    def map_tasks(self, tasks: Sequence[Task], fn: BatchFn = run_batch) -> Iterator[Any]:
         for sc, b in tasks:
-            yield run_batch(sc, b)
+            yield fn(sc, b)
 
 
 _POOLS: dict[int, ProcessPoolExecutor] = {}
@@ -94,16 +97,17 @@ class LocalProcesses:
     def __init__(self, workers: int):
         self.workers = workers
 
-    def map(self, sc: Scenario, batches: Sequence[Batch]) -> Iterator[list[Outcome]]:
-        return self.map_tasks([(sc, b) for b in batches])
+    def map(self, sc: Scenario, batches: Sequence[Batch], fn: BatchFn = run_batch
+            ) -> Iterator[Any]:
+        return self.map_tasks([(sc, b) for b in batches], fn)
 
-    def map_tasks(self, tasks: Sequence[Task]) -> Iterator[list[Outcome]]:
+    def map_tasks(self, tasks: Sequence[Task], fn: BatchFn = run_batch) -> Iterator[Any]:
         if len(tasks) == 1:
-            yield run_batch(*tasks[0])
+            yield fn(*tasks[0])
             return
         pool = _pool(self.workers)
         try:
-            yield from pool.map(run_batch, [sc for sc, _ in tasks], [b for _, b in tasks])
+            yield from pool.map(fn, [sc for sc, _ in tasks], [b for _, b in tasks])
         except BrokenProcessPool:
             _POOLS.pop(self.workers, None)  # a worker died: start afresh next time
             raise

@@ -33,6 +33,7 @@ from sim.config.load import reject_code
 from sim.config.schema import RunConf
 from sim.config.validate import validate_run
 from sim.executors import Task, TaskExecutor, make_executor
+from sim.results import tabulate_batch
 from sim.runner import plan_batches
 from sim.scenario import Scenario, compile_scenario
 from sim.sweep import parse_overrides
@@ -164,9 +165,9 @@ def _pipelined(todo: list[DesignPoint], executor: TaskExecutor, progress: bool
     try:
         with tqdm(total=sum(int(p.run.reps) for p in todo), disable=not progress,
                   unit="rep", file=sys.stderr, desc="sweep") as bar:
-            for p, outcomes in zip(owner, executor.map_tasks(tasks), strict=True):
-                writers[p.job].add(outcomes)
-                bar.update(len(outcomes))
+            for p, table in zip(owner, executor.map_tasks(tasks, tabulate_batch), strict=True):
+                writers[p.job].add(table)
+                bar.update(table.n)
                 remaining[p.job] -= 1
                 if remaining[p.job] == 0:
                     writers[p.job].close()

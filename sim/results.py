@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sim.runner import Batch, Failure, run_batch
 from sim.scenario import Scenario
 from sim.world.state import ReplicationResult
 
@@ -106,7 +108,7 @@ EVENT_SCHEMA = pa.schema([
 class TableWriter:
     """A Parquet file written in row groups as results arrive, renamed into place on close.
 
-    Rows are buffered up to `rows_per_group`, so memory stays flat however many
+    Batches are buffered up to `rows_per_group` rows, so memory stays flat however many
     replications a run has; until `close()` the file exists only under a temporary name.
     """
 
@@ -114,13 +116,17 @@ class TableWriter:
         self.path, self.schema, self.rows_per_group = path, schema, rows_per_group
         self.tmp = _tmp(path)
         self._writer = pq.ParquetWriter(self.tmp, schema, write_page_checksum=True)
-        self._buffer: dict[str, list[Any]] = {name: [] for name in schema.names}
+        self._buffer: list[pa.RecordBatch] = []
         self._rows = 0
 
     def write(self, columns: dict[str, list[Any]]) -> None:
-        for name in self.schema.names:
-            self._buffer[name].extend(columns[name])
-        self._rows += len(columns[self.schema.names[0]])
+        """Append rows given as columns (names and types of the schema)."""
+        self.write_batch(pa.RecordBatch.from_pydict(columns, schema=self.schema))
+
+    def write_batch(self, batch: pa.RecordBatch) -> None:
+        """Append an Arrow record batch with this writer's schema."""
+        self._buffer.append(batch)
+        self._rows += batch.num_rows
         if self._rows >= self.rows_per_group:
             self._flush()
 
@@ -131,9 +137,8 @@ class TableWriter:
 
     def _flush(self) -> None:
         if self._rows:
-            self._writer.write_table(pa.table(self._buffer, schema=self.schema))
-            self._buffer = {name: [] for name in self.schema.names}
-            self._rows = 0
+            self._writer.write_table(pa.Table.from_batches(self._buffer, schema=self.schema))
+            self._buffer, self._rows = [], 0
 
     def close(self) -> None:
         self._flush()
@@ -143,6 +148,30 @@ class TableWriter:
     def abort(self) -> None:
         self._writer.close()
         self.tmp.unlink(missing_ok=True)
+
+
+@dataclass(frozen=True, slots=True)
+class BatchTable:
+    """One batch of replications as Arrow record batches, made where the batch ran."""
+
+    reps: pa.RecordBatch
+    events: pa.RecordBatch | None  # the traced replications' events, if any
+    failures: tuple[Failure, ...]
+    n: int  # replications run, failed ones included
+    summits: int
+
+
+def tabulate_batch(sc: Scenario, b: Batch) -> BatchTable:
+    """Run a batch and tabulate it, in the worker: the main process only appends tables."""
+    outcomes = run_batch(sc, b)
+    ok = [r for r in outcomes if isinstance(r, ReplicationResult)]
+    reps = pa.RecordBatch.from_pydict(replication_rows(sc, ok, [r.rep for r in ok]),
+                                      schema=replication_schema(sc))
+    traced = [r for r in ok if r.rep < b.trace_reps]
+    events = pa.RecordBatch.from_pydict(event_rows(sc, traced, [r.rep for r in traced]),
+                                        schema=EVENT_SCHEMA) if traced else None
+    return BatchTable(reps, events, tuple(r for r in outcomes if isinstance(r, Failure)),
+                      len(outcomes), sum(r.summit_held for r in ok))
 
 
 def _tmp(path: Path) -> Path:
