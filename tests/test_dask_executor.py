@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from distributed import LocalCluster
 
@@ -132,3 +136,22 @@ def test_workers_without_this_summitsim_are_refused() -> None:
     error = metadata.PackageNotFoundError("summitsim")
     with pytest.raises(ValueError, match="tcp://b:1 has no summitsim"):
         _check_versions("tcp://h:8786", {"tcp://a:1": mine, "tcp://b:1": error})
+
+
+def test_the_cli_gives_the_same_tables_on_dask_as_locally(tmp_path: Path) -> None:
+    """`executor=dask` (a real LocalCluster started by the run) against `executor=local`."""
+    root = Path(__file__).resolve().parents[1]
+    tables = []
+    for name, extra in (("local", ["executor=local", "workers=2"]),
+                        ("dask", ["executor=dask", "dask.workers=2"])):
+        out = tmp_path / name
+        done = subprocess.run(
+            [sys.executable, "-m", "sim", "reps=200", "seed=3", "plots=false", "progress=false",
+             *extra, f"hydra.run.dir={out}"],
+            cwd=root, capture_output=True, text=True, timeout=300,
+        )
+        assert done.returncode == 0, done.stderr
+        tables.append((pd.read_parquet(out / "replications.parquet"),
+                       pd.read_parquet(out / "events.parquet")))
+    pd.testing.assert_frame_equal(tables[0][0], tables[1][0])
+    pd.testing.assert_frame_equal(tables[0][1], tables[1][1])
