@@ -8,7 +8,6 @@ directory. Rerunning into the same directory resumes: complete jobs are skipped.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shlex
 import subprocess
@@ -20,7 +19,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -28,6 +26,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from sim.analysis.plots import save_png
 from sim.analysis.summary import wilson
 from sim.model.outcome import OUTCOMES
 
@@ -148,14 +147,7 @@ def outcome_legend(where: Figure | Axes) -> None:
 
 def save_figure(fig: Figure, path: Path, dpi: int = 120) -> Path:
     """Save a PNG atomically (a temporary name, then `os.replace`) and close the figure."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        fig.savefig(tmp, format="png", dpi=dpi)
-        os.replace(tmp, path)
-    finally:
-        plt.close(fig)
-        tmp.unlink(missing_ok=True)
-    return path
+    return save_png(fig, path, dpi)
 
 
 def print_table(table: pd.DataFrame, title: str) -> None:

@@ -98,12 +98,12 @@ def plot_outcomes(run_dir: Path, summary_name: str = SUMMARY) -> Path:
         right.set_yticks(y, [i.replace("_", " ") for i in issues])
         right.invert_yaxis()  # agenda order top to bottom
     else:
-        _note(right, "no agenda issues")
+        note(right, "no agenda issues")
     right.set_xlim(0, 1)
     right.set_xlabel("P(agreed)")
     right.set_title("Agreement by issue")
     fig.suptitle(f"{summary.get('scenario', run_dir.name)} — {summary.get('reps', n)} replications")
-    return _save(fig, run_dir / "outcomes.png")
+    return save_png(fig, run_dir / "outcomes.png")
 
 
 def plot_timeline(run_dir: Path, summary_name: str = SUMMARY) -> Path:
@@ -131,7 +131,7 @@ def plot_timeline(run_dir: Path, summary_name: str = SUMMARY) -> Path:
     ).reshape(-1, len(grid))
     handles: list[Any] = []
     if len(paths) == 0:
-        _note(ax, "no traced events")
+        note(ax, "no traced events")
     elif len(paths) == 1:
         handles += ax.plot(dates, paths[0], color="black", lw=1.5, label="tension")
     else:
@@ -156,7 +156,7 @@ def plot_timeline(run_dir: Path, summary_name: str = SUMMARY) -> Path:
         f"{summary.get('scenario', run_dir.name)} — tension, "
         f"{len(paths)} traced replication{'s' if len(paths) != 1 else ''}"
     )
-    return _save(fig, run_dir / "timeline.png")
+    return save_png(fig, run_dir / "timeline.png")
 
 
 def plot_goldstein(run_dir: Path, summary_name: str = SUMMARY) -> Path:
@@ -179,12 +179,12 @@ def plot_goldstein(run_dir: Path, summary_name: str = SUMMARY) -> Path:
     ax.set_xticks(x, [m.strftime("%b %Y") for m in months], rotation=45, ha="right")
     ax.set_ylabel("mean Goldstein sum per replication")
     if n_reps == 0:
-        _note(ax, "no traced events")
+        note(ax, "no traced events")
     ax.set_title(
         f"{summary.get('scenario', run_dir.name)} — Goldstein score by month, "
         f"{n_reps} traced replication{'s' if n_reps != 1 else ''}"
     )
-    return _save(fig, run_dir / "goldstein.png")
+    return save_png(fig, run_dir / "goldstein.png")
 
 
 def _summary(run_dir: Path, name: str) -> dict[str, Any]:
@@ -221,15 +221,15 @@ def _mark_scheduled(ax: Axes, scheduled: list[dict[str, str]]) -> list[Line2D]:
     ]
 
 
-def _note(ax: Axes, text: str) -> None:
+def note(ax: Axes, text: str) -> None:
     ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", color="grey")
 
 
-def _save(fig: Figure, path: Path) -> Path:
+def save_png(fig: Figure, path: Path, dpi: int = 120) -> Path:
     """Save as PNG via a temporary file in the same directory, then close the figure."""
-    tmp = path.with_name(f".{path.name}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        fig.savefig(tmp, format="png", dpi=120)
+        fig.savefig(tmp, format="png", dpi=dpi)
         os.replace(tmp, path)
     finally:
         plt.close(fig)

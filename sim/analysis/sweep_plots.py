@@ -26,7 +26,7 @@ from matplotlib.axes import Axes
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
 
-from sim.analysis.plots import _note, _save
+from sim.analysis.plots import note, save_png
 from sim.model.outcome import OUTCOMES
 
 SWEEP_TABLE = "sweep.parquet"
@@ -163,7 +163,7 @@ def plot_p_summit_vs(sweep: Sweep, key: str, path: Path) -> Path:
 
     fig, ax = plt.subplots(figsize=(8, 5), constrained_layout=True)
     if not groups:
-        _note(ax, "no completed jobs")
+        note(ax, "no completed jobs")
     elif len(groups) <= MAX_LINES:
         colours = plt.get_cmap("tab10")
         for i, (label, g) in enumerate(groups):
@@ -183,7 +183,7 @@ def plot_p_summit_vs(sweep: Sweep, key: str, path: Path) -> Path:
         bar.set_label(legend_title if one_numeric else f"series ({len(groups)}; {legend_title})")
     _p_summit_axes(ax, table[key], key)
     ax.set_title(f"P(summit) vs {key}\nline: estimate; band: 95% Wilson interval", fontsize=10)
-    return _save(fig, path)
+    return save_png(fig, path)
 
 
 def plot_outcome_shares(sweep: Sweep, path: Path) -> Path:
@@ -214,12 +214,12 @@ def plot_outcome_shares(sweep: Sweep, path: Path) -> Path:
     ax.set_ylabel("share of replications")
     ax.set_xlabel(keys_label(sweep))
     if n == 0:
-        _note(ax, "no jobs")
+        note(ax, "no jobs")
     if ax.containers:  # no share columns, no legend
         fig.legend(loc="outside upper center", ncols=len(outcomes), fontsize=9, frameon=False)
     per = "scenario" if sweep.keys == ["scenario"] else "job"
     ax.set_title(f"Outcome shares by {per} ({n} job{'s' if n != 1 else ''})", fontsize=10)
-    return _save(fig, path)
+    return save_png(fig, path)
 
 
 def plot_agreement_heatmap(sweep: Sweep, path: Path) -> Path:
@@ -234,9 +234,9 @@ def plot_agreement_heatmap(sweep: Sweep, path: Path) -> Path:
     height = min(30.0, max(3.5, 1.8 + 0.32 * n))
     fig, ax = plt.subplots(figsize=(width, height), layout="constrained")
     if not columns or n == 0:
-        _note(ax, "no agenda issues" if not columns else "no jobs")
+        note(ax, "no agenda issues" if not columns else "no jobs")
         ax.set_axis_off()
-        return _save(fig, path)
+        return save_png(fig, path)
     values = table[columns].to_numpy(dtype=float, na_value=np.nan)
     cmap = plt.get_cmap("viridis").with_extremes(bad="lightgrey")
     image = ax.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=0, vmax=1, aspect="auto",
@@ -248,7 +248,7 @@ def plot_agreement_heatmap(sweep: Sweep, path: Path) -> Path:
     ax.set_ylabel(keys_label(sweep))
     fig.colorbar(image, ax=ax, label="P(agreed)", shrink=0.9)
     ax.set_title("Agreement by issue and job", fontsize=10)
-    return _save(fig, path)
+    return save_png(fig, path)
 
 
 def plot_p_summit_grid(sweep: Sweep, path: Path) -> Path:
@@ -288,7 +288,7 @@ def plot_p_summit_grid(sweep: Sweep, path: Path) -> Path:
     ax.set_title(f"P(summit) by {short[row_key]} and {short[col_key]}"
                  + (" (estimate [95% interval])" if with_ci else ""),
                  fontsize=10)
-    return _save(fig, path)
+    return save_png(fig, path)
 
 
 def _as_numbers(column: pd.Series) -> pd.Series | None:
@@ -376,7 +376,7 @@ def _p_summit_panels(groups: list[tuple[str, pd.DataFrame]], key: str, title: st
     fig.supylabel("P(summit)", fontsize=9)
     fig.suptitle(f"P(summit) vs {key}, one panel per {title} (band: 95% interval)",
                  fontsize=10)
-    return _save(fig, path)
+    return save_png(fig, path)
 
 
 def _ordered_values(column: pd.Series, numeric: bool) -> list[Any]:

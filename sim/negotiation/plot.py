@@ -5,7 +5,6 @@ Drawn from the lab's report (the data of `negotiation.json`) only; written atomi
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,8 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
+
+from sim.analysis.plots import save_png
 
 SIDE_STYLE = {"a": ("tab:blue", "o"), "b": ("tab:orange", "s")}
 SOLUTIONS = (  # report key, label, colour, marker
@@ -75,16 +76,4 @@ def plot_negotiation(data: dict[str, Any], path: Path) -> Path:
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="best", framealpha=0.9)
     fig.tight_layout()
-    return _save(fig, path)
-
-
-def _save(fig: plt.Figure, path: Path) -> Path:
-    """Save as PNG via a temporary file in the same directory, then close the figure."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        fig.savefig(tmp, format="png", dpi=120)
-        os.replace(tmp, path)
-    finally:
-        plt.close(fig)
-        tmp.unlink(missing_ok=True)
-    return path
+    return save_png(fig, path)
