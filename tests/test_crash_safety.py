@@ -122,7 +122,7 @@ def test_a_failed_plot_leaves_no_png(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(Figure, "savefig", half)
     fig = plt.figure()
     with pytest.raises(OSError):
-        plots._save(fig, tmp_path / "outcomes.png")
+        plots.save_png(fig, tmp_path / "outcomes.png")
     assert list(tmp_path.iterdir()) == []
 
 
