@@ -10,8 +10,8 @@ from typing import NoReturn
 
 from omegaconf.errors import OmegaConfBaseException
 
-from sim.config.errors import ConfigError, explain_composition_error, unknown_name
-from sim.config.load import CONF_DIR
+from sim.config.errors import ConfigError, unknown_name
+from sim.config.load import CONF_DIR, explain_composition_error
 
 EXIT_BAD_INPUT = 2
 

@@ -7,7 +7,7 @@ import difflib
 import re
 import types
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -96,19 +96,6 @@ def unknown_key(key: str, value: object) -> ConfigError:
     close = difflib.get_close_matches(last, known, n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     return ConfigError(key, value, f"unknown key{hint}; known: {', '.join(known)}")
-
-
-def explain_composition_error(
-    e: BaseException, overrides: Sequence[str]
-) -> ConfigError | None:
-    """A one-line `ConfigError` for a failed Hydra composition, or None if not recognised.
-
-    The work is done in `sim.config.load`, which can compose configs; it is imported
-    here late because `sim.config.load` imports this module.
-    """
-    from sim.config import load
-
-    return load.explain_composition_error(e, overrides)
 
 
 def yaml_error(err: yaml.MarkedYAMLError) -> ConfigError:

@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from sim.config.errors import ConfigError, unknown_name
-from sim.config.schema import EVENT_KINDS, EXECUTORS, RunConf, ScenarioConf
+from sim.config.schema import EVENT_KINDS, EXECUTORS, RunConf, ScenarioConf, StanceConf
 from sim.model.tactics import TACTICS
 
 LEVELS = ("leader", "cabinet", "working")
@@ -150,26 +150,31 @@ def _check_parties(sc: ScenarioConf, k: str) -> None:
             raise ConfigError(f"{pk}.tactic.kappa", p.tactic.kappa, "must be > 0 for exponential")
         if p.tactic.beta is not None:
             _positive(f"{pk}.tactic.beta", p.tactic.beta)
-        for iname in p.stances:
-            _known(f"{pk}.stances.{iname}", iname, issues, "issue")
-        missing = [i for i in issues if i not in p.stances]
-        if missing:
-            raise ConfigError(f"{pk}.stances", missing, "every agenda issue needs a stance")
-        for iname, st in p.stances.items():
-            sk = f"{pk}.stances.{iname}"
-            _within(f"{sk}.ideal", st.ideal, 0.0, 1.0)
-            _non_negative(f"{sk}.weight", st.weight)
-            _interval(f"{sk}.win_set", st.win_set, 0.0, 1.0)
-            if not st.win_set[0] <= st.ideal <= st.win_set[1]:
-                raise ConfigError(f"{sk}.ideal", st.ideal, f"must lie in win_set {st.win_set}")
-        if sum(st.weight for st in p.stances.values()) <= 0:
-            raise ConfigError(f"{pk}.stances.*.weight", [st.weight for st in p.stances.values()],
-                              "the weights are all zero; at least one must be > 0")
+        check_stances(f"{pk}.stances", p.stances, issues)
         if p.pressure is not None:
             if p.pressure.start:
                 _date(f"{pk}.pressure.start", p.pressure.start)
             _non_negative(f"{pk}.pressure.shrink_per_year", p.pressure.shrink_per_year)
             _names(f"{pk}.pressure.issues", p.pressure.issues, issues, "issue")
+
+
+def check_stances(key: str, stances: Mapping[str, StanceConf], issues: Sequence[str]) -> None:
+    """One party's stances at `key`: one per agenda issue, in range, ideal in its win-set."""
+    for iname in stances:
+        _known(f"{key}.{iname}", iname, issues, "issue")
+    missing = [i for i in issues if i not in stances]
+    if missing:
+        raise ConfigError(key, missing, "every agenda issue needs a stance")
+    for iname, st in stances.items():
+        sk = f"{key}.{iname}"
+        _within(f"{sk}.ideal", st.ideal, 0.0, 1.0)
+        _non_negative(f"{sk}.weight", st.weight)
+        _interval(f"{sk}.win_set", st.win_set, 0.0, 1.0)
+        if not st.win_set[0] <= st.ideal <= st.win_set[1]:
+            raise ConfigError(f"{sk}.ideal", st.ideal, f"must lie in win_set {st.win_set}")
+    if sum(st.weight for st in stances.values()) <= 0:
+        raise ConfigError(f"{key}.*.weight", [st.weight for st in stances.values()],
+                          "the weights are all zero; at least one must be > 0")
 
 
 def _check_relations(sc: ScenarioConf, k: str) -> None:

@@ -8,13 +8,14 @@ strategy names) and raises `ConfigError`, shown to the user as one line.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from hydra.core.config_store import ConfigStore
 
 from sim.config.errors import ConfigError, unknown_name
 from sim.config.schema import StanceConf
+from sim.config.validate import check_stances
 from sim.negotiation.agenda import Agenda, make_party
 from sim.negotiation.session import StrategySpec
 from sim.negotiation.strategies import STRATEGIES
@@ -121,26 +122,6 @@ def _strategy(key: str, name: str, kappa: float, beta: float | None) -> None:
         raise ConfigError(f"{key}.beta", beta, "must be > 0 (or null: the preset)")
 
 
-def _stances(key: str, side: SideConf, issues: Sequence[str]) -> None:
-    for name in side.stances:
-        _known(f"{key}.stances.{name}", name, issues, "issue")
-    missing = [i for i in issues if i not in side.stances]
-    if missing:
-        raise ConfigError(f"{key}.stances", missing, "every agenda issue needs a stance")
-    for name, st in side.stances.items():
-        sk = f"{key}.stances.{name}"
-        _within(f"{sk}.ideal", st.ideal, 0.0, 1.0)
-        _within(f"{sk}.weight", st.weight, 0.0, math.inf)
-        if len(st.win_set) != 2:
-            raise ConfigError(f"{sk}.win_set", list(st.win_set), "must be two numbers [low, high]")
-        _within(f"{sk}.win_set[0]", st.win_set[0], 0.0, 1.0)
-        _within(f"{sk}.win_set[1]", st.win_set[1], 0.0, 1.0)
-        if not st.win_set[0] <= st.ideal <= st.win_set[1]:
-            raise ConfigError(f"{sk}.ideal", st.ideal, f"must lie in win_set {list(st.win_set)}")
-    if sum(st.weight for st in side.stances.values()) <= 0.0:
-        raise ConfigError(f"{key}.stances.*.weight", 0, "at least one weight must be > 0")
-
-
 def check_negotiation(conf: NegotiationConf) -> None:
     """Check a lab config's meaning; raise `ConfigError` at the first violation."""
     if not conf.issues:
@@ -152,7 +133,7 @@ def check_negotiation(conf: NegotiationConf) -> None:
         _strategy(key, side.strategy, side.kappa, side.beta)
         _within(f"{key}.discount", side.discount, 0.0, 1.0, open_ends=True)
         _within(f"{key}.pressure", side.pressure, 0.0, 1.0)
-        _stances(key, side, list(conf.issues))
+        check_stances(f"{key}.stances", side.stances, list(conf.issues))
     _levels("levels", conf.levels)
     _at_least("deadline", conf.deadline, 1)
     _known("first", conf.first, SIDES, "side")
