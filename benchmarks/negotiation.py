@@ -23,9 +23,9 @@ import time
 
 import numpy as np
 
-from sim.negotiation.agenda import Agenda, random_agenda
-from sim.negotiation.session import StrategySpec, negotiate
-from sim.negotiation.solutions import agreement_quality
+from sim.model.bargaining.agenda import Agenda, random_agenda
+from sim.model.bargaining.session import StrategySpec, negotiate
+from sim.model.bargaining.solutions import agreement_quality
 
 TARGET = 2500.0
 QUALITY_TARGET_US = 100.0

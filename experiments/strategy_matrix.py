@@ -33,8 +33,8 @@ from experiments.common import (
 from sim.model.outcome import OUTCOMES
 
 NAME = "strategy_matrix"
-US = "scenario.parties.us.tactic.name"
-CN = "scenario.parties.cn.tactic.name"
+US = "scenario.parties.us.strategy.name"
+CN = "scenario.parties.cn.strategy.name"
 GAP = 0.8  # space between the bar groups of two US tactics
 
 

@@ -39,11 +39,12 @@ def replication_rows(
         "summit_held": [r.summit_held for r in results],
         "summit_date": [summit_date if r.summit_held else None for r in results],
         "final_tension": [r.final_tension for r in results],
-        "preparation": [r.preparation for r in results],
         "n_meetings_held": [r.n_meetings_held for r in results],
         "n_meetings_postponed": [r.n_meetings_postponed for r in results],
         "n_meetings_cancelled": [r.n_meetings_cancelled for r in results],
         "n_shocks": [r.n_shocks for r in results],
+        "n_talks_failed": [r.n_talks_failed for r in results],
+        "n_unravelled": [r.n_unravelled for r in results],
         "n_agreed": [sum(r.agreed) for r in results],
     }
     for i, p in enumerate(sc.parties):
@@ -82,9 +83,10 @@ def replication_schema(sc: Scenario) -> pa.Schema:
     fields = [
         ("rep", pa.int64()), ("outcome", pa.string()), ("summit_held", pa.bool_()),
         ("summit_date", pa.string()), ("final_tension", pa.float64()),
-        ("preparation", pa.float64()), ("n_meetings_held", pa.int64()),
+        ("n_meetings_held", pa.int64()),
         ("n_meetings_postponed", pa.int64()), ("n_meetings_cancelled", pa.int64()),
-        ("n_shocks", pa.int64()), ("n_agreed", pa.int64()),
+        ("n_shocks", pa.int64()), ("n_talks_failed", pa.int64()), ("n_unravelled", pa.int64()),
+        ("n_agreed", pa.int64()),
     ]
     fields += [(f"attended_{p.name}", pa.bool_()) for p in sc.parties]
     fields += [(f"agreed_{i}", pa.bool_()) for i in sc.issues]

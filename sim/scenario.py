@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sim.config.schema import EVENT_KINDS, EventCode, ScenarioConf
+from sim.config.schema import EVENT_KINDS, EventCode, ScenarioConf, StanceConf
+from sim.model.bargaining.strategies import StrategySpec, resolve
 from sim.model.outcome import Thresholds
 from sim.model.preferences import Stance, normalised_weights
-from sim.model.tactics import Tactic, build_tactic
 
 FOREVER = float("inf")
 Code = tuple[str, float]  # (CAMEO code, Goldstein weight)
@@ -23,17 +23,31 @@ def parse_date(text: str) -> dt.date:
 
 
 @dataclass(frozen=True, slots=True)
+class Policy:
+    """A party's reaction rules (see `sim.config.schema.PolicyConf`)."""
+
+    heat_half_life_days: float
+    refuse_visit_above: float
+    suspend: float
+    review_days: float
+    resume_below: float
+
+
+@dataclass(frozen=True, slots=True)
 class Party:
     name: str
     label: str
     leader: str
     trust: float
-    tactic: Tactic
+    strategy: StrategySpec  # resolved: defaults filled in
+    discount: float
+    policy: Policy
     stances: tuple[Stance, ...]  # per issue, weights normalised
+    links: tuple[tuple[int, int, float, float, float], ...]  # issue, on, at_least, low, high
     pressure_start: float  # day pressure starts (FOREVER: none)
     shrink_per_year: float
     pressure_issues: frozenset[int]
-    attendance: tuple[float, float, float, float]  # bias, trust, tension, preparation
+    attendance: tuple[float, float, float, float]  # empty_cost, value, trust, tension
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +70,6 @@ class Meeting:
     host: int  # -1: third location
     tension_relief: float
     trust_gain: float
-    preparation: float
     retry_days: float
     max_postponements: int
     code: Code
@@ -74,10 +87,11 @@ class Shock:
     severity: tuple[float, float]
     tension: float
     trust: float
+    heat: float
     suspend: tuple[int, ...]
-    suspend_days: tuple[float, float]
-    postpone: tuple[int, ...]
-    postpone_days: tuple[float, float]
+    suspended_by: int
+    lifted_by_review: bool  # else only a concession reopens what it suspends
+    unravel: float
     shrink_winsets: float
     retaliation: tuple[int, float, float, float] | None  # shock, probability, delay low/high
     code: Code
@@ -95,6 +109,7 @@ class Concession:
     trust: float
     reopen: tuple[int, ...]
     move: tuple[tuple[int, float], ...]
+    allow: tuple[tuple[int, float, float], ...]  # issue, new win-set low, high
     domestic_cost: float
     code: Code
 
@@ -104,7 +119,6 @@ class Summit:
     day: float
     channel: int
     rounds: int
-    preparation_target: float
     leader_latitude: float
 
 
@@ -120,9 +134,12 @@ class Scenario:
     tension_baseline: float
     tension_half_life_days: float
     trust_half_life_days: float
-    preparation: float
+    agreed: tuple[tuple[int, float], ...]  # deliverables agreed before the start
     winset_noise_sd: float
     walk_away: float
+    failure_tension: float
+    failure_trust: float
+    consult_credit: float
     channels: tuple[Channel, ...]
     meetings: tuple[Meeting, ...]
     shocks: tuple[Shock, ...]
@@ -141,6 +158,16 @@ class Scenario:
 
 def _code(own: EventCode | None, default: Code) -> Code:
     return (own.cameo, float(own.goldstein)) if own is not None else default
+
+
+def _links(stances: dict[str, StanceConf], issues: tuple[str, ...], ix: dict[str, int]
+           ) -> tuple[tuple[int, int, float, float, float], ...]:
+    out = []
+    for i in issues:
+        link = stances[i].linked
+        if link is not None:
+            out.append((ix[i], ix[link.needs], link.at_least, link.win_set[0], link.win_set[1]))
+    return tuple(out)
 
 
 def compile_scenario(conf: ScenarioConf) -> Scenario:
@@ -170,16 +197,21 @@ def compile_scenario(conf: ScenarioConf) -> Scenario:
         parties.append(
             Party(
                 name=name, label=p.label or name, leader=p.leader or name, trust=p.trust,
-                tactic=build_tactic(p.tactic.name, p.tactic.kappa, p.tactic.beta),
+                strategy=resolve(StrategySpec(p.strategy.name, p.strategy.kappa,
+                                              p.strategy.beta)),
+                discount=p.discount,
+                policy=Policy(p.policy.heat_half_life_days, p.policy.refuse_visit_above,
+                              p.policy.suspend, p.policy.review_days, p.policy.resume_below),
                 stances=stances,
+                links=_links(p.stances, issues, ix),
                 pressure_start=day(pr.start) if pr and pr.start else FOREVER,
                 shrink_per_year=pr.shrink_per_year if pr else 0.0,
                 pressure_issues=frozenset(
                     ix[i] for i in (pr.issues if pr and pr.issues else issues)
                 ),
                 attendance=(
-                    p.attendance.bias, p.attendance.trust,
-                    p.attendance.tension, p.attendance.preparation,
+                    p.attendance.empty_cost, p.attendance.value,
+                    p.attendance.trust, p.attendance.tension,
                 ),
             )
         )
@@ -196,13 +228,12 @@ def compile_scenario(conf: ScenarioConf) -> Scenario:
         for n, c in conf.channels.items()
     )
     live_meetings = {n: m for n, m in conf.meetings.items() if m.enabled}
-    mx = {n: i for i, n in enumerate(live_meetings)}
     meetings = tuple(
         Meeting(
             name=n, channel=cx[m.channel], day=day(m.date), duration_days=m.duration_days,
             agenda=tuple(ix[i] for i in (m.agenda or conf.channels[m.channel].issues)),
             host=px[m.host] if m.host else -1, tension_relief=m.tension_relief,
-            trust_gain=m.trust_gain, preparation=m.preparation, retry_days=m.retry_days,
+            trust_gain=m.trust_gain, retry_days=m.retry_days,
             max_postponements=m.max_postponements, code=_code(m.code, codes["meeting_held"]),
         )
         for n, m in live_meetings.items()
@@ -215,16 +246,17 @@ def compile_scenario(conf: ScenarioConf) -> Scenario:
         retaliation = None
         if r is not None and r.shock in sx:
             retaliation = (sx[r.shock], r.probability, r.delay_days[0], r.delay_days[1])
+        actor, target = px.get(s.actor, -1), px.get(s.target, -1)
+        suspender = px[s.suspended_by] if s.suspended_by else target if target >= 0 else actor
         shocks.append(
             Shock(
-                name=n, kind=s.kind, actor=px.get(s.actor, -1), target=px.get(s.target, -1),
+                name=n, kind=s.kind, actor=actor, target=target,
                 day=day(s.date) if s.date else None, probability=s.probability,
                 rate_per_day=s.rate_per_year / 365.0,
                 severity=(s.severity.low, s.severity.high), tension=s.tension, trust=s.trust,
-                suspend=tuple(cx[c] for c in s.suspend),
-                suspend_days=(s.suspend_days[0], s.suspend_days[1]),
-                postpone=tuple(mx[m] for m in s.postpone if m in mx),
-                postpone_days=(s.postpone_days[0], s.postpone_days[1]),
+                heat=s.tension if s.heat is None else s.heat,
+                suspend=tuple(cx[c] for c in s.suspend), suspended_by=suspender,
+                lifted_by_review=s.suspend_lifts == "review", unravel=s.unravel,
                 shrink_winsets=s.shrink_winsets, retaliation=retaliation,
                 code=_code(s.code, codes["shock"]),
             )
@@ -240,6 +272,7 @@ def compile_scenario(conf: ScenarioConf) -> Scenario:
             probability=c.probability, tension=c.tension, trust=c.trust,
             reopen=tuple(cx[ch] for ch in c.reopen),
             move=tuple((ix[i], share) for i, share in c.move.items()),
+            allow=tuple((ix[i], b[0], b[1]) for i, b in c.allow.items()),
             domestic_cost=c.domestic_cost, code=_code(c.code, codes["concession"]),
         )
         for n, c in conf.concessions.items()
@@ -254,13 +287,15 @@ def compile_scenario(conf: ScenarioConf) -> Scenario:
         tension=conf.relations.tension, tension_baseline=conf.relations.tension_baseline,
         tension_half_life_days=conf.relations.tension_half_life_days,
         trust_half_life_days=conf.relations.trust_half_life_days,
-        preparation=conf.relations.preparation,
+        agreed=tuple((ix[i], x) for i, x in conf.relations.agreed.items()),
         winset_noise_sd=conf.bargaining.winset_noise_sd,
         walk_away=conf.bargaining.walk_away,
+        failure_tension=conf.bargaining.failure_tension,
+        failure_trust=conf.bargaining.failure_trust,
+        consult_credit=conf.bargaining.consult_credit,
         channels=channels, meetings=meetings, shocks=tuple(shocks), concessions=concessions,
         summit=Summit(
             day=summit_day, channel=cx[conf.summit.channel], rounds=conf.summit.rounds,
-            preparation_target=conf.summit.preparation_target,
             leader_latitude=conf.summit.leader_latitude,
         ),
         thresholds=Thresholds(o.partial_min, o.breakthrough_min, o.breakthrough_needs_core),

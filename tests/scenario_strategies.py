@@ -1,7 +1,7 @@
 """Hypothesis strategies for valid scenarios, built as `ScenarioConf` dataclasses.
 
 A drawn scenario has 1-6 issues, two parties (`a`, `b`) with random stances, win-sets,
-domestic pressure and tactics from `sim.model.tactics.TACTICS`, 1-5 channels (some
+domestic pressure, policies and every registered strategy, 1-5 channels (some
 suspended at the start), a calendar of meetings, dated, hazard and reactive shocks with
 retaliation chains, scheduled and triggered concessions, and a summit. Every scenario
 drawn here passes `sim.config.validate.validate_scenario`; if one does not, the generator
@@ -23,6 +23,7 @@ from sim.config.schema import (
     MeetingConf,
     OutcomeConf,
     PartyConf,
+    PolicyConf,
     PressureConf,
     RelationsConf,
     RetaliationConf,
@@ -30,11 +31,11 @@ from sim.config.schema import (
     SeverityConf,
     ShockConf,
     StanceConf,
+    StrategyConf,
     SummitConf,
-    TacticConf,
     TriggerConf,
 )
-from sim.model.tactics import TACTICS
+from sim.model.bargaining.strategies import STRATEGIES
 
 PARTIES = ("a", "b")
 unit = st.floats(0.0, 1.0, allow_nan=False)
@@ -68,11 +69,15 @@ def stances(draw: st.DrawFn, issues: list[str]) -> dict[str, StanceConf]:
 
 
 @st.composite
-def tactics(draw: st.DrawFn) -> TacticConf:
-    name = draw(st.sampled_from(sorted(TACTICS)))
-    kappa = draw(st.floats(0.01, 1.0) if name == "exponential" else unit)
-    beta = draw(st.none() | st.floats(0.05, 20.0))
-    return TacticConf(name=name, kappa=kappa, beta=beta)
+def strategies(draw: st.DrawFn) -> StrategyConf:
+    name = draw(st.sampled_from(sorted(STRATEGIES)))
+    spec = STRATEGIES[name]
+    kappa = beta = None
+    if spec.kappa is not None:
+        kappa = draw(st.none() | (st.floats(0.01, 1.0) if name == "exponential" else unit))
+    if spec.beta is not None and not spec.preset:
+        beta = draw(st.none() | st.floats(0.05, 20.0))
+    return StrategyConf(name=name, kappa=kappa, beta=beta)
 
 
 @st.composite
@@ -89,9 +94,13 @@ def parties(draw: st.DrawFn, issues: list[str], start: dt.date, days: int
                 issues=_subset(draw, issues),
             )
         out[name] = PartyConf(
-            trust=draw(unit), tactic=draw(tactics()), stances=draw(stances(issues)),
-            pressure=pressure,
+            trust=draw(unit), strategy=draw(strategies()), stances=draw(stances(issues)),
+            discount=draw(st.floats(0.5, 0.99)), pressure=pressure,
             attendance=AttendanceConf(*(draw(coefficient) for _ in range(4))),
+            policy=PolicyConf(
+                heat_half_life_days=draw(st.floats(1.0, 300.0)),
+                refuse_visit_above=draw(unit), suspend=draw(st.floats(0.0, 3.0)),
+                review_days=draw(st.floats(1.0, 60.0)), resume_below=draw(unit)),
         )
     return out
 
@@ -131,7 +140,6 @@ def meetings(draw: st.DrawFn, chans: dict[str, ChannelConf], start: dt.date, day
             host=draw(st.sampled_from(["", *PARTIES])),
             tension_relief=draw(st.floats(0.0, 0.3)),
             trust_gain=draw(st.floats(0.0, 0.3)),
-            preparation=draw(st.floats(0.0, 3.0)),
             retry_days=draw(st.floats(0.5, 60.0)),
             max_postponements=draw(st.integers(0, 6)),
         )
@@ -164,10 +172,11 @@ def shocks(draw: st.DrawFn, chans: list[str], meets: list[str], start: dt.date, 
             severity=SeverityConf(low, high),
             tension=draw(st.floats(0.0, 0.6)),
             trust=draw(st.floats(0.0, 0.5)),
+            heat=draw(st.none() | unit),
             suspend=_subset(draw, chans),
-            suspend_days=_interval(draw, 0.0, 120.0),
-            postpone=_subset(draw, meets),
-            postpone_days=_interval(draw, 0.0, 120.0),
+            suspended_by=draw(st.sampled_from(PARTIES)),
+            suspend_lifts=draw(st.sampled_from(["review", "concession"])),
+            unravel=draw(unit),
             shrink_winsets=draw(unit),
             retaliation=retaliation,
         )
@@ -219,11 +228,12 @@ def scenarios(draw: st.DrawFn) -> ScenarioConf:
             tension=draw(unit), tension_baseline=draw(unit),
             tension_half_life_days=draw(st.floats(0.5, 500.0)),
             trust_half_life_days=draw(st.floats(0.5, 500.0)),
-            preparation=draw(st.floats(0.0, 20.0)),
+            agreed={j: draw(unit) for j in _subset(draw, issues)} if not exact else {},
         ),
         bargaining=BargainingConf(
             winset_noise_sd=0.0 if exact else draw(st.floats(0.0, 0.3)),
-            walk_away=draw(unit),
+            walk_away=draw(unit), failure_tension=draw(st.floats(0.0, 0.2)),
+            failure_trust=draw(st.floats(0.0, 0.2)), consult_credit=draw(unit),
         ),
         channels=chans,
         meetings=meets,
@@ -232,7 +242,6 @@ def scenarios(draw: st.DrawFn) -> ScenarioConf:
         summit=SummitConf(
             date=_day(start, days), channel=draw(st.sampled_from(sorted(chans))),
             rounds=draw(st.integers(1, 15)),
-            preparation_target=draw(st.floats(0.5, 20.0)),
             leader_latitude=draw(st.floats(0.0, 0.3)),
         ),
         outcome=OutcomeConf(

@@ -83,6 +83,7 @@ parties:
       economic: {weight: 0}
       export_controls: {weight: 0}
       taiwan: {weight: 0}
+      entity_list: {weight: 0}
 """)
 
 S = "scenario"
@@ -168,9 +169,9 @@ CASES = [
          "unknown channel; known: climate, commerce"),
     Case("meeting-channel-typo", (f"{M}.channel=foriegn",), f"{M}.channel", "'foriegn'",
          "unknown channel (did you mean 'foreign'?)"),
-    Case("tactic-typo", (f"{S}.parties.us.tactic.name=bolware",),
-         f"{S}.parties.us.tactic.name", "'bolware'",
-         "unknown tactic (did you mean 'boulware'?); known: boulware"),
+    Case("tactic-typo", (f"{S}.parties.us.strategy.name=bolware",),
+         f"{S}.parties.us.strategy.name", "'bolware'",
+         "unknown strategy (did you mean 'boulware'?); known: boulware"),
     Case("retaliation-shock-typo", (f"{B}.retaliation.shock=ballon",),
          f"{B}.retaliation.shock", "'ballon'", "unknown shock (did you mean 'balloon'?)"),
     Case("shock-typo", (f"{S}.shocks.baloon.enabled=false",), f"{S}.shocks.baloon",
@@ -178,9 +179,21 @@ CASES = [
     Case("concession-typo", (f"{S}.concessions.climate_talks_resum.enabled=false",),
          f"{S}.concessions.climate_talks_resum", "'climate_talks_resum'",
          "unknown concession (did you mean 'climate_talks_resume'?)"),
-    Case("postpone-unknown-meeting", (f"{B}.postpone=[blinken_bejing]",),
-         f"{B}.postpone[0]", "'blinken_bejing'",
-         "unknown meeting (did you mean 'blinken_beijing'?)"),
+    Case("suspended-by-unknown-party", (f"{S}.shocks.li_shangfu_appointed.suspended_by=cm",),
+         f"{S}.shocks.li_shangfu_appointed.suspended_by", "'cm'",
+         "unknown party; known: cn, us"),
+    Case("suspend-lifts-unknown", (f"{S}.shocks.li_shangfu_appointed.suspend_lifts=never",),
+         f"{S}.shocks.li_shangfu_appointed.suspend_lifts", "'never'",
+         "unknown way a suspension lifts; known: concession, review"),
+    Case("preset-contradicted", (f"{S}.parties.us.strategy.name=conceder",),
+         f"{S}.parties.us.strategy.beta", "0.9",
+         "preset 'conceder' means beta=5; name 'polynomial' to set beta"),
+    Case("strategy-takes-no-kappa", (f"{S}.parties.cn.strategy.name=zeuthen",
+                                     f"{S}.parties.cn.strategy.beta=null",
+                                     f"{S}.parties.cn.strategy.kappa=0.2"),
+         f"{S}.parties.cn.strategy.kappa", "0.2", "strategy 'zeuthen' takes no kappa"),
+    Case("policy-out-of-range", (f"{S}.parties.us.policy.refuse_visit_above=1.5",),
+         f"{S}.parties.us.policy.refuse_visit_above", "1.5", "must be in [0, 1]"),
     Case("reopen-unknown-channel",
          (f"{S}.concessions.climate_talks_resume.reopen=[climte]",),
          f"{S}.concessions.climate_talks_resume.reopen[0]", "'climte'",
@@ -210,7 +223,7 @@ CASES = [
     Case("channel-agenda-empty", (f"{S}.channels.foreign.issues=[]",),
          f"{S}.channels.foreign.issues", "[]", "the channel's agenda is empty"),
     file_case("weights-all-zero", US_WEIGHTS_ZERO, f"{S}.parties.us.stances.*.weight",
-              "[0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]", "the weights are all zero"),
+              "[0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]", "the weights are all zero"),
     Case("win-set-empty", (f"{S}.parties.us.stances.taiwan.win_set=[0.8,0.2]",),
          f"{S}.parties.us.stances.taiwan.win_set", "[0.8, 0.2]", "is an empty interval"),
     Case("win-set-one-number", (f"{S}.parties.us.stances.taiwan.win_set=[0.8]",),
@@ -255,7 +268,7 @@ CASES = [
     file_case("file-key-typo", variant("relations: {tenshun: 0.2}"),
               f"{S}.relations.tenshun", "0.2", "unknown key (did you mean 'tension'?)"),
     Case("scenario-unknown", ("scenario=histrical_2023",), "scenario", "'histrical_2023'",
-         "unknown scenario (did you mean 'historical_2023'?); known: from_malta"),
+         "unknown scenario (did you mean 'historical_2023'?); known: fentanyl_linkage"),
     Case("override-without-value", (f"{S}.concessions",), f"{S}.concessions", "''",
          "cannot parse this override"),
     Case("interpolation-unknown", (f"{S}.start=${{{S}.strat}}",), f"{S}.start",

@@ -69,7 +69,7 @@ def test_summary_json(run_dir: Path) -> None:
     assert p["ci_low"] <= p["estimate"] <= p["ci_high"]
     assert abs(sum(s["outcome_shares"].values()) - 1.0) < 1e-9
     assert set(s["p_agreed"]) == {"mil_mil", "fentanyl", "ai_risk", "exchanges", "climate",
-                                  "economic", "export_controls", "taiwan"}
+                                  "economic", "export_controls", "taiwan", "entity_list"}
     assert len(s["config_hash"]) == 64
     assert {"simpy", "numpy", "hydra-core", "summitsim"} <= set(s["versions"])
     assert s["perf"]["replications_per_second"] > 0
@@ -102,7 +102,7 @@ def test_help_lists_scenarios_and_knobs() -> None:
         ("reps=0", "reps=0"),
         ("reps=abc", "reps="),
         ("scenario.relations.tension=1.5", "scenario.relations.tension=1.5"),
-        ("scenario.parties.us.tactic.name=bolware", "scenario.parties.us.tactic.name="),
+        ("scenario.parties.us.strategy.name=bolware", "scenario.parties.us.strategy.name="),
         ("scenario.meetings.blinken_beijing.channel=nowhere",
          "scenario.meetings.blinken_beijing.channel="),
         ("scenario.meetings.blinken_beijing.date=2024-02-05",

@@ -27,7 +27,7 @@ def test_every_scenario_composes_validates_and_compiles(name: str) -> None:
     sc = compile_scenario(run.scenario)
     assert sc.name == name
     assert sc.issues == ("mil_mil", "fentanyl", "ai_risk", "exchanges", "climate",
-                         "economic", "export_controls", "taiwan")
+                         "economic", "export_controls", "taiwan", "entity_list")
     assert sc.end_day > 0 and len(sc.parties) == 2
 
 

@@ -72,7 +72,7 @@ def test_balloon_severity_reaches_the_shock() -> None:
 
 def test_strategy_matrix_uses_preset_betas() -> None:
     parties = compose_run("+experiment=strategy_matrix").scenario.parties
-    assert parties["us"].tactic.beta is None and parties["cn"].tactic.beta is None
+    assert parties["us"].strategy.beta is None and parties["cn"].strategy.beta is None
 
 
 def test_slack_lost_by_the_summit() -> None:
@@ -106,8 +106,8 @@ def study(name: str, out: Path, *overrides: str) -> subprocess.CompletedProcess[
      4),
     ("election_pressure", ("scenario.parties.us.pressure.shrink_per_year=0,1",
                            "scenario.parties.us.pressure.start=2023-06-01"), 2),
-    ("strategy_matrix", ("scenario.parties.us.tactic.name=boulware,tit_for_tat",
-                         "scenario.parties.cn.tactic.name=linear,tit_for_tat"), 4),
+    ("strategy_matrix", ("scenario.parties.us.strategy.name=boulware,tit_for_tat",
+                         "scenario.parties.cn.strategy.name=linear,tit_for_tat"), 4),
 ])
 def test_study_runs_end_to_end(name: str, overrides: tuple[str, ...], rows: int,
                                tmp_path: Path) -> None:

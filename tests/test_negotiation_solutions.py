@@ -13,16 +13,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.model.preferences import Stance
-from sim.negotiation.agenda import Agenda, make_party, random_agenda, unit_pie
-from sim.negotiation.frontier import discrete_frontier, frontier_of
-from sim.negotiation.solutions import (
+from sim.model.bargaining.agenda import Agenda, make_party, random_agenda, unit_pie
+from sim.model.bargaining.frontier import discrete_frontier, frontier_of
+from sim.model.bargaining.solutions import (
     agreement_quality,
     assess,
     kalai_smorodinsky_point,
     max_welfare_point,
     nash_point,
 )
+from sim.model.preferences import Stance
 
 TOL = 1e-12
 Array = npt.NDArray[np.float64]

@@ -10,15 +10,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.model.tactics import alpha_table, exponential_alpha, offer, polynomial_alpha
-from sim.negotiation.agenda import Agenda, make_party, random_agenda, unit_pie
-from sim.negotiation.frontier import frontier_of
-from sim.negotiation.negotiator import History, Negotiator, Offer, Seat
-from sim.negotiation.rubinstein import rubinstein_split
-from sim.negotiation.session import StrategySpec, negotiate
-from sim.negotiation.solutions import nash_point
-from sim.negotiation.strategies import STRATEGIES, build_negotiator
-from sim.negotiation.zeuthen import concedes, zeuthen_risk
+from sim.model.bargaining.agenda import Agenda, make_party, random_agenda, unit_pie
+from sim.model.bargaining.curves import alpha_table, exponential_alpha, offer, polynomial_alpha
+from sim.model.bargaining.frontier import concession_range, frontier_of
+from sim.model.bargaining.negotiator import History, Negotiator, Offer, Seat
+from sim.model.bargaining.rubinstein import rubinstein_split
+from sim.model.bargaining.session import SessionResult, negotiate
+from sim.model.bargaining.solutions import nash_point
+from sim.model.bargaining.strategies import STRATEGIES, StrategySpec, build_negotiator
+from sim.model.bargaining.zeuthen import concedes, zeuthen_risk
 
 TOL = 1e-12
 DELTAS = (0.1, 0.3, 0.5, 0.7, 0.9, 0.95, 0.99)
@@ -28,6 +28,10 @@ def proposal(negotiator: Negotiator, k: int, history: History) -> Offer:
     offer = negotiator.propose(k, history)
     assert offer is not None
     return offer
+
+
+def build(name: str, seat: Seat) -> Negotiator:
+    return build_negotiator(StrategySpec(name), seat)
 
 
 def both(name: str, **kw: float) -> tuple[StrategySpec, StrategySpec]:
@@ -64,7 +68,7 @@ def test_rubinstein_equal_patience_gives_the_proposer_one_over_one_plus_delta() 
 
 def test_rubinstein_rejects_less_than_its_discounted_share() -> None:
     seat = Seat(unit_pie(0.9, 0.9), me=1, deadline=10)
-    responder = build_negotiator("rubinstein", seat)
+    responder = build("rubinstein", seat)
     fair = 1 - 1 / 1.9  # what a proposing party 1 leaves it
     assert responder.accepts(0, (1 - fair,), fair, History())
     assert not responder.accepts(0, (1 - fair + 0.01,), fair - 0.01, History())
@@ -85,8 +89,8 @@ def test_zeuthen_reference_risks() -> None:
 def test_zeuthen_party_with_the_smaller_risk_concedes() -> None:
     """Proposals (0.8, 0.2) by party 1 and (0.3, 0.7) by party 2 on a linear pie."""
     pie = unit_pie(levels=11)
-    one = build_negotiator("zeuthen", Seat(pie, 0, 20))
-    two = build_negotiator("zeuthen", Seat(pie, 1, 20))
+    one = build("zeuthen", Seat(pie, 0, 20))
+    two = build("zeuthen", Seat(pie, 1, 20))
     x1, x2 = (0.8,), (0.3,)
     assert proposal(one, 2, History([x1], [x2], [0.3])) != x1  # Risk1 = 0.625 < 0.714
     assert proposal(two, 3, History([x2], [x1], [0.2])) == x2  # Risk2 is the larger: firm
@@ -124,27 +128,29 @@ def test_zeuthen_parties_reach_the_best_nash_product_of_the_grid(seed: int) -> N
 
 
 def _line(low_ideal: bool) -> Agenda:
-    """One issue; party a's score falls with the value (ideal 0) or rises (ideal 1)."""
+    """One issue split like a pie (d = (0, 0)); a's score falls with the value (ideal 0)
+    or rises (ideal 1)."""
     a = make_party("a", [0.0 if low_ideal else 1.0], [1.0], [(0.0, 1.0)])
     b = make_party("b", [1.0 if low_ideal else 0.0], [1.0], [(0.0, 1.0)])
-    return Agenda(("x",), (0.5,), (a, b))
+    return Agenda(("x",), (0.5,), (a, b), disagreement=(0.0, 0.0))
 
 
 @pytest.mark.parametrize(("name", "alpha"), [
     ("boulware", 0.03125), ("linear", 0.5), ("conceder", 0.8705505632961241)])
 def test_faratin_reference_alphas_and_offers(name: str, alpha: float) -> None:
+    """On one issue the trade-off offer is Faratin's offer: min + alpha (max - min)."""
     beta = {"boulware": 0.2, "linear": 1.0, "conceder": 5.0}[name]
     assert polynomial_alpha(5, 10, 0.0, beta) == pytest.approx(alpha, abs=TOL)
     assert alpha_table("polynomial", 10, 0.0, beta)[5] == pytest.approx(alpha, abs=TOL)
     for low_ideal in (True, False):
-        negotiator = build_negotiator(name, Seat(_line(low_ideal), 0, deadline=11))
+        negotiator = build(name, Seat(_line(low_ideal), 0, deadline=11, beta=beta))
         expected = offer(0.0, 1.0, alpha, score_rises=not low_ideal)
         assert proposal(negotiator, 5, History())[0] == pytest.approx(expected, abs=TOL)
 
 
 def test_faratin_exponential_reference() -> None:
     assert exponential_alpha(5, 10, 0.1, 1.0) == pytest.approx(math.sqrt(0.1), abs=TOL)
-    negotiator = build_negotiator("exponential", Seat(_line(True), 0, 11, kappa=0.1, beta=1.0))
+    negotiator = build("exponential", Seat(_line(True), 0, 11, kappa=0.1, beta=1.0))
     assert proposal(negotiator, 5, History())[0] == pytest.approx(math.sqrt(0.1), abs=TOL)
 
 
@@ -158,27 +164,33 @@ def test_faratin_alpha_end_points(kappa: float, beta: float, t_max: int) -> None
 @settings(max_examples=60, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), beta=st.floats(0.05, 20.0), kappa=st.floats(0.0, 0.9),
        levels=st.sampled_from([0, 3, 7, 21]), kind=st.sampled_from(["polynomial", "exponential"]))
-def test_faratin_offers_move_monotonically_toward_the_reservation(
+def test_faratin_offers_concede_along_the_frontier(
         seed: int, beta: float, kappa: float, levels: int, kind: str) -> None:
+    """Each offer is the tabulated alpha's aspiration, on the Pareto frontier, worth no
+    more to the proposer than the one before; the last one gives the other its best."""
     agenda = random_agenda(np.random.default_rng(seed), 3, levels)
     kappa = max(kappa, 0.01) if kind == "exponential" else kappa
+    frontier = frontier_of(agenda)
     for me in (0, 1):
         seat = Seat(agenda, me, deadline=30, kappa=kappa, beta=beta)
-        negotiator = build_negotiator(kind, seat)
+        negotiator = build(kind, seat)
+        if seat.aspirations is None:  # nothing beats disagreement for both: it walks away
+            assert negotiator.propose(0, History()) is None
+            continue
         offers = [proposal(negotiator, k, History()) for k in range(32)]
         alphas = alpha_table(kind, seat.t_max, kappa, beta)
-        for k, o in enumerate(offers):  # the offer is the tabulated alpha's offer
+        for k, o in enumerate(offers):
             assert o == seat.offer_at(alphas[min(k, seat.t_max)])
-        for j in agenda.negotiable:
-            ideal = agenda.parties[me].stances[j].ideal
-            gaps = [abs(o[j] - ideal) for o in offers]
-            assert all(g2 >= g1 - TOL for g1, g2 in itertools.pairwise(gaps))
-            assert offers[-1][j] == pytest.approx(agenda.reservation(me, j), abs=TOL)
+            assert not frontier.dominates(agenda.utilities(o), tol=1e-7)
+            assert agenda.ratified(o)
+        worth = [seat.scorer(o) for o in offers]
+        assert all(w2 <= w1 + 1e-9 for w1, w2 in itertools.pairwise(worth))
+        assert worth[-1] <= seat.aspirations[1] + 1e-9 or levels  # a grid may overshoot
 
 
 def test_faratin_accepts_an_offer_as_good_as_its_own_next() -> None:
-    seat = Seat(_line(True), 0, deadline=11)
-    negotiator = build_negotiator("linear", seat)
+    seat = Seat(_line(True), 0, deadline=11, beta=1.0)
+    negotiator = build("linear", seat)
     next_offer = proposal(negotiator, 6, History())  # x = 0.6: worth 0.4 to party a
     assert negotiator.accepts(5, next_offer, seat.scorer(next_offer), History())
     worse = (next_offer[0] + 0.01,)
@@ -194,12 +206,33 @@ def test_registry_holds_the_library() -> None:
 
 
 def test_tit_for_tat_answers_concession_with_concession() -> None:
-    agenda = unit_pie(levels=0)
-    result = negotiate(agenda, (StrategySpec("tit_for_tat"), StrategySpec("linear")), 40)
-    own = [o[0] for k, o in enumerate(result.offers) if result.proposer(k) == 0]
-    assert own[0] == 1.0 and own[-1] < 1.0  # it moved because the other moved
-    stuck = negotiate(agenda, both("tit_for_tat"), 40)
-    assert stuck.agreement is None  # nobody moves first
+    """Against a partner that does not move, tit-for-tat holds its opening until its
+    deadline fallback; against one that concedes, it concedes earlier."""
+    agenda = _line(True)
+    firm = negotiate(agenda, (StrategySpec("tit_for_tat"), StrategySpec("boulware")), 40)
+    soft = negotiate(agenda, (StrategySpec("tit_for_tat"), StrategySpec("conceder")), 40)
+
+    def own(result: SessionResult, k: int) -> float:
+        return result.offers[k][0]
+
+    assert own(firm, 0) == pytest.approx(0.1)  # the GRIT opening: a small concession
+    assert own(soft, 4) > own(firm, 4) + 0.1  # it answered the conceder's concessions
+
+
+@pytest.mark.parametrize("relative", [True, False])
+def test_tit_for_tat_pairs_agree_where_win_sets_overlap(relative: bool) -> None:
+    """Two reciprocators do not deadlock: the opening concession and the deadline
+    fallback carry them to agreement (Baarslag et al. 2013; Osgood's GRIT)."""
+    name = "tit_for_tat" if relative else "tit_for_tat_absolute"
+    rng = np.random.default_rng(11)
+    tried = agreed = 0
+    while tried < 200:
+        agenda = random_agenda(rng, 3, 0)
+        if concession_range(frontier_of(agenda), 0) is None:
+            continue  # no package better than disagreement for both: nothing to agree
+        tried += 1
+        agreed += negotiate(agenda, both(name), 20).agreement is not None
+    assert agreed / tried >= 0.80
 
 
 def test_random_baseline_is_reproducible_and_stays_in_its_win_set() -> None:

@@ -8,10 +8,10 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sim.model.bargaining.agenda import Agenda, Party, make_party, random_agenda
+from sim.model.bargaining.session import StrategySpec, negotiate
+from sim.model.bargaining.strategies import STRATEGIES
 from sim.model.preferences import Stance
-from sim.negotiation.agenda import Agenda, Party, make_party, random_agenda
-from sim.negotiation.session import StrategySpec, negotiate
-from sim.negotiation.strategies import STRATEGIES
 
 NAMES = sorted(STRATEGIES)
 
@@ -52,10 +52,11 @@ def test_no_agreement_ever_on_an_issue_without_overlap(seed: int, levels: int, c
 
 
 def test_putnam_reference_overlap_and_shrinking() -> None:
-    """W_US = [0.4, 1], W_CN = [0, 0.55] overlap on [0.4, 0.55]; W_CN = [0, 0.35]: no deal."""
+    """W_US = [0.4, 1], W_CN = [0, 0.55] overlap on [0.4, 0.55]; W_CN = [0, 0.35]: no deal.
+    No agreement is worth nothing to either (d = (0, 0)), so any ratifiable deal beats it."""
     us = make_party("us", [0.9], [1.0], [(0.4, 1.0)])
     cn = make_party("cn", [0.1], [1.0], [(0.0, 0.55)])
-    agenda = Agenda(("x",), (0.0,), (us, cn))
+    agenda = Agenda(("x",), (0.0,), (us, cn), disagreement=(0.0, 0.0))
     assert agenda.negotiable == (0,) and agenda.overlaps == ((0.4, 0.55),)
     deal = negotiate(agenda, (StrategySpec("linear"), StrategySpec("linear")), 20)
     assert deal.agreement is not None and 0.4 <= deal.agreement[0] <= 0.55
@@ -71,7 +72,7 @@ def test_a_smaller_win_set_gives_leverage() -> None:
     """Shrinking b's win-set (still overlapping) moves the deal toward b's ideal."""
     us = make_party("us", [0.9], [1.0], [(0.2, 1.0)])
     cn = make_party("cn", [0.1], [1.0], [(0.0, 0.8)])
-    agenda = Agenda(("x",), (0.0,), (us, cn))
+    agenda = Agenda(("x",), (0.0,), (us, cn), disagreement=(0.0, 0.0))
     specs = (StrategySpec("linear"), StrategySpec("linear"))
     loose = negotiate(agenda, specs, 20).agreement
     tight = negotiate(agenda.with_pressure(1, 0.5), specs, 20).agreement

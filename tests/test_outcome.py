@@ -98,10 +98,17 @@ levels = st.floats(min_value=0.0, max_value=1.0)
 biases = st.floats(min_value=-5.0, max_value=5.0)
 
 
+def att(b: float, wt: float, wx: float, wp: float, tr: float, te: float, pr: float) -> float:
+    """The rule with bias b = -empty_cost, and (weight, level) pairs for trust, tension and
+    the expected gain: logit p = b + wt tr - wx te + wp pr."""
+    return attendance_probability(-b, wp, pr, wt, tr, wx, te)
+
+
 def test_attendance_half_at_zero() -> None:
-    assert attendance_probability(0.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0) == 0.5
+    assert att(0.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0) == 0.5
+    assert attendance_probability(1.0, 4.0, 0.25, 0.0, 0.0, 0.0, 0.0) == 0.5
     # terms cancel: z = 0.5 + 2*0.25 - 3*0.5 + 1*0.5 = 0
-    assert attendance_probability(0.5, 2.0, 3.0, 1.0, 0.25, 0.5, 0.5) == pytest.approx(0.5)
+    assert att(0.5, 2.0, 3.0, 1.0, 0.25, 0.5, 0.5) == pytest.approx(0.5)
 
 
 @settings(max_examples=50)
@@ -110,7 +117,7 @@ def test_attendance_is_logistic(
     b: float, wt: float, wx: float, wp: float, tr: float, te: float, pr: float
 ) -> None:
     z = b + wt * tr - wx * te + wp * pr
-    p = attendance_probability(b, wt, wx, wp, tr, te, pr)
+    p = att(b, wt, wx, wp, tr, te, pr)
     assert 0.0 < p < 1.0
     assert p == pytest.approx(1.0 / (1.0 + math.exp(-z)), abs=1e-12)
     assert math.log(p / (1.0 - p)) == pytest.approx(z, abs=1e-9)
@@ -130,20 +137,20 @@ def test_attendance_is_logistic(
 def test_attendance_monotone(
     b: float, wt: float, wx: float, wp: float, tr: float, te: float, pr: float, step: float
 ) -> None:
-    p = attendance_probability(b, wt, wx, wp, tr, te, pr)
-    # more bias, trust or preparation: at least as likely; more tension: at most as likely
-    assert attendance_probability(b + step, wt, wx, wp, tr, te, pr) > p
-    assert attendance_probability(b, wt, wx, wp, tr + step, te, pr) >= p
-    assert attendance_probability(b, wt, wx, wp, tr, te, pr + step) >= p
-    assert attendance_probability(b, wt, wx, wp, tr, te + step, pr) <= p
-    # weights: a larger trust / preparation weight helps, a larger tension weight hurts
-    assert attendance_probability(b, wt + step, wx, wp, tr, te, pr) >= p
-    assert attendance_probability(b, wt, wx, wp + step, tr, te, pr) >= p
-    assert attendance_probability(b, wt, wx + step, wp, tr, te, pr) <= p
+    p = att(b, wt, wx, wp, tr, te, pr)
+    # less empty-summit cost, more trust or gain: at least as likely; more tension: at most
+    assert att(b + step, wt, wx, wp, tr, te, pr) > p
+    assert att(b, wt, wx, wp, tr + step, te, pr) >= p
+    assert att(b, wt, wx, wp, tr, te, pr + step) >= p
+    assert att(b, wt, wx, wp, tr, te + step, pr) <= p
+    # weights: a larger trust / value weight helps, a larger tension weight hurts
+    assert att(b, wt + step, wx, wp, tr, te, pr) >= p
+    assert att(b, wt, wx, wp + step, tr, te, pr) >= p
+    assert att(b, wt, wx + step, wp, tr, te, pr) <= p
 
 
 def test_attendance_strictly_monotone_with_positive_weights() -> None:
-    base = attendance_probability(0.0, 1.0, 1.0, 1.0, 0.5, 0.5, 0.5)
-    assert attendance_probability(0.0, 1.0, 1.0, 1.0, 0.9, 0.5, 0.5) > base
-    assert attendance_probability(0.0, 1.0, 1.0, 1.0, 0.5, 0.9, 0.5) < base
-    assert attendance_probability(0.0, 1.0, 1.0, 1.0, 0.5, 0.5, 0.9) > base
+    base = att(0.0, 1.0, 1.0, 1.0, 0.5, 0.5, 0.5)
+    assert att(0.0, 1.0, 1.0, 1.0, 0.9, 0.5, 0.5) > base
+    assert att(0.0, 1.0, 1.0, 1.0, 0.5, 0.9, 0.5) < base
+    assert att(0.0, 1.0, 1.0, 1.0, 0.5, 0.5, 0.9) > base

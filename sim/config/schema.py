@@ -34,12 +34,23 @@ class IssueConf:
 
 
 @dataclass
+class LinkConf:
+    """Linkage: the party ratifies this issue in `win_set` (wider than its own) only in a
+    package that puts issue `needs` at `at_least` or more (a price paid on another issue)."""
+
+    needs: str = ""
+    at_least: float = 1.0
+    win_set: list[float] = field(default_factory=lambda: [0.0, 1.0])
+
+
+@dataclass
 class StanceConf:
     """A party's preferences on one issue: ideal point, salience and domestic win-set."""
 
     ideal: float = 0.5
     weight: float = 1.0
     win_set: list[float] = field(default_factory=lambda: [0.0, 1.0])
+    linked: LinkConf | None = None
 
 
 @dataclass
@@ -57,26 +68,46 @@ class PressureConf:
 
 
 @dataclass
-class TacticConf:
-    """A bargaining tactic, chosen by registered name (see `sim.model.tactics`)."""
+class StrategyConf:
+    """A bargaining strategy by registered name (`sim.model.bargaining.strategies`)."""
 
     name: str = "linear"
-    kappa: float = 0.0
-    beta: float | None = None  # None: the preset's beta
+    kappa: float | None = None  # None: the strategy's default
+    beta: float | None = None  # None: the strategy's default; a preset fixes it
 
 
 @dataclass
 class AttendanceConf:
     """Logistic rule for a leader's decision to attend the summit.
 
-    logit P(attend) = bias + trust * trust_i - tension * T + preparation * prep,
-    with trust_i the party's trust in the other, T the tension and prep in [0, 1].
+    logit P(attend) = -empty_cost + value * G_i + trust * trust_i - tension * T, with G_i
+    the party's expected gain over the status quo from the package the summit can
+    announce (deliverables agreed so far plus what leader-level bargaining can settle),
+    trust_i its trust in the other and T the tension.
     """
 
-    bias: float = 0.0
+    empty_cost: float = 0.0  # the audience cost of a summit with nothing to announce
+    value: float = 0.0
     trust: float = 0.0
     tension: float = 0.0
-    preparation: float = 0.0
+
+
+@dataclass
+class PolicyConf:
+    """How a party decides its reactions to what it observes.
+
+    Shocks by the other party raise its domestic heat (relaxing with a half-life); while
+    heat is above `refuse_visit_above` it refuses to send or host a visit (a meeting with
+    a host). It suspends the channels a shock names with probability
+    min(1, suspend * severity), reviews each suspension every `review_days` and lifts it
+    once tension is under the channel's threshold and its heat under `resume_below`.
+    """
+
+    heat_half_life_days: float = 60.0
+    refuse_visit_above: float = 1.0  # 1: never refuses
+    suspend: float = 1.0
+    review_days: float = 14.0
+    resume_below: float = 1.0
 
 
 @dataclass
@@ -84,7 +115,9 @@ class PartyConf:
     label: str = ""
     leader: str = ""
     trust: float = 0.5  # initial trust in the other party, [0, 1]
-    tactic: TacticConf = field(default_factory=TacticConf)
+    strategy: StrategyConf = field(default_factory=StrategyConf)
+    discount: float = 0.95  # patience: a deal one round later is worth this much
+    policy: PolicyConf = field(default_factory=PolicyConf)
     stances: dict[str, StanceConf] = field(default_factory=dict)
     pressure: PressureConf | None = None
     attendance: AttendanceConf = field(default_factory=AttendanceConf)
@@ -98,7 +131,7 @@ class RelationsConf:
     tension_baseline: float = 0.3
     tension_half_life_days: float = 60.0
     trust_half_life_days: float = 180.0  # trust relaxes toward its initial value
-    preparation: float = 0.0  # summit preparation points banked before the start
+    agreed: dict[str, float] = field(default_factory=dict)  # deliverables agreed before start
 
 
 @dataclass
@@ -107,6 +140,9 @@ class BargainingConf:
 
     winset_noise_sd: float = 0.0  # per-replication noise on win-set edges
     walk_away: float = 0.1  # chance per round that talks break off, at tension 1
+    failure_tension: float = 0.0  # tension added when talks with something to settle fail
+    failure_trust: float = 0.0  # trust each party loses then
+    consult_credit: float = 0.5  # share of a meeting's relief and trust gain with nothing to settle
 
 
 @dataclass
@@ -131,7 +167,6 @@ class MeetingConf:
     host: str = ""  # hosting party; empty: third location
     tension_relief: float = 0.03
     trust_gain: float = 0.02
-    preparation: float = 1.0
     retry_days: float = 30.0
     max_postponements: int = 6
     code: EventCode | None = None
@@ -165,10 +200,11 @@ class ShockConf:
     severity: SeverityConf = field(default_factory=SeverityConf)
     tension: float = 0.0  # tension added at severity 1
     trust: float = 0.0  # trust the target loses in the actor at severity 1
-    suspend: list[str] = field(default_factory=list)  # channels suspended
-    suspend_days: list[float] = field(default_factory=lambda: [0.0, 0.0])
-    postpone: list[str] = field(default_factory=list)  # meetings postponed
-    postpone_days: list[float] = field(default_factory=lambda: [0.0, 0.0])
+    heat: float | None = None  # the target's domestic heat added at severity 1; None: = tension
+    suspend: list[str] = field(default_factory=list)  # channels the suspending party may close
+    suspended_by: str = ""  # the party that decides; empty: the target, else the actor
+    suspend_lifts: str = "review"  # review (by the policy) or concession (only a reopening)
+    unravel: float = 0.0  # chance at severity 1 that each pre-agreed deliverable is reopened
     shrink_winsets: float = 0.0  # share of the target's win-set slack lost at severity 1
     retaliation: RetaliationConf | None = None
     code: EventCode | None = None
@@ -194,6 +230,7 @@ class ConcessionConf:
     trust: float = 0.0  # trust the other party gains
     reopen: list[str] = field(default_factory=list)  # channels reopened
     move: dict[str, float] = field(default_factory=dict)  # issue -> share of the gap closed
+    allow: dict[str, list[float]] = field(default_factory=dict)  # issue -> new win-set
     domestic_cost: float = 0.0  # subtracted from the conceding party's utility
     code: EventCode | None = None
 
@@ -203,7 +240,6 @@ class SummitConf:
     date: str = ""
     channel: str = "leaders"
     rounds: int = 12
-    preparation_target: float = 10.0  # preparation points that make a summit fully prepared
     leader_latitude: float = 0.0  # leaders may widen their win-sets by this much
 
 
@@ -276,6 +312,7 @@ EVENT_KINDS = (
     "summit_decline",
     "summit_held",
     "summit_missed",
+    "agreement_unravelled",
 )
 
 

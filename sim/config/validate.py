@@ -13,10 +13,11 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from sim.config.errors import ConfigError, unknown_name
 from sim.config.schema import EVENT_KINDS, EXECUTORS, RunConf, ScenarioConf, StanceConf
-from sim.model.tactics import TACTICS
+from sim.model.bargaining.strategies import STRATEGIES, StrategySpec, spec_problem
 
 LEVELS = ("leader", "cabinet", "working")
 STATUSES = ("open", "suspended")
+LIFTS = ("review", "concession")
 
 
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -144,18 +145,40 @@ def _check_parties(sc: ScenarioConf, k: str) -> None:
     for pname, p in sc.parties.items():
         pk = f"{k}.parties.{pname}"
         _within(f"{pk}.trust", p.trust, 0.0, 1.0)
-        _known(f"{pk}.tactic.name", p.tactic.name, TACTICS, "tactic")
-        _within(f"{pk}.tactic.kappa", p.tactic.kappa, 0.0, 1.0)
-        if p.tactic.name == "exponential" and p.tactic.kappa <= 0:
-            raise ConfigError(f"{pk}.tactic.kappa", p.tactic.kappa, "must be > 0 for exponential")
-        if p.tactic.beta is not None:
-            _positive(f"{pk}.tactic.beta", p.tactic.beta)
+        check_strategy(f"{pk}.strategy", p.strategy.name, p.strategy.kappa, p.strategy.beta)
+        _within(f"{pk}.discount", p.discount, 0.0, 1.0)
+        if not 0.0 < p.discount < 1.0:
+            raise ConfigError(f"{pk}.discount", p.discount, "must be in (0, 1)")
+        pol = p.policy
+        _positive(f"{pk}.policy.heat_half_life_days", pol.heat_half_life_days)
+        _within(f"{pk}.policy.refuse_visit_above", pol.refuse_visit_above, 0.0, 1.0)
+        _non_negative(f"{pk}.policy.suspend", pol.suspend)
+        _positive(f"{pk}.policy.review_days", pol.review_days)
+        _within(f"{pk}.policy.resume_below", pol.resume_below, 0.0, 1.0)
+        a = p.attendance
+        for name in ("empty_cost", "value", "trust", "tension"):
+            value = getattr(a, name)
+            if not math.isfinite(value):
+                raise ConfigError(f"{pk}.attendance.{name}", value, "must be a finite number")
         check_stances(f"{pk}.stances", p.stances, issues)
         if p.pressure is not None:
             if p.pressure.start:
                 _date(f"{pk}.pressure.start", p.pressure.start)
             _non_negative(f"{pk}.pressure.shrink_per_year", p.pressure.shrink_per_year)
             _names(f"{pk}.pressure.issues", p.pressure.issues, issues, "issue")
+
+
+def check_strategy(key: str, name: str, kappa: float | None, beta: float | None,
+                   name_key: str = "name") -> None:
+    """A strategy the registry knows, with parameters it takes and can honour."""
+    _known(f"{key}.{name_key}", name, STRATEGIES, "strategy")
+    for param, number in (("kappa", kappa), ("beta", beta)):
+        if number is not None and not (isinstance(number, int | float) and math.isfinite(number)):
+            raise ConfigError(f"{key}.{param}", number, "must be a finite number or null")
+    problem = spec_problem(StrategySpec(name, kappa, beta))
+    if problem is not None:
+        field, value, why = problem
+        raise ConfigError(f"{key}.{field}", value, why)
 
 
 def check_stances(key: str, stances: Mapping[str, StanceConf], issues: Sequence[str]) -> None:
@@ -172,6 +195,16 @@ def check_stances(key: str, stances: Mapping[str, StanceConf], issues: Sequence[
         _interval(f"{sk}.win_set", st.win_set, 0.0, 1.0)
         if not st.win_set[0] <= st.ideal <= st.win_set[1]:
             raise ConfigError(f"{sk}.ideal", st.ideal, f"must lie in win_set {st.win_set}")
+        if st.linked is not None:
+            lk = f"{sk}.linked"
+            _known(f"{lk}.needs", st.linked.needs, [i for i in issues if i != iname],
+                   "issue (another one)")
+            _within(f"{lk}.at_least", st.linked.at_least, 0.0, 1.0)
+            _interval(f"{lk}.win_set", st.linked.win_set, 0.0, 1.0)
+            if not (st.linked.win_set[0] <= st.win_set[0] and
+                    st.win_set[1] <= st.linked.win_set[1]):
+                raise ConfigError(f"{lk}.win_set", list(st.linked.win_set),
+                                  f"must contain the issue's own win_set {list(st.win_set)}")
     if sum(st.weight for st in stances.values()) <= 0:
         raise ConfigError(f"{key}.*.weight", [st.weight for st in stances.values()],
                           "the weights are all zero; at least one must be > 0")
@@ -183,9 +216,14 @@ def _check_relations(sc: ScenarioConf, k: str) -> None:
     _within(f"{k}.relations.tension_baseline", r.tension_baseline, 0.0, 1.0)
     _positive(f"{k}.relations.tension_half_life_days", r.tension_half_life_days)
     _positive(f"{k}.relations.trust_half_life_days", r.trust_half_life_days)
-    _non_negative(f"{k}.relations.preparation", r.preparation)
+    for iname, x in r.agreed.items():
+        _known(f"{k}.relations.agreed.{iname}", iname, sc.issues, "issue")
+        _within(f"{k}.relations.agreed.{iname}", x, 0.0, 1.0)
     _non_negative(f"{k}.bargaining.winset_noise_sd", sc.bargaining.winset_noise_sd)
     _within(f"{k}.bargaining.walk_away", sc.bargaining.walk_away, 0.0, 1.0)
+    _within(f"{k}.bargaining.failure_tension", sc.bargaining.failure_tension, 0.0, 1.0)
+    _within(f"{k}.bargaining.failure_trust", sc.bargaining.failure_trust, 0.0, 1.0)
+    _within(f"{k}.bargaining.consult_credit", sc.bargaining.consult_credit, 0.0, 1.0)
 
 
 def _check_channels(sc: ScenarioConf, k: str, window: Window) -> None:
@@ -223,7 +261,6 @@ def _check_meetings(sc: ScenarioConf, k: str, window: Window) -> None:
             _known(f"{mk}.host", m.host, sc.parties, "party")
         _within(f"{mk}.tension_relief", m.tension_relief, 0.0, 1.0)
         _within(f"{mk}.trust_gain", m.trust_gain, 0.0, 1.0)
-        _non_negative(f"{mk}.preparation", m.preparation)
         _positive(f"{mk}.retry_days", m.retry_days)
         if m.max_postponements < 0:
             raise ConfigError(f"{mk}.max_postponements", m.max_postponements, "must be >= 0")
@@ -246,10 +283,16 @@ def _check_shocks(sc: ScenarioConf, k: str, window: Window) -> None:
         _interval(f"{sk}.severity", [s.severity.low, s.severity.high], 0.0, 1.0)
         _within(f"{sk}.tension", s.tension, 0.0, 1.0)
         _within(f"{sk}.trust", s.trust, 0.0, 1.0)
+        if s.heat is not None:
+            _within(f"{sk}.heat", s.heat, 0.0, 1.0)
         _names(f"{sk}.suspend", s.suspend, sc.channels, "channel")
-        _interval(f"{sk}.suspend_days", s.suspend_days, 0.0, math.inf)
-        _names(f"{sk}.postpone", s.postpone, sc.meetings, "meeting")
-        _interval(f"{sk}.postpone_days", s.postpone_days, 0.0, math.inf)
+        if s.suspended_by:
+            _known(f"{sk}.suspended_by", s.suspended_by, sc.parties, "party")
+        elif s.suspend and not (s.target or s.actor):
+            raise ConfigError(f"{sk}.suspended_by", s.suspended_by,
+                              "a shock with no actor or target must name who suspends")
+        _known(f"{sk}.suspend_lifts", s.suspend_lifts, LIFTS, "way a suspension lifts")
+        _within(f"{sk}.unravel", s.unravel, 0.0, 1.0)
         _within(f"{sk}.shrink_winsets", s.shrink_winsets, 0.0, 1.0)
         r = s.retaliation
         if r is not None:
@@ -279,6 +322,13 @@ def _check_concessions(sc: ScenarioConf, k: str, window: Window) -> None:
         for iname, share in c.move.items():
             _known(f"{ck}.move.{iname}", iname, sc.issues, "issue")
             _within(f"{ck}.move.{iname}", share, 0.0, 1.0)
+        for iname, bounds in c.allow.items():
+            _known(f"{ck}.allow.{iname}", iname, sc.issues, "issue")
+            _interval(f"{ck}.allow.{iname}", bounds, 0.0, 1.0)
+            ideal = sc.parties[c.party].stances[iname].ideal
+            if not bounds[0] <= ideal <= bounds[1]:
+                raise ConfigError(f"{ck}.allow.{iname}", list(bounds),
+                                  f"must contain the party's ideal point {ideal:g}")
         _within(f"{ck}.domestic_cost", c.domestic_cost, 0.0, 1.0)
 
 
@@ -287,7 +337,6 @@ def _check_summit_and_outcome(sc: ScenarioConf, k: str) -> None:
     _known(f"{k}.summit.channel", s.channel, sc.channels, "channel")
     if s.rounds < 1:
         raise ConfigError(f"{k}.summit.rounds", s.rounds, "must be >= 1")
-    _positive(f"{k}.summit.preparation_target", s.preparation_target)
     _within(f"{k}.summit.leader_latitude", s.leader_latitude, 0.0, 1.0)
     o = sc.outcome
     if o.partial_min < 1:

@@ -1,4 +1,4 @@
-"""The pure model: preferences, tactics, the bargaining protocol, relations, outcomes.
+"""The pure model: preferences, bargaining (strategies and protocol), relations, outcomes.
 
 Plain functions and small frozen dataclasses; no SimPy, no I/O.
 """

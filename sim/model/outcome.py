@@ -37,11 +37,14 @@ def classify(
 
 
 def attendance_probability(
-    bias: float, w_trust: float, w_tension: float, w_prep: float,
-    trust: float, tension: float, preparation: float,
+    empty_cost: float, w_value: float, gain: float, w_trust: float, trust: float,
+    w_tension: float, tension: float,
 ) -> float:
-    """Logistic attendance rule: logit p = bias + w_trust T_r - w_tension T + w_prep prep."""
-    z = bias + w_trust * trust - w_tension * tension + w_prep * preparation
+    """Logistic attendance rule: logit p = -empty_cost + w_value G + w_trust T_r - w_tension T.
+
+    G is the party's expected gain over the status quo from what the summit can announce:
+    a summit with nothing to show costs `empty_cost` in audience costs (Fearon 1994)."""
+    z = -empty_cost + w_value * gain + w_trust * trust - w_tension * tension
     if z >= 0.0:  # the two branches keep exp() from overflowing
         return 1.0 / (1.0 + math.exp(-z))
     e = math.exp(z)

@@ -75,8 +75,10 @@ def shrink(stance: Stance, share: float) -> Stance:
 
 
 def widen(stance: Stance, latitude: float) -> Stance:
-    """The win-set widened by `latitude` on each side (a leader's extra authority)."""
-    if latitude <= 0.0:
+    """The win-set widened by `latitude` on each side (a leader's extra authority).
+
+    A win-set pinned to one position is a red line: leaders do not move it either."""
+    if latitude <= 0.0 or stance.low == stance.high:
         return stance
     return Stance(
         stance.ideal, stance.weight, max(0.0, stance.low - latitude),

@@ -15,10 +15,9 @@ from hydra.core.config_store import ConfigStore
 
 from sim.config.errors import ConfigError, unknown_name
 from sim.config.schema import StanceConf
-from sim.config.validate import check_stances
-from sim.negotiation.agenda import Agenda, make_party
-from sim.negotiation.session import StrategySpec
-from sim.negotiation.strategies import STRATEGIES
+from sim.config.validate import check_stances, check_strategy
+from sim.model.bargaining.agenda import Agenda, make_party
+from sim.model.bargaining.strategies import STRATEGIES, StrategySpec
 
 SIDES = ("a", "b")
 MAX_LEVELS = 101
@@ -36,8 +35,8 @@ class SideConf:
 
     label: str = ""
     strategy: str = "linear"
-    kappa: float = 0.0  # Faratin: initial concession
-    beta: float | None = None  # Faratin: concession exponent; None: the strategy's preset
+    kappa: float | None = None  # initial concession; None: the strategy's default
+    beta: float | None = None  # concession exponent; None: the strategy's default
     discount: float = 0.95  # delta in (0, 1)
     pressure: float = 0.0  # share of win-set slack removed by domestic pressure, [0, 1]
     stances: dict[str, StanceConf] = field(default_factory=dict)
@@ -76,7 +75,7 @@ class TournamentConf:
     levels: int = 7  # 0: continuous positions
     deadline: int = 100
     first: str = "a"
-    kappa: float = 0.0
+    kappa: float | None = None  # for the strategies that take one; None: each one's default
     discounts: list[float] = field(default_factory=lambda: [0.8, 0.99])  # drawn uniformly
     pressure: PressureConf = field(default_factory=PressureConf)  # win-set slack removed
     seed: int = 0
@@ -113,15 +112,6 @@ def _at_least(key: str, value: int, low: int) -> None:
         raise ConfigError(key, value, f"must be >= {low}")
 
 
-def _strategy(key: str, name: str, kappa: float, beta: float | None) -> None:
-    _known(f"{key}.strategy", name, STRATEGIES, "strategy")
-    _within(f"{key}.kappa", kappa, 0.0, 1.0)
-    if name == "exponential" and kappa <= 0.0:
-        raise ConfigError(f"{key}.kappa", kappa, "must be > 0 for exponential")
-    if beta is not None and not (math.isfinite(beta) and beta > 0.0):
-        raise ConfigError(f"{key}.beta", beta, "must be > 0 (or null: the preset)")
-
-
 def check_negotiation(conf: NegotiationConf) -> None:
     """Check a lab config's meaning; raise `ConfigError` at the first violation."""
     if not conf.issues:
@@ -130,7 +120,7 @@ def check_negotiation(conf: NegotiationConf) -> None:
         _within(f"issues.{name}.status_quo", issue.status_quo, 0.0, 1.0)
     for key in SIDES:
         side: SideConf = getattr(conf, key)
-        _strategy(key, side.strategy, side.kappa, side.beta)
+        check_strategy(key, side.strategy, side.kappa, side.beta, name_key="strategy")
         _within(f"{key}.discount", side.discount, 0.0, 1.0, open_ends=True)
         _within(f"{key}.pressure", side.pressure, 0.0, 1.0)
         check_stances(f"{key}.stances", side.stances, list(conf.issues))
@@ -153,9 +143,10 @@ def check_tournament(conf: TournamentConf) -> None:
         _known(f"strategies[{i}]", name, STRATEGIES, "strategy")
     if len(set(conf.strategies)) != len(conf.strategies):
         raise ConfigError("strategies", list(conf.strategies), "each strategy at most once")
-    if "exponential" in conf.strategies and conf.kappa <= 0.0:
-        raise ConfigError("kappa", conf.kappa, "must be > 0 when exponential plays")
-    _within("kappa", conf.kappa, 0.0, 1.0)
+    if conf.kappa is not None:
+        _within("kappa", conf.kappa, 0.0, 1.0)
+        if "exponential" in conf.strategies and conf.kappa <= 0.0:
+            raise ConfigError("kappa", conf.kappa, "must be > 0 when exponential plays")
     _at_least("agendas", conf.agendas, 1)
     _at_least("issues", conf.issues, 1)
     _levels("levels", conf.levels)

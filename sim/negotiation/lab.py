@@ -10,11 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sim.negotiation.agenda import Agenda, Package, Point
+from sim.model.bargaining.agenda import Agenda, Package, Point
+from sim.model.bargaining.frontier import frontier_of
+from sim.model.bargaining.session import SessionResult, negotiate
+from sim.model.bargaining.solutions import Solution, assess
 from sim.negotiation.config import SIDES, NegotiationConf, agenda_of, specs_of
-from sim.negotiation.frontier import frontier_of
-from sim.negotiation.session import SessionResult, negotiate
-from sim.negotiation.solutions import Solution, assess
 from sim.results import write_json
 
 

@@ -21,11 +21,12 @@ from typing import Any
 import numpy as np
 
 from sim.analysis.summary import Z95, wilson
-from sim.negotiation.agenda import random_agenda
+from sim.model.bargaining.agenda import random_agenda
+from sim.model.bargaining.frontier import frontier_of
+from sim.model.bargaining.session import negotiate
+from sim.model.bargaining.solutions import nash_point
+from sim.model.bargaining.strategies import STRATEGIES, StrategySpec
 from sim.negotiation.config import SIDES, TournamentConf
-from sim.negotiation.frontier import frontier_of
-from sim.negotiation.session import StrategySpec, negotiate
-from sim.negotiation.solutions import nash_point
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +57,7 @@ def play(conf: TournamentConf) -> list[Match]:
         nash = nash_point(frontier_of(agenda)).utilities
         for x, name_a in enumerate(names):
             for y, name_b in enumerate(names):
-                specs = (StrategySpec(name_a, conf.kappa), StrategySpec(name_b, conf.kappa))
+                specs = (_spec(name_a, conf.kappa), _spec(name_b, conf.kappa))
                 result = negotiate(agenda, specs, conf.deadline, SIDES.index(conf.first),
                                    conf.seed, (i, x, y))
                 u = result.utilities(agenda)
@@ -162,3 +163,8 @@ def format_tables(summary: dict[str, Any], pairs: bool = False) -> str:
                          f"{_ci(r['utility_b']):<23}{_ci(r['agreement'], 2):<23}"
                          f"{_ci(r['nash_distance'])}")
     return "\n".join(line.rstrip() for line in lines)
+
+
+def _spec(name: str, kappa: float | None) -> StrategySpec:
+    """The tournament's kappa for the strategies that take one; the rest play as named."""
+    return StrategySpec(name, kappa if STRATEGIES[name].kappa is not None else None)

@@ -6,7 +6,7 @@ from collections.abc import Generator
 
 import simpy
 
-from sim.model.preferences import move_toward
+from sim.model.preferences import Stance, move_toward
 from sim.scenario import Concession
 from sim.world.state import WorldState
 
@@ -17,20 +17,19 @@ def concede(w: WorldState, c: Concession) -> None:
     w.jump_tension(-c.tension)
     if c.trust:
         w.jump_trust(other, c.trust)
+    own = w.stances[c.party]
     for j, share in c.move:
-        own = w.stances[c.party]
         own[j] = move_toward(own[j], w.stances[other][j].ideal, share)
+    for j, low, high in c.allow:  # what the party can now offer on issue j
+        own[j] = Stance(own[j].ideal, own[j].weight, low, high)
     w.cost[c.party] += c.domestic_cost
     w.record("concession", c.name, actor=c.party, target=other, code=c.code)
-    now = w.env.now
     for ch in c.reopen:
-        if w.channel_until[ch] > now:
-            w.channel_until[ch] = now
-            w.record("channel_reopened", w.sc.channels[ch].name, actor=c.party, channel=ch)
+        w.reopen(ch, c.party)
 
 
 def concession(w: WorldState, c: Concession) -> Generator[simpy.Event, object, None]:
-    """A scheduled concession, or one a party's policy triggers before the summit."""
+    """A party's scheduled concession, or one its policy triggers before the summit."""
     day = c.day if c.day is not None else c.trigger_day
     assert day is not None
     yield w.env.timeout(day)

@@ -10,7 +10,8 @@ from sim.model.outcome import classify
 from sim.model.preferences import utility
 from sim.scenario import Scenario
 from sim.streams import Streams
-from sim.world import calendar, concessions, shocks
+from sim.world import calendar, shocks
+from sim.world.party import PartyAgent
 from sim.world.state import ReplicationResult, WorldState
 from sim.world.summit import summit
 
@@ -21,6 +22,9 @@ def run_replication(
     """Simulate the road to the summit once and measure the result (numbered `rep`)."""
     env = simpy.Environment()
     w = WorldState(sc, streams, env, trace)
+    w.agents = [PartyAgent(w, i) for i in range(len(sc.parties))]
+    for agent in w.agents:
+        agent.start()
     for i in range(len(sc.meetings)):
         env.process(calendar.meeting(w, i))
     for s in sc.shocks:
@@ -28,8 +32,6 @@ def run_replication(
             env.process(shocks.dated(w, s))
         elif s.rate_per_day > 0.0:
             env.process(shocks.hazard(w, s))
-    for c in sc.concessions:
-        env.process(concessions.concession(w, c))
     attended: list[bool] = []
     deliverables: dict[int, float] = {}
     env.run(until=env.process(summit(w, attended, deliverables)))
@@ -40,18 +42,19 @@ def run_replication(
         min(1.0, max(0.0, utility(p.stances, deliverables, sc.status_quo) - w.cost[i]))
         for i, p in enumerate(sc.parties)
     )
-    nash_distance, pareto_optimal = w.quality(deliverables)
+    nash_distance, pareto_optimal = w.summit_quality
     return ReplicationResult(
         rep=rep,
         outcome=classify(held, agreed, sc.core, sc.thresholds),
         summit_held=held,
         final_tension=w.tension.at(env.now),
         final_trust=tuple(level.at(env.now) for level in w.trust),
-        preparation=w.preparation,
         n_meetings_held=w.n_held,
         n_meetings_postponed=w.n_postponed,
         n_meetings_cancelled=w.n_cancelled,
         n_shocks=w.n_shocks,
+        n_talks_failed=w.n_failed,
+        n_unravelled=w.n_unravelled,
         attended=tuple(attended),
         agreed=agreed,
         deals=tuple(deliverables.get(j, math.nan) for j in range(len(sc.issues))),

@@ -1,22 +1,24 @@
-"""Shocks: dated or random events that raise tension, cut trust, close channels."""
+"""Shocks: dated or random events that raise tension, cut trust and may unravel deals.
+
+A shock's severity scales every effect: tension, trust, the parties' domestic heat,
+whether a pre-agreed deliverable is reopened, and the parties' decisions to suspend
+channels or retaliate, which each party takes on observing it (`sim.world.party`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Generator
 
-import numpy as np
 import simpy
 
 from sim.scenario import Shock
-from sim.world.calendar import push_back
 from sim.world.state import WorldState
 
 
 def strike(w: WorldState, s: Shock) -> None:
-    """Apply one shock now: severity, tension, trust, channels, meetings, win-sets."""
-    sev_rng = w.rng.severity
+    """Apply one shock now and report it to both parties."""
     lo, hi = s.severity
-    sev = lo if lo == hi else lo + (hi - lo) * float(sev_rng.random())
+    sev = lo if lo == hi else lo + (hi - lo) * float(w.rng.severity.random())
     w.n_shocks += 1
     w.jump_tension(s.tension * sev)
     victims = range(len(w.sc.parties)) if s.target < 0 else (s.target,)
@@ -30,31 +32,15 @@ def strike(w: WorldState, s: Shock) -> None:
                 row[j] = 1.0 - (1.0 - row[j]) * (1.0 - s.shrink_winsets * sev)
     w.record("shock", s.name, actor=s.actor, target=s.target, code=s.code,
              detail=f"{s.kind} severity={sev:.2f}")
-    now = w.env.now
-    for c in s.suspend:
-        days = _uniform(sev_rng, s.suspend_days)
-        if w.channel_until[c] < now + days:
-            w.channel_until[c] = now + days
-        w.record("channel_suspended", w.sc.channels[c].name, actor=s.actor, channel=c,
-                 detail=f"{days:.0f} days")
-    for m in s.postpone:
-        push_back(w, m, _uniform(sev_rng, s.postpone_days), s.name)
-
-
-def chain(w: WorldState, s: Shock) -> Generator[simpy.Event, object, None]:
-    """A shock and the retaliation it may trigger, and the counter-retaliation, ..."""
-    current: Shock | None = s
-    while current is not None:
-        strike(w, current)
-        r = current.retaliation
-        if r is None or float(w.rng.decisions.random()) >= r[1]:
-            return
-        shock, _, low, high = r
-        delay = low if low == high else low + (high - low) * float(w.rng.severity.random())
-        if w.env.now + delay >= w.sc.end_day:
-            return
-        yield w.env.timeout(delay)
-        current = w.sc.shocks[shock]
+    if s.unravel and w.pre_agreed:
+        draws = w.rng.decisions
+        for j in sorted(w.pre_agreed):
+            if float(draws.random()) < s.unravel * sev:
+                del w.pre_agreed[j]
+                w.n_unravelled += 1
+                w.record("agreement_unravelled", w.sc.issues[j], detail=s.name)
+    for agent in w.agents:
+        agent.tell(s, sev)
 
 
 def dated(w: WorldState, s: Shock) -> Generator[simpy.Event, object, None]:
@@ -62,7 +48,7 @@ def dated(w: WorldState, s: Shock) -> Generator[simpy.Event, object, None]:
     assert s.day is not None
     yield w.env.timeout(s.day)
     if s.probability >= 1.0 or float(w.rng.arrivals.random()) < s.probability:
-        yield from chain(w, s)
+        strike(w, s)
 
 
 def hazard(w: WorldState, s: Shock) -> Generator[simpy.Event, object, None]:
@@ -74,14 +60,4 @@ def hazard(w: WorldState, s: Shock) -> Generator[simpy.Event, object, None]:
         if env.now + gap >= end:
             return
         yield env.timeout(gap)
-        if s.retaliation is None:
-            strike(w, s)
-        else:
-            env.process(chain(w, s))
-
-
-def _uniform(rng: np.random.Generator, bounds: tuple[float, float]) -> float:
-    low, high = bounds
-    if low == high:
-        return low
-    return low + (high - low) * float(rng.random())
+        strike(w, s)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import simpy
 
 from sim.model.preferences import Stance, pressure_share, shrink
 from sim.model.relations import Level
-from sim.negotiation.solutions import agreement_quality
 from sim.scenario import Code, Scenario
 from sim.streams import Streams
+
+if TYPE_CHECKING:
+    from sim.world.party import PartyAgent
 
 # One event of the trace: time (days), kind, name, actor, target, channel, CAMEO code,
 # Goldstein weight, tension after, detail, and for agreements reached at a meeting or the
@@ -28,17 +32,18 @@ class ReplicationResult:
     summit_held: bool
     final_tension: float
     final_trust: tuple[float, ...]
-    preparation: float
     n_meetings_held: int
     n_meetings_postponed: int
     n_meetings_cancelled: int
     n_shocks: int
+    n_talks_failed: int
+    n_unravelled: int
     attended: tuple[bool, ...]
     agreed: tuple[bool, ...]
     deals: tuple[float, ...]  # agreed position per issue, NaN where none
     utilities: tuple[float, ...]
-    nash_distance: float  # of the summit's package (the status quo if none), utility space
-    pareto_optimal: bool
+    nash_distance: float  # of the leaders' package on the summit's agenda; NaN: no such talks
+    pareto_optimal: bool | None  # of that package; None: no such talks
     postponed_meetings: tuple[str, ...]
     simpy_events: int
     events: tuple[EventRow, ...]
@@ -56,16 +61,17 @@ class WorldState:
         self.tension = Level(sc.tension, 0.0, sc.tension_baseline, sc.tension_half_life_days)
         self.trust = [Level(p.trust, 0.0, p.trust, sc.trust_half_life_days) for p in sc.parties]
         self.channel_until = [c.suspended_until for c in sc.channels]
-        self.not_before = [0.0] * len(sc.meetings)
-        self.done = [False] * len(sc.meetings)
         self.stances = [list(_noisy(p.stances, sc.winset_noise_sd, streams)) for p in sc.parties]
         # Drawn first, so the leaders' decisions stay paired across scenarios that differ
         # in how many other decisions they draw (common random numbers).
         self.attendance_draws = streams.decisions.random(len(sc.parties)).tolist()
         self.shock_shrink = [[0.0] * len(sc.issues) for _ in sc.parties]
-        self.pre_agreed: dict[int, float] = {}
-        self.preparation = sc.preparation
-        self.n_held = self.n_postponed = self.n_cancelled = self.n_shocks = 0
+        self.pre_agreed: dict[int, float] = dict(sc.agreed)
+        self.reopened: dict[int, simpy.Event] = {}  # channel -> fires when it reopens
+        self.agents: list[PartyAgent] = []  # set by the replication's wiring
+        self.n_unravelled = 0
+        self.summit_quality: tuple[float, bool | None] = (math.nan, None)
+        self.n_held = self.n_postponed = self.n_cancelled = self.n_shocks = self.n_failed = 0
         self.postponed: list[str] = []
         self.cost = [0.0] * len(sc.parties)
 
@@ -82,7 +88,33 @@ class WorldState:
     def channel_open(self, channel: int, t: float) -> bool:
         return self.channel_until[channel] <= t
 
+    def reopening(self, channel: int) -> simpy.Event:
+        """An event that fires when `channel` is reopened (by a concession or a review)."""
+        event = self.reopened.get(channel)
+        if event is None:
+            event = self.reopened[channel] = self.env.event()
+        return event
+
     # -- changing ----------------------------------------------------------------
+    def suspend(self, channel: int, until: float, actor: int, why: str) -> None:
+        """Close `channel` until day `until` (inf: until reopened)."""
+        if self.channel_until[channel] < until:
+            self.channel_until[channel] = until
+        self.record("channel_suspended", self.sc.channels[channel].name, actor=actor,
+                    channel=channel, detail=why)
+
+    def reopen(self, channel: int, actor: int) -> None:
+        """Open `channel` now and wake the meetings waiting on it."""
+        now = self.env.now
+        if self.channel_until[channel] <= now:
+            return
+        self.channel_until[channel] = now
+        self.record("channel_reopened", self.sc.channels[channel].name, actor=actor,
+                    channel=channel)
+        event = self.reopened.pop(channel, None)
+        if event is not None:
+            event.succeed()
+
     def jump_tension(self, delta: float) -> None:
         self.tension = self.tension.jumped(self.env.now, delta)
 
@@ -91,12 +123,13 @@ class WorldState:
 
     def record(
         self, kind: str, name: str, actor: int = -1, target: int = -1, channel: int = -1,
-        code: Code | None = None, detail: str = "", deals: dict[int, float] | None = None,
+        code: Code | None = None, detail: str = "",
+        quality: tuple[float, bool | None] | None = None,
     ) -> None:
         """Append one event to the trace (only for traced replications).
 
-        `deals`, for a meeting or the summit, is the package agreed there; the trace
-        records its Nash distance and Pareto optimality.
+        `quality`, for talks at a meeting or the summit, is the (Nash distance, Pareto
+        optimality) of what they agreed on their own agenda.
         """
         if not self.trace:
             return
@@ -108,22 +141,21 @@ class WorldState:
             sc.parties[target].name if target >= 0 else "",
             sc.channels[channel].name if channel >= 0 else "",
             cameo, goldstein, self.tension.at(self.env.now), detail,
-            *(self.quality(deals) if deals is not None else (None, None)),
+            *(quality if quality is not None else (None, None)),
         ))
-
-    def quality(self, deals: dict[int, float]) -> tuple[float, bool]:
-        """Nash distance and Pareto optimality of a package, by the parties' preferences."""
-        a, b = self.sc.parties
-        return agreement_quality(a.stances, b.stances, self.sc.status_quo, deals)
 
 
 def _noisy(stances: tuple[Stance, ...], sd: float, streams: Streams) -> tuple[Stance, ...]:
-    """Win-set edges with per-replication noise; the ideal point stays inside."""
+    """Win-set edges with per-replication noise; the ideal point stays inside, and a
+    win-set pinned to one position (a red line) stays pinned."""
     if sd <= 0.0:
         return stances
     noise = streams.bargaining.normal(0.0, sd, size=(len(stances), 2)).tolist()
     out = []
     for s, (dl, dh) in zip(stances, noise, strict=True):
+        if s.low == s.high:
+            out.append(s)
+            continue
         low = min(s.ideal, max(0.0, s.low + dl))
         high = max(s.ideal, min(1.0, s.high + dh))
         out.append(Stance(s.ideal, s.weight, low, high))

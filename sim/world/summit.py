@@ -1,4 +1,12 @@
-"""The summit: each leader decides to attend; if both do, leaders settle what is open."""
+"""The summit: each leader decides to attend on what it can announce; if both do, the
+leaders bargain over what is open and may leave with nothing.
+
+What a summit can announce is the deliverables agreed so far plus what leader-level
+bargaining would settle on the open issues of the leaders' channel (win-sets widened by
+the leaders' latitude), weighted by the chance the talks last long enough. Each leader
+weighs its party's expected gain from that package against the cost of an empty summit,
+with trust and tension (`PartyAgent.attendance`).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +14,9 @@ from collections.abc import Generator
 
 import simpy
 
-from sim.model.outcome import attendance_probability
-from sim.world.calendar import negotiate
+from sim.model.preferences import utility
 from sim.world.state import WorldState
+from sim.world.talks import hold, prepare
 
 
 def summit(w: WorldState, held: list[bool], deliverables: dict[int, float]) -> Generator[
@@ -22,25 +30,30 @@ def summit(w: WorldState, held: list[bool], deliverables: dict[int, float]) -> G
     sc = w.sc
     s = sc.summit
     yield w.env.timeout(s.day)
-    t = w.env.now
-    tension = w.tension.at(t)
-    prep = min(1.0, w.preparation / s.preparation_target)
-    for i, p in enumerate(sc.parties):
-        bias, a_trust, a_tension, a_prep = p.attendance
-        pr = attendance_probability(
-            bias, a_trust, a_tension, a_prep, w.trust[i].at(t), tension, prep
-        )
-        attends = w.attendance_draws[i] < pr
+    ready = dict(w.pre_agreed)
+    open_issues = [j for j in sc.channels[s.channel].issues if j not in ready]
+    talks = prepare(w, open_issues, s.rounds, 0, s.leader_latitude)
+    q = talks.survives()
+    for agent in w.agents:
+        stances, sq = agent.party.stances, sc.status_quo
+        base = utility(stances, ready, sq)
+        hoped = utility(stances, {**ready, **talks.deals}, sq)
+        gain = q * hoped + (1.0 - q) * base - utility(stances, {}, sq)
+        pr = agent.attendance(gain)
+        attends = w.attendance_draws[agent.me] < pr
         held.append(attends)
-        w.record("summit_attend" if attends else "summit_decline", p.leader, actor=i,
-                 detail=f"p={pr:.2f}")
+        w.record("summit_attend" if attends else "summit_decline", agent.party.leader,
+                 actor=agent.me, detail=f"p={pr:.2f} gain={gain:.3f}")
     if not all(held):
         w.record("summit_missed", sc.name)
         return
-    deliverables.update(w.pre_agreed)
-    open_issues = [j for j in sc.channels[s.channel].issues if j not in deliverables]
-    for j, x in negotiate(w, open_issues, s.rounds, 0, s.leader_latitude):
+    deliverables.update(ready)
+    settled = hold(w, talks, s.rounds) if talks.negotiable else {}
+    for j, x in settled.items():
         deliverables[j] = x
         w.record("agreement", sc.issues[j], channel=s.channel, detail=f"{x:.3f}")
+    if talks.negotiable:
+        w.summit_quality = talks.quality(settled)
     w.record("summit_held", sc.name, actor=0, target=1, channel=s.channel,
-             detail=",".join(sc.issues[j] for j in sorted(deliverables)), deals=deliverables)
+             detail=",".join(sc.issues[j] for j in sorted(deliverables)),
+             quality=w.summit_quality)

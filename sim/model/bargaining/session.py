@@ -8,8 +8,7 @@ the table and stay at status quo; with none left there is no session. No agreeme
 the deadline leaves everything at the status quo, the disagreement point; so does a
 proposer walking away.
 
-Unlike the simulator's meetings (`sim.model.protocol`), which lock in issues one by one,
-the lab bargains over the package, as the solution concepts assume.
+Scenario meetings, the summit, the lab and the tournament all bargain here.
 """
 
 from __future__ import annotations
@@ -17,18 +16,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sim.negotiation.agenda import Agenda, Point
-from sim.negotiation.negotiator import History, Negotiator, Offer, Seat
-from sim.negotiation.strategies import build_negotiator
-
-
-@dataclass(frozen=True, slots=True)
-class StrategySpec:
-    """A strategy by registered name, with its Faratin parameters."""
-
-    name: str
-    kappa: float = 0.0
-    beta: float | None = None  # None: the strategy's preset
+from sim.model.bargaining.agenda import Agenda, Point
+from sim.model.bargaining.negotiator import History, Negotiator, Offer, Seat
+from sim.model.bargaining.strategies import StrategySpec, build_negotiator, resolve
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +55,11 @@ class SessionResult:
 
 
 def run_session(agenda: Agenda, negotiators: Sequence[Negotiator], deadline: int,
-                first: int = 0) -> SessionResult:
-    """Alternate offers between two negotiators until one is accepted and ratified."""
+                first: int = 0, rounds: int | None = None) -> SessionResult:
+    """Alternate offers between two negotiators until one is accepted and ratified.
+
+    `deadline` is the negotiators' time scale; the talks break off after `rounds`
+    rounds if that is sooner (a walk-out)."""
     if not agenda.negotiable:
         return SessionResult((), first, None)  # no win-sets overlap: nothing to bargain over
     histories = (History(), History())
@@ -75,7 +68,7 @@ def run_session(agenda: Agenda, negotiators: Sequence[Negotiator], deadline: int
     scorers = agenda.scorers
     trace: list[Offer] = []
     proposer = first
-    for k in range(deadline):
+    for k in range(deadline if rounds is None else min(rounds, deadline)):
         responder = 1 - proposer
         offer = propose[proposer](k, histories[proposer])
         if offer is None:
@@ -93,10 +86,14 @@ def run_session(agenda: Agenda, negotiators: Sequence[Negotiator], deadline: int
 
 
 def negotiate(agenda: Agenda, strategies: tuple[StrategySpec, StrategySpec], deadline: int,
-              first: int = 0, seed: int = 0, stream: tuple[int, ...] = ()) -> SessionResult:
+              first: int = 0, seed: int = 0, stream: tuple[int, ...] = (),
+              rounds: int | None = None) -> SessionResult:
     """Build both negotiators from their registered names and run the session."""
-    negotiators = [
-        build_negotiator(spec.name, Seat(agenda, i, deadline, spec.kappa, spec.beta, seed, stream))
-        for i, spec in enumerate(strategies)
-    ]
-    return run_session(agenda, negotiators, deadline, first)
+    if not agenda.negotiable:
+        return SessionResult((), first, None)
+    negotiators = []
+    for i, spec in enumerate(strategies):
+        r = resolve(spec)
+        seat = Seat(agenda, i, deadline, r.kappa or 0.0, r.beta, seed, stream)
+        negotiators.append(build_negotiator(r, seat))
+    return run_session(agenda, negotiators, deadline, first, rounds)

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.negotiation.agenda import EDGE, Agenda, Package, Party, Scorer
+from sim.model.bargaining.agenda import Agenda, Package, Party, Scorer
+from sim.model.bargaining.frontier import Frontier, concession_range, frontier_of, trade_off
 
 Offer = Package
 EPS = 1e-9  # utilities this close count as equal in acceptance rules
@@ -78,35 +79,27 @@ class Seat:
 
     def within_own(self, offer: Offer) -> bool:
         """True when this party's constituents would ratify the offer."""
-        return all(low - EDGE <= offer[j] <= high + EDGE
-                   for j, _, _, low, high in self.agenda.concession_paths[self.me])
+        return self.agenda.ratifies(self.me, offer)
+
+    @functools.cached_property
+    def frontier(self) -> Frontier:
+        return frontier_of(self.agenda)
+
+    @functools.cached_property
+    def aspirations(self) -> tuple[float, float] | None:
+        """(own utility at own best, at the other's best) over the bargaining set."""
+        return concession_range(self.frontier, self.me)
+
+    def aspiration(self, alpha: float) -> float:
+        """The utility this party asks for after conceding a share alpha of its range."""
+        assert self.aspirations is not None
+        best, reservation = self.aspirations
+        return best - alpha * (best - reservation)
 
     def offer_at(self, alpha: float) -> Offer:
-        """Faratin's offer: on each negotiable issue the ideal point moved a share alpha
-        toward the reservation (on the grid and inside the win-set); the rest at status quo."""
-        steps = self.agenda.levels - 1  # grid steps; <= 0 when continuous
-        package = list(self.agenda.status_quo)
-        for j, ideal, reach, low, high in self.agenda.concession_paths[self.me]:
-            x = ideal + alpha * reach
-            if steps > 0:
-                x = round(x * steps) / steps
-            package[j] = high if x > high else low if x < low else x
-        return tuple(package)
-
-    def grid_cell(self, alpha: float) -> tuple[float, float]:
-        """An open interval of alphas around `alpha` whose offers equal `offer_at(alpha)`
-        (they round to the same grid values); empty when the agenda is continuous."""
-        steps = self.agenda.levels - 1
-        if steps <= 0:
-            return alpha, alpha
-        lo, hi = float("-inf"), float("inf")
-        for _, ideal, reach, _, _ in self.agenda.concession_paths[self.me]:
-            if reach != 0.0:
-                mid = round((ideal + alpha * reach) * steps)
-                a1 = ((mid - 0.5) / steps - ideal) / reach
-                a2 = ((mid + 0.5) / steps - ideal) / reach
-                lo, hi = max(lo, min(a1, a2)), min(hi, max(a1, a2))
-        return lo + EPS, hi - EPS
+        """The package best for the other party that still gives this party its
+        aspiration at alpha: a point of the Pareto frontier (a trade-off offer)."""
+        return trade_off(self.frontier, self.me, self.aspiration(alpha))
 
 
 Builder = Callable[[Seat], Negotiator]

@@ -23,9 +23,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sim.negotiation.agenda import Package, Point
-from sim.negotiation.frontier import Frontier, b_at_a, frontier_of, ir_range, param_at_a
-from sim.negotiation.negotiator import EPS, History, Negotiator, Offer, Seat
+from sim.model.bargaining.agenda import Package, Point
+from sim.model.bargaining.frontier import Frontier, b_at_a, frontier_of, ir_range, param_at_a
+from sim.model.bargaining.negotiator import EPS, History, Negotiator, Offer, Seat
 
 BISECTIONS = 200
 

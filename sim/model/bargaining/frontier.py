@@ -25,8 +25,8 @@ import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from sim.model.bargaining.agenda import Agenda, Package, Point
 from sim.model.preferences import Stance
-from sim.negotiation.agenda import Agenda, Package, Point
 
 TOL = 1e-9
 
@@ -83,6 +83,14 @@ def param_at_a(points: Sequence[Point], a: float) -> float:
     return float(len(points) - 1)
 
 
+def param_at_b(points: Sequence[Point], b: float) -> float:
+    """The polyline parameter where b's utility first reaches `b` (the end if never)."""
+    for k, ((_, pb), (_, qb)) in enumerate(itertools.pairwise(points)):
+        if qb >= b:
+            return float(k) if pb >= b else k + (b - pb) / (qb - pb)
+    return float(len(points) - 1)
+
+
 def b_at_a(points: Sequence[Point], a: float) -> float:
     """The most b can get while a gets at least `a` (-inf if a is out of reach)."""
     if a > points[0][0]:
@@ -94,10 +102,7 @@ def a_at_b(points: Sequence[Point], b: float) -> float:
     """The most a can get while b gets at least `b` (-inf if b is out of reach)."""
     if b > points[-1][1]:
         return float("-inf")
-    for k, ((_, pb), (_, qb)) in enumerate(itertools.pairwise(points)):
-        if qb >= b:
-            return point_at(points, float(k) if pb >= b else k + (b - pb) / (qb - pb))[0]
-    return points[0][0]
+    return point_at(points, param_at_b(points, b))[0]
 
 
 def polyline_dominates(points: Sequence[Point], u: Point, tol: float = TOL) -> bool:
@@ -214,7 +219,83 @@ def discrete_frontier(agenda: Agenda) -> Frontier:
                     agenda.disagreement_point(), False)
 
 
+def concession_range(frontier: Frontier, me: int) -> tuple[float, float] | None:
+    """Party `me`'s utility at its own best and at the other's best of the bargaining set
+    (the frontier where both get at least d); None when that set is empty."""
+    points = frontier.points
+    if frontier.continuous:
+        span = ir_range(points, frontier.disagreement)
+        if span is None:
+            return None
+        ends = (point_at(points, span[0])[me], point_at(points, span[1])[me])
+    else:
+        d = frontier.disagreement
+        ks = [k for k, (ua, ub) in enumerate(points) if ua >= d[0] - TOL and ub >= d[1] - TOL]
+        if not ks:
+            return None
+        ends = (points[ks[0]][me], points[ks[-1]][me])
+    return (ends[0], ends[1]) if me == 0 else (ends[1], ends[0])
+
+
+def trade_off(frontier: Frontier, me: int, aspiration: float) -> Package:
+    """The package best for the other party among those worth `aspiration` to `me`:
+    the frontier point at that utility (Faratin, Sierra & Jennings 2002 trade-offs with
+    complete information). Points run from a's best to b's best."""
+    points = frontier.points
+    if frontier.continuous:
+        s = param_at_a(points, aspiration) if me == 0 else param_at_b(points, aspiration)
+        return frontier.package_at(s)
+    if me == 0:  # a's utility falls along the points: the last one still worth it
+        k = 0
+        while k + 1 < len(points) and points[k + 1][0] >= aspiration - TOL:
+            k += 1
+    else:
+        k = len(points) - 1
+        while k > 0 and points[k - 1][1] >= aspiration - TOL:
+            k -= 1
+    return frontier.packages[k]
+
+
+SAMPLES_PER_SEGMENT = 32  # points per segment when regimes of a linked agenda are merged
+
+
+def linked_frontier(agenda: Agenda) -> Frontier:
+    """The frontier of an agenda with linkage: the upper envelope of each regime's
+    frontier. Packages of different regimes cannot be mixed, so the envelope is kept as
+    points, each regime's polyline sampled along its segments."""
+    a, b = agenda.parties
+    items = []
+    for regime in agenda.boxes:
+        start, moves = list(agenda.status_quo), []
+        for j, box in enumerate(regime):
+            if box is None:
+                continue
+            sa, sb = a.stances[j], b.stances[j]
+            boxed_a = Stance(sa.ideal, sa.weight, box[0], box[1])
+            boxed_b = Stance(sb.ideal, sb.weight, box[0], box[1])
+            placed = issue_trade(j, boxed_a, boxed_b, sa.weight / sa.span, sb.weight / sb.span)
+            assert placed is not None  # a box is never empty
+            start[j], move = placed
+            if move is not None:
+                moves.append(move)
+        points = chain(*agenda.utilities(tuple(start)), moves)
+        packages = [tuple(start)]
+        for _, _, _, j, x1 in moves:
+            start[j] = x1
+            packages.append(tuple(start))
+        line = Frontier(tuple(points), tuple(packages), agenda.disagreement_point(), True)
+        last = len(points) - 1
+        for k in range(last * SAMPLES_PER_SEGMENT + 1):
+            s = k / SAMPLES_PER_SEGMENT
+            items.append((*line.point_at(s), line.package_at(s)))
+    kept = pareto_filter(items)
+    return Frontier(tuple((ua, ub) for ua, ub, _ in kept), tuple(p for _, _, p in kept),
+                    agenda.disagreement_point(), False)
+
+
 @functools.lru_cache(maxsize=256)
 def frontier_of(agenda: Agenda) -> Frontier:
     """The Pareto frontier of an agenda's ratifiable packages (cached per agenda)."""
+    if agenda.links:
+        return linked_frontier(agenda)
     return discrete_frontier(agenda) if agenda.discrete else continuous_frontier(agenda)

@@ -11,6 +11,7 @@ utilities of the status quo unless one is given explicitly (a pie has d = (0, 0)
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -51,6 +52,21 @@ def make_party(
 
 
 Scorer = Callable[[Package], float]
+Box = tuple[float, float] | None  # an issue's ratifiable interval in a regime (None: not in play)
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """Linkage: party `party` ratifies issue `issue` anywhere in [low, high] (its win-set
+    widened) only in a package that puts issue `on` at `at_least` or more: a price paid on
+    one issue for a concession on another (Tollison & Willett 1979; Sebenius 1983)."""
+
+    party: int
+    issue: int
+    on: int
+    at_least: float
+    low: float
+    high: float
 
 
 def make_scorer(stances: Sequence[Stance], status_quo: Sequence[float],
@@ -80,6 +96,7 @@ class Agenda:
     parties: tuple[Party, Party]
     levels: int = 0  # 0: continuous positions; n >= 2: n evenly spaced values
     disagreement: Point | None = None  # None: the utilities of the status quo
+    links: tuple[Link, ...] = ()  # continuous agendas only
     # derived once, for the hot path:
     negotiable: tuple[int, ...] = field(init=False, compare=False, repr=False)
     overlaps: tuple[tuple[float, float], ...] = field(init=False, compare=False, repr=False)
@@ -87,9 +104,23 @@ class Agenda:
     # per party, on each negotiable issue: (issue, ideal, reservation - ideal, low, high)
     concession_paths: tuple[tuple[ConcessionPath, ...], tuple[ConcessionPath, ...]] = field(
         init=False, compare=False, repr=False)
+    boxes: tuple[tuple[Box, ...], ...] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        spans = [self._common(j) for j in range(len(self.issues))]
+        if self.links and self.discrete:
+            raise ValueError("linkage is modelled on continuous agendas only")
+        object.__setattr__(self, "boxes", tuple(self._regimes()) if self.links else ())
+        if self.links:
+            hull: list[Box] = [None] * len(self.issues)
+            for regime in self.boxes:
+                for j, box in enumerate(regime):
+                    if box is not None:
+                        old = hull[j]
+                        hull[j] = box if old is None else (min(old[0], box[0]),
+                                                           max(old[1], box[1]))
+            spans = hull
+        else:
+            spans = [self._common(j) for j in range(len(self.issues))]
         negotiable = tuple(j for j, span in enumerate(spans) if span is not None)
         object.__setattr__(self, "negotiable", negotiable)
         object.__setattr__(self, "overlaps", tuple(s for s in spans if s is not None))
@@ -97,6 +128,44 @@ class Agenda:
             make_scorer(p.stances, self.status_quo, negotiable) for p in self.parties))
         object.__setattr__(self, "concession_paths", tuple(
             tuple(self._path(i, j) for j in negotiable) for i in (0, 1)))
+
+    def _regimes(self) -> list[tuple[Box, ...]]:
+        """The ratifiable boxes, one per set of active links whose prices can be paid: per
+        issue the interval both parties ratify there, None where only the status quo is
+        (then the issue stays out of play)."""
+        out = []
+        for active in itertools.product((False, True), repeat=len(self.links)):
+            boxes: list[Box] = []
+            for j in range(len(self.issues)):
+                lows, highs = [], []
+                for i, party in enumerate(self.parties):
+                    s = party.stances[j]
+                    low, high = s.low, s.high
+                    for on, link in zip(active, self.links, strict=True):
+                        if on and link.party == i and link.issue == j:
+                            low, high = min(low, link.low), max(high, link.high)
+                    lows.append(low)
+                    highs.append(high)
+                low, high = max(lows), min(highs)
+                for on, link in zip(active, self.links, strict=True):
+                    if on and link.on == j:
+                        low = max(low, link.at_least)
+                sq = self.status_quo[j]
+                in_play = low <= high + EDGE and not (high - low <= EDGE and abs(low - sq) <= EDGE)
+                boxes.append((low, max(low, high)) if in_play else None)
+            if all(boxes[link.on] is not None for on, link in zip(active, self.links, strict=True)
+                   if on):
+                out.append(tuple(boxes))
+        return out
+
+    def settled(self, package: Package) -> tuple[int, ...]:
+        """The issues a ratified package settles: those in play in a regime it fits."""
+        if not self.links:
+            return self.negotiable
+        for regime in self.boxes:
+            if _fits(regime, package, self.status_quo):
+                return tuple(j for j, box in enumerate(regime) if box is not None)
+        return ()
 
     def _path(self, i: int, j: int) -> ConcessionPath:
         ideal = self.parties[i].stances[j].ideal
@@ -133,7 +202,7 @@ class Agenda:
         """Party i's reservation on issue j: its win-set edge toward the other's ideal."""
         own, other = self.parties[i].stances[j], self.parties[1 - i].stances[j]
         low, high = self.win_set(i, j)
-        return high if other.ideal >= own.ideal else low  # as sim.model.protocol
+        return high if other.ideal >= own.ideal else low
 
     def snap(self, x: float) -> float:
         if not self.discrete:
@@ -150,16 +219,33 @@ class Agenda:
         return self.utilities(self.status_quo)
 
     def ratified(self, package: Package) -> bool:
-        """Level II: every negotiable issue lies inside both win-sets."""
+        """Level II: every negotiable issue lies inside both win-sets (with linkage: those
+        of a regime whose prices the package pays)."""
+        if self.links:
+            return any(_fits(r, package, self.status_quo) for r in self.boxes)
         return all(low - EDGE <= package[j] <= high + EDGE
                    for j, (low, high) in zip(self.negotiable, self.overlaps, strict=True))
+
+    def ratifies(self, i: int, package: Package) -> bool:
+        """True when party i's constituents would ratify the package: each issue in play
+        inside its win-set, widened where the package pays a linkage price."""
+        for j, path in zip(self.negotiable, self.concession_paths[i], strict=True):
+            low, high = path[3], path[4]
+            for link in self.links:
+                if link.party == i and link.issue == j and package[link.on] >= (
+                        link.at_least - EDGE):
+                    low, high = min(low, link.low), max(high, link.high)
+            if not low - EDGE <= package[j] <= high + EDGE:
+                return False
+        return True
 
     def with_pressure(self, i: int, share: float) -> Agenda:
         """Party i's win-sets with `share` of their slack removed (domestic pressure)."""
         p = self.parties[i]
         pressed = Party(p.name, tuple(shrink(s, share) for s in p.stances), p.discount)
         parties = (pressed, self.parties[1]) if i == 0 else (self.parties[0], pressed)
-        return Agenda(self.issues, self.status_quo, parties, self.levels, self.disagreement)
+        return Agenda(self.issues, self.status_quo, parties, self.levels, self.disagreement,
+                      self.links)
 
 
 def random_agenda(
@@ -188,3 +274,8 @@ def unit_pie(delta_a: float = 0.95, delta_b: float = 0.95, levels: int = 0,
     a = make_party("a", [1.0], [1.0], [(0.0, 1.0)], delta_a)
     b = make_party("b", [0.0], [1.0], [(0.0, 1.0)], delta_b)
     return Agenda(("pie",), (0.0,), (a, b), levels, disagreement)
+
+
+def _fits(regime: tuple[Box, ...], package: Package, status_quo: Package) -> bool:
+    return all(abs(x - q) <= EDGE if box is None else box[0] - EDGE <= x <= box[1] + EDGE
+               for box, x, q in zip(regime, package, status_quo, strict=True))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.negotiation.negotiator import EPS, History, Negotiator, Offer, Seat
+from sim.model.bargaining.negotiator import EPS, History, Negotiator, Offer, Seat
 
 DRAWS_PER_ROUND = 8  # candidate packages drawn per round, before keeping the acceptable
 

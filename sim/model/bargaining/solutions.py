@@ -1,6 +1,6 @@
 """Solution concepts of the bargaining problem and how far an agreement is from them.
 
-The bargaining set is the part of the Pareto frontier (`sim.negotiation.frontier`) where
+The bargaining set is the part of the Pareto frontier (`sim.model.bargaining.frontier`) where
 both parties get at least their disagreement utility d:
 
 - Nash (1950): maximise (u_a - d_a)^alpha (u_b - d_b)^(1 - alpha); alpha = 1/2 is the
@@ -23,9 +23,8 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sim.model.preferences import Stance
-from sim.negotiation.agenda import Package, Point
-from sim.negotiation.frontier import (
+from sim.model.bargaining.agenda import Package, Point
+from sim.model.bargaining.frontier import (
     TOL,
     Frontier,
     chain,
@@ -34,6 +33,7 @@ from sim.negotiation.frontier import (
     point_at,
     polyline_dominates,
 )
+from sim.model.preferences import Stance
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +192,7 @@ def agreement_quality(
     disagreement point d is the utility of the status quo. It is compared with every
     package that moves the agreed issues anywhere inside both win-sets (an agreed issue
     without overlap stays at its deal) and keeps the rest at status quo. That frontier is
-    the closed-form polyline of `sim.negotiation.frontier` (a sort of at most one trade
+    the closed-form polyline of `sim.model.bargaining.frontier` (a sort of at most one trade
     per agreed issue), the Nash point is exact on it (the stationary point of the Nash
     product clipped to each segment), and "Pareto-optimal" means no feasible package is
     better for one party by more than 1e-9 and worse for neither. With no package better

@@ -20,9 +20,9 @@ own next proposal. With an empty bargaining set a Zeuthen party walks away.
 
 from __future__ import annotations
 
-from sim.negotiation.agenda import Package, Point
-from sim.negotiation.frontier import Frontier, frontier_of, ir_range
-from sim.negotiation.negotiator import EPS, History, Negotiator, Offer, Seat
+from sim.model.bargaining.agenda import Package, Point
+from sim.model.bargaining.frontier import Frontier, frontier_of, ir_range
+from sim.model.bargaining.negotiator import EPS, History, Negotiator, Offer, Seat
 
 SAMPLES = 101  # points of a continuous bargaining set a Zeuthen party chooses among
 

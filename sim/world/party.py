@@ -1,0 +1,110 @@
+"""A party as an agent: it observes what happens and decides its reactions by its policy.
+
+Each party runs a SimPy process that reads its inbox of observed shocks. A shock by the
+other side raises its domestic heat (relaxing with the policy's half-life); it may
+suspend the channels the shock names (chance min(1, suspend * severity)) and reviews each
+suspension every `review_days`, lifting it once tension is under the channel's threshold
+and its heat under `resume_below`; it may retaliate (chance min(1, p * severity)).
+Meetings ask it whether it will hold a visit now; the summit asks whether its leader
+attends. Its concessions, dated or by policy, run as its own processes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Generator
+from typing import cast
+
+import simpy
+
+from sim.model.outcome import attendance_probability
+from sim.model.relations import Level
+from sim.scenario import Meeting, Shock
+from sim.world import concessions
+from sim.world.shocks import strike
+from sim.world.state import WorldState
+
+FOREVER = math.inf
+
+
+class PartyAgent:
+    """One party's observations, state (domestic heat) and decisions."""
+
+    def __init__(self, w: WorldState, me: int) -> None:
+        self.w, self.me = w, me
+        self.party = w.sc.parties[me]
+        self.policy = self.party.policy
+        self.heat = Level(0.0, 0.0, 0.0, self.policy.heat_half_life_days)
+        self.inbox: simpy.Store = simpy.Store(w.env)
+
+    def start(self) -> None:
+        env = self.w.env
+        env.process(self.observe())
+        for c in self.w.sc.concessions:
+            if c.party == self.me:
+                env.process(concessions.concession(self.w, c))
+
+    def tell(self, shock: Shock, severity: float) -> None:
+        """A shock has struck (the world's report to this party)."""
+        self.inbox.put((shock, severity))
+
+    def observe(self) -> Generator[simpy.Event, object, None]:
+        while True:
+            seen = yield self.inbox.get()
+            shock, severity = cast(tuple[Shock, float], seen)
+            self.react(shock, severity)
+
+    # -- decisions -----------------------------------------------------------------
+    def react(self, s: Shock, severity: float) -> None:
+        w, env = self.w, self.w.env
+        if s.target == self.me or (s.target < 0 and s.heat > 0.0):
+            self.heat = self.heat.jumped(env.now, s.heat * severity)
+        decisions = w.rng.decisions
+        if (s.suspend and s.suspended_by == self.me and severity > 0.0
+                and float(decisions.random()) < min(1.0, self.policy.suspend * severity)):
+            for c in s.suspend:
+                w.suspend(c, FOREVER, self.me, s.name)
+                if s.lifted_by_review:
+                    env.process(self.review(c))
+        r = s.retaliation
+        if r is not None and retaliator(w, s) == self.me:
+            shock, probability, low, high = r
+            if float(decisions.random()) < min(1.0, probability * severity):
+                delay = low if low == high else low + (high - low) * float(w.rng.severity.random())
+                if env.now + delay < w.sc.end_day:
+                    env.process(self.retaliate(shock, delay))
+
+    def retaliate(self, shock: int, delay: float) -> Generator[simpy.Event, object, None]:
+        yield self.w.env.timeout(delay)
+        strike(self.w, self.w.sc.shocks[shock])
+
+    def review(self, channel: int) -> Generator[simpy.Event, object, None]:
+        """Re-decide a suspension every `review_days` until it is lifted."""
+        w, env = self.w, self.w.env
+        threshold = w.sc.channels[channel].tension_threshold
+        while True:
+            yield env.timeout(self.policy.review_days)
+            now = env.now
+            if w.channel_open(channel, now) or now >= w.sc.end_day:
+                return
+            if w.tension.at(now) < threshold and self.heat.at(now) < self.policy.resume_below:
+                w.reopen(channel, self.me)
+                return
+
+    def refuses(self, m: Meeting) -> bool:
+        """A visit (a meeting hosted by either side) is refused while heat is too high."""
+        return m.host >= 0 and self.heat.at(self.w.env.now) > self.policy.refuse_visit_above
+
+    def attendance(self, gain: float) -> float:
+        """The chance its leader attends, given its expected gain from the summit."""
+        w, t = self.w, self.w.env.now
+        empty_cost, value, trust, tension = self.party.attendance
+        return attendance_probability(empty_cost, value, gain, trust, w.trust[self.me].at(t),
+                                      tension, w.tension.at(t))
+
+
+def retaliator(w: WorldState, s: Shock) -> int:
+    """Who decides on a shock's retaliation: the retaliating shock's actor, else the target."""
+    assert s.retaliation is not None
+    actor = w.sc.shocks[s.retaliation[0]].actor
+    return actor if actor >= 0 else s.target

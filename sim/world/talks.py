@@ -1,0 +1,117 @@
+"""A bargaining session in the world: the agenda of the day, talks that may break off.
+
+The parties bargain over packages on the open issues of a meeting's agenda with their
+stances of the day (concessions, domestic pressure and shocks applied; at the summit,
+widened by the leaders' latitude), through the one negotiation core
+(`sim.model.bargaining.session`). Each round the talks break off with chance
+walk_away * tension, so they last a geometric number of rounds.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from sim.model.bargaining.agenda import Agenda, Link
+from sim.model.bargaining.agenda import Party as Side
+from sim.model.bargaining.frontier import frontier_of
+from sim.model.bargaining.session import SessionResult, negotiate
+from sim.model.bargaining.solutions import nash_point
+from sim.model.preferences import Stance, widen
+from sim.world.state import WorldState
+
+
+def talk_rounds(deadline: int, tension: float, walk_away: float, u: float) -> int:
+    """Rounds the talks last: each round they break off with chance walk_away * tension.
+
+    The number of rounds is geometric, drawn by inversion from one uniform u in [0, 1).
+    """
+    p = walk_away * tension
+    if p <= 0.0:
+        return deadline
+    if p >= 1.0:
+        return 1
+    n = math.log1p(-u) / math.log1p(-p)  # inf when p is so small that log1p(-p) underflows
+    return max(1, math.ceil(n)) if n < deadline else deadline
+
+
+@dataclass(frozen=True, slots=True)
+class Talks:
+    """What a session settles if it runs its course, and when."""
+
+    issues: tuple[int, ...]  # the issues on the table: open, both win-sets overlapping
+    agenda: Agenda | None  # those issues with the parties' stances of the day
+    deals: dict[int, float]  # issue -> position agreed if the talks last long enough
+    round: int  # the round of that agreement (-1: none)
+    break_chance: float  # per round
+
+    @property
+    def negotiable(self) -> bool:
+        """Some issue lies in both win-sets."""
+        return self.agenda is not None
+
+    def quality(self, deals: dict[int, float]) -> tuple[float, bool]:
+        """(Nash distance, Pareto-optimal) of `deals` (or of no deal) on this agenda."""
+        assert self.agenda is not None
+        package = tuple(deals.get(j, x) for j, x in zip(self.issues, self.agenda.status_quo,
+                                                          strict=True))
+        frontier = frontier_of(self.agenda)
+        u = self.agenda.utilities(package)
+        return math.dist(u, nash_point(frontier).utilities), not frontier.dominates(u)
+
+    def survives(self) -> float:
+        """The chance the talks last long enough to reach the agreement."""
+        return (1.0 - self.break_chance) ** self.round if self.round >= 0 else 0.0
+
+
+def prepare(w: WorldState, issues: list[int], deadline: int, first: int,
+            latitude: float = 0.0) -> Talks:
+    """Bargain out the session on `issues` now, as it would go with no walk-out.
+
+    Only the issues on which both win-sets overlap, or that a linkage ties together, are
+    put on the table."""
+    t = w.env.now
+    sc = w.sc
+    order = (first, 1 - first)
+    linked = [(side, link) for side, party in enumerate(order)
+              for link in sc.parties[party].links if link[0] in issues and link[1] in issues]
+    in_links = {link[0] for _, link in linked} | {link[1] for _, link in linked}
+    table: list[int] = []
+    stances: tuple[list[Stance], list[Stance]] = ([], [])
+    for j in issues:
+        a, b = w.stance(first, j, t), w.stance(1 - first, j, t)
+        if latitude > 0.0:
+            a, b = widen(a, latitude), widen(b, latitude)
+        if j in in_links or max(a.low, b.low) <= min(a.high, b.high):
+            table.append(j)
+            stances[0].append(a)
+            stances[1].append(b)
+    break_chance = min(1.0, sc.walk_away * w.tension.at(t))
+    if not table:
+        return Talks((), None, {}, -1, break_chance)
+    at = {j: k for k, j in enumerate(table)}
+    links = tuple(Link(side, at[j], at[on], at_least, max(0.0, low - latitude),
+                       min(1.0, high + latitude))
+                  for side, (j, on, at_least, low, high) in linked)
+    sides = tuple(Side(sc.parties[party].name, tuple(stances[k]), sc.parties[party].discount)
+                  for k, party in enumerate(order))
+    agenda = Agenda(tuple(sc.issues[j] for j in table), tuple(sc.status_quo[j] for j in table),
+                    (sides[0], sides[1]), links=links)
+    if not agenda.negotiable:
+        return Talks((), None, {}, -1, break_chance)
+    specs = (sc.parties[first].strategy, sc.parties[1 - first].strategy)
+    # only the random baseline draws its offers, from a seed of the bargaining stream
+    seed = int(w.rng.bargaining.integers(2**32)) if any(s.name == "random" for s in specs) else 0
+    result: SessionResult = negotiate(agenda, specs, deadline, seed=seed)
+    deals: dict[int, float] = {}
+    if result.agreement is not None:
+        deals = {table[k]: result.agreement[k] for k in agenda.settled(result.agreement)}
+    return Talks(tuple(table), agenda, deals,
+                 result.rounds - 1 if result.agreement is not None else -1, break_chance)
+
+
+def hold(w: WorldState, talks: Talks, deadline: int) -> dict[int, float]:
+    """Draw how long the talks last; the deals if they reach their agreement, else {}."""
+    n = talk_rounds(deadline, w.tension.at(w.env.now), w.sc.walk_away,
+                    float(w.rng.bargaining.random()))
+    return dict(talks.deals) if 0 <= talks.round < n else {}
