@@ -15,14 +15,14 @@ import matplotlib
 
 matplotlib.use("Agg")  # headless: files only
 
-import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
 
-from sim.analysis.plots import note, save_png  # noqa: E402
-from sim.forecast.scores import BINS, reliability_table  # noqa: E402
+from sim.analysis.plots import note, save_png
+from sim.forecast.scores import BINS, reliability_table
 
 KIND_COLOURS = {"meeting": "tab:blue", "shock": "tab:red", "concession": "tab:green"}
 SET_COLOURS = {"path": "tab:orange", "end_state": "tab:blue"}
@@ -68,8 +68,8 @@ def draw_p_summit(curve: pd.DataFrame, scheduled: Sequence[dict[str, str]], summ
 def draw_reliability(forecasts: pd.DataFrame, kinds: Sequence[str], bins: int = BINS) -> Figure:
     """Observed frequency against mean forecast per bin, one series per kind of question.
 
-    Marker area grows with the square root of the number of forecasts in the bin; the diagonal is perfect
-    reliability.
+    Marker area grows with the square root of the number of forecasts in the bin; the
+    diagonal is perfect reliability.
     """
     fig, ax = plt.subplots(figsize=(6, 6), constrained_layout=True)
     ax.plot([0, 1], [0, 1], ls="--", color="grey", lw=1, label="perfect reliability")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -190,7 +191,7 @@ def check_form(bank: Bank) -> None:
 
 def check_against(bank: Bank, sc: ScenarioConf) -> None:
     """Every name a question uses must exist in the scenario, and its dates lie in its span."""
-    known = {
+    known: dict[str, Mapping[str, object]] = {
         "meeting": sc.meetings, "issue": sc.issues, "channel": sc.channels, "party": sc.parties,
     }
     start, end = sc.start, sc.summit.date
