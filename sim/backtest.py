@@ -30,6 +30,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="output directory "
                         "(default outputs/backtest/NAME/TIMESTAMP)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
+    parser.add_argument("--check", action="store_true",
+                        help="only check the backtest file, the bank and the origins; run nothing")
     args = parser.parse_args(argv)
 
     from sim.forecast.backtest import load_conf, plan, run_backtest
@@ -45,6 +47,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.workers < 0:
             raise ConfigError("--workers", args.workers, "must be >= 0")
         checked = plan(conf, tuple(args.overrides), args.workers)
+        if args.check:
+            print(f"ok: {len(checked.bank.questions)} questions, {len(conf.origins)} origins, "
+                  f"scenario {conf.scenario}")
+            return 0
         out = args.out or Path("outputs/backtest") / Path(args.config).stem / datetime.now(
         ).strftime("%Y-%m-%d_%H-%M-%S")
         scores = run_backtest(checked, out, progress=not args.quiet)

@@ -187,6 +187,23 @@ def test_a_bank_naming_unknown_entities_is_one_line_and_writes_nothing(
     assert not out.exists()
 
 
+def test_an_as_of_outside_the_span_is_refused_before_anything_runs(tmp_path: Path) -> None:
+    from sim.config.errors import ConfigError
+
+    out = tmp_path / "out"
+    with pytest.raises(ConfigError, match=r"^as_of='2023-11-16': outside the scenario's span"):
+        forecast_as_of(SETUP, load_bank(BANK).questions, "2023-11-16", 10, 0, out)
+    assert not out.exists()
+
+
+def test_check_only_runs_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    assert main([str(write_backtest(tmp_path)), "--check", "--out", str(out)]) == 0
+    n = len(load_bank(BANK).questions)
+    assert capsys.readouterr().out.startswith(f"ok: {n} questions, {len(SHIPPED.origins)} origins")
+    assert not out.exists()
+
+
 def test_an_unwritable_output_is_one_line(tmp_path: Path,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     blocker = tmp_path / "file"
