@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -41,9 +42,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.reps is not None:
             if args.reps < 1:
                 raise ConfigError("--reps", args.reps, "must be >= 1")
-            conf.reps = args.reps
+            conf = replace(conf, reps=args.reps)
         if args.seed is not None:
-            conf.seed = args.seed
+            conf = replace(conf, seed=args.seed)
         if args.workers < 0:
             raise ConfigError("--workers", args.workers, "must be >= 0")
         checked = plan(conf, tuple(args.overrides), args.workers)

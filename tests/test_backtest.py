@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -229,9 +230,8 @@ def test_a_bad_scenario_override_is_one_line_as_a_real_process(tmp_path: Path) -
 @pytest.fixture(scope="module")
 def small_backtest(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("bt")
-    conf = load_conf("us_china_2023")
-    conf.origins = ["2022-11-15", "2023-06-20", "2023-10-25"]
-    conf.reps, conf.bootstrap = 40, 200
+    conf = replace(load_conf("us_china_2023"), origins=["2022-11-15", "2023-06-20", "2023-10-25"],
+                   reps=40, bootstrap=200)
     run_backtest(plan(conf, (), workers=1), out, progress=False)
     return out
 

@@ -34,7 +34,7 @@ SCORES = "scores.json"
 FORECASTS = "forecasts.parquet"
 
 
-@dataclass
+@dataclass(frozen=True)
 class BacktestConf:
     """A backtest file: the scenario, the question bank, the origins, announcements."""
 
