@@ -1,0 +1,76 @@
+"""`python -m sim.backtest CONFIG`: a rolling-origin backtest of a scenario's forecasts.
+
+CONFIG names a file in conf/backtest (or is a path): the scenario, the question bank, the
+origins and the announced dates. Extra `key=value` arguments are Hydra overrides of the
+scenario's run config, e.g. `scenario.bargaining.walk_away=0.3`. See docs/forecasting.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+from sim.config.compose import fail
+from sim.config.errors import ConfigError
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m sim.backtest",
+        description="Forecast a question bank as of each origin date and score the forecasts "
+                    "(Brier, log, Murphy decomposition, skill against baselines).")
+    parser.add_argument("config", help="backtest file: a name in conf/backtest or a path")
+    parser.add_argument("overrides", nargs="*", help="Hydra overrides of the run config")
+    parser.add_argument("--reps", type=int, help="replications per origin (all traced)")
+    parser.add_argument("--seed", type=int, help="root seed")
+    parser.add_argument("--workers", type=int, default=0, help="worker processes; 0 = per core")
+    parser.add_argument("--out", type=Path, help="output directory "
+                        "(default outputs/backtest/NAME/TIMESTAMP)")
+    parser.add_argument("--quiet", action="store_true", help="no progress lines")
+    parser.add_argument("--check", action="store_true",
+                        help="only check the backtest file, the bank and the origins; run nothing")
+    args = parser.parse_args(argv)
+
+    from sim.forecast.backtest import load_conf, plan, run_backtest
+
+    try:
+        conf = load_conf(args.config)
+        if args.reps is not None:
+            if args.reps < 1:
+                raise ConfigError("--reps", args.reps, "must be >= 1")
+            conf = replace(conf, reps=args.reps)
+        if args.seed is not None:
+            conf = replace(conf, seed=args.seed)
+        if args.workers < 0:
+            raise ConfigError("--workers", args.workers, "must be >= 0")
+        checked = plan(conf, tuple(args.overrides), args.workers)
+        if args.check:
+            print(f"ok: {len(checked.bank.questions)} questions, {len(conf.origins)} origins, "
+                  f"scenario {conf.scenario}")
+            return 0
+        out = args.out or Path("outputs/backtest") / Path(args.config).stem / datetime.now(
+        ).strftime("%Y-%m-%d_%H-%M-%S")
+        scores = run_backtest(checked, out, progress=not args.quiet)
+    except ConfigError as e:
+        fail(e)
+    for kind, s in scores["scores"].items():
+        if not s.get("n_forecasts"):
+            continue
+        bss = s["bss"]["best"]
+        print(f"{kind:>9}: {s['n_forecasts']} forecasts of {s['n_questions']} questions, "
+              f"Brier {s['brier']['estimate']:.3f}, best baseline {s['best_baseline']}, "
+              f"BSS {_fmt(bss['estimate'])} [{_fmt(bss['ci_low'])}, {_fmt(bss['ci_high'])}]")
+    print(f"results: {out}")
+    return 0
+
+
+def _fmt(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.3f}"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

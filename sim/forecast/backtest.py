@@ -1,0 +1,175 @@
+"""A rolling-origin backtest: forecast the open questions as of each origin, then score.
+
+Output directory: `origins/<date>/` (each origin's run), `forecasts.parquet` (origin,
+question, kind, p, n, ci_low, ci_high, answer, persistence), the plots `p_summit.png`
+and `reliability.png`, and `scores.json` last: a directory with `scores.json` is
+complete.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from sim.config.convert import build
+from sim.config.errors import ConfigError, yaml_error
+from sim.config.load import CONF_DIR
+from sim.forecast.asof import (
+    Setup,
+    check_announced,
+    check_origin,
+    compose,
+    forecast_as_of,
+)
+from sim.forecast.questions import KINDS, Bank, check_against, load_bank
+from sim.forecast.scores import BINS, BOOTSTRAP, SEED, by_kind
+
+SCORES = "scores.json"
+FORECASTS = "forecasts.parquet"
+
+
+@dataclass(frozen=True)
+class BacktestConf:
+    """A backtest file: the scenario, the question bank, the origins, announcements."""
+
+    scenario: str = ""
+    questions: str = ""  # a bank in conf/questions (by name) or a path to a YAML file
+    origins: list[str] = field(default_factory=list)
+    # meetings, shocks or concessions known before their date: name -> date announced
+    announced: dict[str, str] = field(default_factory=dict)
+    reps: int = 500
+    seed: int = 0
+    bins: int = BINS
+    bootstrap: int = BOOTSTRAP
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A checked backtest: everything needed to run it, nothing run yet."""
+
+    conf: BacktestConf
+    bank: Bank
+    setup: Setup
+    start: str
+    summit: str
+    scheduled: list[dict[str, str]]
+
+
+def find(name: str, group: str) -> Path:
+    """A config given by name (conf/<group>/<name>.yaml) or by path."""
+    if name.endswith((".yaml", ".yml")) or "/" in name:
+        return Path(name)
+    return CONF_DIR / group / f"{name}.yaml"
+
+
+def load_conf(name: str) -> BacktestConf:
+    """Read and type-check a backtest file."""
+    path = find(name, "backtest")
+    try:
+        data: Any = yaml.safe_load(path.read_text())
+    except OSError as e:
+        raise ConfigError("backtest", name, f"cannot read {path} ({e.strerror or e})") from None
+    except yaml.MarkedYAMLError as e:
+        raise yaml_error(e) from None
+    conf = build(BacktestConf, data, "")
+    for key, value, low in (("reps", conf.reps, 1), ("bins", conf.bins, 1),
+                            ("bootstrap", conf.bootstrap, 1)):
+        if value < low:
+            raise ConfigError(key, value, f"must be >= {low}")
+    if not conf.scenario:
+        raise ConfigError("scenario", "", "name the scenario to backtest")
+    if not conf.origins:
+        raise ConfigError("origins", [], "list at least one origin date")
+    return conf
+
+
+def plan(conf: BacktestConf, overrides: tuple[str, ...] = (), workers: int = 0) -> Plan:
+    """Check the backtest against its scenario: every name, date and origin."""
+    from sim.app import scheduled
+
+    setup = Setup(conf.scenario, overrides, dict(conf.announced), workers)
+    if not conf.questions:
+        raise ConfigError("questions", "", "name the question bank")
+    bank = load_bank(find(conf.questions, "questions"))
+    sc = compose(setup).scenario
+    check_against(bank, sc)
+    check_announced(sc, conf.announced)
+    for i, origin in enumerate(conf.origins):
+        check_origin(sc, origin, f"origins[{i}]")
+        if i and origin <= conf.origins[i - 1]:
+            raise ConfigError(f"origins[{i}]", origin,
+                              f"origins must increase; it follows {conf.origins[i - 1]}")
+    return Plan(conf, bank, setup, sc.start, sc.summit.date, scheduled(sc))
+
+
+def prepare(out_dir: Path) -> None:
+    """Make the output directory, and make sure it does not look complete."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / SCORES).unlink(missing_ok=True)
+        probe = out_dir / ".write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as e:
+        raise ConfigError("--out", str(out_dir), f"cannot write there ({e.strerror or e})"
+                          ) from None
+
+
+def run_backtest(p: Plan, out_dir: Path, progress: bool = True) -> dict[str, Any]:
+    """Forecast as of every origin, score, plot; `scores.json` is written last."""
+    from sim import results
+    from sim.forecast.plots import plot_p_summit, plot_reliability
+
+    prepare(out_dir)
+    conf = p.conf
+    frames, curve = [], []
+    for origin in conf.origins:
+        run_dir = out_dir / "origins" / origin
+        frames.append(forecast_as_of(p.setup, p.bank.questions, origin, conf.reps, conf.seed,
+                                     run_dir))
+        cut = json.loads((run_dir / "cut.json").read_text())
+        curve.append({"origin": origin, **_renamed(cut["p_summit"])})
+        if progress:
+            print(f"as of {origin}: P(summit) {curve[-1]['p']:.3f}, "
+                  f"{len(frames[-1])} open questions", flush=True)
+    forecasts = pd.concat([f for f in frames if len(f)], ignore_index=True)
+    results.write_parquet(forecasts, out_dir / FORECASTS)
+    summit_q = [q for q in p.bank.questions if q.predicate.test == "summit_held"
+                and not q.predicate.negate]
+    plot_p_summit(out_dir / "p_summit.png", curve=pd.DataFrame(curve), scheduled=p.scheduled,
+                  summit=p.summit, held=summit_q[0].answer if summit_q else None,
+                  title=f"{conf.scenario}: P(summit) as of each origin, {conf.reps} "
+                        "replications each")
+    plot_reliability(out_dir / "reliability.png", forecasts, KINDS, conf.bins)
+    scores = {
+        "scenario": conf.scenario, "questions": p.bank.name, "origins": conf.origins,
+        "reps": conf.reps, "seed": conf.seed, "overrides": list(p.setup.overrides),
+        "announced": dict(conf.announced),
+        "method": "scenario cut at each origin: dated entries on or after it disabled unless "
+                  "announced before it; the past is replayed by the model, not conditioned",
+        "p_summit": curve,
+        "scores": by_kind(forecasts, KINDS, bins=conf.bins, reps=conf.bootstrap, seed=SEED),
+    }
+    results.write_json(_clean(scores), out_dir / SCORES)
+    return scores
+
+
+def _renamed(share: dict[str, float]) -> dict[str, float]:
+    return {"p": share["estimate"], "ci_low": share["ci_low"], "ci_high": share["ci_high"]}
+
+
+def _clean(obj: Any) -> Any:
+    """NaN and inf become null: `scores.json` is strict JSON."""
+    if isinstance(obj, dict):
+        return {k: _clean(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_clean(v) for v in obj]
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj

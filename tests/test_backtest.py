@@ -1,0 +1,287 @@
+"""The backtest: no leakage past the origin, one-line bad input, and what it writes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from sim.backtest import main
+from sim.config.schema import ScenarioConf
+from sim.forecast.asof import Setup, compose, config_leaks, cut, forecast_as_of, trace_leaks
+from sim.forecast.backtest import FORECASTS, SCORES, load_conf, plan, run_backtest
+from sim.forecast.plots import draw_p_summit, draw_reliability
+from sim.forecast.questions import KINDS, load_bank
+from sim.forecast.scores import by_kind, reliability_table
+
+ROOT = Path(__file__).resolve().parents[1]
+BANK = ROOT / "conf" / "questions" / "us_china_2023.yaml"
+SHIPPED = load_conf("us_china_2023")
+SETUP = Setup(SHIPPED.scenario, (), dict(SHIPPED.announced), workers=1)
+
+
+def source_date(sc: ScenarioConf, kind: str, name: str) -> str | None:
+    """The date the scenario gives the entry behind a trace row (None: undated)."""
+    if kind.startswith("meeting_"):
+        return sc.meetings[name].date
+    if kind == "shock":
+        return sc.shocks[name].date
+    return sc.concessions[name].date
+
+
+def late_rows(events: pd.DataFrame, sc: ScenarioConf, origin: str,
+              announced: dict[str, str]) -> list[str]:
+    """Rows on or after `origin` that come from an entry the record dates on or after it and
+    that was not announced before it: what a forecast as of `origin` must not contain."""
+    bad = []
+    late = events[(events["date"] >= origin) & events["kind"].isin(
+        ["meeting_held", "meeting_postponed", "meeting_cancelled", "shock", "concession"])]
+    for kind, name, date in zip(late["kind"], late["name"], late["date"], strict=True):
+        when = source_date(sc, kind, name)
+        if when is not None and when >= origin and not announced.get(name, "9999") < origin:
+            bad.append(f"{kind} {name} on {date}")
+    return bad
+
+
+def test_the_shipped_backtest_has_at_least_12_origins_in_the_span() -> None:
+    p = plan(SHIPPED)
+    assert len(SHIPPED.origins) >= 12
+    assert all(p.start <= o <= p.summit for o in SHIPPED.origins)
+    assert len(p.bank.questions) >= 30
+
+
+def test_no_composed_config_keeps_an_unannounced_entry_dated_after_its_origin() -> None:
+    original = compose(SETUP).scenario
+    for origin in SHIPPED.origins:
+        c = cut(original, origin, SETUP.announced)
+        run = compose(SETUP, c.overrides)
+        assert config_leaks(run.scenario, origin, SETUP.announced) == [], origin
+        for coll in ("meetings", "shocks", "concessions"):
+            for name, entry in getattr(run.scenario, coll).items():
+                when = entry.date
+                if when and when >= origin:
+                    kept = SETUP.announced.get(name, "9999") < origin
+                    assert entry.enabled == kept, (origin, coll, name)
+                elif getattr(original, coll)[name].enabled:
+                    assert entry.enabled, (origin, coll, name)  # the past and undated stay
+
+
+def test_the_leakage_check_catches_an_uncut_scenario() -> None:
+    original = compose(SETUP).scenario
+    assert config_leaks(original, "2023-03-01", SETUP.announced)  # the whole year is in it
+
+
+@pytest.mark.parametrize("origin", ["2023-02-05", "2023-06-20", "2023-10-25"])
+def test_no_trace_row_comes_from_after_the_origin(tmp_path: Path, origin: str) -> None:
+    bank = load_bank(BANK)
+    forecast_as_of(SETUP, bank.questions, origin, 60, 0, tmp_path)
+    events = pd.read_parquet(tmp_path / "events.parquet")
+    original = compose(SETUP).scenario
+    assert events["rep"].nunique() == 60  # every replication traced
+    assert late_rows(events, original, origin, SETUP.announced) == []
+    assert trace_leaks(events, original, origin, SETUP.announced) == []
+    # the history before the origin is in: a dated shock of the past shows in the traces
+    past = [n for n, s in original.shocks.items() if s.date and s.date < origin]
+    assert set(past) <= set(events.loc[events["kind"] == "shock", "name"])
+
+
+def test_an_uncut_run_has_rows_from_after_the_origin(tmp_path: Path) -> None:
+    """The negative control: the same check finds the future in the full scenario's traces."""
+    from sim.app import run_design_point
+
+    run = compose(SETUP, ["reps=20", "trace_reps=20", "workers=1", "progress=false",
+                          "plots=false"])
+    run_design_point(run, tmp_path)
+    events = pd.read_parquet(tmp_path / "events.parquet")
+    assert late_rows(events, run.scenario, "2023-06-20", SETUP.announced)
+    assert trace_leaks(events, run.scenario, "2023-06-20", SETUP.announced)
+
+
+def test_forecasts_cover_only_questions_open_at_the_origin(tmp_path: Path) -> None:
+    bank = load_bank(BANK)
+    df = forecast_as_of(SETUP, bank.questions, "2023-06-20", 30, 0, tmp_path)
+    info = bank.by_id()
+    assert set(df["question"]) == {q.id for q in bank.questions if q.open_at("2023-06-20")}
+    assert "blinken_beijing_by_jun30" not in set(df["question"])  # settled on 19 Jun
+    assert df["answer"].tolist() == [info[q].answer for q in df["question"]]
+    assert ((df["p"] >= df["ci_low"]) & (df["p"] <= df["ci_high"])).all()
+    assert (df["n"] == 30).all()
+
+
+def test_same_seed_same_forecast_whatever_the_workers(tmp_path: Path) -> None:
+    bank = load_bank(BANK)
+    one = forecast_as_of(SETUP, bank.questions, "2023-09-18", 40, 5, tmp_path / "one")
+    two = forecast_as_of(Setup(SETUP.scenario, (), SETUP.announced, workers=2),
+                         bank.questions, "2023-09-18", 40, 5, tmp_path / "two")
+    pd.testing.assert_frame_equal(one, two)
+
+
+def write_backtest(tmp_path: Path, **changes: object) -> Path:
+    data = yaml.safe_load((ROOT / "conf" / "backtest" / "us_china_2023.yaml").read_text())
+    data["questions"] = str(BANK)
+    data.update(changes)
+    path = tmp_path / "bt.yaml"
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+def write_bank(tmp_path: Path, index: int, **predicate: str) -> Path:
+    data = yaml.safe_load(BANK.read_text())
+    data["questions"][index]["predicate"].update(predicate)
+    path = tmp_path / "bank.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    return path
+
+
+def run_main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    with pytest.raises(SystemExit) as e:
+        main(list(args))
+    return int(e.value.code or 0), capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("changes", "line"), [
+    ({"origins": ["2023-01-15", "2024-01-01"]},
+     "error: origins[1]='2024-01-01': outside the scenario's span [2022-11-14, 2023-11-15]"),
+    ({"origins": ["2022-10-01"]}, "error: origins[0]='2022-10-01': outside the scenario's span"),
+    ({"origins": ["2023-03-01", "2023-02-01"]},
+     "error: origins[1]='2023-02-01': origins must increase"),
+    ({"origins": ["2023-13-01"]}, "error: origins[0]='2023-13-01': not a date"),
+    ({"announced": {"blinken_moscow": "2022-11-14"}},
+     "error: announced.blinken_moscow='blinken_moscow': unknown meeting, shock or concession"),
+    ({"reps": 0}, "error: reps=0: must be >= 1"),
+    ({"scenario": "histrical_2023"}, "error: scenario='histrical_2023': unknown scenario"),
+])
+def test_bad_backtest_files_are_one_line_and_write_nothing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], changes: dict[str, object],
+        line: str) -> None:
+    out = tmp_path / "out"
+    code, err = run_main(capsys, str(write_backtest(tmp_path, **changes)), "--out", str(out))
+    assert code == 2
+    assert err.startswith(line), err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(("index", "predicate", "line"), [
+    (0, {"meeting": "austin_wei_phnom_penh"},
+     "error: questions[0].predicate.meeting='austin_wei_phnom_penh': unknown meeting"),
+    (1, {"issue": "rare_earths"}, "error: questions[1].predicate.issue='rare_earths': unknown "
+                                  "issue"),
+    (17, {"channel": "hotline"}, "error: questions[17].predicate.channel='hotline': unknown "
+                                 "channel"),
+])
+def test_a_bank_naming_unknown_entities_is_one_line_and_writes_nothing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], index: int,
+        predicate: dict[str, str], line: str) -> None:
+    out = tmp_path / "out"
+    bt = write_backtest(tmp_path, questions=str(write_bank(tmp_path, index, **predicate)))
+    code, err = run_main(capsys, str(bt), "--out", str(out))
+    assert code == 2 and err.startswith(line), err
+    assert err.count("\n") == 1
+    assert not out.exists()
+
+
+def test_an_as_of_outside_the_span_is_refused_before_anything_runs(tmp_path: Path) -> None:
+    from sim.config.errors import ConfigError
+
+    out = tmp_path / "out"
+    with pytest.raises(ConfigError, match=r"^as_of='2023-11-16': outside the scenario's span"):
+        forecast_as_of(SETUP, load_bank(BANK).questions, "2023-11-16", 10, 0, out)
+    assert not out.exists()
+
+
+def test_check_only_runs_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    assert main([str(write_backtest(tmp_path)), "--check", "--out", str(out)]) == 0
+    n = len(load_bank(BANK).questions)
+    assert capsys.readouterr().out.startswith(f"ok: {n} questions, {len(SHIPPED.origins)} origins")
+    assert not out.exists()
+
+
+def test_an_unwritable_output_is_one_line(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    bt = write_backtest(tmp_path, origins=["2023-11-10"], reps=5)
+    code, err = run_main(capsys, str(bt), "--out", str(blocker / "out"))
+    assert code == 2 and err.startswith(f"error: --out='{blocker / 'out'}': cannot write"), err
+
+
+def test_a_bad_scenario_override_is_one_line_as_a_real_process(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim.backtest", str(write_backtest(tmp_path)),
+         "scenario.bargaining.walk_awy=0.3", "--out", str(out)],
+        capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("error: scenario.bargaining.walk_awy=") and \
+        "unknown key" in proc.stderr, proc.stderr
+    assert proc.stderr.count("\n") == 1
+    assert not out.exists()
+
+
+@pytest.fixture(scope="module")
+def small_backtest(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("bt")
+    conf = replace(load_conf("us_china_2023"), origins=["2022-11-15", "2023-06-20", "2023-10-25"],
+                   reps=40, bootstrap=200)
+    run_backtest(plan(conf, (), workers=1), out, progress=False)
+    return out
+
+
+def test_the_backtest_writes_forecasts_scores_and_plots(small_backtest: Path) -> None:
+    out = small_backtest
+    for name in (FORECASTS, SCORES, "p_summit.png", "reliability.png"):
+        assert (out / name).exists(), name
+    f = pd.read_parquet(out / FORECASTS)
+    assert list(f.columns[:3]) == ["origin", "question", "kind"]
+    assert set(f["origin"]) == {"2022-11-15", "2023-06-20", "2023-10-25"}
+    assert set(f["kind"]) == set(KINDS)
+    scores = json.loads((out / SCORES).read_text())
+    again = by_kind(f, KINDS, reps=200)
+    for kind in (*KINDS, "all"):
+        s = scores["scores"][kind]
+        assert s["brier"]["estimate"] == pytest.approx(again[kind]["brier"]["estimate"])
+        assert s["bss"]["best"] == pytest.approx(again[kind]["bss"]["best"], nan_ok=True)
+        m = s["murphy"]
+        assert m["brier"] == pytest.approx(
+            m["reliability"] - m["resolution"] + m["uncertainty"] + m["within"])
+        assert s["best_baseline"] in ("half", "base_rate", "persistence")
+    # P(summit) at each origin is the run's own estimate over all its replications
+    for point in scores["p_summit"]:
+        reps = pd.read_parquet(out / "origins" / point["origin"] / "replications.parquet")
+        assert point["p"] == pytest.approx(reps["summit_held"].mean())
+
+
+def test_the_plots_draw_the_forecasts(small_backtest: Path) -> None:
+    scores = json.loads((small_backtest / SCORES).read_text())
+    curve = pd.DataFrame(scores["p_summit"])
+    p = plan(load_conf("us_china_2023"))
+    fig = draw_p_summit(curve=curve, scheduled=p.scheduled, summit=p.summit, held=True,
+                        title="t")
+    ax = fig.axes[0]
+    (bars,) = ax.containers
+    assert bars.get_label() == "P(summit) as of"
+    assert np.allclose(bars.lines[0].get_ydata(), curve["p"])
+    low, high = bars.lines[2][0].get_segments()[0], bars.lines[2][0].get_segments()[-1]
+    assert low[0][1] == pytest.approx(curve["ci_low"].iloc[0])
+    assert high[1][1] == pytest.approx(curve["ci_high"].iloc[-1])
+    shocks = next(ln for ln in ax.get_lines() if ln.get_label() == "dated shock")
+    assert len(shocks.get_xdata()) == sum(e["kind"] == "shock" for e in p.scheduled)
+    star = next(ln for ln in ax.get_lines() if ln.get_label() == "what happened")
+    assert list(star.get_ydata()) == [1.0]
+
+    f = pd.read_parquet(small_backtest / FORECASTS)
+    fig = draw_reliability(f, KINDS)
+    ax = fig.axes[0]
+    for coll, kind in zip(ax.collections, KINDS, strict=True):
+        rows = f[f["kind"] == kind]
+        table = reliability_table(rows["p"], rows["answer"].astype(float))
+        assert np.allclose(coll.get_offsets(), table[["forecast", "observed"]].to_numpy())
