@@ -73,15 +73,24 @@ def prepare(w: WorldState, issues: list[int], deadline: int, first: int,
     t = w.env.now
     sc = w.sc
     order = (first, 1 - first)
-    linked = [(side, link) for side, party in enumerate(order)
-              for link in sc.parties[party].links if link[0] in issues and link[1] in issues]
+    day: dict[int, tuple[Stance, Stance]] = {}
+    for j in issues:
+        a, b = w.stance(first, j, t), w.stance(1 - first, j, t)
+        day[j] = (widen(a, latitude), widen(b, latitude)) if latitude > 0.0 else (a, b)
+    # a linkage is live when both could put its price on the table and it opens a deal
+    linked = []
+    for side, party in enumerate(order):
+        for j, on, at_least, low, high in sc.parties[party].links:
+            if j in day and on in day and min(s.high for s in day[on]) >= at_least:
+                low, high = max(0.0, low - latitude), min(1.0, high + latitude)
+                other = day[j][1 - side]
+                if max(low, other.low) <= min(high, other.high):
+                    linked.append((side, (j, on, at_least, low, high)))
     in_links = {link[0] for _, link in linked} | {link[1] for _, link in linked}
     table: list[int] = []
     stances: tuple[list[Stance], list[Stance]] = ([], [])
     for j in issues:
-        a, b = w.stance(first, j, t), w.stance(1 - first, j, t)
-        if latitude > 0.0:
-            a, b = widen(a, latitude), widen(b, latitude)
+        a, b = day[j]
         if j in in_links or max(a.low, b.low) <= min(a.high, b.high):
             table.append(j)
             stances[0].append(a)
@@ -90,8 +99,7 @@ def prepare(w: WorldState, issues: list[int], deadline: int, first: int,
     if not table:
         return Talks((), None, {}, -1, break_chance)
     at = {j: k for k, j in enumerate(table)}
-    links = tuple(Link(side, at[j], at[on], at_least, max(0.0, low - latitude),
-                       min(1.0, high + latitude))
+    links = tuple(Link(side, at[j], at[on], at_least, low, high)
                   for side, (j, on, at_least, low, high) in linked)
     sides = tuple(Side(sc.parties[party].name, tuple(stances[k]), sc.parties[party].discount)
                   for k, party in enumerate(order))

@@ -105,6 +105,9 @@ class Agenda:
     concession_paths: tuple[tuple[ConcessionPath, ...], tuple[ConcessionPath, ...]] = field(
         init=False, compare=False, repr=False)
     boxes: tuple[tuple[Box, ...], ...] = field(init=False, compare=False, repr=False)
+    # results computed once per agenda by other modules (its frontier)
+    derived: dict[str, object] = field(default_factory=dict, init=False, compare=False,
+                                       repr=False)
 
     def __post_init__(self) -> None:
         if self.links and self.discrete:

@@ -20,7 +20,6 @@ Points run from a's best to b's best: a's utility falls, b's rises.
 
 from __future__ import annotations
 
-import functools
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -293,9 +292,16 @@ def linked_frontier(agenda: Agenda) -> Frontier:
                     agenda.disagreement_point(), False)
 
 
-@functools.lru_cache(maxsize=256)
 def frontier_of(agenda: Agenda) -> Frontier:
-    """The Pareto frontier of an agenda's ratifiable packages (cached per agenda)."""
-    if agenda.links:
-        return linked_frontier(agenda)
-    return discrete_frontier(agenda) if agenda.discrete else continuous_frontier(agenda)
+    """The Pareto frontier of an agenda's ratifiable packages (computed once per agenda)."""
+    found = agenda.derived.get("frontier")
+    if found is None:
+        if agenda.links:
+            found = linked_frontier(agenda)
+        elif agenda.discrete:
+            found = discrete_frontier(agenda)
+        else:
+            found = continuous_frontier(agenda)
+        agenda.derived["frontier"] = found
+    assert isinstance(found, Frontier)
+    return found
