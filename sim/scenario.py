@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sim.config.schema import EVENT_KINDS, EventCode, ScenarioConf, StanceConf
+from sim.config.schema import EVENT_KINDS, EventCode, ProposalConf, ScenarioConf, StanceConf
 from sim.model.bargaining.strategies import StrategySpec, resolve
 from sim.model.outcome import Thresholds
 from sim.model.preferences import Stance, normalised_weights
@@ -23,6 +23,20 @@ def parse_date(text: str) -> dt.date:
 
 
 @dataclass(frozen=True, slots=True)
+class Proposal:
+    """When a party proposes a meeting (see `sim.config.schema.ProposalConf`)."""
+
+    channel: int
+    lull_days: float
+    below: float
+    notice_days: float
+    duration_days: float
+    tension_relief: float
+    trust_gain: float
+    limit: int
+
+
+@dataclass(frozen=True, slots=True)
 class Policy:
     """A party's reaction rules (see `sim.config.schema.PolicyConf`)."""
 
@@ -31,6 +45,7 @@ class Policy:
     suspend: float
     review_days: float
     resume_below: float
+    propose: Proposal | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +99,9 @@ class Shock:
     day: float | None
     probability: float
     rate_per_day: float
+    excitation: float  # the hazard is multiplied by 1 + excitation * tension
+    restraint_from: float  # and by `restraint` from this day on
+    restraint: float
     severity: tuple[float, float]
     tension: float
     trust: float
@@ -160,6 +178,13 @@ def _code(own: EventCode | None, default: Code) -> Code:
     return (own.cameo, float(own.goldstein)) if own is not None else default
 
 
+def _proposal(conf: ProposalConf | None, cx: dict[str, int]) -> Proposal | None:
+    if conf is None:
+        return None
+    return Proposal(cx[conf.channel], conf.lull_days, conf.below, conf.notice_days,
+                    conf.duration_days, conf.tension_relief, conf.trust_gain, conf.limit)
+
+
 def _links(stances: dict[str, StanceConf], issues: tuple[str, ...], ix: dict[str, int]
            ) -> tuple[tuple[int, int, float, float, float], ...]:
     out = []
@@ -201,7 +226,8 @@ def compile_scenario(conf: ScenarioConf) -> Scenario:
                                               p.strategy.beta)),
                 discount=p.discount,
                 policy=Policy(p.policy.heat_half_life_days, p.policy.refuse_visit_above,
-                              p.policy.suspend, p.policy.review_days, p.policy.resume_below),
+                              p.policy.suspend, p.policy.review_days, p.policy.resume_below,
+                              _proposal(p.policy.propose, cx)),
                 stances=stances,
                 links=_links(p.stances, issues, ix),
                 pressure_start=day(pr.start) if pr and pr.start else FOREVER,
@@ -240,6 +266,7 @@ def compile_scenario(conf: ScenarioConf) -> Scenario:
     )
     live_shocks = {n: s for n, s in conf.shocks.items() if s.enabled}
     sx = {n: i for i, n in enumerate(live_shocks)}
+    summit_day = day(conf.summit.date)
     shocks = []
     for n, s in live_shocks.items():
         r = s.retaliation
@@ -252,7 +279,9 @@ def compile_scenario(conf: ScenarioConf) -> Scenario:
             Shock(
                 name=n, kind=s.kind, actor=actor, target=target,
                 day=day(s.date) if s.date else None, probability=s.probability,
-                rate_per_day=s.rate_per_year / 365.0,
+                rate_per_day=s.rate_per_year / 365.0, excitation=s.excitation,
+                restraint_from=summit_day - s.restraint_days if s.restraint_days else FOREVER,
+                restraint=s.restraint,
                 severity=(s.severity.low, s.severity.high), tension=s.tension, trust=s.trust,
                 heat=s.tension if s.heat is None else s.heat,
                 suspend=tuple(cx[c] for c in s.suspend), suspended_by=suspender,
@@ -261,7 +290,6 @@ def compile_scenario(conf: ScenarioConf) -> Scenario:
                 code=_code(s.code, codes["shock"]),
             )
         )
-    summit_day = day(conf.summit.date)
     concessions = tuple(
         Concession(
             name=n, party=px[c.party], day=day(c.date) if c.date else None,

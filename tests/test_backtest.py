@@ -28,9 +28,10 @@ SETUP = Setup(SHIPPED.scenario, (), dict(SHIPPED.announced), workers=1)
 
 
 def source_date(sc: ScenarioConf, kind: str, name: str) -> str | None:
-    """The date the scenario gives the entry behind a trace row (None: undated)."""
+    """The date the scenario gives the entry behind a trace row (None: undated, such as a
+    meeting a party proposed during the run)."""
     if kind.startswith("meeting_"):
-        return sc.meetings[name].date
+        return sc.meetings[name].date if name in sc.meetings else None
     if kind == "shock":
         return sc.shocks[name].date
     return sc.concessions[name].date

@@ -161,3 +161,64 @@ def test_every_registered_strategy_plays_a_scenario_party(name: str) -> None:
     agreed = sum(sum(r.agreed) for r in rs)
     assert agreed > 0, name  # every strategy reaches some agreement where win-sets overlap
     assert all(math.isnan(r.nash_distance) == (r.pareto_optimal is None) for r in rs)
+
+
+def test_win_sets_that_meet_only_at_the_status_quo_settle_nothing() -> None:
+    """A red line at the status quo leaves nothing to agree: no deliverable 'keep it'."""
+    pinned = [(0.5, 0.5, 0.5), (1.0, 0.3, 1.0), (1.0, 0.3, 1.0)]
+    other = [(0.0, 0.0, 0.7), (0.0, 0.0, 0.7), (0.0, 0.0, 0.7)]
+    rs = runs(small(pinned, other, empty_cost=-5.0), 50)
+    assert not any(r.agreed[0] for r in rs) and any(r.agreed[1] for r in rs)
+
+
+def test_a_party_proposes_a_meeting_after_a_lull() -> None:
+    """With a proposal policy, a lull in talks brings a meeting nobody had planned."""
+    from sim.config.schema import PolicyConf, ProposalConf
+
+    def proposing(plan: ProposalConf | None) -> Scenario:
+        conf = ScenarioConf(
+            name="lull", start="2030-01-01",
+            parties={p: PartyConf(
+                trust=0.5, stances={i: StanceConf(ideal=a, win_set=[0.0, 1.0]) for i in ISSUES},
+                policy=PolicyConf(propose=plan if p == "a" else None))
+                for p, a in (("a", 1.0), ("b", 0.0))},
+            issues={i: IssueConf(status_quo=0.5) for i in ISSUES},
+            channels={"leaders": ChannelConf(issues=list(ISSUES))},
+            summit=SummitConf(date="2030-12-01", channel="leaders"))
+        validate_scenario(conf)
+        return compile_scenario(conf)
+
+    plan = ProposalConf(channel="leaders", lull_days=90, notice_days=10, limit=2)
+    r = run_replication(proposing(plan), streams_for(0, 0, 0), trace=True)
+    proposed = [ev[0] for ev in r.events if ev[1] == "meeting_proposed"]
+    held = [ev[0] for ev in r.events if ev[1] == "meeting_held"]
+    # 90 days of silence; then it re-decides every review_days (14) until 90 more have passed
+    assert proposed == [90.0, 194.0]
+    assert held == [101.0, 205.0]  # 10 days' notice and one day of talks
+    r = run_replication(proposing(None), streams_for(0, 0, 0), trace=True)
+    assert not any(ev[1] in ("meeting_proposed", "meeting_held") for ev in r.events)
+
+
+def _incidents(excitation: float, restraint_days: float, tension: float, n: int = 400
+               ) -> list[list[float]]:
+    """Arrival days of a hazard shock (that moves nothing) in each of n replications."""
+    shock = ShockConf(rate_per_year=36.5, excitation=excitation, restraint_days=restraint_days,
+                      restraint=0.0)
+    sc = small(*OPPOSED, tension=tension, shocks={"incident": shock})
+    return [[ev[0] for ev in r.events if ev[1] == "shock"] for r in runs(sc, n, trace=True)]
+
+
+def test_hazards_rise_with_tension_and_fall_before_a_summit() -> None:
+    """Thinning gives the stated rates: 0.1 a day x (1 + 2 x 0.9) = 0.28 a day over the
+    151 days to the summit; restraint 0 silences the last 50 days."""
+    days = 151.0
+    for excitation, rate in ((0.0, 0.1), (2.0, 0.28)):
+        counts = [len(a) for a in _incidents(excitation, 0.0, 0.9)]
+        mean, expected = float(np.mean(counts)), rate * days
+        # Poisson counts: the mean of 400 has standard error sqrt(expected / 400)
+        assert abs(mean - expected) <= 4 * math.sqrt(expected / 400), (excitation, mean)
+    restrained = _incidents(0.0, 50.0, 0.9)
+    assert all(t < days - 50.0 for a in restrained for t in a)
+    expected = 0.1 * (days - 50.0)
+    mean = float(np.mean([len(a) for a in restrained]))
+    assert abs(mean - expected) <= 4 * math.sqrt(expected / 400)

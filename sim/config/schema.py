@@ -93,6 +93,21 @@ class AttendanceConf:
 
 
 @dataclass
+class ProposalConf:
+    """A party proposes a meeting on `channel` when none has been held for `lull_days`
+    and tension is under `below`: it is held `notice_days` later, hosted by the proposer."""
+
+    channel: str = ""
+    lull_days: float = 60.0
+    below: float = 1.0
+    notice_days: float = 14.0
+    duration_days: float = 1.0
+    tension_relief: float = 0.03  # as a planned meeting's
+    trust_gain: float = 0.02
+    limit: int = 1  # proposals at most
+
+
+@dataclass
 class PolicyConf:
     """How a party decides its reactions to what it observes.
 
@@ -108,6 +123,7 @@ class PolicyConf:
     suspend: float = 1.0
     review_days: float = 14.0
     resume_below: float = 1.0
+    propose: ProposalConf | None = None  # None: it proposes no meeting
 
 
 @dataclass
@@ -196,7 +212,10 @@ class ShockConf:
     target: str = ""
     date: str | None = None  # fixed date ...
     probability: float = 1.0  # ... happening with this probability
-    rate_per_year: float = 0.0  # or a Poisson hazard over the scenario window
+    rate_per_year: float = 0.0  # or a Poisson hazard over the scenario window ...
+    excitation: float = 0.0  # ... whose rate is multiplied by 1 + excitation * tension ...
+    restraint_days: float = 0.0  # ... and by restraint in the last restraint_days
+    restraint: float = 1.0
     severity: SeverityConf = field(default_factory=SeverityConf)
     tension: float = 0.0  # tension added at severity 1
     trust: float = 0.0  # trust the target loses in the actor at severity 1
@@ -313,6 +332,7 @@ EVENT_KINDS = (
     "summit_held",
     "summit_missed",
     "agreement_unravelled",
+    "meeting_proposed",
 )
 
 

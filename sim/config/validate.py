@@ -155,6 +155,17 @@ def _check_parties(sc: ScenarioConf, k: str) -> None:
         _non_negative(f"{pk}.policy.suspend", pol.suspend)
         _positive(f"{pk}.policy.review_days", pol.review_days)
         _within(f"{pk}.policy.resume_below", pol.resume_below, 0.0, 1.0)
+        if pol.propose is not None:
+            qk = f"{pk}.policy.propose"
+            _known(f"{qk}.channel", pol.propose.channel, sc.channels, "channel")
+            _positive(f"{qk}.lull_days", pol.propose.lull_days)
+            _within(f"{qk}.below", pol.propose.below, 0.0, 1.0)
+            _non_negative(f"{qk}.notice_days", pol.propose.notice_days)
+            _positive(f"{qk}.duration_days", pol.propose.duration_days)
+            _within(f"{qk}.tension_relief", pol.propose.tension_relief, 0.0, 1.0)
+            _within(f"{qk}.trust_gain", pol.propose.trust_gain, 0.0, 1.0)
+            if pol.propose.limit < 0:
+                raise ConfigError(f"{qk}.limit", pol.propose.limit, "must be >= 0")
         a = p.attendance
         for name in ("empty_cost", "value", "trust", "tension"):
             value = getattr(a, name)
@@ -280,6 +291,9 @@ def _check_shocks(sc: ScenarioConf, k: str, window: Window) -> None:
                                   "a dated shock has no rate; give date or rate_per_year")
         _within(f"{sk}.probability", s.probability, 0.0, 1.0)
         _non_negative(f"{sk}.rate_per_year", s.rate_per_year)
+        _non_negative(f"{sk}.excitation", s.excitation)
+        _non_negative(f"{sk}.restraint_days", s.restraint_days)
+        _within(f"{sk}.restraint", s.restraint, 0.0, 1.0)
         _interval(f"{sk}.severity", [s.severity.low, s.severity.high], 0.0, 1.0)
         _within(f"{sk}.tension", s.tension, 0.0, 1.0)
         _within(f"{sk}.trust", s.trust, 0.0, 1.0)

@@ -20,12 +20,11 @@ from sim.world.state import WorldState
 from sim.world.talks import hold, prepare
 
 
-def meeting(w: WorldState, i: int) -> Generator[simpy.Event, object, None]:
-    """Planned meeting i: postponed while blocked, then held; cancelled if it runs out."""
+def meeting(w: WorldState, m: Meeting) -> Generator[simpy.Event, object, None]:
+    """Meeting m: postponed while blocked, then held; cancelled if it runs out."""
     env, sc = w.env, w.sc
-    m = sc.meetings[i]
     channel = sc.channels[m.channel]
-    yield env.timeout(m.day)
+    yield env.timeout(m.day - env.now)
     postponements = 0
     last_chance = sc.end_day - m.duration_days  # a meeting must end before the summit
     while True:
@@ -65,6 +64,7 @@ def meeting(w: WorldState, i: int) -> Generator[simpy.Event, object, None]:
             if w.trace:
                 quality = talks.quality(deals)
     w.n_held += 1
+    w.last_talks = env.now
     if achieved >= 0.0:
         w.jump_tension(-m.tension_relief * achieved)
         for party in range(len(sc.parties)):

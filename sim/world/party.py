@@ -13,18 +13,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Generator
-from typing import cast
 
 import simpy
 
 from sim.model.outcome import attendance_probability
 from sim.model.relations import Level
-from sim.scenario import Meeting, Shock
+from sim.scenario import Meeting, Proposal, Shock
 from sim.world import concessions
+from sim.world.calendar import meeting
 from sim.world.shocks import strike
 from sim.world.state import WorldState
 
 FOREVER = math.inf
+PROPOSED_MAX_POSTPONEMENTS = 2  # a proposed meeting that keeps slipping is dropped
 
 
 class PartyAgent:
@@ -35,29 +36,37 @@ class PartyAgent:
         self.party = w.sc.parties[me]
         self.policy = self.party.policy
         self.heat = Level(0.0, 0.0, 0.0, self.policy.heat_half_life_days)
-        self.inbox: simpy.Store = simpy.Store(w.env)
+        self.inbox: list[tuple[Shock, float]] = []  # observed, not yet reacted to
+        self.news = w.env.event()  # fires when the inbox has something
 
     def start(self) -> None:
         env = self.w.env
         env.process(self.observe())
+        if self.policy.propose is not None and self.policy.propose.limit > 0:
+            env.process(self.propose(self.policy.propose))
         for c in self.w.sc.concessions:
             if c.party == self.me:
                 env.process(concessions.concession(self.w, c))
 
     def tell(self, shock: Shock, severity: float) -> None:
         """A shock has struck (the world's report to this party)."""
-        self.inbox.put((shock, severity))
+        self.inbox.append((shock, severity))
+        if not self.news.triggered:
+            self.news.succeed()
 
     def observe(self) -> Generator[simpy.Event, object, None]:
+        """Wait for news, then react to everything observed, in order."""
         while True:
-            seen = yield self.inbox.get()
-            shock, severity = cast(tuple[Shock, float], seen)
-            self.react(shock, severity)
+            yield self.news
+            self.news = self.w.env.event()
+            seen, self.inbox = self.inbox, []
+            for shock, severity in seen:
+                self.react(shock, severity)
 
     # -- decisions -----------------------------------------------------------------
     def react(self, s: Shock, severity: float) -> None:
         w, env = self.w, self.w.env
-        if s.target == self.me or (s.target < 0 and s.heat > 0.0):
+        if s.target in (self.me, -1):
             self.heat = self.heat.jumped(env.now, s.heat * severity)
         decisions = w.rng.decisions
         if (s.suspend and s.suspended_by == self.me and severity > 0.0
@@ -90,6 +99,36 @@ class PartyAgent:
             if w.tension.at(now) < threshold and self.heat.at(now) < self.policy.resume_below:
                 w.reopen(channel, self.me)
                 return
+
+    def propose(self, plan: Proposal) -> Generator[simpy.Event, object, None]:
+        """Propose a meeting after a lull in talks, when relations allow one; it then
+        goes through the calendar like any planned meeting."""
+        w, env = self.w, self.w.env
+        channel = w.sc.channels[plan.channel]
+        made = 0
+        while made < plan.limit:
+            wait = max(w.last_talks + plan.lull_days - env.now, self.policy.review_days)
+            if env.now + wait + plan.notice_days + plan.duration_days >= w.sc.end_day:
+                return
+            yield env.timeout(wait)
+            now = env.now
+            if (now - w.last_talks < plan.lull_days or w.tension.at(now) >= plan.below
+                    or not w.channel_open(plan.channel, now)
+                    or self.heat.at(now) > self.policy.refuse_visit_above):
+                continue
+            made += 1
+            name = f"{self.party.name}_proposal_{made}"
+            m = Meeting(name=name, channel=plan.channel, day=now + plan.notice_days,
+                        duration_days=plan.duration_days, agenda=channel.issues,
+                        host=self.me, tension_relief=plan.tension_relief,
+                        trust_gain=plan.trust_gain,
+                        retry_days=self.policy.review_days,
+                        max_postponements=PROPOSED_MAX_POSTPONEMENTS,
+                        code=w.sc.codes["meeting_held"])
+            w.record("meeting_proposed", name, actor=self.me, target=1 - self.me,
+                     channel=plan.channel)
+            w.last_talks = now  # talks are arranged: this lull is over
+            env.process(meeting(w, m))
 
     def refuses(self, m: Meeting) -> bool:
         """A visit (a meeting hosted by either side) is refused while heat is too high."""

@@ -25,8 +25,8 @@ def run_replication(
     w.agents = [PartyAgent(w, i) for i in range(len(sc.parties))]
     for agent in w.agents:
         agent.start()
-    for i in range(len(sc.meetings)):
-        env.process(calendar.meeting(w, i))
+    for m in sc.meetings:
+        env.process(calendar.meeting(w, m))
     for s in sc.shocks:
         if s.day is not None:
             env.process(shocks.dated(w, s))

@@ -52,12 +52,23 @@ def dated(w: WorldState, s: Shock) -> Generator[simpy.Event, object, None]:
 
 
 def hazard(w: WorldState, s: Shock) -> Generator[simpy.Event, object, None]:
-    """Shocks arriving as a Poisson process at `rate_per_day` until the summit."""
+    """Shocks arriving as a Poisson process until the summit, at `rate_per_day` times
+    1 + excitation * tension (incidents come more often when relations are tense) and
+    times `restraint` near the summit: drawn by thinning a process at the highest rate."""
     env, end = w.env, w.sc.end_day
-    mean_gap = 1.0 / s.rate_per_day
+    stateful = s.excitation > 0.0 or s.restraint_from < end
+    top = s.rate_per_day * (1.0 + s.excitation)
+    mean_gap = 1.0 / top
+    draws = w.rng.arrivals
     while True:
-        gap = float(w.rng.arrivals.exponential(mean_gap))
+        gap = float(draws.exponential(mean_gap))
         if env.now + gap >= end:
             return
         yield env.timeout(gap)
+        if stateful:
+            rate = s.rate_per_day * (1.0 + s.excitation * w.tension.at(env.now))
+            if env.now >= s.restraint_from:
+                rate *= s.restraint
+            if float(draws.random()) * top >= rate:
+                continue
         strike(w, s)

@@ -70,6 +70,7 @@ class WorldState:
         self.reopened: dict[int, simpy.Event] = {}  # channel -> fires when it reopens
         self.agents: list[PartyAgent] = []  # set by the replication's wiring
         self.n_unravelled = 0
+        self.last_talks = 0.0  # day a meeting last ended or was arranged (0: none yet)
         self.summit_quality: tuple[float, bool | None] = (math.nan, None)
         self.n_held = self.n_postponed = self.n_cancelled = self.n_shocks = self.n_failed = 0
         self.postponed: list[str] = []

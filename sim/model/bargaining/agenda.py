@@ -186,9 +186,13 @@ class Agenda:
         return math.ceil(low * m - EDGE) / m, math.floor(high * m + EDGE) / m
 
     def _common(self, j: int) -> tuple[float, float] | None:
+        """Where both win-sets overlap on issue j; None when they do not, or when they
+        meet only at the status quo (then there is nothing to agree)."""
         a, b = (p.stances[j] for p in self.parties)
         low, high = self.snap_inward(max(a.low, b.low), min(a.high, b.high))
-        return (low, high) if low <= high + EDGE else None
+        if low > high + EDGE or (high - low <= EDGE and abs(low - self.status_quo[j]) <= EDGE):
+            return None
+        return low, high
 
     def win_set(self, i: int, j: int) -> tuple[float, float]:
         """Party i's win-set on issue j (on the grid, when discretised)."""
@@ -232,6 +236,9 @@ class Agenda:
     def ratifies(self, i: int, package: Package) -> bool:
         """True when party i's constituents would ratify the package: each issue in play
         inside its win-set, widened where the package pays a linkage price."""
+        if not self.links:
+            return all(low - EDGE <= package[j] <= high + EDGE
+                       for j, _, _, low, high in self.concession_paths[i])
         for j, path in zip(self.negotiable, self.concession_paths[i], strict=True):
             low, high = path[3], path[4]
             for link in self.links:

@@ -54,7 +54,7 @@ class Frontier:
         if t <= 0.0 or k == len(self.packages) - 1:
             return self.packages[k]
         p, q = self.packages[k], self.packages[k + 1]
-        return tuple(x + t * (y - x) for x, y in zip(p, q, strict=True))
+        return tuple([x + t * (y - x) for x, y in zip(p, q, strict=True)])
 
     def dominates(self, u: Point, tol: float = TOL) -> bool:
         """True when a feasible point is at least as good for both, better for one."""
