@@ -20,20 +20,16 @@ Distances are Euclidean in utility space.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sim.model.bargaining.agenda import Package, Point
 from sim.model.bargaining.frontier import (
     TOL,
     Frontier,
-    chain,
     ir_range,
-    issue_trade,
     point_at,
-    polyline_dominates,
 )
-from sim.model.preferences import Stance
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,51 +176,3 @@ def assess(frontier: Frontier, utilities: Point, power: float = 0.5) -> Assessme
     """Distances from `utilities` to each solution and whether it is Pareto-optimal."""
     return Assessment(utilities, nash_point(frontier, power), kalai_smorodinsky_point(frontier),
                       max_welfare_point(frontier), not frontier.dominates(utilities))
-
-
-def agreement_quality(
-    stances_a: Sequence[Stance], stances_b: Sequence[Stance], status_quo: Sequence[float],
-    deals: Mapping[int, float],
-) -> tuple[float, bool]:
-    """(Nash distance, Pareto-optimal) of a package of deals, for the simulator's hot path.
-
-    The package has the agreed issues at their deals and the rest at status quo; the
-    disagreement point d is the utility of the status quo. It is compared with every
-    package that moves the agreed issues anywhere inside both win-sets (an agreed issue
-    without overlap stays at its deal) and keeps the rest at status quo. That frontier is
-    the closed-form polyline of `sim.model.bargaining.frontier` (a sort of at most one trade
-    per agreed issue), the Nash point is exact on it (the stationary point of the Nash
-    product clipped to each segment), and "Pareto-optimal" means no feasible package is
-    better for one party by more than 1e-9 and worse for neither. With no package better
-    than d for both, the Nash point is d itself. One pass over the issues, then a sort:
-    about 25 µs for 8 issues on a quiet core (`benchmarks/negotiation.py` measures it).
-    """
-    d_a = d_b = u_a = u_b = best_a = best_b = 0.0  # status quo, the deals, a's best
-    moves = []
-    for j, (a, b) in enumerate(zip(stances_a, stances_b, strict=True)):
-        # w v(x) = w - (w / span) |x - ideal|, as Stance.value
-        slope_a, slope_b = a.weight / a.span, b.weight / b.span
-        q = status_quo[j]
-        sq_a, sq_b = a.weight - slope_a * abs(q - a.ideal), b.weight - slope_b * abs(q - b.ideal)
-        d_a, d_b = d_a + sq_a, d_b + sq_b
-        deal = deals.get(j)
-        if deal is None:
-            u_a, u_b, best_a, best_b = u_a + sq_a, u_b + sq_b, best_a + sq_a, best_b + sq_b
-            continue
-        deal_a = a.weight - slope_a * abs(deal - a.ideal)
-        deal_b = b.weight - slope_b * abs(deal - b.ideal)
-        u_a, u_b = u_a + deal_a, u_b + deal_b
-        placed = issue_trade(j, a, b, slope_a, slope_b)
-        if placed is None:  # no overlap: the issue stays at its deal
-            best_a, best_b = best_a + deal_a, best_b + deal_b
-            continue
-        x0, move = placed
-        best_a += a.weight - slope_a * abs(x0 - a.ideal)
-        best_b += b.weight - slope_b * abs(x0 - b.ideal)
-        if move is not None:
-            moves.append(move)
-    points = chain(best_a, best_b, moves)
-    d, u = (d_a, d_b), (u_a, u_b)
-    span = ir_range(points, d)
-    nash = d if span is None else point_at(points, nash_parameter(points, *span, d))
-    return math.dist(u, nash), not polyline_dominates(points, u)
