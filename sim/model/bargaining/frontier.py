@@ -23,6 +23,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sim.model.bargaining.agenda import Agenda, Package, Point
 from sim.model.preferences import Stance
@@ -183,10 +184,12 @@ def continuous_frontier(agenda: Agenda) -> Frontier:
     return Frontier(tuple(points), tuple(packages), agenda.disagreement_point(), True)
 
 
-def pareto_filter(items: Iterable[tuple[float, float, Package]]) -> list[
-        tuple[float, float, Package]]:
-    """The non-dominated (u_a, u_b, package) items, a's utility falling."""
-    kept: list[tuple[float, float, Package]] = []
+T = TypeVar("T")
+
+
+def pareto_filter(items: Iterable[tuple[float, float, T]]) -> list[tuple[float, float, T]]:
+    """The non-dominated (u_a, u_b, payload) items, a's utility falling."""
+    kept: list[tuple[float, float, T]] = []
     best_b = float("-inf")
     for item in sorted(items, key=lambda it: (-it[0], -it[1])):
         if item[1] > best_b + 1e-12:
@@ -255,7 +258,7 @@ def trade_off(frontier: Frontier, me: int, aspiration: float) -> Package:
     return frontier.packages[k]
 
 
-SAMPLES_PER_SEGMENT = 32  # points per segment when regimes of a linked agenda are merged
+SAMPLES_PER_SEGMENT = 8  # points per segment when regimes of a linked agenda are merged
 
 
 def linked_frontier(agenda: Agenda) -> Frontier:
@@ -263,7 +266,7 @@ def linked_frontier(agenda: Agenda) -> Frontier:
     frontier. Packages of different regimes cannot be mixed, so the envelope is kept as
     points, each regime's polyline sampled along its segments."""
     a, b = agenda.parties
-    items = []
+    items: list[tuple[float, float, tuple[Frontier, float]]] = []
     for regime in agenda.boxes:
         start, moves = list(agenda.status_quo), []
         for j, box in enumerate(regime):
@@ -283,12 +286,12 @@ def linked_frontier(agenda: Agenda) -> Frontier:
             start[j] = x1
             packages.append(tuple(start))
         line = Frontier(tuple(points), tuple(packages), agenda.disagreement_point(), True)
-        last = len(points) - 1
-        for k in range(last * SAMPLES_PER_SEGMENT + 1):
+        for k in range((len(points) - 1) * SAMPLES_PER_SEGMENT + 1):
             s = k / SAMPLES_PER_SEGMENT
-            items.append((*line.point_at(s), line.package_at(s)))
-    kept = pareto_filter(items)
-    return Frontier(tuple((ua, ub) for ua, ub, _ in kept), tuple(p for _, _, p in kept),
+            items.append((*line.point_at(s), (line, s)))
+    kept = pareto_filter(items)  # packages only for the points kept
+    return Frontier(tuple((ua, ub) for ua, ub, _ in kept),
+                    tuple(line.package_at(s) for _, _, (line, s) in kept),
                     agenda.disagreement_point(), False)
 
 
