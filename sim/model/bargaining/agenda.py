@@ -197,7 +197,7 @@ class Agenda:
     def win_set(self, i: int, j: int) -> tuple[float, float]:
         """Party i's win-set on issue j (on the grid, when discretised)."""
         s = self.parties[i].stances[j]
-        return self.snap_inward(s.low, s.high)
+        return self.snap_inward(s.low, s.high) if self.levels >= 2 else (s.low, s.high)
 
     def options(self, j: int) -> tuple[float, ...]:
         """The grid values of issue j inside both win-sets (discretised agendas)."""

@@ -44,8 +44,7 @@ def time_dependent(kind: str) -> Builder:
             k = k if k < last else last
             got = planned.get(k)
             if got is None:
-                package = seat.offer_at(alphas[k])
-                got = planned[k] = (package, seat.scorer(package))
+                got = planned[k] = seat.valued_offer_at(alphas[k])
             return got
 
         def propose(k: int, history: History) -> Offer:

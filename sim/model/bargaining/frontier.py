@@ -239,14 +239,14 @@ def concession_range(frontier: Frontier, me: int) -> tuple[float, float] | None:
     return (ends[0], ends[1]) if me == 0 else (ends[1], ends[0])
 
 
-def trade_off(frontier: Frontier, me: int, aspiration: float) -> Package:
-    """The package best for the other party among those worth `aspiration` to `me`:
-    the frontier point at that utility (Faratin, Sierra & Jennings 2002 trade-offs with
-    complete information). Points run from a's best to b's best."""
+def trade_off(frontier: Frontier, me: int, aspiration: float) -> tuple[Package, Point]:
+    """The package best for the other party among those worth `aspiration` to `me`, and
+    its utilities: the frontier point at that utility (Faratin, Sierra & Jennings 2002
+    trade-offs with complete information). Points run from a's best to b's best."""
     points = frontier.points
     if frontier.continuous:
         s = param_at_a(points, aspiration) if me == 0 else param_at_b(points, aspiration)
-        return frontier.package_at(s)
+        return frontier.package_at(s), frontier.point_at(s)
     if me == 0:  # a's utility falls along the points: the last one still worth it
         k = 0
         while k + 1 < len(points) and points[k + 1][0] >= aspiration - TOL:
@@ -255,7 +255,7 @@ def trade_off(frontier: Frontier, me: int, aspiration: float) -> Package:
         k = len(points) - 1
         while k > 0 and points[k - 1][1] >= aspiration - TOL:
             k -= 1
-    return frontier.packages[k]
+    return frontier.packages[k], points[k]
 
 
 SAMPLES_PER_SEGMENT = 8  # points per segment when regimes of a linked agenda are merged

@@ -99,7 +99,12 @@ class Seat:
     def offer_at(self, alpha: float) -> Offer:
         """The package best for the other party that still gives this party its
         aspiration at alpha: a point of the Pareto frontier (a trade-off offer)."""
-        return trade_off(self.frontier, self.me, self.aspiration(alpha))
+        return trade_off(self.frontier, self.me, self.aspiration(alpha))[0]
+
+    def valued_offer_at(self, alpha: float) -> tuple[Offer, float]:
+        """`offer_at(alpha)` and what it is worth to this party (read off the frontier)."""
+        package, point = trade_off(self.frontier, self.me, self.aspiration(alpha))
+        return package, point[self.me]
 
 
 Builder = Callable[[Seat], Negotiator]
