@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -9,6 +10,7 @@ from hypothesis import strategies as st
 from sim.model.preferences import (
     DAYS_PER_YEAR,
     Stance,
+    gain,
     normalised_weights,
     pressure_share,
     shrink,
@@ -317,3 +319,16 @@ def test_pressure_share_examples() -> None:
     assert pressure_share(3 * DAYS_PER_YEAR, 0.5) == 1.0
     assert pressure_share(0.0, 0.5) == 0.0
     assert pressure_share(100.0, 0.0) == 0.0
+
+
+@settings(max_examples=100)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 6))
+def test_gain_is_utility_over_the_status_quo(seed: int, n: int) -> None:
+    """`gain` sums only the agreed issues; it equals utility(deals) - utility({})."""
+    rng = np.random.default_rng(seed)
+    stances = [Stance(float(a), float(w), 0.0, 1.0)
+               for a, w in zip(rng.uniform(0, 1, n), rng.uniform(0.1, 1, n), strict=True)]
+    sq = rng.uniform(0, 1, n).tolist()
+    deals = {j: float(rng.uniform()) for j in range(n) if rng.random() < 0.6}
+    expected = utility(stances, deals, sq) - utility(stances, {}, sq)
+    assert gain(stances, deals, sq) == pytest.approx(expected, abs=1e-12)

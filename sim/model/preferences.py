@@ -52,6 +52,18 @@ def utility(
     )
 
 
+def gain(
+    stances: Sequence[Stance], agreed: Mapping[int, float], status_quo: Sequence[float]
+) -> float:
+    """What the agreed issues add to the utility of the status quo (utility(agreed) -
+    utility({})), summed over the agreed issues only."""
+    total = 0.0
+    for j, x in agreed.items():
+        s = stances[j]
+        total += s.weight * (abs(status_quo[j] - s.ideal) - abs(x - s.ideal)) / s.span
+    return total
+
+
 def win_sets_overlap(a: Stance, b: Stance) -> bool:
     """True when some deal on the issue lies in both win-sets (a deal is possible)."""
     return max(a.low, b.low) <= min(a.high, b.high)

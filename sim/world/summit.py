@@ -14,7 +14,7 @@ from collections.abc import Generator
 
 import simpy
 
-from sim.model.preferences import utility
+from sim.model.preferences import gain
 from sim.world.state import WorldState
 from sim.world.talks import hold, prepare
 
@@ -36,14 +36,12 @@ def summit(w: WorldState, held: list[bool], deliverables: dict[int, float]) -> G
     q = talks.survives()
     for agent in w.agents:
         stances, sq = agent.party.stances, sc.status_quo
-        base = utility(stances, ready, sq)
-        hoped = utility(stances, {**ready, **talks.deals}, sq)
-        gain = q * hoped + (1.0 - q) * base - utility(stances, {}, sq)
-        pr = agent.attendance(gain)
+        expected = gain(stances, ready, sq) + q * gain(stances, talks.deals, sq)
+        pr = agent.attendance(expected)
         attends = w.attendance_draws[agent.me] < pr
         held.append(attends)
         w.record("summit_attend" if attends else "summit_decline", agent.party.leader,
-                 actor=agent.me, detail=f"p={pr:.2f} gain={gain:.3f}")
+                 actor=agent.me, detail=f"p={pr:.2f} gain={expected:.3f}")
     if not all(held):
         w.record("summit_missed", sc.name)
         return
