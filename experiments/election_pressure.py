@@ -130,8 +130,8 @@ def draw(table: pd.DataFrame, path: Path) -> Path:
     fig.supxlabel("US win-set shrink rate (share of slack lost per year)", fontsize=10)
     n = int(table["reps"].min())
     fig.suptitle("Election pressure on the US: shrinking win-sets cost the contested deals, "
-                 f"not the summit\nband: 95% Wilson interval; {n:,} replications per point, "
-                 "common random numbers", fontsize=10)
+                 f"and the summit only once a deliverable goes\nband: 95% Wilson interval; "
+                 f"{n:,} replications per point, common random numbers", fontsize=10)
     return save_figure(fig, path)
 
 

@@ -1,7 +1,7 @@
-"""Bargaining tactics head to head: the US tactic x China's tactic against the outcomes.
+"""Bargaining strategies head to head: the US strategy x China's strategy against the outcomes.
 
 Runs `python -m sim -m +experiment=strategy_matrix` (historical_2023 with each party's
-tactic swept, at the preset concession shape), then draws `strategy_matrix.png` into the
+strategy swept, at the preset concession shape), then draws `strategy_matrix.png` into the
 sweep directory: a grid of the mean number of issues agreed per replication, annotated
 with the share of summits with a deal (partial or breakthrough), and the outcome shares of
 every pair as stacked bars.
@@ -35,7 +35,7 @@ from sim.model.outcome import OUTCOMES
 NAME = "strategy_matrix"
 US = "scenario.parties.us.strategy.name"
 CN = "scenario.parties.cn.strategy.name"
-GAP = 0.8  # space between the bar groups of two US tactics
+GAP = 0.8  # space between the bar groups of two US strategies
 
 
 def with_measures(table: pd.DataFrame) -> pd.DataFrame:
@@ -45,7 +45,7 @@ def with_measures(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def matrix(table: pd.DataFrame, column: str) -> pd.DataFrame:
-    """`column` by US tactic (rows) and China's tactic (columns), in sweep order."""
+    """`column` by US strategy (rows) and China's strategy (columns), in sweep order."""
     rows = list(dict.fromkeys(table[US]))
     cols = list(dict.fromkeys(table[CN]))
     return table.pivot(index=US, columns=CN, values=column).reindex(index=rows, columns=cols)
@@ -62,14 +62,14 @@ def draw_grid(ax: plt.Axes, table: pd.DataFrame) -> None:
                 fontsize=9, color="black" if v > 0.6 * top else "white")
     ax.set_xticks(range(agreed.shape[1]), [c.replace("_", " ") for c in agreed.columns])
     ax.set_yticks(range(agreed.shape[0]), [r.replace("_", " ") for r in agreed.index])
-    ax.set_xlabel("China's tactic")
-    ax.set_ylabel("US tactic")
+    ax.set_xlabel("China's strategy")
+    ax.set_ylabel("US strategy")
     ax.figure.colorbar(image, ax=ax, shrink=0.85, label="issues agreed per replication (mean)")
     ax.set_title("Issues agreed (mean) and share of summits with a deal", fontsize=10)
 
 
 def draw_bars(ax: plt.Axes, table: pd.DataFrame) -> None:
-    """Stacked outcome shares per pair, grouped by the US tactic."""
+    """Stacked outcome shares per pair, grouped by the US strategy."""
     us_order = list(dict.fromkeys(table[US]))
     table = table.assign(_g=table[US].map(us_order.index)).sort_values(["_g", "job"])
     x = np.arange(len(table)) + GAP * table["_g"].to_numpy()
@@ -86,13 +86,13 @@ def draw_bars(ax: plt.Axes, table: pd.DataFrame) -> None:
                 fontsize=9, transform=ax.get_xaxis_transform())
     ax.set_ylim(0, 1)
     ax.set_xlim(x.min() - 0.6, x.max() + 0.6)
-    ax.set_xlabel("China's tactic, grouped by the US tactic")
+    ax.set_xlabel("China's strategy, grouped by the US strategy")
     ax.set_ylabel("share of replications")
-    ax.set_title("Outcome shares per pair of tactics", fontsize=10, pad=22)
+    ax.set_title("Outcome shares per pair of strategies", fontsize=10, pad=22)
 
 
 def draw(table: pd.DataFrame, path: Path) -> Path:
-    """The tactic grid and the stacked outcome bars, side by side."""
+    """The strategy grid and the stacked outcome bars, side by side."""
     table = with_measures(table)
     fig, (left, right) = plt.subplots(1, 2, figsize=(15, 6.2), layout="constrained",
                                       gridspec_kw={"width_ratios": [1, 1.25]})
@@ -100,7 +100,7 @@ def draw(table: pd.DataFrame, path: Path) -> Path:
     draw_bars(right, table)
     outcome_legend(fig)
     n = int(table["reps"].min())
-    fig.suptitle("US tactic x China's tactic (preset concession shapes), historical_2023; "
+    fig.suptitle("US strategy x China's strategy (preset concession shapes), historical_2023; "
                  f"{n:,} replications per pair, common random numbers", fontsize=11)
     return save_figure(fig, path)
 
@@ -115,7 +115,7 @@ def main(argv: Sequence[str] | None = None) -> list[Path]:
                           ("deal", "Share of summits with a deal (partial or breakthrough)")):
         m = matrix(table, column)
         print_table(m.rename_axis(index=None, columns=None).reset_index(names="US \\ China"),
-                    f"{title}: US tactic (rows) x China's tactic (columns)")
+                    f"{title}: US strategy (rows) x China's strategy (columns)")
     for p in paths:
         print(f"figure: {p}")
     return paths
