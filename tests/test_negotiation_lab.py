@@ -9,8 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from omegaconf import OmegaConf
 
-from sim.negotiation.config import TournamentConf
+from sim.config.convert import build
+from sim.config.errors import ConfigError
+from sim.config.load import CONF_DIR
+from sim.negotiation.config import NegotiationConf, TournamentConf, agenda_of, check_negotiation
 from sim.negotiation.tournament import format_tables, play, summarize
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -127,3 +131,28 @@ def test_tournament_command_line(tmp_path: Path) -> None:
     assert "\n" not in line and "Traceback" not in line
     assert line.startswith("error: strategies[1]='rubenstein': unknown strategy (did you mean "
                            "'rubinstein'?); known: boulware, conceder, ")
+
+
+def _lab_conf(levels: int) -> NegotiationConf:
+    """The shipped lab config with China's fentanyl win-set tied to climate action."""
+    data = OmegaConf.to_container(OmegaConf.load(CONF_DIR / "negotiate.yaml"), resolve=False)
+    assert isinstance(data, dict)
+    data = {k: v for k, v in data.items() if k not in ("defaults", "hydra")}
+    data["b"]["stances"]["fentanyl"]["linked"] = {
+        "needs": "climate", "at_least": 0.5, "win_set": [0.0, 0.9]}
+    data["levels"] = levels
+    return build(NegotiationConf, data, "")
+
+
+def test_the_lab_bargains_with_linkage_on_continuous_agendas() -> None:
+    conf = _lab_conf(0)
+    check_negotiation(conf)
+    agenda = agenda_of(conf)
+    assert [(k.party, agenda.issues[k.issue], agenda.issues[k.on]) for k in agenda.links] == [
+        (1, "fentanyl", "climate")]
+    assert len(agenda.boxes) == 2  # with and without the price paid
+
+
+def test_the_lab_refuses_linkage_on_a_grid() -> None:
+    with pytest.raises(ConfigError, match="linkage needs a continuous agenda"):
+        check_negotiation(_lab_conf(7))

@@ -16,7 +16,7 @@ from hydra.core.config_store import ConfigStore
 from sim.config.errors import ConfigError, unknown_name
 from sim.config.schema import StanceConf
 from sim.config.validate import check_stances, check_strategy
-from sim.model.bargaining.agenda import Agenda, make_party
+from sim.model.bargaining.agenda import Agenda, Link, make_party
 from sim.model.bargaining.strategies import STRATEGIES, StrategySpec
 
 SIDES = ("a", "b")
@@ -125,6 +125,12 @@ def check_negotiation(conf: NegotiationConf) -> None:
         _within(f"{key}.pressure", side.pressure, 0.0, 1.0)
         check_stances(f"{key}.stances", side.stances, list(conf.issues))
     _levels("levels", conf.levels)
+    if conf.levels:
+        for key in SIDES:
+            for iname, s in getattr(conf, key).stances.items():
+                if s.linked is not None:
+                    raise ConfigError(f"{key}.stances.{iname}.linked", s.linked.needs,
+                                      "linkage needs a continuous agenda (levels=0)")
     _at_least("deadline", conf.deadline, 1)
     _known("first", conf.first, SIDES, "side")
     if conf.disagreement is not None:
@@ -171,8 +177,12 @@ def agenda_of(conf: NegotiationConf) -> Agenda:
                                   [s.weight for s in stances],
                                   [(s.win_set[0], s.win_set[1]) for s in stances], side.discount))
     d = None if conf.disagreement is None else (conf.disagreement[0], conf.disagreement[1])
+    links = tuple(
+        Link(p, issues.index(i), issues.index(link.needs), link.at_least, *link.win_set)
+        for p, key in enumerate(SIDES) for i, s in getattr(conf, key).stances.items()
+        if (link := s.linked) is not None)
     agenda = Agenda(tuple(issues), tuple(conf.issues[i].status_quo for i in issues),
-                    (parties[0], parties[1]), conf.levels, d)
+                    (parties[0], parties[1]), conf.levels, d, links)
     for i, key in enumerate(SIDES):
         pressure = getattr(conf, key).pressure
         if pressure > 0.0:
