@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from concurrent.futures.process import BrokenProcessPool
 
 from sim import executors
 from sim.app import run_design_point
