@@ -210,3 +210,21 @@ def test_swept_keys_are_those_that_differ() -> None:
     assert swept_keys([{"a": 1, "b": 2}, {"a": 1, "b": 3, "c": 0}]) == ["b", "c"]
     assert swept_keys([{"a": 1, "b": 2}]) == ["a", "b"]
     assert swept_keys([]) == []
+
+
+def test_report_gathers_a_sweep_whose_jobs_ran_apart(tmp_path: Path) -> None:
+    """docs/cluster.md (submitit): nothing gathers the sweep; `python -m sim.report SWEEP_DIR`
+    builds `sweep.parquet` from the job directories and draws the sweep plots."""
+    from sim.report import main as report
+
+    jobs = [[f"scenario.relations.tension_half_life_days={h}", "reps=25", *QUIET]
+            for h in (40, 80)]
+    run_sweep(jobs, tmp_path / "apart")
+    run_sweep(jobs, tmp_path / "together")
+    finalize_sweep(tmp_path / "together")
+    assert not (tmp_path / "apart" / "sweep.parquet").exists()
+    assert report([str(tmp_path / "apart")]) == 0
+    for name in ("sweep.parquet", "replications.parquet"):
+        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "apart" / name),
+                                      pd.read_parquet(tmp_path / "together" / name))
+    assert (tmp_path / "apart" / "outcome_shares.png").read_bytes().startswith(b"\x89PNG")
