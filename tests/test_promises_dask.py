@@ -34,7 +34,8 @@ def no_clients_left() -> Iterator[None]:
 
 def test_a_sweep_on_a_local_dask_cluster_shares_it_and_matches_local(tmp_path: Path) -> None:
     common = ["reps=80", "seed=5", "trace_reps=3", "plots=false", "progress=false"]
-    run_sweep([[*j, *common, "executor=dask", "dask.workers=2"] for j in JOBS], tmp_path / "d")
+    # dask.workers=0 (the default): a LocalCluster of `workers` processes
+    run_sweep([[*j, *common, "executor=dask", "workers=2"] for j in JOBS], tmp_path / "d")
     assert list(dask_executor._CLIENTS) == [(None, 2)]  # one LocalCluster for both jobs
     client, cluster = dask_executor._CLIENTS[(None, 2)]
     assert cluster is not None and len(client.nthreads()) == 2
