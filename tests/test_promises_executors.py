@@ -9,6 +9,8 @@ one line naming `dask.address`.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -25,6 +27,7 @@ from sim.scenario import Scenario
 from tests.conftest import compose_run, scenario
 
 WORKERS = 2
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -50,6 +53,11 @@ def die(sc: Scenario, b: Batch) -> None:
 
 def test_default_workers_is_the_cores_this_process_may_use() -> None:
     assert default_workers() == len(os.sched_getaffinity(0)) >= 1
+    code = ("import os; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}); "
+            "from sim.executors import default_workers; print(default_workers())")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert done.stdout.strip() == "1", done.stderr  # one core allowed, whatever the machine
 
 
 def test_make_executor_by_workers() -> None:

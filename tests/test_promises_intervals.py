@@ -112,6 +112,8 @@ def _summary() -> dict[str, object]:
 def test_format_table_prints_each_share_with_its_interval() -> None:
     lines = format_table(_summary()).splitlines()
     assert lines[0] == "scenario demo: 40 replications, seed 9"
+    assert lines[1].split() == ["share", "95%", "interval"]
+    assert (lines[3], lines[8]) == ("  outcomes:", "  agreed at the summit:")
     p = share(30, 40)
     assert lines[2].split() == ["p_summit", "0.750",
                                 f"[{p['ci_low']:.3f},", f"{p['ci_high']:.3f}]"]
@@ -136,6 +138,7 @@ def test_format_sweep_one_line_per_job() -> None:
                           "overrides": ["a=1", "a=2"]})
     lines = format_sweep(table).splitlines()
     assert len(lines) == 3
+    assert lines[0].split() == ["job", "p_summit", "95%", "interval", "overrides"]
     assert lines[1].split() == ["0", "0.500", "[0.400,", "0.600]", "a=1"]
     assert lines[2].split() == ["1", "0.250", "[0.200,", "0.300]", "a=2"]
 
