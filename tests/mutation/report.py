@@ -57,20 +57,21 @@ def score_lines(mutants: list[Mutant], equivalent: dict[str, str]) -> list[str]:
     by_module: dict[str, list[Mutant]] = defaultdict(list)
     for m in mutants:
         by_module[m.module].append(m)
-    head = (f"{'module':<24} {'total':>6} {'equiv':>6} {'killed':>7} {'timeout':>8} "
-            f"{'survived':>9} {'no tests':>9} {'other':>6} {'score':>7}")
+    head = (f"{'module':<24} {'total':>6} {'checked':>8} {'equiv':>6} {'killed':>7} "
+            f"{'timeout':>8} {'survived':>9} {'no tests':>9} {'other':>6} {'score':>7}")
     lines = [head]
     rows = [*sorted(by_module.items()), ("all", mutants)]
     for module, ms in rows:
         eq = [m for m in ms if m.name in equivalent]
-        rest = [m for m in ms if m.name not in equivalent]
+        rest = [m for m in ms if m.name not in equivalent and m.status != "not checked"]
         c = Counter(m.status for m in rest)
         other = len(rest) - c["killed"] - c["timeout"] - c["survived"] - c["no tests"]
         detected = sum(c[s] for s in DETECTED)
         score = f"{100 * detected / len(rest):6.1f}%" if rest else "    n/a"
         if module == "all":
             lines.append("-" * len(head))
-        lines.append(f"{module:<24} {len(ms):>6} {len(eq):>6} {c['killed']:>7} "
+        checked = sum(m.status != "not checked" for m in ms)
+        lines.append(f"{module:<24} {len(ms):>6} {checked:>8} {len(eq):>6} {c['killed']:>7} "
                      f"{c['timeout']:>8} {c['survived']:>9} {c['no tests']:>9} {other:>6} "
                      f"{score:>7}")
     return lines
@@ -88,7 +89,8 @@ def main(argv: list[str]) -> int:
     survivors = [m for m in mutants if m.name not in equivalent
                  and m.status not in (*DETECTED, "not checked")]
     unchecked = [m for m in mutants if m.status == "not checked"]
-    lines = ["Mutation score: detected (killed, timed out) / (mutants - equivalent ones)", ""]
+    lines = ["Mutation score: detected (killed, timed out) / (checked mutants - equivalent "
+             "ones)", ""]
     lines += score_lines(mutants, equivalent)
     if unchecked:
         lines += ["", f"{len(unchecked)} mutants not checked yet (the run was stopped): "
