@@ -23,12 +23,12 @@ DELETE = object()
 S = "scenario"
 INF = float("inf")
 NAN = float("nan")
-ISSUES = ("ai_risk, climate, economic, exchanges, export_controls, fentanyl, mil_mil, "
-          "taiwan")
+ISSUES = ("ai_risk, climate, economic, entity_list, exchanges, export_controls, fentanyl, "
+          "mil_mil, taiwan")
 CHANNELS = ("climate, commerce, counternarcotics, defense, economic, foreign, leaders, "
             "military, nsa, working_groups")
-TACTICS = ("boulware, conceder, exponential, linear, polynomial, tit_for_tat, "
-           "tit_for_tat_absolute")
+STRATEGIES = ("boulware, conceder, exponential, linear, polynomial, random, rubinstein, "
+              "tit_for_tat, tit_for_tat_absolute, zeuthen")
 WINDOW = "must lie in the scenario window 2022-11-14..2023-11-15"
 NOT_DATE = "not a date; write YYYY-MM-DD, a real calendar day"
 
@@ -105,14 +105,60 @@ REFUSED: list[tuple[tuple[tuple[str, object], ...], str]] = [
     # -- parties
     (((f"{S}.parties.cn", DELETE),), "scenario.parties=['us']: must name exactly two parties"),
     (((f"{P}.trust", 1.5),), "scenario.parties.us.trust=1.5: must be in [0, 1]"),
-    (((f"{P}.tactic.name", "bolware"),),
-     f"scenario.parties.us.tactic.name='bolware': unknown tactic (did you mean 'boulware'?); "
-     f"known: {TACTICS}"),
-    (((f"{P}.tactic.kappa", 1.5),), "scenario.parties.us.tactic.kappa=1.5: must be in [0, 1]"),
-    (((f"{P}.tactic.name", "exponential"), (f"{P}.tactic.kappa", 0.0)),
-     "scenario.parties.us.tactic.kappa=0.0: must be > 0 for exponential"),
-    (((f"{P}.tactic.beta", 0.0),), "scenario.parties.us.tactic.beta=0.0: must be > 0"),
-    (((f"{P}.tactic.beta", INF),), "scenario.parties.us.tactic.beta=inf: must be > 0"),
+    (((f"{P}.strategy.name", "bolware"),),
+     f"scenario.parties.us.strategy.name='bolware': unknown strategy (did you mean "
+     f"'boulware'?); known: {STRATEGIES}"),
+    (((f"{P}.strategy.kappa", 1.5),),
+     "scenario.parties.us.strategy.kappa=1.5: must be in [0, 1]"),
+    (((f"{P}.strategy.name", "exponential"), (f"{P}.strategy.kappa", 0.0)),
+     "scenario.parties.us.strategy.kappa=0.0: must be > 0 for exponential"),
+    (((f"{P}.strategy.beta", 0.0),), "scenario.parties.us.strategy.beta=0.0: must be > 0"),
+    (((f"{P}.strategy.beta", INF),),
+     "scenario.parties.us.strategy.beta=inf: must be a finite number or null"),
+    (((f"{P}.strategy.name", "boulware"),),
+     "scenario.parties.us.strategy.beta=0.9: preset 'boulware' means beta=0.2; name "
+     "'polynomial' to set beta, or leave beta unset"),
+    (((f"{P}.strategy.name", "zeuthen"), (f"{P}.strategy.beta", None),
+      (f"{P}.strategy.kappa", 0.1)),
+     "scenario.parties.us.strategy.kappa=0.1: strategy 'zeuthen' takes no kappa"),
+    (((f"{P}.discount", 1.0),), "scenario.parties.us.discount=1.0: must be in (0, 1)"),
+    (((f"{P}.policy.heat_half_life_days", 0),),
+     "scenario.parties.us.policy.heat_half_life_days=0.0: must be > 0"),
+    (((f"{P}.policy.refuse_visit_above", 1.1),),
+     "scenario.parties.us.policy.refuse_visit_above=1.1: must be in [0, 1]"),
+    (((f"{P}.policy.suspend", -0.1),), "scenario.parties.us.policy.suspend=-0.1: must be >= 0"),
+    (((f"{P}.policy.review_days", 0),),
+     "scenario.parties.us.policy.review_days=0.0: must be > 0"),
+    (((f"{P}.policy.resume_below", -0.1),),
+     "scenario.parties.us.policy.resume_below=-0.1: must be in [0, 1]"),
+    (((f"{P}.policy.propose.channel", "phone"),),
+     "scenario.parties.us.policy.propose.channel='phone': unknown channel; known: "
+     f"{CHANNELS}"),
+    (((f"{P}.policy.propose.lull_days", 0),),
+     "scenario.parties.us.policy.propose.lull_days=0.0: must be > 0"),
+    (((f"{P}.policy.propose.below", 2.0),),
+     "scenario.parties.us.policy.propose.below=2.0: must be in [0, 1]"),
+    (((f"{P}.policy.propose.notice_days", -1),),
+     "scenario.parties.us.policy.propose.notice_days=-1.0: must be >= 0"),
+    (((f"{P}.policy.propose.duration_days", 0),),
+     "scenario.parties.us.policy.propose.duration_days=0.0: must be > 0"),
+    (((f"{P}.policy.propose.tension_relief", 2.0),),
+     "scenario.parties.us.policy.propose.tension_relief=2.0: must be in [0, 1]"),
+    (((f"{P}.policy.propose.trust_gain", -1.0),),
+     "scenario.parties.us.policy.propose.trust_gain=-1.0: must be in [0, 1]"),
+    (((f"{P}.policy.propose.limit", -1),),
+     "scenario.parties.us.policy.propose.limit=-1: must be >= 0"),
+    (((f"{P}.attendance.value", NAN),),
+     "scenario.parties.us.attendance.value=nan: must be a finite number"),
+    (((f"{S}.parties.cn.stances.fentanyl.linked.needs", "fentanyl"),),
+     "scenario.parties.cn.stances.fentanyl.linked.needs='fentanyl': unknown issue (another "
+     "one); known: ai_risk, climate, economic, entity_list, exchanges, export_controls, "
+     "mil_mil, taiwan"),
+    (((f"{S}.parties.cn.stances.fentanyl.linked.at_least", 1.5),),
+     "scenario.parties.cn.stances.fentanyl.linked.at_least=1.5: must be in [0, 1]"),
+    (((f"{S}.parties.cn.stances.fentanyl.linked.win_set", [0.1, 0.8]),),
+     "scenario.parties.cn.stances.fentanyl.linked.win_set=[0.1, 0.8]: must contain the "
+     "issue's own win_set [0.0, 0.2]"),
     (((f"{P}.stances.mars", {"ideal": 0.5, "weight": 0.1, "win_set": [0.0, 1.0]}),),
      f"scenario.parties.us.stances.mars='mars': unknown issue; known: {ISSUES}"),
     (((f"{P}.stances.taiwan", DELETE),),
@@ -149,7 +195,16 @@ REFUSED: list[tuple[tuple[tuple[str, object], ...], str]] = [
      "scenario.relations.tension_half_life_days=0.0: must be > 0"),
     (((f"{S}.relations.trust_half_life_days", -1),),
      "scenario.relations.trust_half_life_days=-1.0: must be > 0"),
-    (((f"{S}.relations.preparation", -1),), "scenario.relations.preparation=-1.0: must be >= 0"),
+    (((f"{S}.relations.agreed", {"mars": 0.5}),),
+     f"scenario.relations.agreed.mars='mars': unknown issue; known: {ISSUES}"),
+    (((f"{S}.relations.agreed", {"taiwan": 1.5}),),
+     "scenario.relations.agreed.taiwan=1.5: must be in [0, 1]"),
+    (((f"{S}.bargaining.failure_tension", 1.5),),
+     "scenario.bargaining.failure_tension=1.5: must be in [0, 1]"),
+    (((f"{S}.bargaining.failure_trust", -0.5),),
+     "scenario.bargaining.failure_trust=-0.5: must be in [0, 1]"),
+    (((f"{S}.bargaining.consult_credit", 2.0),),
+     "scenario.bargaining.consult_credit=2.0: must be in [0, 1]"),
     (((f"{S}.bargaining.winset_noise_sd", -0.01),),
      "scenario.bargaining.winset_noise_sd=-0.01: must be >= 0"),
     (((f"{S}.bargaining.walk_away", 1.1),), "scenario.bargaining.walk_away=1.1: must be in [0, 1]"),
@@ -194,8 +249,6 @@ REFUSED: list[tuple[tuple[tuple[str, object], ...], str]] = [
      "scenario.meetings.blinken_beijing.tension_relief=1.1: must be in [0, 1]"),
     (((f"{M}.trust_gain", -0.1),),
      "scenario.meetings.blinken_beijing.trust_gain=-0.1: must be in [0, 1]"),
-    (((f"{M}.preparation", -1),),
-     "scenario.meetings.blinken_beijing.preparation=-1.0: must be >= 0"),
     (((f"{M}.retry_days", 0),), "scenario.meetings.blinken_beijing.retry_days=0.0: must be > 0"),
     (((f"{M}.max_postponements", -1),),
      "scenario.meetings.blinken_beijing.max_postponements=-1: must be >= 0"),
@@ -218,13 +271,26 @@ REFUSED: list[tuple[tuple[tuple[str, object], ...], str]] = [
     (((f"{B}.trust", -0.1),), "scenario.shocks.balloon.trust=-0.1: must be in [0, 1]"),
     (((f"{B}.suspend", ["nowhere"]),),
      f"scenario.shocks.balloon.suspend[0]='nowhere': unknown channel; known: {CHANNELS}"),
-    (((f"{B}.suspend", ["foreign"]), (f"{B}.suspend_days", [5, 2])),
-     "scenario.shocks.balloon.suspend_days=[5.0, 2.0]: is an empty interval: low must be <= "
-     "high"),
-    (((f"{B}.postpone", ["nothing"]),),
-     "scenario.shocks.balloon.postpone[0]='nothing': unknown meeting; known: "),
-    (((f"{B}.postpone_days", [-1, 3]),),
-     "scenario.shocks.balloon.postpone_days[0]=-1.0: must be in [0, inf]"),
+    (((f"{B}.heat", 1.5),), "scenario.shocks.balloon.heat=1.5: must be in [0, 1]"),
+    (((f"{B}.suspended_by", "eu"),),
+     "scenario.shocks.balloon.suspended_by='eu': unknown party; known: cn, us"),
+    (((f"{B}.suspend_lifts", "never"),),
+     "scenario.shocks.balloon.suspend_lifts='never': unknown way a suspension lifts; known: "
+     "concession, review"),
+    (((f"{B}.unravel", 1.5),), "scenario.shocks.balloon.unravel=1.5: must be in [0, 1]"),
+    (((f"{B}.excitation", -1),), "scenario.shocks.balloon.excitation=-1.0: must be >= 0"),
+    (((f"{B}.restraint_days", -1),),
+     "scenario.shocks.balloon.restraint_days=-1.0: must be >= 0"),
+    (((f"{B}.restraint", 1.5),), "scenario.shocks.balloon.restraint=1.5: must be in [0, 1]"),
+    (((f"{S}.shocks.unplanned_incident.suspend", ["foreign"]),),
+     "scenario.shocks.unplanned_incident.suspended_by='': a shock with no actor or target "
+     "must name who suspends"),
+    (((f"{S}.concessions.forensic_institute_delisting.allow", {"mars": [0.0, 1.0]}),),
+     f"scenario.concessions.forensic_institute_delisting.allow.mars='mars': unknown issue; "
+     f"known: {ISSUES}"),
+    (((f"{S}.concessions.forensic_institute_delisting.allow", {"entity_list": [0.5, 1.0]}),),
+     "scenario.concessions.forensic_institute_delisting.allow.entity_list=[0.5, 1.0]: must "
+     "contain the party's ideal point 0"),
     (((f"{B}.shrink_winsets", 1.5),),
      "scenario.shocks.balloon.shrink_winsets=1.5: must be in [0, 1]"),
     (((f"{B}.retaliation.shock", "nothing"),),
@@ -269,8 +335,6 @@ REFUSED: list[tuple[tuple[tuple[str, object], ...], str]] = [
     (((f"{S}.summit.channel", "nowhere"),),
      f"scenario.summit.channel='nowhere': unknown channel; known: {CHANNELS}"),
     (((f"{S}.summit.rounds", 0),), "scenario.summit.rounds=0: must be >= 1"),
-    (((f"{S}.summit.preparation_target", 0),),
-     "scenario.summit.preparation_target=0.0: must be > 0"),
     (((f"{S}.summit.leader_latitude", 1.1),),
      "scenario.summit.leader_latitude=1.1: must be in [0, 1]"),
     (((f"{S}.outcome.partial_min", 0),), "scenario.outcome.partial_min=0: must be >= 1"),
@@ -278,9 +342,9 @@ REFUSED: list[tuple[tuple[tuple[str, object], ...], str]] = [
      "scenario.outcome.breakthrough_min=2: must be >= outcome.partial_min (3)"),
     (((f"{S}.event_codes.summit_cancelled", {"cameo": "125", "goldstein": -5.0}),),
      "scenario.event_codes.summit_cancelled='summit_cancelled': unknown event kind (did you "
-     "mean 'summit_held'?); known: agreement, channel_reopened, channel_suspended, concession, "
-     "meeting_cancelled, meeting_held, meeting_postponed, shock, summit_attend, "
-     "summit_decline, summit_held, summit_missed"),
+     "mean 'summit_held'?); known: agreement, agreement_unravelled, channel_reopened, "
+     "channel_suspended, concession, meeting_cancelled, meeting_held, meeting_postponed, "
+     "meeting_proposed, shock, summit_attend, summit_decline, summit_held, summit_missed"),
 ]
 
 
@@ -301,37 +365,47 @@ ACCEPTED: list[tuple[tuple[str, object], ...]] = [
     (("seed", 0),), (("workers", 0),), (("trace_reps", 0),), (("design_point", 0),),
     ((f"{S}.issues.taiwan.status_quo", 0.0),), ((f"{S}.issues.taiwan.status_quo", 1.0),),
     ((f"{S}.issues.taiwan.status_quo", 1),),
-    ((f"{P}.trust", 0.0),), ((f"{P}.trust", 1.0),), ((f"{P}.tactic.kappa", 0.0),),
-    ((f"{P}.tactic.kappa", 1.0),), ((f"{P}.tactic.beta", 1e-9),),
-    ((f"{P}.tactic.name", "exponential"), (f"{P}.tactic.kappa", 0.01)),
+    ((f"{P}.trust", 0.0),), ((f"{P}.trust", 1.0),), ((f"{P}.strategy.kappa", 0.0),),
+    ((f"{P}.strategy.kappa", 1.0),), ((f"{P}.strategy.beta", 1e-9),),
+    ((f"{P}.strategy.name", "exponential"), (f"{P}.strategy.kappa", 0.01)),
+    ((f"{P}.strategy.name", "boulware"), (f"{P}.strategy.beta", 0.2)),
+    ((f"{P}.strategy.name", "zeuthen"), (f"{P}.strategy.beta", None)),
+    ((f"{P}.discount", 0.01),), ((f"{P}.discount", 0.99),),
+    ((f"{P}.policy.refuse_visit_above", 1.0),), ((f"{P}.policy.suspend", 0.0),),
+    ((f"{P}.policy.resume_below", 0.0),), ((f"{P}.policy.propose", None),),
+    ((f"{P}.policy.propose.notice_days", 0.0),), ((f"{P}.policy.propose.limit", 0),),
+    ((f"{S}.parties.cn.stances.fentanyl.linked.win_set", [0.0, 0.2]),),
+    ((f"{S}.parties.cn.stances.fentanyl.linked", None),),
     ((f"{T}.weight", 0.0),), ((f"{T}.win_set", [0.9, 0.9]),), ((f"{T}.win_set", [0.0, 1.0]),),
     ((f"{T}.ideal", 0.6),), ((f"{T}.ideal", 1.0),),
     ((f"{P}.pressure.shrink_per_year", 0.0),), ((f"{P}.pressure", None),),
     ((f"{P}.pressure.start", ""),),
     ((f"{S}.relations.tension", 0.0),), ((f"{S}.relations.tension", 1.0),),
-    ((f"{S}.relations.tension_half_life_days", 1e-3),), ((f"{S}.relations.preparation", 0.0),),
+    ((f"{S}.relations.tension_half_life_days", 1e-3),), ((f"{S}.relations.agreed", {"taiwan": 1.0}),),
     ((f"{S}.bargaining.winset_noise_sd", 0.0),), ((f"{S}.bargaining.walk_away", 1.0),),
     ((f"{CH}.tension_threshold", 1.0),), ((f"{CH}.rounds", 1),),
     ((f"{CH}.status", "suspended"), (f"{CH}.reopens", "2022-11-15")),
     ((f"{CH}.status", "suspended"),),
     ((f"{M}.date", "2022-11-14"),), ((f"{M}.date", "2023-11-15"),),
     ((f"{M}.duration_days", 0.01),), ((f"{M}.host", ""),), ((f"{M}.host", "us"),),
-    ((f"{M}.tension_relief", 1.0),), ((f"{M}.trust_gain", 0.0),), ((f"{M}.preparation", 0.0),),
+    ((f"{M}.tension_relief", 1.0),), ((f"{M}.trust_gain", 0.0),),
     ((f"{M}.retry_days", 0.5),), ((f"{M}.max_postponements", 0),),
     ((f"{B}.actor", ""),), ((f"{B}.target", "us"),), ((f"{B}.rate_per_year", 0.0),),
     ((f"{B}.probability", 1.0),), ((f"{B}.probability", 0.0),),
     ((f"{B}.severity", {"low": 0.6, "high": 0.6}),),
     ((f"{B}.date", None), (f"{B}.rate_per_year", 0.5)),
     ((f"{B}.tension", 1.0),), ((f"{B}.trust", 0.0),), ((f"{B}.shrink_winsets", 1.0),),
-    ((f"{B}.suspend", ["foreign", "nsa"]), (f"{B}.suspend_days", [0, 0])),
-    ((f"{B}.postpone_days", [0, 1e6]),),
+    ((f"{B}.suspend", ["foreign", "nsa"]),), ((f"{B}.heat", 0.0),), ((f"{B}.unravel", 1.0),),
+    ((f"{B}.suspended_by", "us"),), ((f"{B}.suspend_lifts", "concession"),),
+    ((f"{B}.excitation", 0.0),), ((f"{B}.restraint", 0.0),), ((f"{B}.restraint_days", 0.0),),
+    ((f"{S}.concessions.forensic_institute_delisting.allow", {"entity_list": [0.0, 0.0]}),),
     ((f"{B}.retaliation.probability", 1.0),), ((f"{B}.retaliation.delay_days", [0, 0.5]),),
     ((f"{B}.retaliation", None),),
     ((f"{C}.trigger.days_before_summit", 0),), ((f"{C}.trigger.tension_above", 1.0),),
     ((f"{C}.probability", 0.0),), ((f"{C}.move", {"taiwan": 1.0}),), ((f"{C}.domestic_cost", 1.0),),
     ((f"{C}.reopen", ["foreign"]),),
     ((f"{S}.concessions.commercial_working_group.date", "2023-11-15"),),
-    ((f"{S}.summit.rounds", 1),), ((f"{S}.summit.preparation_target", 0.01),),
+    ((f"{S}.summit.rounds", 1),),
     ((f"{S}.summit.leader_latitude", 1.0),), ((f"{S}.outcome.partial_min", 1),),
     ((f"{S}.outcome.breakthrough_min", 1),),
     ((f"{S}.event_codes.summit_held", {"cameo": "044", "goldstein": 2.5}),),

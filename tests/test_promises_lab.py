@@ -16,9 +16,9 @@ import math
 import numpy as np
 import pytest
 
-from sim.negotiation.agenda import Agenda, random_agenda
-from sim.negotiation.frontier import frontier_of
-from sim.negotiation.solutions import (
+from sim.model.bargaining.agenda import Agenda, random_agenda
+from sim.model.bargaining.frontier import frontier_of
+from sim.model.bargaining.solutions import (
     assess,
     kalai_smorodinsky_point,
     max_welfare_point,
