@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-slow lint bench clean
+.PHONY: run test test-slow lint bench clean mutate
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,17 @@ bench: $(STAMP)
 	$(PY) benchmarks/negotiation.py
 	$(PY) benchmarks/sweeps.py all
 
+# Mutation testing of the core (not part of `make test`; slow): see docs/testing.md.
+# MUTANTS narrows the run (e.g. MUTANTS='sim.streams*'); MUTATE_TIME caps it in seconds, and
+# a run stopped by the cap goes on where it stopped when run again.
+MUTATE_JOBS ?= 2
+MUTATE_TIME ?= 3600
+mutate: $(STAMP)
+	-timeout -k 60 $(MUTATE_TIME) $(VENV)/bin/mutmut run --max-children $(MUTATE_JOBS) $(MUTANTS)
+	$(PY) tests/mutation/report.py mutants-report.txt
+
 clean:
-	rm -rf $(VENV) outputs multirun .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) outputs multirun .pytest_cache .mypy_cache .ruff_cache mutants mutants-report.txt
 
 .PHONY: golden
 golden: $(STAMP)

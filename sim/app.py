@@ -12,7 +12,6 @@ import dataclasses
 import functools
 import hashlib
 import json
-import math
 import platform
 import subprocess
 import sys
@@ -25,7 +24,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from sim import results
-from sim.analysis.summary import Z95
+from sim.analysis.summary import wilson
 from sim.config.errors import ConfigError
 from sim.config.schema import RunConf, ScenarioConf
 from sim.executors import Executor, make_executor
@@ -36,6 +35,7 @@ from sim.scenario import Scenario, compile_scenario
 PACKAGES = ("summitsim", "simpy", "numpy", "hydra-core", "omegaconf", "pandas", "pyarrow",
             "matplotlib")
 SUMMARY = "summary.json"
+PARTIAL = "summary.partial.json"  # the summary the plots read, before `summary.json`
 AUTO_BATCH = 1000  # reps=auto: replications added per round
 
 
@@ -75,8 +75,8 @@ def prepare_output(out_dir: Path) -> None:
         probe.write_text("")
         probe.unlink()
         (out_dir / SUMMARY).unlink(missing_ok=True)
-        for stale in out_dir.glob(".*.tmp"):  # left by a run that was killed
-            stale.unlink()
+        for stale in [*out_dir.glob(".*.tmp"), out_dir / PARTIAL]:  # left by a killed run
+            stale.unlink(missing_ok=True)
     except OSError as e:
         raise ConfigError("hydra.run.dir", str(out_dir),
                           f"cannot write results there ({e.strerror or e})") from None
@@ -92,7 +92,11 @@ def completed(out_dir: Path, run: RunConf, design_point: int) -> dict[str, Any] 
     except (OSError, ValueError):
         return None
     same = (old.get("config_hash") == config_hash(run.scenario) and old.get("seed") == run.seed
-            and old.get("requested_reps") == run.reps and old.get("design_point") == design_point)
+            and old.get("requested_reps") == run.reps and old.get("design_point") == design_point
+            and old.get("trace_reps") == run.trace_reps)
+    if run.reps == "auto":  # the stopping rule decides how many replications there are
+        same = same and (old.get("precision"), old.get("max_reps")) == (run.precision,
+                                                                         run.max_reps)
     return old if same else None
 
 
@@ -127,9 +131,13 @@ class RunWriter:
         self.summits += table.summits
 
     def precise_enough(self) -> bool:
-        """reps=auto: is the 95 % half-width of p_summit at most `precision`?"""
-        n, k = self.n, self.summits
-        return n > 0 and Z95 * math.sqrt(max(k * (n - k), 1) / n**3) <= self.run.precision
+        """reps=auto: is the half-width of p_summit's Wilson 95 % interval at most `precision`?
+
+        The interval is the one `summary.json` reports, over the replications that ran.
+        """
+        ok = self.n - len(self.failures)  # the rows of replications.parquet
+        _, low, high = wilson(self.summits, ok)
+        return ok > 0 and (high - low) / 2 <= self.run.precision
 
     def close(self) -> None:
         self.reps.close()
@@ -191,6 +199,7 @@ def write_summary(run: RunConf, sc: Scenario, out_dir: Path, writer: RunWriter, 
     summary: dict[str, Any] = {
         "scenario": sc.name, "reps": len(table), "requested_reps": run.reps,
         "seed": run.seed, "design_point": design_point, "crn": run.crn,
+        "trace_reps": run.trace_reps, "precision": run.precision, "max_reps": run.max_reps,
         "overrides": overrides,
     }
     summary.update(summarize(table, list(sc.issues)))
@@ -218,7 +227,7 @@ def write_summary(run: RunConf, sc: Scenario, out_dir: Path, writer: RunWriter, 
     if plots and len(table):
         # The plots read the saved tables and the summary's metadata: the summary goes
         # under a temporary name first, and to `summary.json` last.
-        partial = out_dir / "summary.partial.json"
+        partial = out_dir / PARTIAL
         results.write_json(summary, partial)
         draw_run_plots(out_dir, summary_name=partial.name)
         partial.unlink()

@@ -71,6 +71,8 @@ def finalize_sweep(sweep_dir: Path) -> Path:
     """Write `sweep.parquet`, `replications.parquet` and `manifest.json`; return the table."""
     import pandas as pd
 
+    for stale in sweep_dir.glob(".*.tmp"):  # left by a gathering that was killed
+        stale.unlink(missing_ok=True)
     jobs, rows, complete = [], [], []
     for path in job_dirs(sweep_dir):
         summary_path = path / "summary.json"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import os
 import signal
 import subprocess
@@ -15,7 +14,7 @@ import pandas as pd
 import pytest
 
 from sim import runner
-from sim.analysis.summary import Z95
+from sim.analysis.summary import wilson
 from sim.app import run_design_point
 from sim.compare import paired_difference
 from tests.conftest import compose_run
@@ -177,8 +176,9 @@ def test_reps_auto_stops_at_the_requested_precision(tmp_path: Path) -> None:
     n = summary["reps"]
     k = round(summary["p_summit"]["estimate"] * n)
 
-    def half_width(k: int, n: int) -> float:
-        return Z95 * math.sqrt(k * (n - k) / n**3)
+    def half_width(k: int, n: int) -> float:  # of the Wilson interval summary.json reports
+        _, low, high = wilson(k, n)
+        return (high - low) / 2
 
     assert n % 1000 == 0 and half_width(k, n) <= 0.012
     earlier = pd.read_parquet(tmp_path / "replications.parquet").iloc[: n - 1000]

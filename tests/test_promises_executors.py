@@ -1,0 +1,136 @@
+"""Executors: where batches run, and that the results do not depend on it.
+
+DESIGN: "same config and seed -> identical results, whatever the number of workers or
+executor". sim.executors: `inline` for one worker, a pool of local processes kept for the
+jobs of a sweep, `dask` for a cluster; an unreachable or malformed scheduler address is
+one line naming `dask.address`.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim import executors
+from sim.app import run_design_point
+from sim.config.errors import ConfigError
+from sim.executors import Inline, LocalProcesses, default_workers, make_executor, prestart
+from sim.runner import Batch, plan_batches, run_batch
+from sim.scenario import Scenario
+from tests.conftest import compose_run, scenario
+
+WORKERS = 2
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def no_pools_left() -> Iterator[None]:
+    """Pools started here are shut down here (a forked test process must not inherit them)."""
+    yield
+    executors._shutdown_pools()
+
+
+@pytest.fixture(scope="module")
+def sc() -> Scenario:
+    return scenario("historical_2023")
+
+
+def pid(sc: Scenario, b: Batch) -> tuple[int, int]:
+    """Which process ran a batch (a module function, so worker processes can import it)."""
+    return (b.start, os.getpid())
+
+
+def die(sc: Scenario, b: Batch) -> None:
+    os._exit(1)
+
+
+def test_default_workers_is_the_cores_this_process_may_use() -> None:
+    assert default_workers() == len(os.sched_getaffinity(0)) >= 1
+    code = ("import os; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}); "
+            "from sim.executors import default_workers; print(default_workers())")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert done.stdout.strip() == "1", done.stderr  # one core allowed, whatever the machine
+
+
+def test_make_executor_by_workers() -> None:
+    assert isinstance(make_executor("local", 1), Inline)
+    many = make_executor("local", 3)
+    assert isinstance(many, LocalProcesses) and many.workers == 3
+    auto = make_executor("local", 0)
+    assert auto.workers == default_workers()
+    assert isinstance(auto, Inline if default_workers() == 1 else LocalProcesses)
+
+
+def test_an_unreachable_scheduler_is_a_config_error_naming_the_address() -> None:
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    with pytest.raises(ConfigError) as err:
+        make_executor("dask", 1, address)
+    assert err.value.key == "dask.address" and err.value.value == address
+    assert str(err.value).startswith(f"dask.address={address!r}: cannot reach the Dask "
+                                      f"scheduler at {address}")
+
+
+def test_inline_runs_in_order_in_this_process(sc: Scenario) -> None:
+    batches = plan_batches(1, 0, 0, 9, 0, 3)
+    assert list(Inline().map(sc, batches, pid)) == [(b.start, os.getpid()) for b in batches]
+    assert Inline.workers == 1
+
+
+def test_local_processes_run_in_worker_processes_in_order(sc: Scenario) -> None:
+    batches = plan_batches(1, 0, 0, 40, 0, WORKERS)
+    assert len(batches) > WORKERS
+    got = list(LocalProcesses(WORKERS).map(sc, batches, pid))
+    assert [start for start, _ in got] == [b.start for b in batches]
+    assert os.getpid() not in {p for _, p in got}
+    assert executors._pool(WORKERS) is executors._pool(WORKERS)  # kept for the next job
+
+
+def test_one_batch_runs_here_without_a_pool(sc: Scenario) -> None:
+    batch = Batch(1, 0, 0, 5, 0)
+    assert list(LocalProcesses(WORKERS).map(sc, [batch], pid)) == [(0, os.getpid())]
+
+
+def test_a_dead_worker_is_an_error_and_the_next_job_gets_a_new_pool(sc: Scenario) -> None:
+    batches = plan_batches(1, 0, 0, 4, 0, WORKERS)
+    broken = executors._pool(WORKERS)
+    with pytest.raises(BrokenProcessPool):
+        list(LocalProcesses(WORKERS).map(sc, batches, die))
+    assert WORKERS not in executors._POOLS
+    got = list(LocalProcesses(WORKERS).map(sc, batches))
+    assert executors._pool(WORKERS) is not broken
+    assert repr(got) == repr([run_batch(sc, b) for b in batches])  # NaN == NaN in repr
+
+
+def test_prestart_starts_a_pool_only_for_several_workers() -> None:
+    executors._shutdown_pools()
+    prestart(1)
+    assert executors._POOLS == {}
+    prestart(WORKERS)
+    assert set(executors._POOLS) == {WORKERS}
+    executors._shutdown_pools()
+    assert executors._POOLS == {}
+
+
+def test_same_tables_whatever_the_workers(tmp_path: Path) -> None:
+    tables = []
+    for workers in (1, WORKERS):
+        out = tmp_path / str(workers)
+        run_design_point(compose_run("reps=120", "seed=6", "trace_reps=7", "plots=false",
+                                     "progress=false", f"workers={workers}"), out)
+        tables.append([pd.read_parquet(out / f) for f in ("replications.parquet",
+                                                          "events.parquet")])
+    for one, many in zip(*tables, strict=True):
+        pd.testing.assert_frame_equal(one, many)

@@ -1,0 +1,230 @@
+"""What the README promises of sweeps: exit 3 on failures, `reps=auto`, checked design
+points, and the tables gathered in the sweep directory.
+
+"A replication that raises is recorded with its seed and error, the rest go on, and the
+process exits 3 listing every failure." "`reps=auto` adds batches of 1,000 until the 95 %
+half-width of `p_summit` is at most `precision`." Every design point is checked before
+any runs (`sim.launch`).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim import runner
+from sim.analysis.summary import wilson
+from sim.app import run_design_point
+from sim.cli import EXIT_FAILED_REPS, finish_sweeps, main
+from sim.config.errors import ConfigError
+from sim.config.validate import validate_run
+from sim.sweep import finalize_sweep, job_dirs, parse_overrides, swept_keys
+from tests.conftest import compose_run
+from tests.promises_helpers import QUIET, points, run_sweep, sim
+
+
+def _failing(reps: set[int]):  # type: ignore[no-untyped-def]
+    real = runner.run_replication
+
+    def flaky(sc, streams, trace=False, rep=0):  # type: ignore[no-untyped-def]
+        if rep in reps:
+            raise RuntimeError(f"injected at rep {rep}")
+        return real(sc, streams, trace=trace, rep=rep)
+
+    return flaky
+
+
+@pytest.fixture
+def own_sweep_dirs(monkeypatch: pytest.MonkeyPatch) -> dict[Path, bool]:
+    """The sweeps this test runs, apart from those of other tests in this process."""
+    dirs: dict[Path, bool] = {}
+    monkeypatch.setattr("sim.sweep.SWEEP_DIRS", dirs)
+    return dirs
+
+
+def test_a_sweep_with_failed_replications_exits_3_listing_each(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        own_sweep_dirs: dict[Path, bool]) -> None:
+    monkeypatch.setattr(runner, "run_replication", _failing({2, 5}))
+    monkeypatch.setattr(sys, "argv", ["sim", "-m", "seed=1,2", "reps=8", *QUIET,
+                                      f"hydra.sweep.dir={tmp_path}"])
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    assert exit_.value.code == EXIT_FAILED_REPS == 3
+    err = capsys.readouterr().err
+    for job, seed in ((0, 1), (1, 2)):
+        assert f"job {job}: 2 replication(s) of historical_2023 failed" in err
+        for rep in (2, 5):
+            assert f"rep {rep} (seed {seed}, spawn_key (0, {rep})): RuntimeError: injected " \
+                   f"at rep {rep}" in err
+    table = pd.read_parquet(tmp_path / "sweep.parquet")
+    assert list(table["failures"]) == [2, 2] and list(table["reps"]) == [6, 6]
+
+
+def test_a_sweep_without_failures_exits_0(tmp_path: Path, own_sweep_dirs: dict[Path, bool],
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    run_sweep([["seed=1", "reps=5", *QUIET]], tmp_path)
+    own_sweep_dirs[tmp_path] = False
+    assert finish_sweeps() == 0
+    assert "failed" not in capsys.readouterr().err
+
+
+def test_an_incomplete_job_makes_the_sweep_exit_3(tmp_path: Path,
+                                                  own_sweep_dirs: dict[Path, bool],
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    run_sweep([["seed=1", "reps=5", *QUIET], ["seed=2", "reps=5", *QUIET]], tmp_path)
+    (tmp_path / "1" / "summary.json").unlink()
+    own_sweep_dirs[tmp_path] = False
+    assert finish_sweeps() == EXIT_FAILED_REPS
+    assert "job 1: incomplete" in capsys.readouterr().err
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert [(j["job"], j["complete"]) for j in manifest["jobs"]] == [(0, True), (1, False)]
+    assert list(pd.read_parquet(tmp_path / "sweep.parquet")["job"]) == [0]
+
+
+def test_a_single_run_with_failures_exits_3_and_is_complete(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(runner, "run_replication", _failing({0}))
+    monkeypatch.setattr(sys, "argv", ["sim", "reps=4", "seed=8", *QUIET,
+                                      f"hydra.run.dir={tmp_path}"])
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    assert exit_.value.code == 3
+    assert "rep 0 (seed 8, spawn_key (0, 0)): RuntimeError: injected at rep 0" in \
+        capsys.readouterr().err
+    assert json.loads((tmp_path / "summary.json").read_text())["reps"] == 3
+
+
+# -- reps=auto -------------------------------------------------------------------------------
+
+
+def _half_width(k: int, n: int) -> float:
+    _, low, high = wilson(k, n)
+    return (high - low) / 2
+
+
+def test_reps_auto_stops_at_the_first_thousand_with_the_reported_precision(
+        tmp_path: Path) -> None:
+    precision = 0.02
+    run = compose_run("reps=auto", f"precision={precision}", *QUIET, "scenario=from_malta")
+    summary = run_design_point(run, tmp_path)
+    n = summary["reps"]
+    p = summary["p_summit"]
+    assert n % 1000 == 0 and n >= 2000
+    assert (p["ci_high"] - p["ci_low"]) / 2 <= precision  # the interval summary.json reports
+    held = pd.read_parquet(tmp_path / "replications.parquet")["summit_held"]
+    assert _half_width(int(held.iloc[: n - 1000].sum()), n - 1000) > precision
+    assert summary["requested_reps"] == "auto"
+
+
+def test_reps_auto_stops_at_max_reps(tmp_path: Path) -> None:
+    run = compose_run("reps=auto", "precision=0.001", "max_reps=1500", *QUIET)
+    assert run_design_point(run, tmp_path)["reps"] == 1500
+
+
+def test_reps_auto_in_a_sweep(tmp_path: Path) -> None:
+    jobs = [["reps=auto", "precision=0.04", "max_reps=5000", f"seed={s}", *QUIET]
+            for s in (1, 2)]
+    summaries = run_sweep(jobs, tmp_path)
+    for s in summaries:
+        p = s["p_summit"]
+        assert s["reps"] % 1000 == 0 and (p["ci_high"] - p["ci_low"]) / 2 <= 0.04
+
+
+# -- every design point is checked before any runs -----------------------------------------
+
+
+def test_the_launcher_checks_every_job_before_running_any(tmp_path: Path) -> None:
+    jobs = [["scenario.relations.tension=0.5"], ["scenario.relations.tension=1.5"]]
+    with pytest.raises(ConfigError) as err:
+        points(jobs, tmp_path)
+    assert str(err.value) == "scenario.relations.tension=1.5: must be in [0, 1]"
+    with pytest.raises(ConfigError, match=r"^scenario.relations.tensio="):
+        points([["scenario.relations.tension=0.5"], ["scenario.relations.tensio=0.5"]],
+               tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_bad_later_job_stops_the_sweep_with_one_line_before_anything_runs(
+        tmp_path: Path) -> None:
+    done = sim("-m", "scenario.relations.tension=0.5,1.5", "reps=5", *QUIET,
+               f"hydra.sweep.dir={tmp_path}")
+    assert done.returncode == 2
+    assert done.stderr.strip() == "error: scenario.relations.tension=1.5: must be in [0, 1]"
+    assert not tmp_path.exists() or job_dirs(tmp_path) == []
+    assert not (tmp_path / "sweep.parquet").exists()
+
+
+def test_an_unknown_executor_is_refused_by_name(run_conf) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    with pytest.raises(ConfigError) as err:
+        validate_run(dataclasses.replace(run_conf, executor="daks"))
+    assert str(err.value) == ("executor='daks': unknown executor (did you mean 'dask'?); "
+                              "known: dask, local")
+
+
+def test_an_unknown_executor_on_the_command_line_is_exit_2(tmp_path: Path) -> None:
+    done = sim("executor=procs", "reps=5", *QUIET, f"hydra.run.dir={tmp_path / 'run'}")
+    assert done.returncode == 2
+    assert done.stderr.strip() == ("error: executor='procs': unknown executor; "
+                                   "known: dask, local")
+    assert not (tmp_path / "run").exists()
+
+
+# -- the sweep's tables -----------------------------------------------------------------------
+
+
+def test_the_sweep_table_has_a_row_per_job_matching_its_summary(tmp_path: Path) -> None:
+    jobs = [[f"scenario.relations.tension_half_life_days={h}", "reps=25", *QUIET]
+            for h in (40, 60, 80)]
+    summaries = run_sweep(jobs, tmp_path)
+    table = pd.read_parquet(finalize_sweep(tmp_path))
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["swept_keys"] == ["scenario.relations.tension_half_life_days"]
+    assert list(table["scenario.relations.tension_half_life_days"]) == [40, 60, 80]
+    for row, s, job in zip(table.itertuples(), summaries, manifest["jobs"], strict=True):
+        assert row.p_summit == s["p_summit"]["estimate"]
+        assert (row.p_summit_ci_low, row.p_summit_ci_high) == (s["p_summit"]["ci_low"],
+                                                               s["p_summit"]["ci_high"])
+        assert row.config_hash == job["config_hash"] == s["config_hash"]
+        assert row.share_summit_partial == s["outcome_shares"]["summit_partial"]
+        assert row.reps == 25 and row.failures == 0
+    assert len({*table["config_hash"]}) == 3
+    assert manifest["seed"] == 0 and manifest["crn"] is True
+    assert manifest["versions"]["summitsim"] and manifest["git_commit"]
+
+
+def test_overrides_are_read_as_yaml_scalars() -> None:
+    assert parse_overrides(["a=1", "+b=0.5", "~c=true", "d=x", "e=[1,2]", "f=2023-02-02"]) == {
+        "a": 1, "b": 0.5, "c": True, "d": "x", "e": "[1,2]", "f": "2023-02-02"}
+    assert parse_overrides(["g=: bad"]) == {"g": ": bad"}
+
+
+def test_swept_keys_are_those_that_differ() -> None:
+    assert swept_keys([{"a": 1, "b": 2}, {"a": 1, "b": 3, "c": 0}]) == ["b", "c"]
+    assert swept_keys([{"a": 1, "b": 2}]) == ["a", "b"]
+    assert swept_keys([]) == []
+
+
+def test_report_gathers_a_sweep_whose_jobs_ran_apart(tmp_path: Path) -> None:
+    """docs/cluster.md (submitit): nothing gathers the sweep; `python -m sim.report SWEEP_DIR`
+    builds `sweep.parquet` from the job directories and draws the sweep plots."""
+    from sim.report import main as report
+
+    jobs = [[f"scenario.relations.tension_half_life_days={h}", "reps=25", *QUIET]
+            for h in (40, 80)]
+    run_sweep(jobs, tmp_path / "apart")
+    run_sweep(jobs, tmp_path / "together")
+    finalize_sweep(tmp_path / "together")
+    assert not (tmp_path / "apart" / "sweep.parquet").exists()
+    assert report([str(tmp_path / "apart")]) == 0
+    for name in ("sweep.parquet", "replications.parquet"):
+        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "apart" / name),
+                                      pd.read_parquet(tmp_path / "together" / name))
+    assert (tmp_path / "apart" / "outcome_shares.png").read_bytes().startswith(b"\x89PNG")
