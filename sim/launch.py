@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import yaml
 from hydra.core.override_parser.overrides_parser import OverridesParser
@@ -172,7 +172,7 @@ class PoolJob:
     finish: Callable[[Any, float], dict[str, Any]]
 
 
-def pipeline(jobs: Sequence[PoolJob], executor: TaskExecutor, fn: BatchFn,
+def pipeline(jobs: Sequence[PoolJob], executor: TaskExecutor, fn: Callable[[Any, Batch], Any],
              progress: bool = True, desc: str = "sweep") -> list[dict[str, Any]]:
     """Feed every batch of every job to one executor, in order; finish each job as it ends."""
     tasks: list[Task] = []
@@ -188,7 +188,7 @@ def pipeline(jobs: Sequence[PoolJob], executor: TaskExecutor, fn: BatchFn,
     try:
         with tqdm(total=sum(b.stop - b.start for b in (t[1] for t in tasks)),
                   disable=not progress, unit="rep", file=sys.stderr, desc=desc) as bar:
-            for job, table in zip(owner, executor.map_tasks(tasks, fn), strict=True):
+            for job, table in zip(owner, executor.map_tasks(tasks, cast(BatchFn, fn)), strict=True):
                 writers[job.key].add(table)
                 bar.update(table.n)
                 remaining[job.key] -= 1
