@@ -105,10 +105,10 @@ def sweep_page(sweep_dir: Path) -> dict[str, Any]:
     manifest = _read_json(sweep_dir / "manifest.json") if (
         sweep_dir / "manifest.json").exists() else {}
     rows = []
-    for r in table.itertuples():
-        row = [int(r.job), str(r.overrides) or "-", int(r.reps),
-               *_interval(r.p_summit, r.p_summit_ci_low, r.p_summit_ci_high)]
-        row += [_f(getattr(r, f"share_{o}")) for o in OUTCOMES]
+    for r in table.to_dict("records"):
+        row = [r["job"], str(r["overrides"]) or "-", r["reps"],
+               *_interval(r["p_summit"], r["p_summit_ci_low"], r["p_summit_ci_high"])]
+        row += [_f(r.get(f"share_{o}")) for o in OUTCOMES]
         rows.append(row)
     columns = ["job", "overrides", "reps", "P(summit)", "95 % interval",
                *[f"share {o}" for o in OUTCOMES]]

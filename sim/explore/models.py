@@ -8,6 +8,7 @@ a sweep does), and both read back, per job, the replication values of the outcom
 from __future__ import annotations
 
 import json
+import typing
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -20,7 +21,7 @@ from sim.app import config_hash, git_commit, prepare_output, versions
 from sim.config.compose import composition_error
 from sim.config.convert import is_field
 from sim.config.errors import ConfigError, schema_hint, unknown_key, unknown_name
-from sim.config.load import CONF_DIR, load_run
+from sim.config.load import CONF_DIR, ENTRY_KINDS, load_run
 from sim.config.schema import RunConf
 from sim.explore.sampling import FloatArray
 from sim.explore.study import Factor, Study
@@ -54,6 +55,23 @@ def _find(data: Data, key: str) -> tuple[bool, Any]:
             return False, None
         node = node[part]
     return True, node
+
+
+def _unknown(data: Data, key: str) -> ConfigError:
+    """A factor key the scenario lacks: an unknown entry (party, shock...) or key."""
+    parts = key.split(".")
+    node: Any = data
+    for i, part in enumerate(parts):
+        if not isinstance(node, dict) or part not in node:
+            collection = ".".join(parts[:i])
+            if i > 0 and isinstance(node, dict) and typing.get_origin(
+                    schema_hint(collection)) is dict:
+                known = unknown_name("", part, [str(n) for n in node],
+                                     ENTRY_KINDS.get(parts[i - 1], "entry")).allowed
+                return ConfigError(f"factors.{key}", key, known)
+            break
+        node = node[part]
+    return ConfigError(f"factors.{key}", key, unknown_key(key, "").allowed)
 
 
 class Simulator:
@@ -100,7 +118,7 @@ class Simulator:
                 self.prefix[f.key] = "++"
                 value = 0.0
             else:
-                raise ConfigError(where, f.key, unknown_key(f.key, "").allowed)
+                raise _unknown(self.data, f.key)
         hint = schema_hint(f.key)
         if isinstance(value, bool) or hint is bool or not isinstance(value, int | float):
             raise ConfigError(where, value, "a factor must be a number in the scenario; "
