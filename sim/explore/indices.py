@@ -38,6 +38,12 @@ def noise_floor(means: FloatArray, variances: FloatArray, n: FloatArray, resampl
             "total_variance": float(np.var(means, ddof=1))}
 
 
+def _rng(seed: int) -> np.random.Generator:
+    """A fresh generator for SALib's bootstrap: its Sobol analysis treats `seed=0` as no
+    seed at all (`if seed:`) and would draw from the global state."""
+    return np.random.default_rng(seed)
+
+
 def _clean(d: dict[str, Any]) -> dict[str, Any]:
     return {k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in d.items()}
 
@@ -49,7 +55,7 @@ def sobol(study: Study, y: FloatArray, seed: int) -> dict[str, dict[str, float]]
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a constant outcome: SALib warns, indices are nan
         si = analyze.analyze(problem(study), y, calc_second_order=False,
-                             num_resamples=study.bootstrap, conf_level=0.95, seed=seed)
+                             num_resamples=study.bootstrap, conf_level=0.95, seed=_rng(seed))
     return {name: _clean({"S1": float(si["S1"][i]), "S1_conf": float(si["S1_conf"][i]),
                           "ST": float(si["ST"][i]), "ST_conf": float(si["ST_conf"][i])})
             for i, name in enumerate(study.names)}
@@ -63,7 +69,7 @@ def morris(study: Study, x: FloatArray, y: FloatArray, seed: int
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a constant outcome: SALib warns, indices are nan
         si = analyze.analyze(problem(study), x, y, num_resamples=study.bootstrap,
-                             conf_level=0.95, num_levels=study.morris_levels, seed=seed)
+                             conf_level=0.95, num_levels=study.morris_levels, seed=_rng(seed))
     return {name: _clean({"mu_star": float(si["mu_star"][i]),
                           "mu_star_conf": float(si["mu_star_conf"][i]),
                           "mu": float(si["mu"][i]), "sigma": float(si["sigma"][i])})
@@ -78,7 +84,7 @@ def rbd_fast(study: Study, x: FloatArray, y: FloatArray, seed: int
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a constant outcome: SALib warns, indices are nan
         si = analyze.analyze(problem(study), x, y, num_resamples=study.bootstrap,
-                             conf_level=0.95, seed=seed)
+                             conf_level=0.95, seed=_rng(seed))
     return {name: _clean({"S1": float(si["S1"][i]), "S1_conf": float(si["S1_conf"][i])})
             for i, name in enumerate(study.names)}
 
