@@ -68,8 +68,10 @@ def test_a_dummy_factor_stays_within_the_noise_floor(levers: dict[int, Path],
     for o, a in outcomes(levers[0]).items():
         if a["noise_floor"]["estimate"] is not None:
             assert a["indices"]["dummy"]["ST"] == 0.0 <= a["noise_floor"]["ci_high"], o
+    factors = {"scenario.parties.cn.attendance.bias": {"low": -7.0, "high": 0.0},
+               "dummy": {"low": 0, "high": 1, "dummy": True}}
     indep = study("summit_levers", tmp_path, base_samples=64, reps=20, crn=False,
-                  outcomes=["summit_held"])["outcomes"]["summit_held"]
+                  factors=factors, outcomes=["summit_held"])["outcomes"]["summit_held"]
     dummy, floor = indep["indices"]["dummy"], indep["noise_floor"]
     assert dummy["ST"] > 0
     assert dummy["ST"] - dummy["ST_conf"] <= floor["ci_high"], (dummy, floor)
@@ -114,7 +116,7 @@ model: summitsim
 scenario: historical_2023
 sampler: sobol
 base_samples: 8
-reps: 30
+reps: 20
 workers: 1
 factors:
   scenario.relations.tension_baseline: {low: 0.1, high: 0.7}
