@@ -155,3 +155,16 @@ def test_a_killed_study_resumes_to_the_same_indices(tmp_path: Path) -> None:
     a = json.loads((tmp_path / "whole" / "indices.json").read_text())["outcomes"]
     b = json.loads((killed_dir / "indices.json").read_text())["outcomes"]
     assert a == b
+
+
+def test_a_study_on_dask_gives_the_same_indices_as_on_local_workers(tmp_path: Path) -> None:
+    """The same points through a real Dask LocalCluster (two worker processes)."""
+    spec = tmp_path / "small.yaml"
+    spec.write_text(RESUME.replace("base_samples: 8", "base_samples: 4").replace(
+        "workers: 1", "workers: 2"))
+    got = {}
+    for executor in ("local", "dask"):
+        s = read_study(spec, {"executor": executor, "out": str(tmp_path / executor)})
+        done = run_study(s, progress=False)
+        got[executor] = json.loads((done / "indices.json").read_text())["outcomes"]
+    assert got["local"] == got["dask"]

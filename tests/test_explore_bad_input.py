@@ -120,3 +120,10 @@ def test_a_directory_holding_another_study_is_refused(
     assert err.strip().splitlines() == [
         f"error: out={str(out)!r}: holds the results of another study; choose another out= "
         "or remove that directory"]
+
+
+def test_unknown_executor(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, err = explore(tmp_path, capsys, GOOD + "executor: daks\n")
+    assert code == 2
+    assert err.strip() == ("error: executor='daks': unknown executor (did you mean 'dask'?); "
+                           "known: dask, local")

@@ -111,8 +111,8 @@ def pairs_figure(points: pd.DataFrame, factors: list[str], outcome: str) -> Figu
     """Every pair of factors, each point coloured by the replicate mean of the outcome."""
     labels = short_keys(factors)
     k = len(factors)
-    fig, axes = plt.subplots(k, k, figsize=(1.9 * k + 1, 1.9 * k), squeeze=False,
-                             layout="constrained")
+    fig, axes = plt.subplots(k, k, figsize=(1.9 * k + 1.2, 1.9 * k), squeeze=False)
+    fig.subplots_adjust(left=0.1, right=0.85, bottom=0.1, top=0.95, wspace=0.3, hspace=0.3)
     colour = points[f"{outcome}_mean"].to_numpy(float)
     lo, hi = float(np.nanmin(colour)), float(np.nanmax(colour))
     mappable = None
@@ -130,8 +130,20 @@ def pairs_figure(points: pd.DataFrame, factors: list[str], outcome: str) -> Figu
                 ax.set_ylabel(labels[fy], fontsize=7)
             ax.tick_params(labelsize=6)
     if mappable is not None:
-        fig.colorbar(mappable, ax=axes, label=f"mean {outcome}", shrink=0.8)
+        fig.colorbar(mappable, cax=fig.add_axes((0.88, 0.15, 0.02, 0.7)),
+                     label=f"mean {outcome}")
     return fig
+
+
+PAIRS_MAX = 5
+
+
+def pairs_factors(study: dict[str, Any], outcome: dict[str, Any]) -> list[str]:
+    """The factors of the pairs plot: the most important few (not dummies), in study order."""
+    keys = [f["key"] for f in study["factors"] if not f["dummy"]]
+    weight = {k: v if v == v else -1.0 for k, v in outcome["importance"].items()}
+    top = sorted(keys, key=lambda k: -weight.get(k, -1.0))[:PAIRS_MAX]
+    return [k for k in keys if k in top]
 
 
 def draw_study_plots(out_dir: Path, study: dict[str, Any], analysis: dict[str, Any],
@@ -146,9 +158,9 @@ def draw_study_plots(out_dir: Path, study: dict[str, Any], analysis: dict[str, A
         elif sampler == "morris":
             written.append(save_png(morris_figure(outcome, a["indices"]),
                                     out_dir / f"morris_{outcome}.png"))
-    factors = [f["key"] for f in study["factors"] if not f["dummy"]]
     first = study["outcomes"][0]
     target = discovery["outcome"] if discovery else first
+    factors = pairs_factors(study, analysis.get(target) or analysis[first])
     if f"{target}_mean" in points and len(factors) >= 2:
         written.append(save_png(pairs_figure(points, factors, target),
                                 out_dir / f"pairs_{target}.png"))

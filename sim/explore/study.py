@@ -23,6 +23,7 @@ STUDY_DIR = CONF_DIR / "explore"
 SAMPLERS = ("sobol", "morris", "latin")
 DISTRIBUTIONS = ("unif", "norm", "triang")
 MODELS = ("summitsim", "ishigami")
+EXECUTORS = ("local", "dask")
 
 
 @dataclass(frozen=True)
@@ -200,6 +201,8 @@ def build_study(data: dict[str, Any]) -> Study:
     for key in ("scenario", "executor", "out"):
         if key in data:
             kw[key] = str(data[key])
+    if kw.get("executor", "local") not in EXECUTORS:
+        raise unknown_name("executor", kw["executor"], EXECUTORS, "executor")
     if "overrides" in data:
         if not isinstance(data["overrides"], list):
             raise ConfigError("overrides", data["overrides"], "must be a list of KEY=VALUE")
