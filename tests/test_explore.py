@@ -157,8 +157,10 @@ def test_a_killed_study_resumes_to_the_same_indices(tmp_path: Path) -> None:
     assert a == b
 
 
+@pytest.mark.slow
 def test_a_study_on_dask_gives_the_same_indices_as_on_local_workers(tmp_path: Path) -> None:
-    """The same points through a real Dask LocalCluster (two worker processes)."""
+    """The same points through a real Dask LocalCluster (two worker processes); slow only
+    for the cluster's start-up (about 30 s)."""
     spec = tmp_path / "small.yaml"
     spec.write_text(RESUME.replace("base_samples: 8", "base_samples: 4").replace(
         "workers: 1", "workers: 2"))

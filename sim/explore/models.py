@@ -7,6 +7,7 @@ a sweep does), and both read back, per job, the replication values of the outcom
 
 from __future__ import annotations
 
+import copy
 import json
 import typing
 from pathlib import Path
@@ -15,28 +16,34 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from sim import results
-from sim.app import config_hash, git_commit, prepare_output, versions
+from sim.app import git_commit, prepare_output, versions
 from sim.config.compose import composition_error
 from sim.config.convert import is_field
 from sim.config.errors import ConfigError, schema_hint, unknown_key, unknown_name
 from sim.config.load import CONF_DIR, ENTRY_KINDS, load_run
 from sim.config.schema import RunConf
 from sim.explore.sampling import FloatArray
+from sim.launch import resolve
 from sim.explore.study import Factor, Study
-from sim.explore.testmodels import ISHIGAMI_FACTORS, TestPoint, tabulate_test_batch
+from sim.explore.testmodels import ISHIGAMI_FACTORS, TestPoint, digest, tabulate_test_batch
 from sim.model.outcome import OUTCOMES
 
 Data = dict[str, Any]
 
 
 class StudyModel(Protocol):
-    """What a study needs of a model: check, run the points, read the outcomes back."""
+    """What a study needs of a model: check, plan and run the points, read outcomes back."""
 
     def outcome_columns(self) -> list[str]: ...
 
-    def run(self, x: FloatArray, out_dir: Path, progress: bool) -> None: ...
+    def plan(self, x: FloatArray, out_dir: Path) -> Any:
+        """Every point as the model will run it, each checked: raises `ConfigError`."""
+        ...
+
+    def run(self, planned: Any, out_dir: Path, progress: bool) -> None: ...
 
     def read(self, job_dir: Path, outcomes: list[str]) -> pd.DataFrame: ...
 
@@ -91,7 +98,7 @@ class Simulator:
         for f in study.factors:
             if not f.dummy:
                 self._check_factor(f)
-        self.run_conf: RunConf = load_run(self.data)
+        self.run_conf: RunConf = load_run(resolve(copy.deepcopy(self.data)))
 
     def compose(self, groups: list[str]) -> Data:
         """The config with the study's fixed overrides, not yet interpolated."""
@@ -148,12 +155,16 @@ class Simulator:
                         or pa.types.is_floating(f.type))]
         return numeric + list(OUTCOMES)
 
-    def run(self, x: FloatArray, out_dir: Path, progress: bool) -> None:
-        from sim.launch import design_points, run_design_points
+    def plan(self, x: FloatArray, out_dir: Path) -> Any:
+        from sim.launch import design_points
 
-        points = design_points(self.job_overrides(x), 0, out_dir, self.compose,
-                               lambda key: (CONF_DIR / key).is_dir())
-        run_design_points(points, progress=progress)
+        return design_points(self.job_overrides(x), 0, out_dir, self.compose,
+                             lambda key: (CONF_DIR / key).is_dir())
+
+    def run(self, planned: Any, out_dir: Path, progress: bool) -> None:
+        from sim.launch import run_design_points
+
+        run_design_points(planned, progress=progress)
 
     def read(self, job_dir: Path, outcomes: list[str]) -> pd.DataFrame:
         direct = [o for o in outcomes if o not in OUTCOMES]
@@ -188,10 +199,10 @@ class TestModel:
         return [TestPoint(self.study.model, tuple((names[i], float(row[i])) for i in keep),
                           self.study.noise_sd) for row in x]
 
-    def _hash(self, p: TestPoint) -> str:
-        return config_hash(p)  # type: ignore[arg-type]  # any dataclass hashes the same way
+    def plan(self, x: FloatArray, out_dir: Path) -> Any:
+        return self.points(x)
 
-    def run(self, x: FloatArray, out_dir: Path, progress: bool) -> None:
+    def run(self, planned: Any, out_dir: Path, progress: bool) -> None:
         from sim.executors import TaskExecutor, make_executor
         from sim.launch import PoolJob, pipeline
         from sim.runner import plan_batches
@@ -200,15 +211,15 @@ class TestModel:
         executor = make_executor(s.executor, s.workers)
         assert isinstance(executor, TaskExecutor)
         jobs = []
-        for job, p in enumerate(self.points(x)):
+        for job, p in enumerate(planned):
             job_dir = out_dir / str(job)
             dp = 0 if s.crn else job
-            if _complete(job_dir, self._hash(p), s.seed, s.reps, dp):
+            if _complete(job_dir, digest(p), s.seed, s.reps, dp):
                 continue
             prepare_output(job_dir)
             batches = plan_batches(s.seed, dp, 0, s.reps, 0, executor.workers)
             jobs.append(PoolJob(job, p, batches, _writer(job_dir),
-                                _finisher(job_dir, p, self._hash(p), s, dp)))
+                                _finisher(job_dir, p, digest(p), s, dp)))
         if jobs:
             pipeline(jobs, executor, tabulate_test_batch, progress, desc=s.model)
 
@@ -222,10 +233,12 @@ class _TableWriter:
 
         self.table = results.TableWriter(out_dir / "replications.parquet", SCHEMA)
         self.n = 0
+        self.total = 0.0
 
     def add(self, table: results.BatchTable) -> None:
         self.table.write_batch(table.reps)
         self.n += table.n
+        self.total += float(pc.sum(table.reps.column("y")).as_py() or 0.0)
 
     def close(self) -> None:
         self.table.close()
@@ -238,12 +251,11 @@ def _writer(job_dir: Path) -> Any:
     return lambda: _TableWriter(job_dir)
 
 
-def _finisher(job_dir: Path, p: TestPoint, digest: str, s: Study, dp: int) -> Any:
+def _finisher(job_dir: Path, p: TestPoint, key: str, s: Study, dp: int) -> Any:
     def finish(writer: _TableWriter, elapsed: float) -> dict[str, Any]:
-        y = pd.read_parquet(job_dir / "replications.parquet", columns=["y"])["y"]
         summary = {"model": p.model, "values": dict(p.values), "noise_sd": p.noise_sd,
-                   "reps": len(y), "requested_reps": s.reps, "seed": s.seed,
-                   "design_point": dp, "config_hash": digest, "y_mean": float(np.mean(y)),
+                   "reps": writer.n, "requested_reps": s.reps, "seed": s.seed,
+                   "design_point": dp, "config_hash": key, "y_mean": writer.total / writer.n,
                    "git_commit": git_commit(), "versions": versions(),
                    "perf": {"wall_seconds": elapsed}}
         results.write_json(summary, job_dir / "summary.json")

@@ -75,8 +75,9 @@ def outcomes_of(study: Study) -> list[str]:
 def run_study(study: Study, progress: bool = True) -> Path:
     """Run (or resume) a study and analyse it; return its directory."""
     model, out = check(study)
-    out.mkdir(parents=True, exist_ok=True)
     x = sample(study)
+    planned = model.plan(x, out)  # every point checked before anything is written
+    out.mkdir(parents=True, exist_ok=True)
     results.write_json({
         "study": dataclasses.asdict(study), "digest": study.digest(), "points": len(x),
         "git_commit": git_commit(), "versions": {**versions(), **_extra_versions()},
@@ -86,7 +87,7 @@ def run_study(study: Study, progress: bool = True) -> Path:
     samples = pd.DataFrame(x, columns=study.names)
     samples.insert(0, "job", np.arange(len(x)))
     results.write_parquet(samples, out / SAMPLES)
-    model.run(x, out, progress)
+    model.run(planned, out, progress)
     points = collect(model, out, samples, outcomes_of(study))
     results.write_parquet(points, out / POINTS)
     finish(study, out, x, points)

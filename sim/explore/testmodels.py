@@ -8,6 +8,9 @@ and common random numbers behave as they do for the simulator. The Ishigami func
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 import math
 from dataclasses import dataclass
 
@@ -51,6 +54,12 @@ def ishigami_indices(a: float = ISHIGAMI_A, b: float = ISHIGAMI_B
     v = v1 + v2 + v13
     return {"S1": {"x1": v1 / v, "x2": v2 / v, "x3": 0.0},
             "ST": {"x1": (v1 + v13) / v, "x2": v2 / v, "x3": v13 / v}}
+
+
+def digest(point: TestPoint) -> str:
+    """SHA-256 of a test point: same digest, same design point (for resume)."""
+    text = json.dumps(dataclasses.asdict(point), sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def value(point: TestPoint) -> float:
