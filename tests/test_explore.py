@@ -170,3 +170,27 @@ def test_a_study_on_dask_gives_the_same_indices_as_on_local_workers(tmp_path: Pa
         done = run_study(s, progress=False)
         got[executor] = json.loads((done / "indices.json").read_text())["outcomes"]
     assert got["local"] == got["dask"]
+
+
+ISHIGAMI_WITH_DUMMY = {x: {"low": -3.141592653589793, "high": 3.141592653589793}
+                       for x in ("x1", "x2", "x3")} | {"dummy": {"low": 0, "high": 1,
+                                                                 "dummy": True}}
+
+
+def test_morris_screens_out_a_dummy_on_ishigami(tmp_path: Path) -> None:
+    """50 Morris trajectories (250 points): the dummy's elementary effects are all 0."""
+    y = study("ishigami", tmp_path, sampler="morris", base_samples=50, reps=2,
+              factors=ISHIGAMI_WITH_DUMMY)["outcomes"]["y"]["indices"]
+    assert y["dummy"]["mu_star"] == 0.0 and y["dummy"]["sigma"] == 0.0
+    for x in ("x1", "x2", "x3"):
+        assert y[x]["mu_star"] - y[x]["mu_star_conf"] > 0, (x, y[x])
+    assert (tmp_path / "morris_y.png").exists()
+
+
+def test_latin_hypercube_first_order_indices_of_ishigami(tmp_path: Path) -> None:
+    """1,000 Latin hypercube points, RBD-FAST: S1 within its interval of the analytic one."""
+    got = study("ishigami", tmp_path, sampler="latin", base_samples=1000,
+                reps=2)["outcomes"]["y"]["indices"]
+    truth = ishigami_indices()["S1"]
+    for x in ("x1", "x2", "x3"):
+        assert abs(got[x]["S1"] - truth[x]) <= got[x]["S1_conf"], (x, got[x], truth[x])
