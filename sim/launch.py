@@ -182,13 +182,15 @@ def pipeline(jobs: Sequence[PoolJob], executor: TaskExecutor, fn: Callable[[Any,
             tasks.append((job.payload, b))
             owner.append(job)
     remaining = {job.key: len(job.batches) for job in jobs}
-    writers = {job.key: job.writer() for job in jobs}
+    writers: dict[int, Writer] = {}  # opened at a job's first result: few are open at once
     out = []
     began = last = time.perf_counter()
     try:
         with tqdm(total=sum(b.stop - b.start for b in (t[1] for t in tasks)),
                   disable=not progress, unit="rep", file=sys.stderr, desc=desc) as bar:
             for job, table in zip(owner, executor.map_tasks(tasks, cast(BatchFn, fn)), strict=True):
+                if job.key not in writers:
+                    writers[job.key] = job.writer()
                 writers[job.key].add(table)
                 bar.update(table.n)
                 remaining[job.key] -= 1

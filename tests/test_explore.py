@@ -194,3 +194,19 @@ def test_latin_hypercube_first_order_indices_of_ishigami(tmp_path: Path) -> None
     truth = ishigami_indices()["S1"]
     for x in ("x1", "x2", "x3"):
         assert abs(got[x]["S1"] - truth[x]) <= got[x]["S1_conf"], (x, got[x], truth[x])
+
+
+def test_a_study_of_many_points_keeps_few_files_open(tmp_path: Path) -> None:
+    """640 points under a limit of 128 open files: each job's tables are opened when its
+    first batch arrives and closed when it ends, not all at once."""
+    import resource
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (128, 128))
+
+    done = subprocess.run([sys.executable, "-m", "sim.explore", "ishigami", "base_samples=128",
+                           "reps=2", "workers=1", f"out={tmp_path}", "--no-progress"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600,
+                          preexec_fn=limit)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert len(list(tmp_path.glob("*/summary.json"))) == 640

@@ -45,7 +45,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Global sensitivity analysis (Sobol, Morris, Latin hypercube) and "
                     "scenario discovery (PRIM, CART) on replicate means of design points.")
     parser.add_argument("study", help="a study name under conf/explore/ or a YAML path")
-    parser.add_argument("overrides", nargs="*", metavar="KEY=VALUE")
+    parser.add_argument("overrides", nargs="*", metavar="KEY=VALUE",
+                        help="override a study key: reps=40 seed=1 base_samples=512 "
+                             "out=DIR discovery.outcome=no_summit")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
     try:
