@@ -101,3 +101,16 @@ def test_pairs_scatter_colours_each_point_by_its_outcome() -> None:
     np.testing.assert_allclose(ab.get_offsets(), points[["f.a", "f.b"]].to_numpy())
     np.testing.assert_allclose(ab.get_array(), points["no_summit_mean"].to_numpy())
     plt.close(fig)
+
+
+def test_convergence_draws_each_factors_importance_against_n() -> None:
+    from sim.explore.plots import convergence_figure
+
+    conv = [{"base_samples": n, "importance": {"f.a": 1 / n, "f.b": 0.5}} for n in (4, 8, 16)]
+    fig = convergence_figure("summit_held", conv, "ST")
+    ax = fig.axes[0]
+    line = next(ln for ln in ax.lines if ln.get_gid() == "convergence:f.a")
+    assert list(line.get_xdata()) == [4, 8, 16]
+    assert list(line.get_ydata()) == [0.25, 0.125, 0.0625]
+    assert ax.get_xscale() == "log"
+    plt.close(fig)

@@ -49,7 +49,7 @@ def _table(heading: str, columns: Sequence[str], rows: list[Row], id: str,
             "note": note}
 
 
-IMAGE_ORDER = ("sobol_", "morris_", "prim_tradeoff", "prim_box", "pairs_")
+IMAGE_ORDER = ("sobol_", "morris_", "convergence_", "prim_tradeoff", "prim_box", "pairs_")
 
 
 def _images(directory: Path) -> list[dict[str, str]]:

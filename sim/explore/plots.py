@@ -66,6 +66,24 @@ def morris_figure(outcome: str, idx: dict[str, dict[str, float]]) -> Figure:
     return fig
 
 
+def convergence_figure(outcome: str, convergence: list[dict[str, Any]], measure: str
+                       ) -> Figure:
+    """Each factor's importance on the first N/8, N/4, N/2 and N base samples."""
+    names = list(convergence[-1]["importance"]) if convergence else []
+    labels = short_keys(names)
+    sizes = [c["base_samples"] for c in convergence]
+    fig, ax = plt.subplots(figsize=(6.5, 4.5), layout="constrained")
+    for n in names:
+        ax.plot(sizes, [c["importance"][n] for c in convergence], marker="o",
+                label=labels[n], gid=f"convergence:{n}")
+    ax.set_xscale("log", base=2)
+    ax.set_xlabel("base samples N")
+    ax.set_ylabel(measure)
+    ax.set_title(f"Convergence of {measure} for {outcome}")
+    ax.legend(fontsize=7)
+    return fig
+
+
 def prim_tradeoff_figure(box: dict[str, Any], label: str) -> Figure:
     """PRIM's peeling trajectory, coverage against density; the chosen box ringed."""
     t = pd.DataFrame(box["trajectory"])
@@ -158,6 +176,10 @@ def draw_study_plots(out_dir: Path, study: dict[str, Any], analysis: dict[str, A
         elif sampler == "morris":
             written.append(save_png(morris_figure(outcome, a["indices"]),
                                     out_dir / f"morris_{outcome}.png"))
+        if len(a.get("convergence", [])) > 1:
+            measure = "ST" if sampler == "sobol" else "mu*"
+            written.append(save_png(convergence_figure(outcome, a["convergence"], measure),
+                                    out_dir / f"convergence_{outcome}.png"))
     first = study["outcomes"][0]
     target = discovery["outcome"] if discovery else first
     factors = pairs_factors(study, analysis.get(target) or analysis[first])
