@@ -1,4 +1,5 @@
 # Two commands: `make run` and `make test`. Both create .venv when it is missing.
+SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -12,8 +13,12 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# After the run (or sweep), its one-page report: the page's path is printed last.
 run: $(STAMP)
-	$(PY) -m sim $(ARGS)
+	@set -o pipefail; $(PY) -m sim $(ARGS) | tee $(VENV)/last-run.log
+	@dir=$$(sed -nE 's/^(results|sweep): //p' $(VENV)/last-run.log | tail -1); \
+	if [ -n "$$dir" ]; then \
+	  set -o pipefail; page=$$($(PY) -m sim.report "$$dir" --html | tail -1) && echo "report: $$page"; fi
 
 test: $(STAMP)
 	$(PY) -m pytest -q $(ARGS)
@@ -29,6 +34,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/replication.py
 	$(PY) benchmarks/negotiation.py
 	$(PY) benchmarks/sweeps.py all
+	$(PY) benchmarks/explore.py
 
 # Mutation testing of the core (not part of `make test`; slow): see docs/testing.md.
 # MUTANTS narrows the run (e.g. MUTANTS='sim.streams*'); MUTATE_TIME caps it in seconds, and

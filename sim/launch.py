@@ -12,12 +12,13 @@ the same files as a single run, and a job that is already complete is skipped.
 from __future__ import annotations
 
 import copy
+import functools
 import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, cast
 
 import yaml
 from hydra.core.override_parser.overrides_parser import OverridesParser
@@ -32,9 +33,9 @@ from sim.config.errors import ConfigError
 from sim.config.load import reject_code
 from sim.config.schema import RunConf
 from sim.config.validate import validate_run
-from sim.executors import Task, TaskExecutor, make_executor
-from sim.results import tabulate_batch
-from sim.runner import plan_batches
+from sim.executors import BatchFn, Task, TaskExecutor, make_executor
+from sim.results import BatchTable, tabulate_batch
+from sim.runner import Batch, plan_batches
 from sim.scenario import Scenario, compile_scenario
 from sim.sweep import parse_overrides
 
@@ -148,39 +149,78 @@ def run_design_points(points: list[DesignPoint], progress: bool = True) -> list[
     return out
 
 
-def _pipelined(todo: list[DesignPoint], executor: TaskExecutor, progress: bool
-               ) -> list[dict[str, Any]]:
-    scenarios: dict[int, Scenario] = {p.job: compile_scenario(p.run.scenario) for p in todo}
+class Writer(Protocol):
+    """Where one design point's tabulated batches go: appended, then closed or aborted."""
+
+    def add(self, table: BatchTable) -> None: ...
+    def close(self) -> None: ...
+    def abort(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class PoolJob:
+    """One design point as the pool sees it: what its workers get, and how its tables end.
+
+    `payload` goes to the workers with each of `batches` (a compiled scenario, or a test
+    model's parameters); `finish(writer, seconds)` writes the summary once all are in.
+    """
+
+    key: int
+    payload: Any
+    batches: list[Batch]
+    writer: Callable[[], Writer]
+    finish: Callable[[Any, float], dict[str, Any]]
+
+
+def pipeline(jobs: Sequence[PoolJob], executor: TaskExecutor, fn: Callable[[Any, Batch], Any],
+             progress: bool = True, desc: str = "sweep") -> list[dict[str, Any]]:
+    """Feed every batch of every job to one executor, in order; finish each job as it ends."""
     tasks: list[Task] = []
-    owner: list[DesignPoint] = []
-    for p in todo:
-        for b in plan_batches(p.run.seed, p.design_point, 0, int(p.run.reps),
-                              p.run.trace_reps, executor.workers):
-            tasks.append((scenarios[p.job], b))
-            owner.append(p)
-    remaining = {p.job: sum(1 for o in owner if o.job == p.job) for p in todo}
-    writers = {p.job: RunWriter(scenarios[p.job], p.run, p.out_dir) for p in todo}
+    owner: list[PoolJob] = []
+    for job in jobs:
+        for b in job.batches:
+            tasks.append((job.payload, b))
+            owner.append(job)
+    remaining = {job.key: len(job.batches) for job in jobs}
+    writers: dict[int, Writer] = {}  # opened at a job's first result: few are open at once
     out = []
     began = last = time.perf_counter()
     try:
-        with tqdm(total=sum(int(p.run.reps) for p in todo), disable=not progress,
-                  unit="rep", file=sys.stderr, desc="sweep") as bar:
-            for p, table in zip(owner, executor.map_tasks(tasks, tabulate_batch), strict=True):
-                writers[p.job].add(table)
+        with tqdm(total=sum(b.stop - b.start for b in (t[1] for t in tasks)),
+                  disable=not progress, unit="rep", file=sys.stderr, desc=desc) as bar:
+            for job, table in zip(owner, executor.map_tasks(tasks, cast(BatchFn, fn)), strict=True):
+                if job.key not in writers:
+                    writers[job.key] = job.writer()
+                writers[job.key].add(table)
                 bar.update(table.n)
-                remaining[p.job] -= 1
-                if remaining[p.job] == 0:
-                    writers[p.job].close()
+                remaining[job.key] -= 1
+                if remaining[job.key] == 0:
+                    writer = writers.pop(job.key)
+                    writer.close()
                     now = time.perf_counter()
-                    out.append(_finish(p, scenarios[p.job], writers.pop(p.job), now - last))
+                    out.append(job.finish(writer, now - last))
                     last = now
     except BaseException:
         for w in writers.values():
             w.abort()
         raise
-    print(f"sweep: {len(todo)} design points in {time.perf_counter() - began:.1f} s",
+    print(f"{desc}: {len(jobs)} design points in {time.perf_counter() - began:.1f} s",
           file=sys.stderr)
     return out
+
+
+def _pipelined(todo: list[DesignPoint], executor: TaskExecutor, progress: bool
+               ) -> list[dict[str, Any]]:
+    jobs = []
+    for p in todo:
+        sc = compile_scenario(p.run.scenario)
+        batches = plan_batches(p.run.seed, p.design_point, 0, int(p.run.reps),
+                               p.run.trace_reps, executor.workers)
+        jobs.append(PoolJob(
+            p.job, sc, batches,
+            functools.partial(RunWriter, sc, p.run, p.out_dir),
+            functools.partial(_finish, p, sc)))
+    return pipeline(jobs, executor, tabulate_batch, progress)
 
 
 def _finish(p: DesignPoint, sc: Scenario, writer: RunWriter, elapsed: float) -> dict[str, Any]:

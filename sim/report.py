@@ -1,9 +1,11 @@
-"""Redraw the plots of saved runs and sweeps: `python -m sim.report DIR [DIR ...]`.
+"""Redraw the plots of saved runs, sweeps and studies: `python -m sim.report DIR [DIR ...]`.
 
 Nothing is rerun and no table is rewritten: the plots are drawn again from the files on
 disk, so a plot can be restyled or recovered without repeating a simulation. The one
 exception is a sweep that never got its `sweep.parquet` (interrupted before the end): its
-table is built from the complete job directories by `sim.sweep.finalize_sweep`.
+table is built from the complete job directories by `sim.sweep.finalize_sweep`. With
+`--html`, each directory also gets one self-contained page, `report.html`
+(see `sim.analysis.page`), whose path is printed.
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from sim.analysis.page import write_page
 from sim.analysis.plots import draw_run_plots
 from sim.analysis.sweep_plots import SWEEP_TABLE, draw_sweep_plots
 
 SUMMARY = "summary.json"
+STUDY, STUDY_DONE = "study.json", "indices.json"  # an explore study (sim.explore)
 RUN_TABLES = ("replications.parquet", "events.parquet")
 
 
@@ -32,9 +36,14 @@ def job_dirs(sweep_dir: Path) -> list[Path]:
 
 
 def kind_of(path: Path) -> str:
-    """`"run"` or `"sweep"`; raises ReportError for anything else."""
+    """`"run"`, `"sweep"` or `"explore"`; raises ReportError for anything else."""
     if not path.is_dir():
         raise ReportError("no such directory")
+    if (path / STUDY).exists():
+        if not (path / STUDY_DONE).exists():
+            raise ReportError(f"incomplete study (no {STUDY_DONE}); run the same "
+                              "`python -m sim.explore` command again to resume it")
+        return "explore"
     if (path / SWEEP_TABLE).exists() or any((j / SUMMARY).exists() for j in job_dirs(path)):
         return "sweep"
     if (path / SUMMARY).exists():
@@ -85,10 +94,29 @@ def _finalize(sweep_dir: Path) -> str | None:
     return None
 
 
+def redraw_study(study_dir: Path) -> list[Path]:
+    """Redraw a study's plots from its saved indices, discovery and points."""
+    import json
+
+    import pandas as pd
+
+    from sim.explore.pipeline import DISCOVERY, POINTS
+    from sim.explore.plots import draw_study_plots
+
+    manifest = json.loads((study_dir / STUDY).read_text())
+    analysis = json.loads((study_dir / STUDY_DONE).read_text())["outcomes"]
+    found = json.loads((study_dir / DISCOVERY).read_text())
+    points = pd.read_parquet(study_dir / POINTS)
+    return draw_study_plots(study_dir, manifest["study"], analysis, found, points)
+
+
 def redraw(path: Path) -> tuple[list[Path], str | None]:
-    """Redraw every plot of a run or sweep directory: (PNGs written, problem or None)."""
-    if kind_of(path) == "run":
+    """Redraw every plot of a run, sweep or study directory: (PNGs written, problem or None)."""
+    kind = kind_of(path)
+    if kind == "run":
         return draw_run_plots(path), None
+    if kind == "explore":
+        return redraw_study(path), None
     return redraw_sweep(path)
 
 
@@ -96,12 +124,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Redraw each directory; print the files written. Exit code 2 if any directory failed."""
     parser = argparse.ArgumentParser(
         prog="python -m sim.report",
-        description="Redraw the plots of run directories (summary.json) and sweep "
-                    "directories (sweep.parquet and numbered job directories) from the "
-                    "saved results, without rerunning anything.",
+        description="Redraw the plots of run directories (summary.json), sweep "
+                    "directories (sweep.parquet and numbered job directories) and explore "
+                    "studies (study.json) from the saved results, without rerunning anything.",
     )
     parser.add_argument("dirs", nargs="+", type=Path, metavar="DIR",
-                        help="a run directory or a sweep directory")
+                        help="a run, sweep or study directory")
+    parser.add_argument("--html", action="store_true",
+                        help="also write one self-contained page, DIR/report.html")
     args = parser.parse_args(argv)
     status = 0
     for path in args.dirs:
@@ -113,6 +143,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             written, problem = [], f"cannot read saved results: {type(e).__name__}: {e}"
         for png in written:
             print(png)
+        if args.html and problem is None and written:
+            try:
+                print(write_page(path, kind_of(path)))
+            except (OSError, ValueError, KeyError) as e:
+                problem = f"cannot write the page: {type(e).__name__}: {e}"
         if problem is not None:
             print(f"error: {path}: {' '.join(problem.split())}", file=sys.stderr)
             status = 2

@@ -1,0 +1,209 @@
+"""One self-contained HTML page of a run, a sweep or an explore study.
+
+Read from the saved files only: the summary table with intervals, every PNG inline as
+base64 (no network, no file beside it), the configuration, and provenance (commit,
+versions, seed). Rendered with a Jinja2 template; written atomically as `report.html`.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from sim.analysis.summary import wilson
+from sim.model.outcome import OUTCOMES
+
+PAGE = "report.html"
+TEMPLATES = Path(__file__).parent / "templates"
+Row = list[Any]
+
+
+def _f(v: Any, digits: int = 3) -> str:
+    if v is None:
+        return "-"
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return str(v)
+    return "nan" if x != x else f"{x:.{digits}f}"
+
+
+def _interval(est: Any, lo: Any, hi: Any) -> Row:
+    return [_f(est), f"[{_f(lo)}, {_f(hi)}]"]
+
+
+def _ci(v: dict[str, Any]) -> Row:
+    return _interval(v["estimate"], v["ci_low"], v["ci_high"])
+
+
+def _table(heading: str, columns: Sequence[str], rows: list[Row], id: str,
+           note: str = "") -> dict[str, Any]:
+    return {"heading": heading, "columns": list(columns), "rows": rows, "id": id,
+            "note": note}
+
+
+IMAGE_ORDER = ("sobol_", "morris_", "convergence_", "prim_tradeoff", "prim_box", "pairs_")
+
+
+def _images(directory: Path) -> list[dict[str, str]]:
+    """Every PNG of the directory, inline; a study's indices first, then discovery."""
+    def rank(p: Path) -> tuple[int, str]:
+        first = [i for i, prefix in enumerate(IMAGE_ORDER) if p.name.startswith(prefix)]
+        return (first[0] if first else len(IMAGE_ORDER), p.name)
+
+    return [{"name": p.name, "data": base64.b64encode(p.read_bytes()).decode()}
+            for p in sorted(directory.glob("*.png"), key=rank)]
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text())
+    return data
+
+
+def _versions(v: dict[str, str]) -> str:
+    return ", ".join(f"{k} {x}" for k, x in v.items())
+
+
+def run_page(run_dir: Path) -> dict[str, Any]:
+    """The page of one run: P(summit), outcome shares and agreement with 95 % intervals."""
+    s = _read_json(run_dir / "summary.json")
+    n = int(s["reps"])
+    rows = [["P(summit)", *_ci(s["p_summit"])]]
+    for o in OUTCOMES:
+        share = float(s["outcome_shares"].get(o, 0.0))
+        est, lo, hi = wilson(round(share * n), n)
+        rows.append([f"share {o}", *_interval(est, lo, hi)])
+    for issue, v in s["p_agreed"].items():
+        rows.append([f"P(agreed: {issue})", *_ci(v)])
+    config_file = run_dir / ".hydra" / "config.yaml"
+    config = config_file.read_text() if config_file.exists() else yaml.safe_dump(
+        {"overrides": s.get("overrides", {}), "relations": s.get("relations", {})})
+    return {
+        "title": f"Run: {s['scenario']}",
+        "subtitle": f"{n} replications, {s['start']} to {s['end']}",
+        "tables": [_table("Summary", ["quantity", "estimate", "95 % interval"], rows,
+                          "summary", "Wilson intervals for proportions.")],
+        "texts": [], "images": _images(run_dir), "config": config,
+        "provenance": [("commit", s.get("git_commit")), ("root seed", s.get("seed")),
+                       ("design point", s.get("design_point")),
+                       ("config hash", s.get("config_hash")),
+                       ("failures", s.get("failures", 0)),
+                       ("versions", _versions(s.get("versions", {})))],
+    }
+
+
+def sweep_page(sweep_dir: Path) -> dict[str, Any]:
+    """The page of a sweep: one row per job, P(summit) with its interval and the shares."""
+    table = pd.read_parquet(sweep_dir / "sweep.parquet")
+    manifest = _read_json(sweep_dir / "manifest.json") if (
+        sweep_dir / "manifest.json").exists() else {}
+    rows = []
+    for r in table.to_dict("records"):
+        row = [r["job"], str(r["overrides"]) or "-", r["reps"],
+               *_interval(r["p_summit"], r["p_summit_ci_low"], r["p_summit_ci_high"])]
+        row += [_f(r.get(f"share_{o}")) for o in OUTCOMES]
+        rows.append(row)
+    columns = ["job", "overrides", "reps", "P(summit)", "95 % interval",
+               *[f"share {o}" for o in OUTCOMES]]
+    return {
+        "title": f"Sweep: {sweep_dir.name}",
+        "subtitle": f"{len(table)} jobs; swept: {', '.join(manifest.get('swept_keys', []))}",
+        "tables": [_table("Comparison across jobs", columns, rows, "jobs",
+                          "P(summit) with its Wilson 95 % interval per job.")],
+        "texts": [], "images": _images(sweep_dir),
+        "config": yaml.safe_dump({"swept_keys": manifest.get("swept_keys", []),
+                                  "crn": manifest.get("crn"),
+                                  "jobs": [j.get("overrides") for j in
+                                           manifest.get("jobs", [])]}, sort_keys=False),
+        "provenance": [("commit", manifest.get("git_commit")),
+                       ("root seed", manifest.get("seed")),
+                       ("versions", _versions(manifest.get("versions", {})))],
+    }
+
+
+def explore_page(study_dir: Path) -> dict[str, Any]:
+    """The page of a study: indices with intervals, noise floors, the PRIM box, CART."""
+    manifest = _read_json(study_dir / "study.json")
+    summary = _read_json(study_dir / "indices.json")
+    found = _read_json(study_dir / "discovery.json")
+    tables = []
+    for outcome, a in summary["outcomes"].items():
+        nf = a["noise_floor"]
+        idx = a["indices"]
+        keys = [k for k in ("S1", "ST", "mu_star") if any(k in v for v in idx.values())]
+        columns = ["factor"]
+        for k in keys:
+            columns += [k, "95 % interval"]
+        if "mu_star" in keys:
+            columns.append("sigma")
+        rows = []
+        for name, v in idx.items():
+            row: Row = [name]
+            for k in keys:
+                est, half = v.get(k), v.get(f"{k}_conf")
+                lo = None if est is None or half is None else est - half
+                hi = None if est is None or half is None else est + half
+                row += _interval(est, lo, hi)
+            if "mu_star" in keys:
+                row.append(_f(v.get("sigma")))
+            rows.append(row)
+        note = (f"Mean over points {_f(a['mean'])}. Noise floor (seed-noise share of the "
+                f"variance of replicate means) {_f(nf['estimate'])} "
+                f"[{_f(nf['ci_low'])}, {_f(nf['ci_high'])}]: an index below it cannot be "
+                "told from noise.")
+        tables.append(_table(f"Indices of {outcome}", columns, rows, f"indices-{outcome}",
+                             note))
+    texts = []
+    box = found.get("prim")
+    if box:
+        rows = [[name, _f(r["low"], 4), _f(r["high"], 4), _f(r["qp_value"], 4)]
+                for name, r in box["restricted"].items()]
+        tables.append(_table(
+            f"PRIM box: {found['label']}", ["factor", "low", "high", "quasi-p"], rows, "prim",
+            f"coverage {_f(box['coverage'])}, density {_f(box['density'])}, mass "
+            f"{_f(box['mass'])}; {found['points_of_interest']} of {found['points']} points "
+            "of interest."))
+        texts.append({"heading": f"CART rules ({found['label']}; training accuracy "
+                                 f"{_f(found['cart']['accuracy'])})",
+                      "text": found["cart"]["rules"]})
+    elif found.get("note"):
+        texts.append({"heading": "Scenario discovery", "text": found["note"]})
+    study = manifest["study"]
+    return {
+        "title": f"Study: {study['name']}",
+        "subtitle": f"{study['model']} model, {study['sampler']} sampler, "
+                    f"{manifest['points']} points x {study['reps']} replications",
+        "tables": tables, "texts": texts, "images": _images(study_dir),
+        "config": yaml.safe_dump(study, sort_keys=False),
+        "provenance": [("commit", manifest.get("git_commit")),
+                       ("root seed", manifest.get("seed")), ("digest", manifest.get("digest")),
+                       ("versions", _versions(manifest.get("versions", {})))],
+    }
+
+
+PAGES = {"run": run_page, "sweep": sweep_page, "explore": explore_page}
+
+
+def write_page(directory: Path, kind: str) -> Path:
+    """Render the page of a `run`, `sweep` or `explore` directory to `report.html`."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(),
+                      keep_trailing_newline=True)
+    context = PAGES[kind](directory)
+    html = env.get_template("report.html.j2").render(source=str(directory), **context)
+    path = directory / PAGE
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(html)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path

@@ -1,0 +1,1 @@
+"""Exploratory modelling: global sensitivity analysis and scenario discovery on studies."""

@@ -1,0 +1,276 @@
+"""The models a study can run: the simulator, or a test model with a known answer.
+
+Both turn the sample matrix into design points that run through `sim.launch`'s one pool
+(same batches, executors, per-job tables and `summary.json`, so a killed study resumes as
+a sweep does), and both read back, per job, the replication values of the outcomes.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import typing
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from sim import results
+from sim.app import git_commit, prepare_output, versions
+from sim.config.compose import composition_error
+from sim.config.convert import is_field
+from sim.config.errors import ConfigError, schema_hint, unknown_key, unknown_name
+from sim.config.load import CONF_DIR, ENTRY_KINDS, load_run
+from sim.config.schema import RunConf
+from sim.explore.sampling import FloatArray
+from sim.launch import resolve
+from sim.explore.study import Factor, Study
+from sim.explore.testmodels import ISHIGAMI_FACTORS, TestPoint, digest, tabulate_test_batch
+from sim.model.outcome import OUTCOMES
+
+Data = dict[str, Any]
+
+
+class StudyModel(Protocol):
+    """What a study needs of a model: check, plan and run the points, read outcomes back."""
+
+    def outcome_columns(self) -> list[str]: ...
+
+    def plan(self, x: FloatArray, out_dir: Path) -> Any:
+        """Every point as the model will run it, each checked: raises `ConfigError`."""
+        ...
+
+    def run(self, planned: Any, out_dir: Path, progress: bool) -> None: ...
+
+    def read(self, job_dir: Path, outcomes: list[str]) -> pd.DataFrame: ...
+
+
+def make_model(study: Study) -> StudyModel:
+    """The study's model, its factor keys checked (raises `ConfigError`)."""
+    if study.model == "summitsim":
+        return Simulator(study)
+    return TestModel(study)
+
+
+def _find(data: Data, key: str) -> tuple[bool, Any]:
+    node: Any = data
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return False, None
+        node = node[part]
+    return True, node
+
+
+def _unknown(data: Data, key: str) -> ConfigError:
+    """A factor key the scenario lacks: an unknown entry (party, shock...) or key."""
+    parts = key.split(".")
+    node: Any = data
+    for i, part in enumerate(parts):
+        if not isinstance(node, dict) or part not in node:
+            collection = ".".join(parts[:i])
+            if i > 0 and isinstance(node, dict) and typing.get_origin(
+                    schema_hint(collection)) is dict:
+                known = unknown_name("", part, [str(n) for n in node],
+                                     ENTRY_KINDS.get(parts[i - 1], "entry")).allowed
+                return ConfigError(f"factors.{key}", key, known)
+            break
+        node = node[part]
+    return ConfigError(f"factors.{key}", key, unknown_key(key, "").allowed)
+
+
+class Simulator:
+    """The simulator: each sample row is a scenario with the factors' values overridden."""
+
+    def __init__(self, study: Study):
+        self.study = study
+        self.base = [
+            f"scenario={study.scenario}", *study.overrides, f"reps={study.reps}",
+            f"seed={study.seed}", f"crn={str(study.crn).lower()}", "trace_reps=0",
+            "plots=false", "job_plots=false", "progress=false", f"workers={study.workers}",
+            f"executor={study.executor}",
+        ]
+        self.data = self.compose([])
+        self.prefix: dict[str, str] = {}
+        self.whole: set[str] = set()
+        for f in study.factors:
+            if not f.dummy:
+                self._check_factor(f)
+        self.run_conf: RunConf = load_run(resolve(copy.deepcopy(self.data)))
+
+    def compose(self, groups: list[str]) -> Data:
+        """The config with the study's fixed overrides, not yet interpolated."""
+        from hydra import compose, initialize_config_dir
+        from omegaconf import OmegaConf
+
+        overrides = [*self.base, *groups]
+        try:
+            with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
+                cfg = compose("config", overrides=overrides)
+        except Exception as e:  # Hydra raises many kinds; all mean bad input
+            raise composition_error(e, overrides) from None
+        data = OmegaConf.to_container(cfg, resolve=False)
+        assert isinstance(data, dict)
+        data.pop("hydra", None)
+        return {str(k): v for k, v in data.items()}
+
+    def _check_factor(self, f: Factor) -> None:
+        where = f"factors.{f.key}"
+        found, value = _find(self.data, f.key)
+        if not found:
+            parent_found, _ = _find(self.data, f.key.rpartition(".")[0])
+            if parent_found and is_field(RunConf, f.key):  # a schema key the YAML leaves unset
+                self.prefix[f.key] = "++"
+                value = 0.0
+            else:
+                raise _unknown(self.data, f.key)
+        hint = schema_hint(f.key)
+        if isinstance(value, bool) or hint is bool or not isinstance(value, int | float):
+            raise ConfigError(where, value, "a factor must be a number in the scenario; "
+                              f"this key holds {type(value).__name__}")
+        if hint is int:
+            self.whole.add(f.key)
+
+    def job_overrides(self, x: FloatArray) -> list[list[str]]:
+        """Each row of the sample as `key=value` overrides (dummy factors change nothing)."""
+        out = []
+        for row in x:
+            items = []
+            for f, v in zip(self.study.factors, row, strict=True):
+                if f.dummy:
+                    continue
+                shown = str(round(float(v))) if f.key in self.whole else repr(float(v))
+                items.append(f"{self.prefix.get(f.key, '')}{f.key}={shown}")
+            out.append(items)
+        return out
+
+    def outcome_columns(self) -> list[str]:
+        from sim.scenario import compile_scenario
+
+        schema = results.replication_schema(compile_scenario(self.run_conf.scenario))
+        numeric = [f.name for f in schema if f.name != "rep"
+                   and (pa.types.is_boolean(f.type) or pa.types.is_integer(f.type)
+                        or pa.types.is_floating(f.type))]
+        return numeric + list(OUTCOMES)
+
+    def plan(self, x: FloatArray, out_dir: Path) -> Any:
+        from sim.launch import design_points
+
+        return design_points(self.job_overrides(x), 0, out_dir, self.compose,
+                             lambda key: (CONF_DIR / key).is_dir())
+
+    def run(self, planned: Any, out_dir: Path, progress: bool) -> None:
+        from sim.launch import run_design_points
+
+        run_design_points(planned, progress=progress)
+
+    def read(self, job_dir: Path, outcomes: list[str]) -> pd.DataFrame:
+        direct = [o for o in outcomes if o not in OUTCOMES]
+        shares = [o for o in outcomes if o in OUTCOMES]
+        table = pd.read_parquet(job_dir / "replications.parquet",
+                                columns=direct + (["outcome"] if shares else []))
+        for o in shares:
+            table[o] = table["outcome"] == o
+        return table[outcomes].astype(float)
+
+
+class TestModel:
+    """A test model (the Ishigami function) behind the same pool, tables and resume."""
+
+    def __init__(self, study: Study):
+        self.study = study
+        for f in study.factors:
+            if not f.dummy and f.key not in ISHIGAMI_FACTORS:
+                raise unknown_name(f"factors.{f.key}", f.key, ISHIGAMI_FACTORS,
+                                   f"factor of the {study.model} model")
+        missing = [k for k in ISHIGAMI_FACTORS if k not in study.names]
+        if missing:
+            raise ConfigError("factors", ", ".join(study.names),
+                              f"the {study.model} model needs factors {', '.join(missing)}")
+
+    def outcome_columns(self) -> list[str]:
+        return ["y"]
+
+    def points(self, x: FloatArray) -> list[TestPoint]:
+        keep = [i for i, f in enumerate(self.study.factors) if not f.dummy]
+        names = self.study.names
+        return [TestPoint(self.study.model, tuple((names[i], float(row[i])) for i in keep),
+                          self.study.noise_sd) for row in x]
+
+    def plan(self, x: FloatArray, out_dir: Path) -> Any:
+        return self.points(x)
+
+    def run(self, planned: Any, out_dir: Path, progress: bool) -> None:
+        from sim.executors import TaskExecutor, make_executor
+        from sim.launch import PoolJob, pipeline
+        from sim.runner import plan_batches
+
+        s = self.study
+        executor = make_executor(s.executor, s.workers)
+        assert isinstance(executor, TaskExecutor)
+        jobs = []
+        for job, p in enumerate(planned):
+            job_dir = out_dir / str(job)
+            dp = 0 if s.crn else job
+            if _complete(job_dir, digest(p), s.seed, s.reps, dp):
+                continue
+            prepare_output(job_dir)
+            batches = plan_batches(s.seed, dp, 0, s.reps, 0, executor.workers)
+            jobs.append(PoolJob(job, p, batches, _writer(job_dir),
+                                _finisher(job_dir, p, digest(p), s, dp)))
+        if jobs:
+            pipeline(jobs, executor, tabulate_test_batch, progress, desc=s.model)
+
+    def read(self, job_dir: Path, outcomes: list[str]) -> pd.DataFrame:
+        return pd.read_parquet(job_dir / "replications.parquet", columns=outcomes)
+
+
+class _TableWriter:
+    def __init__(self, out_dir: Path):
+        from sim.explore.testmodels import SCHEMA
+
+        self.table = results.TableWriter(out_dir / "replications.parquet", SCHEMA)
+        self.n = 0
+        self.total = 0.0
+
+    def add(self, table: results.BatchTable) -> None:
+        self.table.write_batch(table.reps)
+        self.n += table.n
+        self.total += float(pc.sum(table.reps.column("y")).as_py() or 0.0)
+
+    def close(self) -> None:
+        self.table.close()
+
+    def abort(self) -> None:
+        self.table.abort()
+
+
+def _writer(job_dir: Path) -> Any:
+    return lambda: _TableWriter(job_dir)
+
+
+def _finisher(job_dir: Path, p: TestPoint, key: str, s: Study, dp: int) -> Any:
+    def finish(writer: _TableWriter, elapsed: float) -> dict[str, Any]:
+        summary = {"model": p.model, "values": dict(p.values), "noise_sd": p.noise_sd,
+                   "reps": writer.n, "requested_reps": s.reps, "seed": s.seed,
+                   "design_point": dp, "config_hash": key, "y_mean": writer.total / writer.n,
+                   "git_commit": git_commit(), "versions": versions(),
+                   "perf": {"wall_seconds": elapsed}}
+        results.write_json(summary, job_dir / "summary.json")
+        return summary
+    return finish
+
+
+def _complete(job_dir: Path, digest: str, seed: int, reps: int, dp: int) -> bool:
+    path = job_dir / "summary.json"
+    if not path.exists():
+        return False
+    try:
+        old = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return False
+    return bool(old.get("config_hash") == digest and old.get("seed") == seed
+                and old.get("requested_reps") == reps and old.get("design_point") == dp)
+

@@ -1,0 +1,212 @@
+"""Studies through the real pipeline: Ishigami's known indices, the noise floor on the
+simulator, rankings across root seeds, PRIM on a real study, and resume after a kill."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from scipy.stats import kendalltau
+
+from sim.explore.pipeline import run_study
+from sim.explore.study import find_study, read_study
+from sim.explore.testmodels import ishigami_indices
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def study(name: str, out: Path, **overrides: Any) -> dict[str, Any]:
+    """Run a study under conf/explore/ with overrides, in this process; its indices.json."""
+    s = read_study(find_study(name), {**overrides, "out": str(out)})
+    done = run_study(s, progress=False)
+    result: dict[str, Any] = json.loads((done / "indices.json").read_text())
+    return result
+
+
+@pytest.fixture(scope="module")
+def levers(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
+    """summit_levers at two root seeds (N=32, R=20: 224 points each)."""
+    out = {}
+    for seed in (0, 1):
+        path = tmp_path_factory.mktemp(f"levers{seed}")
+        study("summit_levers", path, base_samples=32, reps=20, seed=seed)
+        out[seed] = path
+    return out
+
+
+def outcomes(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((path / "indices.json").read_text())["outcomes"]
+    return data
+
+
+def test_ishigami_indices_lie_within_their_intervals_of_the_analytic_values(
+        tmp_path: Path) -> None:
+    """5,120 points (N=1,024 base samples x 5, as conf/explore/ishigami.yaml asks) of the
+    Ishigami function with seeded noise, through the pool; 95 % bootstrap intervals."""
+    got = study("ishigami", tmp_path, reps=2)["outcomes"]["y"]["indices"]
+    truth = ishigami_indices()
+    for kind in ("S1", "ST"):
+        for x in ("x1", "x2", "x3"):
+            est, half = got[x][kind], got[x][f"{kind}_conf"]
+            assert abs(est - truth[kind][x]) <= half, (kind, x, est, half, truth[kind][x])
+    # every point is a job directory with the same files as a sweep's job
+    assert (tmp_path / "5119" / "summary.json").exists()
+    assert (tmp_path / "5119" / "replications.parquet").exists()
+
+
+def test_a_dummy_factor_stays_within_the_noise_floor(levers: dict[int, Path],
+                                                     tmp_path: Path) -> None:
+    """historical_2023: with common random numbers a dummy's ST is exactly 0; with
+    independent streams per point it estimates the noise floor itself."""
+    for o, a in outcomes(levers[0]).items():
+        if a["noise_floor"]["estimate"] is not None:
+            assert a["indices"]["dummy"]["ST"] == 0.0 <= a["noise_floor"]["ci_high"], o
+    factors = {"scenario.parties.cn.attendance.bias": {"low": -7.0, "high": 0.0},
+               "dummy": {"low": 0, "high": 1, "dummy": True}}
+    indep = study("summit_levers", tmp_path, base_samples=64, reps=20, crn=False,
+                  factors=factors, outcomes=["summit_held"])["outcomes"]["summit_held"]
+    dummy, floor = indep["indices"]["dummy"], indep["noise_floor"]
+    assert dummy["ST"] > 0
+    assert dummy["ST"] - dummy["ST_conf"] <= floor["ci_high"], (dummy, floor)
+    assert dummy["ST"] + dummy["ST_conf"] >= floor["ci_low"], (dummy, floor)
+
+
+def test_factor_rankings_of_two_root_seeds_agree(levers: dict[int, Path]) -> None:
+    a, b = outcomes(levers[0]), outcomes(levers[1])
+    for o in ("summit_held", "agreed_climate", "utility_us"):
+        names = list(a[o]["importance"])
+        tau = kendalltau([a[o]["importance"][n] for n in names],
+                         [b[o]["importance"][n] for n in names]).statistic
+        assert tau >= 0.8, (o, tau, a[o]["importance"], b[o]["importance"])
+    top = max(a["summit_held"]["importance"], key=a["summit_held"]["importance"].get)
+    assert top == "scenario.parties.cn.attendance.bias"
+
+
+def test_prim_reports_a_no_summit_box_on_a_real_study(levers: dict[int, Path]) -> None:
+    found = json.loads((levers[0] / "discovery.json").read_text())
+    box = found["prim"]
+    assert found["outcome"] == "no_summit" and 0 < found["points_of_interest"] < 224
+    assert box["density"] >= 0.8 and box["coverage"] > 0.5
+    assert box["density"] > box["base_rate"]
+    bias = box["restricted"]["scenario.parties.cn.attendance.bias"]
+    assert bias["high"] < 0  # a no-summit world is one where China's leader leans away
+    assert bias["qp_value"] < 0.01
+    assert found["cart"]["accuracy"] > found["cart"]["importance"][
+        "scenario.parties.cn.attendance.bias"] * 0  # rules were fitted
+    assert "scenario.parties.cn.attendance.bias" in found["cart"]["rules"]
+
+
+def test_convergence_is_reported_in_the_number_of_base_samples(levers: dict[int, Path]
+                                                               ) -> None:
+    conv = outcomes(levers[0])["summit_held"]["convergence"]
+    assert [c["base_samples"] for c in conv] == [4, 8, 16, 32]
+    assert [c["points"] for c in conv] == [4 * 7, 8 * 7, 16 * 7, 32 * 7]
+    assert conv[-1]["importance"] == outcomes(levers[0])["summit_held"]["importance"]
+
+
+RESUME = """
+model: summitsim
+scenario: historical_2023
+sampler: sobol
+base_samples: 8
+reps: 20
+workers: 1
+factors:
+  scenario.relations.tension_baseline: {low: 0.1, high: 0.7}
+  scenario.parties.cn.attendance.bias: {low: -7.0, high: 0.0}
+  scenario.bargaining.walk_away: {low: 0.02, high: 0.4}
+outcomes: [summit_held, utility_us]
+"""
+
+
+def explore(*args: str, **kw: Any) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "sim.explore", *args, "--no-progress"],
+                            cwd=ROOT, text=True, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, start_new_session=True, **kw)
+
+
+def test_a_killed_study_resumes_to_the_same_indices(tmp_path: Path) -> None:
+    spec = tmp_path / "resume.yaml"
+    spec.write_text(RESUME)
+    whole = explore(str(spec), f"out={tmp_path / 'whole'}")
+    assert whole.wait(timeout=600) == 0, whole.stderr.read() if whole.stderr else ""
+    killed_dir = tmp_path / "killed"
+    first = explore(str(spec), f"out={killed_dir}")
+    deadline = time.monotonic() + 300
+    while len(list(killed_dir.glob("*/summary.json"))) < 8:  # 40 points in all
+        assert first.poll() is None, "finished before it could be killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    os.killpg(first.pid, signal.SIGKILL)
+    first.wait(timeout=60)
+    done_before = len(list(killed_dir.glob("*/summary.json")))
+    assert done_before < 40 and not (killed_dir / "indices.json").exists()
+    again = explore(str(spec), f"out={killed_dir}")
+    _, err = again.communicate(timeout=600)
+    assert again.returncode == 0, err
+    assert err.count("complete, skipped") == done_before
+    a = json.loads((tmp_path / "whole" / "indices.json").read_text())["outcomes"]
+    b = json.loads((killed_dir / "indices.json").read_text())["outcomes"]
+    assert a == b
+
+
+@pytest.mark.slow
+def test_a_study_on_dask_gives_the_same_indices_as_on_local_workers(tmp_path: Path) -> None:
+    """The same points through a real Dask LocalCluster (two worker processes); slow only
+    for the cluster's start-up (about 30 s)."""
+    spec = tmp_path / "small.yaml"
+    spec.write_text(RESUME.replace("base_samples: 8", "base_samples: 4").replace(
+        "workers: 1", "workers: 2"))
+    got = {}
+    for executor in ("local", "dask"):
+        s = read_study(spec, {"executor": executor, "out": str(tmp_path / executor)})
+        done = run_study(s, progress=False)
+        got[executor] = json.loads((done / "indices.json").read_text())["outcomes"]
+    assert got["local"] == got["dask"]
+
+
+ISHIGAMI_WITH_DUMMY = {x: {"low": -3.141592653589793, "high": 3.141592653589793}
+                       for x in ("x1", "x2", "x3")} | {"dummy": {"low": 0, "high": 1,
+                                                                 "dummy": True}}
+
+
+def test_morris_screens_out_a_dummy_on_ishigami(tmp_path: Path) -> None:
+    """50 Morris trajectories (250 points): the dummy's elementary effects are all 0."""
+    y = study("ishigami", tmp_path, sampler="morris", base_samples=50, reps=2,
+              factors=ISHIGAMI_WITH_DUMMY)["outcomes"]["y"]["indices"]
+    assert y["dummy"]["mu_star"] == 0.0 and y["dummy"]["sigma"] == 0.0
+    for x in ("x1", "x2", "x3"):
+        assert y[x]["mu_star"] - y[x]["mu_star_conf"] > 0, (x, y[x])
+    assert (tmp_path / "morris_y.png").exists()
+
+
+def test_latin_hypercube_first_order_indices_of_ishigami(tmp_path: Path) -> None:
+    """1,000 Latin hypercube points, RBD-FAST: S1 within its interval of the analytic one."""
+    got = study("ishigami", tmp_path, sampler="latin", base_samples=1000,
+                reps=2)["outcomes"]["y"]["indices"]
+    truth = ishigami_indices()["S1"]
+    for x in ("x1", "x2", "x3"):
+        assert abs(got[x]["S1"] - truth[x]) <= got[x]["S1_conf"], (x, got[x], truth[x])
+
+
+def test_a_study_of_many_points_keeps_few_files_open(tmp_path: Path) -> None:
+    """640 points under a limit of 128 open files: each job's tables are opened when its
+    first batch arrives and closed when it ends, not all at once."""
+    import resource
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (128, 128))
+
+    done = subprocess.run([sys.executable, "-m", "sim.explore", "ishigami", "base_samples=128",
+                           "reps=2", "workers=1", f"out={tmp_path}", "--no-progress"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600,
+                          preexec_fn=limit)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert len(list(tmp_path.glob("*/summary.json"))) == 640

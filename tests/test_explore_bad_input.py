@@ -1,0 +1,129 @@
+"""Bad studies: each is one line on stderr naming the key and the value, exit 2, no results.
+
+Most cases call `python -m sim.explore`'s `main` in this process; one runs as a real
+process, as a user runs it.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from sim.explore.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+GOOD = """
+model: summitsim
+scenario: historical_2023
+sampler: sobol
+base_samples: 4
+reps: 2
+factors:
+  scenario.relations.tension_baseline: {low: 0.2, high: 0.5}
+  scenario.parties.cn.attendance.bias: {low: -3.0, high: 0.0}
+outcomes: [summit_held]
+"""
+
+
+def write_study(tmp: Path, text: str) -> Path:
+    path = tmp / "study.yaml"
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+def explore(tmp: Path, capsys: pytest.CaptureFixture[str], text: str, *args: str
+            ) -> tuple[int, str]:
+    study = write_study(tmp, text)
+    with pytest.raises(SystemExit) as done:
+        main([str(study), f"out={tmp / 'out'}", "--no-progress", *args])
+    err = capsys.readouterr().err
+    return int(done.value.code or 0), err
+
+
+CASES = [
+    ("unknown-factor-key",
+     GOOD.replace("tension_baseline:", "tension_basline:"),
+     "factors.scenario.relations.tension_basline='scenario.relations.tension_basline'",
+     "did you mean 'tension_baseline'"),
+    ("unknown-party",
+     GOOD.replace("parties.cn.", "parties.ru."),
+     "factors.scenario.parties.ru.attendance.bias=", "unknown party; known: cn, us"),
+    ("low-above-high",
+     GOOD.replace("{low: 0.2, high: 0.5}", "{low: 0.6, high: 0.5}"),
+     "factors.scenario.relations.tension_baseline.low=0.6", "must be below high=0.5"),
+    ("unknown-sampler", GOOD.replace("sampler: sobol", "sampler: sobolev"),
+     "sampler='sobolev'", "unknown sampler (did you mean 'sobol'?)"),
+    ("outcome-not-a-column", GOOD.replace("[summit_held]", "[summit_held, agreed_clmate]"),
+     "outcomes[1]='agreed_clmate'", "did you mean 'agreed_climate'"),
+    ("discovery-outcome-not-a-column", GOOD + "discovery: {outcome: no_sumit}\n",
+     "discovery.outcome='no_sumit'", "unknown outcome column"),
+    ("factor-not-a-number",
+     GOOD.replace("tension_baseline:", "shocks.balloon.label:").replace(
+         "scenario.relations.shocks", "scenario.shocks"),
+     "factors.scenario.shocks.balloon.label=", "a factor must be a number"),
+    ("sobol-not-power-of-2", GOOD.replace("base_samples: 4", "base_samples: 6"),
+     "base_samples=6", "power of 2"),
+    ("unknown-study-key", GOOD + "samples: 5\n", "samples=5", "unknown study key"),
+    ("unknown-scenario", GOOD.replace("historical_2023", "historical_2032"),
+     "scenario='historical_2032'", "did you mean 'historical_2023'"),
+    ("norm-without-sd", GOOD.replace("{low: 0.2, high: 0.5}", "{dist: norm, mean: 0.3}"),
+     "factors.scenario.relations.tension_baseline=", "a norm factor needs mean and sd"),
+    ("ishigami-unknown-factor",
+     "model: ishigami\nfactors: {x1: {low: 0, high: 1}, x2: {low: 0, high: 1}, "
+     "x4: {low: 0, high: 1}}\noutcomes: [y]\n",
+     "factors.x4='x4'", "unknown factor of the ishigami model"),
+    ("out-of-range-value",  # the validator of the scenario checks every design point
+     GOOD.replace("{low: 0.2, high: 0.5}", "{low: 0.5, high: 1.5}"),
+     "scenario.relations.tension_baseline=", "must be in [0, 1]"),
+]
+
+
+@pytest.mark.parametrize(("text", "shown", "allowed"), [c[1:] for c in CASES],
+                         ids=[c[0] for c in CASES])
+def test_bad_study_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                          text: str, shown: str, allowed: str) -> None:
+    code, err = explore(tmp_path, capsys, text)
+    assert code == 2, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith(f"error: {shown}"), lines[0]
+    assert allowed in lines[0], lines[0]
+    assert "Traceback" not in err
+    assert not (tmp_path / "out").exists()  # every point is checked before anything is written
+
+
+def test_unknown_sampler_from_the_command_line(tmp_path: Path) -> None:
+    """A real process, an override on the command line: one line, exit 2, nothing written."""
+    study = write_study(tmp_path, GOOD)
+    done = subprocess.run([sys.executable, "-m", "sim.explore", str(study), "sampler=latn",
+                           f"out={tmp_path / 'out'}"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "error: sampler='latn': unknown sampler (did you mean 'latin'?); "
+        "known: latin, morris, sobol"]
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_directory_holding_another_study_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "study.json").write_text('{"digest": "something else"}')
+    code, err = explore(tmp_path, capsys, GOOD)
+    assert code == 2
+    assert err.strip().splitlines() == [
+        f"error: out={str(out)!r}: holds the results of another study; choose another out= "
+        "or remove that directory"]
+
+
+def test_unknown_executor(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, err = explore(tmp_path, capsys, GOOD + "executor: daks\n")
+    assert code == 2
+    assert err.strip() == ("error: executor='daks': unknown executor (did you mean 'dask'?); "
+                           "known: dask, local")
