@@ -66,9 +66,9 @@ def test_a_dummy_factor_stays_within_the_noise_floor(levers: dict[int, Path],
     """historical_2023: with common random numbers a dummy's ST is exactly 0; with
     independent streams per point it estimates the noise floor itself."""
     for o, a in outcomes(levers[0]).items():
-        if a["noise_floor"]["estimate"] is not None:
+        if a["noise_floor"]["ci_high"] is not None:
             assert a["indices"]["dummy"]["ST"] == 0.0 <= a["noise_floor"]["ci_high"], o
-    factors = {"scenario.parties.cn.attendance.bias": {"low": -7.0, "high": 0.0},
+    factors = {"scenario.parties.cn.attendance.empty_cost": {"low": 0.0, "high": 7.0},
                "dummy": {"low": 0, "high": 1, "dummy": True}}
     indep = study("summit_levers", tmp_path, base_samples=64, reps=20, crn=False,
                   factors=factors, outcomes=["summit_held"])["outcomes"]["summit_held"]
@@ -86,7 +86,7 @@ def test_factor_rankings_of_two_root_seeds_agree(levers: dict[int, Path]) -> Non
                          [b[o]["importance"][n] for n in names]).statistic
         assert tau >= 0.8, (o, tau, a[o]["importance"], b[o]["importance"])
     top = max(a["summit_held"]["importance"], key=a["summit_held"]["importance"].get)
-    assert top == "scenario.parties.cn.attendance.bias"
+    assert top == "scenario.parties.cn.attendance.empty_cost"
 
 
 def test_prim_reports_a_no_summit_box_on_a_real_study(levers: dict[int, Path]) -> None:
@@ -95,12 +95,12 @@ def test_prim_reports_a_no_summit_box_on_a_real_study(levers: dict[int, Path]) -
     assert found["outcome"] == "no_summit" and 0 < found["points_of_interest"] < 224
     assert box["density"] >= 0.8 and box["coverage"] > 0.5
     assert box["density"] > box["base_rate"]
-    bias = box["restricted"]["scenario.parties.cn.attendance.bias"]
-    assert bias["high"] < 0  # a no-summit world is one where China's leader leans away
-    assert bias["qp_value"] < 0.01
+    cost = box["restricted"]["scenario.parties.cn.attendance.empty_cost"]
+    assert cost["low"] > 0  # a no-summit world: China's leader counts an empty summit dear
+    assert cost["qp_value"] < 0.01
     assert found["cart"]["accuracy"] > found["cart"]["importance"][
-        "scenario.parties.cn.attendance.bias"] * 0  # rules were fitted
-    assert "scenario.parties.cn.attendance.bias" in found["cart"]["rules"]
+        "scenario.parties.cn.attendance.empty_cost"] * 0  # rules were fitted
+    assert "scenario.parties.cn.attendance.empty_cost" in found["cart"]["rules"]
 
 
 def test_convergence_is_reported_in_the_number_of_base_samples(levers: dict[int, Path]
@@ -120,7 +120,7 @@ reps: 20
 workers: 1
 factors:
   scenario.relations.tension_baseline: {low: 0.1, high: 0.7}
-  scenario.parties.cn.attendance.bias: {low: -7.0, high: 0.0}
+  scenario.parties.cn.attendance.empty_cost: {low: 0.0, high: 7.0}
   scenario.bargaining.walk_away: {low: 0.02, high: 0.4}
 outcomes: [summit_held, utility_us]
 """

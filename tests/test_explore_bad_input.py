@@ -25,7 +25,7 @@ base_samples: 4
 reps: 2
 factors:
   scenario.relations.tension_baseline: {low: 0.2, high: 0.5}
-  scenario.parties.cn.attendance.bias: {low: -3.0, high: 0.0}
+  scenario.parties.cn.attendance.empty_cost: {low: 0.0, high: 3.0}
 outcomes: [summit_held]
 """
 
@@ -52,7 +52,7 @@ CASES = [
      "did you mean 'tension_baseline'"),
     ("unknown-party",
      GOOD.replace("parties.cn.", "parties.ru."),
-     "factors.scenario.parties.ru.attendance.bias=", "unknown party; known: cn, us"),
+     "factors.scenario.parties.ru.attendance.empty_cost=", "unknown party; known: cn, us"),
     ("low-above-high",
      GOOD.replace("{low: 0.2, high: 0.5}", "{low: 0.6, high: 0.5}"),
      "factors.scenario.relations.tension_baseline.low=0.6", "must be below high=0.5"),

@@ -19,7 +19,7 @@ from sim.explore.plots import (
 
 IDX = {"scenario.relations.tension_baseline": {"S1": 0.1, "S1_conf": 0.05, "ST": 0.2,
                                                "ST_conf": 0.04},
-       "scenario.parties.cn.attendance.bias": {"S1": 0.7, "S1_conf": 0.1, "ST": 0.8,
+       "scenario.parties.cn.attendance.empty_cost": {"S1": 0.7, "S1_conf": 0.1, "ST": 0.8,
                                                "ST_conf": 0.12},
        "dummy": {"S1": 0.0, "S1_conf": 0.02, "ST": 0.0, "ST_conf": 0.0}}
 FLOOR = {"estimate": 0.05, "ci_low": 0.04, "ci_high": 0.06}
@@ -48,7 +48,7 @@ def test_sobol_bars_show_each_index_with_its_interval_and_the_noise_floor() -> N
     assert corners[:, 1].min() == pytest.approx(0) and corners[:, 1].max() == pytest.approx(
         FLOOR["ci_high"])
     assert [t.get_text() for t in ax.get_xticklabels()] == [
-        "relations.tension_baseline", "attendance.bias", "dummy"]
+        "relations.tension_baseline", "attendance.empty_cost", "dummy"]
     plt.close(fig)
 
 

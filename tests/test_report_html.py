@@ -84,7 +84,7 @@ def test_study_page_shows_indices_box_and_study(dirs: dict[str, Path],
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     html = page_of(dirs["explore"], capsys).read_text()
     idx = json.loads((dirs["explore"] / "indices.json").read_text())["outcomes"]
-    st = idx["summit_held"]["indices"]["scenario.parties.cn.attendance.bias"]
+    st = idx["summit_held"]["indices"]["scenario.parties.cn.attendance.empty_cost"]
     assert f"<td>{st['ST']:.3f}</td><td>[{st['ST'] - st['ST_conf']:.3f}, " in html
     assert "Noise floor" in html and "sampler: sobol" in html
     assert ("PRIM box" in html) or ("no PRIM box" in html)

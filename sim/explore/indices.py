@@ -23,7 +23,8 @@ Z95 = 1.959963984540054
 
 def noise_floor(means: FloatArray, variances: FloatArray, n: FloatArray, resamples: int,
                 seed: int) -> dict[str, float]:
-    """Seed-noise share of the variance of replicate means, with a 95 % bootstrap interval."""
+    """Seed-noise share of the variance of replicate means, with a 95 % bootstrap interval
+    (None where undefined: an outcome that no resample varies, such as a rare one)."""
     def share(idx: np.ndarray) -> float:
         total = float(np.var(means[idx], ddof=1))
         noise = float(np.mean(variances[idx] / n[idx]))
@@ -33,9 +34,9 @@ def noise_floor(means: FloatArray, variances: FloatArray, n: FloatArray, resampl
     rng = np.random.default_rng(seed)
     boot = np.array([share(rng.integers(0, k, k)) for _ in range(resamples)])
     lo, hi = np.nanpercentile(boot, [2.5, 97.5]) if np.isfinite(boot).any() else (np.nan,) * 2
-    return {"estimate": share(np.arange(k)), "ci_low": float(lo), "ci_high": float(hi),
-            "noise_variance": float(np.mean(variances / n)),
-            "total_variance": float(np.var(means, ddof=1))}
+    return _clean({"estimate": share(np.arange(k)), "ci_low": float(lo), "ci_high": float(hi),
+                   "noise_variance": float(np.mean(variances / n)),
+                   "total_variance": float(np.var(means, ddof=1))})
 
 
 def _rng(seed: int) -> np.random.Generator:
