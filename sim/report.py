@@ -19,9 +19,11 @@ from pathlib import Path
 from sim.analysis.page import write_page
 from sim.analysis.plots import draw_run_plots
 from sim.analysis.sweep_plots import SWEEP_TABLE, draw_sweep_plots
+from sim.forecast.backtest import FORECASTS, SCORES
 
 SUMMARY = "summary.json"
 STUDY, STUDY_DONE = "study.json", "indices.json"  # an explore study (sim.explore)
+BACKTEST_SCORES, BACKTEST_FORECASTS = SCORES, FORECASTS  # a backtest (sim.backtest)
 RUN_TABLES = ("replications.parquet", "events.parquet")
 
 
@@ -36,9 +38,11 @@ def job_dirs(sweep_dir: Path) -> list[Path]:
 
 
 def kind_of(path: Path) -> str:
-    """`"run"`, `"sweep"` or `"explore"`; raises ReportError for anything else."""
+    """`"run"`, `"sweep"`, `"explore"` or `"backtest"`; raises ReportError otherwise."""
     if not path.is_dir():
         raise ReportError("no such directory")
+    if (path / BACKTEST_SCORES).exists() and (path / BACKTEST_FORECASTS).exists():
+        return "backtest"
     if (path / STUDY).exists():
         if not (path / STUDY_DONE).exists():
             raise ReportError(f"incomplete study (no {STUDY_DONE}); run the same "
@@ -117,6 +121,8 @@ def redraw(path: Path) -> tuple[list[Path], str | None]:
         return draw_run_plots(path), None
     if kind == "explore":
         return redraw_study(path), None
+    if kind == "backtest":  # its plots need the scenario's dates: python -m sim.backtest
+        return sorted(path.glob("*.png")), None   # draws them; they are kept as they are
     return redraw_sweep(path)
 
 
@@ -126,7 +132,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m sim.report",
         description="Redraw the plots of run directories (summary.json), sweep "
                     "directories (sweep.parquet and numbered job directories) and explore "
-                    "studies (study.json) from the saved results, without rerunning anything.",
+                    "studies (study.json) from the saved results, without rerunning anything; "
+                    "with --html, also write the page of those and of backtests "
+                    "(scores.json).",
     )
     parser.add_argument("dirs", nargs="+", type=Path, metavar="DIR",
                         help="a run, sweep or study directory")

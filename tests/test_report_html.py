@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,7 @@ from matplotlib.image import imread
 from sim.app import run_design_point
 from sim.explore.pipeline import run_study
 from sim.explore.study import find_study, read_study
+from sim.forecast.backtest import load_conf, plan, run_backtest
 from sim.report import main
 from tests import chromium
 from tests.conftest import compose_run
@@ -25,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """A run, a sweep of two jobs, and a small explore study."""
+    """A run, a sweep of two jobs, a small explore study and a small backtest."""
     base = tmp_path_factory.mktemp("pages")
     run_design_point(compose_run("reps=200", "progress=false"), base / "run")
     done = subprocess.run([sys.executable, "-m", "sim", "-m", "scenario=historical_2023,"
@@ -36,7 +38,11 @@ def dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     study = read_study(find_study("summit_levers"), {"base_samples": 8, "reps": 10,
                                                       "out": str(base / "study")})
     run_study(study, progress=False)
-    return {"run": base / "run", "sweep": base / "sweep", "explore": base / "study"}
+    conf = replace(load_conf("us_china_2023"), origins=["2023-06-20", "2023-10-25"], reps=20,
+                   bootstrap=100)
+    run_backtest(plan(conf, (), workers=1), base / "backtest", progress=False)
+    return {"run": base / "run", "sweep": base / "sweep", "explore": base / "study",
+            "backtest": base / "backtest"}
 
 
 def page_of(path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
@@ -46,7 +52,7 @@ def page_of(path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     return path / "report.html"
 
 
-@pytest.mark.parametrize("kind", ["run", "sweep", "explore"])
+@pytest.mark.parametrize("kind", ["run", "sweep", "explore", "backtest"])
 def test_page_is_self_contained(dirs: dict[str, Path], kind: str,
                                 capsys: pytest.CaptureFixture[str]) -> None:
     page = page_of(dirs[kind], capsys)
@@ -90,10 +96,23 @@ def test_study_page_shows_indices_box_and_study(dirs: dict[str, Path],
     assert ("PRIM box" in html) or ("no PRIM box" in html)
 
 
+def test_backtest_page_shows_the_scores_with_intervals(
+        dirs: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    html = page_of(dirs["backtest"], capsys).read_text()
+    s = json.loads((dirs["backtest"] / "scores.json").read_text())
+    for kind, sc in s["scores"].items():
+        b, skill = sc["brier"], sc["bss"]["best"]
+        assert f"Scores: {kind} questions" in html
+        assert (f"<td>{b['estimate']:.3f}</td><td>[{b['ci_low']:.3f}, {b['ci_high']:.3f}]"
+                "</td>") in html
+        assert f"<td>{skill['estimate']:.3f}</td>" in html
+    assert html.count("<tr><td class=\"text\">2023-") == len(s["p_summit"])  # P(summit) rows
+
+
 def test_pages_render_in_chromium_with_every_image_loaded(
         dirs: dict[str, Path], capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     chromium.browser()
-    for kind in ("run", "sweep", "explore"):
+    for kind in ("run", "sweep", "explore", "backtest"):
         page = page_of(dirs[kind], capsys)
         shot = chromium.screenshot(page, tmp_path / f"{kind}.png")
         pixels = imread(shot)

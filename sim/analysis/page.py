@@ -1,4 +1,4 @@
-"""One self-contained HTML page of a run, a sweep or an explore study.
+"""One self-contained HTML page of a run, a sweep, an explore study or a backtest.
 
 Read from the saved files only: the summary table with intervals, every PNG inline as
 base64 (no network, no file beside it), the configuration, and provenance (commit,
@@ -188,11 +188,45 @@ def explore_page(study_dir: Path) -> dict[str, Any]:
     }
 
 
-PAGES = {"run": run_page, "sweep": sweep_page, "explore": explore_page}
+def backtest_page(backtest_dir: Path) -> dict[str, Any]:
+    """The page of a rolling-origin backtest: scores by kind of question with bootstrap
+    intervals, Murphy's decomposition, skill against each baseline, P(summit) by origin."""
+    s = _read_json(backtest_dir / "scores.json")
+    tables = []
+    for kind, sc in s["scores"].items():
+        rows: list[Row] = [["Brier score", *_ci(sc["brier"])], ["log score", *_ci(sc["log"])]]
+        rows += [[f"Murphy: {k}", _f(v), ""] for k, v in sc["murphy"].items()
+                 if k != "brier"]
+        for base, v in sc["bss"].items():
+            label = f"best baseline ({sc['best_baseline']})" if base == "best" else base
+            rows.append([f"Brier skill vs {label}", *_ci(v)])
+        tables.append(_table(
+            f"Scores: {kind} questions", ["score", "estimate", "95 % interval"], rows,
+            f"scores-{kind}", f"{sc['n_forecasts']} forecasts of {sc['n_questions']} "
+            f"questions at {sc['n_origins']} origins; intervals by bootstrap over questions."))
+    rows = [[p["origin"], *_interval(p["p"], p["ci_low"], p["ci_high"])]
+            for p in s["p_summit"]]
+    tables.append(_table("P(summit) as of each origin", ["origin", "P(summit)",
+                                                         "95 % interval"], rows, "p-summit",
+                         "Wilson intervals over the replications of each origin."))
+    config = {k: s[k] for k in ("scenario", "questions", "origins", "reps", "overrides",
+                                "announced", "method") if k in s}
+    return {
+        "title": f"Backtest: {s['scenario']} on {s['questions']}",
+        "subtitle": f"{len(s['origins'])} origins x {s['reps']} replications",
+        "tables": tables, "texts": [], "images": _images(backtest_dir),
+        "config": yaml.safe_dump(config, sort_keys=False),
+        "provenance": [("root seed", s.get("seed")), ("method", s.get("method"))],
+    }
+
+
+PAGES = {"run": run_page, "sweep": sweep_page, "explore": explore_page,
+         "backtest": backtest_page}
 
 
 def write_page(directory: Path, kind: str) -> Path:
-    """Render the page of a `run`, `sweep` or `explore` directory to `report.html`."""
+    """Render the page of a `run`, `sweep`, `explore` or `backtest` directory to
+    `report.html`."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(),
