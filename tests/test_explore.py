@@ -61,6 +61,21 @@ def test_ishigami_indices_lie_within_their_intervals_of_the_analytic_values(
     assert (tmp_path / "5119" / "replications.parquet").exists()
 
 
+def test_a_gaussian_process_emulator_recovers_ishigami_from_a_latin_study(
+        tmp_path: Path) -> None:
+    """512 Latin-hypercube points of the noisy Ishigami function, 4 replications each; the
+    GP emulator fitted to their means, sampled by Saltelli at N = 1,024, gives Sobol
+    indices within their intervals of the analytic values."""
+    a = study("ishigami", tmp_path, sampler="latin", base_samples=512, reps=4,
+              emulator=1024)["outcomes"]["y"]
+    emulated, truth = a["emulator"], ishigami_indices()
+    assert emulated["points"] == 1024 * 5 and emulated["r2"] > 0.95
+    for kind in ("S1", "ST"):
+        for x in ("x1", "x2", "x3"):
+            est, half = emulated["indices"][x][kind], emulated["indices"][x][f"{kind}_conf"]
+            assert abs(est - truth[kind][x]) <= half, (kind, x, est, half, truth[kind][x])
+
+
 def test_a_dummy_factor_stays_within_the_noise_floor(levers: dict[int, Path],
                                                      tmp_path: Path) -> None:
     """historical_2023: with common random numbers a dummy's ST is exactly 0; with

@@ -68,6 +68,10 @@ CASES = [
      "factors.scenario.shocks.balloon.label=", "a factor must be a number"),
     ("sobol-not-power-of-2", GOOD.replace("base_samples: 4", "base_samples: 6"),
      "base_samples=6", "power of 2"),
+    ("emulator-without-latin", GOOD.replace("base_samples: 4", "base_samples: 4\nemulator: 64"),
+     "emulator=64", "an emulator is fitted to a Latin hypercube study"),
+    ("emulator-not-power-of-2", GOOD.replace("sampler: sobol", "sampler: latin").replace(
+        "base_samples: 4", "base_samples: 4\nemulator: 100"), "emulator=100", "power of 2"),
     ("unknown-study-key", GOOD + "samples: 5\n", "samples=5", "unknown study key"),
     ("unknown-scenario", GOOD.replace("historical_2023", "historical_2032"),
      "scenario='historical_2032'", "did you mean 'historical_2023'"),

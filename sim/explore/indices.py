@@ -138,4 +138,8 @@ def analyse(study: Study, x: FloatArray, points: pd.DataFrame) -> dict[str, Any]
             "mean": float(np.mean(means)),
             "convergence": convergence(study, x, means),
         }
+        if study.emulator:
+            from sim.explore.emulator import emulated_sobol
+
+            out[o]["emulator"] = emulated_sobol(study, x, means, variances / n)
     return out

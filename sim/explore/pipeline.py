@@ -167,6 +167,12 @@ def format_study(summary: dict[str, Any], discovery: dict[str, Any]) -> str:
             cells = "  ".join(f"{k} {_num(v[k])} ± {_num(v.get(k + '_conf'))}"
                               for k in ("S1", "ST", "mu_star") if k in v)
             lines.append(f"  {name:<45} {cells}")
+        if "emulator" in a:
+            e = a["emulator"]
+            lines.append(f"  emulator (GP, R² {e['r2']:.3f}; Sobol at N = {e['base_samples']}):")
+            for name, v in e["indices"].items():
+                lines.append(f"  {name:<45} S1 {_num(v['S1'])} ± {_num(v['S1_conf'])}  "
+                             f"ST {_num(v['ST'])} ± {_num(v['ST_conf'])}")
     box = discovery.get("prim")
     if box:
         lines.append(f"\nPRIM box for {discovery['label']}: coverage {box['coverage']:.2f}, "

@@ -83,6 +83,7 @@ class Study:
     morris_levels: int = 4
     bootstrap: int = 1000
     noise_sd: float = 0.0  # test models only: sd of the noise added to each replication
+    emulator: int = 0  # Latin studies: Sobol indices of a GP emulator at N = this (0: none)
     discovery: Discovery = field(default_factory=Discovery)
     out: str = ""
 
@@ -208,7 +209,7 @@ def build_study(data: dict[str, Any]) -> Study:
             raise ConfigError("overrides", data["overrides"], "must be a list of KEY=VALUE")
         kw["overrides"] = tuple(str(o) for o in data["overrides"])
     minimum = {"base_samples": 2, "reps": 2, "seed": 0, "workers": 0, "morris_levels": 2,
-               "bootstrap": 10}
+               "bootstrap": 10, "emulator": 0}
     for key, least in minimum.items():
         if key in data:
             value = _number(key, data[key], int)
@@ -229,6 +230,12 @@ def build_study(data: dict[str, Any]) -> Study:
     if study.sampler == "sobol" and study.base_samples & (study.base_samples - 1):
         raise ConfigError("base_samples", study.base_samples,
                           "the Sobol sampler needs a power of 2 (64, 128, 256, ...)")
+    if study.emulator and study.sampler != "latin":
+        raise ConfigError("emulator", study.emulator, "an emulator is fitted to a Latin "
+                          "hypercube study (sampler: latin)")
+    if study.emulator & (study.emulator - 1):
+        raise ConfigError("emulator", study.emulator,
+                          "the emulator's Sobol sample needs a power of 2 (256, 1024, ...)")
     if study.sampler == "morris" and any(f.dist != "unif" for f in study.factors):
         bad = next(f for f in study.factors if f.dist != "unif")
         raise ConfigError(f"factors.{bad.key}.dist", bad.dist, "the Morris sampler needs unif")
