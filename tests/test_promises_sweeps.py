@@ -144,9 +144,14 @@ def test_the_launcher_checks_every_job_before_running_any(tmp_path: Path) -> Non
     with pytest.raises(ConfigError) as err:
         points(jobs, tmp_path)
     assert str(err.value) == "scenario.relations.tension=1.5: must be in [0, 1]"
-    with pytest.raises(ConfigError, match=r"^scenario.relations.tensio="):
+    with pytest.raises(ConfigError) as err:
         points([["scenario.relations.tension=0.5"], ["scenario.relations.tensio=0.5"]],
                tmp_path)
+    assert str(err.value) == ("scenario.relations.tensio='0.5': unknown key; see "
+                              "`python -m sim --help` for the knobs")
+    with pytest.raises(ConfigError) as err:
+        points([["scenario.relationz.tension=0.5"]], tmp_path)
+    assert str(err.value) == "scenario.relationz.tension='0.5': unknown key"
     assert list(tmp_path.iterdir()) == []
 
 
@@ -200,7 +205,23 @@ def test_the_sweep_table_has_a_row_per_job_matching_its_summary(tmp_path: Path) 
     assert manifest["versions"]["summitsim"] and manifest["git_commit"]
 
 
+def test_plus_overrides_add_keys_where_the_config_has_none(tmp_path: Path) -> None:
+    (point,) = points([["+vars.new.depth=1", "++vars.other=2", "~vars.gone"]], tmp_path)
+    assert point.run.vars == {"new": {"depth": 1}, "other": 2}
+
+
+def test_each_job_keeps_its_overrides_as_hydra_does(tmp_path: Path) -> None:
+    import yaml
+
+    jobs = [["seed=1", "reps=3", *QUIET], ["seed=2", "reps=3", *QUIET]]
+    run_sweep(jobs, tmp_path)
+    for job, overrides in enumerate(jobs):
+        saved = (tmp_path / str(job) / ".hydra" / "overrides.yaml").read_text()
+        assert yaml.safe_load(saved) == overrides
+
+
 def test_overrides_are_read_as_yaml_scalars() -> None:
+    assert parse_overrides(["Xk=1"]) == {"Xk": 1}
     assert parse_overrides(["a=1", "+b=0.5", "~c=true", "d=x", "e=[1,2]", "f=2023-02-02"]) == {
         "a": 1, "b": 0.5, "c": True, "d": "x", "e": "[1,2]", "f": "2023-02-02"}
     assert parse_overrides(["g=: bad"]) == {"g": ": bad"}

@@ -112,3 +112,28 @@ def test_aborting_a_closed_writer_keeps_the_complete_table(tmp_path: Path) -> No
     writer.close()
     writer.abort()
     assert list(pq.read_table(tmp_path / "t.parquet")["rep"].to_pylist()) == [0, 1]
+
+
+def test_jobs_with_other_columns_or_no_overrides_are_gathered_with_nulls(
+        tmp_path: Path) -> None:
+    """Jobs of other scenarios have other `agreed_<issue>` columns; a job may lack overrides."""
+    _minimal_job(tmp_path / "0", 2)
+    _minimal_job(tmp_path / "1", 1)
+    results.write_parquet(pd.DataFrame({"rep": [0], "summit_held": [False],
+                                        "agreed_trade": [True]}),
+                          tmp_path / "1" / "replications.parquet")
+    summary = json.loads((tmp_path / "1" / "summary.json").read_text())
+    summary.update(overrides={"scenario": "other"}, git_commit="abc123")
+    results.write_json(summary, tmp_path / "1" / "summary.json")
+    finalize_sweep(tmp_path)
+    reps = pd.read_parquet(tmp_path / "replications.parquet")
+    assert list(reps.columns) == ["job", "scenario", "rep", "summit_held", "agreed_trade"]
+    assert list(reps["job"]) == [0, 0, 1]
+    assert reps["scenario"].isna().tolist() == [True, True, False]
+    assert reps["scenario"].iloc[2] == "other"
+    assert reps["agreed_trade"].isna().tolist() == [True, True, False]
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["git_commit"] == "unknown"  # the first complete job's, which has none
+    (tmp_path / "0" / "summary.json").unlink()
+    finalize_sweep(tmp_path)
+    assert json.loads((tmp_path / "manifest.json").read_text())["git_commit"] == "abc123"
