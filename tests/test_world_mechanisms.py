@@ -17,6 +17,7 @@ from sim.config.schema import (
     AttendanceConf,
     BargainingConf,
     ChannelConf,
+    ConcessionConf,
     IssueConf,
     MeetingConf,
     PartyConf,
@@ -43,6 +44,7 @@ ISSUES = ("trade", "arms", "visas")
 def small(us: list[tuple[float, float, float]], them: list[tuple[float, float, float]],
           *, tension: float = 0.5, meetings: dict[str, MeetingConf] | None = None,
           shocks: dict[str, ShockConf] | None = None, empty_cost: float = 0.0,
+          concessions: dict[str, ConcessionConf] | None = None,
           value: float = 0.0, walk_away: float = 0.0, latitude: float = 0.0,
           bargaining: BargainingConf | None = None) -> Scenario:
     """Two parties, three issues, one channel; stances as (ideal, low, high) per issue.
@@ -60,7 +62,7 @@ def small(us: list[tuple[float, float, float]], them: list[tuple[float, float, f
         relations=RelationsConf(tension=tension, tension_baseline=tension),
         bargaining=bargaining or BargainingConf(walk_away=walk_away),
         channels={"leaders": ChannelConf(level="leader", issues=list(ISSUES), rounds=10)},
-        meetings=meetings or {}, shocks=shocks or {},
+        meetings=meetings or {}, shocks=shocks or {}, concessions=concessions or {},
         summit=SummitConf(date="2030-06-01", channel="leaders", rounds=6,
                           leader_latitude=latitude),
     )
@@ -222,3 +224,36 @@ def test_hazards_rise_with_tension_and_fall_before_a_summit() -> None:
     expected = 0.1 * (days - 50.0)
     mean = float(np.mean([len(a) for a in restrained]))
     assert abs(mean - expected) <= 4 * math.sqrt(expected / 400)
+
+
+def test_a_concessions_domestic_cost_comes_off_its_partys_utility() -> None:
+    """`domestic_cost` is subtracted from the conceding party's utility, and only its."""
+
+    def utilities(cost: float) -> tuple[float, ...]:
+        gesture = ConcessionConf(party="a", date="2030-03-01", domestic_cost=cost)
+        sc = small(*OVERLAPPING, empty_cost=-5.0, concessions={"gesture": gesture})
+        return run_replication(sc, streams_for(0, 0, 0)).utilities
+
+    free, costly = utilities(0.0), utilities(0.1)
+    assert costly[0] == pytest.approx(free[0] - 0.1) and costly[1] == free[1]
+
+
+def test_the_nash_distance_of_each_replication_measures_the_leaders_package() -> None:
+    """Zeuthen's rule climbs to the Nash point, so Zeuthen leaders end there (within the
+    101-point sampling of the bargaining set); Boulware against Conceder ends far from it.
+    Where there were no summit talks the measure is empty."""
+    from sim.model.bargaining.strategies import StrategySpec, resolve
+
+    def distances(a: str, b: str) -> list[float]:
+        sc = small(*OVERLAPPING, empty_cost=-5.0)
+        parties = (dataclasses.replace(sc.parties[0], strategy=resolve(StrategySpec(a))),
+                   dataclasses.replace(sc.parties[1], strategy=resolve(StrategySpec(b))))
+        long_talks = dataclasses.replace(sc.summit, rounds=200)  # Zeuthen concedes in steps
+        rs = runs(dataclasses.replace(sc, parties=parties, summit=long_talks), 30)
+        assert all(r.pareto_optimal is not None for r in rs if r.summit_held)
+        return [r.nash_distance for r in rs if r.summit_held]
+
+    assert max(distances("zeuthen", "zeuthen")) < 0.01
+    assert min(distances("boulware", "conceder")) > 0.05
+    none = runs(small(*OPPOSED, empty_cost=-5.0), 10)  # nothing both ratify: no talks
+    assert all(math.isnan(r.nash_distance) and r.pareto_optimal is None for r in none)
