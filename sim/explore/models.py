@@ -13,7 +13,6 @@ import typing
 from pathlib import Path
 from typing import Any, Protocol
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -26,9 +25,9 @@ from sim.config.errors import ConfigError, schema_hint, unknown_key, unknown_nam
 from sim.config.load import CONF_DIR, ENTRY_KINDS, load_run
 from sim.config.schema import RunConf
 from sim.explore.sampling import FloatArray
-from sim.launch import resolve
 from sim.explore.study import Factor, Study
 from sim.explore.testmodels import ISHIGAMI_FACTORS, TestPoint, digest, tabulate_test_batch
+from sim.launch import resolve
 from sim.model.outcome import OUTCOMES
 
 Data = dict[str, Any]
