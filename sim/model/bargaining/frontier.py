@@ -166,12 +166,13 @@ def chain(ua: float, ub: float, moves: list[Trade]) -> list[Point]:
     return points
 
 
-def continuous_frontier(agenda: Agenda) -> Frontier:
-    a, b = agenda.parties
+def polyline(agenda: Agenda, issues: Iterable[tuple[int, Stance, Stance]]) -> Frontier:
+    """The continuous frontier when each listed issue j may move inside the win-sets of
+    its stances (a's, b's) and every other issue stays at its status quo."""
     start, moves = list(agenda.status_quo), []
-    for j in agenda.negotiable:
-        sa, sb = a.stances[j], b.stances[j]
-        placed = issue_trade(j, sa, sb, sa.weight / sa.span, sb.weight / sb.span)
+    for j, sa, sb in issues:
+        a, b = agenda.parties[0].stances[j], agenda.parties[1].stances[j]
+        placed = issue_trade(j, sa, sb, a.weight / a.span, b.weight / b.span)
         if placed is not None:
             start[j], move = placed
             if move is not None:
@@ -182,6 +183,11 @@ def continuous_frontier(agenda: Agenda) -> Frontier:
         start[j] = x1
         packages.append(tuple(start))
     return Frontier(tuple(points), tuple(packages), agenda.disagreement_point(), True)
+
+
+def continuous_frontier(agenda: Agenda) -> Frontier:
+    a, b = agenda.parties
+    return polyline(agenda, ((j, a.stances[j], b.stances[j]) for j in agenda.negotiable))
 
 
 T = TypeVar("T")
@@ -268,25 +274,11 @@ def linked_frontier(agenda: Agenda) -> Frontier:
     a, b = agenda.parties
     items: list[tuple[float, float, tuple[Frontier, float]]] = []
     for regime in agenda.boxes:
-        start, moves = list(agenda.status_quo), []
-        for j, box in enumerate(regime):
-            if box is None:
-                continue
-            sa, sb = a.stances[j], b.stances[j]
-            boxed_a = Stance(sa.ideal, sa.weight, box[0], box[1])
-            boxed_b = Stance(sb.ideal, sb.weight, box[0], box[1])
-            placed = issue_trade(j, boxed_a, boxed_b, sa.weight / sa.span, sb.weight / sb.span)
-            assert placed is not None  # a box is never empty
-            start[j], move = placed
-            if move is not None:
-                moves.append(move)
-        points = chain(*agenda.utilities(tuple(start)), moves)
-        packages = [tuple(start)]
-        for _, _, _, j, x1 in moves:
-            start[j] = x1
-            packages.append(tuple(start))
-        line = Frontier(tuple(points), tuple(packages), agenda.disagreement_point(), True)
-        for k in range((len(points) - 1) * SAMPLES_PER_SEGMENT + 1):
+        line = polyline(agenda, (
+            (j, Stance(a.stances[j].ideal, a.stances[j].weight, *box),
+             Stance(b.stances[j].ideal, b.stances[j].weight, *box))
+            for j, box in enumerate(regime) if box is not None))
+        for k in range((len(line.points) - 1) * SAMPLES_PER_SEGMENT + 1):
             s = k / SAMPLES_PER_SEGMENT
             items.append((*line.point_at(s), (line, s)))
     kept = pareto_filter(items)  # packages only for the points kept
