@@ -22,8 +22,9 @@ def run_replication(
     """Simulate the road to the summit once and measure the result (numbered `rep`)."""
     env = simpy.Environment()
     w = WorldState(sc, streams, env, trace)
-    w.agents = [PartyAgent(w, i) for i in range(len(sc.parties))]
-    for agent in w.agents:
+    agents = [PartyAgent(w, i) for i in range(len(sc.parties))]
+    w.agents = list(agents)
+    for agent in agents:
         agent.start()
     for m in sc.meetings:
         env.process(calendar.meeting(w, m))

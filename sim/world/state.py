@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import simpy
 
 from sim.model.preferences import Stance, pressure_share, shrink
 from sim.model.relations import Level
-from sim.scenario import Code, Scenario
+from sim.scenario import Code, Meeting, Party, Scenario, Shock
 from sim.streams import Streams
 
-if TYPE_CHECKING:
-    from sim.world.party import PartyAgent
+
+class Agent(Protocol):
+    """What the world asks of a party (`sim.world.party.PartyAgent`)."""
+
+    me: int
+    party: Party
+
+    def tell(self, shock: Shock, severity: float) -> None: ...
+    def refuses(self, m: Meeting) -> bool: ...
+    def attendance(self, gain: float) -> float: ...
 
 # One event of the trace: time (days), kind, name, actor, target, channel, CAMEO code,
 # Goldstein weight, tension after, detail, and for agreements reached at a meeting or the
@@ -68,7 +76,7 @@ class WorldState:
         self.shock_shrink = [[0.0] * len(sc.issues) for _ in sc.parties]
         self.pre_agreed: dict[int, float] = dict(sc.agreed)
         self.reopened: dict[int, simpy.Event] = {}  # channel -> fires when it reopens
-        self.agents: list[PartyAgent] = []  # set by the replication's wiring
+        self.agents: list[Agent] = []  # the parties, set by the replication's wiring
         self.n_unravelled = 0
         self.last_talks = 0.0  # day a meeting last ended or was arranged (0: none yet)
         self.summit_quality: tuple[float, bool | None] = (math.nan, None)
