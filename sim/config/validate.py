@@ -23,8 +23,9 @@ LIFTS = ("review", "concession")
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _date(key: str, value: str | None) -> dt.date:
-    """A "YYYY-MM-DD" date (only this form, though Python would parse others)."""
+def iso_date(key: str, value: str | None) -> dt.date:
+    """A "YYYY-MM-DD" date (only this form, though Python would parse others), or a
+    `ConfigError` naming `key`."""
     try:
         if DATE.fullmatch(str(value)):
             return dt.date.fromisoformat(str(value))
@@ -125,15 +126,15 @@ Window = tuple[dt.date, dt.date]
 
 
 def _window(sc: ScenarioConf, k: str) -> Window:
-    start = _date(f"{k}.start", sc.start)
-    end = _date(f"{k}.summit.date", sc.summit.date)
+    start = iso_date(f"{k}.start", sc.start)
+    end = iso_date(f"{k}.summit.date", sc.summit.date)
     if end <= start:
         raise ConfigError(f"{k}.summit.date", sc.summit.date, f"must be after start {sc.start}")
     return start, end
 
 
 def _in_window(key: str, value: str, window: Window) -> None:
-    d = _date(key, value)
+    d = iso_date(key, value)
     if not window[0] <= d <= window[1]:
         raise ConfigError(key, value, f"must lie in the scenario window {window[0]}..{window[1]}")
 
@@ -174,7 +175,7 @@ def _check_parties(sc: ScenarioConf, k: str) -> None:
         check_stances(f"{pk}.stances", p.stances, issues)
         if p.pressure is not None:
             if p.pressure.start:
-                _date(f"{pk}.pressure.start", p.pressure.start)
+                iso_date(f"{pk}.pressure.start", p.pressure.start)
             _non_negative(f"{pk}.pressure.shrink_per_year", p.pressure.shrink_per_year)
             _names(f"{pk}.pressure.issues", p.pressure.issues, issues, "issue")
 
@@ -252,7 +253,7 @@ def _check_channels(sc: ScenarioConf, k: str, window: Window) -> None:
                 raise ConfigError(f"{ck}.reopens", c.reopens,
                                   "only a suspended channel reopens; set status: suspended "
                                   "or drop reopens")
-            if _date(f"{ck}.reopens", c.reopens) <= window[0]:
+            if iso_date(f"{ck}.reopens", c.reopens) <= window[0]:
                 raise ConfigError(f"{ck}.reopens", c.reopens,
                                   f"must be after start {window[0]}; a channel open from the "
                                   "start has status: open")

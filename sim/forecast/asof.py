@@ -24,7 +24,8 @@ from sim.config.compose import composition_error
 from sim.config.errors import ConfigError, unknown_name
 from sim.config.load import CONF_DIR, load_run
 from sim.config.schema import RunConf, ScenarioConf
-from sim.forecast.questions import Question, iso_date
+from sim.config.validate import iso_date
+from sim.forecast.questions import Question
 from sim.forecast.resolve import nothing_happens, probabilities, resolve_run
 
 COLLECTIONS = ("meetings", "shocks", "concessions")

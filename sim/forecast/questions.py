@@ -9,8 +9,6 @@ classes), so banks for other summits are written in YAML alone.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +19,7 @@ import yaml
 from sim.config.convert import build
 from sim.config.errors import ConfigError, unknown_name, yaml_error
 from sim.config.schema import ScenarioConf
+from sim.config.validate import iso_date
 from sim.model.outcome import OUTCOMES
 
 KINDS = ("path", "end_state")
@@ -40,7 +39,6 @@ TESTS: dict[str, tuple[str, str]] = {
     "outcome": ("", "outcomes"),  # the outcome class is one of `outcomes`
 }
 ENTITY_FIELDS = ("meeting", "issue", "channel", "party")
-DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -208,13 +206,3 @@ def check_against(bank: Bank, sc: ScenarioConf) -> None:
             if not start <= value <= end:
                 raise ConfigError(f"{k}.{name}", value,
                                   f"outside the scenario's span [{start}, {end}]")
-
-
-def iso_date(key: str, value: str) -> dt.date:
-    """A "YYYY-MM-DD" calendar date, or a `ConfigError` naming `key`."""
-    try:
-        if DATE.fullmatch(str(value)):
-            return dt.date.fromisoformat(str(value))
-    except ValueError:
-        pass
-    raise ConfigError(key, value, "not a date; write YYYY-MM-DD, a real calendar day")
