@@ -57,9 +57,10 @@ def git_commit() -> str:
 
 
 @functools.cache
-def versions() -> dict[str, str]:
+def versions(extra: tuple[str, ...] = ()) -> dict[str, str]:
+    """Python's version and each package's (the project's, then `extra`)."""
     out = {"python": platform.python_version()}
-    for p in PACKAGES:
+    for p in (*PACKAGES, *extra):
         try:
             out[p] = metadata.version(p)
         except metadata.PackageNotFoundError:

@@ -80,7 +80,7 @@ def run_study(study: Study, progress: bool = True) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     results.write_json({
         "study": dataclasses.asdict(study), "digest": study.digest(), "points": len(x),
-        "git_commit": git_commit(), "versions": {**versions(), **_extra_versions()},
+        "git_commit": git_commit(), "versions": versions(EXTRA_PACKAGES),
         "seed": study.seed,
     }, out / STUDY)
     (out / INDICES).unlink(missing_ok=True)  # complete again only once analysed
@@ -141,18 +141,6 @@ def finish(study: Study, out: Path, x: np.ndarray, points: pd.DataFrame) -> dict
                "outcomes": analysis}
     results.write_json(summary, out / INDICES)
     return summary
-
-
-def _extra_versions() -> dict[str, str]:
-    from importlib import metadata
-
-    out = {}
-    for p in EXTRA_PACKAGES:
-        try:
-            out[p] = metadata.version(p)
-        except metadata.PackageNotFoundError:
-            out[p] = "unknown"
-    return out
 
 
 def format_study(summary: dict[str, Any], discovery: dict[str, Any]) -> str:
