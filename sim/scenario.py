@@ -9,7 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sim.config.schema import EVENT_KINDS, EventCode, ProposalConf, ScenarioConf, StanceConf
+from sim.config.schema import (
+    EVENT_KINDS,
+    CallOffConf,
+    EventCode,
+    ProposalConf,
+    ScenarioConf,
+    StanceConf,
+)
 from sim.model.bargaining.strategies import StrategySpec, resolve
 from sim.model.outcome import Thresholds
 from sim.model.preferences import Stance, normalised_weights
@@ -37,6 +44,16 @@ class Proposal:
 
 
 @dataclass(frozen=True, slots=True)
+class CallOff:
+    """When a party calls the summit off and re-proposes it (see
+    `sim.config.schema.CallOffConf`)."""
+
+    above: float
+    resume_below: float
+    review_days: float
+
+
+@dataclass(frozen=True, slots=True)
 class Policy:
     """A party's reaction rules (see `sim.config.schema.PolicyConf`)."""
 
@@ -46,6 +63,7 @@ class Policy:
     review_days: float
     resume_below: float
     propose: Proposal | None
+    call_off: CallOff | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +203,12 @@ def _proposal(conf: ProposalConf | None, cx: dict[str, int]) -> Proposal | None:
                     conf.duration_days, conf.tension_relief, conf.trust_gain, conf.limit)
 
 
+def _call_off(conf: CallOffConf | None) -> CallOff | None:
+    if conf is None:
+        return None
+    return CallOff(conf.above, conf.resume_below, conf.review_days)
+
+
 def _links(stances: dict[str, StanceConf], issues: tuple[str, ...], ix: dict[str, int]
            ) -> tuple[tuple[int, int, float, float, float], ...]:
     out = []
@@ -227,7 +251,8 @@ def compile_scenario(conf: ScenarioConf) -> Scenario:
                 discount=p.discount,
                 policy=Policy(p.policy.heat_half_life_days, p.policy.refuse_visit_above,
                               p.policy.suspend, p.policy.review_days, p.policy.resume_below,
-                              _proposal(p.policy.propose, cx)),
+                              _proposal(p.policy.propose, cx),
+                              _call_off(p.policy.call_off)),
                 stances=stances,
                 links=_links(p.stances, issues, ix),
                 pressure_start=day(pr.start) if pr and pr.start else FOREVER,

@@ -108,6 +108,17 @@ class ProposalConf:
 
 
 @dataclass
+class CallOffConf:
+    """A party calls off the planned summit when, on observing a shock, tension is at or
+    above `above`; it looks again every `review_days` and re-proposes the summit once
+    tension is under `resume_below` (and calls it off again if tension rises anew)."""
+
+    above: float = 1.0
+    resume_below: float = 0.0
+    review_days: float = 7.0
+
+
+@dataclass
 class PolicyConf:
     """How a party decides its reactions to what it observes.
 
@@ -124,6 +135,7 @@ class PolicyConf:
     review_days: float = 14.0
     resume_below: float = 1.0
     propose: ProposalConf | None = None  # None: it proposes no meeting
+    call_off: CallOffConf | None = None  # None: it never calls the summit off
 
 
 @dataclass

@@ -167,6 +167,14 @@ def _check_parties(sc: ScenarioConf, k: str) -> None:
             _within(f"{qk}.trust_gain", pol.propose.trust_gain, 0.0, 1.0)
             if pol.propose.limit < 0:
                 raise ConfigError(f"{qk}.limit", pol.propose.limit, "must be >= 0")
+        if pol.call_off is not None:
+            ck = f"{pk}.policy.call_off"
+            _within(f"{ck}.above", pol.call_off.above, 0.0, 1.0)
+            _within(f"{ck}.resume_below", pol.call_off.resume_below, 0.0, 1.0)
+            if pol.call_off.resume_below > pol.call_off.above:
+                raise ConfigError(f"{ck}.resume_below", pol.call_off.resume_below,
+                                  f"must be <= call_off.above ({pol.call_off.above})")
+            _positive(f"{ck}.review_days", pol.call_off.review_days)
         a = p.attendance
         for name in ("empty_cost", "value", "trust", "tension"):
             value = getattr(a, name)

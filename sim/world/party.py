@@ -6,7 +6,10 @@ suspend the channels the shock names (chance min(1, suspend * severity)) and rev
 suspension every `review_days`, lifting it once tension is under the channel's threshold
 and its heat under `resume_below`; it may retaliate (chance min(1, p * severity)).
 Meetings ask it whether it will hold a visit now; the summit asks whether its leader
-attends. Its concessions, dated or by policy, run as its own processes.
+attends. With a `call_off` policy it calls the planned summit off when a shock leaves
+tension at or above a threshold, and re-proposes it once tension has fallen under another:
+a leader whose summit is called off does not attend. Its concessions, dated or by
+policy, run as its own processes.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import simpy
 
 from sim.model.outcome import attendance_probability
 from sim.model.relations import Level
-from sim.scenario import Meeting, Proposal, Shock
+from sim.scenario import CallOff, Meeting, Proposal, Shock
 from sim.world import concessions
 from sim.world.calendar import meeting
 from sim.world.shocks import strike
@@ -38,6 +41,7 @@ class PartyAgent:
         self.heat = Level(0.0, 0.0, 0.0, self.policy.heat_half_life_days)
         self.inbox: list[tuple[Shock, float]] = []  # observed, not yet reacted to
         self.news = w.env.event()  # fires when the inbox has something
+        self.called_off = False  # has it called the summit off (and not re-proposed it)?
 
     def start(self) -> None:
         env = self.w.env
@@ -82,6 +86,30 @@ class PartyAgent:
                 delay = low if low == high else low + (high - low) * float(w.rng.severity.random())
                 if env.now + delay < w.sc.end_day:
                     env.process(self.retaliate(shock, delay))
+        if self.policy.call_off is not None:
+            self.consider_calling_off(self.policy.call_off)
+
+    def consider_calling_off(self, plan: CallOff) -> None:
+        """Call the summit off if tension is at or above `plan.above` (event
+        `meeting_cancelled` naming the scenario), then review it every `review_days`."""
+        w, now = self.w, self.w.env.now
+        if self.called_off or now >= w.sc.end_day or w.tension.at(now) < plan.above:
+            return
+        self.called_off = True
+        w.record("meeting_cancelled", w.sc.name, actor=self.me, target=1 - self.me,
+                 channel=w.sc.summit.channel, detail="summit called off")
+        w.env.process(self.reconsider(plan))
+
+    def reconsider(self, plan: CallOff) -> Generator[simpy.Event, object, None]:
+        """Re-propose a called-off summit once tension is under `plan.resume_below`."""
+        w, env = self.w, self.w.env
+        while env.now + plan.review_days < w.sc.end_day:
+            yield env.timeout(plan.review_days)
+            if w.tension.at(env.now) < plan.resume_below:
+                self.called_off = False
+                w.record("meeting_proposed", w.sc.name, actor=self.me, target=1 - self.me,
+                         channel=w.sc.summit.channel, detail="summit proposed again")
+                return
 
     def retaliate(self, shock: int, delay: float) -> Generator[simpy.Event, object, None]:
         yield self.w.env.timeout(delay)
@@ -135,7 +163,10 @@ class PartyAgent:
         return m.host >= 0 and self.heat.at(self.w.env.now) > self.policy.refuse_visit_above
 
     def attendance(self, gain: float) -> float:
-        """The chance its leader attends, given its expected gain from the summit."""
+        """The chance its leader attends, given its expected gain from the summit (0 if
+        it has called the summit off)."""
+        if self.called_off:
+            return 0.0
         w, t = self.w, self.w.env.now
         empty_cost, value, trust, tension = self.party.attendance
         return attendance_probability(empty_cost, value, gain, trust, w.trust[self.me].at(t),
