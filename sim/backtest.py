@@ -1,5 +1,8 @@
 """`python -m sim.backtest CONFIG`: a rolling-origin backtest of a scenario's forecasts.
 
+`python -m sim.backtest library` scores the library of summits (conf/library.yaml) with
+behaviour frozen from one case: see sim/forecast/library.py.
+
 CONFIG names a file in conf/backtest (or is a path): the scenario, the question bank, the
 origins and the announced dates. Extra `key=value` arguments are Hydra overrides of the
 scenario's run config, e.g. `scenario.bargaining.walk_away=0.3`. See docs/forecasting.md.
@@ -19,6 +22,10 @@ from sim.config.errors import ConfigError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    args_in = list(sys.argv[1:] if argv is None else argv)
+    if args_in[:1] == ["library"]:  # the library of summits (sim.forecast.library)
+        from sim.forecast.library import main as library
+        return library(args_in[1:])
     parser = argparse.ArgumentParser(
         prog="python -m sim.backtest",
         description="Forecast a question bank as of each origin date and score the forecasts "
@@ -33,7 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     parser.add_argument("--check", action="store_true",
                         help="only check the backtest file, the bank and the origins; run nothing")
-    args = parser.parse_args(argv)
+    args = parser.parse_args(args_in)
 
     from sim.forecast.backtest import load_conf, plan, run_backtest
 

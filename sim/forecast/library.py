@@ -1,0 +1,312 @@
+"""The library of summits scored with behavioural parameters frozen from one case.
+
+`python -m sim.backtest library` reads `conf/library.yaml`: the case the behaviour was
+set on (`frozen_from`) and the cases to score, each a scenario, its question bank and its
+origins. It first checks that every case carries the frozen case's behaviour unchanged
+(only the case's facts differ: dates, agenda, win-sets, the state at its start), then
+runs each case's rolling-origin backtest (`sim.forecast.backtest`) and writes one table
+and one figure across the cases.
+
+Output directory: `<case>/` (each case's backtest directory), `p_summit.parquet` (case,
+origin, days before the summit, P(summit) and its interval, the modal outcome as of that
+origin), `library.parquet` and `library.md` (one row per case and one for all cases
+pooled: P(summit) as of each origin, the modal outcome, Brier and Brier skill against
+each baseline with bootstrap intervals), `p_summit.png`, and `library.json` last: a
+directory with `library.json` is complete.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")  # headless: files only
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import yaml
+from matplotlib.figure import Figure
+
+from sim.config.convert import build
+from sim.config.errors import ConfigError, unknown_name, yaml_error
+from sim.config.load import CONF_DIR
+from sim.config.schema import ScenarioConf
+from sim.forecast.asof import compose
+from sim.forecast.backtest import BacktestConf, plan, prepare, run_backtest
+from sim.forecast.questions import KINDS
+from sim.forecast.scores import BASELINES, BOOTSTRAP, SEED, score_set
+
+LIBRARY = CONF_DIR / "library.yaml"
+DONE = "library.json"
+# Behaviour that a case must carry unchanged from the frozen case (dotted paths into
+# ScenarioConf; party fields are compared through the case's party mapping).
+FROZEN = ("relations.tension_baseline", "relations.tension_half_life_days",
+          "relations.trust_half_life_days", "bargaining", "summit.leader_latitude", "outcome")
+FROZEN_PARTY = ("strategy", "discount", "attendance", "policy.heat_half_life_days",
+                "policy.refuse_visit_above", "policy.suspend", "policy.review_days",
+                "policy.resume_below")
+
+
+@dataclass(frozen=True)
+class CaseConf:
+    """One case: its scenario and question bank (default: the case's name), origins,
+    announced dates, and which party of the frozen case each of its parties carries."""
+
+    scenario: str = ""
+    questions: str = ""
+    origins: list[str] = field(default_factory=list)
+    announced: dict[str, str] = field(default_factory=dict)
+    parties: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LibraryConf:
+    """The library file: the frozen case, the cases, replications and seed."""
+
+    frozen_from: str = ""
+    reps: int = 200
+    seed: int = 0
+    bootstrap: int = BOOTSTRAP
+    cases: dict[str, CaseConf] = field(default_factory=dict)
+
+
+def load_library(path: Path = LIBRARY) -> LibraryConf:
+    """Read and type-check a library file."""
+    try:
+        data: Any = yaml.safe_load(path.read_text())
+    except OSError as e:
+        raise ConfigError("library", str(path), f"cannot read it ({e.strerror or e})") from None
+    except yaml.MarkedYAMLError as e:
+        raise yaml_error(e) from None
+    conf = build(LibraryConf, data, "")
+    for key, value in (("reps", conf.reps), ("bootstrap", conf.bootstrap)):
+        if value < 1:
+            raise ConfigError(key, value, "must be >= 1")
+    if not conf.frozen_from:
+        raise ConfigError("frozen_from", "", "name the case the behaviour was set on")
+    if not conf.cases:
+        raise ConfigError("cases", {}, "list at least one case")
+    return conf
+
+
+def backtest_conf(lib: LibraryConf, name: str, case: CaseConf) -> BacktestConf:
+    """The case as a rolling-origin backtest (`sim.forecast.backtest`)."""
+    return BacktestConf(scenario=case.scenario or name, questions=case.questions or name,
+                        origins=list(case.origins), announced=dict(case.announced),
+                        reps=lib.reps, seed=lib.seed, bootstrap=lib.bootstrap)
+
+
+def _get(obj: Any, dotted: str) -> Any:
+    for part in dotted.split("."):
+        obj = getattr(obj, part)
+    return asdict(obj) if hasattr(obj, "__dataclass_fields__") else obj
+
+
+def unfrozen(reference: ScenarioConf, case: ScenarioConf, parties: Mapping[str, str],
+             key: str) -> list[str]:
+    """The behavioural values in which `case` differs from `reference`, as
+    "KEY=VALUE (frozen: VALUE)"; `parties` maps the case's parties to the reference's."""
+    if sorted(parties) != sorted(case.parties):
+        raise ConfigError(f"{key}.parties", dict(parties),
+                          f"map each party of the case ({', '.join(case.parties)}) to one of "
+                          f"{', '.join(reference.parties)}")
+    out = [f"{path}={_get(case, path)} (frozen: {_get(reference, path)})"
+           for path in FROZEN if _get(case, path) != _get(reference, path)]
+    for mine, theirs in parties.items():
+        if theirs not in reference.parties:
+            raise unknown_name(f"{key}.parties.{mine}", theirs, reference.parties, "party")
+        for path in FROZEN_PARTY:
+            a = _get(case.parties[mine], path)
+            b = _get(reference.parties[theirs], path)
+            if a != b:
+                out.append(f"parties.{mine}.{path}={a} (frozen: parties.{theirs}: {b})")
+    return out
+
+
+def check_frozen(lib: LibraryConf, overrides: Sequence[str] = ()) -> None:
+    """Refuse a case whose behaviour is not the frozen case's (one line, naming the key)."""
+    from sim.forecast.asof import Setup
+
+    reference = compose(Setup(lib.frozen_from, tuple(overrides))).scenario
+    for name, case in lib.cases.items():
+        sc = compose(Setup(case.scenario or name, tuple(overrides))).scenario
+        diff = unfrozen(reference, sc, case.parties, f"cases.{name}")
+        if diff:
+            raise ConfigError(f"cases.{name}", diff[0].split("=")[0],
+                              f"differs from {lib.frozen_from}: {diff[0]}")
+
+
+def days_before(origin: str, summit: str) -> int:
+    return (date.fromisoformat(summit) - date.fromisoformat(origin)).days
+
+
+def modal_outcome(run_dir: Path) -> str:
+    """The most frequent outcome class of a run directory's replications."""
+    reps = pd.read_parquet(run_dir / "replications.parquet", columns=["outcome"])
+    return str(reps["outcome"].value_counts().idxmax())
+
+
+def case_row(name: str, scores: dict[str, Any], forecasts: pd.DataFrame,
+             curve: pd.DataFrame) -> dict[str, Any]:
+    """One row of the library table: a case's curve, modal outcome and scores."""
+    s = scores["scores"]["all"]
+    row: dict[str, Any] = {
+        "case": name,
+        "p_summit_as_of": "; ".join(f"{o} {p:.2f}" for o, p in zip(curve["origin"], curve["p"],
+                                                                     strict=True)),
+        "modal_outcome": curve["modal_outcome"].iloc[-1] if len(curve) else "",
+    }
+    return row | score_columns(s, forecasts)
+
+
+def score_columns(s: dict[str, Any], forecasts: pd.DataFrame) -> dict[str, Any]:
+    """Counts, Brier and the skill against each baseline with their intervals."""
+    row: dict[str, Any] = {"n_questions": s.get("n_questions", 0),
+                           "n_forecasts": s.get("n_forecasts", 0)}
+    if not s.get("n_forecasts"):
+        return row
+    row |= {f"brier{k}": v for k, v in _triple(s["brier"]).items()}
+    for b in (*BASELINES, "best"):
+        row |= {f"bss_{b}{k}": v for k, v in _triple(s["bss"][b]).items()}
+    row["best_baseline"] = s["best_baseline"]
+    return row
+
+
+def _triple(d: dict[str, float | None]) -> dict[str, float]:
+    return {"": _num(d["estimate"]), "_low": _num(d["ci_low"]), "_high": _num(d["ci_high"])}
+
+
+def _num(x: float | None) -> float:
+    return math.nan if x is None else float(x)
+
+
+def markdown(table: pd.DataFrame) -> str:
+    """The library table as Markdown: estimates with their 95 % intervals."""
+    def fmt(r: pd.Series, key: str) -> str:
+        if key not in r or pd.isna(r[key]):
+            return "n/a"
+        return f"{r[key]:.3f} [{r[f'{key}_low']:.3f}, {r[f'{key}_high']:.3f}]"
+
+    head = ["case", "P(summit) as of", "modal outcome", "questions (forecasts)", "Brier",
+            *(f"BSS vs {b}" for b in BASELINES), "best baseline"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for _, r in table.iterrows():
+        cells = [str(r["case"]), str(r["p_summit_as_of"]), str(r["modal_outcome"]),
+                 f"{r['n_questions']} ({r['n_forecasts']})", fmt(r, "brier"),
+                 *(fmt(r, f"bss_{b}") for b in BASELINES), str(r.get("best_baseline", ""))]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def draw_library(curves: pd.DataFrame, title: str) -> Figure:
+    """P(summit) as of each origin against days before the summit, one line per case,
+    side by side on one axis, with 95 % intervals as bands; the summit at day 0."""
+    fig, ax = plt.subplots(figsize=(10, 5), constrained_layout=True)
+    for name, c in curves.groupby("case", sort=False):
+        c = c.sort_values("days_before", ascending=False)
+        line, = ax.plot(c["days_before"], c["p"], "o-", label=str(name))
+        ax.fill_between(c["days_before"], c["ci_low"], c["ci_high"], color=line.get_color(),
+                        alpha=0.15)
+    ax.invert_xaxis()  # time runs left to right, toward the summit
+    ax.set_xlabel("days before the summit")
+    ax.set_ylabel("P(summit) as of the origin")
+    ax.set_ylim(0, 1.02)
+    ax.axhline(0.5, color="grey", lw=0.8, ls=":")
+    ax.legend(loc="lower left", fontsize=8)
+    ax.set_title(title)
+    return fig
+
+
+def run_library(lib: LibraryConf, out_dir: Path, overrides: Sequence[str] = (),
+                workers: int = 0, progress: bool = True) -> pd.DataFrame:
+    """Check the frozen behaviour, back-test every case, and write the table and figure."""
+    from sim import results
+    from sim.analysis.plots import save_png
+
+    check_frozen(lib, overrides)
+    plans = {}
+    for name, case in lib.cases.items():
+        plans[name] = plan(backtest_conf(lib, name, case), tuple(overrides), workers)
+    prepare(out_dir)
+    (out_dir / DONE).unlink(missing_ok=True)
+    rows, curves, pooled = [], [], []
+    for name, p in plans.items():
+        if progress:
+            print(f"case {name}: {p.start} to {p.summit}", flush=True)
+        scores = run_backtest(p, out_dir / name, progress=progress)
+        forecasts = pd.read_parquet(out_dir / name / "forecasts.parquet")
+        curve = pd.DataFrame(scores["p_summit"])
+        curve.insert(0, "case", name)
+        curve["days_before"] = [days_before(o, p.summit) for o in curve["origin"]]
+        curve["modal_outcome"] = [modal_outcome(out_dir / name / "origins" / o)
+                                  for o in curve["origin"]]
+        curves.append(curve)
+        rows.append(case_row(name, scores, forecasts, curve))
+        pooled.append(forecasts.assign(question=name + ":" + forecasts["question"]))
+    everything = pd.concat(pooled, ignore_index=True)
+    rows.append({"case": "all cases", "p_summit_as_of": "", "modal_outcome": ""}
+                | score_columns(score_set(everything, reps=lib.bootstrap, seed=SEED),
+                                everything))
+    table = pd.DataFrame(rows)
+    curve_table = pd.concat(curves, ignore_index=True)
+    results.write_parquet(curve_table, out_dir / "p_summit.parquet")
+    results.write_parquet(table, out_dir / "library.parquet")
+    (out_dir / "library.md").write_text(markdown(table))
+    save_png(draw_library(curve_table, f"Library of summits, behaviour frozen from "
+                          f"{lib.frozen_from}: P(summit) as of each origin ({lib.reps} "
+                          "replications each)"), out_dir / "p_summit.png")
+    results.write_json({
+        "frozen_from": lib.frozen_from, "reps": lib.reps, "seed": lib.seed,
+        "overrides": list(overrides), "cases": list(lib.cases),
+        "kinds": list(KINDS), "table": _records(table), "p_summit": _records(curve_table),
+    }, out_dir / DONE)
+    return table
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{str(k): (None if isinstance(v, float) and not math.isfinite(v) else v)
+             for k, v in r.items()} for r in df.to_dict(orient="records")]
+
+
+def main(argv: Sequence[str]) -> int:
+    """`python -m sim.backtest library [overrides] [--reps N] [--out DIR] ...`."""
+    from sim.config.compose import fail
+
+    parser = argparse.ArgumentParser(
+        prog="python -m sim.backtest library",
+        description="Back-test every case of the library of summits with behaviour frozen "
+                    "from one case; one table and one figure across the cases.")
+    parser.add_argument("overrides", nargs="*", help="Hydra overrides applied to every case")
+    parser.add_argument("--library", type=Path, default=LIBRARY, help="library file")
+    parser.add_argument("--reps", type=int, help="replications per origin")
+    parser.add_argument("--seed", type=int, help="root seed")
+    parser.add_argument("--workers", type=int, default=0, help="worker processes; 0 = per core")
+    parser.add_argument("--out", type=Path, help="output directory "
+                        "(default outputs/backtest/library/TIMESTAMP)")
+    parser.add_argument("--quiet", action="store_true", help="no progress lines")
+    args = parser.parse_args(list(argv))
+    try:
+        lib = load_library(args.library)
+        if args.reps is not None:
+            if args.reps < 1:
+                raise ConfigError("--reps", args.reps, "must be >= 1")
+            lib = replace(lib, reps=args.reps)
+        if args.seed is not None:
+            lib = replace(lib, seed=args.seed)
+        if args.workers < 0:
+            raise ConfigError("--workers", args.workers, "must be >= 0")
+        out = args.out or Path("outputs/backtest/library") / datetime.now().strftime(
+            "%Y-%m-%d_%H-%M-%S")
+        table = run_library(lib, out, tuple(args.overrides), args.workers, not args.quiet)
+    except ConfigError as e:
+        fail(e)
+    print(markdown(table), end="")
+    print(f"results: {out}")
+    return 0
