@@ -24,6 +24,7 @@ from sim.forecast.asof import cut
 from sim.forecast.library import (
     FROZEN_PARTY,
     LIBRARY,
+    POOLED,
     draw_library,
     load_library,
     run_library,
@@ -206,7 +207,7 @@ def test_lima_election_narrows_the_us_win_sets_in_a_paired_comparison() -> None:
 def test_every_case_carries_the_2023_behaviour() -> None:
     lib = load_library()
     ref = compose_run(f"scenario={lib.frozen_from}").scenario
-    assert set(lib.cases) == set(CASES)
+    assert set(lib.cases) == {*CASES, lib.frozen_from}
     for name, case in lib.cases.items():
         assert unfrozen(ref, compose_run(f"scenario={name}").scenario, case.parties,
                         name) == []
@@ -242,21 +243,23 @@ def test_the_library_figure_draws_each_case_against_days_before_the_summit() -> 
 def test_the_library_run_writes_one_table_and_a_figure(tmp_path: Path) -> None:
     lib = load_library(LIBRARY)
     small = dataclasses.replace(lib, reps=8, bootstrap=50, cases={
-        name: dataclasses.replace(c, origins=c.origins[:1] + c.origins[-1:])
+        name: dataclasses.replace(c, origins=c.origins[:1] + c.origins[-1:] if c.origins
+                                  else ["2023-06-20", "2023-10-25"])
         for name, c in lib.cases.items()})
     table = run_library(small, tmp_path, progress=False)
-    assert list(table["case"]) == [*CASES, "all cases"]
+    assert list(table["case"]) == ["historical_2023", *CASES, POOLED]
+    assert list(table["in_sample"]) == [True, False, False, False, False]
     assert (tmp_path / "library.json").exists() and (tmp_path / "p_summit.png").exists()
     for name in CASES:  # each case's own backtest directory, complete
         assert (tmp_path / name / "scores.json").exists()
     curves = pd.read_parquet(tmp_path / "p_summit.parquet")
-    assert len(curves) == 2 * len(CASES)
+    assert len(curves) == 2 * (len(CASES) + 1)
     assert curves["days_before"].min() >= 1
-    row = table.set_index("case").loc["all cases"]
-    assert row["n_questions"] == table["n_questions"].iloc[:-1].sum()
+    row = table.set_index("case").loc[POOLED]
+    assert row["n_questions"] == table["n_questions"].iloc[1:-1].sum()  # 2023 not pooled
     assert row["bss_half_low"] <= row["bss_half"] <= row["bss_half_high"]
     md = (tmp_path / "library.md").read_text()
-    assert md.count("\n") == 2 + 4 and "singapore_2018" in md
+    assert md.count("\n") == 2 + 5 and "historical_2023 (in sample)" in md
 
 
 @pytest.mark.parametrize(("args", "message"), [

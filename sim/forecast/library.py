@@ -9,10 +9,10 @@ and one figure across the cases.
 
 Output directory: `<case>/` (each case's backtest directory), `p_summit.parquet` (case,
 origin, days before the summit, P(summit) and its interval, the modal outcome as of that
-origin), `library.parquet` and `library.md` (one row per case and one for all cases
-pooled: P(summit) as of each origin, the modal outcome, Brier and Brier skill against
-each baseline with bootstrap intervals), `p_summit.png`, and `library.json` last: a
-directory with `library.json` is complete.
+origin), `library.parquet` and `library.md` (one row per case, and one pooling the cases
+other than the frozen one: P(summit) as of each origin, the modal outcome, Brier and
+Brier skill against each baseline with bootstrap intervals), `p_summit.png`, and
+`library.json` last: a directory with `library.json` is complete.
 """
 
 from __future__ import annotations
@@ -38,13 +38,14 @@ from sim.config.convert import build
 from sim.config.errors import ConfigError, unknown_name, yaml_error
 from sim.config.load import CONF_DIR
 from sim.config.schema import ScenarioConf
-from sim.forecast.asof import compose
-from sim.forecast.backtest import BacktestConf, plan, prepare, run_backtest
+from sim.forecast.asof import Setup, compose
+from sim.forecast.backtest import BacktestConf, load_conf, plan, prepare, run_backtest
 from sim.forecast.questions import KINDS
 from sim.forecast.scores import BASELINES, BOOTSTRAP, SEED, score_set
 
 LIBRARY = CONF_DIR / "library.yaml"
 DONE = "library.json"
+POOLED = "all cases out of sample"  # the pooled row: every case but the frozen one
 # Behaviour that a case must carry unchanged from the frozen case (dotted paths into
 # ScenarioConf; party fields are compared through the case's party mapping).
 FROZEN = ("relations.tension_baseline", "relations.tension_half_life_days",
@@ -57,8 +58,11 @@ FROZEN_PARTY = ("strategy", "discount", "attendance", "policy.heat_half_life_day
 @dataclass(frozen=True)
 class CaseConf:
     """One case: its scenario and question bank (default: the case's name), origins,
-    announced dates, and which party of the frozen case each of its parties carries."""
+    announced dates, and which party of the frozen case each of its parties carries; or
+    a backtest file of conf/backtest (`backtest`) that gives all but the parties (and the
+    origins, if the case lists its own)."""
 
+    backtest: str = ""
     scenario: str = ""
     questions: str = ""
     origins: list[str] = field(default_factory=list)
@@ -98,6 +102,10 @@ def load_library(path: Path = LIBRARY) -> LibraryConf:
 
 def backtest_conf(lib: LibraryConf, name: str, case: CaseConf) -> BacktestConf:
     """The case as a rolling-origin backtest (`sim.forecast.backtest`)."""
+    if case.backtest:
+        conf = replace(load_conf(case.backtest), reps=lib.reps, seed=lib.seed,
+                       bootstrap=lib.bootstrap)
+        return replace(conf, origins=list(case.origins)) if case.origins else conf
     return BacktestConf(scenario=case.scenario or name, questions=case.questions or name,
                         origins=list(case.origins), announced=dict(case.announced),
                         reps=lib.reps, seed=lib.seed, bootstrap=lib.bootstrap)
@@ -132,11 +140,9 @@ def unfrozen(reference: ScenarioConf, case: ScenarioConf, parties: Mapping[str, 
 
 def check_frozen(lib: LibraryConf, overrides: Sequence[str] = ()) -> None:
     """Refuse a case whose behaviour is not the frozen case's (one line, naming the key)."""
-    from sim.forecast.asof import Setup
-
     reference = compose(Setup(lib.frozen_from, tuple(overrides))).scenario
     for name, case in lib.cases.items():
-        sc = compose(Setup(case.scenario or name, tuple(overrides))).scenario
+        sc = compose(Setup(backtest_conf(lib, name, case).scenario, tuple(overrides))).scenario
         diff = unfrozen(reference, sc, case.parties, f"cases.{name}")
         if diff:
             raise ConfigError(f"cases.{name}", diff[0].split("=")[0],
@@ -198,7 +204,8 @@ def markdown(table: pd.DataFrame) -> str:
             *(f"BSS vs {b}" for b in BASELINES), "best baseline"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for _, r in table.iterrows():
-        cells = [str(r["case"]), str(r["p_summit_as_of"]), str(r["modal_outcome"]),
+        case = f"{r['case']} (in sample)" if r.get("in_sample") is True else str(r["case"])
+        cells = [case, str(r["p_summit_as_of"]), str(r["modal_outcome"]),
                  f"{r['n_questions']} ({r['n_forecasts']})", fmt(r, "brier"),
                  *(fmt(r, f"bss_{b}") for b in BASELINES), str(r.get("best_baseline", ""))]
         lines.append("| " + " | ".join(cells) + " |")
@@ -248,12 +255,16 @@ def run_library(lib: LibraryConf, out_dir: Path, overrides: Sequence[str] = (),
         curve["modal_outcome"] = [modal_outcome(out_dir / name / "origins" / o)
                                   for o in curve["origin"]]
         curves.append(curve)
-        rows.append(case_row(name, scores, forecasts, curve))
-        pooled.append(forecasts.assign(question=name + ":" + forecasts["question"]))
-    everything = pd.concat(pooled, ignore_index=True)
-    rows.append({"case": "all cases", "p_summit_as_of": "", "modal_outcome": ""}
-                | score_columns(score_set(everything, reps=lib.bootstrap, seed=SEED),
-                                everything))
+        in_sample = p.conf.scenario == lib.frozen_from  # the case the behaviour was set on
+        rows.append(case_row(name, scores, forecasts, curve) | {"in_sample": in_sample})
+        if not in_sample:
+            pooled.append(forecasts.assign(question=name + ":" + forecasts["question"]))
+    if pooled:
+        everything = pd.concat(pooled, ignore_index=True)
+        rows.append({"case": POOLED, "p_summit_as_of": "", "modal_outcome": "",
+                     "in_sample": False}
+                    | score_columns(score_set(everything, reps=lib.bootstrap, seed=SEED),
+                                    everything))
     table = pd.DataFrame(rows)
     curve_table = pd.concat(curves, ignore_index=True)
     results.write_parquet(curve_table, out_dir / "p_summit.parquet")
