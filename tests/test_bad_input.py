@@ -268,7 +268,7 @@ CASES = [
     file_case("file-key-typo", variant("relations: {tenshun: 0.2}"),
               f"{S}.relations.tenshun", "0.2", "unknown key (did you mean 'tension'?)"),
     Case("scenario-unknown", ("scenario=histrical_2023",), "scenario", "'histrical_2023'",
-         "unknown scenario (did you mean 'historical_2023'?); known: fentanyl_linkage"),
+         "unknown scenario (did you mean 'historical_2023'?); known: bali_2022, fentanyl_linkage"),
     Case("override-without-value", (f"{S}.concessions",), f"{S}.concessions", "''",
          "cannot parse this override"),
     Case("interpolation-unknown", (f"{S}.start=${{{S}.strat}}",), f"{S}.start",
