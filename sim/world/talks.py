@@ -73,10 +73,11 @@ def prepare(w: WorldState, issues: list[int], deadline: int, first: int,
     t = w.env.now
     sc = w.sc
     order = (first, 1 - first)
-    day: dict[int, tuple[Stance, Stance]] = {}
-    for j in issues:
-        a, b = w.stance(first, j, t), w.stance(1 - first, j, t)
-        day[j] = (widen(a, latitude), widen(b, latitude)) if latitude > 0.0 else (a, b)
+    mine, theirs = w.stances_now(first, issues, t), w.stances_now(1 - first, issues, t)
+    if latitude > 0.0:
+        mine = [widen(s, latitude) for s in mine]
+        theirs = [widen(s, latitude) for s in theirs]
+    day = {j: (a, b) for j, a, b in zip(issues, mine, theirs, strict=True)}
     # a linkage is live when both could put its price on the table and it opens a deal
     linked = []
     for side, party in enumerate(order):
@@ -89,9 +90,9 @@ def prepare(w: WorldState, issues: list[int], deadline: int, first: int,
     in_links = {link[0] for _, link in linked} | {link[1] for _, link in linked}
     table: list[int] = []
     stances: tuple[list[Stance], list[Stance]] = ([], [])
-    for j in issues:
-        a, b = day[j]
-        if j in in_links or max(a.low, b.low) <= min(a.high, b.high):
+    for j, a, b in zip(issues, mine, theirs, strict=True):
+        if (a.low if a.low > b.low else b.low) <= (a.high if a.high < b.high else b.high) or (
+                j in in_links):
             table.append(j)
             stances[0].append(a)
             stances[1].append(b)

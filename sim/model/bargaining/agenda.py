@@ -171,8 +171,10 @@ class Agenda:
         return ()
 
     def _path(self, i: int, j: int) -> ConcessionPath:
-        ideal = self.parties[i].stances[j].ideal
-        return (j, ideal, self.reservation(i, j) - ideal, *self.win_set(i, j))
+        own, other = self.parties[i].stances[j], self.parties[1 - i].stances[j]
+        low, high = self.win_set(i, j)
+        reservation = high if other.ideal >= own.ideal else low  # as `reservation(i, j)`
+        return (j, own.ideal, reservation - own.ideal, low, high)
 
     @property
     def discrete(self) -> bool:
@@ -188,7 +190,7 @@ class Agenda:
     def _common(self, j: int) -> tuple[float, float] | None:
         """Where both win-sets overlap on issue j; None when they do not, or when they
         meet only at the status quo (then there is nothing to agree)."""
-        a, b = (p.stances[j] for p in self.parties)
+        a, b = self.parties[0].stances[j], self.parties[1].stances[j]
         low, high = self.snap_inward(max(a.low, b.low), min(a.high, b.high))
         if low > high + EDGE or (high - low <= EDGE and abs(low - self.status_quo[j]) <= EDGE):
             return None
@@ -230,15 +232,19 @@ class Agenda:
         of a regime whose prices the package pays)."""
         if self.links:
             return any(_fits(r, package, self.status_quo) for r in self.boxes)
-        return all(low - EDGE <= package[j] <= high + EDGE
-                   for j, (low, high) in zip(self.negotiable, self.overlaps, strict=True))
+        for j, (low, high) in zip(self.negotiable, self.overlaps, strict=True):
+            if not low - EDGE <= package[j] <= high + EDGE:
+                return False
+        return True
 
     def ratifies(self, i: int, package: Package) -> bool:
         """True when party i's constituents would ratify the package: each issue in play
         inside its win-set, widened where the package pays a linkage price."""
         if not self.links:
-            return all(low - EDGE <= package[j] <= high + EDGE
-                       for j, _, _, low, high in self.concession_paths[i])
+            for j, _, _, low, high in self.concession_paths[i]:
+                if not low - EDGE <= package[j] <= high + EDGE:
+                    return False
+            return True
         for j, path in zip(self.negotiable, self.concession_paths[i], strict=True):
             low, high = path[3], path[4]
             for link in self.links:

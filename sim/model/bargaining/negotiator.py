@@ -11,7 +11,6 @@ randomise draw everything up front from the seat's seed.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -43,9 +42,10 @@ class Negotiator:
     accepts: Callable[[int, Offer, float, History], bool]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Seat:
-    """One party's place at the table: what a strategy is built from."""
+    """One party's place at the table: what a strategy is built from. What it reads off
+    the agenda (frontier, aspirations, disagreement) is computed once per agenda."""
 
     agenda: Agenda
     me: int  # 0: party a, 1: party b
@@ -72,7 +72,7 @@ class Seat:
     def scorer(self) -> Scorer:
         return self.agenda.scorers[self.me]
 
-    @functools.cached_property
+    @property
     def disagreement(self) -> float:
         """This party's disagreement utility."""
         return self.agenda.disagreement_point()[self.me]
@@ -81,14 +81,14 @@ class Seat:
         """True when this party's constituents would ratify the offer."""
         return self.agenda.ratifies(self.me, offer)
 
-    @functools.cached_property
+    @property
     def frontier(self) -> Frontier:
         return frontier_of(self.agenda)
 
-    @functools.cached_property
+    @property
     def aspirations(self) -> tuple[float, float] | None:
         """(own utility at own best, at the other's best) over the bargaining set."""
-        return concession_range(self.frontier, self.me)
+        return concession_ranges(self.agenda)[self.me]
 
     def aspiration(self, alpha: float) -> float:
         """The utility this party asks for after conceding a share alpha of its range."""
@@ -105,6 +105,16 @@ class Seat:
         """`offer_at(alpha)` and what it is worth to this party (read off the frontier)."""
         package, point = trade_off(self.frontier, self.me, self.aspiration(alpha))
         return package, point[self.me]
+
+
+def concession_ranges(agenda: Agenda) -> tuple[tuple[float, float] | None, ...]:
+    """Both parties' `concession_range` on the agenda's frontier (computed once per agenda)."""
+    found = agenda.derived.get("concession_ranges")
+    if found is None:
+        frontier = frontier_of(agenda)
+        found = agenda.derived["concession_ranges"] = (
+            concession_range(frontier, 0), concession_range(frontier, 1))
+    return found  # type: ignore[return-value]
 
 
 Builder = Callable[[Seat], Negotiator]
