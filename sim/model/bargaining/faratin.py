@@ -37,6 +37,8 @@ def time_dependent(kind: str) -> Builder:
         assert seat.beta is not None  # resolved by the registry
         alphas = alpha_table(kind, seat.t_max, seat.kappa, seat.beta)
         last = len(alphas) - 1
+        offer_at = seat.valued_offers()
+        ratifies, me = seat.agenda.ratifies, seat.me
         planned: dict[int, tuple[Offer, float]] = {}
 
         def plan(k: int) -> tuple[Offer, float]:
@@ -44,14 +46,14 @@ def time_dependent(kind: str) -> Builder:
             k = k if k < last else last
             got = planned.get(k)
             if got is None:
-                got = planned[k] = seat.valued_offer_at(alphas[k])
+                got = planned[k] = offer_at(alphas[k])
             return got
 
         def propose(k: int, history: History) -> Offer:
             return plan(k)[0]
 
         def accepts(k: int, offer: Offer, utility: float, history: History) -> bool:
-            return utility >= plan(k + 1)[1] - EPS and seat.within_own(offer)
+            return utility >= plan(k + 1)[1] - EPS and ratifies(me, offer)  # seat.within_own
 
         return Negotiator(propose, accepts)
 

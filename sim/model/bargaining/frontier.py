@@ -21,8 +21,9 @@ Points run from a's best to b's best: a's utility falls, b's rises.
 from __future__ import annotations
 
 import itertools
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from sim.model.bargaining.agenda import Agenda, Package, Point
@@ -43,6 +44,13 @@ class Frontier:
     packages: tuple[Package, ...]
     disagreement: Point
     continuous: bool
+    # for searching the points by utility: -u_a (rising) and u_b (rising), as lists
+    neg_a: list[float] = field(init=False, compare=False, repr=False)
+    b: list[float] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "neg_a", [-ua for ua, _ in self.points])
+        object.__setattr__(self, "b", [ub for _, ub in self.points])
 
     def point_at(self, s: float) -> Point:
         """The point at parameter s: vertex floor(s), a share s - floor(s) to the next."""
@@ -253,14 +261,15 @@ def trade_off(frontier: Frontier, me: int, aspiration: float) -> tuple[Package, 
     if frontier.continuous:
         s = param_at_a(points, aspiration) if me == 0 else param_at_b(points, aspiration)
         return frontier.package_at(s), frontier.point_at(s)
-    if me == 0:  # a's utility falls along the points: the last one still worth it
-        k = 0
-        while k + 1 < len(points) and points[k + 1][0] >= aspiration - TOL:
-            k += 1
+    # the points worth at least the aspiration to `me` are a run from me's own best end:
+    # a's utility falls along them (keep the last one still worth it), b's rises (the first)
+    floor = aspiration - TOL
+    if me == 0:
+        k = bisect_right(frontier.neg_a, -floor) - 1
+        k = k if k > 0 else 0
     else:
-        k = len(points) - 1
-        while k > 0 and points[k - 1][1] >= aspiration - TOL:
-            k -= 1
+        k = bisect_left(frontier.b, floor)
+        k = k if k < len(points) else len(points) - 1
     return frontier.packages[k], points[k]
 
 

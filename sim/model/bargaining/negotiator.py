@@ -106,6 +106,19 @@ class Seat:
         package, point = trade_off(self.frontier, self.me, self.aspiration(alpha))
         return package, point[self.me]
 
+    def valued_offers(self) -> Callable[[float], tuple[Offer, float]]:
+        """`valued_offer_at` as a function of alpha, with the frontier and this party's
+        concession range looked up once (strategies call it every round)."""
+        assert self.aspirations is not None
+        frontier, me = self.frontier, self.me
+        best, reservation = self.aspirations
+
+        def at(alpha: float) -> tuple[Offer, float]:
+            package, point = trade_off(frontier, me, best - alpha * (best - reservation))
+            return package, point[me]
+
+        return at
+
 
 def concession_ranges(agenda: Agenda) -> tuple[tuple[float, float] | None, ...]:
     """Both parties' `concession_range` on the agenda's frontier (computed once per agenda)."""
