@@ -225,7 +225,10 @@ class Agenda:
     def disagreement_point(self) -> Point:
         if self.disagreement is not None:
             return self.disagreement
-        return self.utilities(self.status_quo)
+        found = self.derived.get("disagreement_point")
+        if found is None:
+            found = self.derived["disagreement_point"] = self.utilities(self.status_quo)
+        return found  # type: ignore[return-value]
 
     def ratified(self, package: Package) -> bool:
         """Level II: every negotiable issue lies inside both win-sets (with linkage: those

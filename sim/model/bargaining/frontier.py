@@ -287,9 +287,17 @@ def linked_frontier(agenda: Agenda) -> Frontier:
             (j, Stance(a.stances[j].ideal, a.stances[j].weight, *box),
              Stance(b.stances[j].ideal, b.stances[j].weight, *box))
             for j, box in enumerate(regime) if box is not None))
-        for k in range((len(line.points) - 1) * SAMPLES_PER_SEGMENT + 1):
+        points, last = line.points, len(line.points) - 1
+        for k in range(last * SAMPLES_PER_SEGMENT + 1):
             s = k / SAMPLES_PER_SEGMENT
-            items.append((*line.point_at(s), (line, s)))
+            # line.point_at(s), inlined: this loop samples every regime of the agenda
+            v = int(s)
+            t = s - v
+            if t <= 0.0 or v == last:
+                items.append((*points[v], (line, s)))
+            else:
+                (pa, pb), (qa, qb) = points[v], points[v + 1]
+                items.append((pa + t * (qa - pa), pb + t * (qb - pb), (line, s)))
     kept = pareto_filter(items)  # packages only for the points kept
     return Frontier(tuple((ua, ub) for ua, ub, _ in kept),
                     tuple(line.package_at(s) for _, _, (line, s) in kept),
