@@ -64,6 +64,28 @@ class Talks:
         return (1.0 - self.break_chance) ** self.round if self.round >= 0 else 0.0
 
 
+LiveLink = tuple[int, tuple[int, int, float, float, float]]  # side, (issue, on, price, low, high)
+
+
+def live_links(w: WorldState, order: tuple[int, int], issues: list[int], mine: list[Stance],
+               theirs: list[Stance], latitude: float) -> list[LiveLink]:
+    """The parties' linkages live on this table: both could put the price on it, and the
+    widened win-set meets the other's (by side: 0 for `order[0]`)."""
+    parties = w.sc.parties
+    if not (parties[order[0]].links or parties[order[1]].links):
+        return []
+    day = {j: (a, b) for j, a, b in zip(issues, mine, theirs, strict=True)}
+    linked = []
+    for side, party in enumerate(order):
+        for j, on, at_least, low, high in parties[party].links:
+            if j in day and on in day and min(s.high for s in day[on]) >= at_least:
+                low, high = max(0.0, low - latitude), min(1.0, high + latitude)
+                other = day[j][1 - side]
+                if max(low, other.low) <= min(high, other.high):
+                    linked.append((side, (j, on, at_least, low, high)))
+    return linked
+
+
 def prepare(w: WorldState, issues: list[int], deadline: int, first: int,
             latitude: float = 0.0) -> Talks:
     """Bargain out the session on `issues` now, as it would go with no walk-out.
@@ -77,17 +99,8 @@ def prepare(w: WorldState, issues: list[int], deadline: int, first: int,
     if latitude > 0.0:
         mine = [widen(s, latitude) for s in mine]
         theirs = [widen(s, latitude) for s in theirs]
-    day = {j: (a, b) for j, a, b in zip(issues, mine, theirs, strict=True)}
-    # a linkage is live when both could put its price on the table and it opens a deal
-    linked = []
-    for side, party in enumerate(order):
-        for j, on, at_least, low, high in sc.parties[party].links:
-            if j in day and on in day and min(s.high for s in day[on]) >= at_least:
-                low, high = max(0.0, low - latitude), min(1.0, high + latitude)
-                other = day[j][1 - side]
-                if max(low, other.low) <= min(high, other.high):
-                    linked.append((side, (j, on, at_least, low, high)))
-    in_links = {link[0] for _, link in linked} | {link[1] for _, link in linked}
+    linked = live_links(w, order, issues, mine, theirs, latitude)
+    in_links = {j for _, link in linked for j in link[:2]}
     table: list[int] = []
     stances: tuple[list[Stance], list[Stance]] = ([], [])
     for j, a, b in zip(issues, mine, theirs, strict=True):

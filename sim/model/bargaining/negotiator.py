@@ -109,9 +109,10 @@ class Seat:
     def valued_offers(self) -> Callable[[float], tuple[Offer, float]]:
         """`valued_offer_at` as a function of alpha, with the frontier and this party's
         concession range looked up once (strategies call it every round)."""
-        assert self.aspirations is not None
+        ranges = self.aspirations
+        assert ranges is not None
         frontier, me = self.frontier, self.me
-        best, reservation = self.aspirations
+        best, reservation = ranges
 
         def at(alpha: float) -> tuple[Offer, float]:
             package, point = trade_off(frontier, me, best - alpha * (best - reservation))
