@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -72,16 +72,21 @@ class Link:
 def make_scorer(stances: Sequence[Stance], status_quo: Sequence[float],
                 negotiable: Sequence[int]) -> Scorer:
     """A party's utility of a package: the additive utility of `sim.model.preferences`,
-    with the issues that cannot move precomputed (it is called once per offer)."""
+    with the issues that cannot move precomputed, and remembered per package (it is called
+    once per offer, and sessions on one agenda offer the same frontier packages again)."""
     fixed = set(range(len(stances))) - set(negotiable)
     base = sum(stances[j].weight * stances[j].value(status_quo[j]) for j in fixed)
     terms = tuple((j, stances[j].ideal, stances[j].weight, stances[j].weight / stances[j].span)
                   for j in negotiable)
+    known: dict[Package, float] = {}
 
     def score(package: Package) -> float:
-        u = base
-        for j, ideal, weight, slope in terms:
-            u += weight - slope * abs(package[j] - ideal)
+        u = known.get(package)
+        if u is None:
+            u = base
+            for j, ideal, weight, slope in terms:
+                u += weight - slope * abs(package[j] - ideal)
+            known[package] = u
         return u
 
     return score
@@ -105,8 +110,8 @@ class Agenda:
     concession_paths: tuple[tuple[ConcessionPath, ...], tuple[ConcessionPath, ...]] = field(
         init=False, compare=False, repr=False)
     boxes: tuple[tuple[Box, ...], ...] = field(init=False, compare=False, repr=False)
-    # results computed once per agenda by other modules (its frontier)
-    derived: dict[str, object] = field(default_factory=dict, init=False, compare=False,
+    # results computed once per agenda by other modules (its frontier, offer plans)
+    derived: dict[Hashable, object] = field(default_factory=dict, init=False, compare=False,
                                        repr=False)
 
     def __post_init__(self) -> None:

@@ -25,7 +25,8 @@ from sim.model.bargaining.negotiator import EPS, Builder, History, Negotiator, O
 
 def walks_away(seat: Seat) -> Negotiator:
     """No package is better than disagreement for both: propose nothing, accept nothing."""
-    return Negotiator(lambda k, history: None, lambda k, offer, utility, history: False)
+    return Negotiator(lambda k, history: None, lambda k, offer, utility, history: False,
+                      reads_history=False)
 
 
 def time_dependent(kind: str) -> Builder:
@@ -39,12 +40,18 @@ def time_dependent(kind: str) -> Builder:
         last = len(alphas) - 1
         offer_at = seat.valued_offers()
         ratifies, me = seat.agenda.ratifies, seat.me
-        planned: dict[int, tuple[Offer, float]] = {}
+        # the plan depends on the agenda and these parameters only: shared by every session
+        # on the agenda (a tournament plays each agenda many times)
+        key = ("time_dependent", kind, me, seat.t_max, seat.kappa, seat.beta)
+        planned = seat.agenda.derived.get(key)
+        if planned is None:
+            planned = seat.agenda.derived[key] = {}
+        assert isinstance(planned, dict)
 
         def plan(k: int) -> tuple[Offer, float]:
             """Own offer in round k and its utility (memoised per round)."""
             k = k if k < last else last
-            got = planned.get(k)
+            got: tuple[Offer, float] | None = planned.get(k)
             if got is None:
                 got = planned[k] = offer_at(alphas[k])
             return got
@@ -55,7 +62,7 @@ def time_dependent(kind: str) -> Builder:
         def accepts(k: int, offer: Offer, utility: float, history: History) -> bool:
             return utility >= plan(k + 1)[1] - EPS and ratifies(me, offer)  # seat.within_own
 
-        return Negotiator(propose, accepts)
+        return Negotiator(propose, accepts, reads_history=False)
 
     return build
 

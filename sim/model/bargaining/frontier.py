@@ -65,6 +65,20 @@ class Frontier:
         p, q = self.packages[k], self.packages[k + 1]
         return tuple([x + t * (y - x) for x, y in zip(p, q, strict=True)])
 
+    def at(self, s: float) -> tuple[Package, Point]:
+        """`(package_at(s), point_at(s))`, the segment found once."""
+        points, packages = self.points, self.packages
+        last = len(points) - 1
+        k = int(s)
+        if k > last:
+            k = last
+        t = s - k
+        if t <= 0.0 or k == last:
+            return packages[k], points[k]
+        (pa, pb), (qa, qb) = points[k], points[k + 1]
+        package = tuple([x + t * (y - x) for x, y in zip(packages[k], packages[k + 1])])
+        return package, (pa + t * (qa - pa), pb + t * (qb - pb))
+
     def dominates(self, u: Point, tol: float = TOL) -> bool:
         """True when a feasible point is at least as good for both, better for one."""
         if self.continuous:
@@ -259,8 +273,8 @@ def trade_off(frontier: Frontier, me: int, aspiration: float) -> tuple[Package, 
     trade-offs with complete information). Points run from a's best to b's best."""
     points = frontier.points
     if frontier.continuous:
-        s = param_at_a(points, aspiration) if me == 0 else param_at_b(points, aspiration)
-        return frontier.package_at(s), frontier.point_at(s)
+        return frontier.at(param_at_a(points, aspiration) if me == 0
+                           else param_at_b(points, aspiration))
     # the points worth at least the aspiration to `me` are a run from me's own best end:
     # a's utility falls along them (keep the last one still worth it), b's rises (the first)
     floor = aspiration - TOL

@@ -40,6 +40,7 @@ class Negotiator:
 
     propose: Callable[[int, History], Offer | None]
     accepts: Callable[[int, Offer, float, History], bool]
+    reads_history: bool = True  # False: both decisions depend on the round alone
 
 
 @dataclass(frozen=True, slots=True)
