@@ -44,13 +44,14 @@ class Frontier:
     packages: tuple[Package, ...]
     disagreement: Point
     continuous: bool
-    # for searching the points by utility: -u_a (rising) and u_b (rising), as lists
+    # discrete frontiers, for searching the points by utility: -u_a and u_b (both rising)
     neg_a: list[float] = field(init=False, compare=False, repr=False)
     b: list[float] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "neg_a", [-ua for ua, _ in self.points])
-        object.__setattr__(self, "b", [ub for _, ub in self.points])
+        discrete = not self.continuous
+        object.__setattr__(self, "neg_a", [-ua for ua, _ in self.points] if discrete else [])
+        object.__setattr__(self, "b", [ub for _, ub in self.points] if discrete else [])
 
     def point_at(self, s: float) -> Point:
         """The point at parameter s: vertex floor(s), a share s - floor(s) to the next."""
@@ -76,7 +77,8 @@ class Frontier:
         if t <= 0.0 or k == last:
             return packages[k], points[k]
         (pa, pb), (qa, qb) = points[k], points[k + 1]
-        package = tuple([x + t * (y - x) for x, y in zip(packages[k], packages[k + 1])])
+        p, q = packages[k], packages[k + 1]
+        package = tuple([x + t * (y - x) for x, y in zip(p, q, strict=True)])
         return package, (pa + t * (qa - pa), pb + t * (qb - pb))
 
     def dominates(self, u: Point, tol: float = TOL) -> bool:
@@ -252,19 +254,25 @@ def discrete_frontier(agenda: Agenda) -> Frontier:
 def concession_range(frontier: Frontier, me: int) -> tuple[float, float] | None:
     """Party `me`'s utility at its own best and at the other's best of the bargaining set
     (the frontier where both get at least d); None when that set is empty."""
+    return concession_ranges(frontier)[me]
+
+
+def concession_ranges(frontier: Frontier) -> tuple[tuple[float, float] | None,
+                                                    tuple[float, float] | None]:
+    """Both parties' `concession_range`, the bargaining set found once."""
     points = frontier.points
     if frontier.continuous:
         span = ir_range(points, frontier.disagreement)
         if span is None:
-            return None
-        ends = (point_at(points, span[0])[me], point_at(points, span[1])[me])
+            return None, None
+        a_best, b_best = point_at(points, span[0]), point_at(points, span[1])
     else:
         d = frontier.disagreement
         ks = [k for k, (ua, ub) in enumerate(points) if ua >= d[0] - TOL and ub >= d[1] - TOL]
         if not ks:
-            return None
-        ends = (points[ks[0]][me], points[ks[-1]][me])
-    return (ends[0], ends[1]) if me == 0 else (ends[1], ends[0])
+            return None, None
+        a_best, b_best = points[ks[0]], points[ks[-1]]
+    return (a_best[0], b_best[0]), (b_best[1], a_best[1])
 
 
 def trade_off(frontier: Frontier, me: int, aspiration: float) -> tuple[Package, Point]:

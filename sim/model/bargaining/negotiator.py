@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.model.bargaining.agenda import Agenda, Package, Party, Scorer
-from sim.model.bargaining.frontier import Frontier, concession_range, frontier_of, trade_off
+from sim.model.bargaining.frontier import Frontier, concession_ranges, frontier_of, trade_off
 
 Offer = Package
 EPS = 1e-9  # utilities this close count as equal in acceptance rules
@@ -89,7 +89,7 @@ class Seat:
     @property
     def aspirations(self) -> tuple[float, float] | None:
         """(own utility at own best, at the other's best) over the bargaining set."""
-        return concession_ranges(self.agenda)[self.me]
+        return concession_ranges_on(self.agenda)[self.me]
 
     def aspiration(self, alpha: float) -> float:
         """The utility this party asks for after conceding a share alpha of its range."""
@@ -122,13 +122,11 @@ class Seat:
         return at
 
 
-def concession_ranges(agenda: Agenda) -> tuple[tuple[float, float] | None, ...]:
+def concession_ranges_on(agenda: Agenda) -> tuple[tuple[float, float] | None, ...]:
     """Both parties' `concession_range` on the agenda's frontier (computed once per agenda)."""
     found = agenda.derived.get("concession_ranges")
     if found is None:
-        frontier = frontier_of(agenda)
-        found = agenda.derived["concession_ranges"] = (
-            concession_range(frontier, 0), concession_range(frontier, 1))
+        found = agenda.derived["concession_ranges"] = concession_ranges(frontier_of(agenda))
     return found  # type: ignore[return-value]
 
 
