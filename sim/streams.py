@@ -29,23 +29,8 @@ def replication_seed(root_seed: int, design_point: int, rep: int) -> np.random.S
 
 def streams_for(root_seed: int, design_point: int, rep: int) -> Streams:
     """The streams of one replication: the children `replication_seed(...).spawn(4)`
-    would give. Each is built directly from its entropy words (what `SeedSequence` makes
-    of an int and a spawn key of ints, done here once for the four), which gives the same
-    seeds without building the parent and converting the same ints four times."""
-    entropy = _words(root_seed)
-    key = _words(design_point) + _words(rep)
-    return Streams(*(np.random.Generator(np.random.PCG64(np.random.SeedSequence(
-        entropy, spawn_key=(np.array([*key, i], dtype=np.uint32),))))
-        for i in range(len(SOURCES))))
-
-
-def _words(n: int) -> list[int]:
-    """A non-negative int as SeedSequence reads it: 32-bit words, least significant first."""
-    if n < 0:
-        raise ValueError(f"seeds are non-negative, got {n}")
-    words = [n & 0xFFFFFFFF]
-    n >>= 32
-    while n:
-        words.append(n & 0xFFFFFFFF)
-        n >>= 32
-    return words
+    would give, each built directly from its spawn key (the same seeds, without
+    building the parent and spawning from it)."""
+    key = (design_point, rep)
+    return Streams(*(np.random.Generator(np.random.PCG64(
+        np.random.SeedSequence(root_seed, spawn_key=(*key, i)))) for i in range(len(SOURCES))))

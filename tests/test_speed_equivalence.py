@@ -1,6 +1,6 @@
 """The fast paths give what the plain definitions give, to the last bit.
 
-Each shortcut taken for speed (streams built from their entropy words, offers found by
+Each shortcut taken for speed (streams built from their spawn keys, offers found by
 bisection, a frontier's point and package found together, both concession ranges in one
 pass, remembered scores, sessions without histories, offer plans shared per agenda) is
 checked against the definition it replaces, on many seeds and random agendas.

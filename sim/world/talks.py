@@ -115,15 +115,17 @@ def prepare(w: WorldState, issues: list[int], deadline: int, first: int,
     at = {j: k for k, j in enumerate(table)}
     links = tuple(Link(side, at[j], at[on], at_least, low, high)
                   for side, (j, on, at_least, low, high) in linked)
-    sides = tuple(Side(sc.parties[party].name, tuple(stances[k]), sc.parties[party].discount)
-                  for k, party in enumerate(order))
-    agenda = Agenda(tuple(sc.issues[j] for j in table), tuple(sc.status_quo[j] for j in table),
-                    (sides[0], sides[1]), links=links)
+    host, guest = sc.parties[first], sc.parties[1 - first]
+    sides = (Side(host.name, tuple(stances[0]), host.discount),
+             Side(guest.name, tuple(stances[1]), guest.discount))
+    agenda = Agenda(tuple([sc.issues[j] for j in table]),
+                    tuple([sc.status_quo[j] for j in table]), sides, links=links)
     if not agenda.negotiable:
         return Talks((), None, {}, -1, break_chance)
-    specs = (sc.parties[first].strategy, sc.parties[1 - first].strategy)
+    specs = (host.strategy, guest.strategy)
     # only the random baseline draws its offers, from a seed of the bargaining stream
-    seed = int(w.rng.bargaining.integers(2**32)) if any(s.name == "random" for s in specs) else 0
+    randomised = specs[0].name == "random" or specs[1].name == "random"
+    seed = int(w.rng.bargaining.integers(2**32)) if randomised else 0
     result: SessionResult = negotiate(agenda, specs, deadline, seed=seed)
     deals: dict[int, float] = {}
     if result.agreement is not None:
