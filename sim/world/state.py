@@ -101,7 +101,7 @@ class WorldState:
             share = shocked[j]
             if j in pressured:
                 share = 1.0 - (1.0 - share) * (1.0 - pressure)
-            out.append(shrink(own[j], share))
+            out.append(shrink(own[j], share) if share > 0.0 else own[j])
         return out
 
     def channel_open(self, channel: int, t: float) -> bool:
