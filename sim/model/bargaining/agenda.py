@@ -187,7 +187,7 @@ class Agenda:
 
     def snap_inward(self, low: float, high: float) -> tuple[float, float]:
         """[low, high] shrunk to its outermost grid values (may come out empty)."""
-        if not self.discrete:
+        if self.levels < 2:  # continuous
             return low, high
         m = self.levels - 1
         return math.ceil(low * m - EDGE) / m, math.floor(high * m + EDGE) / m
@@ -196,7 +196,9 @@ class Agenda:
         """Where both win-sets overlap on issue j; None when they do not, or when they
         meet only at the status quo (then there is nothing to agree)."""
         a, b = self.parties[0].stances[j], self.parties[1].stances[j]
-        low, high = self.snap_inward(max(a.low, b.low), min(a.high, b.high))
+        low, high = max(a.low, b.low), min(a.high, b.high)
+        if self.levels >= 2:
+            low, high = self.snap_inward(low, high)
         if low > high + EDGE or (high - low <= EDGE and abs(low - self.status_quo[j]) <= EDGE):
             return None
         return low, high

@@ -45,13 +45,13 @@ def time_dependent(kind: str) -> Builder:
         key = ("time_dependent", kind, me, seat.t_max, seat.kappa, seat.beta)
         planned = seat.agenda.derived.get(key)
         if planned is None:
-            planned = seat.agenda.derived[key] = {}
-        assert isinstance(planned, dict)
+            planned = seat.agenda.derived[key] = [None] * len(alphas)
+        assert isinstance(planned, list)
 
         def plan(k: int) -> tuple[Offer, float]:
             """Own offer in round k and its utility (memoised per round)."""
             k = k if k < last else last
-            got: tuple[Offer, float] | None = planned.get(k)
+            got: tuple[Offer, float] | None = planned[k]
             if got is None:
                 got = planned[k] = offer_at(alphas[k])
             return got
