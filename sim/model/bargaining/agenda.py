@@ -129,13 +129,15 @@ class Agenda:
             spans = hull
         else:
             spans = [self._common(j) for j in range(len(self.issues))]
-        negotiable = tuple(j for j, span in enumerate(spans) if span is not None)
+        negotiable = tuple([j for j, span in enumerate(spans) if span is not None])
+        a, b = self.parties
         object.__setattr__(self, "negotiable", negotiable)
-        object.__setattr__(self, "overlaps", tuple(s for s in spans if s is not None))
-        object.__setattr__(self, "scorers", tuple(
-            make_scorer(p.stances, self.status_quo, negotiable) for p in self.parties))
-        object.__setattr__(self, "concession_paths", tuple(
-            tuple(self._path(i, j) for j in negotiable) for i in (0, 1)))
+        object.__setattr__(self, "overlaps", tuple([s for s in spans if s is not None]))
+        object.__setattr__(self, "scorers", (make_scorer(a.stances, self.status_quo, negotiable),
+                                             make_scorer(b.stances, self.status_quo, negotiable)))
+        paths = (tuple([self._path(0, j) for j in negotiable]),
+                 tuple([self._path(1, j) for j in negotiable]))
+        object.__setattr__(self, "concession_paths", paths)
 
     def _regimes(self) -> list[tuple[Box, ...]]:
         """The ratifiable boxes, one per set of active links whose prices can be paid: per
