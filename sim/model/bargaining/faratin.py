@@ -49,18 +49,20 @@ def time_dependent(kind: str) -> Builder:
         assert isinstance(planned, list)
 
         def plan(k: int) -> tuple[Offer, float]:
-            """Own offer in round k and its utility (memoised per round)."""
-            k = k if k < last else last
-            got: tuple[Offer, float] | None = planned[k]
-            if got is None:
-                got = planned[k] = offer_at(alphas[k])
+            """Own offer in round k (k <= last) and its utility, computed once."""
+            got = planned[k] = offer_at(alphas[k])
             return got
 
+        # both read the plan directly, computing a round only the first time (hot loop)
         def propose(k: int, history: History) -> Offer:
-            return plan(k)[0]
+            k = k if k < last else last
+            got: tuple[Offer, float] | None = planned[k]
+            return (got or plan(k))[0]
 
         def accepts(k: int, offer: Offer, utility: float, history: History) -> bool:
-            return utility >= plan(k + 1)[1] - EPS and ratifies(me, offer)  # seat.within_own
+            k = k + 1 if k + 1 < last else last  # own offer of the next round
+            got: tuple[Offer, float] | None = planned[k]
+            return utility >= (got or plan(k))[1] - EPS and ratifies(me, offer)
 
         return Negotiator(propose, accepts, reads_history=False)
 
