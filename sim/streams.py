@@ -28,6 +28,9 @@ def replication_seed(root_seed: int, design_point: int, rep: int) -> np.random.S
 
 
 def streams_for(root_seed: int, design_point: int, rep: int) -> Streams:
-    """The streams of one replication."""
-    children = replication_seed(root_seed, design_point, rep).spawn(len(SOURCES))
-    return Streams(*(np.random.Generator(np.random.PCG64(c)) for c in children))
+    """The streams of one replication: the children `replication_seed(...).spawn(4)`
+    would give, each built directly from its spawn key (the same seeds, without
+    building the parent and spawning from it)."""
+    key = (design_point, rep)
+    return Streams(*(np.random.Generator(np.random.PCG64(
+        np.random.SeedSequence(root_seed, spawn_key=(*key, i)))) for i in range(len(SOURCES))))

@@ -39,4 +39,12 @@ class Level(NamedTuple):
 
     def jumped(self, t: float, delta: float) -> Level:
         """The level after an event at t moves it by delta (clipped to [0, 1])."""
-        return Level(clip01(self.at(t) + delta), t, self.baseline, self.half_life_days)
+        value, time, baseline, half_life = self  # self.at(t), inlined: ~100 jumps a run
+        dt = t - time
+        if not (dt <= 0.0 or value == baseline):
+            value = baseline + (value - baseline) * math.exp(-LN2 * dt / half_life)
+        x = value + delta
+        return _new(Level, (0.0 if x < 0.0 else 1.0 if x > 1.0 else x, t, baseline, half_life))
+
+
+_new = tuple.__new__  # builds a Level without the named tuple's Python-level __new__

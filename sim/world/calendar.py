@@ -74,12 +74,14 @@ def meeting(w: WorldState, m: Meeting) -> Generator[simpy.Event, object, None]:
         w.jump_tension(sc.failure_tension)
         for party in range(len(sc.parties)):
             w.jump_trust(party, -sc.failure_trust)
-    w.record("meeting_held", m.name, actor=guest, target=1 - guest, channel=m.channel,
-             code=m.code, detail=",".join(sc.issues[j] for j in deals) if achieved >= 0.0
-             else "talks failed", quality=quality)
+    if w.trace:  # the details are formatted only for a trace
+        w.record("meeting_held", m.name, actor=guest, target=1 - guest, channel=m.channel,
+                 code=m.code, detail=",".join(sc.issues[j] for j in deals) if achieved >= 0.0
+                 else "talks failed", quality=quality)
     for j, x in deals.items():
         w.pre_agreed[j] = x
-        w.record("agreement", sc.issues[j], channel=m.channel, detail=f"{x:.3f}")
+        if w.trace:
+            w.record("agreement", sc.issues[j], channel=m.channel, detail=f"{x:.3f}")
 
 
 def _postpone(w: WorldState, m: Meeting, why: str, actor: int = -1) -> None:

@@ -30,8 +30,9 @@ def strike(w: WorldState, s: Shock) -> None:
             row = w.shock_shrink[v]
             for j in range(len(row)):
                 row[j] = 1.0 - (1.0 - row[j]) * (1.0 - s.shrink_winsets * sev)
-    w.record("shock", s.name, actor=s.actor, target=s.target, code=s.code,
-             detail=f"{s.kind} severity={sev:.2f}")
+    if w.trace:  # the detail is formatted only for a trace
+        w.record("shock", s.name, actor=s.actor, target=s.target, code=s.code,
+                 detail=f"{s.kind} severity={sev:.2f}")
     if s.unravel and w.pre_agreed:
         draws = w.rng.decisions
         for j in sorted(w.pre_agreed):

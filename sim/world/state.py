@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -87,12 +88,21 @@ class WorldState:
     # -- reading -----------------------------------------------------------------
     def stance(self, party: int, issue: int, t: float) -> Stance:
         """The party's stance now: concessions, domestic pressure and shocks applied."""
+        return self.stances_now(party, (issue,), t)[0]
+
+    def stances_now(self, party: int, issues: Sequence[int], t: float) -> list[Stance]:
+        """`stance(party, j, t)` for each issue j, the domestic pressure worked out once."""
         p = self.sc.parties[party]
-        share = self.shock_shrink[party][issue]
-        if issue in p.pressure_issues:
-            pressure = pressure_share(t - p.pressure_start, p.shrink_per_year)
-            share = 1.0 - (1.0 - share) * (1.0 - pressure)
-        return shrink(self.stances[party][issue], share)
+        pressured = p.pressure_issues
+        pressure = pressure_share(t - p.pressure_start, p.shrink_per_year) if pressured else 0.0
+        shocked, own = self.shock_shrink[party], self.stances[party]
+        out = []
+        for j in issues:
+            share = shocked[j]
+            if j in pressured:
+                share = 1.0 - (1.0 - share) * (1.0 - pressure)
+            out.append(shrink(own[j], share) if share > 0.0 else own[j])
+        return out
 
     def channel_open(self, channel: int, t: float) -> bool:
         return self.channel_until[channel] <= t

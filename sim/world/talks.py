@@ -64,6 +64,28 @@ class Talks:
         return (1.0 - self.break_chance) ** self.round if self.round >= 0 else 0.0
 
 
+LiveLink = tuple[int, tuple[int, int, float, float, float]]  # side, (issue, on, price, low, high)
+
+
+def live_links(w: WorldState, order: tuple[int, int], issues: list[int], mine: list[Stance],
+               theirs: list[Stance], latitude: float) -> list[LiveLink]:
+    """The parties' linkages live on this table: both could put the price on it, and the
+    widened win-set meets the other's (by side: 0 for `order[0]`)."""
+    parties = w.sc.parties
+    if not (parties[order[0]].links or parties[order[1]].links):
+        return []
+    day = {j: (a, b) for j, a, b in zip(issues, mine, theirs, strict=True)}
+    linked = []
+    for side, party in enumerate(order):
+        for j, on, at_least, low, high in parties[party].links:
+            if j in day and on in day and min(s.high for s in day[on]) >= at_least:
+                low, high = max(0.0, low - latitude), min(1.0, high + latitude)
+                other = day[j][1 - side]
+                if max(low, other.low) <= min(high, other.high):
+                    linked.append((side, (j, on, at_least, low, high)))
+    return linked
+
+
 def prepare(w: WorldState, issues: list[int], deadline: int, first: int,
             latitude: float = 0.0) -> Talks:
     """Bargain out the session on `issues` now, as it would go with no walk-out.
@@ -73,25 +95,17 @@ def prepare(w: WorldState, issues: list[int], deadline: int, first: int,
     t = w.env.now
     sc = w.sc
     order = (first, 1 - first)
-    day: dict[int, tuple[Stance, Stance]] = {}
-    for j in issues:
-        a, b = w.stance(first, j, t), w.stance(1 - first, j, t)
-        day[j] = (widen(a, latitude), widen(b, latitude)) if latitude > 0.0 else (a, b)
-    # a linkage is live when both could put its price on the table and it opens a deal
-    linked = []
-    for side, party in enumerate(order):
-        for j, on, at_least, low, high in sc.parties[party].links:
-            if j in day and on in day and min(s.high for s in day[on]) >= at_least:
-                low, high = max(0.0, low - latitude), min(1.0, high + latitude)
-                other = day[j][1 - side]
-                if max(low, other.low) <= min(high, other.high):
-                    linked.append((side, (j, on, at_least, low, high)))
-    in_links = {link[0] for _, link in linked} | {link[1] for _, link in linked}
+    mine, theirs = w.stances_now(first, issues, t), w.stances_now(1 - first, issues, t)
+    if latitude > 0.0:
+        mine = [widen(s, latitude) for s in mine]
+        theirs = [widen(s, latitude) for s in theirs]
+    linked = live_links(w, order, issues, mine, theirs, latitude)
+    in_links = {j for _, link in linked for j in link[:2]}
     table: list[int] = []
     stances: tuple[list[Stance], list[Stance]] = ([], [])
-    for j in issues:
-        a, b = day[j]
-        if j in in_links or max(a.low, b.low) <= min(a.high, b.high):
+    for j, a, b in zip(issues, mine, theirs, strict=True):
+        if (a.low if a.low > b.low else b.low) <= (a.high if a.high < b.high else b.high) or (
+                j in in_links):
             table.append(j)
             stances[0].append(a)
             stances[1].append(b)
@@ -101,15 +115,17 @@ def prepare(w: WorldState, issues: list[int], deadline: int, first: int,
     at = {j: k for k, j in enumerate(table)}
     links = tuple(Link(side, at[j], at[on], at_least, low, high)
                   for side, (j, on, at_least, low, high) in linked)
-    sides = tuple(Side(sc.parties[party].name, tuple(stances[k]), sc.parties[party].discount)
-                  for k, party in enumerate(order))
-    agenda = Agenda(tuple(sc.issues[j] for j in table), tuple(sc.status_quo[j] for j in table),
-                    (sides[0], sides[1]), links=links)
+    host, guest = sc.parties[first], sc.parties[1 - first]
+    sides = (Side(host.name, tuple(stances[0]), host.discount),
+             Side(guest.name, tuple(stances[1]), guest.discount))
+    agenda = Agenda(tuple([sc.issues[j] for j in table]),
+                    tuple([sc.status_quo[j] for j in table]), sides, links=links)
     if not agenda.negotiable:
         return Talks((), None, {}, -1, break_chance)
-    specs = (sc.parties[first].strategy, sc.parties[1 - first].strategy)
+    specs = (host.strategy, guest.strategy)
     # only the random baseline draws its offers, from a seed of the bargaining stream
-    seed = int(w.rng.bargaining.integers(2**32)) if any(s.name == "random" for s in specs) else 0
+    randomised = specs[0].name == "random" or specs[1].name == "random"
+    seed = int(w.rng.bargaining.integers(2**32)) if randomised else 0
     result: SessionResult = negotiate(agenda, specs, deadline, seed=seed)
     deals: dict[int, float] = {}
     if result.agreement is not None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -72,16 +72,21 @@ class Link:
 def make_scorer(stances: Sequence[Stance], status_quo: Sequence[float],
                 negotiable: Sequence[int]) -> Scorer:
     """A party's utility of a package: the additive utility of `sim.model.preferences`,
-    with the issues that cannot move precomputed (it is called once per offer)."""
+    with the issues that cannot move precomputed, and remembered per package (it is called
+    once per offer, and sessions on one agenda offer the same frontier packages again)."""
     fixed = set(range(len(stances))) - set(negotiable)
     base = sum(stances[j].weight * stances[j].value(status_quo[j]) for j in fixed)
     terms = tuple((j, stances[j].ideal, stances[j].weight, stances[j].weight / stances[j].span)
                   for j in negotiable)
+    known: dict[Package, float] = {}
 
     def score(package: Package) -> float:
-        u = base
-        for j, ideal, weight, slope in terms:
-            u += weight - slope * abs(package[j] - ideal)
+        u = known.get(package)
+        if u is None:
+            u = base
+            for j, ideal, weight, slope in terms:
+                u += weight - slope * abs(package[j] - ideal)
+            known[package] = u
         return u
 
     return score
@@ -105,8 +110,8 @@ class Agenda:
     concession_paths: tuple[tuple[ConcessionPath, ...], tuple[ConcessionPath, ...]] = field(
         init=False, compare=False, repr=False)
     boxes: tuple[tuple[Box, ...], ...] = field(init=False, compare=False, repr=False)
-    # results computed once per agenda by other modules (its frontier)
-    derived: dict[str, object] = field(default_factory=dict, init=False, compare=False,
+    # results computed once per agenda by other modules (its frontier, offer plans)
+    derived: dict[Hashable, object] = field(default_factory=dict, init=False, compare=False,
                                        repr=False)
 
     def __post_init__(self) -> None:
@@ -124,13 +129,15 @@ class Agenda:
             spans = hull
         else:
             spans = [self._common(j) for j in range(len(self.issues))]
-        negotiable = tuple(j for j, span in enumerate(spans) if span is not None)
+        negotiable = tuple([j for j, span in enumerate(spans) if span is not None])
+        a, b = self.parties
         object.__setattr__(self, "negotiable", negotiable)
-        object.__setattr__(self, "overlaps", tuple(s for s in spans if s is not None))
-        object.__setattr__(self, "scorers", tuple(
-            make_scorer(p.stances, self.status_quo, negotiable) for p in self.parties))
-        object.__setattr__(self, "concession_paths", tuple(
-            tuple(self._path(i, j) for j in negotiable) for i in (0, 1)))
+        object.__setattr__(self, "overlaps", tuple([s for s in spans if s is not None]))
+        object.__setattr__(self, "scorers", (make_scorer(a.stances, self.status_quo, negotiable),
+                                             make_scorer(b.stances, self.status_quo, negotiable)))
+        paths = (tuple([self._path(0, j) for j in negotiable]),
+                 tuple([self._path(1, j) for j in negotiable]))
+        object.__setattr__(self, "concession_paths", paths)
 
     def _regimes(self) -> list[tuple[Box, ...]]:
         """The ratifiable boxes, one per set of active links whose prices can be paid: per
@@ -171,8 +178,10 @@ class Agenda:
         return ()
 
     def _path(self, i: int, j: int) -> ConcessionPath:
-        ideal = self.parties[i].stances[j].ideal
-        return (j, ideal, self.reservation(i, j) - ideal, *self.win_set(i, j))
+        own, other = self.parties[i].stances[j], self.parties[1 - i].stances[j]
+        low, high = self.win_set(i, j)
+        reservation = high if other.ideal >= own.ideal else low  # as `reservation(i, j)`
+        return (j, own.ideal, reservation - own.ideal, low, high)
 
     @property
     def discrete(self) -> bool:
@@ -180,7 +189,7 @@ class Agenda:
 
     def snap_inward(self, low: float, high: float) -> tuple[float, float]:
         """[low, high] shrunk to its outermost grid values (may come out empty)."""
-        if not self.discrete:
+        if self.levels < 2:  # continuous
             return low, high
         m = self.levels - 1
         return math.ceil(low * m - EDGE) / m, math.floor(high * m + EDGE) / m
@@ -188,8 +197,10 @@ class Agenda:
     def _common(self, j: int) -> tuple[float, float] | None:
         """Where both win-sets overlap on issue j; None when they do not, or when they
         meet only at the status quo (then there is nothing to agree)."""
-        a, b = (p.stances[j] for p in self.parties)
-        low, high = self.snap_inward(max(a.low, b.low), min(a.high, b.high))
+        a, b = self.parties[0].stances[j], self.parties[1].stances[j]
+        low, high = max(a.low, b.low), min(a.high, b.high)
+        if self.levels >= 2:
+            low, high = self.snap_inward(low, high)
         if low > high + EDGE or (high - low <= EDGE and abs(low - self.status_quo[j]) <= EDGE):
             return None
         return low, high
@@ -223,22 +234,29 @@ class Agenda:
     def disagreement_point(self) -> Point:
         if self.disagreement is not None:
             return self.disagreement
-        return self.utilities(self.status_quo)
+        found = self.derived.get("disagreement_point")
+        if found is None:
+            found = self.derived["disagreement_point"] = self.utilities(self.status_quo)
+        return found  # type: ignore[return-value]
 
     def ratified(self, package: Package) -> bool:
         """Level II: every negotiable issue lies inside both win-sets (with linkage: those
         of a regime whose prices the package pays)."""
         if self.links:
             return any(_fits(r, package, self.status_quo) for r in self.boxes)
-        return all(low - EDGE <= package[j] <= high + EDGE
-                   for j, (low, high) in zip(self.negotiable, self.overlaps, strict=True))
+        for j, (low, high) in zip(self.negotiable, self.overlaps, strict=True):
+            if not low - EDGE <= package[j] <= high + EDGE:
+                return False
+        return True
 
     def ratifies(self, i: int, package: Package) -> bool:
         """True when party i's constituents would ratify the package: each issue in play
         inside its win-set, widened where the package pays a linkage price."""
         if not self.links:
-            return all(low - EDGE <= package[j] <= high + EDGE
-                       for j, _, _, low, high in self.concession_paths[i])
+            for j, _, _, low, high in self.concession_paths[i]:
+                if not low - EDGE <= package[j] <= high + EDGE:
+                    return False
+            return True
         for j, path in zip(self.negotiable, self.concession_paths[i], strict=True):
             low, high = path[3], path[4]
             for link in self.links:

@@ -25,7 +25,8 @@ from sim.model.bargaining.negotiator import EPS, Builder, History, Negotiator, O
 
 def walks_away(seat: Seat) -> Negotiator:
     """No package is better than disagreement for both: propose nothing, accept nothing."""
-    return Negotiator(lambda k, history: None, lambda k, offer, utility, history: False)
+    return Negotiator(lambda k, history: None, lambda k, offer, utility, history: False,
+                      reads_history=False)
 
 
 def time_dependent(kind: str) -> Builder:
@@ -37,23 +38,33 @@ def time_dependent(kind: str) -> Builder:
         assert seat.beta is not None  # resolved by the registry
         alphas = alpha_table(kind, seat.t_max, seat.kappa, seat.beta)
         last = len(alphas) - 1
-        planned: dict[int, tuple[Offer, float]] = {}
+        offer_at = seat.valued_offers()
+        ratifies, me = seat.agenda.ratifies, seat.me
+        # the plan depends on the agenda and these parameters only: shared by every session
+        # on the agenda (a tournament plays each agenda many times)
+        key = ("time_dependent", kind, me, seat.t_max, seat.kappa, seat.beta)
+        planned = seat.agenda.derived.get(key)
+        if planned is None:
+            planned = seat.agenda.derived[key] = [None] * len(alphas)
+        assert isinstance(planned, list)
 
         def plan(k: int) -> tuple[Offer, float]:
-            """Own offer in round k and its utility (memoised per round)."""
-            k = k if k < last else last
-            got = planned.get(k)
-            if got is None:
-                got = planned[k] = seat.valued_offer_at(alphas[k])
+            """Own offer in round k (k <= last) and its utility, computed once."""
+            got = planned[k] = offer_at(alphas[k])
             return got
 
+        # both read the plan directly, computing a round only the first time (hot loop)
         def propose(k: int, history: History) -> Offer:
-            return plan(k)[0]
+            k = k if k < last else last
+            got: tuple[Offer, float] | None = planned[k]
+            return (got or plan(k))[0]
 
         def accepts(k: int, offer: Offer, utility: float, history: History) -> bool:
-            return utility >= plan(k + 1)[1] - EPS and seat.within_own(offer)
+            k = k + 1 if k + 1 < last else last  # own offer of the next round
+            got: tuple[Offer, float] | None = planned[k]
+            return utility >= (got or plan(k))[1] - EPS and ratifies(me, offer)
 
-        return Negotiator(propose, accepts)
+        return Negotiator(propose, accepts, reads_history=False)
 
     return build
 

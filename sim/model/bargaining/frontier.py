@@ -21,8 +21,9 @@ Points run from a's best to b's best: a's utility falls, b's rises.
 from __future__ import annotations
 
 import itertools
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from sim.model.bargaining.agenda import Agenda, Package, Point
@@ -43,6 +44,14 @@ class Frontier:
     packages: tuple[Package, ...]
     disagreement: Point
     continuous: bool
+    # discrete frontiers, for searching the points by utility: -u_a and u_b (both rising)
+    neg_a: list[float] = field(init=False, compare=False, repr=False)
+    b: list[float] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        discrete = not self.continuous
+        object.__setattr__(self, "neg_a", [-ua for ua, _ in self.points] if discrete else [])
+        object.__setattr__(self, "b", [ub for _, ub in self.points] if discrete else [])
 
     def point_at(self, s: float) -> Point:
         """The point at parameter s: vertex floor(s), a share s - floor(s) to the next."""
@@ -56,6 +65,21 @@ class Frontier:
             return self.packages[k]
         p, q = self.packages[k], self.packages[k + 1]
         return tuple([x + t * (y - x) for x, y in zip(p, q, strict=True)])
+
+    def at(self, s: float) -> tuple[Package, Point]:
+        """`(package_at(s), point_at(s))`, the segment found once."""
+        points, packages = self.points, self.packages
+        last = len(points) - 1
+        k = int(s)
+        if k > last:
+            k = last
+        t = s - k
+        if t <= 0.0 or k == last:
+            return packages[k], points[k]
+        (pa, pb), (qa, qb) = points[k], points[k + 1]
+        p, q = packages[k], packages[k + 1]
+        package = tuple([x + t * (y - x) for x, y in zip(p, q, strict=True)])
+        return package, (pa + t * (qa - pa), pb + t * (qb - pb))
 
     def dominates(self, u: Point, tol: float = TOL) -> bool:
         """True when a feasible point is at least as good for both, better for one."""
@@ -230,19 +254,25 @@ def discrete_frontier(agenda: Agenda) -> Frontier:
 def concession_range(frontier: Frontier, me: int) -> tuple[float, float] | None:
     """Party `me`'s utility at its own best and at the other's best of the bargaining set
     (the frontier where both get at least d); None when that set is empty."""
+    return concession_ranges(frontier)[me]
+
+
+def concession_ranges(frontier: Frontier) -> tuple[tuple[float, float] | None,
+                                                    tuple[float, float] | None]:
+    """Both parties' `concession_range`, the bargaining set found once."""
     points = frontier.points
     if frontier.continuous:
         span = ir_range(points, frontier.disagreement)
         if span is None:
-            return None
-        ends = (point_at(points, span[0])[me], point_at(points, span[1])[me])
+            return None, None
+        a_best, b_best = point_at(points, span[0]), point_at(points, span[1])
     else:
         d = frontier.disagreement
         ks = [k for k, (ua, ub) in enumerate(points) if ua >= d[0] - TOL and ub >= d[1] - TOL]
         if not ks:
-            return None
-        ends = (points[ks[0]][me], points[ks[-1]][me])
-    return (ends[0], ends[1]) if me == 0 else (ends[1], ends[0])
+            return None, None
+        a_best, b_best = points[ks[0]], points[ks[-1]]
+    return (a_best[0], b_best[0]), (b_best[1], a_best[1])
 
 
 def trade_off(frontier: Frontier, me: int, aspiration: float) -> tuple[Package, Point]:
@@ -251,16 +281,17 @@ def trade_off(frontier: Frontier, me: int, aspiration: float) -> tuple[Package, 
     trade-offs with complete information). Points run from a's best to b's best."""
     points = frontier.points
     if frontier.continuous:
-        s = param_at_a(points, aspiration) if me == 0 else param_at_b(points, aspiration)
-        return frontier.package_at(s), frontier.point_at(s)
-    if me == 0:  # a's utility falls along the points: the last one still worth it
-        k = 0
-        while k + 1 < len(points) and points[k + 1][0] >= aspiration - TOL:
-            k += 1
+        return frontier.at(param_at_a(points, aspiration) if me == 0
+                           else param_at_b(points, aspiration))
+    # the points worth at least the aspiration to `me` are a run from me's own best end:
+    # a's utility falls along them (keep the last one still worth it), b's rises (the first)
+    floor = aspiration - TOL
+    if me == 0:
+        k = bisect_right(frontier.neg_a, -floor) - 1
+        k = k if k > 0 else 0
     else:
-        k = len(points) - 1
-        while k > 0 and points[k - 1][1] >= aspiration - TOL:
-            k -= 1
+        k = bisect_left(frontier.b, floor)
+        k = k if k < len(points) else len(points) - 1
     return frontier.packages[k], points[k]
 
 
@@ -278,9 +309,17 @@ def linked_frontier(agenda: Agenda) -> Frontier:
             (j, Stance(a.stances[j].ideal, a.stances[j].weight, *box),
              Stance(b.stances[j].ideal, b.stances[j].weight, *box))
             for j, box in enumerate(regime) if box is not None))
-        for k in range((len(line.points) - 1) * SAMPLES_PER_SEGMENT + 1):
+        points, last = line.points, len(line.points) - 1
+        for k in range(last * SAMPLES_PER_SEGMENT + 1):
             s = k / SAMPLES_PER_SEGMENT
-            items.append((*line.point_at(s), (line, s)))
+            # line.point_at(s), inlined: this loop samples every regime of the agenda
+            v = int(s)
+            t = s - v
+            if t <= 0.0 or v == last:
+                items.append((*points[v], (line, s)))
+            else:
+                (pa, pb), (qa, qb) = points[v], points[v + 1]
+                items.append((pa + t * (qa - pa), pb + t * (qb - pb), (line, s)))
     kept = pareto_filter(items)  # packages only for the points kept
     return Frontier(tuple((ua, ub) for ua, ub, _ in kept),
                     tuple(line.package_at(s) for _, _, (line, s) in kept),

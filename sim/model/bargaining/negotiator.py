@@ -11,14 +11,13 @@ randomise draw everything up front from the seat's seed.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from sim.model.bargaining.agenda import Agenda, Package, Party, Scorer
-from sim.model.bargaining.frontier import Frontier, concession_range, frontier_of, trade_off
+from sim.model.bargaining.frontier import Frontier, concession_ranges, frontier_of, trade_off
 
 Offer = Package
 EPS = 1e-9  # utilities this close count as equal in acceptance rules
@@ -41,11 +40,13 @@ class Negotiator:
 
     propose: Callable[[int, History], Offer | None]
     accepts: Callable[[int, Offer, float, History], bool]
+    reads_history: bool = True  # False: both decisions depend on the round alone
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Seat:
-    """One party's place at the table: what a strategy is built from."""
+    """One party's place at the table: what a strategy is built from. What it reads off
+    the agenda (frontier, aspirations, disagreement) is computed once per agenda."""
 
     agenda: Agenda
     me: int  # 0: party a, 1: party b
@@ -72,7 +73,7 @@ class Seat:
     def scorer(self) -> Scorer:
         return self.agenda.scorers[self.me]
 
-    @functools.cached_property
+    @property
     def disagreement(self) -> float:
         """This party's disagreement utility."""
         return self.agenda.disagreement_point()[self.me]
@@ -81,14 +82,14 @@ class Seat:
         """True when this party's constituents would ratify the offer."""
         return self.agenda.ratifies(self.me, offer)
 
-    @functools.cached_property
+    @property
     def frontier(self) -> Frontier:
         return frontier_of(self.agenda)
 
-    @functools.cached_property
+    @property
     def aspirations(self) -> tuple[float, float] | None:
         """(own utility at own best, at the other's best) over the bargaining set."""
-        return concession_range(self.frontier, self.me)
+        return concession_ranges_on(self.agenda)[self.me]
 
     def aspiration(self, alpha: float) -> float:
         """The utility this party asks for after conceding a share alpha of its range."""
@@ -105,6 +106,28 @@ class Seat:
         """`offer_at(alpha)` and what it is worth to this party (read off the frontier)."""
         package, point = trade_off(self.frontier, self.me, self.aspiration(alpha))
         return package, point[self.me]
+
+    def valued_offers(self) -> Callable[[float], tuple[Offer, float]]:
+        """`valued_offer_at` as a function of alpha, with the frontier and this party's
+        concession range looked up once (strategies call it every round)."""
+        ranges = self.aspirations
+        assert ranges is not None
+        frontier, me = self.frontier, self.me
+        best, reservation = ranges
+
+        def at(alpha: float) -> tuple[Offer, float]:
+            package, point = trade_off(frontier, me, best - alpha * (best - reservation))
+            return package, point[me]
+
+        return at
+
+
+def concession_ranges_on(agenda: Agenda) -> tuple[tuple[float, float] | None, ...]:
+    """Both parties' `concession_range` on the agenda's frontier (computed once per agenda)."""
+    found = agenda.derived.get("concession_ranges")
+    if found is None:
+        found = agenda.derived["concession_ranges"] = concession_ranges(frontier_of(agenda))
+    return found  # type: ignore[return-value]
 
 
 Builder = Callable[[Seat], Negotiator]

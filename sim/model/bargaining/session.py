@@ -62,13 +62,16 @@ def run_session(agenda: Agenda, negotiators: Sequence[Negotiator], deadline: int
     rounds if that is sooner (a walk-out)."""
     if not agenda.negotiable:
         return SessionResult((), first, None)  # no win-sets overlap: nothing to bargain over
+    n = deadline if rounds is None else min(rounds, deadline)
+    if not (negotiators[0].reads_history or negotiators[1].reads_history):
+        return _on_the_clock(agenda, negotiators, n, first)
     histories = (History(), History())
     propose = (negotiators[0].propose, negotiators[1].propose)
     accepts = (negotiators[0].accepts, negotiators[1].accepts)
     scorers = agenda.scorers
     trace: list[Offer] = []
     proposer = first
-    for k in range(deadline if rounds is None else min(rounds, deadline)):
+    for k in range(n):
         responder = 1 - proposer
         offer = propose[proposer](k, histories[proposer])
         if offer is None:
@@ -80,6 +83,29 @@ def run_session(agenda: Agenda, negotiators: Sequence[Negotiator], deadline: int
         utility = scorers[responder](offer)
         seen.received.append(utility)
         if accepts[responder](k, offer, utility, seen) and agenda.ratified(offer):
+            return SessionResult(tuple(trace), first, offer)
+        proposer = responder
+    return SessionResult(tuple(trace), first, None)
+
+
+def _on_the_clock(agenda: Agenda, negotiators: Sequence[Negotiator], n: int, first: int
+                  ) -> SessionResult:
+    """`run_session`'s rounds when neither negotiator reads the history: the same offers
+    and decisions, without keeping the histories nobody reads."""
+    unread = History()
+    propose = (negotiators[0].propose, negotiators[1].propose)
+    accepts = (negotiators[0].accepts, negotiators[1].accepts)
+    scorers = agenda.scorers
+    trace: list[Offer] = []
+    proposer = first
+    for k in range(n):
+        responder = 1 - proposer
+        offer = propose[proposer](k, unread)
+        if offer is None:
+            return SessionResult(tuple(trace), first, None, walked_away=proposer)
+        trace.append(offer)
+        if (accepts[responder](k, offer, scorers[responder](offer), unread)
+                and agenda.ratified(offer)):
             return SessionResult(tuple(trace), first, offer)
         proposer = responder
     return SessionResult(tuple(trace), first, None)

@@ -10,6 +10,7 @@ builder and registering it here under a name.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sim.model.bargaining.baseline import random_baseline
 from sim.model.bargaining.curves import PRESET_BETA
@@ -85,8 +86,10 @@ def spec_problem(spec: StrategySpec) -> tuple[str, object, str] | None:
     return None
 
 
+@lru_cache(maxsize=256)
 def resolve(spec: StrategySpec) -> StrategySpec:
-    """The spec with the strategy's defaults filled in (checked by `spec_problem` first)."""
+    """The spec with the strategy's defaults filled in (checked by `spec_problem` first;
+    cached: a session resolves both specs)."""
     s = STRATEGIES[spec.name]
     kappa = s.kappa if spec.kappa is None else spec.kappa
     beta = s.beta if spec.beta is None else spec.beta
