@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
@@ -22,10 +22,18 @@ from sim.config.errors import ConfigError, unknown_name
 from sim.config.load import CONF_DIR, load_run
 from sim.config.schema import RunConf
 
+if TYPE_CHECKING:
+    from sim.design_point import DesignPoint
+
 EXIT_FAILED_REPS = 3
 
 
-def precheck(overrides: list[str], sweep: bool = False) -> RunConf | None:
+def quote(value: str) -> str:
+    """A value as one quoted Hydra override value."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def precheck(overrides: list[str], sweep: bool = False) -> DesignPoint:
     """Compose and check the config of a single run; exit 2 with one line if it is bad.
 
     A plain `key=value` for a schema key that the YAML leaves at its default (such as a
@@ -48,10 +56,13 @@ def precheck(overrides: list[str], sweep: bool = False) -> RunConf | None:
     try:
         run = load_run(cfg)
         key = "hydra.sweep.dir" if sweep else "hydra.run.dir"
-        check_writable(key, Path(str(cfg.hydra.sweep.dir if sweep else cfg.hydra.run.dir)))
+        out_dir = Path(str(OmegaConf.select(cfg, key))).absolute()
+        check_writable(key, out_dir)
     except ConfigError as e:
         fail(e)
-    return run
+    from sim.design_point import DesignPoint
+
+    return DesignPoint.of(run, out_dir, 0, overrides, sweep)
 
 
 def _set_schema_default(e: Exception, overrides: list[str], compose: Any) -> bool:
@@ -74,7 +85,7 @@ def _set_schema_default(e: Exception, overrides: list[str], compose: Any) -> boo
     return True
 
 
-def precheck_sweep(args: list[str]) -> RunConf | None:
+def precheck_sweep(args: list[str]) -> DesignPoint | None:
     """Check a sweep's command line and its first design point before Hydra starts.
 
     The launcher checks every design point before running any (see `sim.launch`).
@@ -99,46 +110,39 @@ def precheck_sweep(args: list[str]) -> RunConf | None:
                 if v not in known:
                     fail(unknown_name(o.key_or_group, v, known, o.key_or_group))
         first.append(f"{o.get_key_element()}={values[0]}")
-    run = precheck(first, sweep=True)
+    point = precheck(first, sweep=True)
     for i, checked in enumerate(first):  # carry any `++` over to the sweep itself
         if checked.startswith("++") and not args[i].startswith("+"):
             args[i] = "++" + args[i]
-    return run
+    return point
 
 
 @hydra.main(version_base="1.3", config_path=str(CONF_DIR), config_name="config")
-def app(cfg: DictConfig) -> None:
-    """One Hydra job: one design point, many replications."""
+def job(cfg: DictConfig) -> None:
+    """One Hydra job: one design point, many replications (a sweep's job under Hydra's own
+    launchers; the summitsim launcher runs a sweep's jobs itself, with `run_sweep`)."""
     from hydra.types import RunMode
 
     from sim.analysis.summary import format_table
-    from sim.app import completed, run_design_point
-    from sim.sweep import SWEEP_DIRS, parse_overrides
+    from sim.design_point import DesignPoint, completed
+    from sim.pool import run_sweep
 
     hc = HydraConfig.get()
+    sweep = hc.mode == RunMode.MULTIRUN
     try:
-        run = load_run(cfg)
-        out_dir = Path(hc.runtime.output_dir)
-        design_point = run.design_point
-        overrides = {}
-        if hc.mode == RunMode.MULTIRUN:
-            sweep_dir = Path(hc.sweep.dir)
-            if sweep_dir not in SWEEP_DIRS:
-                SWEEP_DIRS[sweep_dir] = run.plots
-            overrides = parse_overrides(list(hc.overrides.task))
-            if not run.crn:  # independent streams per job
-                design_point += int(hc.job.num)
-            if completed(out_dir, run, design_point) is not None:  # resuming a sweep
-                print(f"{out_dir}: complete, skipped", file=sys.stderr)
-                return
-        summary = run_design_point(run, out_dir, overrides, design_point)
+        point = DesignPoint.of(load_run(cfg), Path(hc.runtime.output_dir),
+                               int(hc.job.num) if sweep else 0, list(hc.overrides.task), sweep)
+        if sweep and completed(point.out_dir, point.run, point.design_point) is not None:
+            print(f"{point.out_dir}: complete, skipped", file=sys.stderr)
+            return
+        summary = run_sweep([point], progress=point.run.progress)[0]
     except ConfigError as e:
         fail(e)
     print(format_table(summary))
-    print(f"results: {out_dir}")
+    print(f"results: {point.out_dir}")
     if summary["failures"]:
         report_failures(summary)
-        if hc.mode != RunMode.MULTIRUN:
+        if not sweep:
             sys.exit(EXIT_FAILED_REPS)
 
 
@@ -151,53 +155,58 @@ def report_failures(summary: dict[str, object]) -> None:
               f"{f['error']}", file=sys.stderr)
 
 
-def finish_sweeps() -> int:
-    """Gather each sweep this process ran; return the exit status (failures: non-zero)."""
+def finish_sweep(sweep_dir: Path, plots: bool) -> int:
+    """Gather a sweep that ran; return the exit status (failed or missing jobs: non-zero)."""
     import json
 
-    import pandas as pd
-
+    from sim.analysis.io import read_table
     from sim.analysis.summary import format_sweep
-    from sim.sweep import SWEEP_DIRS, finalize_sweep, job_dirs
+    from sim.results import SUMMARY
+    from sim.sweep import finalize_sweep, job_dirs
 
+    if not sweep_dir.is_dir():
+        return 0  # nothing ran (e.g. --cfg or --help)
+    table = finalize_sweep(sweep_dir)
+    print(format_sweep(read_table(table)))
+    print(f"sweep: {sweep_dir}")
+    if plots:
+        from sim.analysis.sweep_plots import draw_sweep_plots
+
+        draw_sweep_plots(sweep_dir)
     status = 0
-    for sweep_dir, plots in SWEEP_DIRS.items():
-        table = finalize_sweep(sweep_dir)
-        print(format_sweep(pd.read_parquet(table)))
-        print(f"sweep: {sweep_dir}")
-        if plots:
-            from sim.analysis.sweep_plots import draw_sweep_plots
-
-            draw_sweep_plots(sweep_dir)
-        for job in job_dirs(sweep_dir):
-            path = job / "summary.json"
-            if not path.exists():
-                print(f"job {job.name}: incomplete", file=sys.stderr)
-                status = EXIT_FAILED_REPS
-                continue
-            summary = json.loads(path.read_text())
-            if summary.get("failures"):
-                print(f"job {job.name}:", end=" ", file=sys.stderr)
-                report_failures(summary)
-                status = EXIT_FAILED_REPS
+    for job_dir in job_dirs(sweep_dir):
+        path = job_dir / SUMMARY
+        if not path.exists():
+            print(f"job {job_dir.name}: incomplete", file=sys.stderr)
+            status = EXIT_FAILED_REPS
+            continue
+        summary = json.loads(path.read_text())
+        if summary.get("failures"):
+            print(f"job {job_dir.name}:", end=" ", file=sys.stderr)
+            report_failures(summary)
+            status = EXIT_FAILED_REPS
     return status
 
 
 def main() -> None:
     args = sys.argv[1:]
     multirun = any(a in ("-m", "--multirun") for a in args)
-    run = None
+    checked = None
     if not any(a.startswith("-") for a in args):
-        run = precheck(args)
+        checked = precheck(args)
     elif multirun:
         sweep_args = [a for a in args if a not in ("-m", "--multirun")]
-        run = precheck_sweep(sweep_args)
+        checked = precheck_sweep(sweep_args)
         args = ["-m", *sweep_args]
+    if checked is not None and multirun and not any(
+            a.startswith("hydra.sweep.dir=") for a in args):
+        args.append(f"hydra.sweep.dir={quote(str(checked.out_dir))}")  # one dir, known here
     sys.argv[1:] = args  # with any `++` the checks added
-    if run is not None and run.executor == "local":
+    if checked is not None and checked.run.executor == "local":
+        from sim.design_point import workers_of
         from sim.executors import prestart
 
-        prestart(run.workers)  # workers start while Hydra composes
-    app()
-    if multirun:
-        sys.exit(finish_sweeps())
+        prestart(workers_of(checked.run))  # workers start while Hydra composes
+    job()
+    if multirun and checked is not None:
+        sys.exit(finish_sweep(checked.out_dir, checked.run.plots))

@@ -8,10 +8,12 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
+from omegaconf import DictConfig
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.config.errors import ConfigError, unknown_name
-from sim.config.load import CONF_DIR, explain_composition_error
+from sim.config.load import CONF_DIR, explain_composition_error, load_run
+from sim.config.schema import RunConf
 
 EXIT_BAD_INPUT = 2
 
@@ -20,6 +22,28 @@ def fail(error: ConfigError) -> NoReturn:
     """Report bad input as one line on stderr and exit with code 2."""
     print(f"error: {error}", file=sys.stderr)
     sys.exit(EXIT_BAD_INPUT)
+
+
+def compose(overrides: list[str], config_name: str = "config", config_dir: Path = CONF_DIR,
+            hydra: bool = False) -> DictConfig:
+    """Compose a config of `config_dir` with Hydra overrides (and Hydra's own node if asked).
+
+    Hydra's exceptions pass through: `composition_error` turns them into one line.
+    """
+    from hydra import compose as hydra_compose
+    from hydra import initialize_config_dir
+
+    with initialize_config_dir(config_dir=str(config_dir), version_base="1.3"):
+        return hydra_compose(config_name, overrides=overrides, return_hydra_config=hydra)
+
+
+def compose_checked(overrides: list[str]) -> RunConf:
+    """Compose `python -m sim`'s config and check it; `ConfigError` (one line) if it is bad."""
+    try:
+        cfg = compose(overrides)
+    except Exception as e:  # Hydra and YAML raise many kinds; all mean bad input
+        raise composition_error(e, overrides) from None
+    return load_run(cfg)
 
 
 def override_value(overrides: list[str], key: str) -> str:

@@ -8,64 +8,147 @@ run again (that is how an interrupted sweep resumes).
 
 from __future__ import annotations
 
+import copy
 import dataclasses
-import functools
-import hashlib
 import json
-import platform
-import subprocess
 import sys
 import time
-from importlib import metadata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.core.override_parser.types import Override
+from omegaconf import OmegaConf
+from omegaconf.errors import OmegaConfBaseException
 from tqdm import tqdm
 
 from sim import results
+from sim.analysis.io import read_table
 from sim.analysis.summary import wilson
+from sim.config.convert import build
 from sim.config.errors import ConfigError
+from sim.config.load import reject_code
 from sim.config.schema import RunConf, ScenarioConf
-from sim.executors import Executor, make_executor
-from sim.results import BatchTable, tabulate_batch
-from sim.runner import Failure, plan_batches
+from sim.config.validate import validate_run
+from sim.executors import Executor, ExecutorUnavailable, default_workers, make_executor
+from sim.provenance import config_hash, git_commit, versions
+from sim.records import EVENT_SCHEMA, Failure, replication_schema
+from sim.results import EVENTS, REPLICATIONS, SUMMARY
+from sim.runner import BatchTable, layout_of, plan_batches, tabulate_batch
 from sim.scenario import Scenario, compile_scenario
 
-PACKAGES = ("summitsim", "simpy", "numpy", "hydra-core", "omegaconf", "pandas", "pyarrow",
-            "matplotlib")
-SUMMARY = "summary.json"
 PARTIAL = "summary.partial.json"  # the summary the plots read, before `summary.json`
 AUTO_BATCH = 1000  # reps=auto: replications added per round
 
 
-def config_hash(conf: ScenarioConf) -> str:
-    """SHA-256 of the resolved scenario config: same hash, same design point."""
-    text = json.dumps(dataclasses.asdict(conf), sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
+Data = dict[str, Any]
 
 
-@functools.cache
-def git_commit() -> str:
-    """The commit of the code that ran, or "unknown" outside a git checkout."""
+@dataclass(frozen=True)
+class DesignPoint:
+    """One job (of a sweep, or a run alone): its overrides, checked config and directory."""
+
+    job: int
+    overrides: tuple[str, ...]
+    run: RunConf
+    out_dir: Path
+    design_point: int
+    sweep: bool = True  # a job of a sweep: resumed if complete, its plots only if job_plots
+
+    @classmethod
+    def of(cls, run: RunConf, out_dir: Path, job: int = 0, overrides: Sequence[str] = (),
+           sweep: bool = False) -> DesignPoint:
+        """Number the design point: with `crn` every job draws the same streams."""
+        dp = run.design_point + job if sweep and not run.crn else run.design_point
+        return cls(job, tuple(overrides), run, out_dir, dp, sweep)
+
+    @property
+    def plots(self) -> bool:
+        """Draw this design point's own plots?"""
+        return self.run.plots and (self.run.job_plots or not self.sweep)
+
+
+@dataclass(frozen=True)
+class Reps:
+    """What `reps` means: a fixed count, or (`auto`) rounds until precise enough."""
+
+    auto: bool
+    stop: int  # the most replications
+    round: int  # replications added per round
+
+    @classmethod
+    def of(cls, run: RunConf) -> Reps:
+        if run.reps == "auto":
+            return cls(True, run.max_reps, AUTO_BATCH)
+        return cls(False, int(run.reps), int(run.reps))
+
+
+def workers_of(run: RunConf) -> int:
+    """The worker processes a run asks for (0: one per core)."""
+    return run.workers or default_workers()
+
+
+def set_value(data: Data, o: Override) -> None:
+    """Apply one value override (`key=v`, `+key=v`, `++key=v`, `~key`) to plain data."""
+    key = o.key_or_group
+    *parents, leaf = key.split(".")
+    node = data
+    for part in parents:
+        child = node.get(part)
+        if not isinstance(child, dict):
+            if o.is_add() or o.is_force_add():
+                child = node.setdefault(part, {})
+            else:
+                raise ConfigError(key, o.get_value_element_as_str(), "unknown key")
+        node = child
+    if o.is_delete():
+        node.pop(leaf, None)
+    elif leaf in node or o.is_add() or o.is_force_add():
+        node[leaf] = o.value()
+    else:
+        raise ConfigError(key, o.get_value_element_as_str(),
+                          "unknown key; see `python -m sim --help` for the knobs")
+
+
+def resolve(data: Data) -> Data:
+    """Resolve `${...}` interpolations, after the job's overrides are in place."""
+    if "${" not in repr(data):
+        return data
     try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True,
-                             cwd=Path(__file__).parent, timeout=10)
-        return out.stdout.strip() or "unknown"
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
+        resolved = OmegaConf.to_container(OmegaConf.create(data), resolve=True)
+    except OmegaConfBaseException as e:
+        raise ConfigError(str(getattr(e, "full_key", "") or "<config>"), "",
+                          str(e).splitlines()[0]) from None
+    assert isinstance(resolved, dict)
+    return {str(k): v for k, v in resolved.items()}
 
 
-@functools.cache
-def versions(extra: tuple[str, ...] = ()) -> dict[str, str]:
-    """Python's version and each package's (the project's, then `extra`)."""
-    out = {"python": platform.python_version()}
-    for p in (*PACKAGES, *extra):
-        try:
-            out[p] = metadata.version(p)
-        except metadata.PackageNotFoundError:
-            out[p] = "unknown"
-    return out
+def design_points(
+    job_overrides: Sequence[Sequence[str]], first_job: int, sweep_dir: Path,
+    compose: Callable[[list[str]], Data], is_group: Callable[[str], bool],
+) -> list[DesignPoint]:
+    """Compose (once per group choice) and check every job of a sweep."""
+    parser = OverridesParser.create()
+    composed: dict[tuple[str, ...], Data] = {}
+    points = []
+    for k, overrides in enumerate(job_overrides):
+        parsed = parser.parse_overrides(list(overrides))
+        groups = tuple(o.input_line or "" for o in parsed if is_group(o.key_or_group))
+        if groups not in composed:
+            composed[groups] = compose(list(groups))
+        data = copy.deepcopy(composed[groups])
+        for o in parsed:
+            if not is_group(o.key_or_group):
+                set_value(data, o)
+        data = resolve(data)
+        reject_code(data)
+        run = build(RunConf, data, "")
+        validate_run(run)
+        job = first_job + k
+        points.append(DesignPoint.of(run, sweep_dir / str(job), job, overrides, sweep=True))
+    return points
 
 
 def prepare_output(out_dir: Path) -> None:
@@ -95,7 +178,7 @@ def completed(out_dir: Path, run: RunConf, design_point: int) -> dict[str, Any] 
     same = (old.get("config_hash") == config_hash(run.scenario) and old.get("seed") == run.seed
             and old.get("requested_reps") == run.reps and old.get("design_point") == design_point
             and old.get("trace_reps") == run.trace_reps)
-    if run.reps == "auto":  # the stopping rule decides how many replications there are
+    if Reps.of(run).auto:  # the stopping rule decides how many replications there are
         same = same and (old.get("precision"), old.get("max_reps")) == (run.precision,
                                                                          run.max_reps)
     return old if same else None
@@ -112,14 +195,23 @@ def scheduled(conf: ScenarioConf) -> list[dict[str, str]]:
     return sorted(out, key=lambda e: e["date"])
 
 
+def executor_for(run: RunConf) -> Executor:
+    """The executor a run asks for; a Dask scheduler that cannot be reached is bad input."""
+    try:
+        return make_executor(run.executor, workers_of(run), run.dask.address,
+                             run.dask.workers)
+    except ExecutorUnavailable as e:
+        raise ConfigError("dask.address", run.dask.address, str(e)) from None
+
+
 class RunWriter:
     """Streams the tabulated batches of one design point into its run directory."""
 
     def __init__(self, sc: Scenario, run: RunConf, out_dir: Path):
         self.run = run
-        self.reps = results.TableWriter(out_dir / "replications.parquet",
-                                        results.replication_schema(sc))
-        self.events = results.TableWriter(out_dir / "events.parquet", results.EVENT_SCHEMA)
+        self.reps = results.TableWriter(out_dir / REPLICATIONS,
+                                        replication_schema(layout_of(sc)))
+        self.events = results.TableWriter(out_dir / EVENTS, EVENT_SCHEMA)
         self.failures: list[Failure] = []
         self.n = self.summits = 0
 
@@ -152,12 +244,10 @@ class RunWriter:
 def simulate(sc: Scenario, run: RunConf, design_point: int, out_dir: Path,
              executor: Executor | None = None) -> tuple[RunWriter, float]:
     """Run one design point's replications, streaming them to disk."""
-    executor = executor or make_executor(run.executor, run.workers, run.dask.address,
-                                         run.dask.workers)
+    executor = executor or executor_for(run)
     writer = RunWriter(sc, run, out_dir)
-    auto = run.reps == "auto"
-    stop_at = run.max_reps if auto else int(run.reps)
-    round_size = AUTO_BATCH if auto else stop_at
+    reps = Reps.of(run)
+    auto, stop_at, round_size = reps.auto, reps.stop, reps.round
     began = time.perf_counter()
     try:
         with tqdm(total=None if auto else stop_at, disable=not run.progress, unit="rep",
@@ -194,7 +284,7 @@ def write_summary(run: RunConf, sc: Scenario, out_dir: Path, writer: RunWriter, 
     from sim.analysis.plots import draw_run_plots
     from sim.analysis.summary import summarize
 
-    table = pd.read_parquet(out_dir / "replications.parquet",
+    table = read_table(out_dir / REPLICATIONS,
                             columns=["outcome", "summit_held", "simpy_events"]
                             + [f"agreed_{i}" for i in sc.issues])
     summary: dict[str, Any] = {
