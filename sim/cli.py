@@ -41,6 +41,10 @@ def precheck(overrides: list[str], sweep: bool = False) -> DesignPoint:
     """
     from hydra import compose, initialize_config_dir
 
+    for o in overrides:
+        key, _, value = o.partition("=")
+        if key == "scenario":
+            scenario_path_pointer(value)
     error = None
     with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
         while True:
@@ -63,6 +67,18 @@ def precheck(overrides: list[str], sweep: bool = False) -> DesignPoint:
     from sim.design_point import DesignPoint
 
     return DesignPoint.of(run, out_dir, 0, overrides, sweep)
+
+
+def scenario_path_pointer(value: str) -> None:
+    """A path given as `scenario=`: one line on the documented way to run a file."""
+    if "/" not in value and not value.endswith((".yaml", ".yml")):
+        return
+    path = Path(value)
+    folder = path.parent.parent if path.parent.name == "scenario" else Path("DIR")
+    fail(ConfigError("scenario", value, f"a scenario is named, not given as a path; put "
+                     f"the file in a folder as scenario/{path.stem}.yaml and run "
+                     f"python -m sim --config-dir {folder} scenario={path.stem} "
+                     "(see README, Running scenarios)"))
 
 
 def _set_schema_default(e: Exception, overrides: list[str], compose: Any) -> bool:
@@ -188,8 +204,39 @@ def finish_sweep(sweep_dir: Path, plots: bool) -> int:
     return status
 
 
+def user_folders(args: list[str]) -> list[str]:
+    """`--config-dir DIR` (a user's scenario folder) as the search path, checked like `conf/`.
+
+    DIR has the layout of `conf/`: `DIR/scenario/NAME.yaml` (and `DIR/base/` if it has
+    bases); it is searched after `conf/`, so its scenarios may build on the shipped ones.
+    """
+    out, dirs, i = [], [], 0
+    while i < len(args):
+        a = args[i]
+        if a in ("--config-dir", "-cd") and i + 1 < len(args):
+            dirs.append(args[i + 1])
+            i += 2
+            continue
+        if a.startswith("--config-dir="):
+            dirs.append(a.partition("=")[2])
+        else:
+            out.append(a)
+        i += 1
+    for d in dirs:
+        if not Path(d).is_dir():
+            fail(ConfigError("--config-dir", d, "no such folder; give a folder that holds "
+                             "scenario/NAME.yaml"))
+    if dirs:
+        if any(a.startswith("hydra.searchpath") for a in out):
+            fail(ConfigError("--config-dir", dirs[0], "give the folders either with "
+                             "--config-dir or with hydra.searchpath, not both"))
+        paths = ",".join(quote("file://" + str(Path(d).resolve())) for d in dirs)
+        out.append(f"hydra.searchpath=[{paths}]")
+    return out
+
+
 def main() -> None:
-    args = sys.argv[1:]
+    args = user_folders(sys.argv[1:])
     multirun = any(a in ("-m", "--multirun") for a in args)
     checked = None
     if not any(a.startswith("-") for a in args):

@@ -70,7 +70,8 @@ class SummitsimLauncher(Launcher):
             print(f"error: {e}", file=sys.stderr)
             sys.exit(2)
         except Exception as e:  # a group that does not compose: one line, as for a run
-            print(f"error: {composition_error(e, [])}", file=sys.stderr)
+            searchpath = f"hydra.searchpath={list(config.hydra.searchpath)}"  # the user's folders
+            print(f"error: {composition_error(e, [searchpath])}", file=sys.stderr)
             sys.exit(2)
         run_sweep(points, progress=bool(config.progress))
         return [JobReturn(overrides=list(o), status=JobStatus.COMPLETED, _return_value=None)

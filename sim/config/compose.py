@@ -64,8 +64,14 @@ def composition_error(e: Exception, overrides: list[str]) -> ConfigError:
     missing = re.search(r"Could not find '([^']+)/([^']+)'", text)
     if missing:
         group, name = missing.groups()
-        known = sorted(p.stem for p in (CONF_DIR / group).glob("*.yaml"))
-        return unknown_name(group, name, known, group.replace("_", " "))
+        return unknown_name(group, name, known_configs(group, overrides),
+                            group.replace("_", " "))
+    base = re.search(r"In '([^']+)': Could not load '([^']+)/([^']+)'", text)
+    if base:  # a file's defaults list names a config that does not exist
+        where, group, name = base.groups()
+        known = ", ".join(known_configs(group, overrides)) or "none"
+        return ConfigError(f"{where}.yaml: defaults", f"{group}/{name}",
+                           f"no such config; known in {group}/: {known}")
     bad_key = re.search(r"Could not (?:override|append to) '([^']+)'", text) or re.search(
         r"Key '([^']+)' is not in struct", text)
     if bad_key:
@@ -85,6 +91,15 @@ def composition_error(e: Exception, overrides: list[str]) -> ConfigError:
         return ConfigError(f"{Path(where.group(1)).name}:{where.group(2)}", lines[0],
                            "malformed YAML: " + " ".join(lines[1:3]))
     return ConfigError("<overrides>", " ".join(overrides), lines[0] if lines else repr(e))
+
+
+def known_configs(group: str, overrides: list[str]) -> list[str]:
+    """The config names of a group in `conf/` and the user's folders on the search path."""
+    dirs = [CONF_DIR]
+    for o in overrides:
+        if o.startswith("hydra.searchpath="):
+            dirs += [Path(p) for p in re.findall(r"file://([^,'\]\s]+)", o)]
+    return sorted({p.stem for d in dirs for p in (d / group.strip("/")).glob("*.yaml")})
 
 
 def check_writable(key: str, path: Path) -> None:
