@@ -3,7 +3,7 @@
 The public API, for scripts, notebooks and tests (imports are deferred, so that worker
 processes importing `sim` stay light):
 
-    sc = sim.load_scenario("historical_2023", "scenario.shocks.balloon.enabled=false")
+    sc = sim.load_scenario("historical_2023", "reps=100")
     results = sim.run_replications(sc, reps=100, seed=0)
     table = sim.replication_table(sc, results)          # one row per replication
     table = sim.read_results("outputs/.../replications.parquet")   # a saved table
