@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
-from sim.config.compose import check_writable, composition_error, fail
+from sim.command import EXIT_FAILED_REPS, fail
+from sim.config.compose import check_writable, compose, composition_error
 from sim.config.convert import is_field
 from sim.config.errors import ConfigError, unknown_name
 from sim.config.load import CONF_DIR, load_run
@@ -25,7 +26,6 @@ from sim.config.schema import RunConf
 if TYPE_CHECKING:
     from sim.design_point import DesignPoint
 
-EXIT_FAILED_REPS = 3
 
 
 def quote(value: str) -> str:
@@ -39,24 +39,17 @@ def precheck(overrides: list[str], sweep: bool = False) -> DesignPoint:
     A plain `key=value` for a schema key that the YAML leaves at its default (such as a
     shock's `enabled`) is rewritten, in `overrides` itself, to Hydra's `++key=value`.
     """
-    from hydra import compose, initialize_config_dir
-
     for o in overrides:
         key, _, value = o.partition("=")
         if key == "scenario":
             scenario_path_pointer(value)
-    error = None
-    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-        while True:
-            try:
-                cfg = compose("config", overrides=overrides, return_hydra_config=True)
-                break
-            except Exception as e:  # Hydra and YAML raise many kinds; all mean bad input
-                if not _set_schema_default(e, overrides, compose):
-                    error = e
-                    break
-    if error is not None:  # explained outside, where Hydra may compose again
-        fail(composition_error(error, overrides))
+    while True:
+        try:
+            cfg = compose(overrides, hydra=True)
+            break
+        except Exception as e:  # Hydra and YAML raise many kinds; all mean bad input
+            if not _set_schema_default(e, overrides):
+                fail(composition_error(e, overrides))
     try:
         run = load_run(cfg)
         key = "hydra.sweep.dir" if sweep else "hydra.run.dir"
@@ -81,7 +74,7 @@ def scenario_path_pointer(value: str) -> None:
                      "(see README, Running scenarios)"))
 
 
-def _set_schema_default(e: Exception, overrides: list[str], compose: Any) -> bool:
+def _set_schema_default(e: Exception, overrides: list[str]) -> bool:
     """Rewrite `k=v` to `++k=v` if Hydra refused k only because the YAML does not set it."""
     missing = re.search(r"Could not override '([^']+)'", str(e))
     if not missing:
@@ -93,7 +86,7 @@ def _set_schema_default(e: Exception, overrides: list[str], compose: Any) -> boo
         return False
     others = overrides[:at] + overrides[at + 1:]
     try:  # the entry itself (e.g. the shock) must exist: only its field may be new
-        if OmegaConf.select(compose("config", overrides=others), parent) is None:
+        if OmegaConf.select(compose(others), parent) is None:
             return False
     except Exception:
         return False

@@ -146,5 +146,6 @@ def _pipelined(todo: list[DesignPoint], executor: TaskExecutor, progress: bool
 
 
 def _finish(p: DesignPoint, sc: Scenario, writer: RunWriter, elapsed: float) -> dict[str, Any]:
-    return write_summary(p.run, sc, p.out_dir, writer, elapsed,
-                         parse_overrides(list(p.overrides)), p.design_point, p.plots)
+    overrides = parse_overrides(list(p.overrides)) if p.sweep else {}  # a run: none, as ever
+    return write_summary(p.run, sc, p.out_dir, writer, elapsed, overrides, p.design_point,
+                         p.plots)

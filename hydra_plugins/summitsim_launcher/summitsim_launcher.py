@@ -6,7 +6,6 @@ checks every job before any runs. The command (`sim.cli`) gathers the sweep afte
 """
 
 
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +41,7 @@ class SummitsimLauncher(Launcher):
 
     def launch(self, job_overrides: Sequence[Sequence[str]], initial_job_idx: int
                ) -> Sequence[JobReturn]:
+        from sim.command import fail
         from sim.config.compose import composition_error
         from sim.config.errors import ConfigError
         from sim.design_point import design_points
@@ -67,12 +67,10 @@ class SummitsimLauncher(Launcher):
             points = design_points(job_overrides, initial_job_idx, sweep_dir, compose, is_group)
             sweep_dir.mkdir(parents=True, exist_ok=True)
         except ConfigError as e:
-            print(f"error: {e}", file=sys.stderr)
-            sys.exit(2)
+            fail(e)
         except Exception as e:  # a group that does not compose: one line, as for a run
             searchpath = f"hydra.searchpath={list(config.hydra.searchpath)}"  # the user's folders
-            print(f"error: {composition_error(e, [searchpath])}", file=sys.stderr)
-            sys.exit(2)
+            fail(composition_error(e, [searchpath]))
         run_sweep(points, progress=bool(config.progress))
         return [JobReturn(overrides=list(o), status=JobStatus.COMPLETED, _return_value=None)
                 for o in job_overrides]
