@@ -25,6 +25,7 @@ from sim.config.schema import RunConf
 
 if TYPE_CHECKING:
     from sim.design_point import DesignPoint
+    from sim.results import Summary
 
 
 
@@ -155,9 +156,9 @@ def job(cfg: DictConfig) -> None:
             sys.exit(EXIT_FAILED_REPS)
 
 
-def report_failures(summary: dict[str, object]) -> None:
+def report_failures(summary: Summary) -> None:
+    """Each failed replication, with what reruns it alone, on stderr."""
     failed = summary["failed"]
-    assert isinstance(failed, list)
     print(f"{len(failed)} replication(s) of {summary['scenario']} failed:", file=sys.stderr)
     for f in failed:
         print(f"  rep {f['rep']} (seed {f['seed']}, spawn_key {tuple(f['spawn_key'])}): "
@@ -189,7 +190,7 @@ def finish_sweep(sweep_dir: Path, plots: bool) -> int:
             print(f"job {job_dir.name}: incomplete", file=sys.stderr)
             status = EXIT_FAILED_REPS
             continue
-        summary = json.loads(path.read_text())
+        summary: Summary = json.loads(path.read_text())
         if summary.get("failures"):
             print(f"job {job_dir.name}:", end=" ", file=sys.stderr)
             report_failures(summary)

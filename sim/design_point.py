@@ -35,7 +35,7 @@ from sim.config.validate import validate_run
 from sim.executors import Executor, ExecutorUnavailable, default_workers, make_executor
 from sim.provenance import config_hash, git_commit, versions
 from sim.records import EVENT_SCHEMA, Failure, replication_schema
-from sim.results import EVENTS, REPLICATIONS, SUMMARY
+from sim.results import EVENTS, REPLICATIONS, SUMMARY, Perf, Summary
 from sim.runner import BatchTable, layout_of, plan_batches, tabulate_batch
 from sim.scenario import Scenario, compile_scenario
 
@@ -269,7 +269,7 @@ def simulate(sc: Scenario, run: RunConf, design_point: int, out_dir: Path,
 
 
 def run_design_point(run: RunConf, out_dir: Path, overrides: dict[str, Any] | None = None,
-                     design_point: int | None = None) -> dict[str, Any]:
+                     design_point: int | None = None) -> Summary:
     """Run one design point into `out_dir` and return its summary."""
     dp = run.design_point if design_point is None else design_point
     prepare_output(out_dir)
@@ -279,7 +279,7 @@ def run_design_point(run: RunConf, out_dir: Path, overrides: dict[str, Any] | No
 
 
 def write_summary(run: RunConf, sc: Scenario, out_dir: Path, writer: RunWriter, elapsed: float,
-                  overrides: dict[str, Any], design_point: int, plots: bool) -> dict[str, Any]:
+                  overrides: dict[str, Any], design_point: int, plots: bool) -> Summary:
     """Summarise the saved tables, draw the plots, and write `summary.json` last."""
     from sim.analysis.plots import draw_run_plots
     from sim.analysis.summary import summarize
@@ -287,34 +287,27 @@ def write_summary(run: RunConf, sc: Scenario, out_dir: Path, writer: RunWriter, 
     table = read_table(out_dir / REPLICATIONS,
                             columns=["outcome", "summit_held", "simpy_events"]
                             + [f"agreed_{i}" for i in sc.issues])
-    summary: dict[str, Any] = {
-        "scenario": sc.name, "reps": len(table), "requested_reps": run.reps,
-        "seed": run.seed, "design_point": design_point, "crn": run.crn,
-        "trace_reps": run.trace_reps, "precision": run.precision, "max_reps": run.max_reps,
-        "overrides": overrides,
-    }
-    summary.update(summarize(table, list(sc.issues)))
-    summary.update({
-        "failures": len(writer.failures),
-        "failed": [dataclasses.asdict(f) for f in writer.failures],
-        "config_hash": config_hash(run.scenario),
-        "git_commit": git_commit(),
-        "versions": versions(),
-        "perf": {
-            "replications_per_second": writer.n / elapsed if elapsed > 0 else float("inf"),
-            "simpy_events_per_replication": float(table["simpy_events"].mean())
+    shares = summarize(table, list(sc.issues))
+    summary = Summary(
+        scenario=sc.name, reps=len(table), requested_reps=run.reps, seed=run.seed,
+        design_point=design_point, crn=run.crn, trace_reps=run.trace_reps,
+        precision=run.precision, max_reps=run.max_reps, overrides=overrides,
+        p_summit=shares["p_summit"], outcome_shares=shares["outcome_shares"],
+        p_agreed=shares["p_agreed"],
+        failures=len(writer.failures),
+        failed=[dataclasses.asdict(f) for f in writer.failures],
+        config_hash=config_hash(run.scenario), git_commit=git_commit(), versions=versions(),
+        perf=Perf(
+            replications_per_second=writer.n / elapsed if elapsed > 0 else float("inf"),
+            simpy_events_per_replication=float(table["simpy_events"].mean())
             if len(table) else 0.0,
-            "executor": run.executor,
-            "wall_seconds": elapsed,
-        },
-        "start": sc.start.isoformat(),
-        "end": sc.date_of(sc.end_day).isoformat(),
-        "issues": list(sc.issues),
-        "parties": [p.name for p in sc.parties],
-        "relations": {"tension": sc.tension, "tension_baseline": sc.tension_baseline,
-                      "tension_half_life_days": sc.tension_half_life_days},
-        "scheduled": scheduled(run.scenario),
-    })
+            executor=run.executor, wall_seconds=elapsed),
+        start=sc.start.isoformat(), end=sc.date_of(sc.end_day).isoformat(),
+        issues=list(sc.issues), parties=[p.name for p in sc.parties],
+        relations={"tension": sc.tension, "tension_baseline": sc.tension_baseline,
+                   "tension_half_life_days": sc.tension_half_life_days},
+        scheduled=scheduled(run.scenario),
+    )
     if plots and len(table):
         # The plots read the saved tables and the summary's metadata: the summary goes
         # under a temporary name first, and to `summary.json` last.

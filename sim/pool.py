@@ -16,7 +16,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, cast
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 import yaml
 from tqdm import tqdm
@@ -32,6 +32,7 @@ from sim.design_point import (
     write_summary,
 )
 from sim.executors import BatchFn, Task, TaskExecutor
+from sim.results import Summary
 from sim.runner import Batch, BatchTable, plan_batches, tabulate_batch
 from sim.scenario import Scenario, compile_scenario
 from sim.sweep import parse_overrides
@@ -43,7 +44,7 @@ def _save_overrides(point: DesignPoint) -> None:
     (hydra_dir / "overrides.yaml").write_text(yaml.safe_dump(list(point.overrides)))
 
 
-def run_sweep(points: list[DesignPoint], progress: bool = True) -> list[dict[str, Any]]:
+def run_sweep(points: list[DesignPoint], progress: bool = True) -> list[Summary]:
     """Run every incomplete design point, all batches through one executor, in order."""
     todo = []
     for p in points:
@@ -79,8 +80,11 @@ class Writer(Protocol):
     def abort(self) -> None: ...
 
 
+R = TypeVar("R")
+
+
 @dataclass(frozen=True)
-class PoolJob:
+class PoolJob(Generic[R]):
     """One design point as the pool sees it: what its workers get, and how its tables end.
 
     `payload` goes to the workers with each of `batches` (a compiled scenario, or a test
@@ -91,11 +95,12 @@ class PoolJob:
     payload: Any
     batches: list[Batch]
     writer: Callable[[], Writer]
-    finish: Callable[[Any, float], dict[str, Any]]
+    finish: Callable[[Any, float], R]
 
 
-def pipeline(jobs: Sequence[PoolJob], executor: TaskExecutor, fn: Callable[[Any, Batch], Any],
-             progress: bool = True, desc: str = "sweep") -> list[dict[str, Any]]:
+def pipeline(jobs: Sequence[PoolJob[R]], executor: TaskExecutor,
+             fn: Callable[[Any, Batch], Any], progress: bool = True, desc: str = "sweep"
+             ) -> list[R]:
     """Feed every batch of every job to one executor, in order; finish each job as it ends."""
     tasks: list[Task] = []
     owner: list[PoolJob] = []
@@ -132,7 +137,7 @@ def pipeline(jobs: Sequence[PoolJob], executor: TaskExecutor, fn: Callable[[Any,
 
 
 def _pipelined(todo: list[DesignPoint], executor: TaskExecutor, progress: bool
-               ) -> list[dict[str, Any]]:
+               ) -> list[Summary]:
     jobs = []
     for p in todo:
         sc = compile_scenario(p.run.scenario)
@@ -145,7 +150,7 @@ def _pipelined(todo: list[DesignPoint], executor: TaskExecutor, progress: bool
     return pipeline(jobs, executor, tabulate_batch, progress)
 
 
-def _finish(p: DesignPoint, sc: Scenario, writer: RunWriter, elapsed: float) -> dict[str, Any]:
+def _finish(p: DesignPoint, sc: Scenario, writer: RunWriter, elapsed: float) -> Summary:
     overrides = parse_overrides(list(p.overrides)) if p.sweep else {}  # a run: none, as ever
     return write_summary(p.run, sc, p.out_dir, writer, elapsed, overrides, p.design_point,
                          p.plots)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import pandas as pd
 import pyarrow as pa
@@ -19,6 +19,51 @@ import pyarrow.parquet as pq
 SUMMARY = "summary.json"  # written last: a directory that has it is complete
 REPLICATIONS = "replications.parquet"
 EVENTS = "events.parquet"
+
+
+class Share(TypedDict):
+    """A share with its Wilson 95 % interval."""
+
+    estimate: float
+    ci_low: float
+    ci_high: float
+
+
+class Perf(TypedDict):
+    replications_per_second: float
+    simpy_events_per_replication: float
+    executor: str
+    wall_seconds: float
+
+
+class Summary(TypedDict):
+    """`summary.json` of a run directory, key by key, in the order written."""
+
+    scenario: str
+    reps: int
+    requested_reps: int | str  # a number, or "auto"
+    seed: int
+    design_point: int
+    crn: bool
+    trace_reps: int
+    precision: float
+    max_reps: int
+    overrides: dict[str, Any]  # a sweep job's overrides; {} for a run alone
+    p_summit: Share
+    outcome_shares: dict[str, float]
+    p_agreed: dict[str, Share]
+    failures: int
+    failed: list[dict[str, Any]]  # each `sim.records.Failure` as a mapping
+    config_hash: str
+    git_commit: str
+    versions: dict[str, str]
+    perf: Perf
+    start: str
+    end: str
+    issues: list[str]
+    parties: list[str]
+    relations: dict[str, float]
+    scheduled: list[dict[str, str]]
 
 
 class TableWriter:
