@@ -285,8 +285,8 @@ def write_summary(run: RunConf, sc: Scenario, out_dir: Path, writer: RunWriter, 
     from sim.analysis.summary import summarize
 
     table = read_table(out_dir / REPLICATIONS,
-                            columns=["outcome", "summit_held", "simpy_events"]
-                            + [f"agreed_{i}" for i in sc.issues])
+                       columns=["outcome", "summit_held", "simpy_events"]
+                       + [f"agreed_{i}" for i in sc.issues])
     shares = summarize(table, list(sc.issues))
     summary = Summary(
         scenario=sc.name, reps=len(table), requested_reps=run.reps, seed=run.seed,

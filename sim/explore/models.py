@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sim import results
+from sim.analysis.io import read_table
 from sim.config.compose import composition_error
 from sim.config.convert import is_field
 from sim.config.errors import ConfigError, schema_hint, unknown_key, unknown_name
@@ -29,6 +30,7 @@ from sim.explore.study import Factor, Study
 from sim.explore.testmodels import ISHIGAMI_FACTORS, TestPoint, digest, tabulate_test_batch
 from sim.model.outcome import OUTCOMES
 from sim.provenance import git_commit, versions
+from sim.results import REPLICATIONS
 from sim.runner import BatchTable
 
 Data = dict[str, Any]
@@ -171,8 +173,8 @@ class Simulator:
     def read(self, job_dir: Path, outcomes: list[str]) -> pd.DataFrame:
         direct = [o for o in outcomes if o not in OUTCOMES]
         shares = [o for o in outcomes if o in OUTCOMES]
-        table = pd.read_parquet(job_dir / "replications.parquet",
-                                columns=direct + (["outcome"] if shares else []))
+        table = read_table(job_dir / REPLICATIONS,
+                           columns=direct + (["outcome"] if shares else []))
         for o in shares:
             table[o] = table["outcome"] == o
         return table[outcomes].astype(float)
@@ -226,7 +228,7 @@ class TestModel:
             pipeline(jobs, executor, tabulate_test_batch, progress, desc=s.model)
 
     def read(self, job_dir: Path, outcomes: list[str]) -> pd.DataFrame:
-        return pd.read_parquet(job_dir / "replications.parquet", columns=outcomes)
+        return read_table(job_dir / REPLICATIONS, columns=outcomes)
 
 
 class _TableWriter:
