@@ -17,7 +17,7 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from sim.config.compose import fail
+from sim.command import fail
 from sim.config.errors import ConfigError
 
 

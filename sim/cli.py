@@ -10,51 +10,72 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
-from sim.config.compose import check_writable, composition_error, fail
+from sim.command import EXIT_FAILED_REPS, fail
+from sim.config.compose import check_writable, compose, composition_error
 from sim.config.convert import is_field
 from sim.config.errors import ConfigError, unknown_name
 from sim.config.load import CONF_DIR, load_run
 from sim.config.schema import RunConf
 
-EXIT_FAILED_REPS = 3
+if TYPE_CHECKING:
+    from sim.design_point import DesignPoint
+    from sim.results import Summary
 
 
-def precheck(overrides: list[str], sweep: bool = False) -> RunConf | None:
+
+def quote(value: str) -> str:
+    """A value as one quoted Hydra override value."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def precheck(overrides: list[str], sweep: bool = False) -> DesignPoint:
     """Compose and check the config of a single run; exit 2 with one line if it is bad.
 
     A plain `key=value` for a schema key that the YAML leaves at its default (such as a
     shock's `enabled`) is rewritten, in `overrides` itself, to Hydra's `++key=value`.
     """
-    from hydra import compose, initialize_config_dir
-
-    error = None
-    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-        while True:
-            try:
-                cfg = compose("config", overrides=overrides, return_hydra_config=True)
-                break
-            except Exception as e:  # Hydra and YAML raise many kinds; all mean bad input
-                if not _set_schema_default(e, overrides, compose):
-                    error = e
-                    break
-    if error is not None:  # explained outside, where Hydra may compose again
-        fail(composition_error(error, overrides))
+    for o in overrides:
+        key, _, value = o.partition("=")
+        if key == "scenario":
+            scenario_path_pointer(value)
+    while True:
+        try:
+            cfg = compose(overrides, hydra=True)
+            break
+        except Exception as e:  # Hydra and YAML raise many kinds; all mean bad input
+            if not _set_schema_default(e, overrides):
+                fail(composition_error(e, overrides))
     try:
         run = load_run(cfg)
         key = "hydra.sweep.dir" if sweep else "hydra.run.dir"
-        check_writable(key, Path(str(cfg.hydra.sweep.dir if sweep else cfg.hydra.run.dir)))
+        out_dir = Path(str(OmegaConf.select(cfg, key))).absolute()
+        check_writable(key, out_dir)
     except ConfigError as e:
         fail(e)
-    return run
+    from sim.design_point import DesignPoint
+
+    return DesignPoint.of(run, out_dir, 0, overrides, sweep)
 
 
-def _set_schema_default(e: Exception, overrides: list[str], compose: Any) -> bool:
+def scenario_path_pointer(value: str) -> None:
+    """A path given as `scenario=`: one line on the documented way to run a file."""
+    if "/" not in value and not value.endswith((".yaml", ".yml")):
+        return
+    path = Path(value)
+    folder = path.parent.parent if path.parent.name == "scenario" else Path("DIR")
+    fail(ConfigError("scenario", value, f"a scenario is named, not given as a path; put "
+                     f"the file in a folder as scenario/{path.stem}.yaml and run "
+                     f"python -m sim --config-dir {folder} scenario={path.stem} "
+                     "(see README, Running scenarios)"))
+
+
+def _set_schema_default(e: Exception, overrides: list[str]) -> bool:
     """Rewrite `k=v` to `++k=v` if Hydra refused k only because the YAML does not set it."""
     missing = re.search(r"Could not override '([^']+)'", str(e))
     if not missing:
@@ -66,7 +87,7 @@ def _set_schema_default(e: Exception, overrides: list[str], compose: Any) -> boo
         return False
     others = overrides[:at] + overrides[at + 1:]
     try:  # the entry itself (e.g. the shock) must exist: only its field may be new
-        if OmegaConf.select(compose("config", overrides=others), parent) is None:
+        if OmegaConf.select(compose(others), parent) is None:
             return False
     except Exception:
         return False
@@ -74,7 +95,7 @@ def _set_schema_default(e: Exception, overrides: list[str], compose: Any) -> boo
     return True
 
 
-def precheck_sweep(args: list[str]) -> RunConf | None:
+def precheck_sweep(args: list[str]) -> DesignPoint | None:
     """Check a sweep's command line and its first design point before Hydra starts.
 
     The launcher checks every design point before running any (see `sim.launch`).
@@ -99,105 +120,134 @@ def precheck_sweep(args: list[str]) -> RunConf | None:
                 if v not in known:
                     fail(unknown_name(o.key_or_group, v, known, o.key_or_group))
         first.append(f"{o.get_key_element()}={values[0]}")
-    run = precheck(first, sweep=True)
+    point = precheck(first, sweep=True)
     for i, checked in enumerate(first):  # carry any `++` over to the sweep itself
         if checked.startswith("++") and not args[i].startswith("+"):
             args[i] = "++" + args[i]
-    return run
+    return point
 
 
 @hydra.main(version_base="1.3", config_path=str(CONF_DIR), config_name="config")
-def app(cfg: DictConfig) -> None:
-    """One Hydra job: one design point, many replications."""
+def job(cfg: DictConfig) -> None:
+    """One Hydra job: one design point, many replications (a sweep's job under Hydra's own
+    launchers; the summitsim launcher runs a sweep's jobs itself, with `run_sweep`)."""
     from hydra.types import RunMode
 
     from sim.analysis.summary import format_table
-    from sim.app import completed, run_design_point
-    from sim.sweep import SWEEP_DIRS, parse_overrides
+    from sim.design_point import DesignPoint, completed
+    from sim.pool import run_sweep
 
     hc = HydraConfig.get()
+    sweep = hc.mode == RunMode.MULTIRUN
     try:
-        run = load_run(cfg)
-        out_dir = Path(hc.runtime.output_dir)
-        design_point = run.design_point
-        overrides = {}
-        if hc.mode == RunMode.MULTIRUN:
-            sweep_dir = Path(hc.sweep.dir)
-            if sweep_dir not in SWEEP_DIRS:
-                SWEEP_DIRS[sweep_dir] = run.plots
-            overrides = parse_overrides(list(hc.overrides.task))
-            if not run.crn:  # independent streams per job
-                design_point += int(hc.job.num)
-            if completed(out_dir, run, design_point) is not None:  # resuming a sweep
-                print(f"{out_dir}: complete, skipped", file=sys.stderr)
-                return
-        summary = run_design_point(run, out_dir, overrides, design_point)
+        point = DesignPoint.of(load_run(cfg), Path(hc.runtime.output_dir),
+                               int(hc.job.num) if sweep else 0, list(hc.overrides.task), sweep)
+        if sweep and completed(point.out_dir, point.run, point.design_point) is not None:
+            print(f"{point.out_dir}: complete, skipped", file=sys.stderr)
+            return
+        summary = run_sweep([point], progress=point.run.progress)[0]
     except ConfigError as e:
         fail(e)
     print(format_table(summary))
-    print(f"results: {out_dir}")
+    print(f"results: {point.out_dir}")
     if summary["failures"]:
         report_failures(summary)
-        if hc.mode != RunMode.MULTIRUN:
+        if not sweep:
             sys.exit(EXIT_FAILED_REPS)
 
 
-def report_failures(summary: dict[str, object]) -> None:
+def report_failures(summary: Summary) -> None:
+    """Each failed replication, with what reruns it alone, on stderr."""
     failed = summary["failed"]
-    assert isinstance(failed, list)
     print(f"{len(failed)} replication(s) of {summary['scenario']} failed:", file=sys.stderr)
     for f in failed:
         print(f"  rep {f['rep']} (seed {f['seed']}, spawn_key {tuple(f['spawn_key'])}): "
               f"{f['error']}", file=sys.stderr)
 
 
-def finish_sweeps() -> int:
-    """Gather each sweep this process ran; return the exit status (failures: non-zero)."""
+def finish_sweep(sweep_dir: Path, plots: bool) -> int:
+    """Gather a sweep that ran; return the exit status (failed or missing jobs: non-zero)."""
     import json
 
-    import pandas as pd
-
+    from sim.analysis.io import read_table
     from sim.analysis.summary import format_sweep
-    from sim.sweep import SWEEP_DIRS, finalize_sweep, job_dirs
+    from sim.results import SUMMARY
+    from sim.sweep import finalize_sweep, job_dirs
 
+    if not sweep_dir.is_dir():
+        return 0  # nothing ran (e.g. --cfg or --help)
+    table = finalize_sweep(sweep_dir)
+    print(format_sweep(read_table(table)))
+    print(f"sweep: {sweep_dir}")
+    if plots:
+        from sim.analysis.sweep_plots import draw_sweep_plots
+
+        draw_sweep_plots(sweep_dir)
     status = 0
-    for sweep_dir, plots in SWEEP_DIRS.items():
-        table = finalize_sweep(sweep_dir)
-        print(format_sweep(pd.read_parquet(table)))
-        print(f"sweep: {sweep_dir}")
-        if plots:
-            from sim.analysis.sweep_plots import draw_sweep_plots
-
-            draw_sweep_plots(sweep_dir)
-        for job in job_dirs(sweep_dir):
-            path = job / "summary.json"
-            if not path.exists():
-                print(f"job {job.name}: incomplete", file=sys.stderr)
-                status = EXIT_FAILED_REPS
-                continue
-            summary = json.loads(path.read_text())
-            if summary.get("failures"):
-                print(f"job {job.name}:", end=" ", file=sys.stderr)
-                report_failures(summary)
-                status = EXIT_FAILED_REPS
+    for job_dir in job_dirs(sweep_dir):
+        path = job_dir / SUMMARY
+        if not path.exists():
+            print(f"job {job_dir.name}: incomplete", file=sys.stderr)
+            status = EXIT_FAILED_REPS
+            continue
+        summary: Summary = json.loads(path.read_text())
+        if summary.get("failures"):
+            print(f"job {job_dir.name}:", end=" ", file=sys.stderr)
+            report_failures(summary)
+            status = EXIT_FAILED_REPS
     return status
 
 
+def user_folders(args: list[str]) -> list[str]:
+    """`--config-dir DIR` (a user's scenario folder) as the search path, checked like `conf/`.
+
+    DIR has the layout of `conf/`: `DIR/scenario/NAME.yaml` (and `DIR/base/` if it has
+    bases); it is searched after `conf/`, so its scenarios may build on the shipped ones.
+    """
+    out, dirs, i = [], [], 0
+    while i < len(args):
+        a = args[i]
+        if a in ("--config-dir", "-cd") and i + 1 < len(args):
+            dirs.append(args[i + 1])
+            i += 2
+            continue
+        if a.startswith("--config-dir="):
+            dirs.append(a.partition("=")[2])
+        else:
+            out.append(a)
+        i += 1
+    for d in dirs:
+        if not Path(d).is_dir():
+            fail(ConfigError("--config-dir", d, "no such folder; give a folder that holds "
+                             "scenario/NAME.yaml"))
+    if dirs:
+        if any(a.startswith("hydra.searchpath") for a in out):
+            fail(ConfigError("--config-dir", dirs[0], "give the folders either with "
+                             "--config-dir or with hydra.searchpath, not both"))
+        paths = ",".join(quote("file://" + str(Path(d).resolve())) for d in dirs)
+        out.append(f"hydra.searchpath=[{paths}]")
+    return out
+
+
 def main() -> None:
-    args = sys.argv[1:]
+    args = user_folders(sys.argv[1:])
     multirun = any(a in ("-m", "--multirun") for a in args)
-    run = None
+    checked = None
     if not any(a.startswith("-") for a in args):
-        run = precheck(args)
+        checked = precheck(args)
     elif multirun:
         sweep_args = [a for a in args if a not in ("-m", "--multirun")]
-        run = precheck_sweep(sweep_args)
+        checked = precheck_sweep(sweep_args)
         args = ["-m", *sweep_args]
+    if checked is not None and multirun and not any(
+            a.startswith("hydra.sweep.dir=") for a in args):
+        args.append(f"hydra.sweep.dir={quote(str(checked.out_dir))}")  # one dir, known here
     sys.argv[1:] = args  # with any `++` the checks added
-    if run is not None and run.executor == "local":
+    if checked is not None and checked.run.executor == "local":
+        from sim.design_point import workers_of
         from sim.executors import prestart
 
-        prestart(run.workers)  # workers start while Hydra composes
-    app()
-    if multirun:
-        sys.exit(finish_sweeps())
+        prestart(workers_of(checked.run))  # workers start while Hydra composes
+    job()
+    if multirun and checked is not None:
+        sys.exit(finish_sweep(checked.out_dir, checked.run.plots))

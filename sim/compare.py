@@ -21,11 +21,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from sim.analysis.io import read_table
 from sim.analysis.summary import Z95
 from sim.model.outcome import OUTCOMES
+from sim.results import REPLICATIONS, SUMMARY, write_json
 
-SUMMARY = "summary.json"
-REPLICATIONS = "replications.parquet"
 REQUIRED = ("rep", "outcome", "summit_held")
 
 FloatArray = npt.NDArray[np.float64]
@@ -94,7 +94,7 @@ def load_run(path: Path) -> Run:
         raise CompareError(f"{path}: not a complete run directory (no {SUMMARY})")
     try:
         summary = json.loads((path / SUMMARY).read_text())
-        reps = pd.read_parquet(path / REPLICATIONS)
+        reps = read_table(path / REPLICATIONS)
     except (OSError, ValueError) as e:
         raise CompareError(f"{path}: cannot read saved results: {e}") from None
     missing = [c for c in REQUIRED if c not in reps.columns]
@@ -212,7 +212,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     print(format_comparison(result))
     if args.json is not None:
-        from sim.results import write_json  # only when asked: sim.results imports the world
 
         try:
             write_json(_plain(result), args.json)

@@ -12,8 +12,9 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
+from sim.command import fail
 from sim.config.errors import ConfigError
-from sim.negotiation.cli import fail, load, precheck
+from sim.negotiation.cli import load, precheck
 from sim.negotiation.config import NegotiationConf, check_negotiation, register
 
 register()

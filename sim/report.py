@@ -11,17 +11,18 @@ table is built from the complete job directories by `sim.sweep.finalize_sweep`. 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from sim.analysis.io import read_table
 from sim.analysis.page import write_page
 from sim.analysis.plots import draw_run_plots
 from sim.analysis.sweep_plots import SWEEP_TABLE, draw_sweep_plots
 from sim.forecast.backtest import FORECASTS, SCORES
+from sim.results import SUMMARY
+from sim.sweep import finalize_sweep, job_dirs
 
-SUMMARY = "summary.json"
 STUDY, STUDY_DONE = "study.json", "indices.json"  # an explore study (sim.explore)
 BACKTEST_SCORES, BACKTEST_FORECASTS = SCORES, FORECASTS  # a backtest (sim.backtest)
 RUN_TABLES = ("replications.parquet", "events.parquet")
@@ -29,12 +30,6 @@ RUN_TABLES = ("replications.parquet", "events.parquet")
 
 class ReportError(Exception):
     """A directory that cannot be redrawn; the message says why, in one line."""
-
-
-def job_dirs(sweep_dir: Path) -> list[Path]:
-    """The numbered job subdirectories of a sweep, in job order."""
-    jobs = [p for p in sweep_dir.iterdir() if p.is_dir() and p.name.isdigit()]
-    return sorted(jobs, key=lambda p: int(p.name))
 
 
 def kind_of(path: Path) -> str:
@@ -78,19 +73,9 @@ def redraw_sweep(sweep_dir: Path) -> tuple[list[Path], str | None]:
 
 
 def _finalize(sweep_dir: Path) -> str | None:
-    """Build a missing `sweep.parquet` with `sim.sweep.finalize_sweep`; None if it worked."""
+    """Build a missing `sweep.parquet` with `finalize_sweep`; None if it worked."""
     try:
-        module = importlib.import_module("sim.sweep")
-    except ModuleNotFoundError as e:
-        if e.name != "sim.sweep":
-            raise
-        module = None
-    finalize = getattr(module, "finalize_sweep", None)
-    if finalize is None:
-        return (f"sweep is not finalised (no {SWEEP_TABLE}; sim.sweep.finalize_sweep is not "
-                "available); redrew the job plots only")
-    try:
-        finalize(sweep_dir)
+        finalize_sweep(sweep_dir)
     except (OSError, ValueError, KeyError) as e:
         return f"could not finalise the sweep: {type(e).__name__}: {e}"
     if not (sweep_dir / SWEEP_TABLE).exists():
@@ -102,15 +87,13 @@ def redraw_study(study_dir: Path) -> list[Path]:
     """Redraw a study's plots from its saved indices, discovery and points."""
     import json
 
-    import pandas as pd
-
     from sim.explore.pipeline import DISCOVERY, POINTS
     from sim.explore.plots import draw_study_plots
 
     manifest = json.loads((study_dir / STUDY).read_text())
     analysis = json.loads((study_dir / STUDY_DONE).read_text())["outcomes"]
     found = json.loads((study_dir / DISCOVERY).read_text())
-    points = pd.read_parquet(study_dir / POINTS)
+    points = read_table(study_dir / POINTS)
     return draw_study_plots(study_dir, manifest["study"], analysis, found, points)
 
 

@@ -9,102 +9,61 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.runner import Batch, Failure, run_batch
-from sim.scenario import Scenario
-from sim.world.state import ReplicationResult
-
-EVENT_COLUMNS = (
-    "time", "kind", "name", "actor", "target", "channel",
-    "cameo", "goldstein", "tension_after", "detail", "nash_distance", "pareto_optimal",
-)
+SUMMARY = "summary.json"  # written last: a directory that has it is complete
+REPLICATIONS = "replications.parquet"
+EVENTS = "events.parquet"
 
 
-def replication_rows(
-    sc: Scenario, results: Sequence[ReplicationResult], reps: Sequence[int]
-) -> dict[str, list[Any]]:
-    """Column lists, one row per replication; `reps` numbers the results."""
-    summit_date = sc.date_of(sc.end_day).isoformat()
-    cols: dict[str, list[Any]] = {
-        "rep": list(reps),
-        "outcome": [r.outcome for r in results],
-        "summit_held": [r.summit_held for r in results],
-        "summit_date": [summit_date if r.summit_held else None for r in results],
-        "final_tension": [r.final_tension for r in results],
-        "n_meetings_held": [r.n_meetings_held for r in results],
-        "n_meetings_postponed": [r.n_meetings_postponed for r in results],
-        "n_meetings_cancelled": [r.n_meetings_cancelled for r in results],
-        "n_shocks": [r.n_shocks for r in results],
-        "n_talks_failed": [r.n_talks_failed for r in results],
-        "n_unravelled": [r.n_unravelled for r in results],
-        "n_agreed": [sum(r.agreed) for r in results],
-    }
-    for i, p in enumerate(sc.parties):
-        cols[f"attended_{p.name}"] = [bool(r.attended[i]) if r.attended else False
-                                      for r in results]
-    for j, issue in enumerate(sc.issues):
-        cols[f"agreed_{issue}"] = [r.agreed[j] for r in results]
-    for j, issue in enumerate(sc.issues):
-        cols[f"deal_{issue}"] = [r.deals[j] for r in results]
-    for i, p in enumerate(sc.parties):
-        cols[f"utility_{p.name}"] = [r.utilities[i] for r in results]
-        cols[f"trust_{p.name}"] = [r.final_trust[i] for r in results]
-    cols["nash_distance"] = [r.nash_distance for r in results]
-    cols["pareto_optimal"] = [r.pareto_optimal for r in results]
-    cols["postponed_meetings"] = [list(r.postponed_meetings) for r in results]
-    cols["simpy_events"] = [r.simpy_events for r in results]
-    return cols
+class Share(TypedDict):
+    """A share with its Wilson 95 % interval."""
+
+    estimate: float
+    ci_low: float
+    ci_high: float
 
 
-def event_rows(sc: Scenario, results: Sequence[ReplicationResult], reps: Sequence[int]
-               ) -> dict[str, list[Any]]:
-    """Column lists of the traced replications' events; `reps` numbers the results."""
-    cols: dict[str, list[Any]] = {"rep": [], "date": []}
-    cols.update({c: [] for c in EVENT_COLUMNS})
-    for rep, r in zip(reps, results, strict=True):
-        for ev in r.events:
-            cols["rep"].append(rep)
-            cols["date"].append(sc.date_of(ev[0]).isoformat())
-            for name, value in zip(EVENT_COLUMNS, ev, strict=True):
-                cols[name].append(value)
-    return cols
+class Perf(TypedDict):
+    replications_per_second: float
+    simpy_events_per_replication: float
+    executor: str
+    wall_seconds: float
 
 
-def replication_schema(sc: Scenario) -> pa.Schema:
-    """Column types of `replications.parquet` for this scenario."""
-    fields = [
-        ("rep", pa.int64()), ("outcome", pa.string()), ("summit_held", pa.bool_()),
-        ("summit_date", pa.string()), ("final_tension", pa.float64()),
-        ("n_meetings_held", pa.int64()),
-        ("n_meetings_postponed", pa.int64()), ("n_meetings_cancelled", pa.int64()),
-        ("n_shocks", pa.int64()), ("n_talks_failed", pa.int64()), ("n_unravelled", pa.int64()),
-        ("n_agreed", pa.int64()),
-    ]
-    fields += [(f"attended_{p.name}", pa.bool_()) for p in sc.parties]
-    fields += [(f"agreed_{i}", pa.bool_()) for i in sc.issues]
-    fields += [(f"deal_{i}", pa.float64()) for i in sc.issues]
-    for p in sc.parties:
-        fields += [(f"utility_{p.name}", pa.float64()), (f"trust_{p.name}", pa.float64())]
-    fields += [("nash_distance", pa.float64()), ("pareto_optimal", pa.bool_())]
-    fields += [("postponed_meetings", pa.list_(pa.string())), ("simpy_events", pa.int64())]
-    return pa.schema(fields)
+class Summary(TypedDict):
+    """`summary.json` of a run directory, key by key, in the order written."""
 
-
-EVENT_SCHEMA = pa.schema([
-    ("rep", pa.int64()), ("date", pa.string()), ("time", pa.float64()), ("kind", pa.string()),
-    ("name", pa.string()), ("actor", pa.string()), ("target", pa.string()),
-    ("channel", pa.string()), ("cameo", pa.string()), ("goldstein", pa.float64()),
-    ("tension_after", pa.float64()), ("detail", pa.string()),
-    ("nash_distance", pa.float64()), ("pareto_optimal", pa.bool_()),
-])
+    scenario: str
+    reps: int
+    requested_reps: int | str  # a number, or "auto"
+    seed: int
+    design_point: int
+    crn: bool
+    trace_reps: int
+    precision: float
+    max_reps: int
+    overrides: dict[str, Any]  # a sweep job's overrides; {} for a run alone
+    p_summit: Share
+    outcome_shares: dict[str, float]
+    p_agreed: dict[str, Share]
+    failures: int
+    failed: list[dict[str, Any]]  # each `sim.records.Failure` as a mapping
+    config_hash: str
+    git_commit: str
+    versions: dict[str, str]
+    perf: Perf
+    start: str
+    end: str
+    issues: list[str]
+    parties: list[str]
+    relations: dict[str, float]
+    scheduled: list[dict[str, str]]
 
 
 class TableWriter:
@@ -150,30 +109,6 @@ class TableWriter:
     def abort(self) -> None:
         self._writer.close()
         self.tmp.unlink(missing_ok=True)
-
-
-@dataclass(frozen=True, slots=True)
-class BatchTable:
-    """One batch of replications as Arrow record batches, made where the batch ran."""
-
-    reps: pa.RecordBatch
-    events: pa.RecordBatch | None  # the traced replications' events, if any
-    failures: tuple[Failure, ...]
-    n: int  # replications run, failed ones included
-    summits: int
-
-
-def tabulate_batch(sc: Scenario, b: Batch) -> BatchTable:
-    """Run a batch and tabulate it, in the worker: the main process only appends tables."""
-    outcomes = run_batch(sc, b)
-    ok = [r for r in outcomes if isinstance(r, ReplicationResult)]
-    reps = pa.RecordBatch.from_pydict(replication_rows(sc, ok, [r.rep for r in ok]),
-                                      schema=replication_schema(sc))
-    traced = [r for r in ok if r.rep < b.trace_reps]
-    events = pa.RecordBatch.from_pydict(event_rows(sc, traced, [r.rep for r in traced]),
-                                        schema=EVENT_SCHEMA) if traced else None
-    return BatchTable(reps, events, tuple(r for r in outcomes if isinstance(r, Failure)),
-                      len(outcomes), sum(r.summit_held for r in ok))
 
 
 def _tmp(path: Path) -> Path:

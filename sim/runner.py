@@ -1,5 +1,8 @@
 """Replications of one design point, split into batches that any executor can run.
 
+A batch is run and tabulated where it runs (`tabulate_batch`): the process that gathers
+results only appends Arrow batches.
+
 Replication `rep` always draws from the streams of (seed, design_point, rep), so the
 results are the same whatever the executor, the number of workers or the batching. A
 replication that raises is recorded as a `Failure` with its seed and error; the others
@@ -11,10 +14,12 @@ from __future__ import annotations
 import traceback
 from dataclasses import dataclass
 
+import pyarrow as pa
+
+from sim.records import Failure, Layout, ReplicationResult, event_table, replication_table
 from sim.scenario import Scenario
 from sim.streams import streams_for
 from sim.world.replication import run_replication
-from sim.world.state import ReplicationResult
 
 MAX_BATCH = 250  # replications per task sent to a worker
 
@@ -28,19 +33,6 @@ class Batch:
     start: int
     stop: int
     trace_reps: int
-
-
-@dataclass(frozen=True, slots=True)
-class Failure:
-    """A replication that raised: enough to rerun it alone, and what went wrong."""
-
-    rep: int
-    seed: int
-    spawn_key: tuple[int, int]
-    error: str
-
-    def describe(self) -> str:
-        return f"rep {self.rep} (seed {self.seed}, spawn_key {self.spawn_key}): {self.error}"
 
 
 Outcome = ReplicationResult | Failure
@@ -73,3 +65,32 @@ def plan_batches(seed: int, design_point: int, start: int, stop: int, trace_reps
         Batch(seed, design_point, lo, min(lo + size, stop), trace_reps)
         for lo in range(start, stop, size)
     ]
+
+
+def layout_of(sc: Scenario) -> Layout:
+    """The parties, issues and summit date that name and fill a scenario's columns."""
+    return Layout(tuple(p.name for p in sc.parties), tuple(sc.issues),
+                  sc.date_of(sc.end_day).isoformat())
+
+
+@dataclass(frozen=True, slots=True)
+class BatchTable:
+    """One batch of replications as Arrow record batches, made where the batch ran."""
+
+    reps: pa.RecordBatch
+    events: pa.RecordBatch | None  # the traced replications' events, if any
+    failures: tuple[Failure, ...]
+    n: int  # replications run, failed ones included
+    summits: int
+
+
+def tabulate_batch(sc: Scenario, b: Batch) -> BatchTable:
+    """Run a batch and tabulate it, in the worker: the main process only appends tables."""
+    outcomes = run_batch(sc, b)
+    ok = [r for r in outcomes if isinstance(r, ReplicationResult)]
+    traced = [r for r in ok if r.rep < b.trace_reps]
+    events = event_table(traced, lambda t: sc.date_of(t).isoformat()) if traced else None
+    return BatchTable(replication_table(layout_of(sc), ok), events,
+                      tuple(r for r in outcomes if isinstance(r, Failure)),
+                      len(outcomes), sum(r.summit_held for r in ok))
+

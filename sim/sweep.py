@@ -19,8 +19,6 @@ import pyarrow.parquet as pq
 from sim import results
 from sim.model.outcome import OUTCOMES
 
-SWEEP_DIRS: dict[Path, bool] = {}  # sweeps this process ran -> draw their plots?
-
 
 def parse_overrides(items: list[str]) -> dict[str, Any]:
     """`key=value` overrides as a mapping, values read as YAML scalars (numbers, bools)."""
@@ -75,7 +73,7 @@ def finalize_sweep(sweep_dir: Path) -> Path:
         stale.unlink(missing_ok=True)
     jobs, rows, complete = [], [], []
     for path in job_dirs(sweep_dir):
-        summary_path = path / "summary.json"
+        summary_path = path / results.SUMMARY
         done = summary_path.exists()
         s = json.loads(summary_path.read_text()) if done else {}
         jobs.append({"job": int(path.name), "overrides": s.get("overrides", {}),

@@ -15,8 +15,9 @@ import pandas as pd
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
+from sim.command import fail
 from sim.config.errors import ConfigError
-from sim.negotiation.cli import fail, load, precheck
+from sim.negotiation.cli import load, precheck
 from sim.negotiation.config import TournamentConf, check_tournament, register
 from sim.negotiation.tournament import format_tables, play, summarize
 from sim.results import write_json, write_parquet

@@ -6,36 +6,31 @@ import functools
 
 import pandas as pd
 import pytest
-from hydra import compose, initialize_config_dir
 
-from sim import results
-from sim.config.load import CONF_DIR, load_run
+import sim
 from sim.config.schema import RunConf
-from sim.runner import Batch, run_batch
-from sim.scenario import Scenario, compile_scenario
-from sim.world.state import ReplicationResult
+from sim.records import ReplicationResult
+from sim.scenario import Scenario
 
 
 def compose_run(*overrides: str) -> RunConf:
     """Compose `conf/config.yaml` with overrides and check it, as the app does."""
-    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-        cfg = compose("config", overrides=list(overrides))
-    return load_run(cfg)
+    return sim.load_run(*overrides)
 
 
 @functools.lru_cache(maxsize=16)
 def scenario(name: str) -> Scenario:
-    return compile_scenario(compose_run(f"scenario={name}").scenario)
+    return sim.load_scenario(name)
 
 
 @functools.lru_cache(maxsize=16)
 def replications(name: str, reps: int, seed: int = 0) -> pd.DataFrame:
     """The replications table of `reps` replications of a scenario (cached per session)."""
     sc = scenario(name)
-    outcomes = run_batch(sc, Batch(seed, 0, 0, reps, 0))
-    ok = [r for r in outcomes if isinstance(r, ReplicationResult)]
-    assert len(ok) == reps, [r for r in outcomes if not isinstance(r, ReplicationResult)]
-    return pd.DataFrame(results.replication_rows(sc, ok, [r.rep for r in ok]))
+    outcomes = sim.run_replications(sc, reps, seed)
+    failed = [r for r in outcomes if not isinstance(r, ReplicationResult)]
+    assert not failed, failed
+    return sim.replication_table(sc, outcomes)
 
 
 @pytest.fixture

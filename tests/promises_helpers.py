@@ -14,8 +14,9 @@ import pandas as pd
 from hydra import compose, initialize_config_dir
 from omegaconf import OmegaConf
 
+from sim import pool
 from sim.config.load import CONF_DIR
-from sim.launch import DesignPoint, design_points, run_design_points
+from sim.design_point import DesignPoint, design_points
 
 ROOT = Path(__file__).resolve().parents[1]
 QUIET = ("workers=1", "plots=false", "progress=false")
@@ -48,7 +49,7 @@ def points(jobs: Sequence[Sequence[str]], sweep_dir: Path, first_job: int = 0
 
 def run_sweep(jobs: Sequence[Sequence[str]], sweep_dir: Path) -> list[dict[str, Any]]:
     """Run a sweep's jobs through the launcher's code, in this process."""
-    return run_design_points(points(jobs, sweep_dir), progress=False)
+    return pool.run_sweep(points(jobs, sweep_dir), progress=False)
 
 
 def reps_table(run_dir: Path) -> pd.DataFrame:

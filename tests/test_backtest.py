@@ -95,7 +95,7 @@ def test_no_trace_row_comes_from_after_the_origin(tmp_path: Path, origin: str) -
 
 def test_an_uncut_run_has_rows_from_after_the_origin(tmp_path: Path) -> None:
     """The negative control: the same check finds the future in the full scenario's traces."""
-    from sim.app import run_design_point
+    from sim.design_point import run_design_point
 
     run = compose(SETUP, ["reps=20", "trace_reps=20", "workers=1", "progress=false",
                           "plots=false"])

@@ -314,12 +314,31 @@ CASES = [
          module="sim.negotiate"),
     Case("discount-above-one", ("a.discount=1.5",), "a.discount", "1.5", "must be in (0, 1)",
          module="sim.negotiate"),
+    # -- a user's scenario folder (--config-dir), checked exactly as the shipped ones ----
+    Case("folder-tab", ("--config-dir", "{conf}", "scenario=bad"), "{conf}/scenario/bad.yaml:6",
+         "'tension: 0.3'", "malformed YAML", {"bad": variant("relations:\n\ttension: 0.3\n")}),
+    Case("folder-missing-base", ("--config-dir", "{conf}", "scenario=bad"),
+         "scenario/bad.yaml: defaults", "'base/nowhere'",
+         "no such config; known in base/: us_china_2023",
+         {"bad": "defaults:\n  - /base/nowhere@_here_\n  - _self_\nname: bad\n"}),
+    Case("folder-typo", ("--config-dir", "{conf}", "scenario=bad"), f"{S}.relatons",
+         "{'tension': 0.3}", "unknown key (did you mean 'relations'?)",
+         {"bad": variant("relatons:\n  tension: 0.3\n")}),
+    Case("folder-default-key", ("--config-dir", "{conf}", "scenario=bad",
+                                f"{S}.shocks.balloon.enabled=maybe"),
+         f"{S}.shocks.balloon.enabled", "'maybe'", "must be true or false",
+         {"bad": variant("")}),
+    Case("folder-missing", ("--config-dir", "{tmp}/nowhere", "scenario=bad"), "--config-dir",
+         "'{tmp}/nowhere'", "no such folder"),
+    Case("scenario-as-path", ("scenario={conf}/scenario/bad.yaml",), S,
+         "'{conf}/scenario/bad.yaml'", "python -m sim --config-dir {conf} scenario=bad",
+         {"bad": variant("")}),
 ]
 
 # A handful also run as real processes, as a user runs them.
 IN_SUBPROCESS = ("reps-zero", "tactic-typo", "yaml-unclosed-brace", "target-in-file",
                  "run-dir-under-a-file", "top-level-typo", "hydra-callback-in-file",
-                 "discount-one")
+                 "discount-one", "folder-tab", "folder-missing-base", "scenario-as-path")
 
 
 def _fill(text: str, tmp: Path) -> str:
@@ -382,8 +401,9 @@ def run_in_process(args: list[str], monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setattr(sys, "argv", [module, *args])
     monkeypatch.delenv("HYDRA_FULL_ERROR", raising=False)
     app_module = "sim.cli" if module == "sim" else module
-    with contextlib.suppress(ImportError, AttributeError):  # elsewhere: no net, same checks
-        monkeypatch.setattr(importlib.import_module(app_module), "app", _must_not_run)
+    for name in ("job", "app"):  # the Hydra task (sim.cli.job; the lab's app)
+        with contextlib.suppress(ImportError, AttributeError):  # elsewhere: no net
+            monkeypatch.setattr(importlib.import_module(app_module), name, _must_not_run)
     monkeypatch.delitem(sys.modules, "sim.__main__", raising=False)
     with pytest.raises(SystemExit) as stop:
         if module == "sim":

@@ -38,7 +38,7 @@ RESULT_FILES = {"replications.parquet", "events.parquet", "summary.json", "outco
 
 def test_every_result_file_is_renamed_into_place(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    from sim.app import run_design_point
+    from sim.design_point import run_design_point
 
     renamed: list[tuple[Path, Path]] = []
     real_replace = os.replace

@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 from distributed import LocalCluster
 
-from sim.dask_executor import DaskExecutor, _check_versions
 from sim.executors import Inline
+from sim.executors.dask import DaskExecutor, _check_versions
 from sim.runner import Batch, Outcome, plan_batches, run_batch
 from sim.scenario import Scenario
 from tests.conftest import scenario

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.app import run_design_point
+from sim.design_point import run_design_point
 from sim.forecast.questions import Predicate, Question, Source, load_bank
 from sim.forecast.resolve import (
     agreement_sites,

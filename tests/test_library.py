@@ -31,11 +31,12 @@ from sim.forecast.library import (
     unfrozen,
 )
 from sim.forecast.questions import check_against, load_bank
+from sim.records import ReplicationResult
 from sim.runner import Batch, run_batch
 from sim.scenario import Scenario, compile_scenario
 from sim.streams import streams_for
 from sim.world.shocks import strike
-from sim.world.state import ReplicationResult, WorldState
+from sim.world.state import WorldState
 from tests.conftest import compose_run, replications, scenario
 
 ROOT = Path(__file__).resolve().parents[1]

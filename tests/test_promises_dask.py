@@ -18,8 +18,8 @@ import pandas as pd
 import pytest
 from distributed import Client, LocalCluster
 
-from sim import dask_executor
-from sim.dask_executor import DaskExecutor
+from sim.executors import dask as dask_executor
+from sim.executors.dask import DaskExecutor
 from tests.promises_helpers import QUIET, reps_table, run_sweep, sim
 
 JOBS = [["scenario=historical_2023"], ["scenario=no_balloon"]]

@@ -18,10 +18,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim import executors
-from sim.app import run_design_point
 from sim.config.errors import ConfigError
+from sim.config.schema import DaskConf, RunConf
+from sim.design_point import executor_for, run_design_point
 from sim.executors import Inline, LocalProcesses, default_workers, make_executor, prestart
+from sim.executors import local as executors
 from sim.runner import Batch, plan_batches, run_batch
 from sim.scenario import Scenario
 from tests.conftest import compose_run, scenario
@@ -76,8 +77,9 @@ def test_an_unreachable_scheduler_is_a_config_error_naming_the_address() -> None
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     address = f"tcp://127.0.0.1:{port}"
+    run = RunConf(executor="dask", workers=1, dask=DaskConf(address=address))
     with pytest.raises(ConfigError) as err:
-        make_executor("dask", 1, address)
+        executor_for(run)
     assert err.value.key == "dask.address" and err.value.value == address
     assert str(err.value).startswith(f"dask.address={address!r}: cannot reach the Dask "
                                       f"scheduler at {address}")

@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 from statsmodels.stats.proportion import proportion_confint
 
 from sim.analysis import plots
-from sim.app import run_design_point
+from sim.design_point import run_design_point
 from sim.model.outcome import OUTCOMES
 from tests.conftest import compose_run
 

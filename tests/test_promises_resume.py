@@ -1,7 +1,7 @@
 """Resuming a sweep, and the clean-up of what a killed run leaves behind.
 
 README: "Rerunning an interrupted sweep into the same directory skips the complete jobs
-and redoes the others, ending with the tables an uninterrupted sweep gives"; sim.app: a
+and redoes the others, ending with the tables an uninterrupted sweep gives"; sim.design_point: a
 directory is not run again only when its summary matches the same config, seed and
 replications. docs/cluster.md: "a job whose directory is already complete is not run
 again". Temporary files a killed run leaves are removed when the run is redone.
@@ -16,8 +16,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.app import completed, prepare_output, run_design_point
 from sim.config.errors import ConfigError
+from sim.design_point import completed, prepare_output, run_design_point
 from sim.sweep import finalize_sweep
 from tests.conftest import compose_run
 from tests.promises_helpers import QUIET, reps_table, run_sweep

@@ -89,7 +89,7 @@ def test_without_crn_the_jobs_replications_draw_other_streams(tmp_path: Path) ->
 
 
 def test_hydras_own_launcher_gives_the_same_design_points(tmp_path: Path) -> None:
-    """The Hydra app (any launcher, e.g. submitit) numbers design points as `sim.launch`."""
+    """The Hydra app (any launcher, e.g. submitit) numbers design points as `sim.design_point`."""
     ours = _sweep(tmp_path / "ours", "crn=false")
     theirs = tmp_path / "basic"
     done = sim("-m", "hydra/launcher=basic", "trace_reps=0,1", "reps=30", "seed=3", "crn=false",

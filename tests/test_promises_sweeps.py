@@ -4,7 +4,7 @@ points, and the tables gathered in the sweep directory.
 "A replication that raises is recorded with its seed and error, the rest go on, and the
 process exits 3 listing every failure." "`reps=auto` adds batches of 1,000 until the 95 %
 half-width of `p_summit` is at most `precision`." Every design point is checked before
-any runs (`sim.launch`).
+any runs (`sim.design_point`).
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ import pytest
 
 from sim import runner
 from sim.analysis.summary import wilson
-from sim.app import run_design_point
-from sim.cli import EXIT_FAILED_REPS, finish_sweeps, main
+from sim.cli import EXIT_FAILED_REPS, finish_sweep, main
 from sim.config.errors import ConfigError
 from sim.config.validate import validate_run
+from sim.design_point import run_design_point
 from sim.sweep import finalize_sweep, job_dirs, parse_overrides, swept_keys
 from tests.conftest import compose_run
 from tests.promises_helpers import QUIET, points, run_sweep, sim
@@ -38,17 +38,9 @@ def _failing(reps: set[int]):  # type: ignore[no-untyped-def]
     return flaky
 
 
-@pytest.fixture
-def own_sweep_dirs(monkeypatch: pytest.MonkeyPatch) -> dict[Path, bool]:
-    """The sweeps this test runs, apart from those of other tests in this process."""
-    dirs: dict[Path, bool] = {}
-    monkeypatch.setattr("sim.sweep.SWEEP_DIRS", dirs)
-    return dirs
-
-
 def test_a_sweep_with_failed_replications_exits_3_listing_each(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-        own_sweep_dirs: dict[Path, bool]) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(runner, "run_replication", _failing({2, 5}))
     monkeypatch.setattr(sys, "argv", ["sim", "-m", "seed=1,2", "reps=8", *QUIET,
                                       f"hydra.sweep.dir={tmp_path}"])
@@ -65,21 +57,18 @@ def test_a_sweep_with_failed_replications_exits_3_listing_each(
     assert list(table["failures"]) == [2, 2] and list(table["reps"]) == [6, 6]
 
 
-def test_a_sweep_without_failures_exits_0(tmp_path: Path, own_sweep_dirs: dict[Path, bool],
+def test_a_sweep_without_failures_exits_0(tmp_path: Path,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     run_sweep([["seed=1", "reps=5", *QUIET]], tmp_path)
-    own_sweep_dirs[tmp_path] = False
-    assert finish_sweeps() == 0
+    assert finish_sweep(tmp_path, plots=False) == 0
     assert "failed" not in capsys.readouterr().err
 
 
 def test_an_incomplete_job_makes_the_sweep_exit_3(tmp_path: Path,
-                                                  own_sweep_dirs: dict[Path, bool],
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     run_sweep([["seed=1", "reps=5", *QUIET], ["seed=2", "reps=5", *QUIET]], tmp_path)
     (tmp_path / "1" / "summary.json").unlink()
-    own_sweep_dirs[tmp_path] = False
-    assert finish_sweeps() == EXIT_FAILED_REPS
+    assert finish_sweep(tmp_path, plots=False) == EXIT_FAILED_REPS
     assert "job 1: incomplete" in capsys.readouterr().err
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     assert [(j["job"], j["complete"]) for j in manifest["jobs"]] == [(0, True), (1, False)]

@@ -30,10 +30,11 @@ import sim.world.replication
 from sim.config.schema import EVENT_KINDS, ScenarioConf
 from sim.config.validate import validate_scenario
 from sim.model.outcome import OUTCOMES
+from sim.records import ReplicationResult
 from sim.scenario import Scenario, compile_scenario
 from sim.streams import streams_for
 from sim.world.replication import run_replication
-from sim.world.state import ReplicationResult, WorldState
+from sim.world.state import WorldState
 from tests.scenario_strategies import scenarios
 
 CI_EXAMPLES = 300

@@ -6,7 +6,6 @@ import hashlib
 import json
 import subprocess
 import sys
-import types
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sim import report as report_module
 from sim.analysis.summary import share
 from sim.report import main
 
@@ -122,13 +122,19 @@ def test_incomplete_job_is_skipped(tmp_path: Path, capsys: pytest.CaptureFixture
     assert (sweep / "0" / "outcomes.png").exists() and (sweep / "outcome_shares.png").exists()
 
 
-def test_unfinalised_sweep_without_finalize(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_unfinalised_sweep_that_cannot_be_finalised(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
     sweep = write_sweep(tmp_path, [0.1], table=False)
-    monkeypatch.setitem(sys.modules, "sim.sweep", None)  # as if the module did not exist
+
+    def broken(sweep_dir: Path) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(report_module, "finalize_sweep", broken)
     assert main([str(sweep)]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.startswith(f"error: {sweep}: sweep is not finalised")
+    assert err.count("\n") == 1 and err.startswith(
+        f"error: {sweep}: could not finalise the sweep: OSError: disk full")
     assert (sweep / "0" / "outcomes.png").exists()  # the job plots are redrawn all the same
     assert not (sweep / "outcome_shares.png").exists()
 
@@ -143,9 +149,7 @@ def test_unfinalised_sweep_is_finalised(tmp_path: Path, monkeypatch: pytest.Monk
         calls.append(sweep_dir)
         table.to_parquet(sweep_dir / "sweep.parquet", index=False)
 
-    fake = types.ModuleType("sim.sweep")
-    fake.finalize_sweep = finalize_sweep  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "sim.sweep", fake)
+    monkeypatch.setattr(report_module, "finalize_sweep", finalize_sweep)
     assert main([str(sweep)]) == 0
     assert calls == [sweep]
     assert (sweep / "outcome_shares.png").exists()

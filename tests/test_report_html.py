@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from matplotlib.image import imread
 
-from sim.app import run_design_point
+from sim.design_point import run_design_point
 from sim.explore.pipeline import run_study
 from sim.explore.study import find_study, read_study
 from sim.forecast.backtest import load_conf, plan, run_backtest

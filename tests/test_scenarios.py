@@ -14,10 +14,10 @@ import math
 import numpy as np
 
 from sim.analysis.summary import summarize
+from sim.records import ReplicationResult
 from sim.scenario import Scenario, compile_scenario
 from sim.streams import streams_for
 from sim.world.replication import run_replication
-from sim.world.state import ReplicationResult
 from tests.conftest import compose_run, replications, scenario
 
 N = 2000

@@ -15,8 +15,8 @@ import pytest
 
 from sim import runner
 from sim.analysis.summary import wilson
-from sim.app import run_design_point
 from sim.compare import paired_difference
+from sim.design_point import run_design_point
 from tests.conftest import compose_run
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -32,10 +32,10 @@ from sim.config.schema import (
 from sim.config.validate import validate_scenario
 from sim.model.bargaining.strategies import STRATEGIES, StrategySpec, resolve
 from sim.model.preferences import Stance
+from sim.records import ReplicationResult
 from sim.scenario import Scenario, compile_scenario
 from sim.streams import streams_for
 from sim.world.replication import run_replication
-from sim.world.state import ReplicationResult
 from tests.conftest import scenario
 
 ISSUES = ("trade", "arms", "visas")

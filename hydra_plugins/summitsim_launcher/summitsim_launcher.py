@@ -1,10 +1,11 @@
-"""Hydra launcher that hands a sweep's jobs to `sim.launch`, which runs them back to back.
+"""Hydra launcher that hands a sweep's jobs to `sim.pool.run_sweep`, back to back.
 
-Hydra only accepts launchers from the `hydra_plugins` package; the work is in `sim.launch`.
+An adapter: Hydra only accepts launchers from the `hydra_plugins` package. It composes each
+distinct choice of config groups through Hydra's loader; `sim.design_point.design_points`
+checks every job before any runs. The command (`sim.cli`) gathers the sweep afterwards.
 """
 
 
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,9 +41,11 @@ class SummitsimLauncher(Launcher):
 
     def launch(self, job_overrides: Sequence[Sequence[str]], initial_job_idx: int
                ) -> Sequence[JobReturn]:
+        from sim.command import fail
+        from sim.config.compose import composition_error
         from sim.config.errors import ConfigError
-        from sim.launch import design_points, run_design_points
-        from sim.sweep import SWEEP_DIRS
+        from sim.design_point import design_points
+        from sim.pool import run_sweep
 
         assert self.config is not None and self.hydra_context is not None
         setup_globals()
@@ -64,15 +67,10 @@ class SummitsimLauncher(Launcher):
             points = design_points(job_overrides, initial_job_idx, sweep_dir, compose, is_group)
             sweep_dir.mkdir(parents=True, exist_ok=True)
         except ConfigError as e:
-            print(f"error: {e}", file=sys.stderr)
-            sys.exit(2)
+            fail(e)
         except Exception as e:  # a group that does not compose: one line, as for a run
-            from sim.config.compose import composition_error
-
-            print(f"error: {composition_error(e, [])}", file=sys.stderr)
-            sys.exit(2)
-        if sweep_dir not in SWEEP_DIRS:
-            SWEEP_DIRS[sweep_dir] = bool(config.plots)
-        run_design_points(points, progress=bool(config.progress))
+            searchpath = f"hydra.searchpath={list(config.hydra.searchpath)}"  # the user's folders
+            fail(composition_error(e, [searchpath]))
+        run_sweep(points, progress=bool(config.progress))
         return [JobReturn(overrides=list(o), status=JobStatus.COMPLETED, _return_value=None)
                 for o in job_overrides]

@@ -17,10 +17,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-SUMMARY = "summary.json"
+from sim.results import SUMMARY
 
 
-class ResultsError(Exception):
+class ResultsError(ValueError):
     """A results file that cannot be read. `str()` is one line naming the file."""
 
     def __init__(self, path: Path, problem: str):

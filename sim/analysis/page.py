@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import yaml
 
+from sim.analysis.io import read_table
 from sim.analysis.summary import wilson
 from sim.model.outcome import OUTCOMES
 
@@ -101,7 +101,7 @@ def run_page(run_dir: Path) -> dict[str, Any]:
 
 def sweep_page(sweep_dir: Path) -> dict[str, Any]:
     """The page of a sweep: one row per job, P(summit) with its interval and the shares."""
-    table = pd.read_parquet(sweep_dir / "sweep.parquet")
+    table = read_table(sweep_dir / "sweep.parquet")
     manifest = _read_json(sweep_dir / "manifest.json") if (
         sweep_dir / "manifest.json").exists() else {}
     rows = []

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TypedDict
 
 import pandas as pd
 
 from sim.model.outcome import OUTCOMES
+from sim.results import Share, Summary
 
 Z95 = 1.959963984540054
 
@@ -25,26 +26,32 @@ def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float, float]:
     return (p, low, high)
 
 
-def share(k: int, n: int) -> dict[str, float]:
+def share(k: int, n: int) -> Share:
     """`{"estimate", "ci_low", "ci_high"}` for k successes in n."""
     est, low, high = wilson(k, n)
-    return {"estimate": est, "ci_low": low, "ci_high": high}
+    return Share(estimate=est, ci_low=low, ci_high=high)
 
 
-def summarize(reps: pd.DataFrame, issues: list[str]) -> dict[str, Any]:
+class Shares(TypedDict):
+    p_summit: Share
+    outcome_shares: dict[str, float]
+    p_agreed: dict[str, Share]
+
+
+def summarize(reps: pd.DataFrame, issues: list[str]) -> Shares:
     """p_summit, outcome shares and per-issue agreement rates of a replications table."""
     n = len(reps)
     counts = reps["outcome"].value_counts()
-    return {
-        "p_summit": share(int(reps["summit_held"].sum()), n),
-        "outcome_shares": {o: float(counts.get(o, 0)) / n for o in OUTCOMES},
-        "p_agreed": {i: share(int(reps[f"agreed_{i}"].sum()), n) for i in issues},
-    }
+    return Shares(
+        p_summit=share(int(reps["summit_held"].sum()), n),
+        outcome_shares={o: float(counts.get(o, 0)) / n for o in OUTCOMES},
+        p_agreed={i: share(int(reps[f"agreed_{i}"].sum()), n) for i in issues},
+    )
 
 
-def format_table(summary: dict[str, Any]) -> str:
+def format_table(summary: Summary) -> str:
     """The summary as a short text table for the terminal."""
-    def row(label: str, s: dict[str, float]) -> str:
+    def row(label: str, s: Share) -> str:
         return f"  {label:<22} {s['estimate']:6.3f}   [{s['ci_low']:.3f}, {s['ci_high']:.3f}]"
 
     lines = [

@@ -26,6 +26,7 @@ from matplotlib.axes import Axes
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
 
+from sim.analysis.io import read_table
 from sim.analysis.plots import note, save_png
 from sim.model.outcome import OUTCOMES
 
@@ -79,7 +80,7 @@ def load_sweep(sweep_dir: Path) -> Sweep:
     Without a manifest, the swept keys are the non-standard columns, plus `scenario` when it
     varies. A key whose values are all numbers (even if stored as text) counts as numeric.
     """
-    table = pd.read_parquet(sweep_dir / SWEEP_TABLE)
+    table = read_table(sweep_dir / SWEEP_TABLE)
     if "job" in table.columns:
         table = table.sort_values("job", kind="stable")
     table = table.reset_index(drop=True)

@@ -1,74 +1,202 @@
-"""Hydra composition failures and output paths, turned into one-line `ConfigError`s."""
+"""One compose for every command, and one table that turns Hydra's errors into one line.
+
+Every command composes its config with `compose`; whatever Hydra or YAML raise on the way
+goes through `composition_error`, which reads the message against `EXPLAINED` and returns
+a `ConfigError` naming the key (or file) and the value.
+"""
 
 from __future__ import annotations
 
 import os
 import re
-import sys
+import typing
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
+from typing import Any
 
+import yaml
+from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
-from sim.config.errors import ConfigError, unknown_name
-from sim.config.load import CONF_DIR, explain_composition_error
+from sim.config.errors import (
+    ConfigError,
+    exception_chain,
+    one_line,
+    schema_hint,
+    unknown_key,
+    unknown_name,
+    yaml_error,
+)
+from sim.config.load import CONF_DIR, ENTRY_KINDS, load_run
+from sim.config.schema import RunConf
 
-EXIT_BAD_INPUT = 2
+
+def compose(overrides: Sequence[str], config_name: str = "config", config_dir: Path = CONF_DIR,
+            hydra: bool = False) -> DictConfig:
+    """Compose a config of `config_dir` with Hydra overrides (and Hydra's own node if asked).
+
+    Hydra's exceptions pass through: `composition_error` turns them into one line.
+    """
+    from hydra import compose as hydra_compose
+    from hydra import initialize_config_dir
+
+    with initialize_config_dir(config_dir=str(config_dir), version_base="1.3"):
+        return hydra_compose(config_name, overrides=list(overrides), return_hydra_config=hydra)
 
 
-def fail(error: ConfigError) -> NoReturn:
-    """Report bad input as one line on stderr and exit with code 2."""
-    print(f"error: {error}", file=sys.stderr)
-    sys.exit(EXIT_BAD_INPUT)
+def compose_checked(overrides: list[str]) -> RunConf:
+    """Compose `python -m sim`'s config and check it; `ConfigError` (one line) if it is bad."""
+    try:
+        cfg = compose(overrides)
+    except Exception as e:  # Hydra and YAML raise many kinds; all mean bad input
+        raise composition_error(e, overrides) from None
+    return load_run(cfg)
 
 
-def override_value(overrides: list[str], key: str) -> str:
+def override_value(overrides: Sequence[str], key: str) -> str:
     """The value given to `key` on the command line, or "" if none."""
-    for o in overrides:
-        name, _, value = o.lstrip("+~").partition("=")
-        if name == key:
-            return value
-    return ""
+    return next((v for k, v in map(_parts, overrides) if k == key), "")
 
 
-def composition_error(e: Exception, overrides: list[str]) -> ConfigError:
-    """Turn a Hydra composition failure into a one-line `ConfigError`."""
-    explained = explain_composition_error(e, overrides)
-    if explained is not None:
-        return explained
-    text = str(e)
-    missing = re.search(r"Could not find '([^']+)/([^']+)'", text)
-    if missing:
-        group, name = missing.groups()
-        known = sorted(p.stem for p in (CONF_DIR / group).glob("*.yaml"))
-        return unknown_name(group, name, known, group.replace("_", " "))
-    bad_key = re.search(r"Could not (?:override|append to) '([^']+)'", text) or re.search(
-        r"Key '([^']+)' is not in struct", text)
-    if bad_key:
-        key = bad_key.group(1)
-        return ConfigError(key, override_value(overrides, key),
-                           "unknown key; see `python -m sim --help` for the knobs")
-    cause: BaseException = e
-    while cause.__cause__ is not None:
-        cause = cause.__cause__
+def _parts(override: str) -> tuple[str, str]:
+    name, _, value = override.lstrip("+~").partition("=")
+    return name, value
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A failed composition: the exceptions raised, the command line, the config composed."""
+
+    chain: list[BaseException]
+    overrides: list[str]
+    config_name: str
+
+
+Explain = Callable[[re.Match[str], Failed], ConfigError]
+
+
+def _unparsable(m: re.Match[str], f: Failed) -> ConfigError:
+    key, value = _parts(m.group(1))
+    reason = next((one_line(str(c)) for c in f.chain[1:] if str(c).strip()), "")
+    return ConfigError(key or m.group(1), value, f"cannot parse this override ({reason}); "
+                       "write KEY=VALUE and quote values with spaces or special characters")
+
+
+def _unknown_key(m: re.Match[str], f: Failed) -> ConfigError:
+    """A typo'd entry name (with the known ones), a typo'd key, or a schema key to add."""
+    key = m.group(1) or m.group(2)
+    value = override_value(f.overrides, key)
+    data = _compose_plain([o for o in f.overrides if _parts(o)[0] != key], f.config_name)
+    parts, node = key.split("."), data
+    for i, part in enumerate(parts):
+        if f.config_name != "config":  # the lab's configs: the keys composed are the schema
+            known = list(node) if isinstance(node, dict) else []
+            if part not in known:
+                return ConfigError(key, value, unknown_name(key, part, known, "key").allowed)
+            node = node[part] if isinstance(node, dict) else None
+            continue
+        if not isinstance(node, dict):
+            break
+        if part not in node:
+            collection = ".".join(parts[:i])
+            if i > 0 and typing.get_origin(schema_hint(collection)) is dict:
+                return unknown_name(f"{collection}.{part}", part, [str(n) for n in node],
+                                    ENTRY_KINDS.get(parts[i - 1], "entry"))
+            break
+        node = node[part]
+    if f.config_name != "config":
+        return ConfigError(key, value, "unknown key; see --help")
+    return unknown_key(key, value)
+
+
+def _unmergeable(m: re.Match[str], f: Failed) -> ConfigError:
+    key, value = _parts(m.group(1))
+    text = "\n".join(str(c) for c in f.chain)
+    if "Cannot merge DictConfig with ListConfig" in text:
+        return ConfigError(key, value, "must be a mapping (KEY={name: value, ...}), not a list")
+    if "Cannot merge ListConfig with DictConfig" in text:
+        return ConfigError(key, value, "must be a list ([a, b, ...]), not a mapping")
+    reason = next((one_line(str(c)).split(" full_key:")[0] for c in f.chain[1:]
+                   if str(c).strip()), "")
+    return ConfigError(key, value, f"cannot set this value ({reason})")
+
+
+def _unknown_config(m: re.Match[str], f: Failed) -> ConfigError:
+    group, name = m.groups()
+    return unknown_name(group, name, known_configs(group, f.overrides), group.replace("_", " "))
+
+
+def _missing_base(m: re.Match[str], f: Failed) -> ConfigError:
+    where, group, name = m.groups()
+    known = ", ".join(known_configs(group, f.overrides)) or "none"
+    return ConfigError(f"{where}.yaml: defaults", f"{group}/{name}",
+                       f"no such config; known in {group}/: {known}")
+
+
+# Hydra's messages, in the order they are tried, and what each means for the user.
+EXPLAINED: tuple[tuple[re.Pattern[str], Explain], ...] = (
+    (re.compile(r"Error parsing override '([^']*)'"), _unparsable),
+    (re.compile(r"Could not (?:override|append to) '([^']+)'|Key '([^']+)' is not in struct"),
+     _unknown_key),
+    (re.compile(r"Error merging override (\S+)"), _unmergeable),
+    (re.compile(r"Could not find '([^']+)/([^']+)'"), _unknown_config),
+    (re.compile(r"In '([^']+)': Could not load '([^']+)/([^']+)'"), _missing_base),
+)
+
+
+def composition_error(e: BaseException, overrides: Sequence[str], config_name: str = "config"
+                      ) -> ConfigError:
+    """Turn a failed composition (Hydra, OmegaConf or YAML) into a one-line `ConfigError`."""
+    overrides = list(overrides)
+    chain = exception_chain(e)
+    for cause in chain:
+        if isinstance(cause, yaml.MarkedYAMLError):
+            return yaml_error(cause)
+    text = "\n".join(str(c) for c in chain)
+    for pattern, explain in EXPLAINED:
+        m = pattern.search(text)
+        if m:
+            return explain(m, Failed(chain, overrides, config_name))
+    for cause in chain[1:]:
         if isinstance(cause, OmegaConfBaseException) and getattr(cause, "full_key", None):
             key = str(cause.full_key)
             return ConfigError(key, override_value(overrides, key) or getattr(cause, "value", ""),
                                str(getattr(cause, "msg", cause)).splitlines()[0])
-    lines = [ln.strip() for ln in str(cause).splitlines() if ln.strip()]
-    where = re.search(r'in "([^"]+)", line (\d+)', str(cause))
+    lines = [ln.strip() for ln in str(chain[-1]).splitlines() if ln.strip()]
+    where = re.search(r'in "([^"]+)", line (\d+)', str(chain[-1]))
     if where:
         return ConfigError(f"{Path(where.group(1)).name}:{where.group(2)}", lines[0],
                            "malformed YAML: " + " ".join(lines[1:3]))
     return ConfigError("<overrides>", " ".join(overrides), lines[0] if lines else repr(e))
 
 
+def _compose_plain(overrides: Sequence[str], config_name: str) -> dict[str, Any] | None:
+    """The config composed with `overrides` as plain data, or None if that fails too."""
+    from hydra.core.global_hydra import GlobalHydra
+
+    if GlobalHydra.instance().is_initialized():
+        return None  # inside a running Hydra app: leave its state alone
+    try:
+        data = OmegaConf.to_container(compose(overrides, config_name), resolve=False)
+    except Exception:  # any failure: fall back to the plain "unknown key" message
+        return None
+    return {str(k): v for k, v in data.items()} if isinstance(data, dict) else None
+
+
+def known_configs(group: str, overrides: Sequence[str]) -> list[str]:
+    """The config names of a group in `conf/` and the user's folders on the search path."""
+    dirs = [CONF_DIR]
+    for o in overrides:
+        if o.startswith("hydra.searchpath="):
+            dirs += [Path(p) for p in re.findall(r"file://([^,'\]\s]+)", o)]
+    return sorted({p.stem for d in dirs for p in (d / group.strip("/")).glob("*.yaml")})
+
+
 def check_writable(key: str, path: Path) -> None:
     """Fail unless `path` is, or can be made, a writable directory."""
     probe = path
-    while not probe.exists():
-        if probe.parent == probe:
-            break
+    while not probe.exists() and probe.parent != probe:
         probe = probe.parent
     if probe.exists() and not probe.is_dir():
         raise ConfigError(key, str(path), f"{probe} is not a directory")

@@ -6,25 +6,15 @@ into `ConfigError` here too, so that every bad input is one line naming key and 
 
 from __future__ import annotations
 
-import re
-import typing
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.config.convert import build
 from sim.config.errors import (
     ConfigError,
-    exception_chain,
-    one_line,
-    schema_hint,
-    unknown_key,
-    unknown_name,
-    yaml_error,
 )
 from sim.config.schema import RunConf, ScenarioConf, register
 from sim.config.validate import validate_run, validate_scenario
@@ -156,84 +146,3 @@ ENTRY_KINDS = {
     "shocks": "shock", "concessions": "concession", "stances": "issue", "move": "issue",
     "event_codes": "event kind",
 }
-
-
-def _override_parts(override: str) -> tuple[str, str]:
-    name, _, value = override.lstrip("+~").partition("=")
-    return name, value
-
-
-def explain_composition_error(
-    e: BaseException, overrides: Sequence[str]
-) -> ConfigError | None:
-    """A one-line `ConfigError` for a failed Hydra composition, or None if not recognised.
-
-    Recognised: malformed YAML (with the dotted key of a duplicate), an override that does
-    not parse, an override of a key that does not exist, and an override whose value has
-    the wrong shape.
-    """
-    chain = exception_chain(e)
-    for cause in chain:
-        if isinstance(cause, yaml.MarkedYAMLError):
-            return yaml_error(cause)
-    text = "\n".join(str(c) for c in chain)
-    parse = re.search(r"Error parsing override '([^']*)'", text)
-    if parse:
-        key, value = _override_parts(parse.group(1))
-        reason = next((one_line(str(c)) for c in chain[1:] if str(c).strip()), "")
-        return ConfigError(key or parse.group(1), value,
-                           f"cannot parse this override ({reason}); write KEY=VALUE and quote "
-                           "values with spaces or special characters")
-    bad_key = re.search(r"Could not (?:override|append to) '([^']+)'", text) or re.search(
-        r"Key '([^']+)' is not in struct", text)
-    if bad_key:
-        key = bad_key.group(1)
-        value = next((v for k, v in map(_override_parts, overrides) if k == key), "")
-        others = [o for o in overrides if _override_parts(o)[0] != key]
-        return missing_key(key, value, others)
-    merging = re.search(r"Error merging override (\S+)", text)
-    if merging:
-        key, value = _override_parts(merging.group(1))
-        if "Cannot merge DictConfig with ListConfig" in text:
-            return ConfigError(key, value, "must be a mapping (KEY={name: value, ...}), not a list")
-        if "Cannot merge ListConfig with DictConfig" in text:
-            return ConfigError(key, value, "must be a list ([a, b, ...]), not a mapping")
-        reason = next((one_line(str(c)).split(" full_key:")[0] for c in chain[1:]
-                       if str(c).strip()), "")
-        return ConfigError(key, value, f"cannot set this value ({reason})")
-    return None
-
-
-def missing_key(key: str, value: str, overrides: Sequence[str]) -> ConfigError:
-    """An override of a key the composed config lacks: a typo'd name or key, or a schema key
-    the YAML leaves unset. The config composed without that override tells which."""
-    data = _compose_plain(overrides)
-    parts = key.split(".")
-    node: Any = data
-    for i, part in enumerate(parts):
-        if not isinstance(node, dict):
-            break
-        if part not in node:
-            collection = ".".join(parts[:i])
-            if i > 0 and typing.get_origin(schema_hint(collection)) is dict:
-                return unknown_name(f"{collection}.{part}", part, [str(n) for n in node],
-                                    ENTRY_KINDS.get(parts[i - 1], "entry"))
-            break
-        node = node[part]
-    return unknown_key(key, value)
-
-
-def _compose_plain(overrides: Sequence[str]) -> dict[str, Any] | None:
-    """The config composed with `overrides` as plain data, or None if that fails too."""
-    from hydra import compose, initialize_config_dir
-    from hydra.core.global_hydra import GlobalHydra
-
-    if GlobalHydra.instance().is_initialized():
-        return None  # inside a running Hydra app: leave its state alone
-    try:
-        with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-            cfg = compose("config", overrides=list(overrides))
-        data = OmegaConf.to_container(cfg, resolve=False)
-    except Exception:  # any failure: fall back to the plain "unknown key" message
-        return None
-    return {str(k): v for k, v in data.items()} if isinstance(data, dict) else None

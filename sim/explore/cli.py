@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from sim.config.compose import fail
+from sim.command import fail
 from sim.config.errors import ConfigError
 
 

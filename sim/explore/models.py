@@ -1,6 +1,6 @@
 """The models a study can run: the simulator, or a test model with a known answer.
 
-Both turn the sample matrix into design points that run through `sim.launch`'s one pool
+Both turn the sample matrix into design points that run through `sim.pool`'s one pool
 (same batches, executors, per-job tables and `summary.json`, so a killed study resumes as
 a sweep does), and both read back, per job, the replication values of the outcomes.
 """
@@ -18,17 +18,20 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sim import results
-from sim.app import git_commit, prepare_output, versions
+from sim.analysis.io import read_table
 from sim.config.compose import composition_error
 from sim.config.convert import is_field
 from sim.config.errors import ConfigError, schema_hint, unknown_key, unknown_name
 from sim.config.load import CONF_DIR, ENTRY_KINDS, load_run
 from sim.config.schema import RunConf
+from sim.design_point import prepare_output, resolve
 from sim.explore.sampling import FloatArray
 from sim.explore.study import Factor, Study
 from sim.explore.testmodels import ISHIGAMI_FACTORS, TestPoint, digest, tabulate_test_batch
-from sim.launch import resolve
 from sim.model.outcome import OUTCOMES
+from sim.provenance import git_commit, versions
+from sim.results import REPLICATIONS
+from sim.runner import BatchTable
 
 Data = dict[str, Any]
 
@@ -146,30 +149,32 @@ class Simulator:
         return out
 
     def outcome_columns(self) -> list[str]:
+        from sim.records import replication_schema
+        from sim.runner import layout_of
         from sim.scenario import compile_scenario
 
-        schema = results.replication_schema(compile_scenario(self.run_conf.scenario))
+        schema = replication_schema(layout_of(compile_scenario(self.run_conf.scenario)))
         numeric = [f.name for f in schema if f.name != "rep"
                    and (pa.types.is_boolean(f.type) or pa.types.is_integer(f.type)
                         or pa.types.is_floating(f.type))]
         return numeric + list(OUTCOMES)
 
     def plan(self, x: FloatArray, out_dir: Path) -> Any:
-        from sim.launch import design_points
+        from sim.design_point import design_points
 
         return design_points(self.job_overrides(x), 0, out_dir, self.compose,
                              lambda key: (CONF_DIR / key).is_dir())
 
     def run(self, planned: Any, out_dir: Path, progress: bool) -> None:
-        from sim.launch import run_design_points
+        from sim.pool import run_sweep
 
-        run_design_points(planned, progress=progress)
+        run_sweep(planned, progress=progress)
 
     def read(self, job_dir: Path, outcomes: list[str]) -> pd.DataFrame:
         direct = [o for o in outcomes if o not in OUTCOMES]
         shares = [o for o in outcomes if o in OUTCOMES]
-        table = pd.read_parquet(job_dir / "replications.parquet",
-                                columns=direct + (["outcome"] if shares else []))
+        table = read_table(job_dir / REPLICATIONS,
+                           columns=direct + (["outcome"] if shares else []))
         for o in shares:
             table[o] = table["outcome"] == o
         return table[outcomes].astype(float)
@@ -203,7 +208,7 @@ class TestModel:
 
     def run(self, planned: Any, out_dir: Path, progress: bool) -> None:
         from sim.executors import TaskExecutor, make_executor
-        from sim.launch import PoolJob, pipeline
+        from sim.pool import PoolJob, pipeline
         from sim.runner import plan_batches
 
         s = self.study
@@ -223,7 +228,7 @@ class TestModel:
             pipeline(jobs, executor, tabulate_test_batch, progress, desc=s.model)
 
     def read(self, job_dir: Path, outcomes: list[str]) -> pd.DataFrame:
-        return pd.read_parquet(job_dir / "replications.parquet", columns=outcomes)
+        return read_table(job_dir / REPLICATIONS, columns=outcomes)
 
 
 class _TableWriter:
@@ -234,7 +239,7 @@ class _TableWriter:
         self.n = 0
         self.total = 0.0
 
-    def add(self, table: results.BatchTable) -> None:
+    def add(self, table: BatchTable) -> None:
         self.table.write_batch(table.reps)
         self.n += table.n
         self.total += float(pc.sum(table.reps.column("y")).as_py() or 0.0)

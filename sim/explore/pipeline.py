@@ -19,7 +19,6 @@ import numpy as np
 import pandas as pd
 
 from sim import results
-from sim.app import git_commit, versions
 from sim.config.compose import check_writable
 from sim.config.errors import ConfigError, unknown_name
 from sim.explore.discovery import cart_rules, of_interest, prim_box
@@ -27,6 +26,7 @@ from sim.explore.indices import analyse
 from sim.explore.models import StudyModel, make_model
 from sim.explore.sampling import sample
 from sim.explore.study import Study
+from sim.provenance import git_commit, versions
 
 STUDY = "study.json"
 INDICES = "indices.json"

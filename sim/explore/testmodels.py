@@ -16,8 +16,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from sim.results import BatchTable
-from sim.runner import Batch
+from sim.runner import Batch, BatchTable
 from sim.streams import streams_for
 
 ISHIGAMI_A, ISHIGAMI_B = 7.0, 0.1

@@ -152,7 +152,7 @@ def forecast_as_of(setup: Setup, questions: Sequence[Question], as_of: str, reps
     Runs `reps` traced replications of the cut scenario into `out_dir` through the
     project's run path, checks that nothing after the origin leaked in, and resolves.
     """
-    from sim.app import run_design_point
+    from sim.design_point import run_design_point
 
     base = compose(setup)
     check_origin(base.scenario, as_of)

@@ -91,7 +91,7 @@ def load_conf(name: str) -> BacktestConf:
 
 def plan(conf: BacktestConf, overrides: tuple[str, ...] = (), workers: int = 0) -> Plan:
     """Check the backtest against its scenario: every name, date and origin."""
-    from sim.app import scheduled
+    from sim.design_point import scheduled
 
     setup = Setup(conf.scenario, overrides, dict(conf.announced), workers)
     if not conf.questions:

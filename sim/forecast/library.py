@@ -288,7 +288,7 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
 
 def main(argv: Sequence[str]) -> int:
     """`python -m sim.backtest library [overrides] [--reps N] [--out DIR] ...`."""
-    from sim.config.compose import fail
+    from sim.command import fail
 
     parser = argparse.ArgumentParser(
         prog="python -m sim.backtest library",

@@ -8,11 +8,12 @@ import simpy
 
 from sim.model.outcome import classify
 from sim.model.preferences import utility
+from sim.records import ReplicationResult
 from sim.scenario import Scenario
 from sim.streams import Streams
 from sim.world import calendar, shocks
 from sim.world.party import PartyAgent
-from sim.world.state import ReplicationResult, WorldState
+from sim.world.state import WorldState
 from sim.world.summit import summit
 
 

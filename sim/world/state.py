@@ -1,16 +1,16 @@
-"""The mutable state of one replication and the records it leaves behind."""
+"""The mutable state of one replication (its records are in `sim.records`)."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Protocol
 
 import simpy
 
 from sim.model.preferences import Stance, pressure_share, shrink
 from sim.model.relations import Level
+from sim.records import EventRow
 from sim.scenario import Code, Meeting, Party, Scenario, Shock
 from sim.streams import Streams
 
@@ -24,38 +24,6 @@ class Agent(Protocol):
     def tell(self, shock: Shock, severity: float) -> None: ...
     def refuses(self, m: Meeting) -> bool: ...
     def attendance(self, gain: float) -> float: ...
-
-# One event of the trace: time (days), kind, name, actor, target, channel, CAMEO code,
-# Goldstein weight, tension after, detail, and for agreements reached at a meeting or the
-# summit: the package's distance to the Nash point and whether it is Pareto-optimal.
-EventRow = tuple[float, str, str, str, str, str, str, float, float, str, float | None,
-                 bool | None]
-
-
-@dataclass(frozen=True, slots=True)
-class ReplicationResult:
-    """One replication as a flat, immutable record."""
-
-    rep: int
-    outcome: str
-    summit_held: bool
-    final_tension: float
-    final_trust: tuple[float, ...]
-    n_meetings_held: int
-    n_meetings_postponed: int
-    n_meetings_cancelled: int
-    n_shocks: int
-    n_talks_failed: int
-    n_unravelled: int
-    attended: tuple[bool, ...]
-    agreed: tuple[bool, ...]
-    deals: tuple[float, ...]  # agreed position per issue, NaN where none
-    utilities: tuple[float, ...]
-    nash_distance: float  # of the leaders' package on the summit's agenda; NaN: no such talks
-    pareto_optimal: bool | None  # of that package; None: no such talks
-    postponed_meetings: tuple[str, ...]
-    simpy_events: int
-    events: tuple[EventRow, ...]
 
 
 class WorldState:

@@ -14,7 +14,7 @@ import os
 import sys
 from pathlib import Path
 
-from sim.results import EVENT_COLUMNS
+from sim.records import EVENT_COLUMNS
 
 SCENARIO, SEED, DESIGN_POINT, REP = "historical_2023", 0, 0, 0
 GOLDEN = Path(__file__).resolve().with_name(f"{SCENARIO}_seed{SEED}_rep{REP}.csv")

@@ -25,7 +25,7 @@ from typing import Any
 from distributed import Client, Future, LocalCluster
 from distributed.comm.addressing import parse_address, parse_host_port
 
-from sim.executors import BatchFn
+from sim.executors.base import BatchFn
 from sim.runner import Batch, run_batch
 from sim.scenario import Scenario
 

@@ -1,0 +1,44 @@
+"""What every executor is: it runs batches of replications and yields them in order.
+
+All executors give identical results, since each replication seeds itself from
+(seed, design_point, rep).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Protocol, runtime_checkable
+
+from sim.runner import Batch, run_batch
+from sim.scenario import Scenario
+
+Task = tuple[Scenario, Batch]
+BatchFn = Callable[[Scenario, Batch], Any]  # what a worker does with a batch: run_batch, ...
+
+
+class Executor(Protocol):
+    """Where batches run; `workers` sets how finely a design point is split."""
+
+    workers: int
+
+    def map(self, sc: Scenario, batches: Sequence[Batch], fn: BatchFn = run_batch
+            ) -> Iterator[Any]:
+        """Yield `fn(sc, batch)` for each batch, in the order of `batches`."""
+        ...
+
+
+@runtime_checkable
+class TaskExecutor(Executor, Protocol):
+    """An executor that takes the batches of several design points in one stream."""
+
+    def map_tasks(self, tasks: Sequence[Task], fn: BatchFn = run_batch) -> Iterator[Any]:
+        """Yield `fn(sc, batch)` for each task, in order; tasks may mix scenarios."""
+        ...
+
+
+def default_workers() -> int:
+    """The CPUs this process may use."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1

@@ -1,0 +1,56 @@
+"""The Hydra internals the summitsim launcher and sweeper use are still where they were.
+
+Hydra is pinned below its next minor version (pyproject.toml); when the pin is raised,
+this test says which of them moved.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+from hydra._internal.config_loader_impl import ConfigLoaderImpl
+from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+from hydra.core.config_store import ConfigStore
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.core.override_parser.types import Override
+from hydra.core.utils import JobReturn, JobStatus, configure_log, setup_globals
+from hydra.plugins.launcher import Launcher
+
+from hydra_plugins.summitsim_launcher.summitsim_launcher import SummitsimLauncher
+from hydra_plugins.summitsim_launcher.summitsim_sweeper import SummitsimSweeper
+
+
+def params(fn: object) -> list[str]:
+    return list(inspect.signature(fn).parameters)  # type: ignore[arg-type]
+
+
+def test_the_sweeper_overrides_the_basic_sweepers_validation_hook() -> None:
+    assert issubclass(SummitsimSweeper, BasicSweeper)
+    assert params(BasicSweeper.validate_batch_is_legal) == ["self", "batch"]
+    assert "validate_batch_is_legal" in inspect.getsource(BasicSweeper.sweep)
+
+
+def test_the_launcher_interface_and_the_loader_calls_it_makes() -> None:
+    assert issubclass(SummitsimLauncher, Launcher)
+    assert params(Launcher.setup) == ["self", "hydra_context", "task_function", "config"]
+    assert params(Launcher.launch) == ["self", "job_overrides", "initial_job_idx"]
+    assert params(ConfigLoaderImpl.load_sweep_config) == ["self", "master_config",
+                                                          "sweep_overrides"]
+    source = inspect.getsource(ConfigLoaderImpl)
+    assert "self.repository" in source
+    from hydra._internal.config_repository import ConfigRepository
+
+    assert params(ConfigRepository.group_exists) == ["self", "config_path"]
+
+
+def test_the_job_records_and_helpers_the_launcher_uses() -> None:
+    assert {"overrides", "status", "_return_value"} <= set(JobReturn.__dataclass_fields__)
+    assert JobStatus.COMPLETED.name == "COMPLETED"
+    assert params(configure_log) == ["log_config", "verbose_config"]
+    assert params(setup_globals) == []
+    parsed = OverridesParser.create().parse_overrides(["a=1", "+b=2", "~c", "++d=3"])
+    assert [type(o) for o in parsed] == [Override] * 4
+    assert [(o.is_add(), o.is_delete(), o.is_force_add()) for o in parsed] == [
+        (False, False, False), (True, False, False), (False, True, False), (False, False, True)]
+    assert [o.key_or_group for o in parsed] == ["a", "b", "c", "d"]
+    assert callable(ConfigStore.instance().store)
