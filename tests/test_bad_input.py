@@ -319,7 +319,8 @@ CASES = [
          "'tension: 0.3'", "malformed YAML", {"bad": variant("relations:\n\ttension: 0.3\n")}),
     Case("folder-missing-base", ("--config-dir", "{conf}", "scenario=bad"),
          "scenario/bad.yaml: defaults", "'base/nowhere'",
-         "no such config; known in base/: us_china_2023",
+         "no such config; known in base/: engine_2023, us_china, us_china_2023, "
+         "us_china_risks_2023, us_dprk",
          {"bad": "defaults:\n  - /base/nowhere@_here_\n  - _self_\nname: bad\n"}),
     Case("folder-typo", ("--config-dir", "{conf}", "scenario=bad"), f"{S}.relatons",
          "{'tension': 0.3}", "unknown key (did you mean 'relations'?)",
