@@ -8,12 +8,13 @@ these functions, so a change of those entry points is made here alone.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from sim.config.compose import composition_error
 from sim.config.load import CONF_DIR, load_run
-from sim.config.schema import RunConf
+from sim.config.schema import RunConf, ScenarioConf
 
 
 def compose_run(scenario: str, overrides: Sequence[str] = ()) -> RunConf:
@@ -42,3 +43,22 @@ def scheduled_entries(run: RunConf) -> list[dict[str, str]]:
     from sim.app import scheduled
 
     return scheduled(run.scenario)
+
+
+def with_values(sc: ScenarioConf, values: dict[str, float]) -> ScenarioConf:
+    """The scenario with each `scenario.a.b.c` key set to its value (nested copies only).
+
+    For calibration's many particles: the keys were checked once by `compose_run` over
+    their prior bounds, so each particle skips Hydra and the schema checks.
+    """
+    out = sc
+    for key, value in values.items():
+        out = _set(out, key.split(".")[1:], value)
+    return out
+
+
+def _set(node: Any, path: list[str], value: float) -> Any:
+    head, rest = path[0], path[1:]
+    if isinstance(node, dict):
+        return {**node, head: _set(node[head], rest, value) if rest else value}
+    return replace(node, **{head: _set(getattr(node, head), rest, value) if rest else value})
