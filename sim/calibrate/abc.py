@@ -2,8 +2,9 @@
 
 The model of a particle is one simulated world (one traced replication) at the
 particle's parameters, reduced to the record's summary statistics; the distance is
-pyabc's adaptive p-norm (each statistic scaled by its spread in each generation). The
-epsilon schedule is pyabc's default (the median of the last generation's distances).
+pyabc's p-norm with each statistic scaled once, by its spread over the prior predictive
+(generation 0), so epsilons of successive generations are comparable. The epsilon
+schedule is pyabc's default (the median of the last generation's distances).
 
 Reproducibility: pyabc draws particles from NumPy's global generator, seeded here, and
 each simulated world takes its streams from a seed drawn there too. With the `inline`
@@ -98,7 +99,7 @@ def fit(model: Model, priors: Mapping[str, Prior], observed: np.ndarray, populat
     obs = dict(zip(model.stats.names, observed.tolist(), strict=True))
     np.random.seed(seed)
     with sampler(executor, workers) as smp, tempfile.TemporaryDirectory(dir=db_dir) as tmp:
-        abc = pyabc.ABCSMC(model, prior, pyabc.AdaptivePNormDistance(p=2),
+        abc = pyabc.ABCSMC(model, prior, pyabc.AdaptivePNormDistance(p=2, fit_scale_ixs={0}),
                            population_size=population, sampler=smp)
         abc.new(f"sqlite:///{Path(tmp) / 'abc.db'}", obs)
         history = abc.run(max_nr_populations=generations, minimum_epsilon=min_epsilon,

@@ -29,7 +29,8 @@ def predictive(problem: Problem, post: pd.DataFrame, k: int, seed: int
     draws = resample(post, k, rng)
     before, after = [], []
     for i, row in enumerate(draws.to_dict("records")):
-        trace = problem.simulator.trace(row, int(rng.integers(2**31 - 1)) + i)
+        values = {str(k): float(v) for k, v in row.items()}
+        trace = problem.simulator.trace(values, int(rng.integers(2**31 - 1)) + i)
         before.append(problem.stats.of(trace))
         after.append(problem.later.of(trace))
     return np.array(before), np.array(after)

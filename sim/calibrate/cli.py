@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import sys
 import time
 from collections.abc import Sequence
 from datetime import datetime
@@ -95,7 +94,8 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"({d['executor']}); final epsilon {d['generations'][-1]['epsilon']:.3g}, "
               f"ESS {d['generations'][-1]['ess']:.0f}")
         for k, c in d["contraction"].items():
-            print(f"  {k}: contraction {c:.2f}{'  (not identified)' if k in d['unidentified'] else ''}")
+            flag = "  (not identified)" if k in d["unidentified"] else ""
+            print(f"  {k}: contraction {c:.2f}{flag}")
         print(f"PPC 90 % coverage: before the cutoff {d['ppc']['coverage_before']:.0%}, "
               f"after it {d['ppc']['coverage_after']:.0%}")
     print(f"results: {out}")

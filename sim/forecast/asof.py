@@ -171,8 +171,10 @@ def forecast_as_of(setup: Setup, questions: Sequence[Question], as_of: str, reps
     thetas = draw_overrides(post, max(setup.draws, 1), seed) if post is not None else [[]]
     per_round = reps if post is None else max(1, math.ceil(reps / len(thetas)))
     open_now = [q for q in questions if q.open_at(as_of)]
-    tables, rows, simulated, rounds = [], [], 0, 0
-    while rounds < setup.max_rounds and (rounds < len(thetas) or sum(map(len, rows)) < reps):
+    tables: list[pd.DataFrame] = []
+    rows: list[pd.DataFrame] = []
+    simulated, rounds = 0, 0
+    while rounds < setup.max_rounds and (rounds < len(thetas) or sum(len(r) for r in rows) < reps):
         theta = thetas[rounds % len(thetas)]
         run = compose(setup, [*theta, *the_cut.overrides, f"reps={per_round}",
                               f"trace_reps={per_round}", f"seed={seed}",
