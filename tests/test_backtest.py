@@ -100,10 +100,10 @@ def test_the_leakage_check_catches_an_uncut_scenario() -> None:
 @pytest.mark.parametrize("origin", ["2023-02-05", "2023-06-20", "2023-10-25"])
 def test_no_trace_row_comes_from_after_the_origin(tmp_path: Path, origin: str) -> None:
     bank = load_bank(BANK)
-    forecast_as_of(SETUP, bank.questions, origin, 60, 0, tmp_path)
+    forecast_as_of(SETUP, bank.questions, origin, 30, 0, tmp_path)
     events = all_rounds(tmp_path, "events.parquet")
     original = compose(SETUP).scenario
-    assert events.groupby("round")["rep"].nunique().eq(60).all()  # every replication traced
+    assert events.groupby("round")["rep"].nunique().eq(30).all()  # every replication traced
     assert late_rows(events, original, origin, ANNOUNCED) == []
     assert trace_leaks(events, original, origin) == []
     # the history before the origin is in: a dated shock of the past shows in the traces
@@ -137,9 +137,9 @@ def test_forecasts_cover_only_questions_open_at_the_origin(tmp_path: Path) -> No
 
 def test_same_seed_same_forecast_whatever_the_workers(tmp_path: Path) -> None:
     bank = load_bank(BANK)
-    one = forecast_as_of(SETUP, bank.questions, "2023-09-18", 40, 5, tmp_path / "one")
+    one = forecast_as_of(SETUP, bank.questions, "2023-09-18", 20, 5, tmp_path / "one")
     two = forecast_as_of(Setup(SETUP.scenario, (), workers=2),
-                         bank.questions, "2023-09-18", 40, 5, tmp_path / "two")
+                         bank.questions, "2023-09-18", 20, 5, tmp_path / "two")
     pd.testing.assert_frame_equal(one, two)
 
 
@@ -253,7 +253,7 @@ def test_a_bad_scenario_override_is_one_line_as_a_real_process(tmp_path: Path) -
 def small_backtest(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("bt")
     conf = replace(load_conf("us_china_2023"), origins=["2022-11-15", "2023-06-20", "2023-10-25"],
-                   reps=40, bootstrap=200)
+                   reps=30, bootstrap=200)
     run_backtest(plan(conf, (), workers=1), out, progress=False)
     return out
 
@@ -282,7 +282,7 @@ def test_the_backtest_writes_forecasts_scores_and_plots(small_backtest: Path) ->
         reps = all_rounds(where, "replications.parquet")
         kept = all_rounds(where, "agreement.parquet").query("kept")
         held = reps.merge(kept[["round", "rep"]], on=["round", "rep"])["summit_held"]
-        assert len(held) == point["kept"] >= 40
+        assert len(held) == point["kept"] >= 30
         assert point["p"] == pytest.approx(held.mean())
 
 
