@@ -34,6 +34,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("overrides", nargs="*", help="Hydra overrides of the run config")
     parser.add_argument("--reps", type=int, help="replications per origin (all traced)")
     parser.add_argument("--seed", type=int, help="root seed")
+    parser.add_argument("--posterior", help="draw parameters from this posterior table "
+                        "(python -m sim.calibrate); overrides the file's `posterior`")
     parser.add_argument("--workers", type=int, default=0, help="worker processes; 0 = per core")
     parser.add_argument("--out", type=Path, help="output directory "
                         "(default outputs/backtest/NAME/TIMESTAMP)")
@@ -52,6 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             conf = replace(conf, reps=args.reps)
         if args.seed is not None:
             conf = replace(conf, seed=args.seed)
+        if args.posterior is not None:
+            conf = replace(conf, posterior=args.posterior)
         if args.workers < 0:
             raise ConfigError("--workers", args.workers, "must be >= 0")
         checked = plan(conf, tuple(args.overrides), args.workers)

@@ -98,7 +98,7 @@ def _set_schema_default(e: Exception, overrides: list[str]) -> bool:
 def precheck_sweep(args: list[str]) -> DesignPoint | None:
     """Check a sweep's command line and its first design point before Hydra starts.
 
-    The launcher checks every design point before running any (see `sim.launch`).
+    The launcher checks every design point before running any (see `sim.pool`).
     """
     from hydra.core.override_parser.overrides_parser import OverridesParser
 

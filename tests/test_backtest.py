@@ -15,7 +15,17 @@ import yaml
 
 from sim.backtest import main
 from sim.config.schema import ScenarioConf
-from sim.forecast.asof import Setup, compose, config_leaks, cut, forecast_as_of, trace_leaks
+from sim.forecast.asof import (
+    CUT,
+    Setup,
+    announced,
+    compose,
+    config_leaks,
+    cut,
+    forecast_as_of,
+    round_dir,
+    trace_leaks,
+)
 from sim.forecast.backtest import FORECASTS, SCORES, load_conf, plan, run_backtest
 from sim.forecast.plots import draw_p_summit, draw_reliability
 from sim.forecast.questions import KINDS, load_bank
@@ -24,7 +34,15 @@ from sim.forecast.scores import by_kind, reliability_table
 ROOT = Path(__file__).resolve().parents[1]
 BANK = ROOT / "conf" / "questions" / "us_china_2023.yaml"
 SHIPPED = load_conf("us_china_2023")
-SETUP = Setup(SHIPPED.scenario, (), dict(SHIPPED.announced), workers=1)
+SETUP = Setup(SHIPPED.scenario, (), workers=1)
+ANNOUNCED = announced(compose(SETUP).scenario)
+
+
+def all_rounds(out: Path, name: str) -> pd.DataFrame:
+    """A table of every round of a forecast's runs, with the round's number."""
+    rounds = json.loads((out / CUT).read_text())["rounds"]
+    return pd.concat([pd.read_parquet(round_dir(out, r) / name).assign(round=r)
+                      for r in range(rounds)], ignore_index=True)
 
 
 def source_date(sc: ScenarioConf, kind: str, name: str) -> str | None:
@@ -61,14 +79,14 @@ def test_the_shipped_backtest_has_at_least_12_origins_in_the_span() -> None:
 def test_no_composed_config_keeps_an_unannounced_entry_dated_after_its_origin() -> None:
     original = compose(SETUP).scenario
     for origin in SHIPPED.origins:
-        c = cut(original, origin, SETUP.announced)
+        c = cut(original, origin)
         run = compose(SETUP, c.overrides)
-        assert config_leaks(run.scenario, origin, SETUP.announced) == [], origin
+        assert config_leaks(run.scenario, original, origin) == [], origin
         for coll in ("meetings", "shocks", "concessions"):
             for name, entry in getattr(run.scenario, coll).items():
                 when = entry.date
                 if when and when >= origin:
-                    kept = SETUP.announced.get(name, "9999") < origin
+                    kept = ANNOUNCED.get(name, "9999") < origin
                     assert entry.enabled == kept, (origin, coll, name)
                 elif getattr(original, coll)[name].enabled:
                     assert entry.enabled, (origin, coll, name)  # the past and undated stay
@@ -76,18 +94,18 @@ def test_no_composed_config_keeps_an_unannounced_entry_dated_after_its_origin() 
 
 def test_the_leakage_check_catches_an_uncut_scenario() -> None:
     original = compose(SETUP).scenario
-    assert config_leaks(original, "2023-03-01", SETUP.announced)  # the whole year is in it
+    assert config_leaks(original, original, "2023-03-01")  # the whole year is in it
 
 
 @pytest.mark.parametrize("origin", ["2023-02-05", "2023-06-20", "2023-10-25"])
 def test_no_trace_row_comes_from_after_the_origin(tmp_path: Path, origin: str) -> None:
     bank = load_bank(BANK)
-    forecast_as_of(SETUP, bank.questions, origin, 60, 0, tmp_path)
-    events = pd.read_parquet(tmp_path / "events.parquet")
+    forecast_as_of(SETUP, bank.questions, origin, 30, 0, tmp_path)
+    events = all_rounds(tmp_path, "events.parquet")
     original = compose(SETUP).scenario
-    assert events["rep"].nunique() == 60  # every replication traced
-    assert late_rows(events, original, origin, SETUP.announced) == []
-    assert trace_leaks(events, original, origin, SETUP.announced) == []
+    assert events.groupby("round")["rep"].nunique().eq(30).all()  # every replication traced
+    assert late_rows(events, original, origin, ANNOUNCED) == []
+    assert trace_leaks(events, original, origin) == []
     # the history before the origin is in: a dated shock of the past shows in the traces
     past = [n for n, s in original.shocks.items() if s.date and s.date < origin]
     assert set(past) <= set(events.loc[events["kind"] == "shock", "name"])
@@ -101,8 +119,8 @@ def test_an_uncut_run_has_rows_from_after_the_origin(tmp_path: Path) -> None:
                           "plots=false"])
     run_design_point(run, tmp_path)
     events = pd.read_parquet(tmp_path / "events.parquet")
-    assert late_rows(events, run.scenario, "2023-06-20", SETUP.announced)
-    assert trace_leaks(events, run.scenario, "2023-06-20", SETUP.announced)
+    assert late_rows(events, run.scenario, "2023-06-20", ANNOUNCED)
+    assert trace_leaks(events, run.scenario, "2023-06-20")
 
 
 def test_forecasts_cover_only_questions_open_at_the_origin(tmp_path: Path) -> None:
@@ -113,14 +131,15 @@ def test_forecasts_cover_only_questions_open_at_the_origin(tmp_path: Path) -> No
     assert "blinken_beijing_by_jun30" not in set(df["question"])  # settled on 19 Jun
     assert df["answer"].tolist() == [info[q].answer for q in df["question"]]
     assert ((df["p"] >= df["ci_low"]) & (df["p"] <= df["ci_high"])).all()
-    assert (df["n"] == 30).all()
+    kept = json.loads((tmp_path / CUT).read_text())["kept"]
+    assert kept >= 30 and (df["n"] == kept).all()
 
 
 def test_same_seed_same_forecast_whatever_the_workers(tmp_path: Path) -> None:
     bank = load_bank(BANK)
-    one = forecast_as_of(SETUP, bank.questions, "2023-09-18", 40, 5, tmp_path / "one")
-    two = forecast_as_of(Setup(SETUP.scenario, (), SETUP.announced, workers=2),
-                         bank.questions, "2023-09-18", 40, 5, tmp_path / "two")
+    one = forecast_as_of(SETUP, bank.questions, "2023-09-18", 20, 5, tmp_path / "one")
+    two = forecast_as_of(Setup(SETUP.scenario, (), workers=2),
+                         bank.questions, "2023-09-18", 20, 5, tmp_path / "two")
     pd.testing.assert_frame_equal(one, two)
 
 
@@ -154,8 +173,10 @@ def run_main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
     ({"origins": ["2023-03-01", "2023-02-01"]},
      "error: origins[1]='2023-02-01': origins must increase"),
     ({"origins": ["2023-13-01"]}, "error: origins[0]='2023-13-01': not a date"),
-    ({"announced": {"blinken_moscow": "2022-11-14"}},
-     "error: announced.blinken_moscow='blinken_moscow': unknown meeting, shock or concession"),
+    ({"announced": {"blinken_beijing": "2022-11-14"}}, "error: announced="),
+    ({"tolerance": 1.5}, "error: tolerance=1.5: must lie in [0, 1]"),
+    ({"posterior": "/nonexistent/posterior.parquet"},
+     "error: posterior='/nonexistent/posterior.parquet': cannot read a posterior table"),
     ({"reps": 0}, "error: reps=0: must be >= 1"),
     ({"scenario": "histrical_2023"}, "error: scenario='histrical_2023': unknown scenario"),
 ])
@@ -232,7 +253,7 @@ def test_a_bad_scenario_override_is_one_line_as_a_real_process(tmp_path: Path) -
 def small_backtest(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("bt")
     conf = replace(load_conf("us_china_2023"), origins=["2022-11-15", "2023-06-20", "2023-10-25"],
-                   reps=40, bootstrap=200)
+                   reps=30, bootstrap=200)
     run_backtest(plan(conf, (), workers=1), out, progress=False)
     return out
 
@@ -255,10 +276,14 @@ def test_the_backtest_writes_forecasts_scores_and_plots(small_backtest: Path) ->
         assert m["brier"] == pytest.approx(
             m["reliability"] - m["resolution"] + m["uncertainty"] + m["within"])
         assert s["best_baseline"] in ("half", "base_rate", "persistence")
-    # P(summit) at each origin is the run's own estimate over all its replications
+    # P(summit) at each origin is the estimate over the replications kept at that origin
     for point in scores["p_summit"]:
-        reps = pd.read_parquet(out / "origins" / point["origin"] / "replications.parquet")
-        assert point["p"] == pytest.approx(reps["summit_held"].mean())
+        where = out / "origins" / point["origin"]
+        reps = all_rounds(where, "replications.parquet")
+        kept = all_rounds(where, "agreement.parquet").query("kept")
+        held = reps.merge(kept[["round", "rep"]], on=["round", "rep"])["summit_held"]
+        assert len(held) == point["kept"] >= 30
+        assert point["p"] == pytest.approx(held.mean())
 
 
 def test_the_plots_draw_the_forecasts(small_backtest: Path) -> None:

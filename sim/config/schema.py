@@ -197,6 +197,7 @@ class MeetingConf:
     trust_gain: float = 0.02
     retry_days: float = 30.0
     max_postponements: int = 6
+    announced: str = ""  # date it was made public; empty: not known before its date
     code: EventCode | None = None
 
 
@@ -263,6 +264,7 @@ class ConcessionConf:
     move: dict[str, float] = field(default_factory=dict)  # issue -> share of the gap closed
     allow: dict[str, list[float]] = field(default_factory=dict)  # issue -> new win-set
     domestic_cost: float = 0.0  # subtracted from the conceding party's utility
+    announced: str = ""  # date a dated concession was made public; empty: on its date
     code: EventCode | None = None
 
 

@@ -139,6 +139,16 @@ def _in_window(key: str, value: str, window: Window) -> None:
         raise ConfigError(key, value, f"must lie in the scenario window {window[0]}..{window[1]}")
 
 
+def _announced(key: str, value: str, date: str, window: Window) -> None:
+    """An announcement date is a real date, not after the entry's own date."""
+    if not value:
+        return
+    if iso_date(key, value) > iso_date(key, date):
+        raise ConfigError(key, value, f"is after the date it announces ({date})")
+    if iso_date(key, value) > window[1]:
+        raise ConfigError(key, value, f"is after the scenario window ends ({window[1]})")
+
+
 def _check_parties(sc: ScenarioConf, k: str) -> None:
     issues = list(sc.issues)
     if len(sc.parties) != 2:
@@ -284,6 +294,7 @@ def _check_meetings(sc: ScenarioConf, k: str, window: Window) -> None:
         _positive(f"{mk}.retry_days", m.retry_days)
         if m.max_postponements < 0:
             raise ConfigError(f"{mk}.max_postponements", m.max_postponements, "must be >= 0")
+        _announced(f"{mk}.announced", m.announced, m.date, window)
 
 
 def _check_shocks(sc: ScenarioConf, k: str, window: Window) -> None:
@@ -335,6 +346,11 @@ def _check_concessions(sc: ScenarioConf, k: str, window: Window) -> None:
             raise ConfigError(f"{ck}.date", c.date, "give exactly one of date or trigger")
         if c.date is not None:
             _in_window(f"{ck}.date", c.date, window)
+        if c.announced:
+            if c.date is None:
+                raise ConfigError(f"{ck}.announced", c.announced, "only a dated concession "
+                                  "is announced")
+            _announced(f"{ck}.announced", c.announced, c.date, window)
         if c.trigger is not None:
             _non_negative(f"{ck}.trigger.days_before_summit", c.trigger.days_before_summit)
             _within(f"{ck}.trigger.tension_above", c.trigger.tension_above, 0.0, 1.0)

@@ -1,36 +1,48 @@
-"""A forecast as of a date: the scenario cut at the origin, run, and its questions resolved.
+"""A forecast as of a date: the state of that day built from the scenario, run, resolved.
 
-The cut is made by Hydra overrides on the scenario, so the model files stay as they are:
-every meeting, dated shock and dated concession on or after the origin is disabled
-(`enabled=false`) unless it had been announced before the origin. Undated entries stay:
-hazard shocks, retaliations (triggered by what happens) and policy concessions. What
-happened before the origin is replayed by the model, not conditioned on the record: a
-replication's past may differ from what was observed (no rejection, no weights).
+One builder, used by `python -m sim.forecast` and by every backtest origin:
 
-`forecast_as_of` is the one function a truer as-of forecast (replaying the observed
-past) replaces.
+* **the future is cut**: every meeting, dated shock and dated concession on or after the
+  origin is disabled (`enabled=false`) unless the scenario says it was `announced` before
+  the origin. Undated entries stay: hazard shocks, retaliations and policy concessions;
+* **the past agrees with the record, by rejection**: replications are run in rounds and
+  kept only if their past reproduces what was observed before the origin (see
+  `sim.forecast.record`), so random shocks go on at their hazards from the origin;
+* **parameters**, with a posterior, are drawn afresh for each round (see
+  `sim.forecast.draws`), so intervals carry parameter uncertainty.
+
+No trace row may come from an entry cut at the origin: `trace_leaks` checks every round.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from sim.config.compose import composition_error
-from sim.config.errors import ConfigError, unknown_name
-from sim.config.load import CONF_DIR, load_run
+from sim.analysis.summary import wilson
+from sim.config.errors import ConfigError
 from sim.config.schema import RunConf, ScenarioConf
 from sim.config.validate import iso_date
+from sim.forecast.draws import draw_overrides, load_posterior
 from sim.forecast.questions import Question
-from sim.forecast.resolve import nothing_happens, probabilities, resolve_run
+from sim.forecast.record import agreement, allowed_wrong, record_as_of
+from sim.forecast.resolve import answers, nothing_happens, probabilities
+from sim.forecast.runs import compose_run, run_point
 
 COLLECTIONS = ("meetings", "shocks", "concessions")
 FORECAST_COLUMNS = ("origin", "question", "kind", "p", "n", "ci_low", "ci_high", "answer",
                     "persistence")
+METHOD = ("state of the origin: dated entries on or after it disabled unless announced before "
+          "it; the past conditioned on the record by rejection (the settled facts reproduced "
+          "within the tolerance, no random shock before the origin); random shocks at their "
+          "hazards from the origin")
+CUT = "cut.json"
 
 
 @dataclass(frozen=True)
@@ -49,26 +61,20 @@ class Cut:
 
 @dataclass(frozen=True)
 class Setup:
-    """A scenario as the backtest composes it, and what is known of announcements."""
+    """A scenario as forecasts compose it, and how they sample replications."""
 
     scenario: str
     overrides: tuple[str, ...] = ()  # extra Hydra overrides, e.g. scenario.bargaining.walk_away=0.2
-    announced: Mapping[str, str] = field(default_factory=dict)  # entry name -> date announced
     workers: int = 0
+    posterior: str = ""  # a posterior table to draw parameters from; "" = the scenario's own
+    draws: int = 10  # parameter sets drawn from the posterior (one per round)
+    max_rounds: int = 40  # rounds of replications at most, to collect `reps` kept ones
+    tolerance: float = 0.25  # share of the record's settled facts a kept past may get wrong
 
 
 def compose(setup: Setup, extra: Sequence[str] = ()) -> RunConf:
     """Compose and check `python -m sim`'s config for the setup, plus `extra` overrides."""
-    from hydra import compose as hydra_compose
-    from hydra import initialize_config_dir
-
-    overrides = [f"scenario={setup.scenario}", *setup.overrides, *extra]
-    try:
-        with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-            cfg = hydra_compose("config", overrides=overrides)
-    except Exception as e:  # Hydra raises many kinds; all mean bad input
-        raise composition_error(e, overrides) from None
-    return load_run(cfg)
+    return compose_run(setup.scenario, [*setup.overrides, *extra])
 
 
 def dated(sc: ScenarioConf) -> dict[str, tuple[str, str]]:
@@ -85,6 +91,13 @@ def dated(sc: ScenarioConf) -> dict[str, tuple[str, str]]:
     return out
 
 
+def announced(sc: ScenarioConf) -> dict[str, str]:
+    """The scenario's announcement dates: meeting or concession name -> date announced."""
+    out = {n: m.announced for n, m in sc.meetings.items() if m.announced}
+    out |= {n: c.announced for n, c in sc.concessions.items() if c.announced}
+    return out
+
+
 def check_origin(sc: ScenarioConf, origin: str, key: str = "as_of") -> None:
     """An origin must be a date within the scenario's span [start, summit date]."""
     iso_date(key, origin)
@@ -93,41 +106,33 @@ def check_origin(sc: ScenarioConf, origin: str, key: str = "as_of") -> None:
                           f"{sc.summit.date}]")
 
 
-def check_announced(sc: ScenarioConf, announced: Mapping[str, str], key: str = "announced"
-                    ) -> None:
-    """Announced dates name existing meetings, shocks or concessions, as real dates."""
-    names = [n for coll in COLLECTIONS for n in getattr(sc, coll)]
-    for name, when in announced.items():
-        if name not in names:
-            raise unknown_name(f"{key}.{name}", name, names, "meeting, shock or concession")
-        iso_date(f"{key}.{name}", when)
-
-
-def cut(sc: ScenarioConf, origin: str, announced: Mapping[str, str]) -> Cut:
+def cut(sc: ScenarioConf, origin: str) -> Cut:
     """The entries a forecast as of `origin` must not know about."""
+    known = announced(sc)
     disabled, kept = [], []
     for name, (coll, when) in dated(sc).items():
         if when < origin or not getattr(sc, coll)[name].enabled:
             continue
-        if name in announced and announced[name] < origin:
+        if name in known and known[name] < origin:
             kept.append(f"{coll}.{name}")
         else:
             disabled.append(f"{coll}.{name}")
     return Cut(origin, tuple(sorted(disabled)), tuple(sorted(kept)))
 
 
-def config_leaks(sc: ScenarioConf, origin: str, announced: Mapping[str, str]) -> list[str]:
-    """Enabled entries of a composed scenario dated on or after `origin`, not announced."""
+def config_leaks(run_sc: ScenarioConf, original: ScenarioConf, origin: str) -> list[str]:
+    """Enabled entries of a composed scenario dated on or after `origin`, not announced
+    before it (announcements as the uncut `original` scenario gives them)."""
+    known = announced(original)
     leaks = []
-    for name, (coll, when) in dated(sc).items():
-        if getattr(sc, coll)[name].enabled and when >= origin and not (
-                name in announced and announced[name] < origin):
+    for name, (coll, when) in dated(run_sc).items():
+        if getattr(run_sc, coll)[name].enabled and when >= origin and not (
+                name in known and known[name] < origin):
             leaks.append(f"{coll}.{name} ({when})")
     return leaks
 
 
-def trace_leaks(events: pd.DataFrame, original: ScenarioConf, origin: str,
-                announced: Mapping[str, str]) -> list[str]:
+def trace_leaks(events: pd.DataFrame, original: ScenarioConf, origin: str) -> list[str]:
     """Trace rows that come from an entry dated on or after `origin` and not announced.
 
     `original` is the scenario before the cut; an entry it dates on or after the origin
@@ -135,9 +140,8 @@ def trace_leaks(events: pd.DataFrame, original: ScenarioConf, origin: str,
     """
     kinds = {"meetings": ("meeting_held", "meeting_postponed", "meeting_cancelled"),
              "shocks": ("shock",), "concessions": ("concession",)}
-    bad = cut(original, origin, announced).disabled
     leaks = []
-    for key in bad:
+    for key in cut(original, origin).disabled:
         coll, name = key.split(".", 1)
         rows = events[(events["name"] == name) & events["kind"].isin(kinds[coll])]
         if len(rows):
@@ -145,41 +149,80 @@ def trace_leaks(events: pd.DataFrame, original: ScenarioConf, origin: str,
     return leaks
 
 
+def round_dir(out_dir: Path, r: int) -> Path:
+    """Where round `r` of a forecast runs."""
+    return out_dir / f"round_{r:02d}"
+
+
 def forecast_as_of(setup: Setup, questions: Sequence[Question], as_of: str, reps: int,
                    seed: int, out_dir: Path) -> pd.DataFrame:
     """Forecast the questions open at `as_of`: one row per question (see FORECAST_COLUMNS).
 
-    Runs `reps` traced replications of the cut scenario into `out_dir` through the
-    project's run path, checks that nothing after the origin leaked in, and resolves.
+    Runs rounds of `reps` traced replications of the cut scenario (round r is design
+    point r, so every round draws its own streams) until `reps` of them agree with the
+    record or `max_rounds` is reached; resolves the open questions on the kept ones.
+    Writes `cut.json` (the cut, the acceptance, P(summit)) into `out_dir`.
     """
-    from sim.design_point import run_design_point
-
     base = compose(setup)
     check_origin(base.scenario, as_of)
-    check_announced(base.scenario, setup.announced)
-    the_cut = cut(base.scenario, as_of, setup.announced)
-    run = compose(setup, [*the_cut.overrides, f"reps={reps}", f"trace_reps={reps}",
-                          f"seed={seed}", f"workers={setup.workers}", "progress=false",
-                          "plots=false"])
-    leaks = config_leaks(run.scenario, as_of, setup.announced)
-    if leaks:
-        raise RuntimeError(f"as of {as_of}, the composed scenario still has {leaks}")
-    summary = run_design_point(run, out_dir)
-    events = pd.read_parquet(out_dir / "events.parquet")
-    leaks = trace_leaks(events, base.scenario, as_of, setup.announced)
-    if leaks:
-        raise RuntimeError(f"as of {as_of}, the traces have {leaks}")
-    (out_dir / "cut.json").write_text(json.dumps({
-        "origin": as_of, "disabled": list(the_cut.disabled), "announced": list(the_cut.announced),
-        "overrides": the_cut.overrides, "p_summit": summary["p_summit"]}, indent=2) + "\n")
+    post = load_posterior(setup.posterior) if setup.posterior else None
+    the_cut = cut(base.scenario, as_of)
+    record = record_as_of(questions, base.scenario, as_of)
+    thetas = draw_overrides(post, max(setup.draws, 1), seed) if post is not None else [[]]
+    per_round = reps if post is None else max(1, math.ceil(reps / len(thetas)))
     open_now = [q for q in questions if q.open_at(as_of)]
+    tables: list[pd.DataFrame] = []
+    rows: list[pd.DataFrame] = []
+    simulated, rounds = 0, 0
+    while rounds < setup.max_rounds and (rounds < len(thetas) or sum(len(r) for r in rows) < reps):
+        theta = thetas[rounds % len(thetas)]
+        run = compose(setup, [*theta, *the_cut.overrides, f"reps={per_round}",
+                              f"trace_reps={per_round}", f"seed={seed}",
+                              f"workers={setup.workers}", "progress=false", "plots=false"])
+        leaks = config_leaks(run.scenario, base.scenario, as_of)
+        if leaks:
+            raise RuntimeError(f"as of {as_of}, the composed scenario still has {leaks}")
+        where = round_dir(out_dir, rounds)
+        run_point(run, where, design_point=rounds)
+        events = pd.read_parquet(where / "events.parquet")
+        leaks = trace_leaks(events, base.scenario, as_of)
+        if leaks:
+            raise RuntimeError(f"as of {as_of}, the traces have {leaks}")
+        table = pd.read_parquet(where / "replications.parquet")
+        traced = sorted(table["rep"].tolist())
+        agree = agreement(record, events, table, traced, setup.tolerance)
+        kept = agree.loc[agree["kept"], "rep"].tolist()
+        rows.append(table[table["rep"].isin(kept)])
+        if open_now and kept:
+            tables.append(answers(open_now, events, table, traced=kept))
+        agree.assign(round=rounds).to_parquet(where / "agreement.parquet")
+        simulated += len(traced)
+        rounds += 1
+    kept_rows = pd.concat(rows, ignore_index=True)
+    n_kept = len(kept_rows)
+    p, low, high = wilson(int(kept_rows["summit_held"].sum()), n_kept)
+    info: dict[str, Any] = {
+        "origin": as_of, "method": METHOD, "disabled": list(the_cut.disabled),
+        "announced": list(the_cut.announced), "overrides": the_cut.overrides,
+        "record_facts": [q.id for q in record.facts], "hazards": list(record.hazards),
+        "tolerance": setup.tolerance, "allowed_wrong": allowed_wrong(record, setup.tolerance),
+        "rounds": rounds, "simulated": simulated, "kept": n_kept,
+        "acceptance": n_kept / simulated if simulated else math.nan,
+        "posterior": setup.posterior, "parameter_sets": thetas if post is not None else [],
+        "p_summit": {"estimate": p, "ci_low": low, "ci_high": high},
+    }
+    (out_dir / CUT).write_text(json.dumps(info, indent=2) + "\n")
     if not open_now:
         return pd.DataFrame(columns=list(FORECAST_COLUMNS))
-    probs = probabilities(resolve_run(out_dir, open_now, reps))
-    persistence = nothing_happens(open_now, list(run.scenario.parties), list(run.scenario.issues))
-    info = {q.id: q for q in open_now}
+    if tables:
+        probs = probabilities(pd.concat(tables, ignore_index=True))
+    else:
+        probs = probabilities(pd.DataFrame({q.id: pd.Series([], dtype=bool) for q in open_now}))
+    persistence = nothing_happens(open_now, list(base.scenario.parties),
+                                  list(base.scenario.issues))
+    by_id = {q.id: q for q in open_now}
     probs.insert(0, "origin", as_of)
-    probs.insert(2, "kind", probs["question"].map(lambda q: info[q].kind))
-    probs["answer"] = probs["question"].map(lambda q: info[q].answer).astype(bool)
+    probs.insert(2, "kind", probs["question"].map(lambda q: by_id[q].kind))
+    probs["answer"] = probs["question"].map(lambda q: by_id[q].answer).astype(bool)
     probs["persistence"] = probs["question"].map(persistence).astype(float)
     return probs[list(FORECAST_COLUMNS)]

@@ -20,13 +20,8 @@ import yaml
 from sim.config.convert import build
 from sim.config.errors import ConfigError, yaml_error
 from sim.config.load import CONF_DIR
-from sim.forecast.asof import (
-    Setup,
-    check_announced,
-    check_origin,
-    compose,
-    forecast_as_of,
-)
+from sim.forecast.asof import CUT, METHOD, Setup, check_origin, compose, forecast_as_of
+from sim.forecast.draws import load_posterior
 from sim.forecast.questions import KINDS, Bank, check_against, load_bank
 from sim.forecast.scores import BINS, BOOTSTRAP, SEED, by_kind
 
@@ -41,12 +36,13 @@ class BacktestConf:
     scenario: str = ""
     questions: str = ""  # a bank in conf/questions (by name) or a path to a YAML file
     origins: list[str] = field(default_factory=list)
-    # meetings, shocks or concessions known before their date: name -> date announced
-    announced: dict[str, str] = field(default_factory=dict)
-    reps: int = 500
+    reps: int = 500  # replications kept per origin (their past agrees with the record)
     seed: int = 0
     bins: int = BINS
     bootstrap: int = BOOTSTRAP
+    tolerance: float = 0.25  # share of the record's settled facts a kept past may get wrong
+    posterior: str = ""  # draw parameters from this posterior table (python -m sim.calibrate)
+    draws: int = 10  # parameter sets drawn from the posterior per origin
 
 
 @dataclass(frozen=True)
@@ -86,33 +82,40 @@ def load_conf(name: str) -> BacktestConf:
         raise ConfigError("scenario", "", "name the scenario to backtest")
     if not conf.origins:
         raise ConfigError("origins", [], "list at least one origin date")
+    if not 0.0 <= conf.tolerance <= 1.0:
+        raise ConfigError("tolerance", conf.tolerance, "must lie in [0, 1]")
+    if conf.draws < 1:
+        raise ConfigError("draws", conf.draws, "must be >= 1")
     return conf
 
 
 def plan(conf: BacktestConf, overrides: tuple[str, ...] = (), workers: int = 0) -> Plan:
     """Check the backtest against its scenario: every name, date and origin."""
-    from sim.design_point import scheduled
+    from sim.forecast.runs import scheduled_entries
 
-    setup = Setup(conf.scenario, overrides, dict(conf.announced), workers)
+    setup = Setup(conf.scenario, overrides, workers, posterior=conf.posterior, draws=conf.draws,
+                  tolerance=conf.tolerance)
+    if conf.posterior:
+        load_posterior(conf.posterior)
     if not conf.questions:
         raise ConfigError("questions", "", "name the question bank")
     bank = load_bank(find(conf.questions, "questions"))
-    sc = compose(setup).scenario
+    run = compose(setup)
+    sc = run.scenario
     check_against(bank, sc)
-    check_announced(sc, conf.announced)
     for i, origin in enumerate(conf.origins):
         check_origin(sc, origin, f"origins[{i}]")
         if i and origin <= conf.origins[i - 1]:
             raise ConfigError(f"origins[{i}]", origin,
                               f"origins must increase; it follows {conf.origins[i - 1]}")
-    return Plan(conf, bank, setup, sc.start, sc.summit.date, scheduled(sc))
+    return Plan(conf, bank, setup, sc.start, sc.summit.date, scheduled_entries(run))
 
 
-def prepare(out_dir: Path) -> None:
-    """Make the output directory, and make sure it does not look complete."""
+def prepare(out_dir: Path, marker: str = SCORES) -> None:
+    """Make the output directory, and make sure it does not look complete (no `marker`)."""
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        (out_dir / SCORES).unlink(missing_ok=True)
+        (out_dir / marker).unlink(missing_ok=True)
         probe = out_dir / ".write-test"
         probe.write_text("")
         probe.unlink()
@@ -133,8 +136,9 @@ def run_backtest(p: Plan, out_dir: Path, progress: bool = True) -> dict[str, Any
         run_dir = out_dir / "origins" / origin
         frames.append(forecast_as_of(p.setup, p.bank.questions, origin, conf.reps, conf.seed,
                                      run_dir))
-        cut = json.loads((run_dir / "cut.json").read_text())
-        curve.append({"origin": origin, **_renamed(cut["p_summit"])})
+        cut = json.loads((run_dir / CUT).read_text())
+        curve.append({"origin": origin, **_renamed(cut["p_summit"]), "kept": cut["kept"],
+                      "simulated": cut["simulated"]})
         if progress:
             print(f"as of {origin}: P(summit) {curve[-1]['p']:.3f}, "
                   f"{len(frames[-1])} open questions", flush=True)
@@ -150,9 +154,8 @@ def run_backtest(p: Plan, out_dir: Path, progress: bool = True) -> dict[str, Any
     scores = {
         "scenario": conf.scenario, "questions": p.bank.name, "origins": conf.origins,
         "reps": conf.reps, "seed": conf.seed, "overrides": list(p.setup.overrides),
-        "announced": dict(conf.announced),
-        "method": "scenario cut at each origin: dated entries on or after it disabled unless "
-                  "announced before it; the past is replayed by the model, not conditioned",
+        "tolerance": conf.tolerance, "posterior": conf.posterior,
+        "draws": conf.draws if conf.posterior else 0, "method": METHOD,
         "p_summit": curve,
         "scores": by_kind(forecasts, KINDS, bins=conf.bins, reps=conf.bootstrap, seed=SEED),
     }

@@ -57,16 +57,15 @@ FROZEN_PARTY = ("strategy", "discount", "attendance", "policy.heat_half_life_day
 
 @dataclass(frozen=True)
 class CaseConf:
-    """One case: its scenario and question bank (default: the case's name), origins,
-    announced dates, and which party of the frozen case each of its parties carries; or
-    a backtest file of conf/backtest (`backtest`) that gives all but the parties (and the
-    origins, if the case lists its own)."""
+    """One case: its scenario and question bank (default: the case's name), origins, and
+    which party of the frozen case each of its parties carries; or a backtest file of
+    conf/backtest (`backtest`) that gives all but the parties (and the origins, if the
+    case lists its own). Announcement dates are the scenario's own (`announced:`)."""
 
     backtest: str = ""
     scenario: str = ""
     questions: str = ""
     origins: list[str] = field(default_factory=list)
-    announced: dict[str, str] = field(default_factory=dict)
     parties: dict[str, str] = field(default_factory=dict)
 
 
@@ -107,8 +106,8 @@ def backtest_conf(lib: LibraryConf, name: str, case: CaseConf) -> BacktestConf:
                        bootstrap=lib.bootstrap)
         return replace(conf, origins=list(case.origins)) if case.origins else conf
     return BacktestConf(scenario=case.scenario or name, questions=case.questions or name,
-                        origins=list(case.origins), announced=dict(case.announced),
-                        reps=lib.reps, seed=lib.seed, bootstrap=lib.bootstrap)
+                        origins=list(case.origins), reps=lib.reps, seed=lib.seed,
+                        bootstrap=lib.bootstrap)
 
 
 def _get(obj: Any, dotted: str) -> Any:

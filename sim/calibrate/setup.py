@@ -1,0 +1,54 @@
+"""A checked calibration: the scenario, the record's statistics, the priors' keys.
+
+Everything is checked before anything runs: the bank against the scenario, the cutoff
+within its span, and every prior key by composing the scenario at both bounds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.calibrate.conf import CalibrateConf
+from sim.calibrate.simulator import Simulator
+from sim.calibrate.stats import Statistics, Window, day_of, record_events, statistics
+from sim.config.errors import ConfigError
+from sim.forecast.backtest import find
+from sim.forecast.questions import Bank, check_against, load_bank
+from sim.forecast.runs import compose_run
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What the calibration fits (before the cutoff) and checks (after it)."""
+
+    conf: CalibrateConf
+    bank: Bank
+    simulator: Simulator
+    stats: Statistics  # the record before the cutoff: fitted
+    later: Statistics  # the record from the cutoff to the summit: predicted
+    observed: np.ndarray
+    observed_later: np.ndarray
+
+
+def build_problem(conf: CalibrateConf) -> Problem:
+    """Check the calibration against its scenario and make the record's statistics."""
+    run = compose_run(conf.scenario)
+    sc = run.scenario
+    if not sc.start < conf.cutoff <= sc.summit.date:
+        raise ConfigError("cutoff", conf.cutoff,
+                          f"outside the scenario's span ({sc.start}, {sc.summit.date}]")
+    for bound in ("low", "high"):
+        compose_run(conf.scenario, [f"{k}={getattr(p, bound)!r}" for k, p in conf.priors.items()])
+    if not conf.questions:
+        raise ConfigError("questions", "", "name the question bank that makes the record")
+    bank = load_bank(find(conf.questions, "questions"))
+    check_against(bank, sc)
+    cut = day_of(sc.start, conf.cutoff)
+    end = day_of(sc.start, sc.summit.date) + 1
+    stats = statistics(bank.questions, sc.start, Window(0.0, cut))
+    later = statistics(bank.questions, sc.start, Window(cut, end))
+    events = record_events(bank.questions, sc.start)
+    return Problem(conf, bank, Simulator(sc), stats, later, stats.of(events),
+                   later.of(events))

@@ -1,0 +1,217 @@
+"""Calibration: the record's statistics, the contraction, ABC-SMC end to end (inline and
+on a real Dask cluster), posterior draws in forecasts, SBC, and bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from sim.calibrate.abc import contraction, resample
+from sim.calibrate.check import sbc_tests
+from sim.calibrate.cli import RESULT, run_calibration
+from sim.calibrate.conf import Prior, load_conf
+from sim.calibrate.plots import draw_ppc, draw_sbc
+from sim.calibrate.setup import build_problem
+from sim.calibrate.stats import Window, first_days, held_by_month, months, record_events
+from sim.forecast.questions import load_bank
+
+ROOT = Path(__file__).resolve().parents[1]
+CONF = ROOT / "conf" / "calibrate" / "us_china_2023.yaml"
+BANK = load_bank(ROOT / "conf" / "questions" / "us_china_2023.yaml")
+TINY = {"population": 16, "generations": 2, "ppc_draws": 10, "executor": "inline", "workers": 1}
+
+
+def test_the_shipped_calibration_names_at_least_eight_parameters_of_each_kind() -> None:
+    conf = load_conf("us_china_2023")
+    assert len(conf.priors) >= 8
+    text = " ".join(conf.priors)
+    for part in ("attendance", "walk_away", "policy", "rate_per_year"):
+        assert part in text
+    problem = build_problem(conf)
+    assert len(problem.observed) == len(problem.stats.names)
+    assert len(problem.later.names) > 0
+
+
+def test_the_record_is_the_banks_yes_answers_as_dated_events() -> None:
+    events = record_events(BANK.questions, "2022-11-14")
+    assert (8.0, "meeting_held", "austin_wei_siem_reap") in events  # held 22 Nov 2022
+    assert (81.0, "meeting_postponed", "blinken_beijing") in events  # postponed 3 Feb 2023
+    assert not any(name == "blinken_beijing" and kind == "meeting_held" and day < 200
+                   for day, kind, name in events)  # held only in June
+
+
+def test_first_days_and_monthly_counts() -> None:
+    ev = [(3.0, "meeting_held", "a"), (40.0, "meeting_held", "b"), (10.0, "meeting_held", "a"),
+          (70.0, "meeting_postponed", "a")]
+    w = Window(0.0, 60.0)
+    pairs = [("meeting_held", "a"), ("meeting_held", "b"), ("meeting_postponed", "a")]
+    assert first_days(ev, pairs, w).tolist() == [3.0, 40.0, 60.0]  # censored at the end
+    edges = months("2023-01-15", w)
+    assert edges == [0.0, 17.0, 45.0]  # 15 Jan, 1 Feb, 1 Mar
+    assert held_by_month(ev, edges, w.hi).tolist() == [2.0, 1.0, 0.0]  # day 40: February
+
+
+def test_contraction_is_one_minus_the_variance_ratio() -> None:
+    rng = np.random.default_rng(0)
+    n = 20_000
+    priors = {"a": Prior(0.0, 1.0), "b": Prior(0.0, 4.0)}
+    post = pd.DataFrame({"a": rng.uniform(0, 1, n), "b": rng.uniform(1.0, 1.4, n),
+                         "weight": np.full(n, 1.0 / n)})
+    c = contraction(post, priors)
+    se = 4 / np.sqrt(n)  # the sample variance's relative error is about sqrt(2/n)*... < 4/sqrt(n)
+    assert c["a"] == pytest.approx(0.0, abs=se)
+    assert c["b"] == pytest.approx(1 - (0.4**2 / 12) / (16 / 12), abs=se)
+    weighted = post.assign(weight=np.where(post["a"] < 0.5, 2.0, 0.0) / n)
+    assert contraction(weighted, priors)["a"] == pytest.approx(0.75, abs=se)  # U(0, .5)
+
+
+def test_sbc_tests_count_ranks_and_flag_a_skewed_histogram() -> None:
+    uniform = pd.DataFrame({"rank_k": np.tile(np.arange(20), 5)})
+    t = sbc_tests(uniform, ["k"], draws=19, bins=5)["k"]
+    assert t["counts"] == [20] * 5 and t["p_value"] == pytest.approx(1.0)
+    skewed = pd.DataFrame({"rank_k": np.r_[np.zeros(80, int), np.arange(20)]})
+    assert sbc_tests(skewed, ["k"], draws=19, bins=5)["k"]["p_value"] < 1e-6
+    fig = draw_sbc({"scenario.x.k": t})
+    assert [b.get_height() for b in fig.axes[0].patches] == [20] * 5
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object]]:
+    out = tmp_path_factory.mktemp("cal")
+    conf = replace(load_conf("us_china_2023"), **TINY)  # type: ignore[arg-type]
+    summary = run_calibration(build_problem(conf), out)
+    return out, summary
+
+
+def test_a_tiny_calibration_writes_its_posterior_diagnostics_and_ppc(
+        tiny: tuple[Path, dict[str, object]]) -> None:
+    out, summary = tiny
+    assert summary["reproducible"] is True  # the inline sampler
+    conf = load_conf("us_china_2023")
+    post = pd.read_parquet(out / "posterior.parquet")
+    assert list(post.columns) == [*conf.priors, "weight"]
+    assert post["weight"].sum() == pytest.approx(1.0)
+    for k, p in conf.priors.items():
+        assert post[k].between(p.low, p.high).all()
+    data = json.loads((out / RESULT).read_text())
+    gens = data["generations"]
+    assert len(gens) == 2 and all(g["particles"] == 16 for g in gens)
+    assert gens[1]["epsilon"] < gens[0]["epsilon"]  # the schedule tightens
+    assert all(0 < g["acceptance"] <= 1 and 1 <= g["ess"] <= 16 for g in gens)
+    assert data["unidentified"] == [k for k, c in data["contraction"].items() if c < 0.2]
+    table = pd.read_parquet(out / "ppc.parquet")
+    after = table[table["window"] == "after the cutoff"]
+    assert data["ppc"]["coverage_after"] == pytest.approx(after["covered"].mean())
+    fig = draw_ppc(table)
+    ax = fig.axes[1]
+    observed = next(ln for ln in ax.get_lines() if ln.get_label() == "record")
+    assert np.allclose(observed.get_xdata(), after["observed"])
+    assert (out / "ppc.png").stat().st_size > 0
+
+
+def test_the_inline_sampler_is_seed_reproducible(tiny: tuple[Path, dict[str, object]],
+                                                  tmp_path: Path) -> None:
+    out, _ = tiny
+    conf = replace(load_conf("us_china_2023"), **TINY)  # type: ignore[arg-type]
+    run_calibration(build_problem(conf), tmp_path)
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "posterior.parquet"),
+                                  pd.read_parquet(tmp_path / "posterior.parquet"))
+
+
+def test_a_forecast_draws_its_parameters_from_the_posterior(
+        tiny: tuple[Path, dict[str, object]], tmp_path: Path) -> None:
+    from sim.forecast.asof import CUT, Setup, forecast_as_of
+
+    out, _ = tiny
+    post = pd.read_parquet(out / "posterior.parquet")
+    setup = Setup("historical_2023", workers=1, posterior=str(out / "posterior.parquet"),
+                  draws=3)
+    forecast_as_of(setup, BANK.questions, "2023-09-18", 30, 0, tmp_path)
+    info = json.loads((tmp_path / CUT).read_text())
+    assert info["rounds"] >= 3 and len(info["parameter_sets"]) == 3
+    rows = {tuple(round(float(v), 12) for v in r) for r in post.drop(columns="weight").values}
+    for overrides in info["parameter_sets"]:
+        values = tuple(round(float(o.split("=")[1]), 12) for o in overrides)
+        assert values in rows
+        assert [o.split("=")[0] for o in overrides] == list(post.columns[:-1])
+    # each round ran at its parameter set: the composed run config says so
+    from sim.forecast.asof import round_dir
+
+    first = json.loads((round_dir(tmp_path, 0) / "summary.json").read_text())
+    assert first["config_hash"] != json.loads(
+        (round_dir(tmp_path, 1) / "summary.json").read_text())["config_hash"] or \
+        info["parameter_sets"][0] == info["parameter_sets"][1]
+
+
+def test_a_calibration_runs_on_a_real_dask_cluster(tmp_path: Path) -> None:
+    conf = replace(load_conf("us_china_2023"), **{**TINY, "executor": "dask", "workers": 2})  # type: ignore[arg-type]
+    summary = run_calibration(build_problem(conf), tmp_path)
+    post = pd.read_parquet(tmp_path / "posterior.parquet")
+    assert len(post) == 16 and post["weight"].sum() == pytest.approx(1.0)
+    assert summary["executor"] == "dask" and summary["reproducible"] is False
+
+
+def write_conf(tmp_path: Path, **changes: object) -> Path:
+    data = yaml.safe_load(CONF.read_text())
+    for key, value in changes.items():
+        if key == "priors":
+            assert isinstance(value, dict)
+            data["priors"].update(value)
+        else:
+            data[key] = value
+    path = tmp_path / "cal.yaml"
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+@pytest.mark.parametrize(("changes", "args", "line"), [
+    ({"priors": {"scenario.bargaining.walk_away": {"low": 0.3, "high": 0.1}}}, [],
+     "error: priors.scenario.bargaining.walk_away.low=0.3: must be below high (0.1)"),
+    ({"priors": {"scenario.bargaining.walk_awy": {"low": 0.0, "high": 0.1}}}, [],
+     "error: scenario.bargaining.walk_awy="),
+    ({"priors": {"scenario.bargaining.walk_away": {"low": 0.0, "high": 1.5}}}, [],
+     "error: scenario.bargaining.walk_away=1.5"),
+    ({"cutoff": "2024-02-01"}, [], "error: cutoff='2024-02-01': outside the scenario's span"),
+    ({}, ["executor=ray"], "error: executor='ray': unknown executor"),
+    ({}, ["populaton=5"], "error: populaton='5': unknown calibration setting"),
+    ({}, ["population=many"], "error: population='many': not a int"),
+])
+def test_bad_calibration_input_is_one_line_exit_2_nothing_written(
+        tmp_path: Path, changes: dict[str, object], args: list[str], line: str) -> None:
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "sim.calibrate",
+                           str(write_conf(tmp_path, **changes)), *args, "--out", str(out)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.startswith(line), proc.stderr
+    assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+    assert not out.exists()
+
+
+def test_resample_follows_the_weights() -> None:
+    post = pd.DataFrame({"a": [0.0, 1.0], "weight": [0.25, 0.75]})
+    draws = resample(post, 4000, np.random.default_rng(1))
+    share = draws["a"].mean()
+    assert share == pytest.approx(0.75, abs=4 * np.sqrt(0.75 * 0.25 / 4000))
+
+
+@pytest.mark.slow
+def test_simulation_based_calibration_ranks_are_uniform(tmp_path: Path) -> None:
+    """Talts et al. (2018): parameters from the prior, synthetic records, ABC-SMC posteriors;
+    the true value's rank among posterior draws is uniform for every parameter."""
+    from sim.calibrate.cli import run_sbc
+
+    conf = load_conf("us_china_2023")
+    summary = run_sbc(build_problem(conf), tmp_path)
+    assert (tmp_path / "sbc.png").exists()
+    for key, t in summary["tests"].items():
+        assert sum(t["counts"]) == conf.sbc_runs
+        assert t["p_value"] > 0.01, (key, t)
