@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from sim.model.bargaining.baseline import random_baseline
 from sim.model.bargaining.curves import PRESET_BETA
-from sim.model.bargaining.faratin import time_dependent, tit_for_tat
+from sim.model.bargaining.faratin import exponential, polynomial, tit_for_tat, tit_for_tat_absolute
 from sim.model.bargaining.negotiator import Builder, Negotiator, Seat
 from sim.model.bargaining.rubinstein import rubinstein
 from sim.model.bargaining.zeuthen import zeuthen
@@ -45,19 +45,19 @@ TIT_FOR_TAT_OPENING = 0.1  # GRIT: the first move is a small concession
 TIT_FOR_TAT_FALLBACK = PRESET_BETA["boulware"]
 
 STRATEGIES: dict[str, Strategy] = {
-    "boulware": Strategy(time_dependent("polynomial"), 0.0, PRESET_BETA["boulware"], True,
+    "boulware": Strategy(polynomial, 0.0, PRESET_BETA["boulware"], True,
                          "Faratin polynomial, beta 0.2: firm until the deadline"),
-    "linear": Strategy(time_dependent("polynomial"), 0.0, PRESET_BETA["linear"], True,
+    "linear": Strategy(polynomial, 0.0, PRESET_BETA["linear"], True,
                        "Faratin polynomial, beta 1"),
-    "conceder": Strategy(time_dependent("polynomial"), 0.0, PRESET_BETA["conceder"], True,
+    "conceder": Strategy(polynomial, 0.0, PRESET_BETA["conceder"], True,
                          "Faratin polynomial, beta 5: concedes early"),
-    "polynomial": Strategy(time_dependent("polynomial"), 0.0, 1.0,
+    "polynomial": Strategy(polynomial, 0.0, 1.0,
                            about="Faratin polynomial curve with a given beta"),
-    "exponential": Strategy(time_dependent("exponential"), 0.1, 1.0,
+    "exponential": Strategy(exponential, 0.1, 1.0,
                             about="Faratin exponential curve (kappa > 0)"),
-    "tit_for_tat": Strategy(tit_for_tat(relative=True), TIT_FOR_TAT_OPENING,
+    "tit_for_tat": Strategy(tit_for_tat, TIT_FOR_TAT_OPENING,
                             TIT_FOR_TAT_FALLBACK, about="nice tit-for-tat, relative"),
-    "tit_for_tat_absolute": Strategy(tit_for_tat(relative=False), TIT_FOR_TAT_OPENING,
+    "tit_for_tat_absolute": Strategy(tit_for_tat_absolute, TIT_FOR_TAT_OPENING,
                                      TIT_FOR_TAT_FALLBACK, about="nice tit-for-tat, absolute"),
     "zeuthen": Strategy(zeuthen, about="Zeuthen's risk rule; reaches the Nash point"),
     "rubinstein": Strategy(rubinstein, about="Rubinstein equilibrium offers"),
