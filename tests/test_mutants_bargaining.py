@@ -7,13 +7,20 @@ paper.
 
 from __future__ import annotations
 
-import math
-
+import numpy as np
 import pytest
 
-from sim.model.bargaining.agenda import Agenda, Link, make_party, unit_pie
+from sim.model.bargaining.agenda import Agenda, Link, make_party, random_agenda, unit_pie
+from sim.model.bargaining.faratin import perceived_concession
+from sim.model.bargaining.frontier import Frontier
 from sim.model.bargaining.negotiator import History, Negotiator, Offer, Seat
 from sim.model.bargaining.session import SessionResult, negotiate, run_session
+from sim.model.bargaining.solutions import (
+    assess,
+    kalai_smorodinsky_point,
+    max_welfare_point,
+    nash_point,
+)
 from sim.model.bargaining.strategies import StrategySpec, build_negotiator
 
 
@@ -115,3 +122,159 @@ def test_discounted_utilities_shrink_gains_by_delta_per_round() -> None:
     assert at_once.discounted_utilities(agenda) == pytest.approx(u, abs=1e-12)
     none = SessionResult(((0.9, 0.9),), 0, None)
     assert none.discounted_utilities(agenda) == d and none.utilities(agenda) == d
+
+
+def test_the_random_strategy_draws_from_the_seed_and_the_stream_it_is_given() -> None:
+    agenda = two_issues()
+    pair = (StrategySpec("random"), StrategySpec("random"))
+
+    def offers(**kw: object) -> tuple[Offer, ...]:
+        return negotiate(agenda, pair, 8, **kw).offers  # type: ignore[arg-type]
+
+    assert offers() == offers(seed=0) == offers(seed=0, stream=())
+    assert offers(seed=0) != offers(seed=1)
+    assert offers(seed=3, stream=(1,)) != offers(seed=3, stream=(2,))
+    seat = Seat(agenda, 0, 8, seed=4, stream=(7,))
+    same = Seat(agenda, 0, 8, seed=4, stream=(7,))
+    assert seat.rng().random() == same.rng().random()
+    assert seat.rng().random() != Seat(agenda, 0, 8, seed=5, stream=(7,)).rng().random()
+    assert seat.rng().random() != Seat(agenda, 0, 8, seed=4, stream=(8,)).rng().random()
+    assert seat.rng().random() != Seat(agenda, 1, 8, seed=4, stream=(7,)).rng().random()
+
+
+def test_negotiate_passes_its_round_limit_to_the_session() -> None:
+    agenda = two_issues()
+    pair = (StrategySpec("boulware"), StrategySpec("boulware"))
+    assert negotiate(agenda, pair, 20, rounds=2).rounds == 2
+    assert negotiate(agenda, pair, 20).rounds > 2
+
+
+# --- the agenda ---------------------------------------------------------------------
+
+
+def test_the_unit_pie_is_the_textbook_pie() -> None:
+    pie = unit_pie(0.9, 0.8)
+    assert pie.issues == ("pie",) and pie.status_quo == (0.0,)
+    assert [p.name for p in pie.parties] == ["a", "b"]
+    assert [p.discount for p in pie.parties] == [0.9, 0.8]
+    for x in (0.0, 0.3, 1.0):
+        assert pie.utilities((x,)) == pytest.approx((x, 1.0 - x))
+    assert pie.win_set(0, 0) == pie.win_set(1, 0) == (0.0, 1.0)
+    assert pie.disagreement_point() == (0.0, 0.0)
+    assert unit_pie(disagreement=(0.2, 0.1)).disagreement_point() == (0.2, 0.1)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_random_agendas_are_well_formed(seed: int) -> None:
+    agenda = random_agenda(np.random.default_rng(seed), 4)
+    assert [p.name for p in agenda.parties] == ["a", "b"] and agenda.levels == 0
+    assert len(agenda.issues) == len(agenda.status_quo) == 4
+    for p in agenda.parties:
+        assert 0.8 <= p.discount <= 0.99
+        assert sum(s.weight for s in p.stances) == pytest.approx(1.0)
+        weights = sorted(s.weight for s in p.stances)
+        assert weights[-1] / weights[0] <= 10.0 + 1e-9  # raw weights drawn in [0.1, 1]
+        for s in p.stances:
+            assert 0.0 <= s.low <= s.ideal <= s.high <= 1.0
+    assert all(0.0 <= q <= 1.0 for q in agenda.status_quo)
+
+
+@pytest.mark.parametrize("i", [0, 1])
+def test_pressure_shrinks_one_party_and_keeps_the_rest_of_the_agenda(i: int) -> None:
+    base = two_issues(win_a=(0.2, 1.0), win_b=(0.0, 0.8))
+    linked = Agenda(base.issues, base.status_quo, base.parties, 0, (0.1, 0.2),
+                    (Link(1, 0, 1, 0.5, 0.0, 1.0),))
+    pressed = linked.with_pressure(i, 0.5)
+    other = 1 - i
+    assert pressed.parties[other] == linked.parties[other]
+    assert pressed.parties[i].name == linked.parties[i].name
+    assert pressed.parties[i].discount == linked.parties[i].discount
+    assert pressed.parties[i].stances != linked.parties[i].stances
+    for before, after in zip(linked.parties[i].stances, pressed.parties[i].stances,
+                             strict=True):
+        assert before.low <= after.low <= after.high <= before.high
+        assert after.high - after.low < before.high - before.low
+    assert pressed.disagreement == (0.1, 0.2) and pressed.links == linked.links
+    assert pressed.issues == linked.issues and pressed.status_quo == linked.status_quo
+
+
+# --- solution concepts ----------------------------------------------------------------
+
+
+def frontier(points: list[tuple[float, float]], d: tuple[float, float],
+             continuous: bool = True) -> Frontier:
+    """A frontier through `points`, the package of each point being its own utilities."""
+    return Frontier(tuple(points), tuple(points), d, continuous)
+
+
+def ks_shares(f: Frontier, u: tuple[float, float]) -> tuple[float, float]:
+    """Each party's share of its best gain in the bargaining set, the best found by
+    dense sampling of the polyline (independent of the solver's own search)."""
+    d = f.disagreement
+    n = len(f.points) - 1
+    grid = [f.point_at(n * k / 20_000) for k in range(20_001)]
+    inside = [p for p in grid if p[0] >= d[0] and p[1] >= d[1]]
+    reach_a = max(p[0] for p in inside) - d[0]
+    reach_b = max(p[1] for p in inside) - d[1]
+    return (u[0] - d[0]) / reach_a, (u[1] - d[1]) / reach_b
+
+
+@pytest.mark.parametrize("d", [(0.0, 0.0), (0.1, 0.3), (0.0, 0.75), (0.3, 0.0)])
+def test_kalai_smorodinsky_equalises_shares_on_a_bent_frontier(d: tuple[float, float]) -> None:
+    bent = frontier([(1.0, 0.0), (0.9, 0.5), (0.7, 0.8), (0.3, 0.95), (0.0, 1.0)], d)
+    ks = kalai_smorodinsky_point(bent)
+    assert ks.package == ks.utilities
+    share_a, share_b = ks_shares(bent, ks.utilities)
+    assert share_a == pytest.approx(share_b, abs=2e-3)
+    assert 0.0 < share_a < 1.0
+    assert not bent.dominates(ks.utilities)
+
+
+def test_kalai_smorodinsky_on_a_grid_prefers_equal_shares_then_the_larger_total() -> None:
+    larger_total = frontier([(1.0, 0.0), (0.6, 0.4), (0.4, 0.9), (0.0, 1.0)], (0.0, 0.0),
+                            continuous=False)
+    assert kalai_smorodinsky_point(larger_total).utilities == (0.4, 0.9)
+    a_heavy = frontier([(1.0, 0.0), (0.6, 0.4), (0.4, 0.55), (0.0, 1.0)], (0.0, 0.0),
+                       continuous=False)
+    assert kalai_smorodinsky_point(a_heavy).utilities == (0.6, 0.4)
+
+
+@pytest.mark.parametrize(("points", "best"), [
+    ([(1.0, 0.0), (0.7, 0.2), (0.0, 0.5)], (1.0, 0.0)),
+    ([(0.5, 0.0), (0.2, 0.7), (0.0, 1.0)], (0.0, 1.0)),
+    ([(0.9, 0.0), (0.8, 0.4), (0.0, 0.6)], (0.8, 0.4)),
+])
+def test_max_welfare_with_no_bargaining_set_searches_the_whole_frontier(
+        points: list[tuple[float, float]], best: tuple[float, float]) -> None:
+    out_of_reach = (2.0, 2.0)
+    assert max_welfare_point(frontier(points, out_of_reach)).utilities == best
+    assert max_welfare_point(frontier(points, out_of_reach, continuous=False)).utilities == best
+
+
+def test_max_welfare_stays_inside_the_bargaining_set() -> None:
+    f = frontier([(1.0, 0.0), (0.9, 0.3), (0.5, 0.6), (0.2, 0.8), (0.0, 0.85)], (0.0, 0.7))
+    w = max_welfare_point(f)
+    assert w.utilities[1] >= 0.7 - 1e-12
+    dense = [f.point_at(4 * k / 4000) for k in range(4001)]
+    assert sum(w.utilities) == pytest.approx(max(a + b for a, b in dense if b >= 0.7),
+                                             abs=1e-9)
+
+
+def test_assessment_uses_the_power_it_is_given() -> None:
+    f = frontier([(1.0, 0.0), (0.0, 1.0)], (0.0, 0.0))
+    for power in (0.2, 0.5, 0.8):
+        a = assess(f, (0.5, 0.5), power)
+        assert a.nash == nash_point(f, power)
+        assert a.nash.utilities == pytest.approx((power, 1.0 - power), abs=1e-9)
+    assert assess(f, (0.5, 0.5)).nash == nash_point(f, 0.5)
+
+
+# --- reciprocity ----------------------------------------------------------------------
+
+
+def test_perceived_concession_is_a_share_in_zero_one() -> None:
+    assert perceived_concession([0.3], 0.9) == 0.0
+    assert perceived_concession([0.5, 0.5], 0.5) == 1.0  # nothing left to concede
+    assert perceived_concession([0.2, 0.9], 0.5) == 1.0  # more than the room: capped
+    assert perceived_concession([0.4, 0.2], 0.8) == 0.0  # a step back counts as none
+    assert perceived_concession([0.2, 0.5, 0.4], 0.8) == pytest.approx(0.5)
