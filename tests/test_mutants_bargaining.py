@@ -21,7 +21,7 @@ from sim.model.bargaining.solutions import (
     max_welfare_point,
     nash_point,
 )
-from sim.model.bargaining.strategies import StrategySpec, build_negotiator
+from sim.model.bargaining.strategies import StrategySpec
 
 
 def two_issues(win_a: tuple[float, float] = (0.0, 1.0),
