@@ -278,3 +278,34 @@ def test_perceived_concession_is_a_share_in_zero_one() -> None:
     assert perceived_concession([0.2, 0.9], 0.5) == 1.0  # more than the room: capped
     assert perceived_concession([0.4, 0.2], 0.8) == 0.0  # a step back counts as none
     assert perceived_concession([0.2, 0.5, 0.4], 0.8) == pytest.approx(0.5)
+
+
+def linked() -> Agenda:
+    """x is out of play (a wants [0.5, 1], b ratifies only [0, 0.3]) unless the package
+    puts y at 0.6 or more, which widens b's x to [0, 1]: a price on y for x."""
+    a = make_party("a", [1.0, 1.0], [1.0, 1.0], [(0.5, 1.0), (0.0, 1.0)])
+    b = make_party("b", [0.0, 0.0], [1.0, 1.0], [(0.0, 0.3), (0.0, 1.0)])
+    return Agenda(("x", "y"), (0.4, 0.5), (a, b), links=(Link(1, 0, 1, 0.6, 0.0, 1.0),))
+
+
+@pytest.mark.parametrize(("package", "ratified", "settles"), [
+    ((0.4, 0.2), True, (1,)),  # x at its status quo: the plain regime
+    ((0.4 + 1e-6, 0.2), False, ()),  # x moved without the price paid
+    ((0.5, 0.6), True, (0, 1)),  # the linked regime's lower corner
+    ((1.0, 1.0), True, (0, 1)),  # ... and its upper corner
+    ((0.5 - 1e-6, 0.7), False, ()),
+    ((0.7, 0.6 - 1e-6), False, ()),
+    ((1.0 + 1e-6, 0.8), False, ()),
+])
+def test_a_linked_package_is_ratified_only_inside_a_regime_it_pays_for(
+        package: tuple[float, float], ratified: bool, settles: tuple[int, ...]) -> None:
+    agenda = linked()
+    assert agenda.ratified(package) is ratified
+    assert agenda.settled(package) == settles
+
+
+def test_make_party_normalises_weights_and_defaults_its_discount() -> None:
+    p = make_party("p", [0.2, 0.8], [1.0, 3.0], [(0.0, 0.5), (0.5, 1.0)])
+    assert p.name == "p" and p.discount == 0.95
+    assert [s.weight for s in p.stances] == [0.25, 0.75]
+    assert [(s.ideal, s.low, s.high) for s in p.stances] == [(0.2, 0.0, 0.5), (0.8, 0.5, 1.0)]

@@ -222,12 +222,6 @@ class Agenda:
         low, high = self.win_set(i, j)
         return high if other.ideal >= own.ideal else low
 
-    def snap(self, x: float) -> float:
-        if not self.discrete:
-            return x
-        m = self.levels - 1
-        return round(x * m) / m
-
     def utilities(self, package: Package) -> Point:
         return self.scorers[0](package), self.scorers[1](package)
 
