@@ -1,0 +1,81 @@
+"""The world's records of its decisions, pinned where the broader suites leave slack.
+
+Every postponement, call-off and renewed proposal is an event of the trace that users
+read (`events.parquet`); these tests check each field of those events and the counters
+of the replication table against the decisions that made them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from sim.config.schema import MeetingConf, SeverityConf, ShockConf
+from sim.scenario import CallOff, Scenario
+from sim.world.state import ReplicationResult
+from tests.test_world_mechanisms import OVERLAPPING, runs, small
+
+MEETING = MeetingConf(channel="leaders", date="2030-02-01", retry_days=20.0,
+                      max_postponements=3)  # 2030-02-01 is day 31
+
+
+def _with_threshold(sc: Scenario, threshold: float) -> Scenario:
+    ch = dataclasses.replace(sc.channels[0], tension_threshold=threshold)
+    return dataclasses.replace(sc, channels=(ch,))
+
+
+def _with_policy(sc: Scenario, party: int, **policy: Any) -> Scenario:
+    p = sc.parties[party]
+    p = dataclasses.replace(p, policy=dataclasses.replace(p.policy, **policy))
+    parties = (p, sc.parties[1]) if party == 0 else (sc.parties[0], p)
+    return dataclasses.replace(sc, parties=parties)
+
+
+def _events(r: ReplicationResult, kind: str) -> list[tuple[object, ...]]:
+    return [(ev[0], ev[2], ev[3], ev[4], ev[5], ev[9]) for ev in r.events if ev[1] == kind]
+
+
+def test_each_postponement_is_counted_and_recorded_with_its_reason() -> None:
+    sc = _with_threshold(small(*OVERLAPPING, tension=0.9, meetings={"talks": MEETING}), 0.5)
+    r = runs(sc, 1, trace=True)[0]
+    reason = "tension over threshold"
+    assert _events(r, "meeting_postponed") == [
+        (day, "talks", "", "", "leaders", reason) for day in (31.0, 51.0, 71.0)]
+    assert _events(r, "meeting_cancelled") == [(91.0, "talks", "", "", "leaders", reason)]
+    assert r.n_meetings_postponed == 3 and r.n_meetings_cancelled == 1
+    assert r.postponed_meetings == ("talks", "talks", "talks")
+    assert r.n_meetings_held == 0
+
+
+def test_a_refused_visit_names_the_party_that_refused() -> None:
+    """A provocation by b heats a up; a refuses b's visit while its heat is high."""
+    insult = {"insult": ShockConf(date="2030-01-20", actor="b", target="a", heat=1.0,
+                                  severity=SeverityConf(1.0, 1.0))}
+    visit = dataclasses.replace(MEETING, host="b", max_postponements=1)
+    sc = small(*OVERLAPPING, tension=0.3, shocks=insult, meetings={"talks": visit})
+    sc = _with_policy(sc, 0, refuse_visit_above=0.5, heat_half_life_days=1000.0)
+    r = runs(sc, 1, trace=True)[0]
+    assert _events(r, "meeting_postponed") == [(31.0, "talks", "a", "", "leaders", "refused")]
+    assert _events(r, "meeting_cancelled") == [(51.0, "talks", "a", "", "leaders", "refused")]
+    assert r.n_meetings_postponed == 1 and r.postponed_meetings == ("talks",)
+    calm = runs(_with_policy(sc, 0, refuse_visit_above=2.0), 1, trace=True)[0]
+    assert _events(calm, "meeting_postponed") == [] and calm.n_meetings_held == 1
+
+
+def test_a_call_off_and_its_renewal_are_addressed_to_the_other_party() -> None:
+    """b calls the summit off after a provocation by a (1 May, day 120) and proposes it
+    again at its first weekly review after a's gesture (10 May, day 129) has brought
+    tension under 0.5: day 134. Both events name b, address a and the summit's channel."""
+    from tests.test_call_off import GESTURE
+
+    provocation = {"provocation": ShockConf(date="2030-05-01", actor="a", target="b",
+                                            severity=SeverityConf(1.0, 1.0), tension=0.5)}
+    gesture = {"gesture": dataclasses.replace(GESTURE["gesture"], party="a")}
+    sc = small(*OVERLAPPING, tension=0.3, value=20.0, shocks=provocation,
+               concessions=gesture)
+    sc = _with_policy(sc, 1, call_off=CallOff(above=0.7, resume_below=0.5, review_days=7.0))
+    r = runs(sc, 1, trace=True)[0]
+    assert _events(r, "meeting_cancelled") == [
+        (120.0, "small", "b", "a", "leaders", "summit called off")]
+    assert _events(r, "meeting_proposed") == [
+        (134.0, "small", "b", "a", "leaders", "summit proposed again")]
