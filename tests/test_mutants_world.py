@@ -10,9 +10,9 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from sim.config.schema import MeetingConf, SeverityConf, ShockConf
+from sim.config.schema import MeetingConf, RetaliationConf, SeverityConf, ShockConf
+from sim.records import ReplicationResult
 from sim.scenario import CallOff, Scenario
-from sim.world.state import ReplicationResult
 from tests.test_world_mechanisms import OVERLAPPING, runs, small
 
 MEETING = MeetingConf(channel="leaders", date="2030-02-01", retry_days=20.0,
@@ -79,3 +79,55 @@ def test_a_call_off_and_its_renewal_are_addressed_to_the_other_party() -> None:
         (120.0, "small", "b", "a", "leaders", "summit called off")]
     assert _events(r, "meeting_proposed") == [
         (134.0, "small", "b", "a", "leaders", "summit proposed again")]
+
+
+def _incident(**kw: Any) -> dict[str, ShockConf]:
+    """b's incident against a on day 10: tension +0.5 (to 0.8), a's heat +0.5, and a may
+    suspend the leaders' channel (policy `suspend` 1: it does)."""
+    shock = ShockConf(date="2030-01-11", actor="b", target="a", tension=0.5,
+                      suspend=["leaders"], severity=SeverityConf(1.0, 1.0))
+    return {"incident": dataclasses.replace(shock, **kw)}
+
+
+def _first_review(day: float, every: float, blocked: Any) -> float:
+    """The first review day after `day` on which `blocked(days since day)` is false."""
+    k = 1
+    while blocked(k * every):
+        k += 1
+    return day + k * every
+
+
+def _suspension(r: ReplicationResult) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    return _events(r, "channel_suspended"), _events(r, "channel_reopened")
+
+
+def test_a_suspension_is_lifted_at_the_first_review_with_tension_under_the_threshold() -> None:
+    sc = _with_threshold(small(*OVERLAPPING, tension=0.3, shocks=_incident()), 0.6)
+    sc = _with_policy(sc, 0, review_days=14.0, heat_half_life_days=1.0, resume_below=0.5)
+    h = sc.tension_half_life_days
+    day = _first_review(10.0, 14.0, lambda d: 0.3 + 0.5 * 2.0 ** (-d / h) >= 0.6)
+    suspended, reopened = _suspension(runs(sc, 1, trace=True)[0])
+    assert suspended == [(10.0, "leaders", "a", "", "leaders", "incident")]
+    assert reopened == [(day, "leaders", "a", "", "leaders", "")]
+    assert day > 24.0  # tension, not heat, held it past the first review
+
+
+def test_heat_keeps_a_channel_closed_after_tension_has_eased() -> None:
+    sc = small(*OVERLAPPING, tension=0.3, shocks=_incident())  # threshold 1: never blocks
+    sc = _with_policy(sc, 0, review_days=14.0, heat_half_life_days=30.0, resume_below=0.2)
+    day = _first_review(10.0, 14.0, lambda d: 0.5 * 2.0 ** (-d / 30.0) >= 0.2)
+    _, reopened = _suspension(runs(sc, 1, trace=True)[0])
+    assert reopened == [(day, "leaders", "a", "", "leaders", "")]
+    assert day > 24.0
+
+
+def test_a_retaliation_is_decided_whether_or_not_its_shock_names_an_actor() -> None:
+    """A retaliating shock that names no actor is decided by the target of the first
+    shock; one that names its actor by that actor: either way it strikes after its delay."""
+    for actor in ("b", ""):
+        first = ShockConf(date="2030-01-11", actor="a", target="b", tension=0.1,
+                          retaliation=RetaliationConf(shock="counter", delay_days=[5.0, 5.0]))
+        counter = ShockConf(actor=actor, target="a", tension=0.1)
+        sc = small(*OVERLAPPING, tension=0.3, shocks={"first": first, "counter": counter})
+        r = runs(sc, 1, trace=True)[0]
+        assert [ev[:2] for ev in _events(r, "shock")] == [(10.0, "first"), (15.0, "counter")]
