@@ -8,11 +8,26 @@ of the replication table against the decisions that made them.
 from __future__ import annotations
 
 import dataclasses
+import math
 from typing import Any
 
-from sim.config.schema import MeetingConf, RetaliationConf, SeverityConf, ShockConf
+import pytest
+import simpy
+
+from sim.config.schema import (
+    ConcessionConf,
+    MeetingConf,
+    RetaliationConf,
+    SeverityConf,
+    ShockConf,
+    TriggerConf,
+)
+from sim.model.preferences import move_toward
 from sim.records import ReplicationResult
 from sim.scenario import CallOff, Scenario
+from sim.streams import streams_for
+from sim.world.concessions import concede
+from sim.world.state import WorldState
 from tests.test_world_mechanisms import OVERLAPPING, runs, small
 
 MEETING = MeetingConf(channel="leaders", date="2030-02-01", retry_days=20.0,
@@ -131,3 +146,74 @@ def test_a_retaliation_is_decided_whether_or_not_its_shock_names_an_actor() -> N
         sc = small(*OVERLAPPING, tension=0.3, shocks={"first": first, "counter": counter})
         r = runs(sc, 1, trace=True)[0]
         assert [ev[:2] for ev in _events(r, "shock")] == [(10.0, "first"), (15.0, "counter")]
+
+
+def _world(sc: Scenario) -> WorldState:
+    return WorldState(sc, streams_for(0, 0, 0), simpy.Environment(), trace=True)
+
+
+def test_a_concession_moves_stances_allows_offers_costs_and_reopens() -> None:
+    gesture = ConcessionConf(party="a", date="2030-01-11", tension=0.1, trust=0.2,
+                             move={"trade": 0.5}, allow={"arms": [0.1, 1.0]},
+                             domestic_cost=0.3, reopen=["leaders"])
+    sc = small(*OVERLAPPING, tension=0.4, concessions={"gesture": gesture})
+    w = _world(sc)
+    w.suspend(0, math.inf, 1, "test")
+    w.cost[0] = 0.1
+    before = list(w.stances[0])
+    concede(w, sc.concessions[0])
+    trade, arms, visas = w.stances[0]
+    target = w.stances[1][0].ideal
+    assert trade == move_toward(before[0], target, 0.5) and trade != before[0]
+    assert (arms.ideal, arms.weight, arms.low, arms.high) == (
+        before[1].ideal, before[1].weight, 0.1, 1.0)
+    assert visas == before[2] and w.stances[1] == list(_world(sc).stances[1])
+    assert w.cost == [pytest.approx(0.4), 0.0]
+    assert w.tension.at(0.0) == pytest.approx(0.3)
+    assert w.trust[1].at(0.0) == pytest.approx(0.7) and w.trust[0].at(0.0) == 0.5
+    kinds = [(ev[1], ev[2], ev[3], ev[4]) for ev in w.events]
+    assert kinds[-2:] == [("concession", "gesture", "a", "b"), ("channel_reopened", "leaders",
+                                                                "a", "")]
+    assert w.events[-2][6:8] == sc.codes["concession"]
+    assert w.channel_open(0, 0.0)
+
+
+@pytest.mark.parametrize(("tension", "made"), [(0.6, True), (0.4, False)])
+def test_a_triggered_concession_is_made_only_while_tension_is_over_its_threshold(
+        tension: float, made: bool) -> None:
+    ease = ConcessionConf(party="b", trigger=TriggerConf(days_before_summit=30.0,
+                                                         tension_above=0.5), tension=0.1)
+    sc = small(*OVERLAPPING, tension=tension, concessions={"ease": ease})
+    r = runs(sc, 1, trace=True)[0]
+    day = sc.end_day - 30.0
+    assert _events(r, "concession") == ([(day, "ease", "b", "a", "", "")] if made else [])
+
+
+N = 400
+
+
+def test_chance_events_happen_with_their_probability() -> None:
+    """A dated shock and a dated concession each of probability 1/2: each happens in
+    about half the replications (four standard errors at N = 400)."""
+    maybe_shock = {"spat": ShockConf(date="2030-02-01", actor="a", target="b",
+                                     probability=0.5)}
+    maybe_gesture = {"gesture": ConcessionConf(party="a", date="2030-03-01",
+                                               probability=0.5)}
+    sc = small(*OVERLAPPING, shocks=maybe_shock, concessions=maybe_gesture)
+    results = runs(sc, N, trace=True)
+    tolerance = 4 * math.sqrt(0.25 / N)
+    for kind in ("shock", "concession"):
+        share = sum(any(ev[1] == kind for ev in r.events) for r in results) / N
+        assert share == pytest.approx(0.5, abs=tolerance), kind
+
+
+def test_a_hazards_excitation_scales_its_rate_by_tension() -> None:
+    """Incidents at 6 a year with excitation 0.5 and tension held at 0: the rate is the
+    base rate (the excitation only multiplies tension), so the count over the window is
+    Poisson with mean 6 * days / 365 (four standard errors at N = 400)."""
+    incidents = {"incident": ShockConf(actor="a", target="b", rate_per_year=6.0,
+                                       excitation=0.5)}
+    sc = small(*OVERLAPPING, tension=0.0, shocks=incidents)
+    mean = 6.0 * sc.end_day / 365.0
+    counts = [r.n_shocks for r in runs(sc, N)]
+    assert sum(counts) / N == pytest.approx(mean, abs=4 * math.sqrt(mean / N))
