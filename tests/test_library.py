@@ -51,7 +51,7 @@ def runs(sc: Scenario, n: int, trace: bool = False) -> list[ReplicationResult]:
 
 def as_of(name: str, origin: str, n: int, *overrides: str) -> np.ndarray:
     """summit_held of n replications of the scenario cut at `origin` (as the backtest cuts)."""
-    the_cut = cut(compose_run(f"scenario={name}", *overrides).scenario, origin, {})
+    the_cut = cut(compose_run(f"scenario={name}", *overrides).scenario, origin)
     sc = compile_scenario(compose_run(f"scenario={name}", *overrides,
                                       *the_cut.overrides).scenario)
     return np.array([r.summit_held for r in runs(sc, n)])

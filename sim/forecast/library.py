@@ -34,6 +34,7 @@ import pandas as pd
 import yaml
 from matplotlib.figure import Figure
 
+from sim.analysis.io import read_table
 from sim.config.convert import build
 from sim.config.errors import ConfigError, unknown_name, yaml_error
 from sim.config.load import CONF_DIR
@@ -42,6 +43,7 @@ from sim.forecast.asof import Setup, compose
 from sim.forecast.backtest import BacktestConf, load_conf, plan, prepare, run_backtest
 from sim.forecast.questions import KINDS
 from sim.forecast.scores import BASELINES, BOOTSTRAP, SEED, score_set
+from sim.results import REPLICATIONS
 
 LIBRARY = CONF_DIR / "library.yaml"
 DONE = "library.json"
@@ -153,9 +155,16 @@ def days_before(origin: str, summit: str) -> int:
 
 
 def modal_outcome(run_dir: Path) -> str:
-    """The most frequent outcome class of a run directory's replications."""
-    reps = pd.read_parquet(run_dir / "replications.parquet", columns=["outcome"])
-    return str(reps["outcome"].value_counts().idxmax())
+    """The most frequent outcome class of the replications an as-of forecast kept (those
+    whose past agrees with the record), over its rounds (`sim.forecast.asof`)."""
+    kept = []
+    for where in sorted(run_dir.glob("round_*")):
+        reps = read_table(where / REPLICATIONS, columns=["rep", "outcome"])
+        agree = read_table(where / "agreement.parquet", columns=["rep", "kept"])
+        keep = set(agree.loc[agree["kept"], "rep"].tolist())
+        kept.append(reps[reps["rep"].isin(keep)])
+    outcomes = pd.concat(kept, ignore_index=True)["outcome"] if kept else pd.Series([])
+    return str(outcomes.value_counts().idxmax()) if len(outcomes) else ""
 
 
 def case_row(name: str, scores: dict[str, Any], forecasts: pd.DataFrame,
