@@ -12,7 +12,7 @@ import pytest
 
 from sim.model.bargaining.agenda import Agenda, Link, make_party, random_agenda, unit_pie
 from sim.model.bargaining.faratin import perceived_concession
-from sim.model.bargaining.frontier import Frontier
+from sim.model.bargaining.frontier import Frontier, continuous_frontier, frontier_of, trade_off
 from sim.model.bargaining.negotiator import History, Negotiator, Offer, Seat
 from sim.model.bargaining.session import SessionResult, negotiate, run_session
 from sim.model.bargaining.solutions import (
@@ -309,3 +309,40 @@ def test_make_party_normalises_weights_and_defaults_its_discount() -> None:
     assert p.name == "p" and p.discount == 0.95
     assert [s.weight for s in p.stances] == [0.25, 0.75]
     assert [(s.ideal, s.low, s.high) for s in p.stances] == [(0.2, 0.0, 0.5), (0.8, 0.5, 1.0)]
+
+
+# --- trade-offs and linked frontiers --------------------------------------------------
+
+
+@pytest.mark.parametrize("me", [0, 1])
+def test_a_trade_off_on_a_grid_is_the_best_point_for_the_other_worth_the_aspiration(
+        me: int) -> None:
+    base = two_issues()
+    f = frontier_of(Agenda(base.issues, base.status_quo, base.parties, levels=5))
+    assert not f.continuous and len(f.points) > 3
+    own = [p[me] for p in f.points]
+    for aspiration in [min(own) - 0.1, *own, *(u - 1e-6 for u in own), max(own) + 0.1]:
+        package, point = trade_off(f, me, aspiration)
+        worth = [p for p in f.points if p[me] >= aspiration - 1e-9]
+        if worth:  # the best for the other among the points worth the aspiration
+            assert point == max(worth, key=lambda p: p[1 - me])
+        else:  # nothing is worth it: own best
+            assert point == max(f.points, key=lambda p: p[me])
+        assert f.packages[f.points.index(point)] == package
+
+
+def test_a_linked_frontier_samples_inside_each_regimes_segments() -> None:
+    """The envelope keeps points between a regime's vertices, not only the vertices: the
+    midpoint of each segment of the regime where the price is paid (x in [0.5, 1], y in
+    [0.6, 1] for both) is on the linked frontier unless the other regime beats it."""
+    agenda = linked()
+    f = frontier_of(agenda)
+    box = [(0.5, 1.0), (0.6, 1.0)]
+    paid = Agenda(agenda.issues, agenda.status_quo, (
+        make_party("a", [1.0, 1.0], [1.0, 1.0], box), make_party("b", [0.0, 0.0], [1.0, 1.0], box)))
+    regime = continuous_frontier(paid)
+    middles = [regime.point_at(k + 0.5) for k in range(len(regime.points) - 1)]
+    inside = [m for m in middles if not f.dominates(m)]
+    assert inside
+    for m in inside:
+        assert any(abs(m[0] - p[0]) < 1e-12 and abs(m[1] - p[1]) < 1e-12 for p in f.points)
