@@ -21,7 +21,7 @@ from sim.model.bargaining.solutions import (
     max_welfare_point,
     nash_point,
 )
-from sim.model.bargaining.strategies import StrategySpec
+from sim.model.bargaining.strategies import StrategySpec, build_negotiator
 
 
 def two_issues(win_a: tuple[float, float] = (0.0, 1.0),
@@ -346,3 +346,19 @@ def test_a_linked_frontier_samples_inside_each_regimes_segments() -> None:
     assert inside
     for m in inside:
         assert any(abs(m[0] - p[0]) < 1e-12 and abs(m[1] - p[1]) < 1e-12 for p in f.points)
+
+
+@pytest.mark.parametrize(("name", "alpha"), [
+    ("tit_for_tat", 1.0 - (1.0 - 0.1) * (1.0 - 0.5)),  # the remaining distance halves
+    ("tit_for_tat_absolute", 0.1 + 0.5),  # the opponent's share is added to the opening
+])
+def test_tit_for_tat_mirrors_a_concession_relatively_or_absolutely(name: str,
+                                                                   alpha: float) -> None:
+    agenda = two_issues()
+    seat = Seat(agenda, 0, 40, kappa=0.1, beta=0.2)
+    me = build_negotiator(StrategySpec(name, kappa=0.1), seat)
+    best = seat.aspirations[0] if seat.aspirations else 0.0
+    first = best - 0.4
+    history = History(received=[first, first + 0.5 * (best - first)])  # half the room
+    assert me.propose(1, history) == pytest.approx(seat.offer_at(alpha), abs=1e-12)
+    assert seat.offer_at(alpha) != seat.offer_at(0.1)

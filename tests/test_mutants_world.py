@@ -27,6 +27,7 @@ from sim.records import ReplicationResult
 from sim.scenario import CallOff, Scenario
 from sim.streams import streams_for
 from sim.world.concessions import concede
+from sim.world.shocks import strike
 from sim.world.state import WorldState
 from tests.test_world_mechanisms import OVERLAPPING, runs, small
 
@@ -217,3 +218,34 @@ def test_a_hazards_excitation_scales_its_rate_by_tension() -> None:
     mean = 6.0 * sc.end_day / 365.0
     counts = [r.n_shocks for r in runs(sc, N)]
     assert sum(counts) / N == pytest.approx(mean, abs=4 * math.sqrt(mean / N))
+
+
+def test_a_meeting_dated_too_close_to_the_summit_is_cancelled_as_too_late() -> None:
+    late = dataclasses.replace(MEETING, date="2030-05-31", duration_days=3.0)
+    r = runs(small(*OVERLAPPING, meetings={"talks": late}), 1, trace=True)[0]
+    assert _events(r, "meeting_cancelled") == [(150.0, "talks", "", "", "leaders", "too late")]
+    assert r.n_meetings_held == 0
+
+
+def test_win_set_noise_keeps_every_edge_inside_zero_one_and_around_the_ideal() -> None:
+    sc = dataclasses.replace(small(*OVERLAPPING), winset_noise_sd=0.5)
+    highs = []
+    for rep in range(50):
+        w = WorldState(sc, streams_for(0, 0, rep), simpy.Environment(), trace=False)
+        for party in w.stances:
+            for s in party:
+                assert 0.0 <= s.low <= s.ideal <= s.high <= 1.0
+                highs.append(s.high)
+    assert max(highs) == 1.0  # the noise pushed some edges past 1: clipped there
+
+
+def test_a_shock_shrinks_its_targets_win_sets_by_its_share_times_severity() -> None:
+    squeeze = {"squeeze": ShockConf(date="2030-01-11", actor="a", target="b",
+                                    shrink_winsets=0.5, severity=SeverityConf(0.6, 0.6))}
+    sc = small(*OVERLAPPING, shocks=squeeze)
+    w = _world(sc)
+    strike(w, sc.shocks[0])
+    assert w.shock_shrink[0] == [0.0, 0.0, 0.0]
+    assert w.shock_shrink[1] == pytest.approx([0.3, 0.3, 0.3])
+    strike(w, sc.shocks[0])  # a second shrinks what slack is left: 1 - 0.7^2
+    assert w.shock_shrink[1] == pytest.approx([0.51, 0.51, 0.51])

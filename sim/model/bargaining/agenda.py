@@ -180,7 +180,8 @@ class Agenda:
     def _path(self, i: int, j: int) -> ConcessionPath:
         own, other = self.parties[i].stances[j], self.parties[1 - i].stances[j]
         low, high = self.win_set(i, j)
-        reservation = high if other.ideal >= own.ideal else low  # as `reservation(i, j)`
+        # the reservation: the edge of its win-set toward the other's ideal
+        reservation = high if other.ideal >= own.ideal else low
         return (j, own.ideal, reservation - own.ideal, low, high)
 
     @property
@@ -215,12 +216,6 @@ class Agenda:
         low, high = self.overlaps[self.negotiable.index(j)]
         m = self.levels - 1
         return tuple(k / m for k in range(round(low * m), round(high * m) + 1))
-
-    def reservation(self, i: int, j: int) -> float:
-        """Party i's reservation on issue j: its win-set edge toward the other's ideal."""
-        own, other = self.parties[i].stances[j], self.parties[1 - i].stances[j]
-        low, high = self.win_set(i, j)
-        return high if other.ideal >= own.ideal else low
 
     def utilities(self, package: Package) -> Point:
         return self.scorers[0](package), self.scorers[1](package)

@@ -102,14 +102,10 @@ class Seat:
         aspiration at alpha: a point of the Pareto frontier (a trade-off offer)."""
         return trade_off(self.frontier, self.me, self.aspiration(alpha))[0]
 
-    def valued_offer_at(self, alpha: float) -> tuple[Offer, float]:
-        """`offer_at(alpha)` and what it is worth to this party (read off the frontier)."""
-        package, point = trade_off(self.frontier, self.me, self.aspiration(alpha))
-        return package, point[self.me]
-
     def valued_offers(self) -> Callable[[float], tuple[Offer, float]]:
-        """`valued_offer_at` as a function of alpha, with the frontier and this party's
-        concession range looked up once (strategies call it every round)."""
+        """`offer_at` as a function of alpha that also returns what the offer is worth to
+        this party, with the frontier and its concession range looked up once
+        (strategies call it every round)."""
         ranges = self.aspirations
         assert ranges is not None
         frontier, me = self.frontier, self.me
