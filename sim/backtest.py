@@ -44,20 +44,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="only check the backtest file, the bank and the origins; run nothing")
     args = parser.parse_args(args_in)
 
-    from sim.forecast.backtest import load_conf, plan, run_backtest
+    from sim.forecast.backtest import load_conf, plan, run_backtest, with_run_options
 
     try:
-        conf = load_conf(args.config)
-        if args.reps is not None:
-            if args.reps < 1:
-                raise ConfigError("--reps", args.reps, "must be >= 1")
-            conf = replace(conf, reps=args.reps)
-        if args.seed is not None:
-            conf = replace(conf, seed=args.seed)
+        conf = with_run_options(load_conf(args.config), args.reps, args.seed, args.workers)
         if args.posterior is not None:
             conf = replace(conf, posterior=args.posterior)
-        if args.workers < 0:
-            raise ConfigError("--workers", args.workers, "must be >= 0")
         checked = plan(conf, tuple(args.overrides), args.workers)
         if args.check:
             print(f"ok: {len(checked.bank.questions)} questions, {len(conf.origins)} origins, "

@@ -25,6 +25,7 @@ from typing import Any
 
 import pandas as pd
 
+from sim.analysis.io import read_table
 from sim.analysis.summary import wilson
 from sim.config.errors import ConfigError
 from sim.config.schema import RunConf, ScenarioConf
@@ -34,6 +35,7 @@ from sim.forecast.questions import Question
 from sim.forecast.record import agreement, allowed_wrong, record_as_of
 from sim.forecast.resolve import answers, nothing_happens, probabilities
 from sim.forecast.runs import compose_run, run_point
+from sim.results import EVENTS, REPLICATIONS
 
 COLLECTIONS = ("meetings", "shocks", "concessions")
 FORECAST_COLUMNS = ("origin", "question", "kind", "p", "n", "ci_low", "ci_high", "answer",
@@ -184,11 +186,11 @@ def forecast_as_of(setup: Setup, questions: Sequence[Question], as_of: str, reps
             raise RuntimeError(f"as of {as_of}, the composed scenario still has {leaks}")
         where = round_dir(out_dir, rounds)
         run_point(run, where, design_point=rounds)
-        events = pd.read_parquet(where / "events.parquet")
+        events = read_table(where / EVENTS)
         leaks = trace_leaks(events, base.scenario, as_of)
         if leaks:
             raise RuntimeError(f"as of {as_of}, the traces have {leaks}")
-        table = pd.read_parquet(where / "replications.parquet")
+        table = read_table(where / REPLICATIONS)
         traced = sorted(table["rep"].tolist())
         agree = agreement(record, events, table, traced, setup.tolerance)
         kept = agree.loc[agree["kept"], "rep"].tolist()

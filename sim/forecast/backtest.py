@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 import yaml
@@ -43,6 +43,23 @@ class BacktestConf:
     tolerance: float = 0.25  # share of the record's settled facts a kept past may get wrong
     posterior: str = ""  # draw parameters from this posterior table (python -m sim.calibrate)
     draws: int = 10  # parameter sets drawn from the posterior per origin
+
+
+Conf = TypeVar("Conf")
+
+
+def with_run_options(conf: Conf, reps: int | None, seed: int | None, workers: int) -> Conf:
+    """A backtest or library file with the command's `--reps` and `--seed` applied, after
+    checking them and `--workers` (one line naming the option if out of range)."""
+    if reps is not None:
+        if reps < 1:
+            raise ConfigError("--reps", reps, "must be >= 1")
+        conf = replace(conf, reps=reps)  # type: ignore[type-var]
+    if seed is not None:
+        conf = replace(conf, seed=seed)  # type: ignore[type-var]
+    if workers < 0:
+        raise ConfigError("--workers", workers, "must be >= 0")
+    return conf
 
 
 @dataclass(frozen=True)

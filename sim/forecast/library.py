@@ -40,7 +40,15 @@ from sim.config.errors import ConfigError, unknown_name, yaml_error
 from sim.config.load import CONF_DIR
 from sim.config.schema import ScenarioConf
 from sim.forecast.asof import Setup, compose
-from sim.forecast.backtest import BacktestConf, load_conf, plan, prepare, run_backtest
+from sim.forecast.backtest import (
+    FORECASTS,
+    BacktestConf,
+    load_conf,
+    plan,
+    prepare,
+    run_backtest,
+    with_run_options,
+)
 from sim.forecast.questions import KINDS
 from sim.forecast.scores import BASELINES, BOOTSTRAP, SEED, score_set
 from sim.results import REPLICATIONS
@@ -256,7 +264,7 @@ def run_library(lib: LibraryConf, out_dir: Path, overrides: Sequence[str] = (),
         if progress:
             print(f"case {name}: {p.start} to {p.summit}", flush=True)
         scores = run_backtest(p, out_dir / name, progress=progress)
-        forecasts = pd.read_parquet(out_dir / name / "forecasts.parquet")
+        forecasts = read_table(out_dir / name / FORECASTS)
         curve = pd.DataFrame(scores["p_summit"])
         curve.insert(0, "case", name)
         curve["days_before"] = [days_before(o, p.summit) for o in curve["origin"]]
@@ -312,15 +320,7 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     args = parser.parse_args(list(argv))
     try:
-        lib = load_library(args.library)
-        if args.reps is not None:
-            if args.reps < 1:
-                raise ConfigError("--reps", args.reps, "must be >= 1")
-            lib = replace(lib, reps=args.reps)
-        if args.seed is not None:
-            lib = replace(lib, seed=args.seed)
-        if args.workers < 0:
-            raise ConfigError("--workers", args.workers, "must be >= 0")
+        lib = with_run_options(load_library(args.library), args.reps, args.seed, args.workers)
         out = args.out or Path("outputs/backtest/library") / datetime.now().strftime(
             "%Y-%m-%d_%H-%M-%S")
         table = run_library(lib, out, tuple(args.overrides), args.workers, not args.quiet)

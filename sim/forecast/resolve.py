@@ -14,8 +14,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.analysis.io import read_table
 from sim.analysis.summary import wilson
 from sim.forecast.questions import SUMMIT, TESTS, Predicate, Question
+from sim.results import EVENTS, REPLICATIONS
 
 EVENT_COLUMNS = ("rep", "date", "kind", "name", "channel", "time")
 
@@ -103,7 +105,7 @@ def probabilities(table: pd.DataFrame) -> pd.DataFrame:
 
 def resolve_run(run_dir: Path, questions: Sequence[Question], trace_reps: int) -> pd.DataFrame:
     """Answers of a run directory's traced replications (those with rep < `trace_reps`)."""
-    events = pd.read_parquet(run_dir / "events.parquet")
-    reps = pd.read_parquet(run_dir / "replications.parquet")
+    events = read_table(run_dir / EVENTS)
+    reps = read_table(run_dir / REPLICATIONS)
     traced = sorted(r for r in reps["rep"].tolist() if r < trace_reps)
     return answers(questions, events, reps, traced=traced)
