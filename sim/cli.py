@@ -7,21 +7,18 @@ one line on stderr naming the key and value, with exit code 2 and no traceback.
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig, OmegaConf, open_dict
 
 from sim.command import EXIT_FAILED_REPS, fail
 from sim.config.compose import check_writable, compose, composition_error
-from sim.config.convert import is_field
 from sim.config.errors import ConfigError, unknown_name
 from sim.config.load import CONF_DIR, load_run
-from sim.config.schema import RunConf
 
 if TYPE_CHECKING:
     from sim.design_point import DesignPoint
@@ -34,23 +31,18 @@ def quote(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def precheck(overrides: list[str], sweep: bool = False) -> DesignPoint:
+def precheck(overrides: list[str], sweep: bool = False) -> tuple[DesignPoint, DictConfig]:
     """Compose and check the config of a single run; exit 2 with one line if it is bad.
 
-    A plain `key=value` for a schema key that the YAML leaves at its default (such as a
-    shock's `enabled`) is rewritten, in `overrides` itself, to Hydra's `++key=value`.
-    """
+    Returns the design point and the composed config, its output folder resolved once."""
     for o in overrides:
         key, _, value = o.partition("=")
         if key == "scenario":
             scenario_path_pointer(value)
-    while True:
-        try:
-            cfg = compose(overrides, hydra=True)
-            break
-        except Exception as e:  # Hydra and YAML raise many kinds; all mean bad input
-            if not _set_schema_default(e, overrides):
-                fail(composition_error(e, overrides))
+    try:
+        cfg = compose(overrides, hydra=True)
+    except Exception as e:  # Hydra and YAML raise many kinds; all mean bad input
+        fail(composition_error(e, overrides))
     try:
         run = load_run(cfg)
         key = "hydra.sweep.dir" if sweep else "hydra.run.dir"
@@ -60,7 +52,9 @@ def precheck(overrides: list[str], sweep: bool = False) -> DesignPoint:
         fail(e)
     from sim.design_point import DesignPoint
 
-    return DesignPoint.of(run, out_dir, 0, overrides, sweep)
+    with open_dict(cfg):  # as Hydra sets them for a run of its own
+        cfg.hydra.run.dir, cfg.hydra.mode = str(out_dir), "RUN"
+    return DesignPoint.of(run, out_dir, 0, overrides, sweep), cfg
 
 
 def scenario_path_pointer(value: str) -> None:
@@ -73,26 +67,6 @@ def scenario_path_pointer(value: str) -> None:
                      f"the file in a folder as scenario/{path.stem}.yaml and run "
                      f"python -m sim --config-dir {folder} scenario={path.stem} "
                      "(see README, Running scenarios)"))
-
-
-def _set_schema_default(e: Exception, overrides: list[str]) -> bool:
-    """Rewrite `k=v` to `++k=v` if Hydra refused k only because the YAML does not set it."""
-    missing = re.search(r"Could not override '([^']+)'", str(e))
-    if not missing:
-        return False
-    key = missing.group(1)
-    at = next((i for i, o in enumerate(overrides) if o.startswith(f"{key}=")), None)
-    parent = key.rpartition(".")[0]
-    if at is None or not parent or not is_field(RunConf, key):
-        return False
-    others = overrides[:at] + overrides[at + 1:]
-    try:  # the entry itself (e.g. the shock) must exist: only its field may be new
-        if OmegaConf.select(compose(others), parent) is None:
-            return False
-    except Exception:
-        return False
-    overrides[at] = "++" + overrides[at]
-    return True
 
 
 def precheck_sweep(args: list[str]) -> DesignPoint | None:
@@ -120,11 +94,7 @@ def precheck_sweep(args: list[str]) -> DesignPoint | None:
                 if v not in known:
                     fail(unknown_name(o.key_or_group, v, known, o.key_or_group))
         first.append(f"{o.get_key_element()}={values[0]}")
-    point = precheck(first, sweep=True)
-    for i, checked in enumerate(first):  # carry any `++` over to the sweep itself
-        if checked.startswith("++") and not args[i].startswith("+"):
-            args[i] = "++" + args[i]
-    return point
+    return precheck(first, sweep=True)[0]
 
 
 @hydra.main(version_base="1.3", config_path=str(CONF_DIR), config_name="config")
@@ -133,26 +103,46 @@ def job(cfg: DictConfig) -> None:
     launchers; the summitsim launcher runs a sweep's jobs itself, with `run_sweep`)."""
     from hydra.types import RunMode
 
-    from sim.analysis.summary import format_table
     from sim.design_point import DesignPoint, completed
-    from sim.pool import run_sweep
 
     hc = HydraConfig.get()
     sweep = hc.mode == RunMode.MULTIRUN
     try:
         point = DesignPoint.of(load_run(cfg), Path(hc.runtime.output_dir),
                                int(hc.job.num) if sweep else 0, list(hc.overrides.task), sweep)
-        if sweep and completed(point.out_dir, point.run, point.design_point) is not None:
-            print(f"{point.out_dir}: complete, skipped", file=sys.stderr)
-            return
-        summary = run_sweep([point], progress=point.run.progress)[0]
     except ConfigError as e:
         fail(e)
+    if sweep and completed(point.out_dir, point.run, point.design_point) is not None:
+        print(f"{point.out_dir}: complete, skipped", file=sys.stderr)
+        return
+    run_point(point)
+
+
+def run_checked(point: DesignPoint, cfg: DictConfig) -> None:
+    """Run a checked design point as Hydra runs a job (its folder, the config, overrides and
+    Hydra's settings saved in `.hydra/`, logging), without composing the config again."""
+    from hydra._internal.callbacks import Callbacks
+    from hydra.core.utils import run_job
+    from hydra.types import HydraContext
+
+    done = run_job(hydra_context=HydraContext(config_loader=None,  # type: ignore[arg-type]
+                                              callbacks=Callbacks(cfg)),
+                   task_function=lambda _: run_point(point), config=cfg,
+                   job_dir_key="hydra.run.dir", job_subdir_key=None)
+    done.return_value  # noqa: B018 - raises what the job raised
+
+
+def run_point(point: DesignPoint) -> None:
+    """Run one design point; print its table and where it is, and any failed replications."""
+    from sim.analysis.summary import format_table
+    from sim.pool import run_sweep
+
+    summary = run_sweep([point], progress=point.run.progress)[0]
     print(format_table(summary))
     print(f"results: {point.out_dir}")
     if summary["failures"]:
         report_failures(summary)
-        if not sweep:
+        if not point.sweep:
             sys.exit(EXIT_FAILED_REPS)
 
 
@@ -232,9 +222,9 @@ def user_folders(args: list[str]) -> list[str]:
 def main() -> None:
     args = user_folders(sys.argv[1:])
     multirun = any(a in ("-m", "--multirun") for a in args)
-    checked = None
+    checked = cfg = None
     if not any(a.startswith("-") for a in args):
-        checked = precheck(args)
+        checked, cfg = precheck(args)
     elif multirun:
         sweep_args = [a for a in args if a not in ("-m", "--multirun")]
         checked = precheck_sweep(sweep_args)
@@ -242,12 +232,15 @@ def main() -> None:
     if checked is not None and multirun and not any(
             a.startswith("hydra.sweep.dir=") for a in args):
         args.append(f"hydra.sweep.dir={quote(str(checked.out_dir))}")  # one dir, known here
-    sys.argv[1:] = args  # with any `++` the checks added
+    sys.argv[1:] = args
     if checked is not None and checked.run.executor == "local":
         from sim.design_point import workers_of
         from sim.executors import prestart
 
         prestart(workers_of(checked.run))  # workers start while Hydra composes
+    if checked is not None and cfg is not None:
+        run_checked(checked, cfg)  # composed and checked once, above
+        return
     job()
     if multirun and checked is not None:
         sys.exit(finish_sweep(checked.out_dir, checked.run.plots))

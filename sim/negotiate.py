@@ -14,7 +14,8 @@ from omegaconf import DictConfig
 
 from sim.command import fail
 from sim.config.errors import ConfigError
-from sim.negotiation.cli import load, precheck
+from sim.config.load import load
+from sim.negotiation.cli import precheck
 from sim.negotiation.config import NegotiationConf, check_negotiation, register
 
 register()

@@ -17,7 +17,8 @@ from omegaconf import DictConfig
 
 from sim.command import fail
 from sim.config.errors import ConfigError
-from sim.negotiation.cli import load, precheck
+from sim.config.load import load
+from sim.negotiation.cli import precheck
 from sim.negotiation.config import TournamentConf, check_tournament, register
 from sim.negotiation.tournament import format_tables, play, summarize
 from sim.results import write_json, write_parquet

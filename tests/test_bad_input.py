@@ -115,7 +115,7 @@ CASES = [
          "-0.1", UNIT),
     Case("baseline-nan", (f"{S}.relations.tension_baseline=nan",),
          f"{S}.relations.tension_baseline", "nan", UNIT),
-    Case("shock-probability", (f"++{B}.probability=1.2",), f"{B}.probability", "1.2", UNIT),
+    Case("shock-probability", (f"{B}.probability=1.2",), f"{B}.probability", "1.2", UNIT),
     Case("retaliation-probability", (f"{B}.retaliation.probability=-0.5",),
          f"{B}.retaliation.probability", "-0.5", UNIT),
     Case("concession-probability",
@@ -138,7 +138,7 @@ CASES = [
          f"{S}.channels.foreign.rounds", "0", "must be >= 1"),
     Case("summit-rounds-negative", (f"{S}.summit.rounds=-3",), f"{S}.summit.rounds", "-3",
          "must be >= 1"),
-    Case("retry-zero", (f"++{M}.retry_days=0",), f"{M}.retry_days", "0.0", "must be > 0"),
+    Case("retry-zero", (f"{M}.retry_days=0",), f"{M}.retry_days", "0.0", "must be > 0"),
     Case("retaliation-delay-zero", (f"{B}.retaliation.delay_days=[0,0]",),
          f"{B}.retaliation.delay_days", "[0.0, 0.0]", "must be > 0"),
     Case("reps-zero", ("reps=0",), "reps", "0", "whole number >= 1"),
@@ -162,7 +162,7 @@ CASES = [
          (f"{S}.concessions.climate_talks_resume.date=2023-12-01",),
          f"{S}.concessions.climate_talks_resume.date", "'2023-12-01'",
          "must lie in the scenario window"),
-    Case("reopens-before-start", (f"++{S}.channels.military.reopens=2022-10-01",),
+    Case("reopens-before-start", (f"{S}.channels.military.reopens=2022-10-01",),
          f"{S}.channels.military.reopens", "'2022-10-01'", "must be after start 2022-11-14"),
     # -- names that do not exist ------------------------------------------------------
     Case("meeting-unknown-channel", (f"{M}.channel=nowhere",), f"{M}.channel", "'nowhere'",
@@ -207,7 +207,7 @@ CASES = [
             stances:
               mars: {ideal: 0.5}
         """), f"{S}.parties.us.stances.mars", "'mars'", "unknown issue; known: ai_risk"),
-    Case("meeting-agenda-off-channel", (f"++{M}.agenda=[exchanges,climate]",),
+    Case("meeting-agenda-off-channel", (f"{M}.agenda=[exchanges,climate]",),
          f"{M}.agenda[1]", "'climate'", "unknown issue of channel foreign"),
     Case("channel-issue-typo", (f"{S}.channels.foreign.issues=[taiwn]",),
          f"{S}.channels.foreign.issues[0]", "'taiwn'", "unknown issue (did you mean 'taiwan'?)"),
@@ -217,6 +217,12 @@ CASES = [
          (f"++{S}.concessions.climate_talks_resume.move={{fentanil: 0.2}}",),
          f"{S}.concessions.climate_talks_resume.move.fentanil", "'fentanil'",
          "unknown issue (did you mean 'fentanyl'?)"),
+    Case("mapping-without-force", (f"{S}.concessions.climate_talks_resume.move={{fentanyl: 1}}",),
+         f"{S}.concessions.climate_talks_resume.move", "'{fentanyl: 1}'",
+         f"to set it whole write ++{S}.concessions.climate_talks_resume.move={{...}}"),
+    Case("new-entry-on-the-command-line", (f"+{S}.shocks.flood.tension=0.2",),
+         f"{S}.shocks.flood.tension", "'0.2'", "a new entry (ShockConf) is added in a scenario "
+         "file"),
     # -- empty agendas, zero weights, empty win-sets ------------------------------------
     file_case("agenda-empty", SMALL.replace("issues:\n  x: {status_quo: 0.5}\n", ""),
               f"{S}.issues", "{}", "the agenda is empty"),
@@ -246,7 +252,7 @@ CASES = [
               "duplicate key: already set on line 6"),
     Case("channel-issue-twice", (f"{S}.channels.foreign.issues=[exchanges,exchanges]",),
          f"{S}.channels.foreign.issues[1]", "'exchanges'", "duplicate issue"),
-    Case("suspend-channel-twice", (f"++{B}.suspend=[foreign,foreign]",), f"{B}.suspend[1]",
+    Case("suspend-channel-twice", (f"{B}.suspend=[foreign,foreign]",), f"{B}.suspend[1]",
          "'foreign'", "duplicate channel"),
     # -- malformed YAML -------------------------------------------------------------------
     file_case("yaml-unclosed-brace", variant("""
@@ -402,7 +408,7 @@ def run_in_process(args: list[str], monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setattr(sys, "argv", [module, *args])
     monkeypatch.delenv("HYDRA_FULL_ERROR", raising=False)
     app_module = "sim.cli" if module == "sim" else module
-    for name in ("job", "app"):  # the Hydra task (sim.cli.job; the lab's app)
+    for name in ("job", "run_checked", "app"):  # what runs a checked config, or the lab
         with contextlib.suppress(ImportError, AttributeError):  # elsewhere: no net
             monkeypatch.setattr(importlib.import_module(app_module), name, _must_not_run)
     monkeypatch.delitem(sys.modules, "sim.__main__", raising=False)

@@ -9,7 +9,7 @@ from hydra.core.config_store import ConfigStore
 
 from sim.config.errors import ConfigError
 from sim.config.load import CONF_DIR, load_scenario
-from sim.config.schema import RunConf, ScenarioConf, register
+from sim.config.schema import RunConf, ScenarioConf, ShockConf, register
 from sim.scenario import compile_scenario
 from tests.conftest import compose_run
 
@@ -34,10 +34,21 @@ def test_every_scenario_composes_validates_and_compiles(name: str) -> None:
     assert sc.end_day > 0 and len(sc.parties) == 2
 
 
-def test_schema_is_registered_with_hydra() -> None:
+def test_the_schema_is_in_the_defaults() -> None:
+    """Composed configs are typed by the schema: every key it has is there, at its default
+    where no file sets it, so a plain override of such a key needs no `+` or `++`."""
+    from omegaconf import OmegaConf
+
+    from sim.config.compose import compose
+
     register()
-    repo = ConfigStore.instance().repo
-    assert "scenario.yaml" in repo["schema"] and "run.yaml" in repo["schema"]
+    assert "run.yaml" in ConfigStore.instance().repo["schema"]
+    cfg = compose(["scenario.shocks.balloon.restraint_days=5"])
+    assert OmegaConf.get_type(cfg) is RunConf
+    assert OmegaConf.get_type(cfg.scenario.shocks.balloon) is ShockConf
+    assert cfg.scenario.shocks.balloon.restraint_days == 5
+    plain = OmegaConf.to_container(compose(["~schema"]))
+    assert isinstance(plain, dict) and "restraint_days" not in plain["scenario"]["shocks"]["balloon"]
 
 
 def test_channels_suspended_in_august_2022_start_suspended() -> None:

@@ -1,12 +1,13 @@
 """One compose for every command, and one table that turns Hydra's errors into one line.
 
-Every command composes its config with `compose`; whatever Hydra or YAML raise on the way
-goes through `composition_error`, which reads the message against `EXPLAINED` and returns
-a `ConfigError` naming the key (or file) and the value.
+Every command composes its config with `compose`; whatever Hydra, OmegaConf or YAML raise
+on the way goes through `composition_error`, which reads the message against `EXPLAINED`
+and returns a `ConfigError` naming the key (or file) and the value.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import typing
@@ -19,16 +20,9 @@ import yaml
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
-from sim.config.errors import (
-    ConfigError,
-    exception_chain,
-    one_line,
-    schema_hint,
-    unknown_key,
-    unknown_name,
-    yaml_error,
-)
-from sim.config.load import CONF_DIR, ENTRY_KINDS, load_run
+from sim.config.convert import convert, hint_at
+from sim.config.errors import ConfigError, exception_chain, one_line, unknown_name, yaml_error
+from sim.config.load import CONF_DIR, ENTRY_KINDS, FORBIDDEN_KEYS, code_error, load_run
 from sim.config.schema import RunConf
 
 
@@ -64,13 +58,34 @@ def _parts(override: str) -> tuple[str, str]:
     return name, value
 
 
+def unknown_at(data: Any, key: str, value: object, schema: type = RunConf) -> ConfigError:
+    """A dotted `key` that `data` (a composed config) lacks: an unknown entry of a named
+    collection (with the known ones), a forbidden code key, or an unknown key of the schema."""
+    parts = key.split(".")
+    if parts[-1] in FORBIDDEN_KEYS:
+        return code_error(key, value)
+    node = data
+    for i, part in enumerate(parts):
+        hint = hint_at(schema, ".".join(parts[:i]))
+        if isinstance(node, dict) and part not in node and typing.get_origin(hint) is dict:
+            return unknown_name(key if i == len(parts) - 1 else ".".join(parts[:i + 1]), part,
+                                [str(n) for n in node], ENTRY_KINDS.get(parts[i - 1], "entry"))
+        if dataclasses.is_dataclass(hint) and part not in {f.name for f in
+                                                           dataclasses.fields(hint)}:
+            known = sorted(f.name for f in dataclasses.fields(hint))
+            return ConfigError(key, value, unknown_name(key, part, known, "key").allowed)
+        node = node.get(part) if isinstance(node, dict) else None
+    return ConfigError(key, value, "unknown key; see --help for the knobs")
+
+
 @dataclass(frozen=True)
 class Failed:
-    """A failed composition: the exceptions raised, the command line, the config composed."""
+    """A failed composition: the exceptions raised, the command line, the config and schema."""
 
     chain: list[BaseException]
     overrides: list[str]
     config_name: str
+    schema: type
 
 
 Explain = Callable[[re.Match[str], Failed], ConfigError]
@@ -84,30 +99,14 @@ def _unparsable(m: re.Match[str], f: Failed) -> ConfigError:
 
 
 def _unknown_key(m: re.Match[str], f: Failed) -> ConfigError:
-    """A typo'd entry name (with the known ones), a typo'd key, or a schema key to add."""
     key = m.group(1) or m.group(2)
     value = override_value(f.overrides, key)
-    data = _compose_plain([o for o in f.overrides if _parts(o)[0] != key], f.config_name)
-    parts, node = key.split("."), data
-    for i, part in enumerate(parts):
-        if f.config_name != "config":  # the lab's configs: the keys composed are the schema
-            known = list(node) if isinstance(node, dict) else []
-            if part not in known:
-                return ConfigError(key, value, unknown_name(key, part, known, "key").allowed)
-            node = node[part] if isinstance(node, dict) else None
-            continue
-        if not isinstance(node, dict):
-            break
-        if part not in node:
-            collection = ".".join(parts[:i])
-            if i > 0 and typing.get_origin(schema_hint(collection)) is dict:
-                return unknown_name(f"{collection}.{part}", part, [str(n) for n in node],
-                                    ENTRY_KINDS.get(parts[i - 1], "entry"))
-            break
-        node = node[part]
-    if f.config_name != "config":
-        return ConfigError(key, value, "unknown key; see --help")
-    return unknown_key(key, value)
+    if typing.get_origin(hint_at(f.schema, key)) is dict and value.startswith("{"):
+        return ConfigError(key, value, f"a mapping merges into the one composed; to set it "
+                           f"whole write ++{key}={{...}}")
+    others = [o for o in f.overrides if _parts(o)[0] != key]
+    return unknown_at(_compose_plain(others, f.config_name), key,
+                      override_value(f.overrides, key), f.schema)
 
 
 def _unmergeable(m: re.Match[str], f: Failed) -> ConfigError:
@@ -117,9 +116,13 @@ def _unmergeable(m: re.Match[str], f: Failed) -> ConfigError:
         return ConfigError(key, value, "must be a mapping (KEY={name: value, ...}), not a list")
     if "Cannot merge ListConfig with DictConfig" in text:
         return ConfigError(key, value, "must be a list ([a, b, ...]), not a mapping")
-    reason = next((one_line(str(c)).split(" full_key:")[0] for c in f.chain[1:]
-                   if str(c).strip()), "")
-    return ConfigError(key, value, f"cannot set this value ({reason})")
+    new = re.search(r"dict is not a subclass of (\w+)", text)
+    if new and not key.startswith("vars."):
+        return ConfigError(key, value, f"a new entry ({new.group(1)}) is added in a scenario "
+                           "file, not on the command line (see docs/scenarios.md)")
+    return _refused(f) or ConfigError(key, value, "cannot set this value (" + next(
+        (one_line(str(c)).split(" full_key:")[0] for c in f.chain[1:] if str(c).strip()), "")
+        + ")")
 
 
 def _unknown_config(m: re.Match[str], f: Failed) -> ConfigError:
@@ -145,26 +148,53 @@ EXPLAINED: tuple[tuple[re.Pattern[str], Explain], ...] = (
 )
 
 
-def composition_error(e: BaseException, overrides: Sequence[str], config_name: str = "config"
-                      ) -> ConfigError:
+def _refused(f: Failed) -> ConfigError | None:
+    """A value of the right key that the schema refuses, told as our converter tells it."""
+    for cause in f.chain[1:]:
+        key = getattr(cause, "full_key", None)
+        hint = hint_at(f.schema, key) if key else None
+        if isinstance(cause, OmegaConfBaseException) and hint is not None:
+            try:
+                convert(hint, getattr(cause, "value", None), str(key))
+            except ConfigError as err:
+                return err
+    return None
+
+
+def _as_written(f: Failed) -> ConfigError | None:
+    """What is wrong with the files, read from the config composed without the schema."""
+    if f.config_name != "config":
+        return None
+    plain = _compose_plain([*f.overrides, "~schema"], f.config_name)
+    try:
+        load_run(plain) if plain is not None else None
+    except ConfigError as err:
+        return err
+    return None
+
+
+def composition_error(e: BaseException, overrides: Sequence[str], config_name: str = "config",
+                      schema: type = RunConf) -> ConfigError:
     """Turn a failed composition (Hydra, OmegaConf or YAML) into a one-line `ConfigError`."""
-    overrides = list(overrides)
-    chain = exception_chain(e)
-    for cause in chain:
+    f = Failed(exception_chain(e), list(overrides), config_name, schema)
+    for cause in f.chain:
         if isinstance(cause, yaml.MarkedYAMLError):
             return yaml_error(cause)
-    text = "\n".join(str(c) for c in chain)
+    text = "\n".join(str(c) for c in f.chain)
     for pattern, explain in EXPLAINED:
         m = pattern.search(text)
         if m:
-            return explain(m, Failed(chain, overrides, config_name))
-    for cause in chain[1:]:
+            return explain(m, f)
+    found = _refused(f) or _as_written(f)
+    if found is not None:
+        return found
+    for cause in f.chain[1:]:
         if isinstance(cause, OmegaConfBaseException) and getattr(cause, "full_key", None):
             key = str(cause.full_key)
             return ConfigError(key, override_value(overrides, key) or getattr(cause, "value", ""),
                                str(getattr(cause, "msg", cause)).splitlines()[0])
-    lines = [ln.strip() for ln in str(chain[-1]).splitlines() if ln.strip()]
-    where = re.search(r'in "([^"]+)", line (\d+)', str(chain[-1]))
+    lines = [ln.strip() for ln in str(f.chain[-1]).splitlines() if ln.strip()]
+    where = re.search(r'in "([^"]+)", line (\d+)', str(f.chain[-1]))
     if where:
         return ConfigError(f"{Path(where.group(1)).name}:{where.group(2)}", lines[0],
                            "malformed YAML: " + " ".join(lines[1:3]))

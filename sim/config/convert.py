@@ -7,6 +7,7 @@ sweeps of many design points, and every error names the full dotted key.
 from __future__ import annotations
 
 import dataclasses
+import re
 import types
 import typing
 from collections.abc import Mapping
@@ -85,19 +86,24 @@ def convert(tp: Any, value: object, path: str) -> Any:
     raise TypeError(f"schema type {tp!r} at {path} is not supported")
 
 
-def is_field(cls: type, path: str) -> bool:
-    """True when the dotted `path` names a field of dataclass `cls` (any key in a map)."""
+def hint_at(cls: type, path: str) -> Any:
+    """The schema type at a dotted key (`a.b[0].c`) of dataclass `cls`; None if it has none."""
     tp: Any = cls
-    for part in path.split("."):
-        while typing.get_origin(tp) in (typing.Union, types.UnionType):
-            tp = next(a for a in typing.get_args(tp) if a is not type(None))
+    for part in (p for p in re.split(r"[.\[\]]+", path) if p):
+        tp = _strip_optional(tp)
         if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-            hints = _hints(tp)
-            if part not in hints:
-                return False
-            tp = hints[part]
-        elif typing.get_origin(tp) is dict:
-            tp = typing.get_args(tp)[1]
+            tp = _hints(tp).get(part)
+            if tp is None:
+                return None
+        elif typing.get_origin(tp) in (dict, list):
+            tp = typing.get_args(tp)[-1]
         else:
-            return False
-    return True
+            return None
+    return _strip_optional(tp)
+
+
+def _strip_optional(tp: Any) -> Any:
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        return args[0] if len(args) == 1 else Any
+    return tp

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import re
-import types
-import typing
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 import yaml
-
-from sim.config.schema import RunConf
 
 MAX_VALUE_CHARS = 160
 
@@ -50,52 +44,6 @@ def exception_chain(e: BaseException) -> list[BaseException]:
         out.append(cur)
         cur = cur.__cause__ or cur.__context__
     return out
-
-
-def schema_hint(path: str) -> Any:
-    """The schema type at a dotted key of the run config (None if the schema has no such key)."""
-    hint: Any = RunConf
-    for part in (p for p in re.split(r"[.\[\]]+", path) if p):
-        hint = _strip_optional(hint)
-        if dataclasses.is_dataclass(hint):
-            hint = typing.get_type_hints(hint).get(part)
-            if hint is None:
-                return None
-        elif typing.get_origin(hint) in (dict, list):
-            hint = typing.get_args(hint)[-1]
-        else:
-            return None
-    return _strip_optional(hint)
-
-
-def schema_keys(path: str) -> list[str] | None:
-    """The keys the schema allows next to `path` (a dotted key), or None if unknown there."""
-    parent = re.split(r"[.\[](?=[^.\[]*$)", path)[0] if re.search(r"[.\[]", path) else ""
-    hint = schema_hint(parent)
-    if dataclasses.is_dataclass(hint):
-        return sorted(f.name for f in dataclasses.fields(hint))
-    return None
-
-
-def _strip_optional(hint: Any) -> Any:
-    if typing.get_origin(hint) in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(hint) if a is not type(None)]
-        return args[0] if len(args) == 1 else Any
-    return hint
-
-
-def unknown_key(key: str, value: object) -> ConfigError:
-    """A key the schema does not have, with a "did you mean" among the keys it does."""
-    known = schema_keys(key)
-    if not known:
-        return ConfigError(key, value, "unknown key; see `python -m sim --help` for the knobs")
-    last = re.split(r"[.\[\]]+", key.strip("."))[-1]
-    if last in known:  # a schema key the composed YAML leaves at its default
-        return ConfigError(key, value, f"no config file sets this key yet; add it with "
-                           f"+{key}=VALUE")
-    close = difflib.get_close_matches(last, known, n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return ConfigError(key, value, f"unknown key{hint}; known: {', '.join(known)}")
 
 
 def yaml_error(err: yaml.MarkedYAMLError) -> ConfigError:

@@ -2,8 +2,8 @@
 
 These dataclasses are registered as Hydra structured configs (see `register`), and every
 scenario is merged onto them before it runs, so a wrong type or an unknown key is caught
-with its full dotted path. Meaning-level checks (dates in order, names that exist,
-ranges) live in `sim.config.validate`.
+with its full dotted path. Each field carries its checks (ranges, the collection its
+names come from: `sim.config.checks`); checks that span fields are `sim.config.validate`'s.
 
 Named collections (parties, issues, channels, meetings, shocks, concessions) are maps
 keyed by name, so that a variant scenario or a command-line override can change one
@@ -12,8 +12,57 @@ entry (`scenario.shocks.NAME.enabled=false`) without restating the rest.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
+
+from sim.config.checks import (
+    NON_NEGATIVE,
+    OPEN_UNIT,
+    POSITIVE,
+    UNIT,
+    Context,
+    at_least,
+    checked,
+    date,
+    fail,
+    finite,
+    in_window,
+    interval,
+    keys_in,
+    one_of,
+    ref,
+    refs,
+    within,
+)
+
+LEVELS = ("leader", "cabinet", "working")
+STATUSES = ("open", "suspended")
+LIFTS = ("review", "concession")
+EXECUTORS = ("local", "dask")
+EVENT_KINDS = (
+    "meeting_held", "meeting_postponed", "meeting_cancelled", "agreement", "shock",
+    "concession", "channel_suspended", "channel_reopened", "summit_attend", "summit_decline",
+    "summit_held", "summit_missed", "agreement_unravelled", "meeting_proposed",
+)
+PARTY = ref("parties", "party", optional=True)
+EMPTY_AGENDA = "the channel's agenda is empty; list at least one issue"
+
+
+def event_codes(key: str, value: Any, ctx: Context) -> None:
+    for kind in value:
+        one_of(EVENT_KINDS, "event kind")(f"{key}.{kind}", kind, ctx)
+
+
+def scheduler(key: str, value: Any, ctx: Context) -> None:
+    if value is not None and not str(value).startswith(("tcp://", "tls://", "inproc://",
+                                                         "ucx://")):
+        fail(key, value, "must be a scheduler address like tcp://host:8786")
+
+
+def reps(key: str, value: Any, ctx: Context) -> None:
+    if value != "auto" and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+        fail(key, value, "must be a whole number >= 1, or 'auto'")
 
 
 @dataclass
@@ -29,7 +78,7 @@ class IssueConf:
     """One issue of the agenda: a position in [0, 1]."""
 
     label: str = ""
-    status_quo: float = 0.0  # the position if nothing is agreed (the disagreement point)
+    status_quo: float = checked(0.0, UNIT)  # the position if nothing is agreed
     core: bool = False  # a core security/technology issue (see OutcomeConf)
 
 
@@ -39,17 +88,17 @@ class LinkConf:
     package that puts issue `needs` at `at_least` or more (a price paid on another issue)."""
 
     needs: str = ""
-    at_least: float = 1.0
-    win_set: list[float] = field(default_factory=lambda: [0.0, 1.0])
+    at_least: float = checked(1.0, UNIT)
+    win_set: list[float] = checked(lambda: [0.0, 1.0], interval(0, 1))
 
 
 @dataclass
 class StanceConf:
     """A party's preferences on one issue: ideal point, salience and domestic win-set."""
 
-    ideal: float = 0.5
-    weight: float = 1.0
-    win_set: list[float] = field(default_factory=lambda: [0.0, 1.0])
+    ideal: float = checked(0.5, UNIT)
+    weight: float = checked(1.0, NON_NEGATIVE)
+    win_set: list[float] = checked(lambda: [0.0, 1.0], interval(0, 1))
     linked: LinkConf | None = None
 
 
@@ -62,9 +111,9 @@ class PressureConf:
     an approaching election). An empty `issues` list means every issue.
     """
 
-    start: str = ""
-    shrink_per_year: float = 0.0
-    issues: list[str] = field(default_factory=list)
+    start: str = checked("", date)
+    shrink_per_year: float = checked(0.0, NON_NEGATIVE)
+    issues: list[str] = checked(list, refs("issues", "issue"))
 
 
 @dataclass
@@ -86,10 +135,10 @@ class AttendanceConf:
     trust_i its trust in the other and T the tension.
     """
 
-    empty_cost: float = 0.0  # the audience cost of a summit with nothing to announce
-    value: float = 0.0
-    trust: float = 0.0
-    tension: float = 0.0
+    empty_cost: float = checked(0.0, finite)  # audience cost of a summit with nothing to announce
+    value: float = checked(0.0, finite)
+    trust: float = checked(0.0, finite)
+    tension: float = checked(0.0, finite)
 
 
 @dataclass
@@ -97,14 +146,14 @@ class ProposalConf:
     """A party proposes a meeting on `channel` when none has been held for `lull_days`
     and tension is under `below`: it is held `notice_days` later, hosted by the proposer."""
 
-    channel: str = ""
-    lull_days: float = 60.0
-    below: float = 1.0
-    notice_days: float = 14.0
-    duration_days: float = 1.0
-    tension_relief: float = 0.03  # as a planned meeting's
-    trust_gain: float = 0.02
-    limit: int = 1  # proposals at most
+    channel: str = checked("", ref("channels", "channel"))
+    lull_days: float = checked(60.0, POSITIVE)
+    below: float = checked(1.0, UNIT)
+    notice_days: float = checked(14.0, NON_NEGATIVE)
+    duration_days: float = checked(1.0, POSITIVE)
+    tension_relief: float = checked(0.03, UNIT)  # as a planned meeting's
+    trust_gain: float = checked(0.02, UNIT)
+    limit: int = checked(1, at_least(0))  # proposals at most
 
 
 @dataclass
@@ -113,9 +162,9 @@ class CallOffConf:
     above `above`; it looks again every `review_days` and re-proposes the summit once
     tension is under `resume_below` (and calls it off again if tension rises anew)."""
 
-    above: float = 1.0
-    resume_below: float = 0.0
-    review_days: float = 7.0
+    above: float = checked(1.0, UNIT)
+    resume_below: float = checked(0.0, UNIT)
+    review_days: float = checked(7.0, POSITIVE)
 
 
 @dataclass
@@ -129,11 +178,11 @@ class PolicyConf:
     once tension is under the channel's threshold and its heat under `resume_below`.
     """
 
-    heat_half_life_days: float = 60.0
-    refuse_visit_above: float = 1.0  # 1: never refuses
-    suspend: float = 1.0
-    review_days: float = 14.0
-    resume_below: float = 1.0
+    heat_half_life_days: float = checked(60.0, POSITIVE)
+    refuse_visit_above: float = checked(1.0, UNIT)  # 1: never refuses
+    suspend: float = checked(1.0, NON_NEGATIVE)
+    review_days: float = checked(14.0, POSITIVE)
+    resume_below: float = checked(1.0, UNIT)
     propose: ProposalConf | None = None  # None: it proposes no meeting
     call_off: CallOffConf | None = None  # None: it never calls the summit off
 
@@ -142,11 +191,11 @@ class PolicyConf:
 class PartyConf:
     label: str = ""
     leader: str = ""
-    trust: float = 0.5  # initial trust in the other party, [0, 1]
+    trust: float = checked(0.5, UNIT)  # initial trust in the other party
     strategy: StrategyConf = field(default_factory=StrategyConf)
-    discount: float = 0.95  # patience: a deal one round later is worth this much
+    discount: float = checked(0.95, OPEN_UNIT)  # patience: a deal one round later is worth this
     policy: PolicyConf = field(default_factory=PolicyConf)
-    stances: dict[str, StanceConf] = field(default_factory=dict)
+    stances: dict[str, StanceConf] = checked(dict, keys_in("issues", "issue"))
     pressure: PressureConf | None = None
     attendance: AttendanceConf = field(default_factory=AttendanceConf)
 
@@ -155,48 +204,48 @@ class PartyConf:
 class RelationsConf:
     """Initial tension and how it and trust relax between events (closed form)."""
 
-    tension: float = 0.3
-    tension_baseline: float = 0.3
-    tension_half_life_days: float = 60.0
-    trust_half_life_days: float = 180.0  # trust relaxes toward its initial value
-    agreed: dict[str, float] = field(default_factory=dict)  # deliverables agreed before start
+    tension: float = checked(0.3, UNIT)
+    tension_baseline: float = checked(0.3, UNIT)
+    tension_half_life_days: float = checked(60.0, POSITIVE)
+    trust_half_life_days: float = checked(180.0, POSITIVE)  # relaxes toward its initial value
+    agreed: dict[str, float] = checked(dict, keys_in("issues", "issue", UNIT))
 
 
 @dataclass
 class BargainingConf:
     """Scenario-wide bargaining settings."""
 
-    winset_noise_sd: float = 0.0  # per-replication noise on win-set edges
-    walk_away: float = 0.1  # chance per round that talks break off, at tension 1
-    failure_tension: float = 0.0  # tension added when talks with something to settle fail
-    failure_trust: float = 0.0  # trust each party loses then
-    consult_credit: float = 0.5  # share of a meeting's relief and trust gain with nothing to settle
+    winset_noise_sd: float = checked(0.0, NON_NEGATIVE)  # per-replication noise on win-set edges
+    walk_away: float = checked(0.1, UNIT)  # chance per round that talks break off, at tension 1
+    failure_tension: float = checked(0.0, UNIT)  # added when talks with something to settle fail
+    failure_trust: float = checked(0.0, UNIT)  # trust each party loses then
+    consult_credit: float = checked(0.5, UNIT)  # share of relief and trust, nothing to settle
 
 
 @dataclass
 class ChannelConf:
     label: str = ""
-    level: str = "working"  # leader, cabinet or working
-    issues: list[str] = field(default_factory=list)
-    tension_threshold: float = 1.0  # meetings postponed while tension is above this
-    status: str = "open"  # open or suspended
+    level: str = checked("working", one_of(LEVELS, "level"))
+    issues: list[str] = checked(list, refs("issues", "issue", EMPTY_AGENDA))
+    tension_threshold: float = checked(1.0, UNIT)  # meetings postponed while tension is above
+    status: str = checked("open", one_of(STATUSES, "status"))
     reopens: str | None = None  # date a suspended channel reopens; None: until a concession
-    rounds: int = 10  # bargaining deadline of a meeting on this channel
+    rounds: int = checked(10, at_least(1))  # bargaining deadline of a meeting on this channel
 
 
 @dataclass
 class MeetingConf:
     enabled: bool = True
     label: str = ""
-    channel: str = ""
-    date: str = ""
-    duration_days: float = 1.0
+    channel: str = checked("", ref("channels", "channel"))
+    date: str = checked("", in_window)
+    duration_days: float = checked(1.0, POSITIVE)
     agenda: list[str] = field(default_factory=list)  # empty: the channel's issues
-    host: str = ""  # hosting party; empty: third location
-    tension_relief: float = 0.03
-    trust_gain: float = 0.02
-    retry_days: float = 30.0
-    max_postponements: int = 6
+    host: str = checked("", ref("parties", "party", optional=True))  # empty: third location
+    tension_relief: float = checked(0.03, UNIT)
+    trust_gain: float = checked(0.02, UNIT)
+    retry_days: float = checked(30.0, POSITIVE)
+    max_postponements: int = checked(6, at_least(0))
     announced: str = ""  # date it was made public; empty: not known before its date
     code: EventCode | None = None
 
@@ -211,9 +260,9 @@ class SeverityConf:
 
 @dataclass
 class RetaliationConf:
-    shock: str = ""
-    probability: float = 1.0
-    delay_days: list[float] = field(default_factory=lambda: [1.0, 1.0])
+    shock: str = checked("", ref("shocks", "shock"))
+    probability: float = checked(1.0, UNIT)
+    delay_days: list[float] = checked(lambda: [1.0, 1.0], interval(0, math.inf))
 
 
 @dataclass
@@ -221,23 +270,23 @@ class ShockConf:
     enabled: bool = True
     label: str = ""
     kind: str = "shock"  # a category for reporting: military_incident, sanction, ...
-    actor: str = ""
-    target: str = ""
-    date: str | None = None  # fixed date ...
-    probability: float = 1.0  # ... happening with this probability
-    rate_per_year: float = 0.0  # or a Poisson hazard over the scenario window ...
-    excitation: float = 0.0  # ... whose rate is multiplied by 1 + excitation * tension ...
-    restraint_days: float = 0.0  # ... and by restraint in the last restraint_days
-    restraint: float = 1.0
+    actor: str = checked("", PARTY)
+    target: str = checked("", PARTY)
+    date: str | None = checked(None, in_window)  # fixed date ...
+    probability: float = checked(1.0, UNIT)  # ... happening with this probability
+    rate_per_year: float = checked(0.0, NON_NEGATIVE)  # or a Poisson hazard over the window ...
+    excitation: float = checked(0.0, NON_NEGATIVE)  # ... times 1 + excitation * tension ...
+    restraint_days: float = checked(0.0, NON_NEGATIVE)  # ... and restraint in the last days
+    restraint: float = checked(1.0, UNIT)
     severity: SeverityConf = field(default_factory=SeverityConf)
-    tension: float = 0.0  # tension added at severity 1
-    trust: float = 0.0  # trust the target loses in the actor at severity 1
-    heat: float | None = None  # the target's domestic heat added at severity 1; None: = tension
-    suspend: list[str] = field(default_factory=list)  # channels the suspending party may close
-    suspended_by: str = ""  # the party that decides; empty: the target, else the actor
-    suspend_lifts: str = "review"  # review (by the policy) or concession (only a reopening)
-    unravel: float = 0.0  # chance at severity 1 that each pre-agreed deliverable is reopened
-    shrink_winsets: float = 0.0  # share of the target's win-set slack lost at severity 1
+    tension: float = checked(0.0, UNIT)  # tension added at severity 1
+    trust: float = checked(0.0, UNIT)  # trust the target loses in the actor at severity 1
+    heat: float | None = checked(None, UNIT)  # target's domestic heat at severity 1; None: tension
+    suspend: list[str] = checked(list, refs("channels", "channel"))  # it may close
+    suspended_by: str = checked("", PARTY)  # the party that decides; empty: target, else actor
+    suspend_lifts: str = checked("review", one_of(LIFTS, "way a suspension lifts"))
+    unravel: float = checked(0.0, UNIT)  # chance at severity 1 each pre-agreed deal is reopened
+    shrink_winsets: float = checked(0.0, UNIT)  # target's win-set slack lost at severity 1
     retaliation: RetaliationConf | None = None
     code: EventCode | None = None
 
@@ -246,24 +295,24 @@ class ShockConf:
 class TriggerConf:
     """A concession made by policy: `days_before_summit` days out, if tension > threshold."""
 
-    days_before_summit: float = 30.0
-    tension_above: float = 0.0
+    days_before_summit: float = checked(30.0, NON_NEGATIVE)
+    tension_above: float = checked(0.0, UNIT)
 
 
 @dataclass
 class ConcessionConf:
     enabled: bool = True
     label: str = ""
-    party: str = ""
-    date: str | None = None  # scheduled ...
+    party: str = checked("", ref("parties", "party"))
+    date: str | None = checked(None, in_window)  # scheduled ...
     trigger: TriggerConf | None = None  # ... or by policy
-    probability: float = 1.0
-    tension: float = 0.0  # tension removed
-    trust: float = 0.0  # trust the other party gains
-    reopen: list[str] = field(default_factory=list)  # channels reopened
-    move: dict[str, float] = field(default_factory=dict)  # issue -> share of the gap closed
-    allow: dict[str, list[float]] = field(default_factory=dict)  # issue -> new win-set
-    domestic_cost: float = 0.0  # subtracted from the conceding party's utility
+    probability: float = checked(1.0, UNIT)
+    tension: float = checked(0.0, UNIT)  # tension removed
+    trust: float = checked(0.0, UNIT)  # trust the other party gains
+    reopen: list[str] = checked(list, refs("channels", "channel"))  # channels reopened
+    move: dict[str, float] = checked(dict, keys_in("issues", "issue", UNIT))  # gap closed
+    allow: dict[str, list[float]] = checked(dict, keys_in("issues", "issue", interval(0, 1)))
+    domestic_cost: float = checked(0.0, UNIT)  # subtracted from the conceding party's utility
     announced: str = ""  # date a dated concession was made public; empty: on its date
     code: EventCode | None = None
 
@@ -271,16 +320,16 @@ class ConcessionConf:
 @dataclass
 class SummitConf:
     date: str = ""
-    channel: str = "leaders"
-    rounds: int = 12
-    leader_latitude: float = 0.0  # leaders may widen their win-sets by this much
+    channel: str = checked("leaders", ref("channels", "channel"))
+    rounds: int = checked(12, at_least(1))
+    leader_latitude: float = checked(0.0, UNIT)  # leaders may widen their win-sets by this much
 
 
 @dataclass
 class OutcomeConf:
     """Outcome classes: deliverables counted at a held summit."""
 
-    partial_min: int = 1  # fewer agreed issues: summit_no_deal
+    partial_min: int = checked(1, at_least(1))  # fewer agreed issues: summit_no_deal
     breakthrough_min: int = 6  # at least this many: summit_breakthrough ...
     breakthrough_needs_core: bool = True  # ... and at least one core issue among them
 
@@ -300,13 +349,13 @@ class ScenarioConf:
     concessions: dict[str, ConcessionConf] = field(default_factory=dict)
     summit: SummitConf = field(default_factory=SummitConf)
     outcome: OutcomeConf = field(default_factory=OutcomeConf)
-    event_codes: dict[str, EventCode] = field(default_factory=dict)
+    event_codes: dict[str, EventCode] = checked(dict, event_codes)
 
 
 @dataclass
 class DaskConf:
-    address: str | None = None  # tcp://host:port of a running scheduler; None: a LocalCluster
-    workers: int = 0  # LocalCluster workers; 0: the `workers` knob
+    address: str | None = checked(None, scheduler)  # tcp://host:port; None: a LocalCluster
+    workers: int = checked(0, at_least(0))  # LocalCluster workers; 0: the `workers` knob
 
 
 @dataclass
@@ -314,46 +363,24 @@ class RunConf:
     """The top-level knobs of `python -m sim`."""
 
     scenario: ScenarioConf = field(default_factory=ScenarioConf)
-    reps: Any = 1000  # a whole number >= 1, or "auto": until p_summit is known to `precision`
-    precision: float = 0.01  # reps=auto: target 95 % half-width of p_summit
-    max_reps: int = 100_000  # reps=auto: stop here at the latest
-    seed: int = 0
-    workers: int = 0  # 0: one per core
-    executor: str = "local"  # local or dask
+    reps: Any = checked(1000, reps)  # >= 1, or "auto": until p_summit is known to `precision`
+    precision: float = checked(0.01, within(0, 0.5, True))  # reps=auto: 95 % half-width
+    max_reps: int = checked(100_000, at_least(1))  # reps=auto: stop here at the latest
+    seed: int = checked(0, at_least(0))
+    workers: int = checked(0, at_least(0, note=" (0: one per core)"))  # 0: one per core
+    executor: str = checked("local", one_of(EXECUTORS, "executor"))  # local or dask
     dask: DaskConf = field(default_factory=DaskConf)
     crn: bool = True  # common random numbers: every job of a sweep draws the same streams
-    trace_reps: int = 20
-    design_point: int = 0
+    trace_reps: int = checked(20, at_least(0))
+    design_point: int = checked(0, at_least(0))
     progress: bool = True
     plots: bool = True
     job_plots: bool = False  # sweeps: also draw each job's run plots (sim.report can, later)
     vars: dict[str, Any] = field(default_factory=dict)  # free values for configs to interpolate
 
 
-EXECUTORS = ("local", "dask")
-
-EVENT_KINDS = (
-    "meeting_held",
-    "meeting_postponed",
-    "meeting_cancelled",
-    "agreement",
-    "shock",
-    "concession",
-    "channel_suspended",
-    "channel_reopened",
-    "summit_attend",
-    "summit_decline",
-    "summit_held",
-    "summit_missed",
-    "agreement_unravelled",
-    "meeting_proposed",
-)
-
-
 def register() -> None:
-    """Register the schema with Hydra's ConfigStore (group `schema`)."""
+    """Register the schema in Hydra's ConfigStore as `schema: run`, first in the defaults."""
     from hydra.core.config_store import ConfigStore
 
-    cs = ConfigStore.instance()
-    cs.store(group="schema", name="scenario", node=ScenarioConf)
-    cs.store(group="schema", name="run", node=RunConf)
+    ConfigStore.instance().store(group="schema", name="run", node=RunConf, package="_global_")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import json
-import typing
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -19,10 +18,10 @@ import pyarrow.compute as pc
 
 from sim import results
 from sim.analysis.io import read_table
-from sim.config.compose import composition_error
-from sim.config.convert import is_field
-from sim.config.errors import ConfigError, schema_hint, unknown_key, unknown_name
-from sim.config.load import CONF_DIR, ENTRY_KINDS, load_run
+from sim.config.compose import composition_error, unknown_at
+from sim.config.convert import hint_at
+from sim.config.errors import ConfigError, unknown_name
+from sim.config.load import CONF_DIR, load_run
 from sim.config.schema import RunConf
 from sim.design_point import prepare_output, resolve
 from sim.explore.sampling import FloatArray
@@ -66,23 +65,6 @@ def _find(data: Data, key: str) -> tuple[bool, Any]:
     return True, node
 
 
-def _unknown(data: Data, key: str) -> ConfigError:
-    """A factor key the scenario lacks: an unknown entry (party, shock...) or key."""
-    parts = key.split(".")
-    node: Any = data
-    for i, part in enumerate(parts):
-        if not isinstance(node, dict) or part not in node:
-            collection = ".".join(parts[:i])
-            if i > 0 and isinstance(node, dict) and typing.get_origin(
-                    schema_hint(collection)) is dict:
-                known = unknown_name("", part, [str(n) for n in node],
-                                     ENTRY_KINDS.get(parts[i - 1], "entry")).allowed
-                return ConfigError(f"factors.{key}", key, known)
-            break
-        node = node[part]
-    return ConfigError(f"factors.{key}", key, unknown_key(key, "").allowed)
-
-
 class Simulator:
     """The simulator: each sample row is a scenario with the factors' values overridden."""
 
@@ -95,7 +77,6 @@ class Simulator:
             f"executor={study.executor}",
         ]
         self.data = self.compose([])
-        self.prefix: dict[str, str] = {}
         self.whole: set[str] = set()
         for f in study.factors:
             if not f.dummy:
@@ -122,14 +103,10 @@ class Simulator:
         where = f"factors.{f.key}"
         found, value = _find(self.data, f.key)
         if not found:
-            parent_found, _ = _find(self.data, f.key.rpartition(".")[0])
-            if parent_found and is_field(RunConf, f.key):  # a schema key the YAML leaves unset
-                self.prefix[f.key] = "++"
-                value = 0.0
-            else:
-                raise _unknown(self.data, f.key)
-        hint = schema_hint(f.key)
-        if isinstance(value, bool) or hint is bool or not isinstance(value, int | float):
+            err = unknown_at(self.data, f.key, f.key)
+            raise ConfigError(where, f.key, err.allowed)
+        hint = hint_at(RunConf, f.key)
+        if hint not in (int, float):
             raise ConfigError(where, value, "a factor must be a number in the scenario; "
                               f"this key holds {type(value).__name__}")
         if hint is int:
@@ -144,7 +121,7 @@ class Simulator:
                 if f.dummy:
                     continue
                 shown = str(round(float(v))) if f.key in self.whole else repr(float(v))
-                items.append(f"{self.prefix.get(f.key, '')}{f.key}={shown}")
+                items.append(f"{f.key}={shown}")
             out.append(items)
         return out
 

@@ -1,0 +1,189 @@
+"""The checks a schema field carries, and the one walker that runs them over a config.
+
+A field declares its range or the collection its names come from where it is declared
+(`trust: float = checked(0.5, UNIT)`); `walk` visits every field of a config, runs its
+checks, then the rule of its class if one is registered (checks that span fields), and
+raises `ConfigError` at the first violation, naming the full dotted key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sim.config.errors import ConfigError, unknown_name
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a check may consult: the config's root (for its named collections) and window."""
+
+    root: Any
+    window: tuple[dt.date, dt.date] | None = None
+
+    def names(self, collection: str) -> list[str]:
+        return list(getattr(self.root, collection))
+
+
+Check = Callable[[str, Any, Context], None]
+Rule = Callable[[str, Any, Context], None]
+
+
+def checked(default: Any, *checks: Check) -> Any:
+    """A dataclass field with its default (a callable: its factory, such as `list`) and the
+    checks its value must pass."""
+    if callable(default):
+        return field(default_factory=default, metadata={"checks": checks})
+    return field(default=default, metadata={"checks": checks})
+
+
+def walk(obj: Any, key: str, ctx: Context, rules: Mapping[type, Rule],
+         skip: tuple[str, ...] = ()) -> None:
+    """Check `obj` (a schema dataclass at dotted `key`) and everything in it but `skip`."""
+    for f in dataclasses.fields(obj):
+        if f.name in skip:
+            continue
+        value = getattr(obj, f.name)
+        full = f"{key}.{f.name}" if key else f.name
+        for check in f.metadata.get("checks", ()):
+            check(full, value, ctx)
+        _visit(value, full, ctx, rules)
+    rule = rules.get(type(obj))
+    if rule is not None:
+        rule(key, obj, ctx)
+
+
+def _visit(value: Any, key: str, ctx: Context, rules: Mapping[type, Rule]) -> None:
+    if dataclasses.is_dataclass(value):
+        walk(value, key, ctx, rules)
+    elif isinstance(value, dict):
+        for name, item in value.items():
+            _visit(item, f"{key}.{name}", ctx, rules)
+
+
+def fail(key: str, value: Any, allowed: str) -> None:
+    raise ConfigError(key, value, allowed)
+
+
+def within(low: float, high: float, open_ends: bool = False) -> Check:
+    """A finite number in [low, high] (or (low, high))."""
+    ends = f"({low:g}, {high:g})" if open_ends else f"[{low:g}, {high:g}]"
+
+    def check(key: str, value: Any, ctx: Context) -> None:
+        if value is None:
+            return
+        ok = isinstance(value, int | float) and math.isfinite(value) and (
+            low < value < high if open_ends else low <= value <= high)
+        if not ok:
+            fail(key, value, f"must be in {ends}")
+    return check
+
+
+def at_least(low: float, strict: bool = False, note: str = "") -> Check:
+    """A finite number >= low (or > low)."""
+    def check(key: str, value: Any, ctx: Context) -> None:
+        if value is not None and not (math.isfinite(value) and (
+                value > low if strict else value >= low)):
+            fail(key, value, f"must be {'>' if strict else '>='} {low:g}{note}")
+    return check
+
+
+UNIT = within(0.0, 1.0)
+OPEN_UNIT = within(0.0, 1.0, open_ends=True)
+POSITIVE = at_least(0.0, strict=True)
+NON_NEGATIVE = at_least(0.0)
+
+
+def finite(key: str, value: Any, ctx: Context) -> None:
+    if not math.isfinite(value):
+        fail(key, value, "must be a finite number")
+
+
+def one_of(known: Sequence[str], what: str) -> Check:
+    def check(key: str, value: Any, ctx: Context) -> None:
+        if value not in known:
+            raise unknown_name(key, value, known, what)
+    return check
+
+
+def ref(collection: str, what: str, optional: bool = False) -> Check:
+    """A name of one of the root's collections (`""` allowed if `optional`)."""
+    def check(key: str, value: Any, ctx: Context) -> None:
+        if not (optional and not value):
+            one_of(ctx.names(collection), what)(key, value, ctx)
+    return check
+
+
+def refs(collection: str, what: str, non_empty: str = "") -> Check:
+    """A list of distinct names of one of the root's collections."""
+    def check(key: str, values: Any, ctx: Context) -> None:
+        if non_empty and not values:
+            fail(key, list(values), non_empty)
+        names(key, values, ctx.names(collection), what)
+    return check
+
+
+def names(key: str, values: Sequence[str], known: Iterable[str], what: str) -> None:
+    """Each of `values` known, none twice."""
+    known = list(known)
+    for i, v in enumerate(values):
+        if v not in known:
+            raise unknown_name(f"{key}[{i}]", v, known, what)
+        if v in values[:i]:
+            fail(f"{key}[{i}]", v, f"duplicate {what}")
+
+
+def keys_in(collection: str, what: str, each: Check | None = None) -> Check:
+    """A mapping keyed by names of one of the root's collections (values checked by `each`)."""
+    def check(key: str, value: Any, ctx: Context) -> None:
+        for name, item in value.items():
+            one_of(ctx.names(collection), what)(f"{key}.{name}", name, ctx)
+            if each is not None:
+                each(f"{key}.{name}", item, ctx)
+    return check
+
+
+def interval(low: float, high: float) -> Check:
+    """Two numbers [a, b] in [low, high] with a <= b."""
+    def check(key: str, value: Any, ctx: Context) -> None:
+        if len(value) != 2:
+            fail(key, list(value), "must be two numbers [low, high]")
+        within(low, high)(f"{key}[0]", value[0], ctx)
+        within(low, high)(f"{key}[1]", value[1], ctx)
+        if value[0] > value[1]:
+            fail(key, list(value), "is an empty interval: low must be <= high")
+    return check
+
+
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def iso_date(key: str, value: Any) -> dt.date:
+    """A "YYYY-MM-DD" date (only this form, though Python would parse others), or a
+    `ConfigError` naming `key`."""
+    try:
+        if DATE.fullmatch(str(value)):
+            return dt.date.fromisoformat(str(value))
+    except ValueError:
+        pass
+    raise ConfigError(key, value, "not a date; write YYYY-MM-DD, a real calendar day")
+
+
+def date(key: str, value: Any, ctx: Context) -> None:
+    """A date, if one is given."""
+    if value:
+        iso_date(key, value)
+
+
+def in_window(key: str, value: Any, ctx: Context) -> None:
+    """A date in the scenario's window, if one is given (`None`: none)."""
+    if value is None or ctx.window is None:
+        return
+    start, end = ctx.window
+    if not start <= iso_date(key, value) <= end:
+        fail(key, value, f"must lie in the scenario window {start}..{end}")
