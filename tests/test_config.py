@@ -48,7 +48,8 @@ def test_the_schema_is_in_the_defaults() -> None:
     assert OmegaConf.get_type(cfg.scenario.shocks.balloon) is ShockConf
     assert cfg.scenario.shocks.balloon.restraint_days == 5
     plain = OmegaConf.to_container(compose(["~schema"]))
-    assert isinstance(plain, dict) and "restraint_days" not in plain["scenario"]["shocks"]["balloon"]
+    assert isinstance(plain, dict)
+    assert "restraint_days" not in plain["scenario"]["shocks"]["balloon"]
 
 
 def test_channels_suspended_in_august_2022_start_suspended() -> None:
