@@ -16,7 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from sim.calibrate.cli import RESULT, main
+from sim.calibrate.cli import main
+from sim.calibrate.run import RESULT
 
 
 def bench(settings: list[str]) -> dict[str, object]:

@@ -174,7 +174,7 @@ def run_main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
      "error: origins[1]='2023-02-01': origins must increase"),
     ({"origins": ["2023-13-01"]}, "error: origins[0]='2023-13-01': not a date"),
     ({"announced": {"blinken_beijing": "2022-11-14"}}, "error: announced="),
-    ({"tolerance": 1.5}, "error: tolerance=1.5: must lie in [0, 1]"),
+    ({"tolerance": 1.5}, "error: tolerance=1.5: must be in [0, 1]"),
     ({"posterior": "/nonexistent/posterior.parquet"},
      "error: posterior='/nonexistent/posterior.parquet': cannot read a posterior table"),
     ({"reps": 0}, "error: reps=0: must be >= 1"),

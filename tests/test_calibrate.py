@@ -16,9 +16,9 @@ import yaml
 
 from sim.calibrate.abc import contraction, resample
 from sim.calibrate.check import sbc_tests
-from sim.calibrate.cli import RESULT, run_calibration
 from sim.calibrate.conf import Prior, load_conf
 from sim.calibrate.plots import draw_ppc, draw_sbc
+from sim.calibrate.run import RESULT, run_calibration
 from sim.calibrate.setup import build_problem
 from sim.calibrate.stats import Window, first_days, held_by_month, months, record_events
 from sim.forecast.questions import load_bank
@@ -181,8 +181,9 @@ def write_conf(tmp_path: Path, **changes: object) -> Path:
      "error: scenario.bargaining.walk_away=1.5"),
     ({"cutoff": "2024-02-01"}, [], "error: cutoff='2024-02-01': outside the scenario's span"),
     ({}, ["executor=ray"], "error: executor='ray': unknown executor"),
-    ({}, ["populaton=5"], "error: populaton='5': unknown calibration setting"),
-    ({}, ["population=many"], "error: population='many': not a int"),
+    ({}, ["populaton=5"], "error: populaton=5: unknown key (did you mean 'population'?)"),
+    ({}, ["population=many"], "error: population='many': must be a whole number"),
+    ({}, ["population=1"], "error: population=1: must be >= 2"),
 ])
 def test_bad_calibration_input_is_one_line_exit_2_nothing_written(
         tmp_path: Path, changes: dict[str, object], args: list[str], line: str) -> None:
@@ -211,7 +212,7 @@ def test_simulation_based_calibration_ranks_are_uniform(tmp_path: Path) -> None:
     One chi-squared test per parameter: at 1 % each, a correct procedure would fail one of
     ten about 10 % of the time, so the family is tested at 1 % (Bonferroni: each test at
     0.01 / number of parameters). The per-parameter p-values are in `sbc.json`."""
-    from sim.calibrate.cli import run_sbc
+    from sim.calibrate.run import run_sbc
 
     conf = load_conf("us_china_2023")
     summary = run_sbc(build_problem(conf), tmp_path)

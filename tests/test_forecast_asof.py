@@ -131,8 +131,8 @@ def test_the_command_writes_a_table_and_json(tmp_path: Path) -> None:
     (["as_of=2024-01-01"], "error: as_of='2024-01-01': outside the scenario's span"),
     (["as_of=2022-11-01"], "error: as_of='2022-11-01': outside the scenario's span"),
     (["as_of=yesterday"], "error: as_of='yesterday': not a date"),
-    (["as_of=2023-05-01", "reps=0"], "error: reps=0: must lie in"),
-    (["as_of=2023-05-01", "asof=1"], "error: asof='1': unknown forecast key"),
+    (["as_of=2023-05-01", "reps=0"], "error: reps=0: must be >= 1"),
+    (["as_of=2023-05-01", "asof=1"], "error: asof=1: unknown key (did you mean 'as_of'?)"),
     (["as_of=2023-05-01", "posterior=/nowhere.parquet"],
      "error: posterior='/nowhere.parquet': cannot read a posterior table"),
 ])

@@ -12,42 +12,12 @@ contraction of each parameter and those the data do not identify; PPC coverage).
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import time
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
-
-import numpy as np
-import pandas as pd
 
 from sim.command import fail
-from sim.config.errors import ConfigError, unknown_name
-
-RESULT = "calibration.json"
-SBC_RESULT = "sbc.json"
-UNIDENTIFIED_BELOW = 0.2  # contraction under this: the data do not identify the parameter
-SETTABLE = ("population", "generations", "min_epsilon", "min_acceptance", "seed", "executor",
-            "workers", "ppc_draws", "sbc_runs", "sbc_population", "sbc_generations",
-            "sbc_bins", "cutoff")
-
-
-def with_settings(conf: Any, settings: Sequence[str]) -> Any:
-    """The calibration config with `key=value` settings applied (typed as the field)."""
-    types = {f.name: type(getattr(conf, f.name)) for f in dataclasses.fields(conf)}
-    changes: dict[str, Any] = {}
-    for s in settings:
-        key, eq, value = s.partition("=")
-        if not eq:
-            raise ConfigError("<argument>", s, "expected key=value")
-        if key not in SETTABLE:
-            raise unknown_name(key, value, SETTABLE, "calibration setting")
-        try:
-            changes[key] = types[key](value)
-        except ValueError:
-            raise ConfigError(key, value, f"not a {types[key].__name__}") from None
-    return dataclasses.replace(conf, **changes)
+from sim.config.errors import ConfigError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -64,15 +34,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.settings, args.config = [args.config, *args.settings], "us_china_2023"
 
     from sim.calibrate.conf import load_conf
+    from sim.calibrate.run import RESULT, SBC_RESULT, run_calibration, run_sbc
     from sim.calibrate.setup import build_problem
     from sim.forecast.backtest import prepare
 
     try:
-        conf = with_settings(load_conf(args.config), args.settings)
-        from sim.calibrate.conf import EXECUTORS
-
-        if conf.executor not in EXECUTORS:
-            raise unknown_name("executor", conf.executor, EXECUTORS, "executor")
+        conf = load_conf(args.config, args.settings)
         problem = build_problem(conf)
         if args.check:
             print(f"ok: {len(conf.priors)} parameters, {len(problem.stats.names)} statistics "
@@ -100,69 +67,3 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"after it {d['ppc']['coverage_after']:.0%}")
     print(f"results: {out}")
     return 0
-
-
-def run_calibration(problem: Any, out: Path) -> dict[str, Any]:
-    """Fit, check, and write the posterior, the PPC and `calibration.json` (last)."""
-    from sim import results
-    from sim.calibrate.abc import Model, contraction, fit
-    from sim.calibrate.check import ppc_table, predictive
-    from sim.calibrate.plots import draw_ppc, save
-
-    conf = problem.conf
-    began = time.perf_counter()
-    f = fit(Model(problem.simulator, problem.stats), conf.priors, problem.observed,
-            conf.population, conf.generations, conf.seed, conf.executor, conf.workers,
-            conf.min_epsilon, conf.min_acceptance)
-    wall = time.perf_counter() - began
-    results.write_parquet(f.posterior, out / "posterior.parquet")
-    before, after = predictive(problem, f.posterior, conf.ppc_draws, conf.seed)
-    table = pd.concat([ppc_table(problem.stats, before, problem.observed, "before the cutoff"),
-                       ppc_table(problem.later, after, problem.observed_later,
-                                 "after the cutoff")], ignore_index=True)
-    results.write_parquet(table, out / "ppc.parquet")
-    save(draw_ppc(table), out / "ppc.png")
-    c = contraction(f.posterior, conf.priors)
-    w = f.posterior["weight"].to_numpy()
-    summary = {
-        "scenario": conf.scenario, "cutoff": conf.cutoff, "seed": conf.seed,
-        "executor": conf.executor, "workers": conf.workers, "population": conf.population,
-        "wall_seconds": wall, "statistics": problem.stats.names,
-        "priors": {k: dataclasses.asdict(p) for k, p in conf.priors.items()},
-        "generations": f.generations.to_dict("records"),
-        "posterior_mean": {k: float(np.sum(w * f.posterior[k])) for k in conf.priors},
-        "contraction": c,
-        "contraction_definition": "1 - var_posterior / var_prior",
-        "unidentified": [k for k, v in c.items() if v < UNIDENTIFIED_BELOW],
-        "ppc": {"draws": conf.ppc_draws, "level": 0.9,
-                "coverage_before": float(table.loc[table["window"] == "before the cutoff",
-                                                   "covered"].mean()),
-                "coverage_after": float(table.loc[table["window"] == "after the cutoff",
-                                                  "covered"].mean()),
-                "facts_after": int((table["window"] == "after the cutoff").sum())},
-        "reproducible": conf.executor == "inline",
-    }
-    results.write_json(summary, out / RESULT)
-    return summary
-
-
-def run_sbc(problem: Any, out: Path) -> dict[str, Any]:
-    """Simulation-based calibration: ranks, tests, histogram; `sbc.json` last."""
-    from sim import results
-    from sim.calibrate.check import sbc_ranks, sbc_tests
-    from sim.calibrate.plots import draw_sbc, save
-
-    conf = problem.conf
-    draws = conf.sbc_bins * 4 - 1
-    began = time.perf_counter()
-    ranks = sbc_ranks(problem, conf.sbc_runs, conf.sbc_population, conf.sbc_generations, draws,
-                      conf.seed)
-    tests = sbc_tests(ranks, list(conf.priors), draws, conf.sbc_bins)
-    results.write_parquet(ranks, out / "sbc_ranks.parquet")
-    save(draw_sbc(tests), out / "sbc.png")
-    summary = {"runs": conf.sbc_runs, "population": conf.sbc_population,
-               "generations": conf.sbc_generations, "posterior_draws": draws,
-               "bins": conf.sbc_bins, "seed": conf.seed, "tests": tests,
-               "wall_seconds": time.perf_counter() - began}
-    results.write_json(summary, out / SBC_RESULT)
-    return summary

@@ -99,6 +99,14 @@ POSITIVE = at_least(0.0, strict=True)
 NON_NEGATIVE = at_least(0.0)
 
 
+def named(what: str) -> Check:
+    """Not empty: name the `what`."""
+    def check(key: str, value: Any, ctx: Context) -> None:
+        if not value:
+            fail(key, value, f"name the {what}")
+    return check
+
+
 def finite(key: str, value: Any, ctx: Context) -> None:
     if not math.isfinite(value):
         fail(key, value, "must be a finite number")

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
+import yaml
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
+from sim.config.checks import Context, Rule, walk
 from sim.config.convert import build
-from sim.config.errors import ConfigError
+from sim.config.errors import ConfigError, yaml_error
 from sim.config.schema import RunConf, ScenarioConf, register
 from sim.config.validate import validate_run, validate_scenario
 
@@ -104,3 +106,43 @@ def load_run(cfg: DictConfig | dict[str, Any]) -> RunConf:
 def load_scenario(data: DictConfig | dict[str, Any], prefix: str = "scenario") -> ScenarioConf:
     """Check one scenario mapping against the schema and its meaning."""
     return load(data, ScenarioConf, lambda sc: validate_scenario(sc, prefix), prefix)
+
+
+def find_config(name: str, group: str) -> Path:
+    """A command's config by name (conf/<group>/<name>.yaml) or by path."""
+    if name.endswith((".yaml", ".yml")) or "/" in name:
+        return Path(name)
+    return CONF_DIR / group / f"{name}.yaml"
+
+
+def read_config(name: str, group: str, schema: type[T],
+                rules: Mapping[type, Rule] | None = None, settings: Sequence[str] = ()) -> T:
+    """A command's YAML config (`find_config`) with `key=value` settings on top (a value is
+    read as YAML; `a.b=v` sets b in a), as a `schema` instance whose fields' checks and
+    `rules` pass; `ConfigError` at the first problem."""
+    path = find_config(name, group)
+    try:
+        data = yaml.safe_load(path.read_text())
+    except OSError as e:
+        raise ConfigError(group, name, f"cannot read {path} ({e.strerror or e})") from None
+    except yaml.MarkedYAMLError as e:
+        raise yaml_error(e) from None
+    return load(with_settings(data if data is not None else {}, settings), schema,
+                lambda obj: walk(obj, "", Context(obj), rules or {}))
+
+
+def with_settings(data: Any, settings: Sequence[str]) -> Any:
+    """`data` with `key=value` settings applied (a value read as YAML; `a.b=v` sets b in a)."""
+    for item in settings:
+        key, eq, text = item.partition("=")
+        if not (eq and key and isinstance(data, dict)):
+            raise ConfigError(item, "", "write settings as KEY=VALUE")
+        *parents, leaf = key.split(".")
+        node = data
+        for part in parents:
+            node = node.setdefault(part, {}) if isinstance(node, dict) else {}
+        try:
+            node[leaf] = yaml.safe_load(text) if text else ""
+        except yaml.YAMLError:
+            node[leaf] = text
+    return data

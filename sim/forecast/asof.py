@@ -27,9 +27,9 @@ import pandas as pd
 
 from sim.analysis.io import read_table
 from sim.analysis.summary import wilson
+from sim.config.checks import iso_date
 from sim.config.errors import ConfigError
 from sim.config.schema import RunConf, ScenarioConf
-from sim.config.validate import iso_date
 from sim.forecast.draws import draw_overrides, load_posterior
 from sim.forecast.questions import Question
 from sim.forecast.record import agreement, allowed_wrong, record_as_of
@@ -228,3 +228,25 @@ def forecast_as_of(setup: Setup, questions: Sequence[Question], as_of: str, reps
     probs["answer"] = probs["question"].map(lambda q: by_id[q].answer).astype(bool)
     probs["persistence"] = probs["question"].map(persistence).astype(float)
     return probs[list(FORECAST_COLUMNS)]
+
+
+def write_forecast(df: pd.DataFrame, out: Path, about: dict[str, Any], name: str
+                   ) -> dict[str, Any]:
+    """Write an as-of forecast's table and its JSON (`name`, last); return the cut made."""
+    from sim import results
+
+    cut: dict[str, Any] = json.loads((out / CUT).read_text())
+    results.write_parquet(df, out / "forecast.parquet")
+    info = {k: cut[k] for k in ("origin", "method", "tolerance", "rounds", "simulated", "kept",
+                                "acceptance", "posterior", "p_summit")}
+    info |= about | {"interval": "Wilson 95 % over the kept replications",
+                     "forecasts": [{k: _plain(v) for k, v in row.items()}
+                                   for row in df.drop(columns=["origin"]).to_dict("records")]}
+    results.write_json(info, out / name)
+    return cut
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    return v.item() if hasattr(v, "item") else v

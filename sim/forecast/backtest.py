@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pandas as pd
-import yaml
 
-from sim.config.convert import build
-from sim.config.errors import ConfigError, yaml_error
-from sim.config.load import CONF_DIR
+from sim.config.checks import UNIT, at_least, checked, named
+from sim.config.errors import ConfigError
+from sim.config.load import find_config as find
+from sim.config.load import read_config
 from sim.forecast.asof import CUT, METHOD, Setup, check_origin, compose, forecast_as_of
 from sim.forecast.draws import load_posterior
 from sim.forecast.questions import KINDS, Bank, check_against, load_bank
@@ -33,16 +33,16 @@ FORECASTS = "forecasts.parquet"
 class BacktestConf:
     """A backtest file: the scenario, the question bank, the origins, announcements."""
 
-    scenario: str = ""
+    scenario: str = checked("", named("scenario to backtest"))
     questions: str = ""  # a bank in conf/questions (by name) or a path to a YAML file
-    origins: list[str] = field(default_factory=list)
-    reps: int = 500  # replications kept per origin (their past agrees with the record)
+    origins: list[str] = checked(list, named("origin dates (at least one)"))
+    reps: int = checked(500, at_least(1))  # replications kept per origin (past as recorded)
     seed: int = 0
-    bins: int = BINS
-    bootstrap: int = BOOTSTRAP
-    tolerance: float = 0.25  # share of the record's settled facts a kept past may get wrong
+    bins: int = checked(BINS, at_least(1))
+    bootstrap: int = checked(BOOTSTRAP, at_least(1))
+    tolerance: float = checked(0.25, UNIT)  # share of settled facts a kept past may get wrong
     posterior: str = ""  # draw parameters from this posterior table (python -m sim.calibrate)
-    draws: int = 10  # parameter sets drawn from the posterior per origin
+    draws: int = checked(10, at_least(1))  # parameter sets drawn from the posterior per origin
 
 
 Conf = TypeVar("Conf")
@@ -74,36 +74,9 @@ class Plan:
     scheduled: list[dict[str, str]]
 
 
-def find(name: str, group: str) -> Path:
-    """A config given by name (conf/<group>/<name>.yaml) or by path."""
-    if name.endswith((".yaml", ".yml")) or "/" in name:
-        return Path(name)
-    return CONF_DIR / group / f"{name}.yaml"
-
-
 def load_conf(name: str) -> BacktestConf:
-    """Read and type-check a backtest file."""
-    path = find(name, "backtest")
-    try:
-        data: Any = yaml.safe_load(path.read_text())
-    except OSError as e:
-        raise ConfigError("backtest", name, f"cannot read {path} ({e.strerror or e})") from None
-    except yaml.MarkedYAMLError as e:
-        raise yaml_error(e) from None
-    conf = build(BacktestConf, data, "")
-    for key, value, low in (("reps", conf.reps, 1), ("bins", conf.bins, 1),
-                            ("bootstrap", conf.bootstrap, 1)):
-        if value < low:
-            raise ConfigError(key, value, f"must be >= {low}")
-    if not conf.scenario:
-        raise ConfigError("scenario", "", "name the scenario to backtest")
-    if not conf.origins:
-        raise ConfigError("origins", [], "list at least one origin date")
-    if not 0.0 <= conf.tolerance <= 1.0:
-        raise ConfigError("tolerance", conf.tolerance, "must lie in [0, 1]")
-    if conf.draws < 1:
-        raise ConfigError("draws", conf.draws, "must be >= 1")
-    return conf
+    """A backtest file (by name in conf/backtest or a path), checked."""
+    return read_config(name, "backtest", BacktestConf)
 
 
 def plan(conf: BacktestConf, overrides: tuple[str, ...] = (), workers: int = 0) -> Plan:

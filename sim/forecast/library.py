@@ -31,13 +31,12 @@ matplotlib.use("Agg")  # headless: files only
 
 import matplotlib.pyplot as plt
 import pandas as pd
-import yaml
 from matplotlib.figure import Figure
 
 from sim.analysis.io import read_table
-from sim.config.convert import build
-from sim.config.errors import ConfigError, unknown_name, yaml_error
-from sim.config.load import CONF_DIR
+from sim.config.checks import at_least, checked, named
+from sim.config.errors import ConfigError, unknown_name
+from sim.config.load import CONF_DIR, read_config
 from sim.config.schema import ScenarioConf
 from sim.forecast.asof import Setup, compose
 from sim.forecast.backtest import (
@@ -83,30 +82,16 @@ class CaseConf:
 class LibraryConf:
     """The library file: the frozen case, the cases, replications and seed."""
 
-    frozen_from: str = ""
-    reps: int = 200
+    frozen_from: str = checked("", named("case the behaviour was set on"))
+    reps: int = checked(200, at_least(1))
     seed: int = 0
-    bootstrap: int = BOOTSTRAP
-    cases: dict[str, CaseConf] = field(default_factory=dict)
+    bootstrap: int = checked(BOOTSTRAP, at_least(1))
+    cases: dict[str, CaseConf] = checked(dict, named("cases (at least one)"))
 
 
 def load_library(path: Path = LIBRARY) -> LibraryConf:
-    """Read and type-check a library file."""
-    try:
-        data: Any = yaml.safe_load(path.read_text())
-    except OSError as e:
-        raise ConfigError("library", str(path), f"cannot read it ({e.strerror or e})") from None
-    except yaml.MarkedYAMLError as e:
-        raise yaml_error(e) from None
-    conf = build(LibraryConf, data, "")
-    for key, value in (("reps", conf.reps), ("bootstrap", conf.bootstrap)):
-        if value < 1:
-            raise ConfigError(key, value, "must be >= 1")
-    if not conf.frozen_from:
-        raise ConfigError("frozen_from", "", "name the case the behaviour was set on")
-    if not conf.cases:
-        raise ConfigError("cases", {}, "list at least one case")
-    return conf
+    """A library file, checked."""
+    return read_config(str(path), "library", LibraryConf)
 
 
 def backtest_conf(lib: LibraryConf, name: str, case: CaseConf) -> BacktestConf:

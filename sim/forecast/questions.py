@@ -16,10 +16,11 @@ from typing import Any
 
 import yaml
 
+from sim.config.checks import iso_date
 from sim.config.convert import build
 from sim.config.errors import ConfigError, unknown_name, yaml_error
+from sim.config.load import CONF_DIR
 from sim.config.schema import ScenarioConf
-from sim.config.validate import iso_date
 from sim.model.outcome import OUTCOMES
 
 KINDS = ("path", "end_state")
@@ -208,3 +209,16 @@ def check_against(bank: Bank, sc: ScenarioConf) -> None:
             if not start <= value <= end:
                 raise ConfigError(f"{k}.{name}", value,
                                   f"outside the scenario's span [{start}, {end}]")
+
+
+def bank_for(scenario: str) -> Path:
+    """The one question bank in conf/questions written for `scenario`."""
+    found = []
+    for path in sorted((CONF_DIR / "questions").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text()) or {}
+        if data.get("scenario") == scenario:
+            found.append(path)
+    if len(found) != 1:
+        raise ConfigError("questions", "", f"{len(found)} banks are written for scenario "
+                          f"{scenario!r}; name one with questions=NAME")
+    return found[0]
