@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def study(name: str, out: Path, **overrides: Any) -> dict[str, Any]:
     """Run a study under conf/explore/ with overrides, in this process; its indices.json."""
-    s = read_study(find_study(name), {**overrides, "out": str(out)})
+    s = read_study(find_study(name), [f"{k}={v}" for k, v in overrides.items()] + [f"out={out}"])
     done = run_study(s, progress=False)
     result: dict[str, Any] = json.loads((done / "indices.json").read_text())
     return result
@@ -181,7 +181,7 @@ def test_a_study_on_dask_gives_the_same_indices_as_on_local_workers(tmp_path: Pa
         "workers: 1", "workers: 2"))
     got = {}
     for executor in ("local", "dask"):
-        s = read_study(spec, {"executor": executor, "out": str(tmp_path / executor)})
+        s = read_study(spec, [f"executor={executor}", f"out={tmp_path / executor}"])
         done = run_study(s, progress=False)
         got[executor] = json.loads((done / "indices.json").read_text())["outcomes"]
     assert got["local"] == got["dask"]

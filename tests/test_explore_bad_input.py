@@ -72,7 +72,8 @@ CASES = [
      "emulator=64", "an emulator is fitted to a Latin hypercube study"),
     ("emulator-not-power-of-2", GOOD.replace("sampler: sobol", "sampler: latin").replace(
         "base_samples: 4", "base_samples: 4\nemulator: 100"), "emulator=100", "power of 2"),
-    ("unknown-study-key", GOOD + "samples: 5\n", "samples=5", "unknown study key"),
+    ("unknown-study-key", GOOD + "samples: 5\n", "samples=5",
+     "unknown key (did you mean 'sampler'?)"),
     ("unknown-scenario", GOOD.replace("historical_2023", "historical_2032"),
      "scenario='historical_2032'", "did you mean 'historical_2023'"),
     ("norm-without-sd", GOOD.replace("{low: 0.2, high: 0.5}", "{dist: norm, mean: 0.3}"),

@@ -35,8 +35,8 @@ def dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
                            f"hydra.sweep.dir={base / 'sweep'}"], cwd=ROOT, capture_output=True,
                           text=True, timeout=600)
     assert done.returncode == 0, done.stderr
-    study = read_study(find_study("summit_levers"), {"base_samples": 8, "reps": 10,
-                                                      "out": str(base / "study")})
+    study = read_study(find_study("summit_levers"), ["base_samples=8", "reps=10",
+                                                     f"out={base / 'study'}"])
     run_study(study, progress=False)
     conf = replace(load_conf("us_china_2023"), origins=["2023-06-20", "2023-10-25"], reps=20,
                    bootstrap=100)

@@ -10,30 +10,9 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Sequence
-from typing import Any
-
-import yaml
 
 from sim.command import fail
 from sim.config.errors import ConfigError
-
-
-def parse_overrides(items: Sequence[str]) -> dict[str, Any]:
-    """`key=value` items as a mapping; `discovery.KEY=value` goes into `discovery`."""
-    out: dict[str, Any] = {}
-    for item in items:
-        key, eq, text = item.partition("=")
-        if not eq or not key:
-            raise ConfigError(item, "", "write overrides as KEY=VALUE")
-        try:
-            value = yaml.safe_load(text) if text else ""
-        except yaml.YAMLError:
-            value = text
-        if key.startswith("discovery."):
-            out.setdefault("discovery", {})[key.split(".", 1)[1]] = value
-        else:
-            out[key] = value
-    return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -52,7 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         path = find_study(args.study)
-        study = read_study(path, parse_overrides(args.overrides))
+        study = read_study(path, args.overrides)
         out = run_study(study, progress=not args.no_progress)
     except ConfigError as e:
         fail(e)

@@ -10,14 +10,23 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
 
-import yaml
-
-from sim.config.errors import ConfigError, unknown_name, yaml_error
-from sim.config.load import CONF_DIR
+from sim.config.checks import (
+    NON_NEGATIVE,
+    POSITIVE,
+    UNIT,
+    Context,
+    at_least,
+    checked,
+    fail,
+    named,
+    one_of,
+)
+from sim.config.errors import ConfigError, unknown_name
+from sim.config.load import CONF_DIR, read_config
 
 STUDY_DIR = CONF_DIR / "explore"
 SAMPLERS = ("sobol", "morris", "latin")
@@ -100,7 +109,72 @@ class Study:
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
-TOP_KEYS = {f for f in Study.__dataclass_fields__}
+@dataclass(frozen=True)
+class FactorConf:
+    """A factor as written: its range ([low, high], and `peak` for triang) or its normal
+    distribution (mean, sd); a dummy factor changes nothing in the model."""
+
+    low: float | None = None
+    high: float | None = None
+    dist: str = checked("unif", one_of(DISTRIBUTIONS, "distribution"))
+    peak: float = checked(0.5, UNIT)  # a fraction of the range
+    mean: float | None = None
+    sd: float | None = checked(None, POSITIVE)
+    dummy: bool = False
+
+
+@dataclass(frozen=True)
+class StudyConf:
+    """A study file as written; `read_study` makes it a `Study`."""
+
+    name: str = ""  # default: the file's name
+    factors: dict[str, FactorConf] = checked(dict, named("factors: map each one to its range"))
+    outcomes: list[str] = checked(list, named("outcome columns to analyse"))
+    model: str = checked("summitsim", one_of(MODELS, "model"))
+    scenario: str = "historical_2023"
+    overrides: list[str] = field(default_factory=list)  # KEY=VALUE of the scenario's config
+    sampler: str = checked("sobol", one_of(SAMPLERS, "sampler"))
+    base_samples: int = checked(64, at_least(2))
+    reps: int = checked(20, at_least(2))
+    seed: int = checked(0, at_least(0))
+    crn: bool = True
+    workers: int = checked(0, at_least(0))
+    executor: str = checked("local", one_of(EXECUTORS, "executor"))
+    morris_levels: int = checked(4, at_least(2))
+    bootstrap: int = checked(1000, at_least(10))
+    noise_sd: float = checked(0.0, NON_NEGATIVE)
+    emulator: int = checked(0, at_least(0))
+    discovery: Discovery = field(default_factory=Discovery)
+    out: str = ""
+
+
+def _factor(key: str, f: FactorConf, ctx: Context) -> None:
+    if f.dist == "norm":
+        if f.mean is None or f.sd is None:
+            fail(key, {"dist": f.dist, "mean": f.mean, "sd": f.sd},
+                 "a norm factor needs mean and sd")
+        return
+    for end in ("low", "high"):
+        if getattr(f, end) is None:
+            fail(f"{key}.{end}", None, f"a {f.dist} factor needs low and high")
+    assert f.low is not None and f.high is not None
+    if f.low >= f.high:
+        fail(f"{key}.low", f.low, f"must be below high={f.high:g}")
+
+
+def _study(key: str, s: StudyConf, ctx: Context) -> None:
+    if s.sampler == "sobol" and s.base_samples & (s.base_samples - 1):
+        fail("base_samples", s.base_samples,
+             "the Sobol sampler needs a power of 2 (64, 128, 256, ...)")
+    if s.emulator and s.sampler != "latin":
+        fail("emulator", s.emulator, "an emulator is fitted to a Latin hypercube study "
+             "(sampler: latin)")
+    if s.emulator & (s.emulator - 1):
+        fail("emulator", s.emulator,
+             "the emulator's Sobol sample needs a power of 2 (256, 1024, ...)")
+    for name, f in s.factors.items():
+        if s.sampler == "morris" and f.dist != "unif":
+            fail(f"factors.{name}.dist", f.dist, "the Morris sampler needs unif")
 
 
 def find_study(name: str) -> Path:
@@ -116,147 +190,14 @@ def find_study(name: str) -> Path:
     return STUDY_DIR / f"{name}.yaml"
 
 
-def read_study(path: Path, overrides: dict[str, Any]) -> Study:
-    """Read a study file, apply `key=value` overrides of its top-level keys, and check it."""
-    try:
-        data = yaml.safe_load(path.read_text())
-    except yaml.MarkedYAMLError as e:
-        raise yaml_error(e) from None
-    except OSError as e:
-        raise ConfigError("study", str(path), f"cannot read ({e.strerror or e})") from None
-    if not isinstance(data, dict):
-        raise ConfigError("study", str(path), "must be a mapping of study keys")
-    data = {**data, **overrides}
-    data.setdefault("name", path.stem)
-    return build_study(data)
-
-
-def _number(key: str, value: Any, kind: type = float) -> Any:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ConfigError(key, value, f"must be a number{' (whole)' if kind is int else ''}")
-    if kind is int and value != int(value):
-        raise ConfigError(key, value, "must be a whole number")
-    return kind(value)
-
-
-def _factor(key: str, spec: Any) -> Factor:
-    where = f"factors.{key}"
-    if spec is None:
-        spec = {}
-    if not isinstance(spec, dict):
-        raise ConfigError(where, spec, "must be a mapping like {low: 0.1, high: 0.5}")
-    allowed = {"low", "high", "dist", "peak", "mean", "sd", "dummy"}
-    for k in spec:
-        if k not in allowed:
-            raise unknown_name(f"{where}.{k}", spec[k], allowed, "factor setting")
-    dist = spec.get("dist", "unif")
-    if dist not in DISTRIBUTIONS:
-        raise unknown_name(f"{where}.dist", dist, DISTRIBUTIONS, "distribution")
-    nums = {k: _number(f"{where}.{k}", spec[k]) for k in ("low", "high", "peak", "mean", "sd")
-            if k in spec}
-    if dist in ("unif", "triang"):
-        for k in ("low", "high"):
-            if k not in nums:
-                raise ConfigError(f"{where}.{k}", None, f"a {dist} factor needs low and high")
-        if nums["low"] >= nums["high"]:
-            raise ConfigError(f"{where}.low", nums["low"],
-                              f"must be below high={nums['high']:g}")
-        if not 0.0 <= nums.get("peak", 0.5) <= 1.0:
-            raise ConfigError(f"{where}.peak", nums["peak"],
-                              "must be in [0, 1] (a fraction of the range)")
-    else:
-        if "mean" not in nums or "sd" not in nums:
-            raise ConfigError(where, spec, "a norm factor needs mean and sd")
-        if nums["sd"] <= 0:
-            raise ConfigError(f"{where}.sd", nums["sd"], "must be above 0")
-    dummy = spec.get("dummy", False)
-    if not isinstance(dummy, bool):
-        raise ConfigError(f"{where}.dummy", dummy, "must be true or false")
-    return Factor(key, dist=dist, dummy=dummy, **nums)
-
-
-def build_study(data: dict[str, Any]) -> Study:
-    """A `Study` from plain data, checked; raises `ConfigError` on the first problem."""
-    for key in data:
-        if key not in TOP_KEYS:
-            raise unknown_name(str(key), data[key], TOP_KEYS, "study key")
-    factors = data.get("factors")
-    if not isinstance(factors, dict) or not factors:
-        raise ConfigError("factors", factors, "must map each factor's key to its range")
-    outcomes = data.get("outcomes")
-    if isinstance(outcomes, str):
-        outcomes = [outcomes]
-    if not isinstance(outcomes, list) or not outcomes:
-        raise ConfigError("outcomes", outcomes, "must list the outcome columns to analyse")
-    kw: dict[str, Any] = {
-        "name": str(data["name"]),
-        "factors": tuple(_factor(str(k), v) for k, v in factors.items()),
-        "outcomes": tuple(str(o) for o in outcomes),
-    }
-    for key in ("model", "sampler"):
-        if key in data:
-            known = MODELS if key == "model" else SAMPLERS
-            if data[key] not in known:
-                raise unknown_name(key, data[key], known, key)
-            kw[key] = data[key]
-    for key in ("scenario", "executor", "out"):
-        if key in data:
-            kw[key] = str(data[key])
-    if kw.get("executor", "local") not in EXECUTORS:
-        raise unknown_name("executor", kw["executor"], EXECUTORS, "executor")
-    if "overrides" in data:
-        if not isinstance(data["overrides"], list):
-            raise ConfigError("overrides", data["overrides"], "must be a list of KEY=VALUE")
-        kw["overrides"] = tuple(str(o) for o in data["overrides"])
-    minimum = {"base_samples": 2, "reps": 2, "seed": 0, "workers": 0, "morris_levels": 2,
-               "bootstrap": 10, "emulator": 0}
-    for key, least in minimum.items():
-        if key in data:
-            value = _number(key, data[key], int)
-            if value < least:
-                raise ConfigError(key, value, f"must be at least {least}")
-            kw[key] = value
-    if "crn" in data:
-        if not isinstance(data["crn"], bool):
-            raise ConfigError("crn", data["crn"], "must be true or false")
-        kw["crn"] = data["crn"]
-    if "noise_sd" in data:
-        kw["noise_sd"] = _number("noise_sd", data["noise_sd"])
-        if kw["noise_sd"] < 0:
-            raise ConfigError("noise_sd", kw["noise_sd"], "must be at least 0")
-    if "discovery" in data:
-        kw["discovery"] = _discovery(data["discovery"])
-    study = Study(**kw)
-    if study.sampler == "sobol" and study.base_samples & (study.base_samples - 1):
-        raise ConfigError("base_samples", study.base_samples,
-                          "the Sobol sampler needs a power of 2 (64, 128, 256, ...)")
-    if study.emulator and study.sampler != "latin":
-        raise ConfigError("emulator", study.emulator, "an emulator is fitted to a Latin "
-                          "hypercube study (sampler: latin)")
-    if study.emulator & (study.emulator - 1):
-        raise ConfigError("emulator", study.emulator,
-                          "the emulator's Sobol sample needs a power of 2 (256, 1024, ...)")
-    if study.sampler == "morris" and any(f.dist != "unif" for f in study.factors):
-        bad = next(f for f in study.factors if f.dist != "unif")
-        raise ConfigError(f"factors.{bad.key}.dist", bad.dist, "the Morris sampler needs unif")
-    return study
-
-
-def _discovery(spec: Any) -> Discovery:
-    if not isinstance(spec, dict):
-        raise ConfigError("discovery", spec, "must be a mapping like {outcome: no_summit}")
-    allowed = set(Discovery.__dataclass_fields__)
-    for k in spec:
-        if k not in allowed:
-            raise unknown_name(f"discovery.{k}", spec[k], allowed, "discovery setting")
-    kw: dict[str, Any] = {}
-    if "outcome" in spec:
-        kw["outcome"] = str(spec["outcome"])
-    for k in ("threshold", "min_density"):
-        if k in spec:
-            kw[k] = _number(f"discovery.{k}", spec[k])
-    if "above" in spec:
-        if not isinstance(spec["above"], bool):
-            raise ConfigError("discovery.above", spec["above"], "must be true or false")
-        kw["above"] = spec["above"]
-    return Discovery(**kw)
+def read_study(path: Path, settings: Sequence[str] = ()) -> Study:
+    """Read a study file with `key=value` settings on top (`discovery.outcome=x` sets one
+    key of a mapping), and check it; `ConfigError` at the first problem."""
+    conf = read_config(str(path), "explore", StudyConf, {FactorConf: _factor, StudyConf: _study},
+                       settings)
+    factors = tuple(Factor(key, **{k: v for k, v in asdict(f).items() if v is not None})
+                    for key, f in conf.factors.items())
+    kw = {k: v for k, v in asdict(conf).items() if k not in ("factors", "discovery")}
+    kw |= {"name": conf.name or path.stem, "factors": factors, "outcomes": tuple(conf.outcomes),
+           "overrides": tuple(conf.overrides), "discovery": conf.discovery}
+    return Study(**kw)
