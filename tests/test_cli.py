@@ -125,3 +125,35 @@ def test_unwritable_output_directory(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr.strip().startswith("error: hydra.run.dir=")
     assert "Traceback" not in done.stderr
+
+
+def test_a_run_is_composed_and_checked_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """A plain run composes its config once, checks it once, and runs it as Hydra runs a
+    job: the saved config, overrides and Hydra's settings in `.hydra/`, and its log."""
+    import runpy
+
+    import sim.cli
+    import sim.config.load
+
+    calls = {"compose": 0, "load_run": 0}
+
+    def counted(name: str, f: object) -> object:
+        def wrapper(*args: object, **kwargs: object) -> object:
+            calls[name] += 1
+            return f(*args, **kwargs)  # type: ignore[operator]
+        return wrapper
+
+    monkeypatch.setattr(sim.cli, "compose", counted("compose", sim.cli.compose))
+    monkeypatch.setattr(sim.cli, "load_run", counted("load_run", sim.cli.load_run))
+    out = tmp_path / "run"
+    monkeypatch.setattr(sys, "argv", ["sim", "reps=3", "workers=1", "trace_reps=0",
+                                      "plots=false", "progress=false", f"hydra.run.dir={out}"])
+    monkeypatch.delitem(sys.modules, "sim.__main__", raising=False)
+    runpy.run_module("sim", run_name="__main__")
+    assert calls == {"compose": 1, "load_run": 1}
+    assert (out / "summary.json").exists() and (out / "sim.log").exists()
+    saved = {p.name for p in (out / ".hydra").iterdir()}
+    assert saved == {"config.yaml", "hydra.yaml", "overrides.yaml"}
+    assert "reps=3" in (out / ".hydra" / "overrides.yaml").read_text()
+    assert f"results: {out}" in capsys.readouterr().out

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from hydra.core.config_store import ConfigStore
 
+from sim.config.checks import UNIT, Context, at_least, checked, fail
 from sim.config.errors import ConfigError
 from sim.config.load import CONF_DIR, load_scenario
 from sim.config.schema import RunConf, ScenarioConf, ShockConf, register
@@ -106,3 +108,44 @@ def test_violations_name_their_key(path: tuple[str, ...], value: object, key: st
         load_scenario(data)
     assert str(err.value).startswith(key), str(err.value)
     assert "\n" not in str(err.value)
+
+
+@dataclass(frozen=True)
+class Inner:
+    share: float = checked(0.5, UNIT)
+
+
+@dataclass(frozen=True)
+class Conf:
+    reps: int = checked(10, at_least(1))
+    low: float = 0.0
+    high: float = 1.0
+    inner: Inner = field(default_factory=Inner)
+
+
+def _ordered(key: str, c: Conf, ctx: Context) -> None:
+    if c.low > c.high:
+        fail("low", c.low, f"must be below high ({c.high})")
+
+
+def test_a_commands_file_and_its_settings_are_read_typed_and_checked(tmp_path: Path) -> None:
+    """`read_config`: settings read as YAML on top of the file (`a.b=v` sets b in a), each
+    field's checks and the rules across fields run, and every problem is one line."""
+    from sim.config.load import read_config
+
+    path = tmp_path / "c.yaml"
+    path.write_text("reps: 5\ninner: {share: 0.1}\n")
+    rules = {Conf: _ordered}
+    conf = read_config(str(path), "x", Conf, rules, ["reps=7", "inner.share=0.25"])
+    assert conf == Conf(reps=7, inner=Inner(share=0.25))
+    for settings, line in ((["reps=0"], "reps=0: must be >= 1"),
+                           (["inner.share=2"], "inner.share=2.0: must be in [0, 1]"),
+                           (["low=3"], "low=3.0: must be below high (1.0)"),
+                           (["rep=3"], "rep=3: unknown key (did you mean 'reps'?)"),
+                           (["reps=many"], "reps='many': must be a whole number"),
+                           (["reps"], "reps='': write settings as KEY=VALUE")):
+        with pytest.raises(ConfigError) as err:
+            read_config(str(path), "x", Conf, rules, settings)
+        assert str(err.value).startswith(line), (settings, str(err.value))
+    with pytest.raises(ConfigError, match=r"^x='/nowhere.yaml': cannot read /nowhere.yaml"):
+        read_config("/nowhere.yaml", "x", Conf)

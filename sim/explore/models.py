@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 
 from sim import results
 from sim.analysis.io import read_table
-from sim.config.compose import composition_error, unknown_at
+from sim.config.compose import compose, composition_error, unknown_at
 from sim.config.convert import hint_at
 from sim.config.errors import ConfigError, unknown_name
 from sim.config.load import CONF_DIR, load_run
@@ -85,13 +85,11 @@ class Simulator:
 
     def compose(self, groups: list[str]) -> Data:
         """The config with the study's fixed overrides, not yet interpolated."""
-        from hydra import compose, initialize_config_dir
         from omegaconf import OmegaConf
 
         overrides = [*self.base, *groups]
         try:
-            with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-                cfg = compose("config", overrides=overrides)
+            cfg = compose(overrides)
         except Exception as e:  # Hydra raises many kinds; all mean bad input
             raise composition_error(e, overrides) from None
         data = OmegaConf.to_container(cfg, resolve=False)
