@@ -137,7 +137,10 @@ def run_point(point: DesignPoint) -> None:
     from sim.analysis.summary import format_table
     from sim.pool import run_sweep
 
-    summary = run_sweep([point], progress=point.run.progress)[0]
+    try:
+        summary = run_sweep([point], progress=point.run.progress)[0]
+    except ConfigError as e:  # found only as it runs, such as a Dask cluster that differs
+        fail(e)
     print(format_table(summary))
     print(f"results: {point.out_dir}")
     if summary["failures"]:
