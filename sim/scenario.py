@@ -107,6 +107,12 @@ class Meeting:
     max_postponements: int
     code: Code
 
+    @property
+    def talks_after(self) -> float:
+        """Days from the start to the talks and their effects: on the meeting's last
+        calendar day (the record dates a meeting's results by its last day)."""
+        return self.duration_days - min(1.0, self.duration_days)
+
 
 @dataclass(frozen=True, slots=True)
 class Shock:

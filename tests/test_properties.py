@@ -159,13 +159,13 @@ def check_counts(run: Run) -> None:
 def check_channels(run: Run) -> None:
     """No meeting starts on a suspended channel.
 
-    A meeting is held (and recorded) at its end, so it started `duration_days` earlier.
+    A meeting is held (and recorded) on its last day, so it started `talks_after` earlier.
     At that instant the channel's suspension must have ended. Changes at the very same
     instant may have come before or after the meeting's check, so the meeting breaks the
     rule only if the channel was suspended whichever way they are ordered.
     """
     sc = run.sc
-    duration = {m.name: m.duration_days for m in sc.meetings}
+    duration = {m.name: m.talks_after for m in sc.meetings}
     channel_of = {m.name: m.channel for m in sc.meetings}
     for ev in trace(run.result):
         if ev.kind != "meeting_held":
@@ -211,6 +211,9 @@ def check_win_sets(run: Run) -> None:
     summit_channel = sc.channels[sc.summit.channel].name
     for j, (issue, deal) in enumerate(zip(sc.issues, r.deals, strict=True)):
         if math.isnan(deal):
+            continue
+        if issue not in when:  # agreed before the start, by the config: no event
+            assert deal == run.conf.relations.agreed[issue], (issue, deal)
             continue
         ev = when[issue]
         assert abs(float(ev.detail) - deal) <= 5e-4 + 1e-12, (ev, deal)

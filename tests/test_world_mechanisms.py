@@ -196,7 +196,7 @@ def test_a_party_proposes_a_meeting_after_a_lull() -> None:
     held = [ev[0] for ev in r.events if ev[1] == "meeting_held"]
     # 90 days of silence; then it re-decides every review_days (14) until 90 more have passed
     assert proposed == [90.0, 194.0]
-    assert held == [101.0, 205.0]  # 10 days' notice and one day of talks
+    assert held == [100.0, 204.0]  # 10 days' notice; one day of talks, on that day
     r = run_replication(proposing(None), streams_for(0, 0, 0), trace=True)
     assert not any(ev[1] in ("meeting_proposed", "meeting_held") for ev in r.events)
 

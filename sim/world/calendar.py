@@ -50,7 +50,7 @@ def meeting(w: WorldState, m: Meeting) -> Generator[simpy.Event, object, None]:
         _postpone(w, m, why, actor)
         timeout = env.timeout(min(retry, last_chance) - t)
         yield timeout if wake is None else env.any_of((timeout, wake))
-    yield env.timeout(m.duration_days)
+    yield env.timeout(m.talks_after)
     open_issues = [j for j in m.agenda if j not in w.pre_agreed]
     guest = 1 - m.host if m.host >= 0 else 0
     deals: dict[int, float] = {}
