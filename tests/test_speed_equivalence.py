@@ -24,7 +24,7 @@ from sim.model.bargaining.frontier import (
     point_at,
     trade_off,
 )
-from sim.model.bargaining.negotiator import Negotiator, Seat
+from sim.model.bargaining.negotiator import Negotiator, Seat, concession_ranges_on
 from sim.model.bargaining.session import negotiate, run_session
 from sim.model.bargaining.strategies import STRATEGIES, StrategySpec, build_negotiator, resolve
 from sim.streams import SOURCES, replication_seed, streams_for
@@ -121,7 +121,7 @@ def _negotiator(agenda: Agenda, me: int, name: str) -> Negotiator:
 
 
 def _with_histories(n: Negotiator) -> Negotiator:
-    return dataclasses.replace(n, reads_history=True)
+    return dataclasses.replace(n, reads_history=True, schedule=None)
 
 
 @pytest.mark.parametrize("levels", [0, 7])
@@ -149,3 +149,65 @@ def test_offer_plans_shared_on_an_agenda_are_those_of_a_fresh_agenda() -> None:
         for pair, got in zip(pairs, shared, strict=True):
             copy = Agenda(agenda.issues, agenda.status_quo, agenda.parties, agenda.levels)
             assert negotiate(copy, pair, 40) == got
+
+
+TIME_DEPENDENT = ("boulware", "linear", "conceder", "polynomial", "exponential")
+
+
+@pytest.mark.parametrize("levels", [0, 7])
+def test_sessions_of_two_schedules_are_the_sessions_that_ask_the_negotiators(levels: int
+                                                                             ) -> None:
+    """Two scheduled negotiators: the plans read directly give the offers, the agreement
+    and the round that asking each negotiator (with or without histories) gives."""
+    scheduled = 0
+    for i, agenda in enumerate(_agendas(levels, 24)):
+        if not agenda.negotiable:
+            continue
+        for a in TIME_DEPENDENT:
+            for b in TIME_DEPENDENT:
+                negotiators = [_negotiator(agenda, me, name) for me, name in enumerate((a, b))]
+                scheduled += all(n.schedule is not None for n in negotiators)
+                for rounds in (None, 1, 7):
+                    fast = run_session(agenda, negotiators, 30, first=i % 2, rounds=rounds)
+                    asked = [dataclasses.replace(n, schedule=None) for n in negotiators]
+                    assert run_session(agenda, asked, 30, first=i % 2, rounds=rounds) == fast
+                    slow = [_with_histories(n) for n in negotiators]
+                    assert run_session(agenda, slow, 30, first=i % 2, rounds=rounds) == fast
+    assert scheduled > 100  # the plans were read directly (no one walked away)
+
+
+def test_a_schedule_is_taken_only_in_its_own_seat_on_its_own_agenda() -> None:
+    """Negotiators swapped between the seats, or built on an equal copy of the agenda,
+    are asked, not read: the session is still the defined one."""
+    agenda = next(a for a in _agendas(0) if len(a.negotiable) >= 2)
+    copy = Agenda(agenda.issues, agenda.status_quo, agenda.parties, agenda.levels)
+    for names in (("boulware", "conceder"), ("conceder", "linear")):
+        own = [_negotiator(agenda, me, name) for me, name in enumerate(names)]
+        other = [_negotiator(copy, me, name) for me, name in enumerate(names)]
+        plain = [dataclasses.replace(n, schedule=None) for n in other]
+        assert run_session(agenda, other, 30) == run_session(agenda, plain, 30)
+        swapped = own[::-1]
+        plain = [dataclasses.replace(n, schedule=None) for n in swapped]
+        assert run_session(agenda, swapped, 30) == run_session(agenda, plain, 30)
+
+
+def test_a_time_dependent_negotiator_is_built_once_per_agenda_and_frees_it() -> None:
+    """Shared by the sessions on an agenda (the same object), and referring to the agenda
+    only weakly: dropping the agenda frees it without the cyclic collector."""
+    import gc
+    import weakref
+
+    agenda = next(a for a in _agendas(0) if a.negotiable and concession_ranges_on(a)[0])
+    first = _negotiator(agenda, 0, "boulware")
+    assert _negotiator(agenda, 0, "boulware") is first
+    assert _negotiator(agenda, 1, "boulware") is not first
+    negotiate(agenda, (StrategySpec("boulware"), StrategySpec("conceder")), 30)
+    alive = weakref.ref(agenda)
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        del agenda, first
+        assert alive() is None
+    finally:
+        if was:
+            gc.enable()
