@@ -386,3 +386,26 @@ def test_concession_paths_and_scores_are_their_definitions() -> None:
                     s = stances[j]
                     u += s.weight - s.weight / s.span * abs(package[j] - s.ideal)
                 assert agenda.scorers[i](package) == u
+
+
+def test_negotiator_pairs_kept_with_an_agenda_are_those_built_afresh() -> None:
+    """negotiate() keeps a pair of scheduled negotiators with the agenda whatever the
+    seed; with any other strategy it builds them each time (the random baseline draws
+    from its seed). Either way a session equals the one on a fresh copy of the agenda."""
+    names = ["boulware", "conceder", "exponential", "tit_for_tat", "random"]
+    kept = 0
+    for agenda in _agendas(0, 12) + _agendas(7, 12):
+        if not agenda.negotiable:
+            continue
+        for a in names:
+            for b in names:
+                pair = (StrategySpec(a), StrategySpec(b))
+                for seed, stream in ((0, ()), (5, (1, 2)), (5, (1, 3))):
+                    got = negotiate(agenda, pair, 20, seed=seed, stream=stream)
+                    copy = Agenda(agenda.issues, agenda.status_quo, agenda.parties,
+                                  agenda.levels)
+                    assert got == negotiate(copy, pair, 20, seed=seed, stream=stream)
+        pairs = [key for key in agenda.derived if key[0] == "negotiators"]
+        assert all(key[2] in TIME_DEPENDENT and key[5] in TIME_DEPENDENT for key in pairs)
+        kept += len(pairs)
+    assert kept > 50  # pairs of time-dependent strategies were kept

@@ -145,9 +145,19 @@ def negotiate(agenda: Agenda, strategies: tuple[StrategySpec, StrategySpec], dea
     """Build both negotiators from their registered names and run the session."""
     if not agenda.negotiable:
         return SessionResult((), first, None)
+    a, b = strategies
+    # two scheduled negotiators depend on the agenda, the specs and the deadline only (not
+    # on the seed): the pair is kept with the agenda, under a key of plain values
+    key = ("negotiators", deadline, a.name, a.kappa, a.beta, b.name, b.kappa, b.beta)
+    derived = agenda.derived
+    shared = derived.get(key)
+    if shared is not None:
+        return run_session(agenda, shared, deadline, first, rounds)  # type: ignore[arg-type]
     negotiators = []
     for i, spec in enumerate(strategies):
         r = resolve(spec)
         seat = Seat(agenda, i, deadline, r.kappa or 0.0, r.beta, seed, stream)
         negotiators.append(build_negotiator(r, seat))
+    if negotiators[0].schedule is not None and negotiators[1].schedule is not None:
+        derived[key] = negotiators
     return run_session(agenda, negotiators, deadline, first, rounds)
