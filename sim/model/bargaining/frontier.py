@@ -321,28 +321,42 @@ def trade_off(frontier: Frontier, me: int, aspiration: float) -> tuple[Package, 
 SAMPLES_PER_SEGMENT = 8  # points per segment when regimes of a linked agenda are merged
 
 
+SHARES = tuple(j / SAMPLES_PER_SEGMENT for j in range(1, SAMPLES_PER_SEGMENT))
+
+
 def linked_frontier(agenda: Agenda) -> Frontier:
     """The frontier of an agenda with linkage: the upper envelope of each regime's
     frontier. Packages of different regimes cannot be mixed, so the envelope is kept as
-    points, each regime's polyline sampled along its segments."""
-    items: list[tuple[float, float, tuple[Frontier, float]]] = []
+    points, each regime's polyline sampled along its segments (at s = k / 8)."""
+    items: list[tuple[float, float, int]] = []  # (u_a, u_b, sample number)
+    lines: list[tuple[int, Frontier]] = []  # each regime's polyline, from its first sample
     for regime in agenda.boxes:
         line = polyline(agenda, ((j, box[0], box[1]) for j, box in enumerate(regime)
                                  if box is not None))
-        points, last = line.points, len(line.points) - 1
-        for k in range(last * SAMPLES_PER_SEGMENT + 1):
-            s = k / SAMPLES_PER_SEGMENT
-            # line.point_at(s), inlined: this loop samples every regime of the agenda
-            v = int(s)
-            t = s - v
-            if t <= 0.0 or v == last:
-                items.append((*points[v], (line, s)))
-            else:
-                (pa, pb), (qa, qb) = points[v], points[v + 1]
-                items.append((pa + t * (qa - pa), pb + t * (qb - pb), (line, s)))
-    kept = pareto_filter(items)  # packages only for the points kept
-    return Frontier(tuple((ua, ub) for ua, ub, _ in kept),
-                    tuple(line.package_at(s) for _, _, (line, s) in kept),
+        lines.append((len(items), line))
+        points = line.points
+        # line.point_at(k / 8), by segment v: the share k / 8 - v along it is exactly j / 8
+        for v in range(len(points) - 1):
+            (pa, pb), (qa, qb) = points[v], points[v + 1]
+            da, db = qa - pa, qb - pb
+            items.append((pa, pb, len(items)))
+            for t in SHARES:
+                items.append((pa + t * da, pb + t * db, len(items)))
+        items.append((*points[-1], len(items)))
+    kept = pareto_filter(items)
+    packages = []
+    for _, _, n in kept:  # line.package_at(k / 8), only for the points kept
+        for first, line in reversed(lines):  # the regime the sample belongs to
+            if first <= n:
+                break
+        v, j = divmod(n - first, SAMPLES_PER_SEGMENT)
+        if j == 0:
+            packages.append(line.packages[v])
+        else:
+            t = SHARES[j - 1]
+            p, q = line.packages[v], line.packages[v + 1]
+            packages.append(tuple([x + t * (y - x) for x, y in zip(p, q, strict=True)]))
+    return Frontier(tuple([(ua, ub) for ua, ub, _ in kept]), tuple(packages),
                     agenda.disagreement_point(), False)
 
 
