@@ -291,6 +291,7 @@ def trade_off(frontier: Frontier, me: int, aspiration: float) -> tuple[Package, 
     if frontier.continuous:
         # frontier.at(param_at_a(points, aspiration)) (or param_at_b for b), inlined:
         # every round of every session asks for one
+        packages = frontier.packages
         last = len(points) - 1
         s = float(last)
         if me == 0:
@@ -305,7 +306,16 @@ def trade_off(frontier: Frontier, me: int, aspiration: float) -> tuple[Package, 
                 if qb >= aspiration:
                     s = float(k) if pb >= aspiration else k + (aspiration - pb) / (qb - pb)
                     break
-        return frontier.at(s)
+        k = int(s)
+        if k > last:
+            k = last
+        t = s - k
+        if t <= 0.0 or k == last:
+            return packages[k], points[k]
+        (pa, pb), (qa, qb) = points[k], points[k + 1]
+        p, q = packages[k], packages[k + 1]
+        return (tuple([x + t * (y - x) for x, y in zip(p, q, strict=True)]),
+                (pa + t * (qa - pa), pb + t * (qb - pb)))
     # the points worth at least the aspiration to `me` are a run from me's own best end:
     # a's utility falls along them (keep the last one still worth it), b's rises (the first)
     floor = aspiration - TOL
@@ -346,9 +356,10 @@ def linked_frontier(agenda: Agenda) -> Frontier:
     kept = pareto_filter(items)
     packages = []
     for _, _, n in kept:  # line.package_at(k / 8), only for the points kept
-        for first, line in reversed(lines):  # the regime the sample belongs to
-            if first <= n:
-                break
+        i = len(lines) - 1
+        while lines[i][0] > n:  # the regime the sample belongs to
+            i -= 1
+        first, line = lines[i]
         v, j = divmod(n - first, SAMPLES_PER_SEGMENT)
         if j == 0:
             packages.append(line.packages[v])
