@@ -9,24 +9,30 @@ checked against the definition it replaces, on many seeds and random agendas.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 
 import numpy as np
 import pytest
 
-from sim.model.bargaining.agenda import Agenda, make_scorer, random_agenda
+from sim.model.bargaining.agenda import EDGE, Agenda, Link, make_scorer, random_agenda
 from sim.model.bargaining.frontier import (
+    SAMPLES_PER_SEGMENT,
     TOL,
     Frontier,
     concession_range,
     concession_ranges,
     frontier_of,
     ir_range,
+    param_at_a,
+    param_at_b,
+    pareto_filter,
     point_at,
     trade_off,
 )
-from sim.model.bargaining.negotiator import Negotiator, Seat
+from sim.model.bargaining.negotiator import Negotiator, Seat, concession_ranges_on
 from sim.model.bargaining.session import negotiate, run_session
 from sim.model.bargaining.strategies import STRATEGIES, StrategySpec, build_negotiator, resolve
+from sim.model.preferences import Stance
 from sim.streams import SOURCES, replication_seed, streams_for
 
 
@@ -121,7 +127,7 @@ def _negotiator(agenda: Agenda, me: int, name: str) -> Negotiator:
 
 
 def _with_histories(n: Negotiator) -> Negotiator:
-    return dataclasses.replace(n, reads_history=True)
+    return dataclasses.replace(n, reads_history=True, schedule=None)
 
 
 @pytest.mark.parametrize("levels", [0, 7])
@@ -149,3 +155,257 @@ def test_offer_plans_shared_on_an_agenda_are_those_of_a_fresh_agenda() -> None:
         for pair, got in zip(pairs, shared, strict=True):
             copy = Agenda(agenda.issues, agenda.status_quo, agenda.parties, agenda.levels)
             assert negotiate(copy, pair, 40) == got
+
+
+TIME_DEPENDENT = ("boulware", "linear", "conceder", "polynomial", "exponential")
+
+
+@pytest.mark.parametrize("levels", [0, 7])
+def test_sessions_of_two_schedules_are_the_sessions_that_ask_the_negotiators(levels: int
+                                                                             ) -> None:
+    """Two scheduled negotiators: the plans read directly give the offers, the agreement
+    and the round that asking each negotiator (with or without histories) gives."""
+    scheduled = 0
+    for i, agenda in enumerate(_agendas(levels, 24)):
+        if not agenda.negotiable:
+            continue
+        for a in TIME_DEPENDENT:
+            for b in TIME_DEPENDENT:
+                negotiators = [_negotiator(agenda, me, name) for me, name in enumerate((a, b))]
+                scheduled += all(n.schedule is not None for n in negotiators)
+                for rounds in (None, 1, 7):
+                    fast = run_session(agenda, negotiators, 30, first=i % 2, rounds=rounds)
+                    asked = [dataclasses.replace(n, schedule=None) for n in negotiators]
+                    assert run_session(agenda, asked, 30, first=i % 2, rounds=rounds) == fast
+                    slow = [_with_histories(n) for n in negotiators]
+                    assert run_session(agenda, slow, 30, first=i % 2, rounds=rounds) == fast
+    assert scheduled > 100  # the plans were read directly (no one walked away)
+
+
+def test_a_schedule_is_taken_only_in_its_own_seat_on_its_own_agenda() -> None:
+    """Negotiators swapped between the seats, or built on an equal copy of the agenda,
+    are asked, not read: the session is still the defined one."""
+    agenda = next(a for a in _agendas(0) if len(a.negotiable) >= 2)
+    copy = Agenda(agenda.issues, agenda.status_quo, agenda.parties, agenda.levels)
+    for names in (("boulware", "conceder"), ("conceder", "linear")):
+        own = [_negotiator(agenda, me, name) for me, name in enumerate(names)]
+        other = [_negotiator(copy, me, name) for me, name in enumerate(names)]
+        plain = [dataclasses.replace(n, schedule=None) for n in other]
+        assert run_session(agenda, other, 30) == run_session(agenda, plain, 30)
+        swapped = own[::-1]
+        plain = [dataclasses.replace(n, schedule=None) for n in swapped]
+        assert run_session(agenda, swapped, 30) == run_session(agenda, plain, 30)
+
+
+def test_a_time_dependent_negotiator_is_built_once_per_agenda_and_frees_it() -> None:
+    """Shared by the sessions on an agenda (the same object), and referring to the agenda
+    only weakly: dropping the agenda frees it without the cyclic collector."""
+    import gc
+    import weakref
+
+    agenda = next(a for a in _agendas(0) if a.negotiable and concession_ranges_on(a)[0])
+    first = _negotiator(agenda, 0, "boulware")
+    assert _negotiator(agenda, 0, "boulware") is first
+    assert _negotiator(agenda, 1, "boulware") is not first
+    negotiate(agenda, (StrategySpec("boulware"), StrategySpec("conceder")), 30)
+    alive = weakref.ref(agenda)
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        del agenda, first
+        assert alive() is None
+    finally:
+        if was:
+            gc.enable()
+
+
+# -- the agenda and frontier built for every meeting: each shortcut against the plain
+# -- code it replaced, kept here as the definition
+
+def _regimes_by_definition(agenda: Agenda) -> list[tuple[tuple[float, float] | None, ...]]:
+    out = []
+    for active in itertools.product((False, True), repeat=len(agenda.links)):
+        boxes: list[tuple[float, float] | None] = []
+        for j in range(len(agenda.issues)):
+            lows, highs = [], []
+            for i, party in enumerate(agenda.parties):
+                s = party.stances[j]
+                low, high = s.low, s.high
+                for on, link in zip(active, agenda.links, strict=True):
+                    if on and link.party == i and link.issue == j:
+                        low, high = min(low, link.low), max(high, link.high)
+                lows.append(low)
+                highs.append(high)
+            low, high = max(lows), min(highs)
+            for on, link in zip(active, agenda.links, strict=True):
+                if on and link.on == j:
+                    low = max(low, link.at_least)
+            sq = agenda.status_quo[j]
+            in_play = low <= high + EDGE and not (high - low <= EDGE and abs(low - sq) <= EDGE)
+            boxes.append((low, max(low, high)) if in_play else None)
+        if all(boxes[link.on] is not None for on, link in zip(active, agenda.links, strict=True)
+               if on):
+            out.append(tuple(boxes))
+    return out
+
+
+def _polyline_by_definition(agenda: Agenda, issues: list[tuple[int, Stance, Stance]]
+                            ) -> Frontier:
+    """The frontier of the listed issues from the stances of the day, issue by issue."""
+    start, moves = list(agenda.status_quo), []
+    for j, sa, sb in issues:
+        a, b = agenda.parties[0].stances[j], agenda.parties[1].stances[j]
+        low, high = max(sa.low, sb.low), min(sa.high, sb.high)
+        if low > high:
+            continue
+        slope_a, slope_b = a.weight / a.span, b.weight / b.span
+        x0 = min(high, max(low, a.ideal))
+        x1 = min(high, max(low, b.ideal))
+        loss = slope_a * (abs(x1 - a.ideal) - abs(x0 - a.ideal))
+        gain = slope_b * (abs(x0 - b.ideal) - abs(x1 - b.ideal))
+        if gain <= 0.0:
+            start[j] = x0
+        elif loss <= 0.0:
+            start[j] = x1
+        else:
+            start[j] = x0
+            moves.append((gain / loss, loss, gain, j, x1))
+    moves.sort(reverse=True)
+    ua, ub = agenda.utilities(tuple(start))
+    points, packages = [(ua, ub)], [tuple(start)]
+    for _, loss, gain, j, x1 in moves:
+        ua, ub = ua - loss, ub + gain
+        points.append((ua, ub))
+        start[j] = x1
+        packages.append(tuple(start))
+    return Frontier(tuple(points), tuple(packages), agenda.disagreement_point(), True)
+
+
+def _linked_by_definition(agenda: Agenda) -> Frontier:
+    a, b = agenda.parties
+    items = []
+    for regime in _regimes_by_definition(agenda):
+        line = _polyline_by_definition(agenda, [
+            (j, Stance(a.stances[j].ideal, a.stances[j].weight, *box),
+             Stance(b.stances[j].ideal, b.stances[j].weight, *box))
+            for j, box in enumerate(regime) if box is not None])
+        for k in range((len(line.points) - 1) * SAMPLES_PER_SEGMENT + 1):
+            s = k / SAMPLES_PER_SEGMENT
+            items.append((*line.point_at(s), (line, s)))
+    kept, best_b = [], float("-inf")
+    for item in sorted(items, key=lambda it: (-it[0], -it[1])):
+        if item[1] > best_b + 1e-12:
+            kept.append(item)
+            best_b = item[1]
+    return Frontier(tuple((ua, ub) for ua, ub, _ in kept),
+                    tuple(line.package_at(s) for _, _, (line, s) in kept),
+                    agenda.disagreement_point(), False)
+
+
+def _linked_agendas(count: int = 60) -> list[Agenda]:
+    """Random continuous agendas with one to three random links."""
+    rng = np.random.default_rng(23)
+    out = []
+    for i in range(count):
+        base = random_agenda(rng, 2 + i % 3)
+        n = len(base.issues)
+        links = []
+        for _ in range(1 + i % 3):
+            issue, on = rng.choice(n, size=2, replace=False).tolist()
+            low, high = sorted(rng.uniform(0.0, 1.0, 2).tolist())
+            links.append(Link(int(rng.integers(2)), issue, on, float(rng.uniform(0.0, 1.0)),
+                              low, high))
+        out.append(Agenda(base.issues, base.status_quo, base.parties, links=tuple(links)))
+    return out
+
+
+def test_regimes_are_those_of_their_definition() -> None:
+    agendas = _linked_agendas()
+    assert sum(len(a.boxes) for a in agendas) > len(agendas)  # some links can be paid
+    for agenda in agendas:
+        assert list(agenda.boxes) == _regimes_by_definition(agenda)
+
+
+def test_frontiers_are_those_of_their_definitions() -> None:
+    """Continuous frontiers from the win-sets' overlaps, linked ones from each regime's
+    boxes with a keyless Pareto filter: the same points and packages, to the last bit."""
+    for agenda in _agendas(0, 60):
+        a, b = agenda.parties
+        got = frontier_of(agenda)
+        plain = _polyline_by_definition(agenda, [(j, a.stances[j], b.stances[j])
+                                                 for j in agenda.negotiable])
+        assert (got.points, got.packages) == (plain.points, plain.packages)
+    for agenda in _linked_agendas():
+        got, plain = frontier_of(agenda), _linked_by_definition(agenda)
+        assert (got.points, got.packages) == (plain.points, plain.packages)
+
+
+def test_the_pareto_filter_is_the_stable_sort_by_utilities() -> None:
+    rng = np.random.default_rng(3)
+    for _ in range(50):
+        n = int(rng.integers(1, 40))
+        grid = rng.integers(0, 6, size=(n, 2)) / 5  # ties on either utility, and on both
+        items = [(float(x), float(y), n - k) for k, (x, y) in enumerate(grid)]  # not sorted
+        kept, best_b = [], float("-inf")
+        for item in sorted(items, key=lambda it: (-it[0], -it[1])):
+            if item[1] > best_b + 1e-12:
+                kept.append(item)
+                best_b = item[1]
+        assert pareto_filter(items) == kept
+
+
+def test_continuous_trade_offs_are_the_point_at_their_parameter() -> None:
+    rng = np.random.default_rng(9)
+    for agenda in _agendas(0, 60) + _linked_agendas(20):
+        frontier = frontier_of(agenda)
+        if not frontier.continuous:
+            continue
+        (top_a, _), (_, top_b) = frontier.points[0], frontier.points[-1]
+        for aspiration in [*rng.uniform(-0.2, 1.2, 30).tolist(), top_a, top_b,
+                           *(p[0] for p in frontier.points), *(p[1] for p in frontier.points)]:
+            assert trade_off(frontier, 0, aspiration) == frontier.at(
+                param_at_a(frontier.points, aspiration))
+            assert trade_off(frontier, 1, aspiration) == frontier.at(
+                param_at_b(frontier.points, aspiration))
+
+
+def test_concession_paths_and_scores_are_their_definitions() -> None:
+    """Built in one pass per agenda: each party's path is `_path`, and a score is the
+    issues in play plus the rest at the status quo, summed in issue order."""
+    for agenda in _agendas(0, 40) + _agendas(7, 40) + _linked_agendas(20):
+        for i in (0, 1):
+            assert agenda.concession_paths[i] == tuple(agenda._path(i, j)
+                                                       for j in agenda.negotiable)
+            stances = agenda.parties[i].stances
+            fixed = [j for j in range(len(stances)) if j not in agenda.negotiable]
+            base = sum(stances[j].weight * stances[j].value(agenda.status_quo[j])
+                       for j in fixed)
+            for package in (agenda.status_quo, *frontier_of(agenda).packages):
+                u = base
+                for j in agenda.negotiable:
+                    s = stances[j]
+                    u += s.weight - s.weight / s.span * abs(package[j] - s.ideal)
+                assert agenda.scorers[i](package) == u
+
+
+def test_negotiator_pairs_kept_with_an_agenda_are_those_built_afresh() -> None:
+    """negotiate() keeps a pair of scheduled negotiators with the agenda whatever the
+    seed; with any other strategy it builds them each time (the random baseline draws
+    from its seed). Either way a session equals the one on a fresh copy of the agenda."""
+    names = ["boulware", "conceder", "exponential", "tit_for_tat", "random"]
+    kept = 0
+    for agenda in _agendas(0, 12) + _agendas(7, 12):
+        if not agenda.negotiable:
+            continue
+        for a in names:
+            for b in names:
+                pair = (StrategySpec(a), StrategySpec(b))
+                for seed, stream in ((0, ()), (5, (1, 2)), (5, (1, 3))):
+                    got = negotiate(agenda, pair, 20, seed=seed, stream=stream)
+                    copy = Agenda(agenda.issues, agenda.status_quo, agenda.parties,
+                                  agenda.levels)
+                    assert got == negotiate(copy, pair, 20, seed=seed, stream=stream)
+        pairs = [key for key in agenda.derived if key[0] == "negotiators"]
+        assert all(key[2] in TIME_DEPENDENT and key[5] in TIME_DEPENDENT for key in pairs)
+        kept += len(pairs)
+    assert kept > 50  # pairs of time-dependent strategies were kept

@@ -36,8 +36,8 @@ def meeting(w: WorldState, m: Meeting) -> Generator[simpy.Event, object, None]:
             wake = w.reopening(m.channel)
         elif w.tension.at(t) > channel.tension_threshold:
             retry, why = t + m.retry_days, "tension over threshold"
-        elif refusing := [a.me for a in w.agents if a.refuses(m)]:
-            retry, why, actor = t + m.retry_days, "refused", refusing[0]
+        elif (actor := _refused_by(w, m)) >= 0:
+            retry, why = t + m.retry_days, "refused"
         elif t < last_chance:
             break
         else:
@@ -84,7 +84,16 @@ def meeting(w: WorldState, m: Meeting) -> Generator[simpy.Event, object, None]:
             w.record("agreement", sc.issues[j], channel=m.channel, detail=f"{x:.3f}")
 
 
+def _refused_by(w: WorldState, m: Meeting) -> int:
+    """The first party that refuses the meeting now (-1: none does)."""
+    for agent in w.agents:
+        if agent.refuses(m):
+            return agent.me
+    return -1
+
+
 def _postpone(w: WorldState, m: Meeting, why: str, actor: int = -1) -> None:
     w.n_postponed += 1
     w.postponed.append(m.name)
-    w.record("meeting_postponed", m.name, actor=actor, channel=m.channel, detail=why)
+    if w.trace:
+        w.record("meeting_postponed", m.name, actor=actor, channel=m.channel, detail=why)

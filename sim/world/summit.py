@@ -40,8 +40,9 @@ def summit(w: WorldState, held: list[bool], deliverables: dict[int, float]) -> G
         pr = agent.attendance(expected)
         attends = w.attendance_draws[agent.me] < pr
         held.append(attends)
-        w.record("summit_attend" if attends else "summit_decline", agent.party.leader,
-                 actor=agent.me, detail=f"p={pr:.2f} gain={expected:.3f}")
+        if w.trace:  # the details are formatted only for a trace
+            w.record("summit_attend" if attends else "summit_decline", agent.party.leader,
+                     actor=agent.me, detail=f"p={pr:.2f} gain={expected:.3f}")
     if not all(held):
         w.record("summit_missed", sc.name)
         return
@@ -49,9 +50,11 @@ def summit(w: WorldState, held: list[bool], deliverables: dict[int, float]) -> G
     settled = hold(w, talks, s.rounds) if talks.negotiable else {}
     for j, x in settled.items():
         deliverables[j] = x
-        w.record("agreement", sc.issues[j], channel=s.channel, detail=f"{x:.3f}")
+        if w.trace:
+            w.record("agreement", sc.issues[j], channel=s.channel, detail=f"{x:.3f}")
     if talks.negotiable:
         w.summit_quality = talks.quality(settled)
-    w.record("summit_held", sc.name, actor=0, target=1, channel=s.channel,
-             detail=",".join(sc.issues[j] for j in sorted(deliverables)),
-             quality=w.summit_quality)
+    if w.trace:
+        w.record("summit_held", sc.name, actor=0, target=1, channel=s.channel,
+                 detail=",".join(sc.issues[j] for j in sorted(deliverables)),
+                 quality=w.summit_quality)

@@ -100,7 +100,7 @@ def prepare(w: WorldState, issues: list[int], deadline: int, first: int,
         mine = [widen(s, latitude) for s in mine]
         theirs = [widen(s, latitude) for s in theirs]
     linked = live_links(w, order, issues, mine, theirs, latitude)
-    in_links = {j for _, link in linked for j in link[:2]}
+    in_links = {j for _, link in linked for j in link[:2]} if linked else ()
     table: list[int] = []
     stances: tuple[list[Stance], list[Stance]] = ([], [])
     for j, a, b in zip(issues, mine, theirs, strict=True):
@@ -112,9 +112,11 @@ def prepare(w: WorldState, issues: list[int], deadline: int, first: int,
     break_chance = min(1.0, sc.walk_away * w.tension.at(t))
     if not table:
         return Talks((), None, {}, -1, break_chance)
-    at = {j: k for k, j in enumerate(table)}
-    links = tuple(Link(side, at[j], at[on], at_least, low, high)
-                  for side, (j, on, at_least, low, high) in linked)
+    links: tuple[Link, ...] = ()
+    if linked:
+        at = {j: k for k, j in enumerate(table)}
+        links = tuple(Link(side, at[j], at[on], at_least, low, high)
+                      for side, (j, on, at_least, low, high) in linked)
     host, guest = sc.parties[first], sc.parties[1 - first]
     sides = (Side(host.name, tuple(stances[0]), host.discount),
              Side(guest.name, tuple(stances[1]), guest.discount))

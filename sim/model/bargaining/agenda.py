@@ -74,10 +74,13 @@ def make_scorer(stances: Sequence[Stance], status_quo: Sequence[float],
     """A party's utility of a package: the additive utility of `sim.model.preferences`,
     with the issues that cannot move precomputed, and remembered per package (it is called
     once per offer, and sessions on one agenda offer the same frontier packages again)."""
-    fixed = set(range(len(stances))) - set(negotiable)
-    base = sum(stances[j].weight * stances[j].value(status_quo[j]) for j in fixed)
-    terms = tuple((j, stances[j].ideal, stances[j].weight, stances[j].weight / stances[j].span)
-                  for j in negotiable)
+    base = 0 if len(negotiable) == len(stances) else sum(
+        stances[j].weight * stances[j].value(status_quo[j])
+        for j in sorted(set(range(len(stances))) - set(negotiable)))
+    terms = []
+    for j in negotiable:
+        s = stances[j]
+        terms.append((j, s.ideal, s.weight, s.weight / s.span))
     known: dict[Package, float] = {}
 
     def score(package: Package) -> float:
@@ -135,36 +138,43 @@ class Agenda:
         object.__setattr__(self, "overlaps", tuple([s for s in spans if s is not None]))
         object.__setattr__(self, "scorers", (make_scorer(a.stances, self.status_quo, negotiable),
                                              make_scorer(b.stances, self.status_quo, negotiable)))
-        paths = (tuple([self._path(0, j) for j in negotiable]),
-                 tuple([self._path(1, j) for j in negotiable]))
-        object.__setattr__(self, "concession_paths", paths)
+        # `_path(i, j)` for both parties, the win-sets read once (built for every meeting)
+        paths_a: list[ConcessionPath] = []
+        paths_b: list[ConcessionPath] = []
+        for j in negotiable:
+            sa, sb = a.stances[j], b.stances[j]
+            la, ha = self.win_set(0, j)
+            lb, hb = self.win_set(1, j)
+            paths_a.append((j, sa.ideal, (ha if sb.ideal >= sa.ideal else la) - sa.ideal, la, ha))
+            paths_b.append((j, sb.ideal, (hb if sa.ideal >= sb.ideal else lb) - sb.ideal, lb, hb))
+        object.__setattr__(self, "concession_paths", (tuple(paths_a), tuple(paths_b)))
 
     def _regimes(self) -> list[tuple[Box, ...]]:
         """The ratifiable boxes, one per set of active links whose prices can be paid: per
         issue the interval both parties ratify there, None where only the status quo is
         (then the issue stays out of play)."""
         out = []
+        stances = (self.parties[0].stances, self.parties[1].stances)
         for active in itertools.product((False, True), repeat=len(self.links)):
+            live = [link for on, link in zip(active, self.links, strict=True) if on]
             boxes: list[Box] = []
-            for j in range(len(self.issues)):
+            for j, sq in enumerate(self.status_quo):
                 lows, highs = [], []
-                for i, party in enumerate(self.parties):
-                    s = party.stances[j]
+                for i in (0, 1):
+                    s = stances[i][j]
                     low, high = s.low, s.high
-                    for on, link in zip(active, self.links, strict=True):
-                        if on and link.party == i and link.issue == j:
+                    for link in live:
+                        if link.party == i and link.issue == j:
                             low, high = min(low, link.low), max(high, link.high)
                     lows.append(low)
                     highs.append(high)
                 low, high = max(lows), min(highs)
-                for on, link in zip(active, self.links, strict=True):
-                    if on and link.on == j:
+                for link in live:
+                    if link.on == j:
                         low = max(low, link.at_least)
-                sq = self.status_quo[j]
                 in_play = low <= high + EDGE and not (high - low <= EDGE and abs(low - sq) <= EDGE)
                 boxes.append((low, max(low, high)) if in_play else None)
-            if all(boxes[link.on] is not None for on, link in zip(active, self.links, strict=True)
-                   if on):
+            if all(boxes[link.on] is not None for link in live):
                 out.append(tuple(boxes))
         return out
 

@@ -20,7 +20,14 @@ Faratin's rule: accept an offer worth at least as much as one's own next offer.
 from __future__ import annotations
 
 from sim.model.bargaining.curves import alpha_table
-from sim.model.bargaining.negotiator import EPS, History, Negotiator, Offer, Seat
+from sim.model.bargaining.negotiator import (
+    EPS,
+    History,
+    Negotiator,
+    Offer,
+    Schedule,
+    Seat,
+)
 
 
 def walks_away(seat: Seat) -> Negotiator:
@@ -30,39 +37,25 @@ def walks_away(seat: Seat) -> Negotiator:
 
 
 def time_dependent(seat: Seat, kind: str = "polynomial") -> Negotiator:
-    """The time-dependent tactic `kind` ("polynomial" or "exponential") in this seat."""
+    """The time-dependent tactic `kind` ("polynomial" or "exponential") in this seat: a
+    `Schedule` along the curve's alphas.
+
+    It depends on the agenda and these parameters only: built once per agenda and shared
+    by every session on it, with its plan of offers (a tournament plays each agenda many
+    times)."""
+    agenda, me, t_max = seat.agenda, seat.me, seat.t_max
+    key = ("time_dependent", kind, me, t_max, seat.kappa, seat.beta)
+    derived = agenda.derived
+    built = derived.get(key)
+    if built is not None:
+        return built  # type: ignore[return-value]
     if seat.aspirations is None:
         return walks_away(seat)
     assert seat.beta is not None  # resolved by the registry
-    alphas = alpha_table(kind, seat.t_max, seat.kappa, seat.beta)
-    last = len(alphas) - 1
-    offer_at = seat.valued_offers()
-    ratifies, me = seat.agenda.ratifies, seat.me
-    # the plan depends on the agenda and these parameters only: shared by every session
-    # on the agenda (a tournament plays each agenda many times)
-    key = ("time_dependent", kind, me, seat.t_max, seat.kappa, seat.beta)
-    planned = seat.agenda.derived.get(key)
-    if planned is None:
-        planned = seat.agenda.derived[key] = [None] * len(alphas)
-    assert isinstance(planned, list)
-
-    def plan(k: int) -> tuple[Offer, float]:
-        """Own offer in round k (k <= last) and its utility, computed once."""
-        got = planned[k] = offer_at(alphas[k])
-        return got
-
-    # both read the plan directly, computing a round only the first time (hot loop)
-    def propose(k: int, history: History) -> Offer:
-        k = k if k < last else last
-        got: tuple[Offer, float] | None = planned[k]
-        return (got or plan(k))[0]
-
-    def accepts(k: int, offer: Offer, utility: float, history: History) -> bool:
-        k = k + 1 if k + 1 < last else last  # own offer of the next round
-        got: tuple[Offer, float] | None = planned[k]
-        return utility >= (got or plan(k))[1] - EPS and ratifies(me, offer)
-
-    return Negotiator(propose, accepts, reads_history=False)
+    plan = Schedule(seat, alpha_table(kind, t_max, seat.kappa, seat.beta))
+    built = derived[key] = Negotiator(plan.propose, plan.accepts, reads_history=False,
+                                      schedule=plan)
+    return built
 
 
 def polynomial(seat: Seat) -> Negotiator:

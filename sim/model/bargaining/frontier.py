@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from sim.model.bargaining.agenda import Agenda, Package, Point
-from sim.model.preferences import Stance
 
 TOL = 1e-9
 
@@ -158,20 +157,18 @@ def ir_range(points: Sequence[Point], d: Point) -> tuple[float, float] | None:
 Trade = tuple[float, float, float, int, float]  # (gain / loss, loss, gain, issue, b's best)
 
 
-def issue_trade(j: int, a: Stance, b: Stance, slope_a: float, slope_b: float
-                ) -> tuple[float, Trade | None] | None:
-    """Issue j on the frontier: the position where the frontier starts (a's best in the
-    overlap) and the trade toward b's best, if moving helps b and costs a; None when the
-    win-sets do not overlap. `slope_i` is weight / span: utility lost per unit of
-    distance from the ideal point."""
-    low = a.low if a.low > b.low else b.low
-    high = a.high if a.high < b.high else b.high
+def issue_trade(j: int, low: float, high: float, ideal_a: float, ideal_b: float,
+                slope_a: float, slope_b: float) -> tuple[float, Trade | None] | None:
+    """Issue j on the frontier, free to move in [low, high] (the win-sets' overlap): the
+    position where the frontier starts (a's best there) and the trade toward b's best,
+    if moving helps b and costs a; None when the interval is empty. `slope_i` is
+    weight / span: utility lost per unit of distance from the ideal point."""
     if low > high:
         return None
-    x0 = high if a.ideal > high else low if a.ideal < low else a.ideal
-    x1 = high if b.ideal > high else low if b.ideal < low else b.ideal
-    loss = slope_a * (abs(x1 - a.ideal) - abs(x0 - a.ideal))
-    gain = slope_b * (abs(x0 - b.ideal) - abs(x1 - b.ideal))
+    x0 = high if ideal_a > high else low if ideal_a < low else ideal_a
+    x1 = high if ideal_b > high else low if ideal_b < low else ideal_b
+    loss = slope_a * (abs(x1 - ideal_a) - abs(x0 - ideal_a))
+    gain = slope_b * (abs(x0 - ideal_b) - abs(x1 - ideal_b))
     if gain <= 0.0:
         return x0, None  # b gains nothing by moving: a's best is efficient
     if loss <= 0.0:
@@ -190,13 +187,15 @@ def chain(ua: float, ub: float, moves: list[Trade]) -> list[Point]:
     return points
 
 
-def polyline(agenda: Agenda, issues: Iterable[tuple[int, Stance, Stance]]) -> Frontier:
-    """The continuous frontier when each listed issue j may move inside the win-sets of
-    its stances (a's, b's) and every other issue stays at its status quo."""
+def polyline(agenda: Agenda, spans: Iterable[tuple[int, float, float]]) -> Frontier:
+    """The continuous frontier when each listed issue j may move inside [low, high] (where
+    the win-sets overlap) and every other issue stays at its status quo."""
     start, moves = list(agenda.status_quo), []
-    for j, sa, sb in issues:
-        a, b = agenda.parties[0].stances[j], agenda.parties[1].stances[j]
-        placed = issue_trade(j, sa, sb, a.weight / a.span, b.weight / b.span)
+    stances_a, stances_b = agenda.parties[0].stances, agenda.parties[1].stances
+    for j, low, high in spans:
+        a, b = stances_a[j], stances_b[j]
+        placed = issue_trade(j, low, high, a.ideal, b.ideal, a.weight / a.span,
+                             b.weight / b.span)
         if placed is not None:
             start[j], move = placed
             if move is not None:
@@ -211,20 +210,29 @@ def polyline(agenda: Agenda, issues: Iterable[tuple[int, Stance, Stance]]) -> Fr
 
 def continuous_frontier(agenda: Agenda) -> Frontier:
     a, b = agenda.parties
-    return polyline(agenda, ((j, a.stances[j], b.stances[j]) for j in agenda.negotiable))
+    spans = []
+    for j in agenda.negotiable:
+        sa, sb = a.stances[j], b.stances[j]
+        spans.append((j, sa.low if sa.low > sb.low else sb.low,
+                      sa.high if sa.high < sb.high else sb.high))
+    return polyline(agenda, spans)
 
 
 T = TypeVar("T")
 
 
 def pareto_filter(items: Iterable[tuple[float, float, T]]) -> list[tuple[float, float, T]]:
-    """The non-dominated (u_a, u_b, payload) items, a's utility falling."""
+    """The non-dominated (u_a, u_b, payload) items, a's utility falling (ties: b's
+    falling, then in the order given)."""
+    listed = list(items)
+    # sorted by (-u_a, -u_b, position): the stable sort by (-u_a, -u_b), without a key
+    order = sorted([(-ua, -ub, n) for n, (ua, ub, _) in enumerate(listed)])
     kept: list[tuple[float, float, T]] = []
     best_b = float("-inf")
-    for item in sorted(items, key=lambda it: (-it[0], -it[1])):
-        if item[1] > best_b + 1e-12:
-            kept.append(item)
-            best_b = item[1]
+    for _, neg_b, n in order:
+        if -neg_b > best_b + 1e-12:
+            kept.append(listed[n])
+            best_b = -neg_b
     return kept
 
 
@@ -281,8 +289,33 @@ def trade_off(frontier: Frontier, me: int, aspiration: float) -> tuple[Package, 
     trade-offs with complete information). Points run from a's best to b's best."""
     points = frontier.points
     if frontier.continuous:
-        return frontier.at(param_at_a(points, aspiration) if me == 0
-                           else param_at_b(points, aspiration))
+        # frontier.at(param_at_a(points, aspiration)) (or param_at_b for b), inlined:
+        # every round of every session asks for one
+        packages = frontier.packages
+        last = len(points) - 1
+        s = float(last)
+        if me == 0:
+            for k in range(last):
+                pa, qa = points[k][0], points[k + 1][0]
+                if qa <= aspiration:
+                    s = float(k) if pa <= aspiration else k + (pa - aspiration) / (pa - qa)
+                    break
+        else:
+            for k in range(last):
+                pb, qb = points[k][1], points[k + 1][1]
+                if qb >= aspiration:
+                    s = float(k) if pb >= aspiration else k + (aspiration - pb) / (qb - pb)
+                    break
+        k = int(s)
+        if k > last:
+            k = last
+        t = s - k
+        if t <= 0.0 or k == last:
+            return packages[k], points[k]
+        (pa, pb), (qa, qb) = points[k], points[k + 1]
+        p, q = packages[k], packages[k + 1]
+        return (tuple([x + t * (y - x) for x, y in zip(p, q, strict=True)]),
+                (pa + t * (qa - pa), pb + t * (qb - pb)))
     # the points worth at least the aspiration to `me` are a run from me's own best end:
     # a's utility falls along them (keep the last one still worth it), b's rises (the first)
     floor = aspiration - TOL
@@ -298,31 +331,43 @@ def trade_off(frontier: Frontier, me: int, aspiration: float) -> tuple[Package, 
 SAMPLES_PER_SEGMENT = 8  # points per segment when regimes of a linked agenda are merged
 
 
+SHARES = tuple(j / SAMPLES_PER_SEGMENT for j in range(1, SAMPLES_PER_SEGMENT))
+
+
 def linked_frontier(agenda: Agenda) -> Frontier:
     """The frontier of an agenda with linkage: the upper envelope of each regime's
     frontier. Packages of different regimes cannot be mixed, so the envelope is kept as
-    points, each regime's polyline sampled along its segments."""
-    a, b = agenda.parties
-    items: list[tuple[float, float, tuple[Frontier, float]]] = []
+    points, each regime's polyline sampled along its segments (at s = k / 8)."""
+    items: list[tuple[float, float, int]] = []  # (u_a, u_b, sample number)
+    lines: list[tuple[int, Frontier]] = []  # each regime's polyline, from its first sample
     for regime in agenda.boxes:
-        line = polyline(agenda, (
-            (j, Stance(a.stances[j].ideal, a.stances[j].weight, *box),
-             Stance(b.stances[j].ideal, b.stances[j].weight, *box))
-            for j, box in enumerate(regime) if box is not None))
-        points, last = line.points, len(line.points) - 1
-        for k in range(last * SAMPLES_PER_SEGMENT + 1):
-            s = k / SAMPLES_PER_SEGMENT
-            # line.point_at(s), inlined: this loop samples every regime of the agenda
-            v = int(s)
-            t = s - v
-            if t <= 0.0 or v == last:
-                items.append((*points[v], (line, s)))
-            else:
-                (pa, pb), (qa, qb) = points[v], points[v + 1]
-                items.append((pa + t * (qa - pa), pb + t * (qb - pb), (line, s)))
-    kept = pareto_filter(items)  # packages only for the points kept
-    return Frontier(tuple((ua, ub) for ua, ub, _ in kept),
-                    tuple(line.package_at(s) for _, _, (line, s) in kept),
+        line = polyline(agenda, ((j, box[0], box[1]) for j, box in enumerate(regime)
+                                 if box is not None))
+        lines.append((len(items), line))
+        points = line.points
+        # line.point_at(k / 8), by segment v: the share k / 8 - v along it is exactly j / 8
+        for v in range(len(points) - 1):
+            (pa, pb), (qa, qb) = points[v], points[v + 1]
+            da, db = qa - pa, qb - pb
+            items.append((pa, pb, len(items)))
+            for t in SHARES:
+                items.append((pa + t * da, pb + t * db, len(items)))
+        items.append((*points[-1], len(items)))
+    kept = pareto_filter(items)
+    packages = []
+    for _, _, n in kept:  # line.package_at(k / 8), only for the points kept
+        i = len(lines) - 1
+        while lines[i][0] > n:  # the regime the sample belongs to
+            i -= 1
+        first, line = lines[i]
+        v, j = divmod(n - first, SAMPLES_PER_SEGMENT)
+        if j == 0:
+            packages.append(line.packages[v])
+        else:
+            t = SHARES[j - 1]
+            p, q = line.packages[v], line.packages[v + 1]
+            packages.append(tuple([x + t * (y - x) for x, y in zip(p, q, strict=True)]))
+    return Frontier(tuple([(ua, ub) for ua, ub, _ in kept]), tuple(packages),
                     agenda.disagreement_point(), False)
 
 

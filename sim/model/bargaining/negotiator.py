@@ -11,6 +11,7 @@ randomise draw everything up front from the seat's seed.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -33,6 +34,9 @@ class History:
     received: list[float] = field(default_factory=list)
 
 
+PlanEntry = tuple[Offer, float, float]  # an offer, its utility to its maker, to the other
+
+
 @dataclass(frozen=True, slots=True)
 class Negotiator:
     """A party's decisions: the offer it makes in round k (None: it walks away), and
@@ -41,6 +45,7 @@ class Negotiator:
     propose: Callable[[int, History], Offer | None]
     accepts: Callable[[int, Offer, float, History], bool]
     reads_history: bool = True  # False: both decisions depend on the round alone
+    schedule: Schedule | None = None  # its plan, when it follows one (both decisions above)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,20 +107,64 @@ class Seat:
         aspiration at alpha: a point of the Pareto frontier (a trade-off offer)."""
         return trade_off(self.frontier, self.me, self.aspiration(alpha))[0]
 
-    def valued_offers(self) -> Callable[[float], tuple[Offer, float]]:
-        """`offer_at` as a function of alpha that also returns what the offer is worth to
-        this party, with the frontier and its concession range looked up once
-        (strategies call it every round)."""
-        ranges = self.aspirations
+
+class Schedule:
+    """A negotiator whose offers are fixed by the round: in round k it offers the
+    trade-off at concession `alphas[min(k, last)]` (`Seat.offer_at`), computed the first
+    time with its utility to either party, and accepts an offer worth at least its own
+    next offer to it (minus EPS) that its constituents ratify. It keeps no state between
+    sessions, so one is shared by every session on an agenda; sessions of two scheduled
+    negotiators read the plans directly (`sim.model.bargaining.session`)."""
+
+    # kept in the agenda's own cache: it refers to the agenda weakly, so that an agenda
+    # no longer used is freed at once rather than by the cyclic garbage collector
+    __slots__ = (
+        "agenda",
+        "alphas",
+        "best",
+        "frontier",
+        "last",
+        "me",
+        "other",
+        "planned",
+        "reservation",
+    )
+
+    def __init__(self, seat: Seat, alphas: tuple[float, ...]) -> None:
+        ranges = seat.aspirations
         assert ranges is not None
-        frontier, me = self.frontier, self.me
-        best, reservation = ranges
+        self.agenda = weakref.ref(seat.agenda)
+        self.me = seat.me
+        self.alphas = alphas
+        self.last = len(alphas) - 1
+        self.planned: list[PlanEntry | None] = [None] * len(alphas)
+        self.frontier = seat.frontier
+        self.best, self.reservation = ranges
+        self.other = seat.agenda.scorers[1 - seat.me]
 
-        def at(alpha: float) -> tuple[Offer, float]:
-            package, point = trade_off(frontier, me, best - alpha * (best - reservation))
-            return package, point[me]
+    def fill(self, k: int) -> PlanEntry:
+        """Own offer in round k (k <= last), its utility and the other's, computed once."""
+        best, me = self.best, self.me
+        package, point = trade_off(self.frontier, me,
+                                   best - self.alphas[k] * (best - self.reservation))
+        got = self.planned[k] = (package, point[me], self.other(package))
+        return got
 
-        return at
+    def propose(self, k: int, history: History) -> Offer:
+        last = self.last
+        k = k if k < last else last
+        got = self.planned[k]
+        return (got or self.fill(k))[0]
+
+    def accepts(self, k: int, offer: Offer, utility: float, history: History) -> bool:
+        last = self.last
+        k = k + 1 if k + 1 < last else last  # own offer of the next round
+        got = self.planned[k]
+        if utility < (got or self.fill(k))[1] - EPS:
+            return False
+        agenda = self.agenda()
+        assert agenda is not None  # the session holds it
+        return agenda.ratifies(self.me, offer)
 
 
 def concession_ranges_on(agenda: Agenda) -> tuple[tuple[float, float] | None, ...]:

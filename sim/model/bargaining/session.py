@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sim.model.bargaining.agenda import Agenda, Point
-from sim.model.bargaining.negotiator import History, Negotiator, Offer, Seat
+from sim.model.bargaining.negotiator import EPS, History, Negotiator, Offer, Schedule, Seat
 from sim.model.bargaining.strategies import StrategySpec, build_negotiator, resolve
 
 
@@ -63,6 +63,10 @@ def run_session(agenda: Agenda, negotiators: Sequence[Negotiator], deadline: int
     if not agenda.negotiable:
         return SessionResult((), first, None)  # no win-sets overlap: nothing to bargain over
     n = deadline if rounds is None else min(rounds, deadline)
+    a, b = negotiators[0].schedule, negotiators[1].schedule
+    if (a is not None and b is not None and a.agenda() is agenda and b.agenda() is agenda
+            and a.me == 0 and b.me == 1):
+        return _scheduled(agenda, a, b, n, first)
     if not (negotiators[0].reads_history or negotiators[1].reads_history):
         return _on_the_clock(agenda, negotiators, n, first)
     histories = (History(), History())
@@ -111,15 +115,49 @@ def _on_the_clock(agenda: Agenda, negotiators: Sequence[Negotiator], n: int, fir
     return SessionResult(tuple(trace), first, None)
 
 
+def _scheduled(agenda: Agenda, a: Schedule, b: Schedule, n: int, first: int) -> SessionResult:
+    """`run_session`'s rounds when both negotiators follow plans (`Schedule`): the offer
+    and its utility to the responder are read off the proposer's plan, the responder's
+    threshold off its own; the same offers and decisions, without calling either."""
+    sides = ((a.planned, a.fill, a.last), (b.planned, b.fill, b.last))
+    ratifies, ratified = agenda.ratifies, agenda.ratified
+    trace: list[Offer] = []
+    proposer = first
+    for k in range(n):
+        responder = 1 - proposer
+        planned, fill, last = sides[proposer]
+        i = k if k < last else last
+        got = planned[i] or fill(i)
+        offer = got[0]
+        trace.append(offer)
+        planned, fill, last = sides[responder]
+        i = k + 1 if k + 1 < last else last  # the responder's own offer of the next round
+        if (got[2] >= (planned[i] or fill(i))[1] - EPS and ratifies(responder, offer)
+                and ratified(offer)):
+            return SessionResult(tuple(trace), first, offer)
+        proposer = responder
+    return SessionResult(tuple(trace), first, None)
+
+
 def negotiate(agenda: Agenda, strategies: tuple[StrategySpec, StrategySpec], deadline: int,
               first: int = 0, seed: int = 0, stream: tuple[int, ...] = (),
               rounds: int | None = None) -> SessionResult:
     """Build both negotiators from their registered names and run the session."""
     if not agenda.negotiable:
         return SessionResult((), first, None)
+    a, b = strategies
+    # two scheduled negotiators depend on the agenda, the specs and the deadline only (not
+    # on the seed): the pair is kept with the agenda, under a key of plain values
+    key = ("negotiators", deadline, a.name, a.kappa, a.beta, b.name, b.kappa, b.beta)
+    derived = agenda.derived
+    shared = derived.get(key)
+    if shared is not None:
+        return run_session(agenda, shared, deadline, first, rounds)  # type: ignore[arg-type]
     negotiators = []
     for i, spec in enumerate(strategies):
         r = resolve(spec)
         seat = Seat(agenda, i, deadline, r.kappa or 0.0, r.beta, seed, stream)
         negotiators.append(build_negotiator(r, seat))
+    if negotiators[0].schedule is not None and negotiators[1].schedule is not None:
+        derived[key] = negotiators
     return run_session(agenda, negotiators, deadline, first, rounds)
