@@ -17,7 +17,7 @@ from omegaconf import DictConfig, OmegaConf, open_dict
 
 from sim.command import EXIT_FAILED_REPS, fail
 from sim.config.compose import check_writable, compose, composition_error
-from sim.config.errors import ConfigError, unknown_name
+from sim.config.errors import ConfigError
 from sim.config.load import CONF_DIR, load_run
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ def quote(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def precheck(overrides: list[str], sweep: bool = False) -> tuple[DesignPoint, DictConfig]:
+def precheck(overrides: list[str]) -> tuple[DesignPoint, DictConfig]:
     """Compose and check the config of a single run; exit 2 with one line if it is bad.
 
     Returns the design point and the composed config, its output folder resolved once."""
@@ -45,7 +45,7 @@ def precheck(overrides: list[str], sweep: bool = False) -> tuple[DesignPoint, Di
         fail(composition_error(e, overrides))
     try:
         run = load_run(cfg)
-        key = "hydra.sweep.dir" if sweep else "hydra.run.dir"
+        key = "hydra.run.dir"
         out_dir = Path(str(OmegaConf.select(cfg, key))).absolute()
         check_writable(key, out_dir)
     except ConfigError as e:
@@ -54,7 +54,7 @@ def precheck(overrides: list[str], sweep: bool = False) -> tuple[DesignPoint, Di
 
     with open_dict(cfg):  # as Hydra sets them for a run of its own
         cfg.hydra.run.dir, cfg.hydra.mode = str(out_dir), "RUN"
-    return DesignPoint.of(run, out_dir, 0, overrides, sweep), cfg
+    return DesignPoint.of(run, out_dir, 0, overrides), cfg
 
 
 def scenario_path_pointer(value: str) -> None:
@@ -69,36 +69,38 @@ def scenario_path_pointer(value: str) -> None:
                      "(see README, Running scenarios)"))
 
 
-def precheck_sweep(args: list[str]) -> DesignPoint | None:
-    """Check a sweep's command line and its first design point before Hydra starts.
+def sweep(overrides: list[str]) -> int:
+    """Run a sweep with Hydra's multirun (its sweeper, then the launcher of `hydra/launcher`:
+    summitsim's checks every design point before any runs), composed by Hydra once; bad
+    input is one line and exit 2. Returns the exit status (`finish_sweep`)."""
+    from hydra._internal.hydra import Hydra
+    from hydra._internal.utils import create_config_search_path
+    from hydra.core.global_hydra import GlobalHydra
 
-    The launcher checks every design point before running any (see `sim.pool`).
-    """
-    from hydra.core.override_parser.overrides_parser import OverridesParser
-
-    if any(a.startswith("-") for a in args):
-        return None  # other Hydra flags: leave the command to Hydra
+    for o in overrides:
+        key, _, values = o.partition("=")
+        if key == "scenario":
+            for value in values.split(","):
+                scenario_path_pointer(value)
+    app = Hydra.create_main_hydra2("sim", create_config_search_path(str(CONF_DIR)))
     try:
-        parsed = OverridesParser.create().parse_overrides(args)
-    except Exception as e:
-        fail(composition_error(e, args))
-    first = []
-    for o in parsed:
-        values = list(o.sweep_string_iterator()) if o.is_sweep_override() else [
-            o.get_value_element_as_str()]
-        group = CONF_DIR / o.key_or_group
-        searchpath = any(a.startswith("hydra.searchpath") for a in args)
-        if group.is_dir() and not searchpath:  # a group: each value must name a config
-            known = [p.stem for p in group.glob("*.yaml")]
-            for v in values:
-                if v not in known:
-                    fail(unknown_name(o.key_or_group, v, known, o.key_or_group))
-        first.append(f"{o.get_key_element()}={values[0]}")
-    return precheck(first, sweep=True)[0]
+        swept = app.multirun("config", task, [*overrides, "hydra.mode=MULTIRUN"])
+    except ConfigError as e:
+        fail(e)
+    except OSError as e:  # the sweep's folder, made before the launcher starts
+        fail(ConfigError("hydra.sweep.dir", str(e.filename), f"cannot be made ({e.strerror})"))
+    except Exception as e:  # Hydra and YAML raise many kinds; all mean bad input
+        GlobalHydra.instance().clear()  # so that the error table may compose
+        fail(composition_error(e, overrides))
+    finally:
+        GlobalHydra.instance().clear()
+    if not hasattr(swept, "sweep_dir"):  # another sweeper than summitsim's: not gathered here
+        print("the sweep ran; gather it with python -m sim.report on its folder", file=sys.stderr)
+        return 0
+    return finish_sweep(swept.sweep_dir, swept.plots)
 
 
-@hydra.main(version_base="1.3", config_path=str(CONF_DIR), config_name="config")
-def job(cfg: DictConfig) -> None:
+def task(cfg: DictConfig) -> None:
     """One Hydra job: one design point, many replications (a sweep's job under Hydra's own
     launchers; the summitsim launcher runs a sweep's jobs itself, with `run_sweep`)."""
     from hydra.types import RunMode
@@ -116,6 +118,9 @@ def job(cfg: DictConfig) -> None:
         print(f"{point.out_dir}: complete, skipped", file=sys.stderr)
         return
     run_point(point)
+
+
+job = hydra.main(version_base="1.3", config_path=str(CONF_DIR), config_name="config")(task)
 
 
 def run_checked(point: DesignPoint, cfg: DictConfig) -> None:
@@ -224,26 +229,17 @@ def user_folders(args: list[str]) -> list[str]:
 
 def main() -> None:
     args = user_folders(sys.argv[1:])
-    multirun = any(a in ("-m", "--multirun") for a in args)
-    checked = cfg = None
-    if not any(a.startswith("-") for a in args):
+    flags = [a for a in args if a.startswith("-")]
+    if not flags:  # a run: composed and checked once, then run as Hydra runs a job
         checked, cfg = precheck(args)
-    elif multirun:
-        sweep_args = [a for a in args if a not in ("-m", "--multirun")]
-        checked = precheck_sweep(sweep_args)
-        args = ["-m", *sweep_args]
-    if checked is not None and multirun and not any(
-            a.startswith("hydra.sweep.dir=") for a in args):
-        args.append(f"hydra.sweep.dir={quote(str(checked.out_dir))}")  # one dir, known here
-    sys.argv[1:] = args
-    if checked is not None and checked.run.executor == "local":
-        from sim.design_point import workers_of
-        from sim.executors import prestart
+        if checked.run.executor == "local":
+            from sim.design_point import workers_of
+            from sim.executors import prestart
 
-        prestart(workers_of(checked.run))  # workers start while Hydra composes
-    if checked is not None and cfg is not None:
-        run_checked(checked, cfg)  # composed and checked once, above
-        return
-    job()
-    if multirun and checked is not None:
-        sys.exit(finish_sweep(checked.out_dir, checked.run.plots))
+            prestart(workers_of(checked.run))  # workers start while the job is set up
+        run_checked(checked, cfg)
+    elif set(flags) <= {"-m", "--multirun"}:
+        sys.exit(sweep([a for a in args if a not in flags]))
+    else:  # Hydra's own flags (--help, --cfg, ...): Hydra's command line
+        sys.argv[1:] = args
+        job()

@@ -27,6 +27,7 @@ from tqdm import tqdm
 from sim import results
 from sim.analysis.io import read_table
 from sim.analysis.summary import wilson
+from sim.config.compose import unknown_at
 from sim.config.convert import build
 from sim.config.errors import ConfigError
 from sim.config.load import reject_code
@@ -101,15 +102,14 @@ def set_value(data: Data, o: Override) -> None:
             if o.is_add() or o.is_force_add():
                 child = node.setdefault(part, {})
             else:
-                raise ConfigError(key, o.get_value_element_as_str(), "unknown key")
+                raise unknown_at(data, key, o.get_value_element_as_str())
         node = child
     if o.is_delete():
         node.pop(leaf, None)
     elif leaf in node or o.is_add() or o.is_force_add():
         node[leaf] = o.value()
     else:
-        raise ConfigError(key, o.get_value_element_as_str(),
-                          "unknown key; see `python -m sim --help` for the knobs")
+        raise unknown_at(data, key, o.get_value_element_as_str())
 
 
 def resolve(data: Data) -> Data:

@@ -44,7 +44,8 @@ def test_the_launcher_interface_and_the_loader_calls_it_makes() -> None:
 
 
 def test_the_job_records_and_helpers_the_launcher_uses() -> None:
-    assert {"overrides", "status", "_return_value"} <= set(JobReturn.__dataclass_fields__)
+    assert {"overrides", "status", "_return_value", "cfg", "hydra_cfg", "working_dir"} <= set(
+        JobReturn.__dataclass_fields__)
     assert JobStatus.COMPLETED.name == "COMPLETED"
     assert params(configure_log) == ["log_config", "verbose_config"]
     assert params(setup_globals) == []
@@ -54,3 +55,24 @@ def test_the_job_records_and_helpers_the_launcher_uses() -> None:
         (False, False, False), (True, False, False), (False, True, False), (False, False, True)]
     assert [o.key_or_group for o in parsed] == ["a", "b", "c", "d"]
     assert callable(ConfigStore.instance().store)
+
+
+def test_what_the_command_runs_a_job_and_a_sweep_with() -> None:
+    """`sim.cli` runs a checked run with Hydra's `run_job`, and a sweep with `Hydra.multirun`
+    (its sweeper returns where it ran, read from the config the launcher ran)."""
+    from hydra._internal.callbacks import Callbacks
+    from hydra._internal.hydra import Hydra
+    from hydra._internal.utils import create_config_search_path
+    from hydra.core.utils import run_job
+    from hydra.types import HydraContext
+
+    assert params(run_job)[:5] == ["task_function", "config", "job_dir_key", "job_subdir_key",
+                                   "hydra_context"]
+    assert params(Callbacks.__init__)[:2] == ["self", "config"]
+    assert {"config_loader", "callbacks"} <= set(HydraContext.__dataclass_fields__)
+    assert params(Hydra.create_main_hydra2) == ["task_name", "config_search_path"]
+    assert params(Hydra.multirun)[:4] == ["self", "config_name", "task_function", "overrides"]
+    assert "sweeper.sweep(arguments=task_overrides)" in inspect.getsource(Hydra.multirun)
+    assert params(create_config_search_path) == ["search_path_dir"]
+    assert params(BasicSweeper.sweep) == ["self", "arguments"]
+    assert "self.config = config" in inspect.getsource(BasicSweeper.setup)

@@ -42,7 +42,7 @@ class SummitsimLauncher(Launcher):
     def launch(self, job_overrides: Sequence[Sequence[str]], initial_job_idx: int
                ) -> Sequence[JobReturn]:
         from sim.command import fail
-        from sim.config.compose import composition_error
+        from sim.config.compose import check_writable, composition_error
         from sim.config.errors import ConfigError
         from sim.design_point import design_points
         from sim.pool import run_sweep
@@ -65,6 +65,7 @@ class SummitsimLauncher(Launcher):
 
         try:
             points = design_points(job_overrides, initial_job_idx, sweep_dir, compose, is_group)
+            check_writable("hydra.sweep.dir", sweep_dir)
             sweep_dir.mkdir(parents=True, exist_ok=True)
         except ConfigError as e:
             fail(e)
@@ -72,5 +73,7 @@ class SummitsimLauncher(Launcher):
             searchpath = f"hydra.searchpath={list(config.hydra.searchpath)}"  # the user's folders
             fail(composition_error(e, [searchpath]))
         run_sweep(points, progress=bool(config.progress))
-        return [JobReturn(overrides=list(o), status=JobStatus.COMPLETED, _return_value=None)
-                for o in job_overrides]
+        task = OmegaConf.masked_copy(config, [k for k in config if k != "hydra"])
+        return [JobReturn(overrides=list(p.overrides), cfg=task, hydra_cfg=config,
+                          working_dir=str(p.out_dir), status=JobStatus.COMPLETED,
+                          _return_value=None) for p in points]

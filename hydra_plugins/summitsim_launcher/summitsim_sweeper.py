@@ -1,11 +1,14 @@
 """Hydra's basic sweeper without its validation pass, which composes every job once more.
 
 The summitsim launcher checks every design point itself before running any, composing
-each distinct choice of config groups only once (see `sim.launch`).
+each distinct choice of config groups only once (see `sim.design_point.design_points`).
+The sweep returns where it ran and whether to draw its plots, read from the config the
+launcher ran (its `${now:...}` folder resolved once), for the command to gather it.
 """
 
 from dataclasses import dataclass
-from typing import Dict, Optional, Sequence  # noqa: UP035 - Hydra's structured configs
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence  # noqa: UP035 - Hydra's configs
 
 from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
 from hydra.core.config_store import ConfigStore
@@ -23,6 +26,21 @@ ConfigStore.instance().store(
 )
 
 
+@dataclass(frozen=True)
+class Swept:
+    """A sweep that ran: its folder, whether to draw its plots, Hydra's record of its jobs."""
+
+    sweep_dir: Path
+    plots: bool
+    jobs: List[Any]  # noqa: UP006
+
+
 class SummitsimSweeper(BasicSweeper):
     def validate_batch_is_legal(self, batch: Sequence[Sequence[str]]) -> None:
         """Left to the launcher, which composes each distinct config once."""
+
+    def sweep(self, arguments: List[str]) -> Swept:  # noqa: UP006
+        jobs = super().sweep(arguments)
+        assert self.config is not None
+        return Swept(Path(str(self.config.hydra.sweep.dir)).absolute(),
+                     bool(self.config.plots), jobs)
