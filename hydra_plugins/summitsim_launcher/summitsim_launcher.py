@@ -53,15 +53,20 @@ class SummitsimLauncher(Launcher):
         config, loader = self.config, self.hydra_context.config_loader
         sweep_dir = Path(str(config.hydra.sweep.dir)).absolute()
 
+        def is_group(key: str) -> bool:
+            return bool(loader.repository.group_exists(key))  # type: ignore[attr-defined]
+
+        # The sweep's own config has the command line's choices of groups; a job with the
+        # same choices starts from it (its values are set again, job by job), not a new one.
+        given = [str(o) for o in config.hydra.overrides.task]
+        same = [o for o in given if is_group(o.lstrip("+~").partition("=")[0])]
+
         def compose(groups: list[str]) -> dict[str, Any]:
-            cfg = loader.load_sweep_config(config, groups)
+            cfg = config if groups == same else loader.load_sweep_config(config, groups)
             data = OmegaConf.to_container(cfg, resolve=False)  # interpolated after overrides
             assert isinstance(data, dict)
             data.pop("hydra", None)
             return data
-
-        def is_group(key: str) -> bool:
-            return bool(loader.repository.group_exists(key))  # type: ignore[attr-defined]
 
         try:
             points = design_points(job_overrides, initial_job_idx, sweep_dir, compose, is_group)
