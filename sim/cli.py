@@ -1,8 +1,9 @@
-"""The `python -m sim` Hydra app. One job is one design point of many replications.
+"""`python -m sim`: one job is one design point of many replications.
 
-Before Hydra takes over, a plain run is composed and checked once here, so that any bad
-input (unknown scenario, a typo'd key, a malformed YAML file, an out-of-range value) is
-one line on stderr naming the key and value, with exit code 2 and no traceback.
+A run is composed and checked once, then run as Hydra runs a job; a sweep (`-m`) runs
+through Hydra's multirun and the summitsim launcher; Hydra's other flags go to Hydra. Any
+bad input (unknown scenario, a typo'd key, a malformed YAML file, an out-of-range value)
+is one line on stderr naming the key and value, with exit code 2 and no traceback.
 """
 
 from __future__ import annotations
