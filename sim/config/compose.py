@@ -22,8 +22,15 @@ from omegaconf.errors import OmegaConfBaseException
 
 from sim.config.convert import convert, hint_at
 from sim.config.errors import ConfigError, exception_chain, one_line, unknown_name, yaml_error
-from sim.config.load import CONF_DIR, ENTRY_KINDS, FORBIDDEN_KEYS, code_error, load_run
+from sim.config.load import CONF_DIR, FORBIDDEN_KEYS, code_error, load_run
 from sim.config.schema import RunConf
+
+# What the entries of a named collection are called, for "unknown shock 'x'" messages.
+ENTRY_KINDS = {
+    "parties": "party", "issues": "issue", "channels": "channel", "meetings": "meeting",
+    "shocks": "shock", "concessions": "concession", "stances": "issue", "move": "issue",
+    "event_codes": "event kind",
+}
 
 
 def compose(overrides: Sequence[str], config_name: str = "config", config_dir: Path = CONF_DIR,

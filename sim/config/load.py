@@ -30,12 +30,6 @@ LOGGING_CLASSES = frozenset({
     "logging.Formatter", "logging.handlers.RotatingFileHandler",
     "logging.handlers.TimedRotatingFileHandler", "logging.handlers.WatchedFileHandler",
 })
-# What the entries of a named collection are called, for "unknown shock 'x'" messages.
-ENTRY_KINDS = {
-    "parties": "party", "issues": "issue", "channels": "channel", "meetings": "meeting",
-    "shocks": "shock", "concessions": "concession", "stances": "issue", "move": "issue",
-    "event_codes": "event kind",
-}
 
 
 def reject_code(node: Any, path: str = "") -> None:
