@@ -14,17 +14,18 @@ from typing import TYPE_CHECKING
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
-from omegaconf import DictConfig, OmegaConf, open_dict
+from omegaconf import DictConfig, open_dict
 
-from sim.command import EXIT_FAILED_REPS, fail
-from sim.config.compose import check_writable, compose, composition_error
+from sim.command import EXIT_FAILED_REPS, fail, precheck
+from sim.config.compose import composition_error
 from sim.config.errors import ConfigError
 from sim.config.load import CONF_DIR, load_run
+from sim.config.schema import RunConf
+from sim.config.validate import validate_run
 
 if TYPE_CHECKING:
     from sim.design_point import DesignPoint
     from sim.results import Summary
-
 
 
 def quote(value: str) -> str:
@@ -32,42 +33,17 @@ def quote(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def precheck(overrides: list[str]) -> tuple[DesignPoint, DictConfig]:
-    """Compose and check the config of a single run; exit 2 with one line if it is bad.
-
-    Returns the design point and the composed config, its output folder resolved once."""
-    for o in overrides:
-        key, _, value = o.partition("=")
-        if key == "scenario":
-            scenario_path_pointer(value)
-    try:
-        cfg = compose(overrides, hydra=True)
-    except Exception as e:  # Hydra and YAML raise many kinds; all mean bad input
-        fail(composition_error(e, overrides))
-    try:
-        run = load_run(cfg)
-        key = "hydra.run.dir"
-        out_dir = Path(str(OmegaConf.select(cfg, key))).absolute()
-        check_writable(key, out_dir)
-    except ConfigError as e:
-        fail(e)
-    from sim.design_point import DesignPoint
-
-    with open_dict(cfg):  # as Hydra sets them for a run of its own
-        cfg.hydra.run.dir, cfg.hydra.mode = str(out_dir), "RUN"
-    return DesignPoint.of(run, out_dir, 0, overrides), cfg
-
-
-def scenario_path_pointer(value: str) -> None:
+def scenario_path_pointer(args: list[str]) -> None:
     """A path given as `scenario=`: one line on the documented way to run a file."""
-    if "/" not in value and not value.endswith((".yaml", ".yml")):
-        return
-    path = Path(value)
-    folder = path.parent.parent if path.parent.name == "scenario" else Path("DIR")
-    fail(ConfigError("scenario", value, f"a scenario is named, not given as a path; put "
-                     f"the file in a folder as scenario/{path.stem}.yaml and run "
-                     f"python -m sim --config-dir {folder} scenario={path.stem} "
-                     "(see README, Running scenarios)"))
+    values = [v for a in args if a.startswith("scenario=") for v in a[9:].split(",")]
+    for value in values:
+        if "/" in value or value.endswith((".yaml", ".yml")):
+            path = Path(value)
+            folder = path.parent.parent if path.parent.name == "scenario" else Path("DIR")
+            fail(ConfigError("scenario", value, f"a scenario is named, not given as a path; "
+                             f"put the file in a folder as scenario/{path.stem}.yaml and run "
+                             f"python -m sim --config-dir {folder} scenario={path.stem} "
+                             "(see README, Running scenarios)"))
 
 
 def sweep(overrides: list[str]) -> int:
@@ -78,11 +54,6 @@ def sweep(overrides: list[str]) -> int:
     from hydra._internal.utils import create_config_search_path
     from hydra.core.global_hydra import GlobalHydra
 
-    for o in overrides:
-        key, _, values = o.partition("=")
-        if key == "scenario":
-            for value in values.split(","):
-                scenario_path_pointer(value)
     app = Hydra.create_main_hydra2("sim", create_config_search_path(str(CONF_DIR)))
     try:
         swept = app.multirun("config", task, [*overrides, "hydra.mode=MULTIRUN"])
@@ -203,20 +174,16 @@ def user_folders(args: list[str]) -> list[str]:
     DIR has the layout of `conf/`: `DIR/scenario/NAME.yaml` (and `DIR/base/` if it has
     bases); it is searched after `conf/`, so its scenarios may build on the shipped ones.
     """
-    out, dirs, i = [], [], 0
-    while i < len(args):
-        a = args[i]
-        if a in ("--config-dir", "-cd") and i + 1 < len(args):
-            dirs.append(args[i + 1])
-            i += 2
-            continue
-        if a.startswith("--config-dir="):
+    out, dirs, given = [], [], iter(args)
+    for a in given:
+        if a in ("--config-dir", "-cd"):
+            dirs.append(next(given, ""))
+        elif a.startswith("--config-dir="):
             dirs.append(a.partition("=")[2])
         else:
             out.append(a)
-        i += 1
     for d in dirs:
-        if not Path(d).is_dir():
+        if not (d and Path(d).is_dir()):
             fail(ConfigError("--config-dir", d, "no such folder; give a folder that holds "
                              "scenario/NAME.yaml"))
     if dirs:
@@ -230,15 +197,19 @@ def user_folders(args: list[str]) -> list[str]:
 
 def main() -> None:
     args = user_folders(sys.argv[1:])
+    scenario_path_pointer(args)
     flags = [a for a in args if a.startswith("-")]
     if not flags:  # a run: composed and checked once, then run as Hydra runs a job
-        checked, cfg = precheck(args)
-        if checked.run.executor == "local":
-            from sim.design_point import workers_of
+        from sim.design_point import DesignPoint, workers_of
+
+        run, cfg, out_dir = precheck(args, "config", RunConf, validate_run)
+        if run.executor == "local":
             from sim.executors import prestart
 
-            prestart(workers_of(checked.run))  # workers start while the job is set up
-        run_checked(checked, cfg)
+            prestart(workers_of(run))  # workers start while the job is set up
+        with open_dict(cfg):  # as Hydra sets them for a run of its own
+            cfg.hydra.run.dir, cfg.hydra.mode = str(out_dir), "RUN"
+        run_checked(DesignPoint.of(run, out_dir, 0, args), cfg)
     elif set(flags) <= {"-m", "--multirun"}:
         sys.exit(sweep([a for a in args if a not in flags]))
     else:  # Hydra's own flags (--help, --cfg, ...): Hydra's command line

@@ -133,10 +133,9 @@ def test_a_run_is_composed_and_checked_once(tmp_path: Path, monkeypatch: pytest.
     job: the saved config, overrides and Hydra's settings in `.hydra/`, and its log."""
     import runpy
 
-    import sim.cli
-    import sim.config.load
+    import sim.command
 
-    calls = {"compose": 0, "load_run": 0}
+    calls = {"compose": 0, "load": 0}
 
     def counted(name: str, f: object) -> object:
         def wrapper(*args: object, **kwargs: object) -> object:
@@ -144,14 +143,14 @@ def test_a_run_is_composed_and_checked_once(tmp_path: Path, monkeypatch: pytest.
             return f(*args, **kwargs)  # type: ignore[operator]
         return wrapper
 
-    monkeypatch.setattr(sim.cli, "compose", counted("compose", sim.cli.compose))
-    monkeypatch.setattr(sim.cli, "load_run", counted("load_run", sim.cli.load_run))
+    monkeypatch.setattr(sim.command, "compose", counted("compose", sim.command.compose))
+    monkeypatch.setattr(sim.command, "load", counted("load", sim.command.load))
     out = tmp_path / "run"
     monkeypatch.setattr(sys, "argv", ["sim", "reps=3", "workers=1", "trace_reps=0",
                                       "plots=false", "progress=false", f"hydra.run.dir={out}"])
     monkeypatch.delitem(sys.modules, "sim.__main__", raising=False)
     runpy.run_module("sim", run_name="__main__")
-    assert calls == {"compose": 1, "load_run": 1}
+    assert calls == {"compose": 1, "load": 1}
     assert (out / "summary.json").exists() and (out / "sim.log").exists()
     saved = {p.name for p in (out / ".hydra").iterdir()}
     assert saved == {"config.yaml", "hydra.yaml", "overrides.yaml"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import inspect
 
 from hydra._internal.config_loader_impl import ConfigLoaderImpl
-from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+from hydra._internal.core_plugins.basic_sweeper import BasicSweeper, BasicSweeperConf
 from hydra.core.config_store import ConfigStore
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.core.override_parser.types import Override
@@ -26,6 +26,7 @@ def params(fn: object) -> list[str]:
 
 def test_the_sweeper_overrides_the_basic_sweepers_validation_hook() -> None:
     assert issubclass(SummitsimSweeper, BasicSweeper)
+    assert {"_target_", "max_batch_size", "params"} == set(BasicSweeperConf.__dataclass_fields__)
     assert params(BasicSweeper.validate_batch_is_legal) == ["self", "batch"]
     assert "validate_batch_is_legal" in inspect.getsource(BasicSweeper.sweep)
 

@@ -5,9 +5,7 @@ distinct choice of config groups through Hydra's loader; `sim.design_point.desig
 checks every job before any runs. The command (`sim.cli`) gathers the sweep afterwards.
 """
 
-
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,17 +15,9 @@ from hydra.plugins.launcher import Launcher
 from hydra.types import HydraContext, TaskFunction
 from omegaconf import DictConfig, OmegaConf
 
-
-@dataclass
-class SummitsimLauncherConf:
-    _target_: str = (
-        "hydra_plugins.summitsim_launcher.summitsim_launcher.SummitsimLauncher"
-    )
-
-
-ConfigStore.instance().store(
-    group="hydra/launcher", name="summitsim", node=SummitsimLauncherConf, provider="summitsim"
-)
+TARGET = "hydra_plugins.summitsim_launcher.summitsim_launcher.SummitsimLauncher"
+ConfigStore.instance().store(group="hydra/launcher", name="summitsim",
+                             node={"_target_": TARGET}, provider="summitsim")
 
 
 class SummitsimLauncher(Launcher):

@@ -8,17 +8,15 @@ launcher ran (its `${now:...}` folder resolved once), for the command to gather 
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence  # noqa: UP035 - Hydra's configs
+from typing import Any, List, Sequence  # noqa: UP035 - Hydra's configs
 
-from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+from hydra._internal.core_plugins.basic_sweeper import BasicSweeper, BasicSweeperConf
 from hydra.core.config_store import ConfigStore
 
 
 @dataclass
-class SummitsimSweeperConf:
+class SummitsimSweeperConf(BasicSweeperConf):  # the basic sweeper's settings
     _target_: str = "hydra_plugins.summitsim_launcher.summitsim_sweeper.SummitsimSweeper"
-    max_batch_size: Optional[int] = None  # noqa: UP045
-    params: Optional[Dict[str, str]] = None  # noqa: UP006, UP045
 
 
 ConfigStore.instance().store(

@@ -55,8 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for k, t in summary["tests"].items():
             print(f"{k}: ranks {t['counts']}, chi2 p = {t['p_value']:.3f}")
     else:
-        summary = run_calibration(problem, out)
-        d = summary
+        d = run_calibration(problem, out)
         print(f"{len(d['generations'])} generations in {d['wall_seconds']:.0f} s "
               f"({d['executor']}); final epsilon {d['generations'][-1]['epsilon']:.3g}, "
               f"ESS {d['generations'][-1]['ess']:.0f}")

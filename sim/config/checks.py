@@ -18,6 +18,8 @@ from typing import Any
 
 from sim.config.errors import ConfigError, unknown_name
 
+Known = str | Sequence[str]  # names: a list, or a string naming one of the root's collections
+
 
 @dataclass(frozen=True)
 class Context:
@@ -26,8 +28,8 @@ class Context:
     root: Any
     window: tuple[dt.date, dt.date] | None = None
 
-    def names(self, collection: str) -> list[str]:
-        return list(getattr(self.root, collection))
+    def names(self, known: Known) -> Sequence[str]:
+        return list(getattr(self.root, known)) if isinstance(known, str) else known
 
 
 Check = Callable[[str, Any, Context], None]
@@ -112,27 +114,20 @@ def finite(key: str, value: Any, ctx: Context) -> None:
         fail(key, value, "must be a finite number")
 
 
-def one_of(known: Sequence[str], what: str) -> Check:
+def one_of(known: Known, what: str, optional: bool = False) -> Check:
+    """One of the `known` names (`""` allowed if `optional`)."""
     def check(key: str, value: Any, ctx: Context) -> None:
-        if value not in known:
-            raise unknown_name(key, value, known, what)
+        if not (optional and not value) and value not in ctx.names(known):
+            raise unknown_name(key, value, ctx.names(known), what)
     return check
 
 
-def ref(collection: str, what: str, optional: bool = False) -> Check:
-    """A name of one of the root's collections (`""` allowed if `optional`)."""
-    def check(key: str, value: Any, ctx: Context) -> None:
-        if not (optional and not value):
-            one_of(ctx.names(collection), what)(key, value, ctx)
-    return check
-
-
-def refs(collection: str, what: str, non_empty: str = "") -> Check:
-    """A list of distinct names of one of the root's collections."""
+def refs(known: Known, what: str, non_empty: str = "") -> Check:
+    """A list of distinct `known` names."""
     def check(key: str, values: Any, ctx: Context) -> None:
         if non_empty and not values:
             fail(key, list(values), non_empty)
-        names(key, values, ctx.names(collection), what)
+        names(key, values, ctx.names(known), what)
     return check
 
 
@@ -146,23 +141,23 @@ def names(key: str, values: Sequence[str], known: Iterable[str], what: str) -> N
             fail(f"{key}[{i}]", v, f"duplicate {what}")
 
 
-def keys_in(collection: str, what: str, each: Check | None = None) -> Check:
-    """A mapping keyed by names of one of the root's collections (values checked by `each`)."""
+def keys_in(known: Known, what: str, each: Check | None = None) -> Check:
+    """A mapping keyed by `known` names (values checked by `each`)."""
     def check(key: str, value: Any, ctx: Context) -> None:
         for name, item in value.items():
-            one_of(ctx.names(collection), what)(f"{key}.{name}", name, ctx)
+            one_of(known, what)(f"{key}.{name}", name, ctx)
             if each is not None:
                 each(f"{key}.{name}", item, ctx)
     return check
 
 
-def interval(low: float, high: float) -> Check:
-    """Two numbers [a, b] in [low, high] with a <= b."""
+def interval(low: float, high: float, open_ends: bool = False) -> Check:
+    """Two numbers [a, b] in [low, high] (or (low, high)) with a <= b."""
     def check(key: str, value: Any, ctx: Context) -> None:
         if len(value) != 2:
             fail(key, list(value), "must be two numbers [low, high]")
-        within(low, high)(f"{key}[0]", value[0], ctx)
-        within(low, high)(f"{key}[1]", value[1], ctx)
+        within(low, high, open_ends)(f"{key}[0]", value[0], ctx)
+        within(low, high, open_ends)(f"{key}[1]", value[1], ctx)
         if value[0] > value[1]:
             fail(key, list(value), "is an empty interval: low must be <= high")
     return check

@@ -133,15 +133,13 @@ def _unmergeable(m: re.Match[str], f: Failed) -> ConfigError:
 
 
 def _unknown_config(m: re.Match[str], f: Failed) -> ConfigError:
-    group, name = m.groups()
-    return unknown_name(group, name, known_configs(group, f.overrides), group.replace("_", " "))
-
-
-def _missing_base(m: re.Match[str], f: Failed) -> ConfigError:
-    where, group, name = m.groups()
-    known = ", ".join(known_configs(group, f.overrides)) or "none"
+    """A config of a group that is nowhere: chosen on the command line, or a file's base."""
+    where, verb, group, name = m.groups()
+    known = known_configs(group, f.overrides)
+    if verb == "find":
+        return unknown_name(group, name, known, group.replace("_", " "))
     return ConfigError(f"{where}.yaml: defaults", f"{group}/{name}",
-                       f"no such config; known in {group}/: {known}")
+                       f"no such config; known in {group}/: {', '.join(known) or 'none'}")
 
 
 # Hydra's messages, in the order they are tried, and what each means for the user.
@@ -150,8 +148,7 @@ EXPLAINED: tuple[tuple[re.Pattern[str], Explain], ...] = (
     (re.compile(r"Could not (?:override|append to) '([^']+)'|Key '([^']+)' is not in struct"),
      _unknown_key),
     (re.compile(r"Error merging override (\S+)"), _unmergeable),
-    (re.compile(r"Could not find '([^']+)/([^']+)'"), _unknown_config),
-    (re.compile(r"In '([^']+)': Could not load '([^']+)/([^']+)'"), _missing_base),
+    (re.compile(r"(?:In '([^']+)': )?Could not (find|load) '([^']+)/([^']+)'"), _unknown_config),
 )
 
 

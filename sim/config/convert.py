@@ -46,10 +46,7 @@ def convert(tp: Any, value: object, path: str) -> Any:
     if tp is Any:
         return value
     if origin in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(tp) if a is not type(None)]
-        if value is None:
-            return None
-        return convert(args[0], value, path)
+        return None if value is None else convert(_strip_optional(tp), value, path)
     if dataclasses.is_dataclass(tp):
         return build(tp, value, path)  # type: ignore[arg-type]
     if origin is list:

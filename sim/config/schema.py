@@ -31,10 +31,10 @@ from sim.config.checks import (
     interval,
     keys_in,
     one_of,
-    ref,
     refs,
     within,
 )
+from sim.model.bargaining.strategies import STRATEGIES
 
 LEVELS = ("leader", "cabinet", "working")
 STATUSES = ("open", "suspended")
@@ -45,13 +45,9 @@ EVENT_KINDS = (
     "concession", "channel_suspended", "channel_reopened", "summit_attend", "summit_decline",
     "summit_held", "summit_missed", "agreement_unravelled", "meeting_proposed",
 )
-PARTY = ref("parties", "party", optional=True)
+PARTY = one_of("parties", "party", optional=True)
+STRATEGY = one_of(list(STRATEGIES), "strategy")
 EMPTY_AGENDA = "the channel's agenda is empty; list at least one issue"
-
-
-def event_codes(key: str, value: Any, ctx: Context) -> None:
-    for kind in value:
-        one_of(EVENT_KINDS, "event kind")(f"{key}.{kind}", kind, ctx)
 
 
 def scheduler(key: str, value: Any, ctx: Context) -> None:
@@ -120,7 +116,7 @@ class PressureConf:
 class StrategyConf:
     """A bargaining strategy by registered name (`sim.model.bargaining.strategies`)."""
 
-    name: str = "linear"
+    name: str = checked("linear", STRATEGY)
     kappa: float | None = None  # None: the strategy's default
     beta: float | None = None  # None: the strategy's default; a preset fixes it
 
@@ -146,7 +142,7 @@ class ProposalConf:
     """A party proposes a meeting on `channel` when none has been held for `lull_days`
     and tension is under `below`: it is held `notice_days` later, hosted by the proposer."""
 
-    channel: str = checked("", ref("channels", "channel"))
+    channel: str = checked("", one_of("channels", "channel"))
     lull_days: float = checked(60.0, POSITIVE)
     below: float = checked(1.0, UNIT)
     notice_days: float = checked(14.0, NON_NEGATIVE)
@@ -237,11 +233,11 @@ class ChannelConf:
 class MeetingConf:
     enabled: bool = True
     label: str = ""
-    channel: str = checked("", ref("channels", "channel"))
+    channel: str = checked("", one_of("channels", "channel"))
     date: str = checked("", in_window)
     duration_days: float = checked(1.0, POSITIVE)
     agenda: list[str] = field(default_factory=list)  # empty: the channel's issues
-    host: str = checked("", ref("parties", "party", optional=True))  # empty: third location
+    host: str = checked("", PARTY)  # empty: third location
     tension_relief: float = checked(0.03, UNIT)
     trust_gain: float = checked(0.02, UNIT)
     retry_days: float = checked(30.0, POSITIVE)
@@ -260,7 +256,7 @@ class SeverityConf:
 
 @dataclass
 class RetaliationConf:
-    shock: str = checked("", ref("shocks", "shock"))
+    shock: str = checked("", one_of("shocks", "shock"))
     probability: float = checked(1.0, UNIT)
     delay_days: list[float] = checked(lambda: [1.0, 1.0], interval(0, math.inf))
 
@@ -303,7 +299,7 @@ class TriggerConf:
 class ConcessionConf:
     enabled: bool = True
     label: str = ""
-    party: str = checked("", ref("parties", "party"))
+    party: str = checked("", one_of("parties", "party"))
     date: str | None = checked(None, in_window)  # scheduled ...
     trigger: TriggerConf | None = None  # ... or by policy
     probability: float = checked(1.0, UNIT)
@@ -320,7 +316,7 @@ class ConcessionConf:
 @dataclass
 class SummitConf:
     date: str = ""
-    channel: str = checked("leaders", ref("channels", "channel"))
+    channel: str = checked("leaders", one_of("channels", "channel"))
     rounds: int = checked(12, at_least(1))
     leader_latitude: float = checked(0.0, UNIT)  # leaders may widen their win-sets by this much
 
@@ -349,7 +345,7 @@ class ScenarioConf:
     concessions: dict[str, ConcessionConf] = field(default_factory=dict)
     summit: SummitConf = field(default_factory=SummitConf)
     outcome: OutcomeConf = field(default_factory=OutcomeConf)
-    event_codes: dict[str, EventCode] = checked(dict, event_codes)
+    event_codes: dict[str, EventCode] = checked(dict, keys_in(EVENT_KINDS, "event kind"))
 
 
 @dataclass

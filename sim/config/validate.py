@@ -9,7 +9,7 @@ allowed.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from sim.config.checks import Context, Rule, fail, interval, iso_date, names, one_of, walk
 from sim.config.schema import (
@@ -27,7 +27,7 @@ from sim.config.schema import (
     StanceConf,
     StrategyConf,
 )
-from sim.model.bargaining.strategies import STRATEGIES, StrategySpec, spec_problem
+from sim.model.bargaining.strategies import StrategySpec, spec_problem
 
 
 def validate_run(run: RunConf) -> None:
@@ -51,10 +51,8 @@ def validate_scenario(sc: ScenarioConf, prefix: str = "scenario") -> None:
     walk(sc, prefix, Context(sc, (start, end)), RULES)
 
 
-def check_strategy(key: str, name: str, kappa: float | None, beta: float | None,
-                   name_key: str = "name") -> None:
-    """A strategy the registry knows, with parameters it takes and can honour."""
-    one_of(list(STRATEGIES), "strategy")(f"{key}.{name_key}", name, Context(None))
+def check_strategy(key: str, name: str, kappa: float | None, beta: float | None) -> None:
+    """A strategy (its name checked as a field) with parameters it takes and can honour."""
     for param, number in (("kappa", kappa), ("beta", beta)):
         if number is not None and not (isinstance(number, int | float) and math.isfinite(number)):
             fail(f"{key}.{param}", number, "must be a finite number or null")
@@ -64,7 +62,7 @@ def check_strategy(key: str, name: str, kappa: float | None, beta: float | None,
         fail(f"{key}.{field}", value, why)
 
 
-def check_stances(key: str, stances: Mapping[str, StanceConf], issues: list[str]) -> None:
+def check_stances(key: str, stances: Mapping[str, StanceConf], issues: Sequence[str]) -> None:
     """One party's stances at `key`: one per agenda issue, not all weightless."""
     missing = [i for i in issues if i not in stances]
     if missing:

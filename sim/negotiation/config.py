@@ -19,11 +19,13 @@ from sim.config.checks import (
     at_least,
     checked,
     fail,
+    interval,
     keys_in,
     one_of,
+    refs,
     walk,
 )
-from sim.config.schema import StanceConf
+from sim.config.schema import STRATEGY, StanceConf
 from sim.config.validate import RULES, check_stances, check_strategy
 from sim.model.bargaining.agenda import Agenda, Link, make_party
 from sim.model.bargaining.strategies import STRATEGIES, StrategySpec
@@ -49,7 +51,7 @@ class SideConf:
     """One party: its strategy (a registered name), patience, pressure and stances."""
 
     label: str = ""
-    strategy: str = "linear"
+    strategy: str = checked("linear", STRATEGY)
     kappa: float | None = None  # initial concession; None: the strategy's default
     beta: float | None = None  # concession exponent; None: the strategy's default
     discount: float = checked(0.95, OPEN_UNIT)  # delta in (0, 1)
@@ -83,15 +85,16 @@ class PressureConf:
 class TournamentConf:
     """Every listed strategy against every other on random agendas (`python -m sim.tournament`)."""
 
-    strategies: list[str] = field(default_factory=lambda: [
-        "boulware", "linear", "conceder", "tit_for_tat", "zeuthen", "rubinstein", "random"])
+    strategies: list[str] = checked(lambda: [
+        "boulware", "linear", "conceder", "tit_for_tat", "zeuthen", "rubinstein", "random"],
+        refs(list(STRATEGIES), "strategy", "list at least one strategy"))
     agendas: int = checked(100, at_least(1))  # random agendas; every ordered pair plays each once
     issues: int = checked(3, at_least(1))
     levels: int = checked(7, levels)  # 0: continuous positions
     deadline: int = checked(100, at_least(1))
     first: str = checked("a", FIRST)
     kappa: float | None = checked(None, UNIT)  # for those that take one; None: each one's default
-    discounts: list[float] = field(default_factory=lambda: [0.8, 0.99])  # drawn uniformly
+    discounts: list[float] = checked(lambda: [0.8, 0.99], interval(0, 1, True))  # drawn uniformly
     pressure: PressureConf = field(default_factory=PressureConf)  # win-set slack removed
     seed: int = 0
     pairs: bool = False  # also print the table of every ordered pair
@@ -111,7 +114,7 @@ def check_negotiation(conf: NegotiationConf) -> None:
 
 
 def _side(key: str, side: SideConf, ctx: Context) -> None:
-    check_strategy(key, side.strategy, side.kappa, side.beta, name_key="strategy")
+    check_strategy(key, side.strategy, side.kappa, side.beta)
     check_stances(f"{key}.stances", side.stances, ctx.names("issues"))
     for iname, s in side.stances.items():
         if s.linked is not None and ctx.root.levels:
@@ -129,19 +132,9 @@ def _negotiation(key: str, conf: NegotiationConf, ctx: Context) -> None:
 
 def check_tournament(conf: TournamentConf) -> None:
     """Check a tournament config's meaning; raise `ConfigError` at the first violation."""
-    if not conf.strategies:
-        fail("strategies", [], "list at least one strategy")
-    for i, name in enumerate(conf.strategies):
-        one_of(list(STRATEGIES), "strategy")(f"strategies[{i}]", name, Context(conf))
-    if len(set(conf.strategies)) != len(conf.strategies):
-        fail("strategies", list(conf.strategies), "each strategy at most once")
     walk(conf, "", Context(conf), {})
     if conf.kappa is not None and "exponential" in conf.strategies and conf.kappa <= 0.0:
         fail("kappa", conf.kappa, "must be > 0 when exponential plays")
-    if len(conf.discounts) != 2 or conf.discounts[0] > conf.discounts[1]:
-        fail("discounts", list(conf.discounts), "must be [low, high], low <= high")
-    for i, delta in enumerate(conf.discounts):
-        OPEN_UNIT(f"discounts[{i}]", delta, Context(conf))
 
 
 def agenda_of(conf: NegotiationConf) -> Agenda:
