@@ -7,7 +7,8 @@ the value given; no traceback; and nothing in the run directory that looks compl
 
 Most cases run `python -m sim` inside this process (`runpy`, about 0.3 s each); a few
 also run as real processes, as a user runs them. Discount factors, which only the
-negotiation lab has, are checked through `python -m sim.negotiate`.
+negotiation lab has, are checked through `python -m sim.negotiate`, and the tournament's
+strategies and discounts through `python -m sim.tournament`.
 """
 
 from __future__ import annotations
@@ -313,13 +314,21 @@ CASES = [
     Case("hydra-logging-class", ("hydra.job_logging.handlers.console.class=subprocess.Popen",),
          "hydra.job_logging.handlers.console.class", "'subprocess.Popen'",
          "configs cannot name code"),
-    # -- discount factors outside (0, 1): the negotiation lab ---------------------------
+    # -- discount factors outside (0, 1) and strategies: the negotiation lab ------------
     Case("discount-one", ("a.discount=1.0",), "a.discount", "1.0", "must be in (0, 1)",
          module="sim.negotiate"),
     Case("discount-zero", ("b.discount=0",), "b.discount", "0.0", "must be in (0, 1)",
          module="sim.negotiate"),
     Case("discount-above-one", ("a.discount=1.5",), "a.discount", "1.5", "must be in (0, 1)",
          module="sim.negotiate"),
+    Case("tournament-discount-zero", ("discounts=[0,0.5]",), "discounts[0]", "0.0",
+         "must be in (0, 1)", module="sim.tournament"),
+    Case("tournament-discounts-reversed", ("discounts=[0.9,0.5]",), "discounts",
+         "[0.9, 0.5]", "is an empty interval", module="sim.tournament"),
+    Case("tournament-strategy-twice", ("strategies=[linear,linear]",), "strategies[1]",
+         "'linear'", "duplicate strategy", module="sim.tournament"),
+    Case("tournament-no-strategy", ("strategies=[]",), "strategies", "[]",
+         "list at least one strategy", module="sim.tournament"),
     # -- a user's scenario folder (--config-dir), checked exactly as the shipped ones ----
     Case("folder-tab", ("--config-dir", "{conf}", "scenario=bad"), "{conf}/scenario/bad.yaml:6",
          "'tension: 0.3'", "malformed YAML", {"bad": variant("relations:\n\ttension: 0.3\n")}),

@@ -77,9 +77,8 @@ def unknown_at(data: Any, key: str, value: object, schema: type = RunConf) -> Co
         if isinstance(node, dict) and part not in node and typing.get_origin(hint) is dict:
             return unknown_name(key if i == len(parts) - 1 else ".".join(parts[:i + 1]), part,
                                 [str(n) for n in node], ENTRY_KINDS.get(parts[i - 1], "entry"))
-        if dataclasses.is_dataclass(hint) and part not in {f.name for f in
-                                                           dataclasses.fields(hint)}:
-            known = sorted(f.name for f in dataclasses.fields(hint))
+        known = [f.name for f in dataclasses.fields(hint)] if dataclasses.is_dataclass(hint) else ()
+        if known and part not in known:
             return ConfigError(key, value, unknown_name(key, part, known, "key").allowed)
         node = node.get(part) if isinstance(node, dict) else None
     return ConfigError(key, value, "unknown key; see --help for the knobs")
@@ -112,8 +111,7 @@ def _unknown_key(m: re.Match[str], f: Failed) -> ConfigError:
         return ConfigError(key, value, f"a mapping merges into the one composed; to set it "
                            f"whole write ++{key}={{...}}")
     others = [o for o in f.overrides if _parts(o)[0] != key]
-    return unknown_at(_compose_plain(others, f.config_name), key,
-                      override_value(f.overrides, key), f.schema)
+    return unknown_at(_compose_plain(others, f.config_name), key, value, f.schema)
 
 
 def _unmergeable(m: re.Match[str], f: Failed) -> ConfigError:

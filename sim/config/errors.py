@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import yaml
@@ -85,25 +85,21 @@ def _duplicate(path: str, line: int, column: int) -> tuple[str, str, int] | None
     if header:
         package = "" if header.group(1) == "_global_" else header.group(1)
 
-    def walk(node: yaml.Node, where: str) -> tuple[str, str, int] | None:
+    def pairs(node: yaml.Node, where: str) -> Iterator[tuple[str, yaml.Node, yaml.Node, int]]:
+        """(dotted key, key, value, line the key is first set on) of every mapping entry."""
         if isinstance(node, yaml.MappingNode):
-            seen: dict[str, int] = {}
+            first: dict[str, int] = {}
             for k, v in node.value:
-                name = str(k.value)
-                full = f"{where}.{name}" if where else name
-                if name in seen and (k.start_mark.line, k.start_mark.column) == (line, column):
-                    shown = v.value if isinstance(v, yaml.ScalarNode) else one_line(
-                        text[v.start_mark.index:v.end_mark.index])
-                    return full, shown, seen[name]
-                seen.setdefault(name, k.start_mark.line + 1)
-                found = walk(v, full)
-                if found:
-                    return found
+                full = f"{where}.{k.value}" if where else str(k.value)
+                yield full, k, v, first.setdefault(str(k.value), k.start_mark.line + 1)
+                yield from pairs(v, full)
         elif isinstance(node, yaml.SequenceNode):
             for i, v in enumerate(node.value):
-                found = walk(v, f"{where}[{i}]")
-                if found:
-                    return found
-        return None
+                yield from pairs(v, f"{where}[{i}]")
 
-    return walk(root, package) if root is not None else None
+    for full, k, v, first in pairs(root, package) if root is not None else ():
+        if (k.start_mark.line, k.start_mark.column) == (line, column):
+            shown = v.value if isinstance(v, yaml.ScalarNode) else one_line(
+                text[v.start_mark.index:v.end_mark.index])
+            return full, shown, first
+    return None
