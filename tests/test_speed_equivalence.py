@@ -36,7 +36,7 @@ from sim.model.preferences import Stance
 from sim.streams import SOURCES, replication_seed, streams_for
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2**31 + 7, 2**32, 2**40 + 5, 2**64 + 3])
+@pytest.mark.parametrize("seed", [0, 1, 2**31 + 7, 2**32, 2**40 + 5, 2**64 + 3, 2**130 + 9])
 @pytest.mark.parametrize("design_point, rep", [(0, 0), (3, 17), (2**33, 5), (1, 2**32 + 1)])
 def test_streams_are_the_spawned_children_for_any_seed(seed: int, design_point: int,
                                                         rep: int) -> None:
@@ -47,8 +47,11 @@ def test_streams_are_the_spawned_children_for_any_seed(seed: int, design_point: 
 
 
 def test_a_negative_seed_is_refused() -> None:
-    with pytest.raises(ValueError, match="non-negative"):
-        streams_for(-1, 0, 0)
+    for key in ((-1, 0, 0), (0, -1, 0), (0, 0, -1)):
+        with pytest.raises(ValueError, match="non-negative"):
+            streams_for(*key)
+    with pytest.raises(TypeError):
+        streams_for(0.5, 0, 0)  # type: ignore[arg-type]
 
 
 def _agendas(levels: int, count: int = 40) -> list[Agenda]:
