@@ -33,7 +33,7 @@ from sim.model.bargaining.negotiator import Negotiator, Seat, concession_ranges_
 from sim.model.bargaining.session import negotiate, run_session
 from sim.model.bargaining.strategies import STRATEGIES, StrategySpec, build_negotiator, resolve
 from sim.model.preferences import Stance
-from sim.streams import SOURCES, replication_seed, streams_for
+from sim.streams import SOURCES, _SeedSequence, replication_seed, streams_for
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2**31 + 7, 2**32, 2**40 + 5, 2**64 + 3, 2**130 + 9])
@@ -44,6 +44,17 @@ def test_streams_are_the_spawned_children_for_any_seed(seed: int, design_point: 
     children = replication_seed(seed, design_point, rep).spawn(len(SOURCES))
     for name, child in zip(SOURCES, children, strict=True):
         assert getattr(streams, name).bit_generator.state == np.random.PCG64(child).state
+
+
+def test_seed_words_without_the_errstate_wrapper_are_the_seed_sequences() -> None:
+    rng = np.random.default_rng(1)
+    for size in (1, 4, 7, 12):
+        entropy = rng.integers(0, 2**32, size=size, dtype=np.uint32)
+        plain = np.random.SeedSequence(entropy)
+        fast = _SeedSequence(entropy)
+        for n, dtype in ((4, np.uint64), (8, np.uint32), (3, np.uint32)):
+            got, want = fast.generate_state(n, dtype), plain.generate_state(n, dtype)
+            assert got.dtype == want.dtype and np.array_equal(got, want)
 
 
 def test_a_negative_seed_is_refused() -> None:
