@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from typing import Any
 
 import numpy as np
 import pytest
@@ -423,3 +424,68 @@ def test_negotiator_pairs_kept_with_an_agenda_are_those_built_afresh() -> None:
         assert all(key[2] in TIME_DEPENDENT and key[5] in TIME_DEPENDENT for key in pairs)
         kept += len(pairs)
     assert kept > 50  # pairs of time-dependent strategies were kept
+
+
+def test_continuous_overlaps_are_each_issues_common_interval() -> None:
+    """The win-sets' overlaps of a continuous agenda, found inline, are `_common(j)` of
+    each issue: also where they meet at a point, at the status quo, or not at all."""
+    base = _agendas(0, 60)
+    edges = []
+    for agenda in base[:20]:
+        a, b = agenda.parties
+        sq = agenda.status_quo
+        pinned = tuple(Stance(s.ideal, s.weight, q, q) for s, q in zip(b.stances, sq,
+                                                                        strict=True))
+        touching = tuple(Stance(s.ideal, s.weight, t.high, max(t.high, s.high))
+                         for s, t in zip(b.stances, a.stances, strict=True))
+        for stances in (pinned, touching):
+            edges.append(Agenda(agenda.issues, sq, (a, dataclasses.replace(b, stances=stances))))
+    for agenda in base + edges:
+        spans = [agenda._common(j) for j in range(len(agenda.issues))]
+        assert agenda.negotiable == tuple(j for j, s in enumerate(spans) if s is not None)
+        assert agenda.overlaps == tuple(s for s in spans if s is not None)
+    assert any(len(a.negotiable) < len(a.issues) for a in edges)
+
+
+def _live_links_by_definition(parties: list[Any], order: tuple[int, int], issues: list[int],
+                              mine: list[Stance], theirs: list[Stance], latitude: float
+                              ) -> list[Any]:
+    day = {j: (a, b) for j, a, b in zip(issues, mine, theirs, strict=True)}
+    linked = []
+    for side, party in enumerate(order):
+        for j, on, at_least, low, high in parties[party].links:
+            if j in day and on in day and min(s.high for s in day[on]) >= at_least:
+                low, high = max(0.0, low - latitude), min(1.0, high + latitude)
+                other = day[j][1 - side]
+                if max(low, other.low) <= min(high, other.high):
+                    linked.append((side, (j, on, at_least, low, high)))
+    return linked
+
+
+def test_live_links_are_those_of_their_definition() -> None:
+    """Linkages found by position in the table are those found through a table by issue."""
+    from types import SimpleNamespace
+
+    from sim.world.talks import live_links
+
+    rng = np.random.default_rng(17)
+    found = 0
+    for _ in range(400):
+        n = int(rng.integers(2, 7))
+        links = [tuple(
+            [*rng.choice(n, size=2, replace=False).tolist(), float(rng.uniform(0.0, 0.6)),
+             *sorted(rng.uniform(0.0, 1.0, 2).tolist())]) for _ in range(int(rng.integers(0, 3)))]
+        parties = [SimpleNamespace(links=tuple(links)), SimpleNamespace(links=())]
+        if rng.random() < 0.5:
+            parties.reverse()
+        w = SimpleNamespace(sc=SimpleNamespace(parties=parties))
+        issues = rng.permutation(n)[: int(rng.integers(1, n + 1))].tolist()
+        mine, theirs = ([Stance(0.5, 0.1, *sorted(rng.uniform(0.0, 1.0, 2).tolist()))
+                         for _ in issues] for _ in range(2))
+        latitude = float(rng.choice([0.0, 0.1]))
+        for order in ((0, 1), (1, 0)):
+            got = live_links(w, order, issues, mine, theirs, latitude)  # type: ignore[arg-type]
+            assert got == _live_links_by_definition(parties, order, issues, mine, theirs,
+                                                    latitude)
+            found += len(got)
+    assert found > 50

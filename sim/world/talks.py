@@ -74,13 +74,15 @@ def live_links(w: WorldState, order: tuple[int, int], issues: list[int], mine: l
     parties = w.sc.parties
     if not (parties[order[0]].links or parties[order[1]].links):
         return []
-    day = {j: (a, b) for j, a, b in zip(issues, mine, theirs, strict=True)}
     linked = []
     for side, party in enumerate(order):
         for j, on, at_least, low, high in parties[party].links:
-            if j in day and on in day and min(s.high for s in day[on]) >= at_least:
+            if j not in issues or on not in issues:
+                continue
+            price = issues.index(on)
+            if min(mine[price].high, theirs[price].high) >= at_least:
                 low, high = max(0.0, low - latitude), min(1.0, high + latitude)
-                other = day[j][1 - side]
+                other = (theirs if side == 0 else mine)[issues.index(j)]
                 if max(low, other.low) <= min(high, other.high):
                     linked.append((side, (j, on, at_least, low, high)))
     return linked
