@@ -489,3 +489,29 @@ def test_live_links_are_those_of_their_definition() -> None:
                                                     latitude)
             found += len(got)
     assert found > 50
+
+
+def test_nash_points_and_dominance_on_point_frontiers_are_their_definitions() -> None:
+    """On discrete and linked frontiers: the Nash point found by a loop is the first point
+    where `max` finds the product peaks, and dominance by a loop is `any` over the points."""
+    from sim.model.bargaining.solutions import _at, _gains, _weighted_product, nash_point
+
+    rng = np.random.default_rng(29)
+    frontiers = [frontier_of(a) for a in _agendas(3) + _agendas(7) + _linked_agendas(30)
+                 if a.negotiable]
+    frontiers = [f for f in frontiers if not f.continuous]
+    assert len(frontiers) > 50
+    for frontier in frontiers:
+        points, d = frontier.points, frontier.disagreement
+        ks = [k for k, (ua, ub) in enumerate(points) if ua >= d[0] - TOL and ub >= d[1] - TOL]
+        for power in (0.5, 0.3, 0.8):
+            if ks:
+                best = max(ks, key=lambda k: _weighted_product(*_gains(points[k], d), power))
+                assert nash_point(frontier, power) == _at(frontier, best)
+        probes = [*points, *((ua - 1e-3, ub) for ua, ub in points),
+                  *((ua - 2e-9, ub - 2e-9) for ua, ub in points),
+                  *(tuple(x) for x in rng.uniform(0.0, 1.0, (20, 2)).tolist())]
+        for u in probes:
+            want = any(pa >= u[0] - TOL and pb >= u[1] - TOL
+                       and (pa > u[0] + TOL or pb > u[1] + TOL) for pa, pb in points)
+            assert frontier.dominates(u) == want
