@@ -45,6 +45,9 @@ from types import ModuleType
 import numpy as np
 from hydra import compose, initialize_config_dir
 
+if __package__ in (None, ""):  # run as a script: time this checkout's `sim`, not the installed one
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 from sim.config.load import CONF_DIR, load_run
 from sim.scenario import Scenario, compile_scenario
 from sim.streams import streams_for
