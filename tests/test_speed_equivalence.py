@@ -142,7 +142,7 @@ def _negotiator(agenda: Agenda, me: int, name: str) -> Negotiator:
 
 
 def _with_histories(n: Negotiator) -> Negotiator:
-    return dataclasses.replace(n, reads_history=True, schedule=None)
+    return n._replace(reads_history=True, schedule=None)
 
 
 @pytest.mark.parametrize("levels", [0, 7])
@@ -190,7 +190,7 @@ def test_sessions_of_two_schedules_are_the_sessions_that_ask_the_negotiators(lev
                 scheduled += all(n.schedule is not None for n in negotiators)
                 for rounds in (None, 1, 7):
                     fast = run_session(agenda, negotiators, 30, first=i % 2, rounds=rounds)
-                    asked = [dataclasses.replace(n, schedule=None) for n in negotiators]
+                    asked = [n._replace(schedule=None) for n in negotiators]
                     assert run_session(agenda, asked, 30, first=i % 2, rounds=rounds) == fast
                     slow = [_with_histories(n) for n in negotiators]
                     assert run_session(agenda, slow, 30, first=i % 2, rounds=rounds) == fast
@@ -205,10 +205,10 @@ def test_a_schedule_is_taken_only_in_its_own_seat_on_its_own_agenda() -> None:
     for names in (("boulware", "conceder"), ("conceder", "linear")):
         own = [_negotiator(agenda, me, name) for me, name in enumerate(names)]
         other = [_negotiator(copy, me, name) for me, name in enumerate(names)]
-        plain = [dataclasses.replace(n, schedule=None) for n in other]
+        plain = [n._replace(schedule=None) for n in other]
         assert run_session(agenda, other, 30) == run_session(agenda, plain, 30)
         swapped = own[::-1]
-        plain = [dataclasses.replace(n, schedule=None) for n in swapped]
+        plain = [n._replace(schedule=None) for n in swapped]
         assert run_session(agenda, swapped, 30) == run_session(agenda, plain, 30)
 
 
