@@ -1,9 +1,11 @@
 """The fast paths give what the plain definitions give, to the last bit.
 
-Each shortcut taken for speed (streams built from their spawn keys, offers found by
-bisection, a frontier's point and package found together, both concession ranges in one
-pass, remembered scores, sessions without histories, offer plans shared per agenda) is
-checked against the definition it replaces, on many seeds and random agendas.
+Each shortcut taken for speed (streams built from the entropy words of their spawn keys
+and seeded without numpy's errstate wrapper, offers found by bisection, a frontier's point
+and package found together, both concession ranges in one pass, remembered scores,
+sessions without histories, offer plans shared per agenda, win-set overlaps and linkages
+found inline, Nash points and dominance on point frontiers by plain loops) is checked
+against the definition it replaces, on many seeds and random agendas.
 """
 
 from __future__ import annotations
