@@ -15,19 +15,25 @@ times both by this process's CPU time instead of the wall clock (the floor's own
 replications, timed here), which other processes on the machine disturb less.
 
 Measured on historical_2023 (193 SimPy events per replication), on 2 cores shared with
-other work (load average 1 to 2.5): `python benchmarks/replication.py --reps 1000
---rounds 5`, three runs in turns with the code before the negotiation schedules and the
-leaner agendas: ratio 3.59, 3.87 and 4.23 (before: 4.16, 4.07 and 3.96); the engine ran
-972 to 1,041 replications per second (before: 900 to 969), the floor 3,700 to 3,900.
-The target of 3x is not met. Counted by callgrind, which load does not disturb (150
-replications): 8.56 million instructions per replication (9.13 million before) against
-the floor's 3.46 million for 193 events, 2.5x (2.6x before); the time ratio is higher
-than the instruction ratio. The bargaining (agendas, frontiers, sessions) is about a
-quarter of the instructions; the rest is spread thin over the world's processes, SimPy
-and the four random streams of each replication. Pausing Python's cyclic collector during
-a batch changed neither the instruction count nor, measurably, the time (in-process turns
-of 500 replications: median 1.19 ms with it, 1.36 ms without), so the runner leaves it
-alone.
+other work (load average 3.5 to 7.5): `python benchmarks/replication.py --reps 1000
+--rounds 5 --clock cpu`, three runs in turns with the code before the leaner seeding,
+negotiator records and summit quality: ratio 3.60, 3.89 and 3.28 (before: 3.98, 3.55 and
+3.90); the engine took 2.51 to 3.04 ms per replication (before: 2.73 to 3.16), the floor
+0.71 to 0.91 ms. Single rounds ran from 2.6 to 5.9, so at that load the time ratio does not
+resolve a change of a few per cent. The target of 3x is not met. Counted by callgrind,
+which load does not disturb (150 replications, collecting inside the loop only): 7.92
+million instructions per replication (8.44 million before) against the floor's 3.38
+million for 194 events, 2.34x (2.50x before); the time ratio is higher than the
+instruction ratio. Sampled by CPU time, SimPy's own scheduling and events take about 28 %
+of a replication, its four random streams about 6 %, the bargaining (agendas, frontiers,
+negotiators, sessions, the summit's among them) about a third, and the rest is spread thin
+over the world's processes; building immutable records is about 7 % of it, a quarter of
+that the issues' stances. The SimPy events are left as they are: their count is a column of the
+replication table, and an event removed also lowers the floor's count, so it pays only if
+it carried more than the ratio times the floor's 17,000 instructions an event. Pausing
+Python's cyclic collector during a batch changed neither the instruction count nor,
+measurably, the time (in-process turns of 500 replications: median 1.19 ms with it, 1.36
+ms without), so the runner leaves it alone.
 """
 
 from __future__ import annotations
@@ -44,6 +50,9 @@ from types import ModuleType
 
 import numpy as np
 from hydra import compose, initialize_config_dir
+
+if __package__ in (None, ""):  # run as a script: time this checkout's `sim`, not the installed one
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sim.config.load import CONF_DIR, load_run
 from sim.scenario import Scenario, compile_scenario

@@ -1,15 +1,18 @@
 """The fast paths give what the plain definitions give, to the last bit.
 
-Each shortcut taken for speed (streams built from their spawn keys, offers found by
-bisection, a frontier's point and package found together, both concession ranges in one
-pass, remembered scores, sessions without histories, offer plans shared per agenda) is
-checked against the definition it replaces, on many seeds and random agendas.
+Each shortcut taken for speed (streams built from the entropy words of their spawn keys
+and seeded without numpy's errstate wrapper, offers found by bisection, a frontier's point
+and package found together, both concession ranges in one pass, remembered scores,
+sessions without histories, offer plans shared per agenda, win-set overlaps and linkages
+found inline, Nash points and dominance on point frontiers by plain loops) is checked
+against the definition it replaces, on many seeds and random agendas.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import itertools
+from typing import Any
 
 import numpy as np
 import pytest
@@ -33,10 +36,10 @@ from sim.model.bargaining.negotiator import Negotiator, Seat, concession_ranges_
 from sim.model.bargaining.session import negotiate, run_session
 from sim.model.bargaining.strategies import STRATEGIES, StrategySpec, build_negotiator, resolve
 from sim.model.preferences import Stance
-from sim.streams import SOURCES, replication_seed, streams_for
+from sim.streams import SOURCES, _SeedSequence, replication_seed, streams_for
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2**31 + 7, 2**32, 2**40 + 5, 2**64 + 3])
+@pytest.mark.parametrize("seed", [0, 1, 2**31 + 7, 2**32, 2**40 + 5, 2**64 + 3, 2**130 + 9])
 @pytest.mark.parametrize("design_point, rep", [(0, 0), (3, 17), (2**33, 5), (1, 2**32 + 1)])
 def test_streams_are_the_spawned_children_for_any_seed(seed: int, design_point: int,
                                                         rep: int) -> None:
@@ -46,9 +49,23 @@ def test_streams_are_the_spawned_children_for_any_seed(seed: int, design_point: 
         assert getattr(streams, name).bit_generator.state == np.random.PCG64(child).state
 
 
+def test_seed_words_without_the_errstate_wrapper_are_the_seed_sequences() -> None:
+    rng = np.random.default_rng(1)
+    for size in (1, 4, 7, 12):
+        entropy = rng.integers(0, 2**32, size=size, dtype=np.uint32)
+        plain = np.random.SeedSequence(entropy)
+        fast = _SeedSequence(entropy)
+        for n, dtype in ((4, np.uint64), (8, np.uint32), (3, np.uint32)):
+            got, want = fast.generate_state(n, dtype), plain.generate_state(n, dtype)
+            assert got.dtype == want.dtype and np.array_equal(got, want)
+
+
 def test_a_negative_seed_is_refused() -> None:
-    with pytest.raises(ValueError, match="non-negative"):
-        streams_for(-1, 0, 0)
+    for key in ((-1, 0, 0), (0, -1, 0), (0, 0, -1)):
+        with pytest.raises(ValueError, match="non-negative"):
+            streams_for(*key)
+    with pytest.raises(TypeError):
+        streams_for(0.5, 0, 0)  # type: ignore[arg-type]
 
 
 def _agendas(levels: int, count: int = 40) -> list[Agenda]:
@@ -127,7 +144,7 @@ def _negotiator(agenda: Agenda, me: int, name: str) -> Negotiator:
 
 
 def _with_histories(n: Negotiator) -> Negotiator:
-    return dataclasses.replace(n, reads_history=True, schedule=None)
+    return n._replace(reads_history=True, schedule=None)
 
 
 @pytest.mark.parametrize("levels", [0, 7])
@@ -175,7 +192,7 @@ def test_sessions_of_two_schedules_are_the_sessions_that_ask_the_negotiators(lev
                 scheduled += all(n.schedule is not None for n in negotiators)
                 for rounds in (None, 1, 7):
                     fast = run_session(agenda, negotiators, 30, first=i % 2, rounds=rounds)
-                    asked = [dataclasses.replace(n, schedule=None) for n in negotiators]
+                    asked = [n._replace(schedule=None) for n in negotiators]
                     assert run_session(agenda, asked, 30, first=i % 2, rounds=rounds) == fast
                     slow = [_with_histories(n) for n in negotiators]
                     assert run_session(agenda, slow, 30, first=i % 2, rounds=rounds) == fast
@@ -190,10 +207,10 @@ def test_a_schedule_is_taken_only_in_its_own_seat_on_its_own_agenda() -> None:
     for names in (("boulware", "conceder"), ("conceder", "linear")):
         own = [_negotiator(agenda, me, name) for me, name in enumerate(names)]
         other = [_negotiator(copy, me, name) for me, name in enumerate(names)]
-        plain = [dataclasses.replace(n, schedule=None) for n in other]
+        plain = [n._replace(schedule=None) for n in other]
         assert run_session(agenda, other, 30) == run_session(agenda, plain, 30)
         swapped = own[::-1]
-        plain = [dataclasses.replace(n, schedule=None) for n in swapped]
+        plain = [n._replace(schedule=None) for n in swapped]
         assert run_session(agenda, swapped, 30) == run_session(agenda, plain, 30)
 
 
@@ -409,3 +426,94 @@ def test_negotiator_pairs_kept_with_an_agenda_are_those_built_afresh() -> None:
         assert all(key[2] in TIME_DEPENDENT and key[5] in TIME_DEPENDENT for key in pairs)
         kept += len(pairs)
     assert kept > 50  # pairs of time-dependent strategies were kept
+
+
+def test_continuous_overlaps_are_each_issues_common_interval() -> None:
+    """The win-sets' overlaps of a continuous agenda, found inline, are `_common(j)` of
+    each issue: also where they meet at a point, at the status quo, or not at all."""
+    base = _agendas(0, 60)
+    edges = []
+    for agenda in base[:20]:
+        a, b = agenda.parties
+        sq = agenda.status_quo
+        pinned = tuple(Stance(s.ideal, s.weight, q, q) for s, q in zip(b.stances, sq,
+                                                                        strict=True))
+        touching = tuple(Stance(s.ideal, s.weight, t.high, max(t.high, s.high))
+                         for s, t in zip(b.stances, a.stances, strict=True))
+        for stances in (pinned, touching):
+            edges.append(Agenda(agenda.issues, sq, (a, dataclasses.replace(b, stances=stances))))
+    for agenda in base + edges:
+        spans = [agenda._common(j) for j in range(len(agenda.issues))]
+        assert agenda.negotiable == tuple(j for j, s in enumerate(spans) if s is not None)
+        assert agenda.overlaps == tuple(s for s in spans if s is not None)
+    assert any(len(a.negotiable) < len(a.issues) for a in edges)
+
+
+def _live_links_by_definition(parties: list[Any], order: tuple[int, int], issues: list[int],
+                              mine: list[Stance], theirs: list[Stance], latitude: float
+                              ) -> list[Any]:
+    day = {j: (a, b) for j, a, b in zip(issues, mine, theirs, strict=True)}
+    linked = []
+    for side, party in enumerate(order):
+        for j, on, at_least, low, high in parties[party].links:
+            if j in day and on in day and min(s.high for s in day[on]) >= at_least:
+                low, high = max(0.0, low - latitude), min(1.0, high + latitude)
+                other = day[j][1 - side]
+                if max(low, other.low) <= min(high, other.high):
+                    linked.append((side, (j, on, at_least, low, high)))
+    return linked
+
+
+def test_live_links_are_those_of_their_definition() -> None:
+    """Linkages found by position in the table are those found through a table by issue."""
+    from types import SimpleNamespace
+
+    from sim.world.talks import live_links
+
+    rng = np.random.default_rng(17)
+    found = 0
+    for _ in range(400):
+        n = int(rng.integers(2, 7))
+        links = [tuple(
+            [*rng.choice(n, size=2, replace=False).tolist(), float(rng.uniform(0.0, 0.6)),
+             *sorted(rng.uniform(0.0, 1.0, 2).tolist())]) for _ in range(int(rng.integers(0, 3)))]
+        parties = [SimpleNamespace(links=tuple(links)), SimpleNamespace(links=())]
+        if rng.random() < 0.5:
+            parties.reverse()
+        w = SimpleNamespace(sc=SimpleNamespace(parties=parties))
+        issues = rng.permutation(n)[: int(rng.integers(1, n + 1))].tolist()
+        mine, theirs = ([Stance(0.5, 0.1, *sorted(rng.uniform(0.0, 1.0, 2).tolist()))
+                         for _ in issues] for _ in range(2))
+        latitude = float(rng.choice([0.0, 0.1]))
+        for order in ((0, 1), (1, 0)):
+            got = live_links(w, order, issues, mine, theirs, latitude)  # type: ignore[arg-type]
+            assert got == _live_links_by_definition(parties, order, issues, mine, theirs,
+                                                    latitude)
+            found += len(got)
+    assert found > 50
+
+
+def test_nash_points_and_dominance_on_point_frontiers_are_their_definitions() -> None:
+    """On discrete and linked frontiers: the Nash point found by a loop is the first point
+    where `max` finds the product peaks, and dominance by a loop is `any` over the points."""
+    from sim.model.bargaining.solutions import _at, _gains, _weighted_product, nash_point
+
+    rng = np.random.default_rng(29)
+    frontiers = [frontier_of(a) for a in _agendas(3) + _agendas(7) + _linked_agendas(30)
+                 if a.negotiable]
+    frontiers = [f for f in frontiers if not f.continuous]
+    assert len(frontiers) > 50
+    for frontier in frontiers:
+        points, d = frontier.points, frontier.disagreement
+        ks = [k for k, (ua, ub) in enumerate(points) if ua >= d[0] - TOL and ub >= d[1] - TOL]
+        for power in (0.5, 0.3, 0.8):
+            if ks:
+                best = max(ks, key=lambda k: _weighted_product(*_gains(points[k], d), power))
+                assert nash_point(frontier, power) == _at(frontier, best)
+        probes = [*points, *((ua - 1e-3, ub) for ua, ub in points),
+                  *((ua - 2e-9, ub - 2e-9) for ua, ub in points),
+                  *(tuple(x) for x in rng.uniform(0.0, 1.0, (20, 2)).tolist())]
+        for u in probes:
+            want = any(pa >= u[0] - TOL and pb >= u[1] - TOL
+                       and (pa > u[0] + TOL or pb > u[1] + TOL) for pa, pb in points)
+            assert frontier.dominates(u) == want

@@ -64,6 +64,8 @@ class Talks:
         return (1.0 - self.break_chance) ** self.round if self.round >= 0 else 0.0
 
 
+NO_TALKS = Talks((), None, {}, -1, 0.0)  # nothing on the table (never broken off: no rounds)
+
 LiveLink = tuple[int, tuple[int, int, float, float, float]]  # side, (issue, on, price, low, high)
 
 
@@ -74,13 +76,15 @@ def live_links(w: WorldState, order: tuple[int, int], issues: list[int], mine: l
     parties = w.sc.parties
     if not (parties[order[0]].links or parties[order[1]].links):
         return []
-    day = {j: (a, b) for j, a, b in zip(issues, mine, theirs, strict=True)}
     linked = []
     for side, party in enumerate(order):
         for j, on, at_least, low, high in parties[party].links:
-            if j in day and on in day and min(s.high for s in day[on]) >= at_least:
+            if j not in issues or on not in issues:
+                continue
+            price = issues.index(on)
+            if min(mine[price].high, theirs[price].high) >= at_least:
                 low, high = max(0.0, low - latitude), min(1.0, high + latitude)
-                other = day[j][1 - side]
+                other = (theirs if side == 0 else mine)[issues.index(j)]
                 if max(low, other.low) <= min(high, other.high):
                     linked.append((side, (j, on, at_least, low, high)))
     return linked
@@ -109,9 +113,8 @@ def prepare(w: WorldState, issues: list[int], deadline: int, first: int,
             table.append(j)
             stances[0].append(a)
             stances[1].append(b)
-    break_chance = min(1.0, sc.walk_away * w.tension.at(t))
     if not table:
-        return Talks((), None, {}, -1, break_chance)
+        return NO_TALKS
     links: tuple[Link, ...] = ()
     if linked:
         at = {j: k for k, j in enumerate(table)}
@@ -123,7 +126,8 @@ def prepare(w: WorldState, issues: list[int], deadline: int, first: int,
     agenda = Agenda(tuple([sc.issues[j] for j in table]),
                     tuple([sc.status_quo[j] for j in table]), sides, links=links)
     if not agenda.negotiable:
-        return Talks((), None, {}, -1, break_chance)
+        return NO_TALKS
+    break_chance = min(1.0, sc.walk_away * w.tension.at(t))
     specs = (host.strategy, guest.strategy)
     # only the random baseline draws its offers, from a seed of the bargaining stream
     randomised = specs[0].name == "random" or specs[1].name == "random"

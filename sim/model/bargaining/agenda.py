@@ -130,24 +130,34 @@ class Agenda:
                         hull[j] = box if old is None else (min(old[0], box[0]),
                                                            max(old[1], box[1]))
             spans = hull
-        else:
+        elif self.levels >= 2:
             spans = [self._common(j) for j in range(len(self.issues))]
+        else:  # `_common(j)` of continuous issues, inlined: an agenda for every meeting
+            spans = []
+            for sa, sb, sq in zip(self.parties[0].stances, self.parties[1].stances,
+                                  self.status_quo, strict=True):
+                low = sb.low if sb.low > sa.low else sa.low  # max(sa.low, sb.low)
+                high = sb.high if sb.high < sa.high else sa.high  # min(sa.high, sb.high)
+                spans.append(None if low > high + EDGE or (
+                    high - low <= EDGE and abs(low - sq) <= EDGE) else (low, high))
         negotiable = tuple([j for j, span in enumerate(spans) if span is not None])
         a, b = self.parties
-        object.__setattr__(self, "negotiable", negotiable)
-        object.__setattr__(self, "overlaps", tuple([s for s in spans if s is not None]))
-        object.__setattr__(self, "scorers", (make_scorer(a.stances, self.status_quo, negotiable),
-                                             make_scorer(b.stances, self.status_quo, negotiable)))
+        set_ = object.__setattr__
+        set_(self, "negotiable", negotiable)
+        set_(self, "overlaps", tuple([s for s in spans if s is not None]))
+        set_(self, "scorers", (make_scorer(a.stances, self.status_quo, negotiable),
+                               make_scorer(b.stances, self.status_quo, negotiable)))
         # `_path(i, j)` for both parties, the win-sets read once (built for every meeting)
         paths_a: list[ConcessionPath] = []
         paths_b: list[ConcessionPath] = []
+        discrete = self.levels >= 2
         for j in negotiable:
             sa, sb = a.stances[j], b.stances[j]
-            la, ha = self.win_set(0, j)
-            lb, hb = self.win_set(1, j)
+            la, ha = self.win_set(0, j) if discrete else (sa.low, sa.high)
+            lb, hb = self.win_set(1, j) if discrete else (sb.low, sb.high)
             paths_a.append((j, sa.ideal, (ha if sb.ideal >= sa.ideal else la) - sa.ideal, la, ha))
             paths_b.append((j, sb.ideal, (hb if sa.ideal >= sb.ideal else lb) - sb.ideal, lb, hb))
-        object.__setattr__(self, "concession_paths", (tuple(paths_a), tuple(paths_b)))
+        set_(self, "concession_paths", (tuple(paths_a), tuple(paths_b)))
 
     def _regimes(self) -> list[tuple[Box, ...]]:
         """The ratifiable boxes, one per set of active links whose prices can be paid: per

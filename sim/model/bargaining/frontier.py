@@ -84,8 +84,11 @@ class Frontier:
         """True when a feasible point is at least as good for both, better for one."""
         if self.continuous:
             return polyline_dominates(self.points, u, tol)
-        return any(pa >= u[0] - tol and pb >= u[1] - tol and (pa > u[0] + tol or pb > u[1] + tol)
-                   for pa, pb in self.points)
+        a_low, b_low, a_high, b_high = u[0] - tol, u[1] - tol, u[0] + tol, u[1] + tol
+        for pa, pb in self.points:
+            if pa >= a_low and pb >= b_low and (pa > a_high or pb > b_high):
+                return True
+        return False
 
 
 def point_at(points: Sequence[Point], s: float) -> Point:
@@ -339,9 +342,9 @@ def linked_frontier(agenda: Agenda) -> Frontier:
         for v in range(len(points) - 1):
             (pa, pb), (qa, qb) = points[v], points[v + 1]
             da, db = qa - pa, qb - pb
-            items.append((pa, pb, len(items)))
-            for t in SHARES:
-                items.append((pa + t * da, pb + t * db, len(items)))
+            n = len(items)
+            items.append((pa, pb, n))
+            items += [(pa + t * da, pb + t * db, n + m) for m, t in enumerate(SHARES, 1)]
         items.append((*points[-1], len(items)))
     kept = pareto_filter(items)
     packages = []

@@ -14,6 +14,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -37,10 +38,13 @@ class History:
 PlanEntry = tuple[Offer, float, float]  # an offer, its utility to its maker, to the other
 
 
-@dataclass(frozen=True, slots=True)
-class Negotiator:
+class Negotiator(NamedTuple):
     """A party's decisions: the offer it makes in round k (None: it walks away), and
-    whether it accepts an offer."""
+    whether it accepts an offer.
+
+    An immutable record like the model's frozen dataclasses, but a named tuple, as `Seat`
+    is: two of each are built for every session of every meeting, and a tuple is built
+    in C."""
 
     propose: Callable[[int, History], Offer | None]
     accepts: Callable[[int, Offer, float, History], bool]
@@ -48,10 +52,10 @@ class Negotiator:
     schedule: Schedule | None = None  # its plan, when it follows one (both decisions above)
 
 
-@dataclass(frozen=True, slots=True)
-class Seat:
+class Seat(NamedTuple):
     """One party's place at the table: what a strategy is built from. What it reads off
-    the agenda (frontier, aspirations, disagreement) is computed once per agenda."""
+    the agenda (frontier, aspirations, disagreement) is computed once per agenda (an
+    immutable record: a named tuple, see `Negotiator`)."""
 
     agenda: Agenda
     me: int  # 0: party a, 1: party b
@@ -131,16 +135,17 @@ class Schedule:
     )
 
     def __init__(self, seat: Seat, alphas: tuple[float, ...]) -> None:
-        ranges = seat.aspirations
+        agenda, me = seat.agenda, seat.me
+        ranges = concession_ranges_on(agenda)[me]  # seat.aspirations
         assert ranges is not None
-        self.agenda = weakref.ref(seat.agenda)
-        self.me = seat.me
+        self.agenda = weakref.ref(agenda)
+        self.me = me
         self.alphas = alphas
         self.last = len(alphas) - 1
         self.planned: list[PlanEntry | None] = [None] * len(alphas)
-        self.frontier = seat.frontier
+        self.frontier = frontier_of(agenda)
         self.best, self.reservation = ranges
-        self.other = seat.agenda.scorers[1 - seat.me]
+        self.other = agenda.scorers[1 - me]
 
     def fill(self, k: int) -> PlanEntry:
         """Own offer in round k (k <= last), its utility and the other's, computed once."""

@@ -98,7 +98,14 @@ def nash_point(frontier: Frontier, power: float = 0.5) -> Solution:
     ks = _bargaining_indices(frontier)
     if not ks:
         return _no_deal(frontier)
-    best = max(ks, key=lambda k: _weighted_product(*_gains(frontier.points[k], d), power))
+    # max(ks, key=the Nash product at point k): the first point where it peaks
+    points, (da, db) = frontier.points, d
+    best, top = ks[0], _weighted_product(points[ks[0]][0] - da, points[ks[0]][1] - db, power)
+    for k in ks[1:]:
+        ua, ub = points[k]
+        value = _weighted_product(ua - da, ub - db, power)
+        if value > top:
+            best, top = k, value
     return _at(frontier, best)
 
 
