@@ -6,6 +6,13 @@ pyabc's p-norm with each statistic scaled once, by its spread over the prior pre
 (generation 0), so epsilons of successive generations are comparable. The epsilon
 schedule is pyabc's default (the median of the last generation's distances).
 
+The perturbation kernel is pyabc's multivariate normal with its covariance `kernel_scaling`
+times Silverman's rule. With pyabc's default (1) and ten parameters, a generation of 100
+particles is a very bumpy kernel density: a new particle's importance weight
+(prior / kernel density) varies so much that the effective sample size falls to a few
+of 100 from the kernel alone, before any data, and the posterior is a handful of
+particles. Four times the covariance keeps well over half (see docs/forecasting.md).
+
 Reproducibility: pyabc draws particles from NumPy's global generator, seeded here, and
 each simulated world takes its streams from a seed drawn there too. With the `inline`
 sampler (one process) the same config and seed give the same posterior. With `local`
@@ -84,8 +91,8 @@ def sampler(executor: str, workers: int) -> Iterator[Any]:
 
 def fit(model: Model, priors: Mapping[str, Prior], observed: np.ndarray, population: int,
         generations: int, seed: int, executor: str = "inline", workers: int = 1,
-        min_epsilon: float = 0.0, min_acceptance: float = 0.0, db_dir: Path | None = None
-        ) -> Fit:
+        min_epsilon: float = 0.0, min_acceptance: float = 0.0, db_dir: Path | None = None,
+        kernel_scaling: float = 1.0) -> Fit:
     """Run ABC-SMC; the last generation's weighted particles and every generation's figures."""
     import pyabc
     from pyabc.weighted_statistics import effective_sample_size
@@ -100,7 +107,8 @@ def fit(model: Model, priors: Mapping[str, Prior], observed: np.ndarray, populat
     np.random.seed(seed)
     with sampler(executor, workers) as smp, tempfile.TemporaryDirectory(dir=db_dir) as tmp:
         abc = pyabc.ABCSMC(model, prior, pyabc.AdaptivePNormDistance(p=2, fit_scale_ixs={0}),
-                           population_size=population, sampler=smp)
+                           population_size=population, sampler=smp,
+                           transitions=pyabc.MultivariateNormalTransition(scaling=kernel_scaling))
         abc.new(f"sqlite:///{Path(tmp) / 'abc.db'}", obs)
         history = abc.run(max_nr_populations=generations, minimum_epsilon=min_epsilon,
                           min_acceptance_rate=min_acceptance)

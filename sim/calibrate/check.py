@@ -54,7 +54,7 @@ def ppc_table(stats: Statistics, sims: np.ndarray, observed: np.ndarray, window:
 
 
 def sbc_ranks(problem: Problem, runs: int, population: int, generations: int, draws: int,
-              seed: int) -> pd.DataFrame:
+              seed: int, kernel_scaling: float = 1.0) -> pd.DataFrame:
     """Rank of each true parameter among `draws` posterior draws, one row per run."""
     priors = problem.conf.priors
     names = list(priors)
@@ -64,7 +64,8 @@ def sbc_ranks(problem: Problem, runs: int, population: int, generations: int, dr
         truth = {k: float(rng.uniform(p.low, p.high)) for k, p in priors.items()}
         synthetic = problem.stats.of(problem.simulator.trace(truth, int(rng.integers(2**31 - 1))))
         model = Model(problem.simulator, problem.stats)
-        f = fit(model, priors, synthetic, population, generations, seed=seed + 1000 + i)
+        f = fit(model, priors, synthetic, population, generations, seed=seed + 1000 + i,
+                kernel_scaling=kernel_scaling)
         post = resample(f.posterior, draws, rng)
         rows.append({"run": i, **{f"rank_{k}": int((post[k] < truth[k]).sum()) for k in names},
                      **{f"true_{k}": truth[k] for k in names}})

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sim.config.checks import Context, at_least, checked, date, fail, named, one_of
+from sim.config.checks import POSITIVE, Context, at_least, checked, date, fail, named, one_of
 from sim.config.load import read_config
 
 EXECUTORS = ("inline", "local", "dask")
@@ -47,6 +47,9 @@ class CalibrateConf:
     generations: int = checked(6, at_least(1))  # at most
     min_epsilon: float = 0.0  # stop once the tolerance is this small
     min_acceptance: float = 0.02  # stop once a generation accepts fewer than this share
+    # the perturbation kernel's covariance, in multiples of Silverman's rule (pyabc's
+    # `scaling`; 1 is pyabc's default); wider keeps importance weights even (see abc.py)
+    kernel_scaling: float = checked(1.0, POSITIVE)
     seed: int = 0
     executor: str = checked("inline", one_of(EXECUTORS, "executor"))  # inline, local or dask
     workers: int = checked(2, at_least(1))

@@ -31,7 +31,7 @@ def run_calibration(problem: Any, out: Path) -> dict[str, Any]:
     began = time.perf_counter()
     f = fit(Model(problem.simulator, problem.stats), conf.priors, problem.observed,
             conf.population, conf.generations, conf.seed, conf.executor, conf.workers,
-            conf.min_epsilon, conf.min_acceptance)
+            conf.min_epsilon, conf.min_acceptance, kernel_scaling=conf.kernel_scaling)
     wall = time.perf_counter() - began
     results.write_parquet(f.posterior, out / "posterior.parquet")
     before, after = predictive(problem, f.posterior, conf.ppc_draws, conf.seed)
@@ -45,6 +45,7 @@ def run_calibration(problem: Any, out: Path) -> dict[str, Any]:
     summary = {
         "scenario": conf.scenario, "cutoff": conf.cutoff, "seed": conf.seed,
         "executor": conf.executor, "workers": conf.workers, "population": conf.population,
+        "kernel_scaling": conf.kernel_scaling,
         "wall_seconds": wall, "statistics": problem.stats.names,
         "priors": {k: dataclasses.asdict(p) for k, p in conf.priors.items()},
         "generations": f.generations.to_dict("records"),
@@ -74,12 +75,13 @@ def run_sbc(problem: Any, out: Path) -> dict[str, Any]:
     draws = conf.sbc_bins * 4 - 1
     began = time.perf_counter()
     ranks = sbc_ranks(problem, conf.sbc_runs, conf.sbc_population, conf.sbc_generations, draws,
-                      conf.seed)
+                      conf.seed, conf.kernel_scaling)
     tests = sbc_tests(ranks, list(conf.priors), draws, conf.sbc_bins)
     results.write_parquet(ranks, out / "sbc_ranks.parquet")
     save(draw_sbc(tests), out / "sbc.png")
     summary = {"runs": conf.sbc_runs, "population": conf.sbc_population,
                "generations": conf.sbc_generations, "posterior_draws": draws,
+               "kernel_scaling": conf.kernel_scaling,
                "bins": conf.sbc_bins, "seed": conf.seed, "tests": tests,
                "wall_seconds": time.perf_counter() - began}
     results.write_json(summary, out / SBC_RESULT)
