@@ -21,7 +21,7 @@ run: $(STAMP)
 	  set -o pipefail; page=$$($(PY) -m sim.report "$$dir" --html | tail -1) && echo "report: $$page"; fi
 
 test: $(STAMP)
-	$(PY) -m pytest -q -n auto --dist loadfile $(ARGS)
+	$(PY) -m pytest -q $(ARGS)
 
 test-slow: $(STAMP)
 	$(PY) -m pytest -q -m slow $(ARGS)
