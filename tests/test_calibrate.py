@@ -271,3 +271,15 @@ def test_simulation_based_calibration_ranks_are_uniform(tmp_path: Path) -> None:
     for key, t in summary["tests"].items():
         assert sum(t["counts"]) == conf.sbc_runs
         assert t["p_value"] > level, (key, t)
+
+
+def test_settings_may_follow_a_flag(capsys: pytest.CaptureFixture[str]) -> None:
+    """`python -m sim.calibrate us_china_2023 --sbc kernel_scaling=4`, as the docs write it:
+    a setting after a flag is read as a setting (here one out of range: its one line)."""
+    from sim.calibrate.cli import main
+
+    assert main(["us_china_2023", "--check", "population=50"]) == 0
+    with pytest.raises(SystemExit) as exit_:
+        main(["us_china_2023", "--check", "population=0"])
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err.strip() == "error: population=0: must be >= 2"

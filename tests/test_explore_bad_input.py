@@ -132,3 +132,14 @@ def test_unknown_executor(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert code == 2
     assert err.strip() == ("error: executor='daks': unknown executor (did you mean 'dask'?); "
                            "known: dask, local")
+
+
+def test_a_setting_may_follow_a_flag(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`python -m sim.explore STUDY --no-progress KEY=VALUE`: a setting after a flag is read
+    as a setting (here an unknown sampler: its one line, exit 2, nothing written)."""
+    code, err = explore(tmp_path, capsys, GOOD, "sampler=latn")
+    assert code == 2, err
+    assert err.strip().splitlines() == [
+        "error: sampler='latn': unknown sampler (did you mean 'latin'?); "
+        "known: latin, morris, sobol"]
+    assert not (tmp_path / "out").exists()

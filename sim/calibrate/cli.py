@@ -29,7 +29,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path)
     parser.add_argument("--sbc", action="store_true", help="run simulation-based calibration")
     parser.add_argument("--check", action="store_true", help="check the config; run nothing")
-    args = parser.parse_args(argv)
+    args = parser.parse_intermixed_args(argv)
     if "=" in args.config:  # no config named: the first argument is a setting
         args.settings, args.config = [args.config, *args.settings], "us_china_2023"
 

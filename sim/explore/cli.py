@@ -28,7 +28,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="override a study key: reps=40 seed=1 base_samples=512 "
                              "out=DIR discovery.outcome=no_summit")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
-    args = parser.parse_args(argv)
+    args = parser.parse_intermixed_args(argv)
     try:
         path = find_study(args.study)
         study = read_study(path, args.overrides)
