@@ -20,7 +20,9 @@ other work (load average 3.5 to 7.5): `python benchmarks/replication.py --reps 1
 negotiator records and summit quality: ratio 3.60, 3.89 and 3.28 (before: 3.98, 3.55 and
 3.90); the engine took 2.51 to 3.04 ms per replication (before: 2.73 to 3.16), the floor
 0.71 to 0.91 ms. Single rounds ran from 2.6 to 5.9, so at that load the time ratio does not
-resolve a change of a few per cent. The target of 3x is not met. Counted by callgrind,
+resolve a change of a few per cent. Once more, in turns, with one core busy with other
+work: 3.29 and 3.79 against 3.92 and 4.18 (engine 2.96 and 2.97 ms against 3.25 and
+3.52). The target of 3x is not met. Counted by callgrind,
 which load does not disturb (150 replications, collecting inside the loop only): 7.92
 million instructions per replication (8.44 million before) against the floor's 3.38
 million for 194 events, 2.34x (2.50x before); the time ratio is higher than the
