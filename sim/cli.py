@@ -35,7 +35,8 @@ def quote(value: str) -> str:
 
 def scenario_path_pointer(args: list[str]) -> None:
     """A path given as `scenario=`: one line on the documented way to run a file."""
-    values = [v for a in args if a.startswith("scenario=") for v in a[9:].split(",")]
+    values = [v for a in args if a.startswith("scenario=")
+              for v in a.partition("=")[2].split(",")]
     for value in values:
         if "/" in value or value.endswith((".yaml", ".yml")):
             path = Path(value)
