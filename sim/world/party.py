@@ -55,7 +55,7 @@ class PartyAgent:
     def tell(self, shock: Shock, severity: float) -> None:
         """A shock has struck (the world's report to this party)."""
         self.inbox.append((shock, severity))
-        if not self.news.triggered:
+        if len(self.inbox) == 1:  # the first since it last looked: `news` has not fired
             self.news.succeed()
 
     def observe(self) -> Generator[simpy.Event, object, None]:
@@ -70,8 +70,9 @@ class PartyAgent:
     # -- decisions -----------------------------------------------------------------
     def react(self, s: Shock, severity: float) -> None:
         w, env = self.w, self.w.env
+        now = env.now
         if s.target in (self.me, -1):
-            self.heat = self.heat.jumped(env.now, s.heat * severity)
+            self.heat = self.heat.jumped(now, s.heat * severity)
         decisions = w.rng.decisions
         if (s.suspend and s.suspended_by == self.me and severity > 0.0
                 and float(decisions.random()) < min(1.0, self.policy.suspend * severity)):
@@ -84,15 +85,15 @@ class PartyAgent:
             shock, probability, low, high = r
             if float(decisions.random()) < min(1.0, probability * severity):
                 delay = low if low == high else low + (high - low) * float(w.rng.severity.random())
-                if env.now + delay < w.sc.end_day:
+                if now + delay < w.sc.end_day:
                     env.process(self.retaliate(shock, delay))
         if self.policy.call_off is not None:
-            self.consider_calling_off(self.policy.call_off)
+            self.consider_calling_off(self.policy.call_off, now)
 
-    def consider_calling_off(self, plan: CallOff) -> None:
-        """Call the summit off if tension is at or above `plan.above` (event
+    def consider_calling_off(self, plan: CallOff, now: float) -> None:
+        """Call the summit off if tension is at or above `plan.above` at time `now` (event
         `meeting_cancelled` naming the scenario), then review it every `review_days`."""
-        w, now = self.w, self.w.env.now
+        w = self.w
         if self.called_off or now >= w.sc.end_day or w.tension.at(now) < plan.above:
             return
         self.called_off = True
@@ -158,9 +159,10 @@ class PartyAgent:
             w.last_talks = now  # talks are arranged: this lull is over
             env.process(meeting(w, m))
 
-    def refuses(self, m: Meeting) -> bool:
-        """A visit (a meeting hosted by either side) is refused while heat is too high."""
-        return m.host >= 0 and self.heat.at(self.w.env.now) > self.policy.refuse_visit_above
+    def refuses(self, m: Meeting, t: float) -> bool:
+        """A visit (a meeting hosted by either side) is refused at time t (now) while
+        heat is too high."""
+        return m.host >= 0 and self.heat.at(t) > self.policy.refuse_visit_above
 
     def attendance(self, gain: float) -> float:
         """The chance its leader attends, given its expected gain from the summit (0 if
