@@ -70,9 +70,8 @@ class PartyAgent:
     # -- decisions -----------------------------------------------------------------
     def react(self, s: Shock, severity: float) -> None:
         w, env = self.w, self.w.env
-        now = env.now
         if s.target in (self.me, -1):
-            self.heat = self.heat.jumped(now, s.heat * severity)
+            self.heat = self.heat.jumped(env.now, s.heat * severity)
         decisions = w.rng.decisions
         if (s.suspend and s.suspended_by == self.me and severity > 0.0
                 and float(decisions.random()) < min(1.0, self.policy.suspend * severity)):
@@ -85,15 +84,15 @@ class PartyAgent:
             shock, probability, low, high = r
             if float(decisions.random()) < min(1.0, probability * severity):
                 delay = low if low == high else low + (high - low) * float(w.rng.severity.random())
-                if now + delay < w.sc.end_day:
+                if env.now + delay < w.sc.end_day:
                     env.process(self.retaliate(shock, delay))
         if self.policy.call_off is not None:
-            self.consider_calling_off(self.policy.call_off, now)
+            self.consider_calling_off(self.policy.call_off)
 
-    def consider_calling_off(self, plan: CallOff, now: float) -> None:
-        """Call the summit off if tension is at or above `plan.above` at time `now` (event
+    def consider_calling_off(self, plan: CallOff) -> None:
+        """Call the summit off if tension is at or above `plan.above` (event
         `meeting_cancelled` naming the scenario), then review it every `review_days`."""
-        w = self.w
+        w, now = self.w, self.w.env.now
         if self.called_off or now >= w.sc.end_day or w.tension.at(now) < plan.above:
             return
         self.called_off = True
@@ -135,9 +134,10 @@ class PartyAgent:
         w, env = self.w, self.w.env
         channel = w.sc.channels[plan.channel]
         made = 0
+        now = env.now  # read again after each wait only: the loop does not yield elsewhere
         while made < plan.limit:
-            wait = max(w.last_talks + plan.lull_days - env.now, self.policy.review_days)
-            if env.now + wait + plan.notice_days + plan.duration_days >= w.sc.end_day:
+            wait = max(w.last_talks + plan.lull_days - now, self.policy.review_days)
+            if now + wait + plan.notice_days + plan.duration_days >= w.sc.end_day:
                 return
             yield env.timeout(wait)
             now = env.now
