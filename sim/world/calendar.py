@@ -36,7 +36,7 @@ def meeting(w: WorldState, m: Meeting) -> Generator[simpy.Event, object, None]:
             wake = w.reopening(m.channel)
         elif w.tension.at(t) > channel.tension_threshold:
             retry, why = t + m.retry_days, "tension over threshold"
-        elif (actor := _refused_by(w, m)) >= 0:
+        elif (actor := _refused_by(w, m, t)) >= 0:
             retry, why = t + m.retry_days, "refused"
         elif t < last_chance:
             break
@@ -66,14 +66,10 @@ def meeting(w: WorldState, m: Meeting) -> Generator[simpy.Event, object, None]:
     w.n_held += 1
     w.last_talks = env.now
     if achieved >= 0.0:
-        w.jump_tension(-m.tension_relief * achieved)
-        for party in range(len(sc.parties)):
-            w.jump_trust(party, m.trust_gain * achieved)
+        w.jump(-m.tension_relief * achieved, m.trust_gain * achieved, range(len(sc.parties)))
     else:  # the talks failed on something they could have settled
         w.n_failed += 1
-        w.jump_tension(sc.failure_tension)
-        for party in range(len(sc.parties)):
-            w.jump_trust(party, -sc.failure_trust)
+        w.jump(sc.failure_tension, -sc.failure_trust, range(len(sc.parties)))
     if w.trace:  # the details are formatted only for a trace
         w.record("meeting_held", m.name, actor=guest, target=1 - guest, channel=m.channel,
                  code=m.code, detail=",".join(sc.issues[j] for j in deals) if achieved >= 0.0
@@ -84,10 +80,10 @@ def meeting(w: WorldState, m: Meeting) -> Generator[simpy.Event, object, None]:
             w.record("agreement", sc.issues[j], channel=m.channel, detail=f"{x:.3f}")
 
 
-def _refused_by(w: WorldState, m: Meeting) -> int:
-    """The first party that refuses the meeting now (-1: none does)."""
+def _refused_by(w: WorldState, m: Meeting, t: float) -> int:
+    """The first party that refuses the meeting at time t, now (-1: none does)."""
     for agent in w.agents:
-        if agent.refuses(m):
+        if agent.refuses(m, t):
             return agent.me
     return -1
 

@@ -14,9 +14,7 @@ from sim.world.state import WorldState
 def concede(w: WorldState, c: Concession) -> None:
     """Apply concession c now."""
     other = 1 - c.party
-    w.jump_tension(-c.tension)
-    if c.trust:
-        w.jump_trust(other, c.trust)
+    w.jump(-c.tension, c.trust, (other,) if c.trust else ())
     own = w.stances[c.party]
     for j, share in c.move:
         own[j] = move_toward(own[j], w.stances[other][j].ideal, share)

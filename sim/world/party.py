@@ -55,7 +55,7 @@ class PartyAgent:
     def tell(self, shock: Shock, severity: float) -> None:
         """A shock has struck (the world's report to this party)."""
         self.inbox.append((shock, severity))
-        if not self.news.triggered:
+        if len(self.inbox) == 1:  # the first since it last looked: `news` has not fired
             self.news.succeed()
 
     def observe(self) -> Generator[simpy.Event, object, None]:
@@ -134,9 +134,10 @@ class PartyAgent:
         w, env = self.w, self.w.env
         channel = w.sc.channels[plan.channel]
         made = 0
+        now = env.now  # read again after each wait only: the loop does not yield elsewhere
         while made < plan.limit:
-            wait = max(w.last_talks + plan.lull_days - env.now, self.policy.review_days)
-            if env.now + wait + plan.notice_days + plan.duration_days >= w.sc.end_day:
+            wait = max(w.last_talks + plan.lull_days - now, self.policy.review_days)
+            if now + wait + plan.notice_days + plan.duration_days >= w.sc.end_day:
                 return
             yield env.timeout(wait)
             now = env.now
@@ -158,9 +159,10 @@ class PartyAgent:
             w.last_talks = now  # talks are arranged: this lull is over
             env.process(meeting(w, m))
 
-    def refuses(self, m: Meeting) -> bool:
-        """A visit (a meeting hosted by either side) is refused while heat is too high."""
-        return m.host >= 0 and self.heat.at(self.w.env.now) > self.policy.refuse_visit_above
+    def refuses(self, m: Meeting, t: float) -> bool:
+        """A visit (a meeting hosted by either side) is refused at time t (now) while
+        heat is too high."""
+        return m.host >= 0 and self.heat.at(t) > self.policy.refuse_visit_above
 
     def attendance(self, gain: float) -> float:
         """The chance its leader attends, given its expected gain from the summit (0 if

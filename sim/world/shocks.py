@@ -20,11 +20,8 @@ def strike(w: WorldState, s: Shock) -> None:
     lo, hi = s.severity
     sev = lo if lo == hi else lo + (hi - lo) * float(w.rng.severity.random())
     w.n_shocks += 1
-    w.jump_tension(s.tension * sev)
     victims = range(len(w.sc.parties)) if s.target < 0 else (s.target,)
-    if s.trust:
-        for v in victims:
-            w.jump_trust(v, -s.trust * sev)
+    w.jump(s.tension * sev, -s.trust * sev, victims if s.trust else ())
     if s.shrink_winsets:
         for v in victims:
             row = w.shock_shrink[v]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 import simpy
@@ -22,7 +22,7 @@ class Agent(Protocol):
     party: Party
 
     def tell(self, shock: Shock, severity: float) -> None: ...
-    def refuses(self, m: Meeting) -> bool: ...
+    def refuses(self, m: Meeting, t: float) -> bool: ...
     def attendance(self, gain: float) -> float: ...
 
 
@@ -102,11 +102,14 @@ class WorldState:
         if event is not None:
             event.succeed()
 
-    def jump_tension(self, delta: float) -> None:
-        self.tension = self.tension.jumped(self.env.now, delta)
-
-    def jump_trust(self, party: int, delta: float) -> None:
-        self.trust[party] = self.trust[party].jumped(self.env.now, delta)
+    def jump(self, tension: float, trust: float = 0.0, parties: Iterable[int] = ()) -> None:
+        """Move tension by `tension` and the trust of each of `parties` by `trust`, now
+        (an event moves several levels at one instant: the clock is read once)."""
+        now = self.env.now
+        self.tension = self.tension.jumped(now, tension)
+        levels = self.trust
+        for party in parties:
+            levels[party] = levels[party].jumped(now, trust)
 
     def record(
         self, kind: str, name: str, actor: int = -1, target: int = -1, channel: int = -1,

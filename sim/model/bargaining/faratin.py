@@ -27,6 +27,7 @@ from sim.model.bargaining.negotiator import (
     Offer,
     Schedule,
     Seat,
+    concession_ranges_on,
 )
 
 
@@ -49,10 +50,11 @@ def time_dependent(seat: Seat, kind: str = "polynomial") -> Negotiator:
     built = derived.get(key)
     if built is not None:
         return built  # type: ignore[return-value]
-    if seat.aspirations is None:
+    ranges = concession_ranges_on(agenda)[me]  # seat.aspirations
+    if ranges is None:
         return walks_away(seat)
     assert seat.beta is not None  # resolved by the registry
-    plan = Schedule(seat, alpha_table(kind, t_max, seat.kappa, seat.beta))
+    plan = Schedule(seat, alpha_table(kind, t_max, seat.kappa, seat.beta), ranges)
     built = derived[key] = Negotiator(plan.propose, plan.accepts, reads_history=False,
                                       schedule=plan)
     return built

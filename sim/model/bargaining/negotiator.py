@@ -134,10 +134,11 @@ class Schedule:
         "reservation",
     )
 
-    def __init__(self, seat: Seat, alphas: tuple[float, ...]) -> None:
+    def __init__(self, seat: Seat, alphas: tuple[float, ...],
+                 ranges: tuple[float, float]) -> None:
+        """`ranges`: the seat's aspirations (`seat.aspirations`), which its builder has
+        read to know it bargains at all."""
         agenda, me = seat.agenda, seat.me
-        ranges = concession_ranges_on(agenda)[me]  # seat.aspirations
-        assert ranges is not None
         self.agenda = weakref.ref(agenda)
         self.me = me
         self.alphas = alphas
