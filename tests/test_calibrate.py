@@ -83,6 +83,18 @@ def test_sbc_tests_count_ranks_and_flag_a_skewed_histogram() -> None:
     assert [b.get_height() for b in fig.axes[0].patches] == [20] * 5
 
 
+def test_sbc_runs_side_by_side_give_the_rows_of_one_process() -> None:
+    """Each SBC run is seeded by its index: two worker processes give the same ranks."""
+    from sim.calibrate.check import sbc_ranks
+
+    problem = build_problem(load_conf("us_china_2023"))
+    args = dict(runs=3, population=8, generations=1, draws=3, seed=5)
+    one = sbc_ranks(problem, **args, workers=1)  # type: ignore[arg-type]
+    two = sbc_ranks(problem, **args, workers=2)  # type: ignore[arg-type]
+    assert one["run"].tolist() == [0, 1, 2]
+    pd.testing.assert_frame_equal(one, two)
+
+
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object]]:
     out = tmp_path_factory.mktemp("cal")

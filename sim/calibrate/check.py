@@ -11,7 +11,10 @@ among them is uniform when the procedure is calibrated (a chi-square test per pa
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import multiprocessing
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -54,22 +57,45 @@ def ppc_table(stats: Statistics, sims: np.ndarray, observed: np.ndarray, window:
 
 
 def sbc_ranks(problem: Problem, runs: int, population: int, generations: int, draws: int,
-              seed: int, kernel_scaling: float = 1.0) -> pd.DataFrame:
-    """Rank of each true parameter among `draws` posterior draws, one row per run."""
+              seed: int, kernel_scaling: float = 1.0, workers: int = 1) -> pd.DataFrame:
+    """Rank of each true parameter among `draws` posterior draws, one row per run.
+
+    The runs are independent, each seeded by its index, so `workers` processes (forked
+    from this one) give the same rows as one."""
+    run = partial(_sbc_run, problem, population=population, generations=generations,
+                  draws=draws, seed=seed, kernel_scaling=kernel_scaling)
+    if workers <= 1 or runs <= 1:
+        return pd.DataFrame([run(i) for i in range(runs)])
+    fork = multiprocessing.get_context("fork")  # the problem is inherited, not pickled
+    with ProcessPoolExecutor(min(workers, runs), mp_context=fork, initializer=_hold,
+                             initargs=(run,)) as pool:
+        return pd.DataFrame(list(pool.map(_held_run, range(runs))))
+
+
+_held: list[Callable[[int], dict[str, Any]]] = []  # a worker's SBC run, set as it starts
+
+
+def _hold(run: Callable[[int], dict[str, Any]]) -> None:
+    _held.append(run)
+
+
+def _held_run(i: int) -> dict[str, Any]:
+    return _held[0](i)
+
+
+def _sbc_run(problem: Problem, i: int, population: int, generations: int, draws: int,
+             seed: int, kernel_scaling: float) -> dict[str, Any]:
+    """Run i: a truth from the prior, its synthetic record, the fit, the truth's ranks."""
     priors = problem.conf.priors
-    names = list(priors)
-    rows = []
-    for i in range(runs):
-        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0x5BC, i)))
-        truth = {k: float(rng.uniform(p.low, p.high)) for k, p in priors.items()}
-        synthetic = problem.stats.of(problem.simulator.trace(truth, int(rng.integers(2**31 - 1))))
-        model = Model(problem.simulator, problem.stats)
-        f = fit(model, priors, synthetic, population, generations, seed=seed + 1000 + i,
-                kernel_scaling=kernel_scaling)
-        post = resample(f.posterior, draws, rng)
-        rows.append({"run": i, **{f"rank_{k}": int((post[k] < truth[k]).sum()) for k in names},
-                     **{f"true_{k}": truth[k] for k in names}})
-    return pd.DataFrame(rows)
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0x5BC, i)))
+    truth = {k: float(rng.uniform(p.low, p.high)) for k, p in priors.items()}
+    synthetic = problem.stats.of(problem.simulator.trace(truth, int(rng.integers(2**31 - 1))))
+    model = Model(problem.simulator, problem.stats)
+    f = fit(model, priors, synthetic, population, generations, seed=seed + 1000 + i,
+            kernel_scaling=kernel_scaling)
+    post = resample(f.posterior, draws, rng)
+    return {"run": i, **{f"rank_{k}": int((post[k] < truth[k]).sum()) for k in priors},
+            **{f"true_{k}": truth[k] for k in priors}}
 
 
 def sbc_tests(ranks: pd.DataFrame, keys: Sequence[str], draws: int, bins: int

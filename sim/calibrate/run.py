@@ -74,14 +74,15 @@ def run_sbc(problem: Any, out: Path) -> dict[str, Any]:
     conf = problem.conf
     draws = conf.sbc_bins * 4 - 1
     began = time.perf_counter()
+    workers = 1 if conf.executor == "inline" else conf.workers  # runs side by side
     ranks = sbc_ranks(problem, conf.sbc_runs, conf.sbc_population, conf.sbc_generations, draws,
-                      conf.seed, conf.kernel_scaling)
+                      conf.seed, conf.kernel_scaling, workers)
     tests = sbc_tests(ranks, list(conf.priors), draws, conf.sbc_bins)
     results.write_parquet(ranks, out / "sbc_ranks.parquet")
     save(draw_sbc(tests), out / "sbc.png")
     summary = {"runs": conf.sbc_runs, "population": conf.sbc_population,
                "generations": conf.sbc_generations, "posterior_draws": draws,
-               "kernel_scaling": conf.kernel_scaling,
+               "kernel_scaling": conf.kernel_scaling, "workers": workers,
                "bins": conf.sbc_bins, "seed": conf.seed, "tests": tests,
                "wall_seconds": time.perf_counter() - began}
     results.write_json(summary, out / SBC_RESULT)
