@@ -97,6 +97,8 @@ def fit(model: Model, priors: Mapping[str, Prior], observed: np.ndarray, populat
     import pyabc
     from pyabc.weighted_statistics import effective_sample_size
 
+    from sim.calibrate.kernel import BoxedNormalTransition
+
     for name in ("ABC", "Sampler", "Epsilon", "Distance", "Acceptor", "Population",
                  "ABC.History", "ABC.Sampler", "ABC.Epsilon", "ABC.Distance",
                  "ABC.Predictor", "ABC.Transition", "ABC.Acceptor", "ABC.Population"):
@@ -104,11 +106,12 @@ def fit(model: Model, priors: Mapping[str, Prior], observed: np.ndarray, populat
     prior = pyabc.Distribution(**{safe(k): pyabc.RV("uniform", p.low, p.high - p.low)
                                   for k, p in priors.items()})
     obs = dict(zip(model.stats.names, observed.tolist(), strict=True))
+    bounds = {safe(k): (p.low, p.high) for k, p in priors.items()}
     np.random.seed(seed)
     with sampler(executor, workers) as smp, tempfile.TemporaryDirectory(dir=db_dir) as tmp:
         abc = pyabc.ABCSMC(model, prior, pyabc.AdaptivePNormDistance(p=2, fit_scale_ixs={0}),
                            population_size=population, sampler=smp,
-                           transitions=pyabc.MultivariateNormalTransition(scaling=kernel_scaling))
+                           transitions=BoxedNormalTransition(bounds, kernel_scaling))
         abc.new(f"sqlite:///{Path(tmp) / 'abc.db'}", obs)
         history = abc.run(max_nr_populations=generations, minimum_epsilon=min_epsilon,
                           min_acceptance_rate=min_acceptance)
