@@ -11,7 +11,8 @@ times Silverman's rule. With pyabc's default (1) and ten parameters, a generatio
 particles is a very bumpy kernel density: a new particle's importance weight
 (prior / kernel density) varies so much that the effective sample size falls to a few
 of 100 from the kernel alone, before any data, and the posterior is a handful of
-particles. Four times the covariance keeps well over half (see docs/forecasting.md).
+particles. Four times the covariance keeps well over half (see docs/forecasting.md); its
+draws are made inside the priors' box by `sim.calibrate.kernel`, since most fall outside.
 
 Reproducibility: pyabc draws particles from NumPy's global generator, seeded here, and
 each simulated world takes its streams from a seed drawn there too. With the `inline`
