@@ -58,6 +58,12 @@ After them, with nothing else running on the machine (load average 0):
 3.45 (engine 2.64 and 2.71 ms, floor 0.82 and 0.85 ms), its single rounds from 2.42 to
 4.99: the rounds scatter as much on a quiet machine as on a loaded one, and the median
 stays over the target.
+Two of those cuts were then taken back for one formula in one place: the trade-off calls
+`Frontier.at` again rather than a copy of it, `utility` calls `Stance.value` rather than
+repeating its formula, and a session resolves its specs through the cached `resolve`
+with no shortcut of its own. Counted the same way, in one sitting: 7.89 million
+instructions per replication against 7.77 million with the copies (1.5 %), so the cut
+from 7.98 million stands at 1.1 %; results identical.
 """
 
 from __future__ import annotations

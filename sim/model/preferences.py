@@ -47,9 +47,9 @@ def utility(
     stances: Sequence[Stance], agreed: Mapping[int, float], status_quo: Sequence[float]
 ) -> float:
     """Additive utility of a package: agreed issues at their deal, the rest at status quo."""
-    total = 0.0  # sum(s.weight * s.value(x_j)), written out: every party, every replication
+    total = 0.0  # a loop, not sum() over a generator: every party, every replication
     for j, s in enumerate(stances):
-        total += s.weight * (1.0 - abs(agreed.get(j, status_quo[j]) - s.ideal) / s.span)
+        total += s.weight * s.value(agreed.get(j, status_quo[j]))
     return total
 
 

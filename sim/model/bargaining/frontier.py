@@ -292,8 +292,8 @@ def trade_off(frontier: Frontier, me: int, aspiration: float) -> tuple[Package, 
     trade-offs with complete information). Points run from a's best to b's best."""
     points = frontier.points
     if frontier.continuous:
-        # frontier.at(param_at_a(points, aspiration)) (or param_at_b for b), inlined:
-        # every round of every session asks for one
+        # param_at_a(points, aspiration) (or param_at_b for b), inlined: every round of
+        # every session asks for one
         last = len(points) - 1
         s = float(last)
         if me == 0:
@@ -308,17 +308,7 @@ def trade_off(frontier: Frontier, me: int, aspiration: float) -> tuple[Package, 
                 if qb >= aspiration:
                     s = float(k) if pb >= aspiration else k + (aspiration - pb) / (qb - pb)
                     break
-        k = int(s)
-        if k > last:
-            k = last
-        t = s - k
-        packages = frontier.packages
-        if t <= 0.0 or k == last:
-            return packages[k], points[k]
-        (pa, pb), (qa, qb) = points[k], points[k + 1]
-        p, q = packages[k], packages[k + 1]
-        return (tuple([x + t * (y - x) for x, y in zip(p, q, strict=True)]),
-                (pa + t * (qa - pa), pb + t * (qb - pb)))
+        return frontier.at(s)
     # the points worth at least the aspiration to `me` are a run from me's own best end:
     # a's utility falls along them (keep the last one still worth it), b's rises (the first)
     floor = aspiration - TOL

@@ -155,8 +155,7 @@ def negotiate(agenda: Agenda, strategies: tuple[StrategySpec, StrategySpec], dea
         return run_session(agenda, shared, deadline, first, rounds)  # type: ignore[arg-type]
     negotiators = []
     for i, spec in enumerate(strategies):
-        # a spec with both parameters set is its own resolution (a scenario's are)
-        r = spec if spec.kappa is not None and spec.beta is not None else resolve(spec)
+        r = resolve(spec)
         seat = Seat(agenda, i, deadline, r.kappa or 0.0, r.beta, seed, stream)
         negotiators.append(build_negotiator(r, seat))
     if negotiators[0].schedule is not None and negotiators[1].schedule is not None:
