@@ -21,10 +21,10 @@ run: $(STAMP)
 	  set -o pipefail; page=$$($(PY) -m sim.report "$$dir" --html | tail -1) && echo "report: $$page"; fi
 
 test: $(STAMP)
-	$(PY) -m pytest -q $(ARGS)
+	$(PY) -m pytest -q -n auto $(ARGS)
 
 test-slow: $(STAMP)
-	$(PY) -m pytest -q -m slow $(ARGS)
+	$(PY) -m pytest -q -n auto -m slow $(ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check sim tests benchmarks experiments
