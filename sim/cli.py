@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
-from omegaconf import DictConfig, open_dict
+from omegaconf import DictConfig
 
-from sim.command import EXIT_FAILED_REPS, fail, precheck
+from sim.command import EXIT_FAILED_REPS, fail, precheck, run_as_job
 from sim.config.compose import composition_error
 from sim.config.errors import ConfigError
 from sim.config.load import CONF_DIR, load_run
@@ -94,20 +94,6 @@ def task(cfg: DictConfig) -> None:
 
 
 job = hydra.main(version_base="1.3", config_path=str(CONF_DIR), config_name="config")(task)
-
-
-def run_checked(point: DesignPoint, cfg: DictConfig) -> None:
-    """Run a checked design point as Hydra runs a job (its folder, the config, overrides and
-    Hydra's settings saved in `.hydra/`, logging), without composing the config again."""
-    from hydra._internal.callbacks import Callbacks
-    from hydra.core.utils import run_job
-    from hydra.types import HydraContext
-
-    done = run_job(hydra_context=HydraContext(config_loader=None,  # type: ignore[arg-type]
-                                              callbacks=Callbacks(cfg)),
-                   task_function=lambda _: run_point(point), config=cfg,
-                   job_dir_key="hydra.run.dir", job_subdir_key=None)
-    done.return_value  # noqa: B018 - raises what the job raised
 
 
 def run_point(point: DesignPoint) -> None:
@@ -208,9 +194,8 @@ def main() -> None:
             from sim.executors import prestart
 
             prestart(workers_of(run))  # workers start while the job is set up
-        with open_dict(cfg):  # as Hydra sets them for a run of its own
-            cfg.hydra.run.dir, cfg.hydra.mode = str(out_dir), "RUN"
-        run_checked(DesignPoint.of(run, out_dir, 0, args), cfg)
+        point = DesignPoint.of(run, out_dir, 0, args)
+        run_as_job(cfg, out_dir, lambda: run_point(point))
     elif set(flags) <= {"-m", "--multirun"}:
         sys.exit(sweep([a for a in args if a not in flags]))
     else:  # Hydra's own flags (--help, --cfg, ...): Hydra's command line

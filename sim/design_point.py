@@ -28,11 +28,9 @@ from sim import results
 from sim.analysis.io import read_table
 from sim.analysis.summary import wilson
 from sim.config.compose import unknown_at
-from sim.config.convert import build
 from sim.config.errors import ConfigError
-from sim.config.load import reject_code
+from sim.config.load import load_run
 from sim.config.schema import RunConf, ScenarioConf
-from sim.config.validate import validate_run
 from sim.executors import Executor, ExecutorUnavailable, default_workers, make_executor
 from sim.provenance import config_hash, git_commit, versions
 from sim.records import EVENT_SCHEMA, Failure, replication_schema
@@ -142,10 +140,7 @@ def design_points(
         for o in parsed:
             if not is_group(o.key_or_group):
                 set_value(data, o)
-        data = resolve(data)
-        reject_code(data)
-        run = build(RunConf, data, "")
-        validate_run(run)
+        run = load_run(resolve(data))
         job = first_job + k
         points.append(DesignPoint.of(run, sweep_dir / str(job), job, overrides, sweep=True))
     return points

@@ -12,22 +12,19 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from sim.command import fail
+from sim.command import fail, hydra_command
 from sim.config.errors import ConfigError
 from sim.config.load import load
-from sim.negotiation.cli import precheck
 from sim.negotiation.config import NegotiationConf, check_negotiation, register
 
 register()
 
 
-@hydra.main(version_base="1.3", config_path="../conf", config_name="negotiate")
-def app(cfg: DictConfig) -> None:
+def run(conf: NegotiationConf, out_dir: Path) -> None:
+    """Negotiate once; print the trace and where the results are."""
     from sim.negotiation.lab import format_report, run_lab
 
     try:
-        conf = load(cfg, NegotiationConf, check_negotiation)
-        out_dir = Path(HydraConfig.get().runtime.output_dir)
         data = run_lab(conf, out_dir)
     except ConfigError as e:
         fail(e)
@@ -35,9 +32,18 @@ def app(cfg: DictConfig) -> None:
     print(f"results: {out_dir}")
 
 
+@hydra.main(version_base="1.3", config_path="../conf", config_name="negotiate")
+def app(cfg: DictConfig) -> None:
+    """Hydra's command line (--help, --cfg, -m ...): each job's config checked, then run."""
+    try:
+        conf = load(cfg, NegotiationConf, check_negotiation)
+    except ConfigError as e:
+        fail(e)
+    run(conf, Path(HydraConfig.get().runtime.output_dir))
+
+
 def main() -> None:
-    precheck("negotiate", NegotiationConf, check_negotiation)
-    app()
+    hydra_command("negotiate", NegotiationConf, check_negotiation, run, app)
 
 
 if __name__ == "__main__":

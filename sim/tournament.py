@@ -15,10 +15,9 @@ import pandas as pd
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from sim.command import fail
+from sim.command import fail, hydra_command
 from sim.config.errors import ConfigError
 from sim.config.load import load
-from sim.negotiation.cli import precheck
 from sim.negotiation.config import TournamentConf, check_tournament, register
 from sim.negotiation.tournament import format_tables, play, summarize
 from sim.results import write_json, write_parquet
@@ -26,13 +25,8 @@ from sim.results import write_json, write_parquet
 register()
 
 
-@hydra.main(version_base="1.3", config_path="../conf", config_name="tournament")
-def app(cfg: DictConfig) -> None:
-    try:
-        conf = load(cfg, TournamentConf, check_tournament)
-    except ConfigError as e:
-        fail(e)
-    out_dir = Path(HydraConfig.get().runtime.output_dir)
+def run(conf: TournamentConf, out_dir: Path) -> None:
+    """Play the tournament; write its tables and print them."""
     matches = play(conf)
     summary = summarize(conf, matches)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -43,9 +37,18 @@ def app(cfg: DictConfig) -> None:
     print(f"results: {out_dir}")
 
 
+@hydra.main(version_base="1.3", config_path="../conf", config_name="tournament")
+def app(cfg: DictConfig) -> None:
+    """Hydra's command line (--help, --cfg, -m ...): each job's config checked, then run."""
+    try:
+        conf = load(cfg, TournamentConf, check_tournament)
+    except ConfigError as e:
+        fail(e)
+    run(conf, Path(HydraConfig.get().runtime.output_dir))
+
+
 def main() -> None:
-    precheck("tournament", TournamentConf, check_tournament)
-    app()
+    hydra_command("tournament", TournamentConf, check_tournament, run, app)
 
 
 if __name__ == "__main__":

@@ -417,7 +417,7 @@ def run_in_process(args: list[str], monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setattr(sys, "argv", [module, *args])
     monkeypatch.delenv("HYDRA_FULL_ERROR", raising=False)
     app_module = "sim.cli" if module == "sim" else module
-    for name in ("job", "run_checked", "app"):  # what runs a checked config, or the lab
+    for name in ("job", "run_point", "run", "app"):  # what runs a checked config
         with contextlib.suppress(ImportError, AttributeError):  # elsewhere: no net
             monkeypatch.setattr(importlib.import_module(app_module), name, _must_not_run)
     monkeypatch.delitem(sys.modules, "sim.__main__", raising=False)

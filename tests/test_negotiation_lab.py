@@ -156,3 +156,36 @@ def test_the_lab_bargains_with_linkage_on_continuous_agendas() -> None:
 def test_the_lab_refuses_linkage_on_a_grid() -> None:
     with pytest.raises(ConfigError, match="linkage needs a continuous agenda"):
         check_negotiation(_lab_conf(7))
+
+
+@pytest.mark.parametrize(("module", "args", "written"), [
+    ("sim.negotiate", ["plot=false", "deadline=10"], "negotiation.json"),
+    ("sim.tournament", ["agendas=2", "deadline=10", "strategies=[linear,conceder]"],
+     "tournament.json"),
+])
+def test_a_lab_command_composes_its_config_once(
+        module: str, args: list[str], written: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The lab's commands compose their config once (checked, then run as Hydra runs a
+    job, with `.hydra/` saved), as `python -m sim` does."""
+    import importlib
+
+    from hydra._internal.config_loader_impl import ConfigLoaderImpl
+
+    composed = []
+    load_configuration = ConfigLoaderImpl.load_configuration
+
+    def counted(self: ConfigLoaderImpl, *a: object, **k: object) -> object:
+        composed.append(a)
+        return load_configuration(self, *a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ConfigLoaderImpl, "load_configuration", counted)
+    out = tmp_path / "run"
+    monkeypatch.setattr(sys, "argv", [module, *args, f"hydra.run.dir={out}"])
+    importlib.import_module(module).main()  # type: ignore[attr-defined]
+    assert len(composed) == 1
+    assert (out / written).stat().st_size > 0
+    assert {p.name for p in (out / ".hydra").iterdir()} == {
+        "config.yaml", "hydra.yaml", "overrides.yaml"}
+    assert (out / f"{module.rpartition('.')[2]}.log").exists()
+    assert f"results: {out}" in capsys.readouterr().out
