@@ -62,8 +62,7 @@ class Frontier:
         t = s - k
         if t <= 0.0 or k == len(self.packages) - 1:
             return self.packages[k]
-        p, q = self.packages[k], self.packages[k + 1]
-        return tuple([x + t * (y - x) for x, y in zip(p, q, strict=True)])
+        return between(self.packages[k], self.packages[k + 1], t)
 
     def at(self, s: float) -> tuple[Package, Point]:
         """`(package_at(s), point_at(s))`, the segment found once."""
@@ -76,9 +75,7 @@ class Frontier:
         if t <= 0.0 or k == last:
             return packages[k], points[k]
         (pa, pb), (qa, qb) = points[k], points[k + 1]
-        p, q = packages[k], packages[k + 1]
-        package = tuple([x + t * (y - x) for x, y in zip(p, q, strict=True)])
-        return package, (pa + t * (qa - pa), pb + t * (qb - pb))
+        return between(packages[k], packages[k + 1], t), (pa + t * (qa - pa), pb + t * (qb - pb))
 
     def dominates(self, u: Point, tol: float = TOL) -> bool:
         """True when a feasible point is at least as good for both, better for one."""
@@ -89,6 +86,11 @@ class Frontier:
             if pa >= a_low and pb >= b_low and (pa > a_high or pb > b_high):
                 return True
         return False
+
+
+def between(p: Package, q: Package, t: float) -> Package:
+    """The package a share t of the way from p to q (packages of one agenda: one length)."""
+    return tuple([x + t * (q[j] - x) for j, x in enumerate(p)])
 
 
 def point_at(points: Sequence[Point], s: float) -> Point:
@@ -357,9 +359,7 @@ def linked_frontier(agenda: Agenda) -> Frontier:
         if j == 0:
             packages.append(line.packages[v])
         else:
-            t = SHARES[j - 1]
-            p, q = line.packages[v], line.packages[v + 1]
-            packages.append(tuple([x + t * (y - x) for x, y in zip(p, q, strict=True)]))
+            packages.append(between(line.packages[v], line.packages[v + 1], SHARES[j - 1]))
     return Frontier(tuple([(ua, ub) for ua, ub, _ in kept]), tuple(packages),
                     agenda.disagreement_point(), False)
 
