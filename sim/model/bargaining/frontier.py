@@ -24,7 +24,7 @@ import itertools
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TypeVar, overload
 
 from sim.model.bargaining.agenda import Agenda, Package, Point
 
@@ -40,7 +40,7 @@ class Frontier:
     """
 
     points: tuple[Point, ...]
-    packages: tuple[Package, ...]
+    packages: Sequence[Package]  # a tuple, or the `SampledPackages` of a linked frontier
     disagreement: Point
     continuous: bool
     # discrete frontiers, for searching the points by utility: -u_a and u_b (both rising)
@@ -349,19 +349,59 @@ def linked_frontier(agenda: Agenda) -> Frontier:
             items += [(pa + t * da, pb + t * db, n + m) for m, t in enumerate(SHARES, 1)]
         items.append((*points[-1], len(items)))
     kept = pareto_filter(items)
-    packages = []
-    for _, _, n in kept:  # line.package_at(k / 8), only for the points kept
-        i = len(lines) - 1
-        while lines[i][0] > n:  # the regime the sample belongs to
+    return Frontier(tuple([(ua, ub) for ua, ub, _ in kept]),
+                    SampledPackages(lines, [n for _, _, n in kept]),
+                    agenda.disagreement_point(), False)
+
+
+class SampledPackages(Sequence[Package]):
+    """The packages of a linked frontier's points, each made the first time it is read:
+    the envelope keeps dozens of sampled points, a session offers a handful of them.
+    Equal to the tuple of the same packages."""
+
+    __slots__ = ("lines", "made", "samples")
+
+    def __init__(self, lines: list[tuple[int, Frontier]], samples: list[int]) -> None:
+        self.lines = lines  # each regime's polyline, from its first sample number
+        self.samples = samples  # the sample number of each point kept
+        self.made: list[Package | None] = [None] * len(samples)
+
+    def __len__(self) -> int:
+        return len(self.samples)
+
+    @overload
+    def __getitem__(self, k: int) -> Package: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> tuple[Package, ...]: ...
+
+    def __getitem__(self, k: int | slice) -> Package | tuple[Package, ...]:
+        if isinstance(k, slice):
+            return tuple(self)[k]
+        made = self.made[k]
+        if made is None:
+            made = self.made[k] = self._package(self.samples[k])
+        return made
+
+    def _package(self, n: int) -> Package:
+        """Sample n's package: `line.package_at(k / 8)` on its regime's polyline."""
+        i = len(self.lines) - 1
+        while self.lines[i][0] > n:  # the regime the sample belongs to
             i -= 1
-        first, line = lines[i]
+        first, line = self.lines[i]
         v, j = divmod(n - first, SAMPLES_PER_SEGMENT)
         if j == 0:
-            packages.append(line.packages[v])
-        else:
-            packages.append(between(line.packages[v], line.packages[v + 1], SHARES[j - 1]))
-    return Frontier(tuple([(ua, ub) for ua, ub, _ in kept]), tuple(packages),
-                    agenda.disagreement_point(), False)
+            return line.packages[v]
+        return between(line.packages[v], line.packages[v + 1], SHARES[j - 1])
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and tuple(self) == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return repr(tuple(self))
 
 
 def frontier_of(agenda: Agenda) -> Frontier:
