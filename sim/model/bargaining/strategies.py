@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from sim.model.bargaining.baseline import random_baseline
 from sim.model.bargaining.curves import PRESET_BETA
@@ -20,9 +21,11 @@ from sim.model.bargaining.rubinstein import rubinstein
 from sim.model.bargaining.zeuthen import zeuthen
 
 
-@dataclass(frozen=True, slots=True)
-class StrategySpec:
-    """A strategy by registered name, with its parameters (None: the strategy's default)."""
+class StrategySpec(NamedTuple):
+    """A strategy by registered name, with its parameters (None: the strategy's default).
+
+    An immutable record like the model's frozen dataclasses, but a named tuple: both specs
+    of every session are looked up in `resolve`'s cache, and a tuple hashes in C."""
 
     name: str
     kappa: float | None = None
