@@ -9,6 +9,7 @@ often one source is drawn from does not shift the draws of the others.
 from __future__ import annotations
 
 import operator
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,12 +24,20 @@ WORD = 0xFFFFFFFF
 _GENERATE_STATE = getattr(np.random.SeedSequence.generate_state, "__wrapped__", None)
 
 
+# A bit generator asks for 64-bit words: numpy hashes twice as many 32-bit words and pairs
+# them little-endian by copying twice; on a little-endian machine a view pairs them alike.
+_VIEW_AS_UINT64 = sys.byteorder == "little"
+
+
 class _SeedSequence(np.random.SeedSequence):
-    """A SeedSequence whose `generate_state` skips the errstate wrapper: the same words."""
+    """A SeedSequence whose `generate_state` skips the errstate wrapper and, for 64-bit
+    words, the copies that pair 32-bit words: the same words."""
 
     def generate_state(self, n_words: int, dtype: Any = np.uint32) -> Any:
         if _GENERATE_STATE is None:
             return super().generate_state(n_words, dtype)
+        if dtype is np.uint64 and _VIEW_AS_UINT64:
+            return _GENERATE_STATE(self, 2 * n_words, np.uint32).view(np.uint64)
         return _GENERATE_STATE(self, n_words, dtype)
 
 

@@ -10,14 +10,16 @@ at its status quo (the disagreement point).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 DAYS_PER_YEAR = 365.0
 
 
-@dataclass(frozen=True, slots=True)
-class Stance:
-    """One party on one issue: ideal point, normalised weight, win-set [low, high]."""
+class Stance(NamedTuple):
+    """One party on one issue: ideal point, normalised weight, win-set [low, high].
+
+    An immutable record like the model's frozen dataclasses, but a named tuple: win-sets
+    are rebuilt every replication, and `shrink` and `widen` build the tuple in C."""
 
     ideal: float
     weight: float
@@ -84,7 +86,7 @@ def shrink(stance: Stance, share: float) -> Stance:
     share = min(share, 1.0)
     low = min(stance.ideal, stance.low + share * max(0.0, stance.ideal - stance.low))
     high = max(stance.ideal, stance.high - share * max(0.0, stance.high - stance.ideal))
-    return Stance(stance.ideal, stance.weight, low, high)
+    return _new(Stance, (stance.ideal, stance.weight, low, high))
 
 
 def widen(stance: Stance, latitude: float) -> Stance:
@@ -93,10 +95,10 @@ def widen(stance: Stance, latitude: float) -> Stance:
     A win-set pinned to one position is a red line: leaders do not move it either."""
     if latitude <= 0.0 or stance.low == stance.high:
         return stance
-    return Stance(
+    return _new(Stance, (
         stance.ideal, stance.weight, max(0.0, stance.low - latitude),
         min(1.0, stance.high + latitude),
-    )
+    ))
 
 
 def move_toward(stance: Stance, target: float, share: float) -> Stance:
@@ -106,3 +108,6 @@ def move_toward(stance: Stance, target: float, share: float) -> Stance:
         min(1.0, max(0.0, stance.ideal + delta)), stance.weight,
         min(1.0, max(0.0, stance.low + delta)), min(1.0, max(0.0, stance.high + delta)),
     )
+
+
+_new = tuple.__new__  # builds a Stance without the named tuple's Python-level __new__
