@@ -314,6 +314,32 @@ CASES = [
     Case("hydra-logging-class", ("hydra.job_logging.handlers.console.class=subprocess.Popen",),
          "hydra.job_logging.handlers.console.class", "'subprocess.Popen'",
          "configs cannot name code"),
+    Case("hydra-verbose-mapping", ("hydra.verbose={a: 1}",), "hydra.verbose", "{'a': 1}",
+         "a logger's name"),
+    Case("sweep-hydra-verbose-mapping", ("-m", "hydra.verbose={a: 1}", "reps=2,3"),
+         "hydra.verbose", "{'a': 1}", "a logger's name"),
+    Case("hydra-sweeper-params-unset", ("hydra.sweeper.params.x=1",), "hydra.sweeper.params.x",
+         "'1'", "cannot be composed"),
+    file_case("hydra-key-in-file", textwrap.dedent("""\
+        # @package _global_
+        defaults:
+          - /scenario/historical_2023@scenario
+          - _self_
+        hydra:
+          job:
+            chdir: maybe
+        """), "hydra.job.chdir", "'maybe'", "not a valid bool"),
+    # -- a list for a mapping, or the reverse: on the command line and in a file --------
+    Case("mapping-for-list", (f"{S}.channels.leaders.issues={{a: 1}}",),
+         f"{S}.channels.leaders.issues", "'{a: 1}'", "must be a list ([a, b, ...]), not a mapping"),
+    Case("list-for-mapping", (f"{S}.relations.agreed=[1,2]",), f"{S}.relations.agreed",
+         "'[1,2]'", "must be a mapping (KEY={name: value, ...}), not a list"),
+    file_case("file-list-for-mapping", variant("relations: [1]\n"), f"{S}.relations", "[1]",
+              "must be a mapping (name: value, ...), not a list"),
+    file_case("file-value-for-mapping", variant("issues:\n  economic: 5\n"),
+              f"{S}.issues.economic", "5", "must be a mapping"),
+    file_case("file-mapping-for-list", variant("channels:\n  leaders:\n    issues: {a: 1}\n"),
+              f"{S}.channels.leaders.issues", "{'a': 1}", "must be a list"),
     # -- discount factors outside (0, 1) and strategies: the negotiation lab ------------
     Case("discount-one", ("a.discount=1.0",), "a.discount", "1.0", "must be in (0, 1)",
          module="sim.negotiate"),
@@ -344,6 +370,8 @@ CASES = [
                                 f"{S}.shocks.balloon.enabled=maybe"),
          f"{S}.shocks.balloon.enabled", "'maybe'", "must be true or false",
          {"bad": variant("")}),
+    Case("folder-unknown-scenario", ("--config-dir", "{conf}", "scenario=clam"), S, "'clam'",
+         "unknown scenario (did you mean 'calm'?)", {"calm": variant("")}),
     Case("folder-missing", ("--config-dir", "{tmp}/nowhere", "scenario=bad"), "--config-dir",
          "'{tmp}/nowhere'", "no such folder"),
     Case("scenario-as-path", ("scenario={conf}/scenario/bad.yaml",), S,

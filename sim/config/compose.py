@@ -17,12 +17,20 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from hydra.conf import HydraConf
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.config.convert import convert, hint_at
-from sim.config.errors import ConfigError, exception_chain, one_line, unknown_name, yaml_error
-from sim.config.load import CONF_DIR, FORBIDDEN_KEYS, code_error, load_run
+from sim.config.errors import (
+    ConfigError,
+    exception_chain,
+    one_line,
+    package_of,
+    unknown_name,
+    yaml_error,
+)
+from sim.config.load import CONF_DIR, FORBIDDEN_KEYS, code_error, load_run, plain
 from sim.config.schema import RunConf
 
 # What the entries of a named collection are called, for "unknown shock 'x'" messages.
@@ -117,10 +125,10 @@ def _unknown_key(m: re.Match[str], f: Failed) -> ConfigError:
 def _unmergeable(m: re.Match[str], f: Failed) -> ConfigError:
     key, value = _parts(m.group(1))
     text = "\n".join(str(c) for c in f.chain)
-    if "Cannot merge DictConfig with ListConfig" in text:
+    if "Cannot merge DictConfig with ListConfig" in text:  # said whichever way round it is
+        if typing.get_origin(hint_at(f.schema, key)) is list:
+            return ConfigError(key, value, "must be a list ([a, b, ...]), not a mapping")
         return ConfigError(key, value, "must be a mapping (KEY={name: value, ...}), not a list")
-    if "Cannot merge ListConfig with DictConfig" in text:
-        return ConfigError(key, value, "must be a list ([a, b, ...]), not a mapping")
     new = re.search(r"dict is not a subclass of (\w+)", text)
     if new and not key.startswith("vars."):
         return ConfigError(key, value, f"a new entry ({new.group(1)}) is added in a scenario "
@@ -140,13 +148,56 @@ def _unknown_config(m: re.Match[str], f: Failed) -> ConfigError:
                        f"no such config; known in {group}/: {', '.join(known) or 'none'}")
 
 
+def _in_file(m: re.Match[str], f: Failed) -> ConfigError:
+    """A file whose value cannot merge: what the schema's checks say of it, else the first
+    key whose kind (mapping or list) the schema contradicts, else the file and the reason."""
+    found = _refused(f) or _as_written(f)
+    if found is not None:
+        return found
+    name = m.group(1)
+    reason = one_line(m.group(2)).split(" full_key:")[0]
+    path = next((p for d in search_dirs(f.overrides) if (p := d / f"{name}.yaml").is_file()),
+                None)
+    try:
+        text = path.read_text() if path is not None else ""
+        data = yaml.safe_load(text)
+    except (OSError, yaml.YAMLError):
+        data = None
+    if path is not None and isinstance(data, dict):
+        data.pop("defaults", None)
+        package = package_of(path, text)
+        found = _kind_mismatch(data if not package else {package: data}, "", f.schema)
+        if found is not None:
+            return found
+    return _keyed(f) or ConfigError(f"{name}.yaml", "", f"cannot be merged: {reason}")
+
+
+def _kind_mismatch(node: Any, key: str, schema: type) -> ConfigError | None:
+    """The first key under `key` where a file gives a list or a value for a mapping, or a
+    mapping for a list."""
+    hint = schema if not key else hint_at(HydraConf, key[6:]) if key.startswith(
+        "hydra.") else hint_at(schema, key)
+    mapping = typing.get_origin(hint) is dict or dataclasses.is_dataclass(hint)
+    if mapping and node is not None and not isinstance(node, dict):
+        return ConfigError(key, node, "must be a mapping (name: value, ...)"
+                           + (", not a list" if isinstance(node, list) else ""))
+    if isinstance(node, dict) and typing.get_origin(hint) is list:
+        return ConfigError(key, node, "must be a list ([a, b, ...]), not a mapping")
+    for k, v in node.items() if isinstance(node, dict) else ():
+        found = _kind_mismatch(v, f"{key}.{k}" if key else str(k), schema)
+        if found is not None:
+            return found
+    return None
+
+
 # Hydra's messages, in the order they are tried, and what each means for the user.
 EXPLAINED: tuple[tuple[re.Pattern[str], Explain], ...] = (
     (re.compile(r"Error parsing override '([^']*)'"), _unparsable),
     (re.compile(r"Could not (?:override|append to) '([^']+)'|Key '([^']+)' is not in struct"),
      _unknown_key),
-    (re.compile(r"Error merging override (\S+)"), _unmergeable),
+    (re.compile(r"Error merging override (.+)"), _unmergeable),
     (re.compile(r"(?:In '([^']+)': )?Could not (find|load) '([^']+)/([^']+)'"), _unknown_config),
+    (re.compile(r"In '([^']+)': \w+ raised while composing config:\s*(.*)"), _in_file),
 )
 
 
@@ -190,17 +241,47 @@ def composition_error(e: BaseException, overrides: Sequence[str], config_name: s
     found = _refused(f) or _as_written(f)
     if found is not None:
         return found
+    keyed = _keyed(f)
+    if keyed is not None:
+        return keyed
+    reason = one_line(str(f.chain[-1])) or repr(e)
+    return _retried(overrides, config_name, reason) or ConfigError(
+        "<overrides>", " ".join(overrides), reason)
+
+
+def _keyed(f: Failed) -> ConfigError | None:
+    """OmegaConf's own message for the key it names, if it names one."""
     for cause in f.chain[1:]:
         if isinstance(cause, OmegaConfBaseException) and getattr(cause, "full_key", None):
             key = str(cause.full_key)
-            return ConfigError(key, override_value(overrides, key) or getattr(cause, "value", ""),
+            return ConfigError(key, override_value(f.overrides, key) or getattr(cause, "value", ""),
                                str(getattr(cause, "msg", cause)).splitlines()[0])
-    lines = [ln.strip() for ln in str(f.chain[-1]).splitlines() if ln.strip()]
-    where = re.search(r'in "([^"]+)", line (\d+)', str(f.chain[-1]))
-    if where:
-        return ConfigError(f"{Path(where.group(1)).name}:{where.group(2)}", lines[0],
-                           "malformed YAML: " + " ".join(lines[1:3]))
-    return ConfigError("<overrides>", " ".join(overrides), lines[0] if lines else repr(e))
+    return None
+
+
+def _retried(overrides: Sequence[str], config_name: str, reason: str) -> ConfigError | None:
+    """Compose again, sweeps left out: the first override that the config with those before
+    it does not take, or what the checks of Hydra's node say (`plain`), if either fails."""
+    from hydra.core.global_hydra import GlobalHydra
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    if GlobalHydra.instance().is_initialized():
+        return None  # inside a running Hydra app: leave its state alone
+    parse = OverridesParser.create().parse_override
+    single = [o for o in overrides if not parse(o).is_sweep_override()]
+    try:
+        plain(compose(single, config_name, hydra=True))
+        return None
+    except ConfigError as err:
+        return err
+    except Exception:  # any failure: find the override where it starts
+        pass
+    for n in range(1, len(single) + 1):
+        try:
+            compose(single[:n], config_name, hydra=True)
+        except Exception:  # any failure: this override is where it starts
+            return ConfigError(*_parts(single[n - 1]), f"cannot be composed: {reason}")
+    return None
 
 
 def _compose_plain(overrides: Sequence[str], config_name: str) -> dict[str, Any] | None:
@@ -216,13 +297,19 @@ def _compose_plain(overrides: Sequence[str], config_name: str) -> dict[str, Any]
     return {str(k): v for k, v in data.items()} if isinstance(data, dict) else None
 
 
-def known_configs(group: str, overrides: Sequence[str]) -> list[str]:
-    """The config names of a group in `conf/` and the user's folders on the search path."""
+def search_dirs(overrides: Sequence[str]) -> list[Path]:
+    """`conf/` and the user's folders on the search path (`hydra.searchpath=[file://...]`)."""
     dirs = [CONF_DIR]
     for o in overrides:
         if o.startswith("hydra.searchpath="):
             dirs += [Path(p) for p in re.findall(r"file://([^,'\]\s]+)", o)]
-    return sorted({p.stem for d in dirs for p in (d / group.strip("/")).glob("*.yaml")})
+    return dirs
+
+
+def known_configs(group: str, overrides: Sequence[str]) -> list[str]:
+    """The config names of a group in `conf/` and the user's folders on the search path."""
+    return sorted({p.stem for d in search_dirs(overrides)
+                   for p in (d / group.strip("/")).glob("*.yaml")})
 
 
 def check_writable(key: str, path: Path) -> None:

@@ -73,6 +73,14 @@ def yaml_error(err: yaml.MarkedYAMLError) -> ConfigError:
                        "fix the syntax (indent with spaces, close brackets, quote dates)")
 
 
+def package_of(path: Path, text: str) -> str:
+    """Where a config file's keys land: its `# @package` header, else its group's name."""
+    header = re.match(r"\s*#\s*@package\s+(\S+)", text)
+    if header:
+        return "" if header.group(1) == "_global_" else header.group(1)
+    return path.parent.name if path.parent.name == "scenario" else ""
+
+
 def _duplicate(path: str, line: int, column: int) -> tuple[str, str, int] | None:
     """(dotted key, its second value, line first set) of the duplicate key at line:column."""
     try:
@@ -80,10 +88,7 @@ def _duplicate(path: str, line: int, column: int) -> tuple[str, str, int] | None
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except (OSError, yaml.YAMLError):
         return None
-    package = Path(path).parent.name if Path(path).parent.name == "scenario" else ""
-    header = re.match(r"\s*#\s*@package\s+(\S+)", text)
-    if header:
-        package = "" if header.group(1) == "_global_" else header.group(1)
+    package = package_of(Path(path), text)
 
     def pairs(node: yaml.Node, where: str) -> Iterator[tuple[str, yaml.Node, yaml.Node, int]]:
         """(dotted key, key, value, line the key is first set on) of every mapping entry."""

@@ -68,7 +68,13 @@ def plain(cfg: DictConfig | dict[str, Any]) -> dict[str, Any]:
         reject_code({k: v for k, v in cfg.items() if k == "hydra"})
         return {str(k): v for k, v in cfg.items() if k != "hydra"}
     if "hydra" in cfg:
-        reject_code({"hydra": OmegaConf.to_container(cfg.hydra, resolve=False)})
+        hydra = OmegaConf.to_container(cfg.hydra, resolve=False)
+        reject_code({"hydra": hydra})
+        verbose = hydra.get("verbose") if isinstance(hydra, dict) else None
+        if not (verbose is None or isinstance(verbose, bool | str) or (
+                isinstance(verbose, list) and all(isinstance(v, str) for v in verbose))):
+            raise ConfigError("hydra.verbose", verbose,  # Hydra asserts this, as it logs
+                              "must be true, false, a logger's name or a list of names")
     try:
         return {str(k): OmegaConf.to_container(cfg[k], resolve=True)
                 if OmegaConf.is_config(cfg[k]) else cfg[k] for k in cfg if k != "hydra"}
