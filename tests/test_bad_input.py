@@ -54,6 +54,10 @@ def variant(body: str) -> str:
     return head + textwrap.dedent(body).lstrip("\n")
 
 
+HYDRA_IN_FILE = ("# @package _global_\n"
+                 "defaults:\n  - /scenario/historical_2023@scenario\n  - _self_\n")
+
+
 def file_case(id: str, yaml_text: str, key: str, shown: str, allowed: str) -> Case:
     return Case(id, ("hydra.searchpath=[file://{conf}]", "scenario=bad"), key, shown, allowed,
                 {"bad": yaml_text})
@@ -329,6 +333,11 @@ CASES = [
           job:
             chdir: maybe
         """), "hydra.job.chdir", "'maybe'", "not a valid bool"),
+    file_case("hydra-typo-in-file", HYDRA_IN_FILE + "hydra:\n  nope: 1\n", "hydra.nope", "1",
+              "not in 'HydraConf'"),
+    # the file's value, not the run folder given on the command line
+    file_case("hydra-run-dir-list-in-file", HYDRA_IN_FILE + "hydra:\n  run:\n    dir: [1]\n",
+              "hydra.run.dir", "[1]", "Cannot convert"),
     # -- a list for a mapping, or the reverse: on the command line and in a file --------
     Case("mapping-for-list", (f"{S}.channels.leaders.issues={{a: 1}}",),
          f"{S}.channels.leaders.issues", "'{a: 1}'", "must be a list ([a, b, ...]), not a mapping"),

@@ -163,13 +163,15 @@ def _in_file(m: re.Match[str], f: Failed) -> ConfigError:
         data = yaml.safe_load(text)
     except (OSError, yaml.YAMLError):
         data = None
+    written: dict[str, Any] = {}
     if path is not None and isinstance(data, dict):
         data.pop("defaults", None)
         package = package_of(path, text)
-        found = _kind_mismatch(data if not package else {package: data}, "", f.schema)
+        written = data if not package else {package: data}
+        found = _kind_mismatch(written, "", f.schema)
         if found is not None:
             return found
-    return _keyed(f) or ConfigError(f"{name}.yaml", "", f"cannot be merged: {reason}")
+    return _keyed(f, written) or ConfigError(f"{name}.yaml", "", f"cannot be merged: {reason}")
 
 
 def _kind_mismatch(node: Any, key: str, schema: type) -> ConfigError | None:
@@ -249,12 +251,19 @@ def composition_error(e: BaseException, overrides: Sequence[str], config_name: s
         "<overrides>", " ".join(overrides), reason)
 
 
-def _keyed(f: Failed) -> ConfigError | None:
-    """OmegaConf's own message for the key it names, if it names one."""
+def _keyed(f: Failed, written: dict[str, Any] | None = None) -> ConfigError | None:
+    """OmegaConf's own message for the key it names, if it names one, with the value given
+    on the command line, or in the file `written` (its data) when the file is at fault."""
     for cause in f.chain[1:]:
         if isinstance(cause, OmegaConfBaseException) and getattr(cause, "full_key", None):
-            key = str(cause.full_key)
-            return ConfigError(key, override_value(f.overrides, key) or getattr(cause, "value", ""),
+            key, value = str(cause.full_key), getattr(cause, "value", None)
+            if written is not None:
+                value = written
+                for part in key.split("."):
+                    value = value.get(part) if isinstance(value, dict) else None
+            else:
+                value = override_value(f.overrides, key) or value
+            return ConfigError(key, "" if value is None else value,
                                str(getattr(cause, "msg", cause)).splitlines()[0])
     return None
 
