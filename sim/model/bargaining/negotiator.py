@@ -129,7 +129,6 @@ class Schedule:
         "frontier",
         "last",
         "me",
-        "other",
         "planned",
         "reservation",
     )
@@ -146,14 +145,14 @@ class Schedule:
         self.planned: list[PlanEntry | None] = [None] * len(alphas)
         self.frontier = frontier_of(agenda)
         self.best, self.reservation = ranges
-        self.other = agenda.scorers[1 - me]
 
     def fill(self, k: int) -> PlanEntry:
-        """Own offer in round k (k <= last), its utility and the other's, computed once."""
+        """Own offer in round k (k <= last), its utility and the other's, computed once (the
+        utilities are the frontier point's: the package is on the frontier)."""
         best, me = self.best, self.me
         package, point = trade_off(self.frontier, me,
                                    best - self.alphas[k] * (best - self.reservation))
-        got = self.planned[k] = (package, point[me], self.other(package))
+        got = self.planned[k] = (package, point[me], point[1 - me])
         return got
 
     def propose(self, k: int, history: History) -> Offer:
