@@ -82,6 +82,10 @@ CASES = [
      "model: ishigami\nfactors: {x1: {low: 0, high: 1}, x2: {low: 0, high: 1}, "
      "x4: {low: 0, high: 1}}\noutcomes: [y]\n",
      "factors.x4='x4'", "unknown factor of the ishigami model"),
+    ("study-a-list", "- 1\n- 2\n", "explore=", "must hold a mapping of settings (key: value), "
+     "not a list"),
+    ("study-a-word", "just text\n", "explore=", "must hold a mapping of settings (key: value), "
+     "not a str"),
     ("out-of-range-value",  # the validator of the scenario checks every design point
      GOOD.replace("{low: 0.2, high: 0.5}", "{low: 0.5, high: 1.5}"),
      "scenario.relations.tension_baseline=", "must be in [0, 1]"),
@@ -143,3 +147,14 @@ def test_a_setting_may_follow_a_flag(tmp_path: Path, capsys: pytest.CaptureFixtu
         "error: sampler='latn': unknown sampler (did you mean 'latin'?); "
         "known: latin, morris, sobol"]
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc, where none may write")
+def test_an_output_folder_that_cannot_be_made_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Tried, not asked: the permission bits let root write anywhere, /proc included."""
+    code, err = explore(tmp_path, capsys, GOOD, "out=/proc/summitsim/out")
+    assert code == 2, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("error: out='/proc/summitsim/out': /proc is not writable"), err

@@ -8,8 +8,8 @@ and returns a `ConfigError` naming the key (or file) and the value.
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
+import tempfile
 import typing
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -106,9 +106,14 @@ Explain = Callable[[re.Match[str], Failed], ConfigError]
 
 
 def _unparsable(m: re.Match[str], f: Failed) -> ConfigError:
-    key, value = _parts(m.group(1))
     reason = next((one_line(str(c)) for c in f.chain[1:] if str(c).strip()), "")
-    return ConfigError(key or m.group(1), value, f"cannot parse this override ({reason}); "
+    return unparsable(m.group(1), reason)
+
+
+def unparsable(override: str, reason: str) -> ConfigError:
+    """An override Hydra's grammar cannot read."""
+    key, value = _parts(override)
+    return ConfigError(key or override, value, f"cannot parse this override ({reason}); "
                        "write KEY=VALUE and quote values with spaces or special characters")
 
 
@@ -277,7 +282,13 @@ def _retried(overrides: Sequence[str], config_name: str, reason: str) -> ConfigE
     if GlobalHydra.instance().is_initialized():
         return None  # inside a running Hydra app: leave its state alone
     parse = OverridesParser.create().parse_override
-    single = [o for o in overrides if not parse(o).is_sweep_override()]
+    single = []
+    for o in overrides:
+        try:
+            if not parse(o).is_sweep_override():
+                single.append(o)
+        except Exception as err:  # Hydra's parser raises several kinds
+            return unparsable(o, one_line(str(err).split(" See https://")[0]))
     try:
         plain(compose(single, config_name, hydra=True))
         return None
@@ -328,5 +339,8 @@ def check_writable(key: str, path: Path) -> None:
         probe = probe.parent
     if probe.exists() and not probe.is_dir():
         raise ConfigError(key, str(path), f"{probe} is not a directory")
-    if not os.access(probe, os.W_OK | os.X_OK):
-        raise ConfigError(key, str(path), f"{probe} is not writable")
+    try:  # tried, not asked: `os.access` says yes to root, where /proc or a read-only disk is no
+        with tempfile.TemporaryDirectory(dir=probe):
+            pass
+    except OSError as e:
+        raise ConfigError(key, str(path), f"{probe} is not writable ({e.strerror})") from None

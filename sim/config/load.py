@@ -127,7 +127,12 @@ def read_config(name: str, group: str, schema: type[T],
         raise ConfigError(group, name, f"cannot read {path} ({e.strerror or e})") from None
     except yaml.MarkedYAMLError as e:
         raise yaml_error(e) from None
-    return load(with_settings(data if data is not None else {}, settings), schema,
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(group, name, f"{path} must hold a mapping of settings (key: value), "
+                          f"not a {type(data).__name__}")
+    return load(with_settings(data, settings), schema,
                 lambda obj: walk(obj, "", Context(obj), rules or {}))
 
 
