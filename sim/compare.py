@@ -9,7 +9,6 @@ than the interval for two independent samples; both are shown, side by side.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 from collections.abc import Sequence
@@ -21,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from sim.analysis.io import read_table
+from sim.analysis.io import read_json, read_table
 from sim.analysis.summary import Z95
 from sim.model.outcome import OUTCOMES
 from sim.results import REPLICATIONS, SUMMARY, write_json
@@ -93,7 +92,7 @@ def load_run(path: Path) -> Run:
     if not (path / SUMMARY).exists():
         raise CompareError(f"{path}: not a complete run directory (no {SUMMARY})")
     try:
-        summary = json.loads((path / SUMMARY).read_text())
+        summary = read_json(path / SUMMARY)
         reps = read_table(path / REPLICATIONS)
     except (OSError, ValueError) as e:
         raise CompareError(f"{path}: cannot read saved results: {e}") from None

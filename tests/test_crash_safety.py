@@ -25,7 +25,7 @@ import pyarrow as pa
 import pytest
 
 from sim import results
-from sim.analysis.io import ResultsError, read_table, run_is_complete
+from sim.analysis.io import ResultsError, read_json, read_table, run_is_complete
 from tests.conftest import compose_run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -170,6 +170,38 @@ def test_run_is_complete_needs_the_summary(tmp_path: Path) -> None:
     assert not run_is_complete(tmp_path)
     results.write_json({"reps": 1}, tmp_path / "summary.json")
     assert run_is_complete(tmp_path)
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("", "not valid JSON"), ('{"reps": 1', "not valid JSON"),
+    ("[1, 2]", "holds a JSON list, not the object written there")])
+def test_read_json_rejects_a_damaged_or_foreign_file(tmp_path: Path, text: str,
+                                                     problem: str) -> None:
+    path = tmp_path / "summary.json"
+    path.write_text(text)
+    with pytest.raises(ResultsError) as err:
+        read_json(path)
+    assert str(err.value).startswith(f"{path}: {problem}"), err.value
+    assert "\n" not in str(err.value)
+    with pytest.raises(ResultsError, match="cannot be read"):
+        read_json(tmp_path / "missing.json")
+    path.write_text('{"reps": 1}')
+    assert read_json(path) == {"reps": 1}
+
+
+@pytest.mark.parametrize("command", ["sim.report", "sim.compare"])
+def test_a_summary_that_is_not_an_object_is_one_line(tmp_path: Path, command: str) -> None:
+    """A summary.json edited into a list: the report and the comparison name the file."""
+    run = tmp_path / "run"
+    assert _sim("reps=10", "workers=1", "trace_reps=2", "progress=false", "plots=false",
+                f"hydra.run.dir={run}").returncode == 0
+    (run / "summary.json").write_text("[1, 2]")
+    args = [str(run)] if command == "sim.report" else [str(run), str(run)]
+    done = subprocess.run([sys.executable, "-m", command, *args], cwd=ROOT, env=_env(),
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert f"{run / 'summary.json'}: holds a JSON list" in done.stderr, done.stderr
 
 
 # -- a run killed mid-way, then run again ---------------------------------------------------

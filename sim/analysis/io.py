@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -45,6 +46,23 @@ def read_table(path: str | Path, columns: Sequence[str] | None = None) -> pd.Dat
                            f"crash or an interrupted copy ({reason}); rerun the command "
                            "that wrote it") from None
     return table.to_pandas()
+
+
+def read_json(path: str | Path) -> dict[str, Any]:
+    """A JSON results file (a summary, a manifest) as a mapping; `ResultsError` if it is
+    missing, damaged or not a JSON object."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text())
+    except OSError as e:
+        raise ResultsError(path, f"cannot be read ({e.strerror or e})") from None
+    except ValueError as e:
+        raise ResultsError(path, f"not valid JSON ({e}); rerun the command that wrote it"
+                           ) from None
+    if not isinstance(data, dict):
+        raise ResultsError(path, f"holds a JSON {type(data).__name__}, not the object written "
+                           "there; rerun the command that wrote it")
+    return data
 
 
 def run_is_complete(run_dir: str | Path) -> bool:

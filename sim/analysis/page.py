@@ -8,7 +8,6 @@ versions, seed). Rendered with a Jinja2 template; written atomically as `report.
 from __future__ import annotations
 
 import base64
-import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from sim.analysis.io import read_table
+from sim.analysis.io import read_json, read_table
 from sim.analysis.summary import wilson
 from sim.model.outcome import OUTCOMES
 
@@ -62,9 +61,6 @@ def _images(directory: Path) -> list[dict[str, str]]:
             for p in sorted(directory.glob("*.png"), key=rank)]
 
 
-def _read_json(path: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(path.read_text())
-    return data
 
 
 def _versions(v: dict[str, str]) -> str:
@@ -73,7 +69,7 @@ def _versions(v: dict[str, str]) -> str:
 
 def run_page(run_dir: Path) -> dict[str, Any]:
     """The page of one run: P(summit), outcome shares and agreement with 95 % intervals."""
-    s = _read_json(run_dir / "summary.json")
+    s = read_json(run_dir / "summary.json")
     n = int(s["reps"])
     rows = [["P(summit)", *_ci(s["p_summit"])]]
     for o in OUTCOMES:
@@ -102,7 +98,7 @@ def run_page(run_dir: Path) -> dict[str, Any]:
 def sweep_page(sweep_dir: Path) -> dict[str, Any]:
     """The page of a sweep: one row per job, P(summit) with its interval and the shares."""
     table = read_table(sweep_dir / "sweep.parquet")
-    manifest = _read_json(sweep_dir / "manifest.json") if (
+    manifest = read_json(sweep_dir / "manifest.json") if (
         sweep_dir / "manifest.json").exists() else {}
     rows = []
     for r in table.to_dict("records"):
@@ -130,9 +126,9 @@ def sweep_page(sweep_dir: Path) -> dict[str, Any]:
 
 def explore_page(study_dir: Path) -> dict[str, Any]:
     """The page of a study: indices with intervals, noise floors, the PRIM box, CART."""
-    manifest = _read_json(study_dir / "study.json")
-    summary = _read_json(study_dir / "indices.json")
-    found = _read_json(study_dir / "discovery.json")
+    manifest = read_json(study_dir / "study.json")
+    summary = read_json(study_dir / "indices.json")
+    found = read_json(study_dir / "discovery.json")
     tables = []
     for outcome, a in summary["outcomes"].items():
         nf = a["noise_floor"]
@@ -191,7 +187,7 @@ def explore_page(study_dir: Path) -> dict[str, Any]:
 def backtest_page(backtest_dir: Path) -> dict[str, Any]:
     """The page of a rolling-origin backtest: scores by kind of question with bootstrap
     intervals, Murphy's decomposition, skill against each baseline, P(summit) by origin."""
-    s = _read_json(backtest_dir / "scores.json")
+    s = read_json(backtest_dir / "scores.json")
     tables = []
     for kind, sc in s["scores"].items():
         rows: list[Row] = [["Brier score", *_ci(sc["brier"])], ["log score", *_ci(sc["log"])]]

@@ -6,7 +6,6 @@ Reads `replications.parquet`, `events.parquet` and `summary.json`; writes `outco
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Sequence
 from datetime import date, timedelta
@@ -26,7 +25,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from sim.analysis.io import read_table
+from sim.analysis.io import read_json, read_table
 from sim.analysis.summary import wilson
 from sim.model.outcome import OUTCOMES
 
@@ -189,8 +188,7 @@ def plot_goldstein(run_dir: Path, summary_name: str = SUMMARY) -> Path:
 
 
 def _summary(run_dir: Path, name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((run_dir / name).read_text())
-    return data
+    return read_json(run_dir / name)
 
 
 def _start_end(summary: dict[str, Any]) -> tuple[date, date]:
