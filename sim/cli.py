@@ -60,11 +60,11 @@ def sweep(overrides: list[str]) -> int:
         swept = app.multirun("config", task, [*overrides, "hydra.mode=MULTIRUN"])
     except ConfigError as e:
         fail(e)
-    except OSError as e:  # the sweep's folder, made before the launcher starts
-        fail(ConfigError("hydra.sweep.dir", str(e.filename), f"cannot be made ({e.strerror})"))
     except Exception as e:  # Hydra and YAML raise many kinds; all mean bad input
+        if isinstance(e, OSError) and e.filename:  # the sweep's folder, made before launching
+            fail(ConfigError("hydra.sweep.dir", str(e.filename), f"cannot be made ({e.strerror})"))
         GlobalHydra.instance().clear()  # so that the error table may compose
-        fail(composition_error(e, overrides))
+        fail(composition_error(e, overrides))  # Hydra's missing config is an OSError too
     finally:
         GlobalHydra.instance().clear()
     if not hasattr(swept, "sweep_dir"):  # another sweeper than summitsim's: not gathered here
@@ -182,6 +182,11 @@ def user_folders(args: list[str]) -> list[str]:
     return out
 
 
+# Hydra's modes, of which a command line may give one (by their short or long flag)
+MODES = {"-m": "-m", "--multirun": "-m", "-r": "-r", "--run": "-r", "-c": "-c", "--cfg": "-c",
+         "-i": "-i", "--info": "-i", "-sc": "-sc", "--shell-completion": "-sc"}
+
+
 def main() -> None:
     args = user_folders(sys.argv[1:])
     scenario_path_pointer(args)
@@ -196,6 +201,9 @@ def main() -> None:
             prestart(workers_of(run))  # workers start while the job is set up
         point = DesignPoint.of(run, out_dir, 0, args)
         run_as_job(cfg, out_dir, lambda: run_point(point))
+    elif len({MODES[f.partition("=")[0]] for f in flags if f.partition("=")[0] in MODES}) > 1:
+        fail(ConfigError("flags", " ".join(flags), "Hydra takes one of -m (a sweep), --run, "
+                         "--cfg, --info and --shell-completion at a time; give one"))
     elif set(flags) <= {"-m", "--multirun"}:
         sys.exit(sweep([a for a in args if a not in flags]))
     else:  # Hydra's own flags (--help, --cfg, ...): Hydra's command line

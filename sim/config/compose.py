@@ -82,6 +82,8 @@ def unknown_at(data: Any, key: str, value: object, schema: type = RunConf) -> Co
     node = data
     for i, part in enumerate(parts):
         hint = hint_at(schema, ".".join(parts[:i]))
+        if isinstance(node, dict) and part not in node and parts[0] == "vars" and i == 1:
+            return ConfigError(key, value, f"no such entry; add one with +{key}=VALUE")
         if isinstance(node, dict) and part not in node and typing.get_origin(hint) is dict:
             return unknown_name(key if i == len(parts) - 1 else ".".join(parts[:i + 1]), part,
                                 [str(n) for n in node], ENTRY_KINDS.get(parts[i - 1], "entry"))
@@ -282,16 +284,17 @@ def _retried(overrides: Sequence[str], config_name: str, reason: str) -> ConfigE
     if GlobalHydra.instance().is_initialized():
         return None  # inside a running Hydra app: leave its state alone
     parse = OverridesParser.create().parse_override
-    single = []
+    single: list[str] = []
+    sweeps: list[str] = []
     for o in overrides:
         try:
-            if not parse(o).is_sweep_override():
-                single.append(o)
+            (sweeps if parse(o).is_sweep_override() else single).append(o)
         except Exception as err:  # Hydra's parser raises several kinds
             return unparsable(o, one_line(str(err).split(" See https://")[0]))
     try:
         plain(compose(single, config_name, hydra=True))
-        return None
+        return ConfigError(*_parts(sweeps[0]), "several values are a sweep: add -m to run a "
+                           "job for each (or write a list as [a, b])") if sweeps else None
     except ConfigError as err:
         return err
     except Exception:  # any failure: find the override where it starts
