@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 from hydra.conf import HydraConf
 from omegaconf import DictConfig, OmegaConf
-from omegaconf.errors import OmegaConfBaseException
+from omegaconf.errors import ConfigAttributeError, ConfigKeyError, OmegaConfBaseException
 
 from sim.config.convert import convert, hint_at
 from sim.config.errors import (
@@ -270,8 +270,11 @@ def _keyed(f: Failed, written: dict[str, Any] | None = None) -> ConfigError | No
                     value = value.get(part) if isinstance(value, dict) else None
             else:
                 value = override_value(f.overrides, key) or value
-            return ConfigError(key, "" if value is None else value,
-                               str(getattr(cause, "msg", cause)).splitlines()[0])
+            value = "" if value is None else value
+            if isinstance(cause, ConfigKeyError | ConfigAttributeError) and not key.startswith(
+                    "hydra."):
+                return unknown_at({}, key, value, f.schema)  # with the keys the schema has
+            return ConfigError(key, value, str(getattr(cause, "msg", cause)).splitlines()[0])
     return None
 
 
