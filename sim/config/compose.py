@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from hydra.conf import HydraConf
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import ConfigAttributeError, ConfigKeyError, OmegaConfBaseException
 
@@ -184,6 +183,8 @@ def _in_file(m: re.Match[str], f: Failed) -> ConfigError:
 def _kind_mismatch(node: Any, key: str, schema: type) -> ConfigError | None:
     """The first key under `key` where a file gives a list or a value for a mapping, or a
     mapping for a list."""
+    from hydra.conf import HydraConf
+
     hint = schema if not key else hint_at(HydraConf, key[6:]) if key.startswith(
         "hydra.") else hint_at(schema, key)
     mapping = typing.get_origin(hint) is dict or dataclasses.is_dataclass(hint)
