@@ -64,6 +64,17 @@ repeating its formula, and a session resolves its specs through the cached `reso
 with no shortcut of its own. Counted the same way, in one sitting: 7.89 million
 instructions per replication against 7.77 million with the copies (1.5 %), so the cut
 from 7.98 million stands at 1.1 %; results identical.
+Since then (lazy packages of a linked frontier, strategy specs and stances as named
+tuples, leaner stream seeding, a plan's offer carrying its frontier point's utilities):
+7.54 million instructions per replication, counted as (I(250) - I(50)) / 200 replications
+after 50 of warm-up with the collector's heap frozen (7.67 million before the last cut),
+results identical. `python benchmarks/replication.py --reps 1000 --rounds 7 --clock cpu`
+on a quiet machine: 3.53 and 3.55 (engine 0.90 and 1.01 ms, floor 0.26 and 0.28 ms). The
+target is not met. What is left: a replication makes 5.4 bargaining sessions of about 1.5
+issues, 5 frontier points and 5 rounds each, so a session's fixed costs (its agenda, its
+frontier, two plans, the result records) outweigh its rounds, and none of them is more
+than 5 % of a replication; 85 of the 193 SimPy events are the start and end of its 43
+processes, which cost the engine about what they cost the floor.
 """
 
 from __future__ import annotations
