@@ -108,10 +108,10 @@ Explain = Callable[[re.Match[str], Failed], ConfigError]
 
 def _unparsable(m: re.Match[str], f: Failed) -> ConfigError:
     reason = next((one_line(str(c)) for c in f.chain[1:] if str(c).strip()), "")
-    return unparsable(m.group(1), reason)
+    return _cannot_parse(m.group(1), reason)
 
 
-def unparsable(override: str, reason: str) -> ConfigError:
+def _cannot_parse(override: str, reason: str) -> ConfigError:
     """An override Hydra's grammar cannot read."""
     key, value = _parts(override)
     return ConfigError(key or override, value, f"cannot parse this override ({reason}); "
@@ -294,7 +294,7 @@ def _retried(overrides: Sequence[str], config_name: str, reason: str) -> ConfigE
         try:
             (sweeps if parse(o).is_sweep_override() else single).append(o)
         except Exception as err:  # Hydra's parser raises several kinds
-            return unparsable(o, one_line(str(err).split(" See https://")[0]))
+            return _cannot_parse(o, one_line(str(err).split(" See https://")[0]))
     try:
         plain(compose(single, config_name, hydra=True))
         return ConfigError(*_parts(sweeps[0]), "several values are a sweep: add -m to run a "
