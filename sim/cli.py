@@ -64,7 +64,7 @@ def sweep(overrides: list[str]) -> int:
         if isinstance(e, OSError) and e.filename:  # the sweep's folder, made before launching
             fail(ConfigError("hydra.sweep.dir", str(e.filename), f"cannot be made ({e.strerror})"))
         GlobalHydra.instance().clear()  # so that the error table may compose
-        fail(composition_error(e, overrides))  # Hydra's missing config is an OSError too
+        fail(composition_error(e, overrides, sweeping=True))  # a missing config: OSError too
     finally:
         GlobalHydra.instance().clear()
     if not hasattr(swept, "sweep_dir"):  # another sweeper than summitsim's: not gathered here

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import json
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -25,7 +24,7 @@ from omegaconf.errors import OmegaConfBaseException
 from tqdm import tqdm
 
 from sim import results
-from sim.analysis.io import read_table
+from sim.analysis.io import ResultsError, read_json, read_table
 from sim.analysis.summary import wilson
 from sim.config.compose import unknown_at
 from sim.config.errors import ConfigError
@@ -167,8 +166,8 @@ def completed(out_dir: Path, run: RunConf, design_point: int) -> dict[str, Any] 
     if not path.exists():
         return None
     try:
-        old: dict[str, Any] = json.loads(path.read_text())
-    except (OSError, ValueError):
+        old = read_json(path)
+    except ResultsError:  # damaged: not a complete run, so it runs again
         return None
     same = (old.get("config_hash") == config_hash(run.scenario) and old.get("seed") == run.seed
             and old.get("requested_reps") == run.reps and old.get("design_point") == design_point

@@ -575,3 +575,33 @@ def test_the_scan_finds_instantiation() -> None:
     assert code_by_name("import importlib\nimportlib.import_module(cfg.module)\n")
     assert code_by_name("eval(cfg.formula)\n")
     assert not code_by_name("import importlib\nimportlib.import_module('sim.sweep')\n")
+
+
+def test_the_last_resort_tells_a_sweep_without_m_but_not_one_run_with_it() -> None:
+    """When nothing in the table explains a failure, the config is composed again: several
+    values there mean a sweep run without -m, unless the command was a sweep (-m)."""
+    from sim.config.compose import composition_error
+
+    overrides = ["reps=10,20", "seed=3"]
+    alone = composition_error(RuntimeError("unexplained"), overrides)
+    assert (alone.key, alone.value) == ("reps", "10,20")
+    assert "several values are a sweep: add -m" in str(alone)
+    swept = composition_error(RuntimeError("unexplained"), overrides, sweeping=True)
+    assert "add -m" not in str(swept)
+    assert swept.key == "<overrides>" and "unexplained" in str(swept)
+
+
+def test_report_names_a_damaged_sweep_manifest(tmp_path: Path) -> None:
+    """A sweep's manifest.json that is not JSON: one line naming the file, exit 2."""
+    sweep = tmp_path / "sweep"
+    done = subprocess.run([sys.executable, "-m", "sim", "-m", "reps=4,6", "workers=1",
+                           "trace_reps=2", "progress=false", "plots=false",
+                           f"hydra.sweep.dir={sweep}"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    (sweep / "manifest.json").write_text("{not json")
+    report = subprocess.run([sys.executable, "-m", "sim.report", str(sweep)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
+    assert report.returncode == EXIT_BAD_INPUT, report.stderr
+    assert len(report.stderr.strip().splitlines()) == 1, report.stderr
+    assert f"{sweep / 'manifest.json'}: not valid JSON" in report.stderr

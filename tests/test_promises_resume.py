@@ -60,6 +60,8 @@ def test_a_missing_or_damaged_summary_is_no_complete_run(tmp_path: Path) -> None
     assert completed(tmp_path, run, 0) is None
     (tmp_path / "summary.json").write_text('{"config_hash": ')
     assert completed(tmp_path, run, 0) is None
+    (tmp_path / "summary.json").write_text("[1, 2]")  # valid JSON, but not a summary
+    assert completed(tmp_path, run, 0) is None
 
 
 def test_reps_auto_is_reused_only_with_the_same_stopping_rule(tmp_path: Path) -> None:

@@ -7,7 +7,6 @@ two values each, `p_summit_grid.png`. Each PNG is written atomically.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Sequence
@@ -26,7 +25,7 @@ from matplotlib.axes import Axes
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
 
-from sim.analysis.io import read_table
+from sim.analysis.io import read_json, read_table
 from sim.analysis.plots import note, save_png
 from sim.model.outcome import OUTCOMES
 
@@ -86,7 +85,7 @@ def load_sweep(sweep_dir: Path) -> Sweep:
     table = table.reset_index(drop=True)
     manifest_path = sweep_dir / MANIFEST
     if manifest_path.exists():
-        keys = [str(k) for k in json.loads(manifest_path.read_text()).get("swept_keys", [])]
+        keys = [str(k) for k in read_json(manifest_path).get("swept_keys", [])]
     else:
         keys = [c for c in table.columns if c not in STANDARD_COLUMNS
                 and not c.startswith(("share_", "p_agreed_"))]

@@ -237,8 +237,9 @@ def _as_written(f: Failed) -> ConfigError | None:
 
 
 def composition_error(e: BaseException, overrides: Sequence[str], config_name: str = "config",
-                      schema: type = RunConf) -> ConfigError:
-    """Turn a failed composition (Hydra, OmegaConf or YAML) into a one-line `ConfigError`."""
+                      schema: type = RunConf, sweeping: bool = False) -> ConfigError:
+    """Turn a failed composition (Hydra, OmegaConf or YAML) into a one-line `ConfigError`
+    (`sweeping`: the overrides are a sweep's, run with -m)."""
     f = Failed(exception_chain(e), list(overrides), config_name, schema)
     for cause in f.chain:
         if isinstance(cause, yaml.MarkedYAMLError):
@@ -255,7 +256,7 @@ def composition_error(e: BaseException, overrides: Sequence[str], config_name: s
     if keyed is not None:
         return keyed
     reason = one_line(str(f.chain[-1])) or repr(e)
-    return _retried(overrides, config_name, reason) or ConfigError(
+    return _retried(overrides, config_name, reason, sweeping) or ConfigError(
         "<overrides>", " ".join(overrides), reason)
 
 
@@ -279,7 +280,8 @@ def _keyed(f: Failed, written: dict[str, Any] | None = None) -> ConfigError | No
     return None
 
 
-def _retried(overrides: Sequence[str], config_name: str, reason: str) -> ConfigError | None:
+def _retried(overrides: Sequence[str], config_name: str, reason: str, sweeping: bool
+             ) -> ConfigError | None:
     """Compose again, sweeps left out: the first override that the config with those before
     it does not take, or what the checks of Hydra's node say (`plain`), if either fails."""
     from hydra.core.global_hydra import GlobalHydra
@@ -298,7 +300,8 @@ def _retried(overrides: Sequence[str], config_name: str, reason: str) -> ConfigE
     try:
         plain(compose(single, config_name, hydra=True))
         return ConfigError(*_parts(sweeps[0]), "several values are a sweep: add -m to run a "
-                           "job for each (or write a list as [a, b])") if sweeps else None
+                           "job for each (or write a list as [a, b])") if (
+                                sweeps and not sweeping) else None
     except ConfigError as err:
         return err
     except Exception:  # any failure: find the override where it starts
