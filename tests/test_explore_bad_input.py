@@ -119,11 +119,13 @@ def test_unknown_sampler_from_the_command_line(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("manifest", ['{"digest": "something else"}', "[1, 2]", "{oops"])
 def test_a_directory_holding_another_study_is_refused(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], manifest: str) -> None:
+    """Another study's manifest, or one damaged past reading, is not this study's."""
     out = tmp_path / "out"
     out.mkdir()
-    (out / "study.json").write_text('{"digest": "something else"}')
+    (out / "study.json").write_text(manifest)
     code, err = explore(tmp_path, capsys, GOOD)
     assert code == 2
     assert err.strip().splitlines() == [

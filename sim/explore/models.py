@@ -8,7 +8,6 @@ a sweep does), and both read back, per job, the replication values of the outcom
 from __future__ import annotations
 
 import copy
-import json
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -17,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sim import results
-from sim.analysis.io import read_table
+from sim.analysis.io import ResultsError, read_json, read_table
 from sim.config.compose import compose, composition_error, unknown_at
 from sim.config.convert import hint_at
 from sim.config.errors import ConfigError, unknown_name
@@ -247,8 +246,8 @@ def _complete(job_dir: Path, digest: str, seed: int, reps: int, dp: int) -> bool
     if not path.exists():
         return False
     try:
-        old = json.loads(path.read_text())
-    except (OSError, ValueError):
+        old = read_json(path)
+    except ResultsError:  # damaged: the job runs again
         return False
     return bool(old.get("config_hash") == digest and old.get("seed") == seed
                 and old.get("requested_reps") == reps and old.get("design_point") == dp)

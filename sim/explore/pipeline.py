@@ -11,7 +11,6 @@ complete.
 from __future__ import annotations
 
 import dataclasses
-import json
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from sim import results
+from sim.analysis.io import ResultsError, read_json
 from sim.config.compose import check_writable
 from sim.config.errors import ConfigError, unknown_name
 from sim.explore.discovery import cart_rules, of_interest, prim_box
@@ -58,8 +58,8 @@ def check(study: Study) -> tuple[StudyModel, Path]:
     manifest = out / STUDY
     if manifest.exists():
         try:
-            old = json.loads(manifest.read_text()).get("digest")
-        except (OSError, ValueError):
+            old = read_json(manifest).get("digest")
+        except ResultsError:
             old = None
         if old != study.digest():
             raise ConfigError("out", str(out), "holds the results of another study; choose "
