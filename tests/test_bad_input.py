@@ -286,6 +286,8 @@ CASES = [
          "'historical_2023,from_malta'", "several values are a sweep: add -m"),
     Case("sweep-unknown-experiment", ("-m", "+experiment=nope"), "experiment", "'nope'",
          "unknown experiment; known: balloon"),
+    Case("hydra-launcher-unknown", ("-m", "hydra/launcher=nope", "reps=2,3"), "hydra/launcher",
+         "'nope'", "unknown hydra/launcher; known: basic, summitsim"),
     Case("hydra-modes-together", ("-m", "--cfg", "job"), "flags", "'-m --cfg'",
          "Hydra takes one of -m (a sweep), --run, --cfg"),
     Case("vars-new-entry", ("vars.x=1",), "vars.x", "'1'", "add one with +vars.x=VALUE"),

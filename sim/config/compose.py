@@ -148,6 +148,10 @@ def _unknown_config(m: re.Match[str], f: Failed) -> ConfigError:
     """A config of a group that is nowhere: chosen on the command line, or a file's base."""
     where, verb, group, name = m.groups()
     known = known_configs(group, f.overrides)
+    listed = re.search(r"Available options in '[^']+':\n((?:\t\S+\n?)+)",
+                       "\n".join(str(c) for c in f.chain))
+    if listed:  # Hydra's own groups (hydra/launcher, ...) live in its package and plug-ins
+        known = sorted(set(known) | set(listed.group(1).split()))
     if verb == "find":
         return unknown_name(group, name, known, group.replace("_", " "))
     return ConfigError(f"{where}.yaml: defaults", f"{group}/{name}",
