@@ -350,7 +350,11 @@ CASES = [
             chdir: maybe
         """), "hydra.job.chdir", "'maybe'", "not a valid bool"),
     file_case("hydra-typo-in-file", HYDRA_IN_FILE + "hydra:\n  nope: 1\n", "hydra.nope", "1",
-              "not in 'HydraConf'"),
+              "unknown key; known: callbacks, defaults, help"),
+    Case("hydra-key-typo", ("hydra.job.chdri=true",), "hydra.job.chdri", "'true'",
+         "unknown key (did you mean 'chdir'?); known: chdir, config"),
+    Case("hydra-mapping-new-entry", ("hydra.job.env_set.X=1",), "hydra.job.env_set.X", "'1'",
+         "no such entry; add one with +hydra.job.env_set.X=VALUE"),
     # the file's value, not the run folder given on the command line
     file_case("hydra-run-dir-list-in-file", HYDRA_IN_FILE + "hydra:\n  run:\n    dir: [1]\n",
               "hydra.run.dir", "[1]", "Cannot convert"),

@@ -72,17 +72,28 @@ def _parts(override: str) -> tuple[str, str]:
     return name, value
 
 
-def unknown_at(data: Any, key: str, value: object, schema: type = RunConf) -> ConfigError:
+def unknown_at(data: Any, key: str, value: object, schema: type = RunConf, prefix: str = ""
+               ) -> ConfigError:
     """A dotted `key` that `data` (a composed config) lacks: an unknown entry of a named
-    collection (with the known ones), a forbidden code key, or an unknown key of the schema."""
+    collection (with the known ones), a new entry of a mapping of plain values (added with
+    +), a forbidden code key, or an unknown key of the schema (Hydra's, under `hydra.`).
+    `prefix` is put before the key where the line shows how to write it."""
     parts = key.split(".")
     if parts[-1] in FORBIDDEN_KEYS:
         return code_error(key, value)
+    if parts[0] == "hydra" and len(parts) > 1:  # Hydra's own node, by Hydra's schema
+        from hydra.conf import HydraConf
+
+        node = data.get("hydra") if isinstance(data, dict) else None
+        return ConfigError(key, value, unknown_at(node, key[6:], value, HydraConf,
+                                                  "hydra.").allowed)
     node = data
     for i, part in enumerate(parts):
         hint = hint_at(schema, ".".join(parts[:i]))
-        if isinstance(node, dict) and part not in node and parts[0] == "vars" and i == 1:
-            return ConfigError(key, value, f"no such entry; add one with +{key}=VALUE")
+        free = typing.get_origin(hint) is dict and not dataclasses.is_dataclass(
+            typing.get_args(hint)[-1])  # a mapping of plain values, which + may extend
+        if free and not node and i == len(parts) - 1:
+            return ConfigError(key, value, f"no such entry; add one with +{prefix}{key}=VALUE")
         if isinstance(node, dict) and part not in node and typing.get_origin(hint) is dict:
             return unknown_name(key if i == len(parts) - 1 else ".".join(parts[:i + 1]), part,
                                 [str(n) for n in node], ENTRY_KINDS.get(parts[i - 1], "entry"))
@@ -277,8 +288,7 @@ def _keyed(f: Failed, written: dict[str, Any] | None = None) -> ConfigError | No
             else:
                 value = override_value(f.overrides, key) or value
             value = "" if value is None else value
-            if isinstance(cause, ConfigKeyError | ConfigAttributeError) and not key.startswith(
-                    "hydra."):
+            if isinstance(cause, ConfigKeyError | ConfigAttributeError):
                 return unknown_at({}, key, value, f.schema)  # with the keys the schema has
             return ConfigError(key, value, str(getattr(cause, "msg", cause)).splitlines()[0])
     return None
