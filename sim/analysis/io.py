@@ -68,7 +68,7 @@ def read_json(path: str | Path) -> dict[str, Any]:
 def run_is_complete(run_dir: str | Path) -> bool:
     """True when the run directory has its `summary.json`, which is written last."""
     try:
-        summary = json.loads((Path(run_dir) / SUMMARY).read_text())
-    except (OSError, ValueError):
+        read_json(Path(run_dir) / SUMMARY)
+    except ResultsError:
         return False
-    return isinstance(summary, dict)
+    return True

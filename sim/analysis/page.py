@@ -61,8 +61,6 @@ def _images(directory: Path) -> list[dict[str, str]]:
             for p in sorted(directory.glob("*.png"), key=rank)]
 
 
-
-
 def _versions(v: dict[str, str]) -> str:
     return ", ".join(f"{k} {x}" for k, x in v.items())
 
