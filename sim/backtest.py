@@ -10,14 +10,13 @@ scenario's run config, e.g. `scenario.bargaining.walk_away=0.3`. See docs/foreca
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from sim.command import fail
+from sim.command import ArgumentParser, fail
 from sim.config.errors import ConfigError
 
 
@@ -26,7 +25,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args_in[:1] == ["library"]:  # the library of summits (sim.forecast.library)
         from sim.forecast.library import main as library
         return library(args_in[1:])
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="python -m sim.backtest",
         description="Forecast a question bank as of each origin date and score the forecasts "
                     "(Brier, log, Murphy decomposition, skill against baselines).")

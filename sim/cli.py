@@ -16,7 +16,7 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from sim.command import EXIT_FAILED_REPS, fail, precheck, run_as_job
+from sim.command import EXIT_FAILED_REPS, before_hydra, fail, precheck, run_as_job
 from sim.config.compose import composition_error
 from sim.config.errors import ConfigError
 from sim.config.load import CONF_DIR, load_run
@@ -201,11 +201,12 @@ def main() -> None:
             prestart(workers_of(run))  # workers start while the job is set up
         point = DesignPoint.of(run, out_dir, 0, args)
         run_as_job(cfg, out_dir, lambda: run_point(point))
-    elif len({MODES[f.partition("=")[0]] for f in flags if f.partition("=")[0] in MODES}) > 1:
+        return
+    if len({MODES[f.partition("=")[0]] for f in flags if f.partition("=")[0] in MODES}) > 1:
         fail(ConfigError("flags", " ".join(flags), "Hydra takes one of -m (a sweep), --run, "
                          "--cfg, --info and --shell-completion at a time; give one"))
-    elif set(flags) <= {"-m", "--multirun"}:
+    before_hydra(args, "python -m sim", "config", RunConf)
+    if set(flags) <= {"-m", "--multirun"}:
         sys.exit(sweep([a for a in args if a not in flags]))
-    else:  # Hydra's own flags (--help, --cfg, ...): Hydra's command line
-        sys.argv[1:] = args
-        job()
+    sys.argv[1:] = args  # Hydra's own flags (--help, --cfg, ...): Hydra's command line
+    job()

@@ -1,15 +1,18 @@
-"""What every command does with bad input: one line on stderr, and its exit code."""
+"""What every command does with bad input: one line on stderr, and its exit code.
+
+Composing is imported where a command composes, so that a command without a config of
+its own (`sim.compare`) starts without Hydra.
+"""
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TypeVar
 
-from sim.config.compose import check_writable, compose, composition_error
-from sim.config.errors import ConfigError
-from sim.config.load import load
+from sim.config.errors import ConfigError, one_line
 
 if TYPE_CHECKING:
     from omegaconf import DictConfig
@@ -25,10 +28,56 @@ def fail(error: ConfigError) -> NoReturn:
     sys.exit(EXIT_BAD_INPUT)
 
 
+def bad_arguments(prog: str, message: str) -> NoReturn:
+    """Report a bad command-line argument (argparse's `message`) as one line; exit 2."""
+    print(f"error: {one_line(message)}; see {prog} --help", file=sys.stderr)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse whose bad arguments are told as all bad input is: one line and exit 2,
+    without argparse's usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        bad_arguments(self.prog, message)
+
+
+def before_hydra(args: Sequence[str], prog: str, config_name: str, schema: type) -> None:
+    """Read a command line with Hydra's own flags (--help, --cfg, -m, ...) as Hydra will,
+    and compose its config, so that an unknown flag, a bad value of one, or an override the
+    config does not take is one line and exit 2, not Hydra's usage block or message.
+
+    A sweep (-m) composes and checks its jobs itself. The flags that would make Hydra
+    compose another config, or none, are refused: a command runs its own config."""
+    from hydra._internal.utils import get_args_parser
+
+    from sim.config.compose import compose, composition_error
+
+    ns = ArgumentParser(prog=prog, parents=[get_args_parser()], add_help=False).parse_args(args)
+    own = f"{prog} runs conf/{config_name}.yaml, changed with KEY=VALUE" + (
+        " (a folder of your own scenarios: --config-dir DIR)" if config_name == "config" else "")
+    for flag, value in (("--config-name", ns.config_name), ("--config-path", ns.config_path),
+                        ("--config-dir", ns.config_dir)):
+        if value is not None:
+            fail(ConfigError(flag, value, own))
+    if ns.experimental_rerun is not None:
+        fail(ConfigError("--experimental-rerun", ns.experimental_rerun, "not supported: a run "
+                         "saves its overrides in .hydra/overrides.yaml; run them again"))
+    if ns.multirun:
+        return
+    try:
+        compose(ns.overrides, config_name, hydra=True)
+    except Exception as e:  # Hydra and YAML raise many kinds; all mean bad input
+        fail(composition_error(e, ns.overrides, config_name, schema))
+
+
 def precheck(overrides: Sequence[str], config_name: str, schema: type[T],
              check: Callable[[T], None]) -> tuple[T, DictConfig, Path]:
     """Compose a Hydra command's config once and check it and its run folder; exit 2 with
     one line if either is bad. Returns the checked config, the composed one and the folder."""
+    from sim.config.compose import check_writable, compose, composition_error
+    from sim.config.load import load
+
     try:
         cfg = compose(overrides, config_name, hydra=True)
     except Exception as e:  # Hydra and YAML raise many kinds; all mean bad input
@@ -49,6 +98,7 @@ def hydra_command(config_name: str, schema: type[T], check: Callable[[T], None],
     (--help, --cfg, -m, ...) Hydra's command line, `hydra_app`, takes over."""
     overrides = sys.argv[1:]
     if any(a.startswith("-") for a in overrides):
+        before_hydra(overrides, f"python -m sim.{config_name}", config_name, schema)
         hydra_app()
         return
     checked, cfg, out_dir = precheck(overrides, config_name, schema, check)

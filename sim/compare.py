@@ -8,7 +8,6 @@ than the interval for two independent samples; both are shown, side by side.
 
 from __future__ import annotations
 
-import argparse
 import math
 import sys
 from collections.abc import Sequence
@@ -22,6 +21,7 @@ import pandas as pd
 
 from sim.analysis.io import read_json, read_table
 from sim.analysis.summary import Z95
+from sim.command import ArgumentParser
 from sim.model.outcome import OUTCOMES
 from sim.results import REPLICATIONS, SUMMARY, write_json
 
@@ -190,7 +190,7 @@ def format_comparison(result: dict[str, Any]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Print the comparison of two run directories (and write it as JSON on request)."""
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="python -m sim.compare",
         description="Difference B - A between two runs in P(summit), outcome shares and "
                     "per-issue agreement, paired replication by replication (same seed), "

@@ -10,7 +10,6 @@ table is built from the complete job directories by `sim.sweep.finalize_sweep`. 
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,6 +18,7 @@ from sim.analysis.io import read_table
 from sim.analysis.page import write_page
 from sim.analysis.plots import draw_run_plots
 from sim.analysis.sweep_plots import SWEEP_TABLE, draw_sweep_plots
+from sim.command import ArgumentParser
 from sim.forecast.backtest import FORECASTS, SCORES
 from sim.results import SUMMARY
 from sim.sweep import finalize_sweep, job_dirs
@@ -111,7 +111,7 @@ def redraw(path: Path) -> tuple[list[Path], str | None]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Redraw each directory; print the files written. Exit code 2 if any directory failed."""
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="python -m sim.report",
         description="Redraw the plots of run directories (summary.json), sweep "
                     "directories (sweep.parquet and numbered job directories) and explore "

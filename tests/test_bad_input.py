@@ -409,12 +409,26 @@ CASES = [
     Case("scenario-as-path", ("scenario={conf}/scenario/bad.yaml",), S,
          "'{conf}/scenario/bad.yaml'", "python -m sim --config-dir {conf} scenario=bad",
          {"bad": variant("")}),
+    # -- Hydra's own flags: the config they show is composed first ----------------------
+    Case("cfg-unknown-scenario", ("--cfg", "job", "scenario=calm"), S, "'calm'",
+         "unknown scenario; known: bali_2022"),
+    Case("help-typo", ("--help", "sedd=1"), "sedd", "'1'", "unknown key (did you mean 'seed'?)"),
+    Case("negotiate-cfg-typo", ("--cfg", "job", "a.nope=1"), "a.nope", "'1'",
+         "unknown key; known: beta", module="sim.negotiate"),
+    Case("another-config", ("-cn", "negotiate"), "--config-name", "'negotiate'",
+         "python -m sim runs conf/config.yaml, changed with KEY=VALUE (a folder of your own "
+         "scenarios: --config-dir DIR)"),
+    Case("lab-config-dir", ("--config-dir", "{tmp}"), "--config-dir", "'{tmp}'",
+         "python -m sim.tournament runs conf/tournament.yaml", module="sim.tournament"),
+    Case("rerun", ("--experimental-rerun", "{tmp}/config.pickle"), "--experimental-rerun",
+         "'{tmp}/config.pickle'", "not supported"),
 ]
 
 # A handful also run as real processes, as a user runs them.
 IN_SUBPROCESS = ("reps-zero", "tactic-typo", "yaml-unclosed-brace", "target-in-file",
                  "run-dir-under-a-file", "top-level-typo", "hydra-callback-in-file",
-                 "discount-one", "folder-tab", "folder-missing-base", "scenario-as-path")
+                 "discount-one", "folder-tab", "folder-missing-base", "scenario-as-path",
+                 "cfg-unknown-scenario")
 
 
 def _fill(text: str, tmp: Path) -> str:
@@ -498,6 +512,43 @@ def test_bad_input_in_a_real_process(case: Case, tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=120)
     _check(case, done.returncode, done.stderr, tmp_path, run_dir)
     assert done.stdout == "", done.stdout
+
+
+# A bad flag or argument of any command: argparse's message on one line, not its usage block.
+ARGUMENTS = [  # module, its arguments, the whole line after "error: "
+    ("sim", ("--nope",), "unrecognized arguments: --nope; see python -m sim --help"),
+    ("sim", ("-m", "--nope", "reps=1,2"),
+     "unrecognized arguments: --nope; see python -m sim --help"),
+    ("sim", ("--cfg=all_of_it",), "argument --cfg/-c: invalid choice: 'all_of_it' (choose from "
+     "'job', 'hydra', 'all'); see python -m sim --help"),
+    ("sim.negotiate", ("--nope",),
+     "unrecognized arguments: --nope; see python -m sim.negotiate --help"),
+    ("sim.tournament", ("--rounds=3",),
+     "unrecognized arguments: --rounds=3; see python -m sim.tournament --help"),
+    ("sim.backtest", ("us_china_2023", "--reps", "abc"),
+     "argument --reps: invalid int value: 'abc'; see python -m sim.backtest --help"),
+    ("sim.backtest", ("library", "--reps", "x"),
+     "argument --reps: invalid int value: 'x'; see python -m sim.backtest library --help"),
+    ("sim.calibrate.cli", ("--nope",),
+     "unrecognized arguments: --nope; see python -m sim.calibrate --help"),
+    ("sim.explore.cli", ("summit_levers", "--progress"),
+     "unrecognized arguments: --progress; see python -m sim.explore --help"),
+    ("sim.report", (), "the following arguments are required: DIR; see python -m sim.report "
+     "--help"),
+    ("sim.compare", ("a",), "the following arguments are required: DIR_B; see "
+     "python -m sim.compare --help"),
+]
+
+
+@pytest.mark.parametrize(("module", "args", "line"), ARGUMENTS,
+                         ids=[f"{m}:{' '.join(a)}" for m, a, _ in ARGUMENTS])
+def test_a_bad_argument_is_one_line(module: str, args: tuple[str, ...], line: str,
+                                    monkeypatch: pytest.MonkeyPatch,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    code = run_in_process(list(args), monkeypatch, module)
+    err = capsys.readouterr().err
+    assert code == EXIT_BAD_INPUT, err
+    assert err.splitlines() == [f"error: {line}"], err
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="uses /proc, which nobody may write")

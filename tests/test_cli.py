@@ -133,7 +133,8 @@ def test_a_run_is_composed_and_checked_once(tmp_path: Path, monkeypatch: pytest.
     job: the saved config, overrides and Hydra's settings in `.hydra/`, and its log."""
     import runpy
 
-    import sim.command
+    import sim.config.compose
+    import sim.config.load
 
     calls = {"compose": 0, "load": 0}
 
@@ -143,8 +144,9 @@ def test_a_run_is_composed_and_checked_once(tmp_path: Path, monkeypatch: pytest.
             return f(*args, **kwargs)  # type: ignore[operator]
         return wrapper
 
-    monkeypatch.setattr(sim.command, "compose", counted("compose", sim.command.compose))
-    monkeypatch.setattr(sim.command, "load", counted("load", sim.command.load))
+    monkeypatch.setattr(sim.config.compose, "compose",
+                        counted("compose", sim.config.compose.compose))
+    monkeypatch.setattr(sim.config.load, "load", counted("load", sim.config.load.load))
     out = tmp_path / "run"
     monkeypatch.setattr(sys, "argv", ["sim", "reps=3", "workers=1", "trace_reps=0",
                                       "plots=false", "progress=false", f"hydra.run.dir={out}"])

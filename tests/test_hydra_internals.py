@@ -77,3 +77,14 @@ def test_what_the_command_runs_a_job_and_a_sweep_with() -> None:
     assert params(create_config_search_path) == ["search_path_dir"]
     assert params(BasicSweeper.sweep) == ["self", "arguments"]
     assert "self.config = config" in inspect.getsource(BasicSweeper.setup)
+
+
+def test_the_parser_of_hydras_flags_that_commands_read_first() -> None:
+    from hydra._internal.utils import get_args_parser
+
+    parser = get_args_parser()
+    assert not parser.add_help  # so that sim.command.ArgumentParser may take it as a parent
+    ns = parser.parse_args(["--cfg", "job", "a=1"])
+    assert ns.overrides == ["a=1"]
+    assert {"multirun", "config_name", "config_path", "config_dir",
+            "experimental_rerun"} <= set(vars(ns))

@@ -11,17 +11,16 @@ contraction of each parameter and those the data do not identify; PPC coverage).
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from sim.command import fail
+from sim.command import ArgumentParser, fail
 from sim.config.errors import ConfigError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sim.calibrate",
+    parser = ArgumentParser(prog="python -m sim.calibrate",
                                      description="Calibrate a scenario's parameters to the "
                                                  "dated record by ABC-SMC (pyabc).")
     parser.add_argument("config", nargs="?", default="us_china_2023")

@@ -7,11 +7,10 @@ setting (`discovery.outcome=no_summit`). Bad input is one line on stderr and exi
 
 from __future__ import annotations
 
-import argparse
 import json
 from collections.abc import Sequence
 
-from sim.command import fail
+from sim.command import ArgumentParser, fail
 from sim.config.errors import ConfigError
 
 
@@ -19,7 +18,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from sim.explore.pipeline import DISCOVERY, format_study, run_study
     from sim.explore.study import find_study, read_study
 
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="python -m sim.explore",
         description="Global sensitivity analysis (Sobol, Morris, Latin hypercube) and "
                     "scenario discovery (PRIM, CART) on replicate means of design points.")

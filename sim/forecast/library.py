@@ -17,7 +17,6 @@ Brier skill against each baseline with bootstrap intervals), `p_summit.png`, and
 
 from __future__ import annotations
 
-import argparse
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -289,9 +288,9 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
 
 def main(argv: Sequence[str]) -> int:
     """`python -m sim.backtest library [overrides] [--reps N] [--out DIR] ...`."""
-    from sim.command import fail
+    from sim.command import ArgumentParser, fail
 
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="python -m sim.backtest library",
         description="Back-test every case of the library of summits with behaviour frozen "
                     "from one case; one table and one figure across the cases.")
