@@ -19,6 +19,8 @@ import pyarrow.parquet as pq
 from sim import results
 from sim.model.outcome import OUTCOMES
 
+MULTIRUN = "multirun.yaml"  # the sweep's config, saved by Hydra in the sweep's folder
+
 
 def parse_overrides(items: list[str]) -> dict[str, Any]:
     """`key=value` overrides as a mapping, values read as YAML scalars (numbers, bools)."""
@@ -43,6 +45,14 @@ def swept_keys(overrides: list[dict[str, Any]]) -> list[str]:
     if len(overrides) <= 1:
         return keys
     return [k for k in keys if len({repr(o.get(k)) for o in overrides}) > 1]
+
+
+def discard_unstarted(sweep_dir: Path) -> None:
+    """Take back the folder Hydra made for a sweep refused before any job ran: the config
+    it saved there (multirun.yaml) and the folder, when nothing else is in it."""
+    if sweep_dir.is_dir() and [p.name for p in sweep_dir.iterdir()] == [MULTIRUN]:
+        (sweep_dir / MULTIRUN).unlink()
+        sweep_dir.rmdir()
 
 
 def job_dirs(sweep_dir: Path) -> list[Path]:

@@ -178,6 +178,7 @@ def run_main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
     ({"posterior": "/nonexistent/posterior.parquet"},
      "error: posterior='/nonexistent/posterior.parquet': cannot read a posterior table"),
     ({"reps": 0}, "error: reps=0: must be >= 1"),
+    ({"seed": -1}, "error: seed=-1: must be >= 0"),
     ({"scenario": "histrical_2023"}, "error: scenario='histrical_2023': unknown scenario"),
 ])
 def test_bad_backtest_files_are_one_line_and_write_nothing(

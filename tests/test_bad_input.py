@@ -422,6 +422,15 @@ CASES = [
          "python -m sim.tournament runs conf/tournament.yaml", module="sim.tournament"),
     Case("rerun", ("--experimental-rerun", "{tmp}/config.pickle"), "--experimental-rerun",
          "'{tmp}/config.pickle'", "not supported"),
+    # -- a sweep with no job, or of a kind the sweeper cannot run -------------------------
+    Case("sweep-glob-not-a-group", ("-m", "seed=glob(*)"), "seed", "'glob(*)'",
+         "glob(...) chooses among a config group's options"),
+    Case("sweep-glob-matches-none", ("-m", "scenario=glob(zzz*)"), S, "'glob(zzz*)'",
+         "matches none of the group's options"),
+    Case("sweep-empty-range", ("-m", "reps=3,4", "seed=range(5,1)"), "seed", "'range(5,1)'",
+         "a sweep of no values"),
+    Case("sweep-interval", ("-m", "reps=interval(1,2)"), "reps", "'interval(1,2)'",
+         "an interval is searched by an optimising sweeper"),
 ]
 
 # A handful also run as real processes, as a user runs them.
@@ -446,6 +455,8 @@ def _prepare(case: Case, tmp: Path) -> tuple[list[str], Path]:
     args = [_fill(a, tmp) for a in case.args]
     if not any(a.startswith("hydra.run.dir=") for a in args):
         args.append(f"hydra.run.dir={run_dir}")
+    if "-m" in args and not any(a.startswith("hydra.sweep.dir=") for a in args):
+        args.append(f"hydra.sweep.dir={tmp / 'sweep'}")
     return args, run_dir
 
 
@@ -460,6 +471,7 @@ def _check(case: Case, code: object, stderr: str, tmp: Path, run_dir: Path) -> N
     assert _fill(case.allowed, tmp) in lines[0][len(head):], where
     assert not (run_dir / "summary.json").exists(), where
     assert not list(run_dir.glob("*.parquet")), where
+    assert not (tmp / "sweep").exists(), f"{where}: a refused sweep left its folder"
     assert not (tmp / "pwned").exists(), f"{case.id}: a config ran a command"
 
 

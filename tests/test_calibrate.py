@@ -196,6 +196,7 @@ def write_conf(tmp_path: Path, **changes: object) -> Path:
     ({}, ["populaton=5"], "error: populaton=5: unknown key (did you mean 'population'?)"),
     ({}, ["population=many"], "error: population='many': must be a whole number"),
     ({}, ["population=1"], "error: population=1: must be >= 2"),
+    ({}, ["seed=-1"], "error: seed=-1: must be >= 0"),
 ])
 def test_bad_calibration_input_is_one_line_exit_2_nothing_written(
         tmp_path: Path, changes: dict[str, object], args: list[str], line: str) -> None:

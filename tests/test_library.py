@@ -268,6 +268,7 @@ def test_the_library_run_writes_one_table_and_a_figure(tmp_path: Path) -> None:
      "error: library='/nonexistent/library.yaml': cannot read /nonexistent/library.yaml (No "
          "such file or directory)"),
     (["--reps", "0"], "error: --reps=0: must be >= 1"),
+    (["--seed", "-1"], "error: --seed=-1: must be >= 0"),
 ])
 def test_bad_library_input_is_one_line_and_exit_2(args: list[str], message: str) -> None:
     import subprocess

@@ -183,3 +183,18 @@ def test_reps_auto_stops_at_the_requested_precision(tmp_path: Path) -> None:
     assert n % 1000 == 0 and half_width(k, n) <= 0.012
     earlier = pd.read_parquet(tmp_path / "replications.parquet").iloc[: n - 1000]
     assert half_width(int(earlier["summit_held"].sum()), n - 1000) > 0.012
+
+
+def test_a_refused_sweep_takes_back_only_a_folder_it_left_empty(tmp_path: Path) -> None:
+    from sim.sweep import MULTIRUN, discard_unstarted
+
+    fresh, resumed = tmp_path / "fresh", tmp_path / "resumed"
+    for folder in (fresh, resumed):
+        folder.mkdir()
+        (folder / MULTIRUN).write_text("reps: 3\n")
+    (resumed / "0").mkdir()  # a job of an earlier run of the sweep
+    discard_unstarted(fresh)
+    discard_unstarted(resumed)
+    discard_unstarted(tmp_path / "never_made")
+    assert not fresh.exists()
+    assert (resumed / MULTIRUN).exists() and (resumed / "0").is_dir()

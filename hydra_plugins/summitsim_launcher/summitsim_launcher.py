@@ -34,8 +34,9 @@ class SummitsimLauncher(Launcher):
         from sim.command import fail
         from sim.config.compose import check_writable, composition_error
         from sim.config.errors import ConfigError
-        from sim.design_point import design_points
+        from sim.design_point import design_points, no_jobs
         from sim.pool import run_sweep
+        from sim.sweep import discard_unstarted
 
         assert self.config is not None and self.hydra_context is not None
         setup_globals()
@@ -59,14 +60,15 @@ class SummitsimLauncher(Launcher):
             return data
 
         try:
+            if not job_overrides:
+                raise no_jobs(given, is_group)
             points = design_points(job_overrides, initial_job_idx, sweep_dir, compose, is_group)
             check_writable("hydra.sweep.dir", sweep_dir)
             sweep_dir.mkdir(parents=True, exist_ok=True)
-        except ConfigError as e:
-            fail(e)
-        except Exception as e:  # a group that does not compose: one line, as for a run
+        except Exception as e:  # bad input, or a group that does not compose: one line
             searchpath = f"hydra.searchpath={list(config.hydra.searchpath)}"  # the user's folders
-            fail(composition_error(e, [searchpath]))
+            discard_unstarted(sweep_dir)
+            fail(e if isinstance(e, ConfigError) else composition_error(e, [searchpath]))
         run_sweep(points, progress=bool(config.progress))
         task = OmegaConf.masked_copy(config, [k for k in config if k != "hydra"])
         return [JobReturn(overrides=list(p.overrides), cfg=task, hydra_cfg=config,

@@ -215,6 +215,12 @@ def _kind_mismatch(node: Any, key: str, schema: type) -> ConfigError | None:
     return None
 
 
+def _interval(m: re.Match[str], f: Failed) -> ConfigError:
+    given = next((o for o in f.overrides if "interval(" in o), " ".join(f.overrides))
+    return ConfigError(*_parts(given), "an interval is searched by an optimising sweeper, "
+                       "not swept; list values as a,b,c or give range(start,stop,step)")
+
+
 # Hydra's messages, in the order they are tried, and what each means for the user.
 EXPLAINED: tuple[tuple[re.Pattern[str], Explain], ...] = (
     (re.compile(r"Error parsing override '([^']*)'"), _unparsable),
@@ -223,6 +229,7 @@ EXPLAINED: tuple[tuple[re.Pattern[str], Explain], ...] = (
     (re.compile(r"Error merging override (.+)"), _unmergeable),
     (re.compile(r"(?:In '([^']+)': )?Could not (find|load) '([^']+)/([^']+)'"), _unknown_config),
     (re.compile(r"In '([^']+)': \w+ raised while composing config:\s*(.*)"), _in_file),
+    (re.compile(r"does not support sweep type : INTERVAL_SWEEP"), _interval),
 )
 
 

@@ -37,7 +37,7 @@ class BacktestConf:
     questions: str = ""  # a bank in conf/questions (by name) or a path to a YAML file
     origins: list[str] = checked(list, named("origin dates (at least one)"))
     reps: int = checked(500, at_least(1))  # replications kept per origin (past as recorded)
-    seed: int = 0
+    seed: int = checked(0, at_least(0))
     bins: int = checked(BINS, at_least(1))
     bootstrap: int = checked(BOOTSTRAP, at_least(1))
     tolerance: float = checked(0.25, UNIT)  # share of settled facts a kept past may get wrong
@@ -51,6 +51,8 @@ Conf = TypeVar("Conf")
 def with_run_options(conf: Conf, reps: int | None, seed: int | None, workers: int) -> Conf:
     """A backtest or library file with the command's `--reps` and `--seed` applied, after
     checking them and `--workers` (one line naming the option if out of range)."""
+    if seed is not None and seed < 0:
+        raise ConfigError("--seed", seed, "must be >= 0")
     if reps is not None:
         if reps < 1:
             raise ConfigError("--reps", reps, "must be >= 1")

@@ -83,7 +83,7 @@ class LibraryConf:
 
     frozen_from: str = checked("", named("case the behaviour was set on"))
     reps: int = checked(200, at_least(1))
-    seed: int = 0
+    seed: int = checked(0, at_least(0))
     bootstrap: int = checked(BOOTSTRAP, at_least(1))
     cases: dict[str, CaseConf] = checked(dict, named("cases (at least one)"))
 
