@@ -422,6 +422,8 @@ CASES = [
          "python -m sim.tournament runs conf/tournament.yaml", module="sim.tournament"),
     Case("rerun", ("--experimental-rerun", "{tmp}/config.pickle"), "--experimental-rerun",
          "'{tmp}/config.pickle'", "not supported"),
+    Case("delete-a-schema-key", ("~scenario.relations.tension",), f"{S}.relations.tension",
+         "''", "cannot be deleted: a key of the schema always has a value"),
     # -- a sweep with no job, or of a kind the sweeper cannot run -------------------------
     Case("sweep-glob-not-a-group", ("-m", "seed=glob(*)"), "seed", "'glob(*)'",
          "glob(...) chooses among a config group's options"),

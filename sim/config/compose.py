@@ -142,6 +142,10 @@ def _unknown_key(m: re.Match[str], f: Failed) -> ConfigError:
 def _unmergeable(m: re.Match[str], f: Failed) -> ConfigError:
     key, value = _parts(m.group(1))
     text = "\n".join(str(c) for c in f.chain)
+    if m.group(1).startswith("~") and "does not support deletion" in text:
+        return ConfigError(key, value, f"cannot be deleted: a key of the schema always has a "
+                           f"value; set it with {key}=VALUE (an entry of a named collection, "
+                           "such as a shock, can be deleted)")
     if "Cannot merge DictConfig with ListConfig" in text:  # said whichever way round it is
         if typing.get_origin(hint_at(f.schema, key)) is list:
             return ConfigError(key, value, "must be a list ([a, b, ...]), not a mapping")
