@@ -42,13 +42,16 @@ class ArgumentParser(argparse.ArgumentParser):
         bad_arguments(self.prog, message)
 
 
-def before_hydra(args: Sequence[str], prog: str, config_name: str, schema: type) -> None:
+def before_hydra(args: Sequence[str], prog: str, config_name: str, schema: type[T],
+                 check: Callable[[T], None] | None = None) -> None:
     """Read a command line with Hydra's own flags (--help, --cfg, -m, ...) as Hydra will,
     and compose its config, so that an unknown flag, a bad value of one, or an override the
     config does not take is one line and exit 2, not Hydra's usage block or message.
 
-    A sweep (-m) composes and checks its jobs itself. The flags that would make Hydra
-    compose another config, or none, are refused: a command runs its own config."""
+    A sweep (-m) has each of its jobs composed and checked by `check` first, if given (a
+    command whose jobs Hydra's own launcher runs; `python -m sim`'s launcher checks them
+    itself). The flags that would make Hydra compose another config, or none, are
+    refused: a command runs its own config."""
     from hydra._internal.utils import get_args_parser
 
     from sim.config.compose import compose, composition_error
@@ -64,11 +67,43 @@ def before_hydra(args: Sequence[str], prog: str, config_name: str, schema: type)
         fail(ConfigError("--experimental-rerun", ns.experimental_rerun, "not supported: a run "
                          "saves its overrides in .hydra/overrides.yaml; run them again"))
     if ns.multirun:
+        if check is not None:
+            check_jobs(ns.overrides, config_name, schema, check)
         return
     try:
         compose(ns.overrides, config_name, hydra=True)
     except Exception as e:  # Hydra and YAML raise many kinds; all mean bad input
         fail(composition_error(e, ns.overrides, config_name, schema))
+
+
+def check_jobs(overrides: Sequence[str], config_name: str, schema: type[T],
+               check: Callable[[T], None]) -> None:
+    """Compose and check every job of a sweep, split as Hydra's basic sweeper splits it,
+    before any runs; exit 2 with one line at the first bad one."""
+    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from hydra.core.override_parser.types import ValueType
+
+    from sim.config.compose import compose, composition_error, no_jobs
+    from sim.config.load import load
+
+    try:
+        parsed = OverridesParser.create().parse_overrides(list(overrides))
+        globbed = any(o.value_type == ValueType.GLOB_CHOICE_SWEEP for o in parsed)
+        (jobs,) = ([],) if globbed else BasicSweeper.split_arguments(parsed, None)
+    except Exception as e:  # Hydra's parser and sweeper raise several kinds
+        fail(composition_error(e, overrides, config_name, schema, sweeping=True))
+    if not jobs:  # no group of these commands is swept: a glob chooses nothing
+        fail(no_jobs(overrides, lambda key: False))
+    for job in jobs:
+        try:
+            cfg = compose(job, config_name, hydra=True)
+        except Exception as e:  # Hydra and YAML raise many kinds; all mean bad input
+            fail(composition_error(e, job, config_name, schema))
+        try:
+            load(cfg, schema, check)
+        except ConfigError as e:
+            fail(e)
 
 
 def precheck(overrides: Sequence[str], config_name: str, schema: type[T],
@@ -98,7 +133,7 @@ def hydra_command(config_name: str, schema: type[T], check: Callable[[T], None],
     (--help, --cfg, -m, ...) Hydra's command line, `hydra_app`, takes over."""
     overrides = sys.argv[1:]
     if any(a.startswith("-") for a in overrides):
-        before_hydra(overrides, f"python -m sim.{config_name}", config_name, schema)
+        before_hydra(overrides, f"python -m sim.{config_name}", config_name, schema, check)
         hydra_app()
         return
     checked, cfg, out_dir = precheck(overrides, config_name, schema, check)

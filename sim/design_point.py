@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from hydra.core.override_parser.overrides_parser import OverridesParser
-from hydra.core.override_parser.types import Override, ValueType
+from hydra.core.override_parser.types import Override
 from omegaconf import OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 from tqdm import tqdm
@@ -143,27 +143,6 @@ def design_points(
         job = first_job + k
         points.append(DesignPoint.of(run, sweep_dir / str(job), job, overrides, sweep=True))
     return points
-
-
-def no_jobs(given: Sequence[str], is_group: Callable[[str], bool]) -> ConfigError:
-    """Why the sweep of the command line's overrides `given` has no job: a sweep of no
-    values (an empty range), else a glob, which chooses among a config group's options."""
-    parsed = OverridesParser.create().parse_overrides(list(given))
-    for o in parsed:
-        if o.is_sweep_override() and o.value_type != ValueType.GLOB_CHOICE_SWEEP and not list(
-                o.sweep_string_iterator()):
-            return ConfigError(o.key_or_group, _value(o), "a sweep of no values")
-    for o in parsed:
-        if o.value_type == ValueType.GLOB_CHOICE_SWEEP:
-            return ConfigError(o.key_or_group, _value(o), (
-                "matches none of the group's options" if is_group(o.key_or_group) else
-                "glob(...) chooses among a config group's options, as scenario=glob(no_*); "
-                "list values as a,b,c"))
-    return ConfigError("<overrides>", " ".join(given), "the sweep has no jobs")
-
-
-def _value(o: Override) -> str:
-    return (o.input_line or "").partition("=")[2]
 
 
 def prepare_output(out_dir: Path) -> None:

@@ -433,13 +433,22 @@ CASES = [
          "a sweep of no values"),
     Case("sweep-interval", ("-m", "reps=interval(1,2)"), "reps", "'interval(1,2)'",
          "an interval is searched by an optimising sweeper"),
+    # -- the lab's sweeps: every job checked before any runs ------------------------------
+    Case("lab-sweep-bad-last-job", ("-m", "a.strategy=boulware,nope"), "a.strategy", "'nope'",
+         "unknown strategy", module="sim.negotiate"),
+    Case("lab-sweep-bad-type", ("-m", "deadline=5,abc"), "deadline", "'abc'",
+         "must be a whole number", module="sim.negotiate"),
+    Case("lab-sweep-glob", ("-m", "deadline=glob(*)"), "deadline", "'glob(*)'",
+         "glob(...) chooses among a config group's options", module="sim.negotiate"),
+    Case("tournament-sweep-out-of-range", ("-m", "agendas=2,0"), "agendas", "0",
+         "must be >= 1", module="sim.tournament"),
 ]
 
 # A handful also run as real processes, as a user runs them.
 IN_SUBPROCESS = ("reps-zero", "tactic-typo", "yaml-unclosed-brace", "target-in-file",
                  "run-dir-under-a-file", "top-level-typo", "hydra-callback-in-file",
                  "discount-one", "folder-tab", "folder-missing-base", "scenario-as-path",
-                 "cfg-unknown-scenario")
+                 "cfg-unknown-scenario", "lab-sweep-bad-last-job")
 
 
 def _fill(text: str, tmp: Path) -> str:

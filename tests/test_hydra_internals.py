@@ -88,3 +88,11 @@ def test_the_parser_of_hydras_flags_that_commands_read_first() -> None:
     assert ns.overrides == ["a=1"]
     assert {"multirun", "config_name", "config_path", "config_dir",
             "experimental_rerun"} <= set(vars(ns))
+
+
+def test_the_basic_sweepers_split_that_the_labs_sweeps_are_checked_by() -> None:
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    assert params(BasicSweeper.split_arguments) == ["overrides", "max_batch_size"]
+    parsed = OverridesParser.create().parse_overrides(["a=1,2", "b=x"])
+    assert BasicSweeper.split_arguments(parsed, None) == [[["a=1", "b=x"], ["a=2", "b=x"]]]

@@ -189,3 +189,13 @@ def test_a_lab_command_composes_its_config_once(
         "config.yaml", "hydra.yaml", "overrides.yaml"}
     assert (out / f"{module.rpartition('.')[2]}.log").exists()
     assert f"results: {out}" in capsys.readouterr().out
+
+
+def test_a_lab_sweep_runs_each_job_after_checking_them_all(tmp_path: Path) -> None:
+    """`-m` with good values runs every job (the check of the jobs lets them through)."""
+    done = run("sim.negotiate", "-m", "deadline=5,8", "plot=false",
+               f"hydra.sweep.dir={tmp_path}")
+    assert done.returncode == 0, done.stderr
+    deadlines = [json.loads((tmp_path / job / "negotiation.json").read_text())["deadline"]
+                 for job in ("0", "1")]
+    assert deadlines == [5, 8]

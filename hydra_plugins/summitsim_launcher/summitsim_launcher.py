@@ -32,9 +32,9 @@ class SummitsimLauncher(Launcher):
     def launch(self, job_overrides: Sequence[Sequence[str]], initial_job_idx: int
                ) -> Sequence[JobReturn]:
         from sim.command import fail
-        from sim.config.compose import check_writable, composition_error
+        from sim.config.compose import check_writable, composition_error, no_jobs
         from sim.config.errors import ConfigError
-        from sim.design_point import design_points, no_jobs
+        from sim.design_point import design_points
         from sim.pool import run_sweep
         from sim.sweep import discard_unstarted
 

@@ -14,7 +14,7 @@ import typing
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from omegaconf import DictConfig, OmegaConf
@@ -31,6 +31,9 @@ from sim.config.errors import (
 )
 from sim.config.load import CONF_DIR, FORBIDDEN_KEYS, code_error, load_run, plain
 from sim.config.schema import RunConf
+
+if TYPE_CHECKING:
+    from hydra.core.override_parser.types import Override
 
 # What the entries of a named collection are called, for "unknown shock 'x'" messages.
 ENTRY_KINDS = {
@@ -350,6 +353,30 @@ def _compose_plain(overrides: Sequence[str], config_name: str) -> dict[str, Any]
     except Exception:  # any failure: fall back to the plain "unknown key" message
         return None
     return {str(k): v for k, v in data.items()} if isinstance(data, dict) else None
+
+
+def no_jobs(given: Sequence[str], is_group: Callable[[str], bool]) -> ConfigError:
+    """Why the sweep of the command line's overrides `given` has no job: a sweep of no
+    values (an empty range), else a glob, which chooses among a config group's options."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from hydra.core.override_parser.types import ValueType
+
+    parsed = OverridesParser.create().parse_overrides(list(given))
+    for o in parsed:
+        if o.is_sweep_override() and o.value_type != ValueType.GLOB_CHOICE_SWEEP and not list(
+                o.sweep_string_iterator()):
+            return ConfigError(o.key_or_group, _value(o), "a sweep of no values")
+    for o in parsed:
+        if o.value_type == ValueType.GLOB_CHOICE_SWEEP:
+            return ConfigError(o.key_or_group, _value(o), (
+                "matches none of the group's options" if is_group(o.key_or_group) else
+                "glob(...) chooses among a config group's options, as scenario=glob(no_*); "
+                "list values as a,b,c"))
+    return ConfigError("<overrides>", " ".join(given), "the sweep has no jobs")
+
+
+def _value(o: Override) -> str:
+    return (o.input_line or "").partition("=")[2]
 
 
 def search_dirs(overrides: Sequence[str]) -> list[Path]:
