@@ -277,3 +277,17 @@ def test_bad_library_input_is_one_line_and_exit_2(args: list[str], message: str)
     r = subprocess.run([sys.executable, "-m", "sim.backtest", "library", *args],
                        capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert r.returncode == 2 and r.stderr.strip() == message and not r.stdout
+
+
+def test_a_negative_seed_in_the_library_file_is_one_line(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    bad = tmp_path / "library.yaml"
+    bad.write_text(LIBRARY.read_text().replace("\nseed: 0\n", "\nseed: -1\n"))
+    out = tmp_path / "out"
+    r = subprocess.run([sys.executable, "-m", "sim.backtest", "library", "--library", str(bad),
+                        "--out", str(out)], capture_output=True, text=True, cwd=ROOT,
+                       timeout=120)
+    assert r.returncode == 2 and r.stderr.strip() == "error: seed=-1: must be >= 0", r.stderr
+    assert not out.exists()
