@@ -424,6 +424,8 @@ CASES = [
          "'{tmp}/config.pickle'", "not supported"),
     Case("delete-a-schema-key", ("~scenario.relations.tension",), f"{S}.relations.tension",
          "''", "cannot be deleted: a key of the schema always has a value"),
+    Case("delete-then-set", ("~seed", "seed=2"), "seed", "'2'",
+         "deleted earlier on the command line (~seed); drop that to set it"),
     # -- a sweep with no job, or of a kind the sweeper cannot run -------------------------
     Case("sweep-glob-not-a-group", ("-m", "seed=glob(*)"), "seed", "'glob(*)'",
          "glob(...) chooses among a config group's options"),

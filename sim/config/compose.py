@@ -135,6 +135,10 @@ def _cannot_parse(override: str, reason: str) -> ConfigError:
 def _unknown_key(m: re.Match[str], f: Failed) -> ConfigError:
     key = m.group(1) or m.group(2)
     value = override_value(f.overrides, key)
+    if f"~{key}" in f.overrides:  # deleted, then set
+        value = override_value([o for o in f.overrides if not o.startswith("~")], key)
+        return ConfigError(key, value, f"deleted earlier on the command line (~{key}); "
+                           "drop that to set it")
     if typing.get_origin(hint_at(f.schema, key)) is dict and value.startswith("{"):
         return ConfigError(key, value, f"a mapping merges into the one composed; to set it "
                            f"whole write ++{key}={{...}}")
