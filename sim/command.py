@@ -28,18 +28,13 @@ def fail(error: ConfigError) -> NoReturn:
     sys.exit(EXIT_BAD_INPUT)
 
 
-def bad_arguments(prog: str, message: str) -> NoReturn:
-    """Report a bad command-line argument (argparse's `message`) as one line; exit 2."""
-    print(f"error: {one_line(message)}; see {prog} --help", file=sys.stderr)
-    sys.exit(EXIT_BAD_INPUT)
-
-
 class ArgumentParser(argparse.ArgumentParser):
     """argparse whose bad arguments are told as all bad input is: one line and exit 2,
     without argparse's usage block."""
 
     def error(self, message: str) -> NoReturn:
-        bad_arguments(self.prog, message)
+        print(f"error: {one_line(message)}; see {self.prog} --help", file=sys.stderr)
+        sys.exit(EXIT_BAD_INPUT)
 
 
 def before_hydra(args: Sequence[str], prog: str, config_name: str, schema: type[T],
@@ -84,33 +79,25 @@ def check_jobs(overrides: Sequence[str], config_name: str, schema: type[T],
     from hydra.core.override_parser.overrides_parser import OverridesParser
     from hydra.core.override_parser.types import ValueType
 
-    from sim.config.compose import compose, composition_error, no_jobs
-    from sim.config.load import load
+    from sim.config.compose import composition_error, no_jobs
 
     try:
         parsed = OverridesParser.create().parse_overrides(list(overrides))
         globbed = any(o.value_type == ValueType.GLOB_CHOICE_SWEEP for o in parsed)
-        (jobs,) = ([],) if globbed else BasicSweeper.split_arguments(parsed, None)
+        jobs = [] if globbed else BasicSweeper.split_arguments(parsed, None)[0]
     except Exception as e:  # Hydra's parser and sweeper raise several kinds
         fail(composition_error(e, overrides, config_name, schema, sweeping=True))
     if not jobs:  # no group of these commands is swept: a glob chooses nothing
         fail(no_jobs(overrides, lambda key: False))
     for job in jobs:
-        try:
-            cfg = compose(job, config_name, hydra=True)
-        except Exception as e:  # Hydra and YAML raise many kinds; all mean bad input
-            fail(composition_error(e, job, config_name, schema))
-        try:
-            load(cfg, schema, check)
-        except ConfigError as e:
-            fail(e)
+        composed(job, config_name, schema, check)
 
 
-def precheck(overrides: Sequence[str], config_name: str, schema: type[T],
-             check: Callable[[T], None]) -> tuple[T, DictConfig, Path]:
-    """Compose a Hydra command's config once and check it and its run folder; exit 2 with
-    one line if either is bad. Returns the checked config, the composed one and the folder."""
-    from sim.config.compose import check_writable, compose, composition_error
+def composed(overrides: Sequence[str], config_name: str, schema: type[T],
+             check: Callable[[T], None]) -> tuple[T, DictConfig]:
+    """A command's config composed with `overrides` and checked, and the composed one;
+    exit 2 with one line if it is bad."""
+    from sim.config.compose import compose, composition_error
     from sim.config.load import load
 
     try:
@@ -118,8 +105,20 @@ def precheck(overrides: Sequence[str], config_name: str, schema: type[T],
     except Exception as e:  # Hydra and YAML raise many kinds; all mean bad input
         fail(composition_error(e, overrides, config_name, schema))
     try:
-        checked = load(cfg, schema, check)
-        out_dir = Path(str(cfg.hydra.run.dir)).absolute()
+        return load(cfg, schema, check), cfg
+    except ConfigError as e:
+        fail(e)
+
+
+def precheck(overrides: Sequence[str], config_name: str, schema: type[T],
+             check: Callable[[T], None]) -> tuple[T, DictConfig, Path]:
+    """Compose a Hydra command's config once and check it and its run folder; exit 2 with
+    one line if either is bad. Returns the checked config, the composed one and the folder."""
+    from sim.config.compose import check_writable
+
+    checked, cfg = composed(overrides, config_name, schema, check)
+    out_dir = Path(str(cfg.hydra.run.dir)).absolute()
+    try:
         check_writable("hydra.run.dir", out_dir)
     except ConfigError as e:
         fail(e)
