@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-slow lint bench clean mutate
+.PHONY: run test test-slow lint bench clean mutate compiled
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,24 +13,29 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The hot path compiled to C (sim/compiled.py): built once, rebuilt when its sources
+# change; without a C compiler, a note, and the model runs from source.
+compiled: $(STAMP)
+	@$(PY) -c 'import sys, sim.compiled; sys.exit(sim.compiled.build())'
+
 # After the run (or sweep), its one-page report: the page's path is printed last.
-run: $(STAMP)
+run: compiled
 	@set -o pipefail; $(PY) -m sim $(ARGS) | tee $(VENV)/last-run.log
 	@dir=$$(sed -nE 's/^(results|sweep): //p' $(VENV)/last-run.log | tail -1); \
 	if [ -n "$$dir" ]; then \
 	  set -o pipefail; page=$$($(PY) -m sim.report "$$dir" --html | tail -1) && echo "report: $$page"; fi
 
-test: $(STAMP)
+test: compiled
 	$(PY) -m pytest -q -n auto $(ARGS)
 
-test-slow: $(STAMP)
+test-slow: compiled
 	$(PY) -m pytest -q -n auto -m slow $(ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check sim tests benchmarks experiments
 	$(VENV)/bin/mypy
 
-bench: $(STAMP)
+bench: compiled
 	$(PY) benchmarks/replication.py
 	$(PY) benchmarks/negotiation.py
 	$(PY) benchmarks/sweeps.py all
@@ -47,6 +52,7 @@ mutate: $(STAMP)
 
 clean:
 	rm -rf $(VENV) outputs multirun .pytest_cache .mypy_cache .ruff_cache mutants mutants-report.txt
+	find sim -name '*.so' -delete; rm -f sim/compiled.stamp
 
 .PHONY: golden
 golden: $(STAMP)

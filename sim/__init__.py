@@ -13,6 +13,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sim.compiled import guard
+
+guard(__path__[0])  # the compiled hot path only while it matches its source: sim/compiled.py
+
 if TYPE_CHECKING:
     from pathlib import Path
 

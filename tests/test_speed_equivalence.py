@@ -480,13 +480,12 @@ def test_live_links_are_those_of_their_definition() -> None:
         parties = [SimpleNamespace(links=tuple(links)), SimpleNamespace(links=())]
         if rng.random() < 0.5:
             parties.reverse()
-        w = SimpleNamespace(sc=SimpleNamespace(parties=parties))
         issues = rng.permutation(n)[: int(rng.integers(1, n + 1))].tolist()
         mine, theirs = ([Stance(0.5, 0.1, *sorted(rng.uniform(0.0, 1.0, 2).tolist()))
                          for _ in issues] for _ in range(2))
         latitude = float(rng.choice([0.0, 0.1]))
         for order in ((0, 1), (1, 0)):
-            got = live_links(w, order, issues, mine, theirs, latitude)  # type: ignore[arg-type]
+            got = live_links(parties, order, issues, mine, theirs, latitude)  # type: ignore[arg-type]
             assert got == _live_links_by_definition(parties, order, issues, mine, theirs,
                                                     latitude)
             found += len(got)

@@ -10,6 +10,7 @@ walk_away * tension, so they last a geometric number of rounds.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sim.model.bargaining.agenda import Agenda, Link
@@ -18,6 +19,7 @@ from sim.model.bargaining.frontier import frontier_of
 from sim.model.bargaining.session import SessionResult, negotiate
 from sim.model.bargaining.solutions import nash_point
 from sim.model.preferences import Stance, widen
+from sim.scenario import Party
 from sim.world.state import WorldState
 
 
@@ -69,11 +71,10 @@ NO_TALKS = Talks((), None, {}, -1, 0.0)  # nothing on the table (never broken of
 LiveLink = tuple[int, tuple[int, int, float, float, float]]  # side, (issue, on, price, low, high)
 
 
-def live_links(w: WorldState, order: tuple[int, int], issues: list[int], mine: list[Stance],
-               theirs: list[Stance], latitude: float) -> list[LiveLink]:
+def live_links(parties: Sequence[Party], order: tuple[int, int], issues: list[int],
+               mine: list[Stance], theirs: list[Stance], latitude: float) -> list[LiveLink]:
     """The parties' linkages live on this table: both could put the price on it, and the
     widened win-set meets the other's (by side: 0 for `order[0]`)."""
-    parties = w.sc.parties
     if not (parties[order[0]].links or parties[order[1]].links):
         return []
     linked = []
@@ -103,7 +104,7 @@ def prepare(w: WorldState, issues: list[int], deadline: int, first: int,
     if latitude > 0.0:
         mine = [widen(s, latitude) for s in mine]
         theirs = [widen(s, latitude) for s in theirs]
-    linked = live_links(w, order, issues, mine, theirs, latitude)
+    linked = live_links(w.sc.parties, order, issues, mine, theirs, latitude)
     in_links = {j for _, link in linked for j in link[:2]} if linked else ()
     table: list[int] = []
     stances: tuple[list[Stance], list[Stance]] = ([], [])

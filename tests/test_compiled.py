@@ -1,0 +1,69 @@
+"""The compiled hot path (`sim/compiled.py`): the source's results exactly, and never used
+once its source has changed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sim.compiled import HOT_MODULES, SOURCE_ONLY, build_matches, extensions
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = sorted(p.stem for p in (ROOT / "conf" / "scenario").glob("*.yaml"))
+
+needs_build = pytest.mark.skipif(
+    not build_matches(), reason="no compiled build of the model (`make compiled`: it needs a "
+    "C compiler); the model runs from source")
+
+# Every shipped scenario, traces included: the build that ran, then a hash of the results.
+DIGEST = f"""
+import hashlib
+import sim
+from sim.compiled import running_compiled
+digest = hashlib.sha256()
+for name in {SCENARIOS!r}:
+    for result in sim.run_replications(sim.load_scenario(name), reps=60, seed=3, trace_reps=6):
+        digest.update(repr(result).encode())
+print("compiled" if running_compiled() else "source", digest.hexdigest())
+"""
+
+
+def run(code: str, cwd: Path, **env: str) -> str:
+    done = subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True,
+                          text=True, env={**os.environ, **env}, timeout=600)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+@needs_build
+def test_the_compiled_build_gives_exactly_the_source_s_results() -> None:
+    compiled = run(DIGEST, ROOT).split()
+    source = run(DIGEST, ROOT, **{SOURCE_ONLY: "1"}).split()
+    assert compiled[0] == "compiled" and source[0] == "source"
+    assert compiled[1] == source[1]
+
+
+@needs_build
+def test_a_build_older_than_its_source_is_not_used(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "sim", tmp_path / "sim",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    which = "from sim.compiled import running_compiled; print(running_compiled())"
+    assert run(which, tmp_path, PYTHONPATH=str(tmp_path)) == "True"
+    edited = tmp_path / HOT_MODULES[-1]
+    edited.write_text(edited.read_text() + "\n# edited after the build\n")
+    assert run(which, tmp_path, PYTHONPATH=str(tmp_path)) == "False"
+
+
+def test_the_build_covers_every_hot_module_and_only_them() -> None:
+    """Each hot module exists; a build, when there, has one extension module per hot module
+    and the shared library, and compiles nothing else of the package."""
+    assert all((ROOT / name).is_file() for name in HOT_MODULES)
+    if not build_matches():
+        pytest.skip("no compiled build of the model (`make compiled`: it needs a C compiler)")
+    built = {str((p.parent / p.name.split(".")[0]).relative_to(ROOT)) for p in extensions()}
+    assert built == {name.removesuffix(".py") for name in HOT_MODULES} | {"sim/native__mypyc"}
