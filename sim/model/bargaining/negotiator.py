@@ -155,17 +155,17 @@ class Schedule:
         got = self.planned[k] = (package, point[me], point[1 - me])
         return got
 
+    def entry(self, k: int) -> PlanEntry:
+        """The plan of round k (the last one's after it)."""
+        i = k if k < self.last else self.last
+        got = self.planned[i]
+        return got if got is not None else self.fill(i)
+
     def propose(self, k: int, history: History) -> Offer:
-        last = self.last
-        k = k if k < last else last
-        got = self.planned[k]
-        return (got or self.fill(k))[0]
+        return self.entry(k)[0]
 
     def accepts(self, k: int, offer: Offer, utility: float, history: History) -> bool:
-        last = self.last
-        k = k + 1 if k + 1 < last else last  # own offer of the next round
-        got = self.planned[k]
-        if utility < (got or self.fill(k))[1] - EPS:
+        if utility < self.entry(k + 1)[1] - EPS:  # own offer of the next round
             return False
         agenda = self.agenda()
         assert agenda is not None  # the session holds it

@@ -119,23 +119,17 @@ def _scheduled(agenda: Agenda, a: Schedule, b: Schedule, n: int, first: int) -> 
     """`run_session`'s rounds when both negotiators follow plans (`Schedule`): the offer
     and its utility to the responder are read off the proposer's plan, the responder's
     threshold off its own; the same offers and decisions, without calling either."""
-    sides = ((a.planned, a.fill, a.last), (b.planned, b.fill, b.last))
-    ratifies, ratified = agenda.ratifies, agenda.ratified
     trace: list[Offer] = []
     proposer = first
     for k in range(n):
-        responder = 1 - proposer
-        planned, fill, last = sides[proposer]
-        i = k if k < last else last
-        got = planned[i] or fill(i)
-        offer = got[0]
+        own, other = (a, b) if proposer == 0 else (b, a)
+        offer, _, to_other = own.entry(k)
         trace.append(offer)
-        planned, fill, last = sides[responder]
-        i = k + 1 if k + 1 < last else last  # the responder's own offer of the next round
-        if (got[2] >= (planned[i] or fill(i))[1] - EPS and ratifies(responder, offer)
-                and ratified(offer)):
+        # the responder's threshold: its own offer of the next round, to itself
+        if (to_other >= other.entry(k + 1)[1] - EPS and agenda.ratifies(1 - proposer, offer)
+                and agenda.ratified(offer)):
             return SessionResult(tuple(trace), first, offer)
-        proposer = responder
+        proposer = 1 - proposer
     return SessionResult(tuple(trace), first, None)
 
 
