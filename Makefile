@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 # The hot path compiled to C (sim/compiled.py): built once, rebuilt when its sources
 # change; without a C compiler, a note, and the model runs from source.
 compiled: $(STAMP)
-	@$(PY) -c 'import sys, sim.compiled; sys.exit(sim.compiled.build())'
+	@$(PY) -c 'import sim.compiled; sim.compiled.build()'
 
 # After the run (or sweep), its one-page report: the page's path is printed last.
 run: compiled

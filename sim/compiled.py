@@ -9,7 +9,7 @@ they no longer match the stamp, imported from source instead. `SUMMITSIM_SOURCE=
 them from source always (for tracebacks with line numbers, or to compare the two builds).
 
 Without a C compiler the build is skipped with a note and everything runs from source,
-about a quarter slower; results are identical either way (`tests/test_compiled.py`).
+a replication taking a third longer; results are identical either way (`tests/test_compiled.py`).
 """
 
 from __future__ import annotations
@@ -91,11 +91,11 @@ def guard(package_dir: str) -> None:
         import_from_source(Path(package_dir))
 
 
-def build(root: Path = ROOT) -> int:
-    """Compile the hot modules if their build is missing or stale; a note and 0 when it
-    cannot be done (the model then runs from source)."""
+def build(root: Path = ROOT) -> None:
+    """Compile the hot modules if their build is missing or stale; a note when it cannot
+    be done (the model then runs from source)."""
     if build_matches(root) and extensions(root):
-        return 0
+        return
     import shutil
     import subprocess
     import tempfile
@@ -107,7 +107,6 @@ def build(root: Path = ROOT) -> int:
     print("compiling the model to C, once (about a minute) ...", flush=True)
     with tempfile.TemporaryDirectory(prefix="summitsim-build-") as tmp:
         script = (
-            "import sys\n"
             "from setuptools import setup\n"
             "from mypyc.build import mypycify\n"
             f"setup(name='summitsim-native', script_args=['build_ext', '--inplace', "
@@ -125,7 +124,6 @@ def build(root: Path = ROOT) -> int:
             for path in extensions(root):
                 path.unlink()
             print(f"note: the model could not be compiled (see {kept}); it runs from "
-                  "source, results identical, about a quarter slower", file=sys.stderr)
-            return 0
+                  "source, with the same results, a third slower", file=sys.stderr)
+            return
     stamp.write_text(sources_digest(root) + "\n")
-    return 0
