@@ -1,15 +1,17 @@
 """The hot path compiled to C, used only while it matches its source.
 
-`make` compiles the modules of one replication (the pure model but the agenda, and the
-world's processes) with mypyc into extension modules beside their sources, and writes a
-stamp of the sources it compiled (`sim.compiled.build`; about a minute, once). Python
-imports an extension module before a source file of the same name, so a build left behind
-by an edit would run the old code: when `sim` is imported, the sources are hashed and, if
-they no longer match the stamp, imported from source instead. `SUMMITSIM_SOURCE=1` imports
-them from source always (for tracebacks with line numbers, or to compare the two builds).
+`make` compiles the modules of one replication (the world's processes and the pure
+model, less the agenda and the outcome rules) with mypyc into extension modules beside
+their sources, and writes a stamp of the sources it compiled (`sim.compiled.build`; about
+a minute, once). Python imports an extension module before a source file of the same
+name, so a build left behind by an edit would run the old code: when `sim` is imported,
+the sources are hashed and, if they no longer match the stamp, imported from source
+instead. `SUMMITSIM_SOURCE=1` imports them from source always (for tracebacks with line
+numbers, or to compare the two builds).
 
-Without a C compiler the build is skipped with a note and everything runs from source,
-a replication taking a third longer; results are identical either way (`tests/test_compiled.py`).
+Without a C compiler the build is skipped with a note and everything runs from source, a
+replication taking a third longer; results are identical either way
+(`tests/test_compiled.py`).
 """
 
 from __future__ import annotations
