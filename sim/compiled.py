@@ -57,8 +57,12 @@ def extensions(root: Path = ROOT) -> list[Path]:
 
 def build_matches(root: Path = ROOT) -> bool:
     """Whether a build is there and was made from the sources as they are now."""
-    stamp = root / "sim" / STAMP.name
+    stamp = _stamp(root)
     return stamp.exists() and stamp.read_text().strip() == sources_digest(root)
+
+
+def _stamp(root: Path) -> Path:
+    return root / "sim" / STAMP.name
 
 
 def import_from_source(package_dir: Path = PACKAGE) -> None:
@@ -88,9 +92,9 @@ def running_compiled() -> bool:
 
 def guard(package_dir: str) -> None:
     """Called when `sim` is imported: use the build only if it matches the sources."""
-    root = Path(package_dir).parent
-    if os.environ.get(SOURCE_ONLY) == "1" or not build_matches(root):
-        import_from_source(Path(package_dir))
+    package = Path(package_dir)
+    if os.environ.get(SOURCE_ONLY) == "1" or not build_matches(package.parent):
+        import_from_source(package)
 
 
 def build(root: Path = ROOT) -> None:
@@ -102,7 +106,7 @@ def build(root: Path = ROOT) -> None:
     import subprocess
     import tempfile
 
-    stamp = root / "sim" / STAMP.name
+    stamp = _stamp(root)
     stamp.unlink(missing_ok=True)
     for path in extensions(root):
         path.unlink()

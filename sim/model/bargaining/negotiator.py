@@ -117,8 +117,8 @@ class Schedule:
     trade-off at concession `alphas[min(k, last)]` (`Seat.offer_at`), computed the first
     time with its utility to either party, and accepts an offer worth at least its own
     next offer to it (minus EPS) that its constituents ratify. It keeps no state between
-    sessions, so one is shared by every session on an agenda; sessions of two scheduled
-    negotiators read the plans directly (`sim.model.bargaining.session`)."""
+    sessions, so one is shared by every session on an agenda; a session of two scheduled
+    negotiators reads both plans through `entry` (`sim.model.bargaining.session`)."""
 
     # kept in the agenda's own cache: it refers to the agenda weakly, so that an agenda
     # no longer used is freed at once rather than by the cyclic garbage collector
