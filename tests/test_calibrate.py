@@ -303,6 +303,26 @@ def test_the_boxed_kernel_draws_what_pyabc_draws_with_its_redraws_outside_the_pr
         assert ks_2samp(f(ours), f(theirs)).pvalue > 0.001
 
 
+def test_the_calibration_is_told_a_line_a_parameter(
+        tiny: tuple[Path, dict[str, object]]) -> None:
+    """What `python -m sim.calibrate` prints: the run, each parameter's contraction (those
+    the data do not identify flagged), then the coverage of the predictive check."""
+    from sim.calibrate.run import format_calibration, format_sbc
+
+    _, summary = tiny
+    lines = format_calibration(summary).splitlines()
+    contraction = summary["contraction"]
+    unidentified = summary["unidentified"]
+    assert isinstance(contraction, dict) and isinstance(unidentified, list)
+    assert lines[0].startswith("2 generations in ") and "ESS" in lines[0]
+    assert len(lines) == len(contraction) + 2 and lines[-1].startswith("PPC 90 % coverage")
+    for line, (key, c) in zip(lines[1:], contraction.items(), strict=False):
+        assert line.startswith(f"  {key}: contraction {c:.2f}")
+        assert line.endswith("(not identified)") == (key in unidentified)
+    sbc = {"tests": {"walk_away": {"counts": [3, 1], "p_value": 0.3173}}}
+    assert format_sbc(sbc) == "walk_away: ranks [3, 1], chi2 p = 0.317"
+
+
 @pytest.mark.slow
 def test_simulation_based_calibration_ranks_are_uniform(tmp_path: Path) -> None:
     """Talts et al. (2018): parameters from the prior, synthetic records, ABC-SMC posteriors;

@@ -14,7 +14,8 @@ from omegaconf import OmegaConf
 from sim.config.convert import build
 from sim.config.errors import ConfigError
 from sim.config.load import CONF_DIR
-from sim.negotiation.config import NegotiationConf, TournamentConf, agenda_of, check_negotiation
+from sim.negotiation.config import NegotiationConf, TournamentConf, check_negotiation
+from sim.negotiation.lab import agenda_of
 from sim.negotiation.tournament import format_tables, play, summarize
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -20,9 +20,8 @@ from sim.config.errors import ConfigError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = ArgumentParser(prog="python -m sim.calibrate",
-                                     description="Calibrate a scenario's parameters to the "
-                                                 "dated record by ABC-SMC (pyabc).")
+    parser = ArgumentParser(prog="python -m sim.calibrate", description="Calibrate a "
+                            "scenario's parameters to the dated record by ABC-SMC (pyabc).")
     parser.add_argument("config", nargs="?", default="us_china_2023")
     parser.add_argument("settings", nargs="*", help="key=value settings, e.g. executor=dask")
     parser.add_argument("--out", type=Path)
@@ -32,8 +31,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "=" in args.config:  # no config named: the first argument is a setting
         args.settings, args.config = [args.config, *args.settings], "us_china_2023"
 
+    from sim.calibrate import run
     from sim.calibrate.conf import load_conf
-    from sim.calibrate.run import RESULT, SBC_RESULT, run_calibration, run_sbc
     from sim.calibrate.setup import build_problem
     from sim.forecast.backtest import prepare
 
@@ -46,22 +45,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         out = args.out or Path("outputs/calibrate") / Path(args.config).stem / (
             f"{datetime.now():%Y-%m-%d_%H-%M-%S}" + ("_sbc" if args.sbc else ""))
-        prepare(out, SBC_RESULT if args.sbc else RESULT)
+        prepare(out, run.SBC_RESULT if args.sbc else run.RESULT)
     except ConfigError as e:
         fail(e)
-    if args.sbc:
-        summary = run_sbc(problem, out)
-        for k, t in summary["tests"].items():
-            print(f"{k}: ranks {t['counts']}, chi2 p = {t['p_value']:.3f}")
-    else:
-        d = run_calibration(problem, out)
-        print(f"{len(d['generations'])} generations in {d['wall_seconds']:.0f} s "
-              f"({d['executor']}); final epsilon {d['generations'][-1]['epsilon']:.3g}, "
-              f"ESS {d['generations'][-1]['ess']:.0f}")
-        for k, c in d["contraction"].items():
-            flag = "  (not identified)" if k in d["unidentified"] else ""
-            print(f"  {k}: contraction {c:.2f}{flag}")
-        print(f"PPC 90 % coverage: before the cutoff {d['ppc']['coverage_before']:.0%}, "
-              f"after it {d['ppc']['coverage_after']:.0%}")
+    print(run.format_sbc(run.run_sbc(problem, out)) if args.sbc
+          else run.format_calibration(run.run_calibration(problem, out)))
     print(f"results: {out}")
     return 0

@@ -87,3 +87,21 @@ def run_sbc(problem: Any, out: Path) -> dict[str, Any]:
                "wall_seconds": time.perf_counter() - began}
     results.write_json(summary, out / SBC_RESULT)
     return summary
+
+
+def format_calibration(d: dict[str, Any]) -> str:
+    """A calibration's diagnostics (`run_calibration`'s summary) as a few lines of text."""
+    last = d["generations"][-1]
+    lines = [f"{len(d['generations'])} generations in {d['wall_seconds']:.0f} s "
+             f"({d['executor']}); final epsilon {last['epsilon']:.3g}, ESS {last['ess']:.0f}"]
+    lines += [f"  {k}: contraction {c:.2f}" + ("  (not identified)" if k in d["unidentified"]
+                                               else "") for k, c in d["contraction"].items()]
+    lines.append(f"PPC 90 % coverage: before the cutoff {d['ppc']['coverage_before']:.0%}, "
+                 f"after it {d['ppc']['coverage_after']:.0%}")
+    return "\n".join(lines)
+
+
+def format_sbc(summary: dict[str, Any]) -> str:
+    """Simulation-based calibration's rank tests (`run_sbc`'s summary), a line each."""
+    return "\n".join(f"{k}: ranks {t['counts']}, chi2 p = {t['p_value']:.3f}"
+                     for k, t in summary["tests"].items())

@@ -246,6 +246,18 @@ def write_forecast(df: pd.DataFrame, out: Path, about: dict[str, Any], name: str
     return cut
 
 
+def format_forecast(df: pd.DataFrame, cut: dict[str, Any], as_of: str, tolerance: float
+                    ) -> str:
+    """An as-of forecast as text: how many replications agree with the record, then each
+    question's probability, interval and answer."""
+    lines = [f"as of {as_of}: {cut['kept']} of {cut['simulated']} replications agree with "
+             f"the record (tolerance {tolerance})",
+             f"{'question':<34} {'kind':<9} {'p':>6}  95 % interval    answer"]
+    lines += [f"{row.question:<34} {row.kind:<9} {row.p:6.3f}  [{row.ci_low:.3f}, "
+              f"{row.ci_high:.3f}]  {'yes' if row.answer else 'no'}" for row in df.itertuples()]
+    return "\n".join(lines)
+
+
 def _plain(v: Any) -> Any:
     if isinstance(v, float) and not math.isfinite(v):
         return None

@@ -52,17 +52,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv and argv[0] in ("-h", "--help"):
         print(__doc__)
         return 0
-    from sim.forecast.asof import Setup, check_origin, compose, forecast_as_of, write_forecast
+    from sim.forecast import asof
     from sim.forecast.backtest import find, prepare
     from sim.forecast.draws import load_posterior
     from sim.forecast.questions import bank_for, check_against, load_bank
 
     try:
         args, overrides = parse(argv)
-        setup = Setup(args.scenario, tuple(overrides), args.workers, posterior=args.posterior,
-                      draws=args.draws, tolerance=args.tolerance)
-        sc = compose(setup).scenario
-        check_origin(sc, args.as_of)
+        setup = asof.Setup(args.scenario, tuple(overrides), args.workers,
+                           posterior=args.posterior, draws=args.draws, tolerance=args.tolerance)
+        sc = asof.compose(setup).scenario
+        asof.check_origin(sc, args.as_of)
         bank = load_bank(find(args.questions, "questions") if args.questions
                          else bank_for(args.scenario))
         check_against(bank, sc)
@@ -71,16 +71,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         out = Path(args.out) if args.out else Path("outputs/forecast") / args.scenario / (
             f"{args.as_of}_{datetime.now():%Y-%m-%d_%H-%M-%S}")
         prepare(out, RESULT)
-        df = forecast_as_of(setup, bank.questions, args.as_of, args.reps, args.seed, out)
+        df = asof.forecast_as_of(setup, bank.questions, args.as_of, args.reps, args.seed, out)
     except ConfigError as e:
         fail(e)
-    cut = write_forecast(df, out, {"scenario": args.scenario, "questions": bank.name,
-                                   "seed": args.seed, "overrides": overrides}, RESULT)
-    print(f"as of {args.as_of}: {cut['kept']} of {cut['simulated']} replications agree with "
-          f"the record (tolerance {args.tolerance})")
-    print(f"{'question':<34} {'kind':<9} {'p':>6}  95 % interval    answer")
-    for row in df.itertuples():
-        print(f"{row.question:<34} {row.kind:<9} {row.p:6.3f}  [{row.ci_low:.3f}, "
-              f"{row.ci_high:.3f}]  {'yes' if row.answer else 'no'}")
+    cut = asof.write_forecast(df, out, {"scenario": args.scenario, "questions": bank.name,
+                                        "seed": args.seed, "overrides": overrides}, RESULT)
+    print(asof.format_forecast(df, cut, args.as_of, args.tolerance))
     print(f"results: {out}")
     return 0

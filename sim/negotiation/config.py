@@ -27,8 +27,7 @@ from sim.config.checks import (
 )
 from sim.config.schema import STRATEGY, StanceConf
 from sim.config.validate import RULES, check_stances, check_strategy
-from sim.model.bargaining.agenda import Agenda, Link, make_party
-from sim.model.bargaining.strategies import STRATEGIES, StrategySpec
+from sim.model.bargaining.strategies import STRATEGIES
 
 SIDES = ("a", "b")
 MAX_LEVELS = 101
@@ -135,32 +134,3 @@ def check_tournament(conf: TournamentConf) -> None:
     walk(conf, "", Context(conf), {})
     if conf.kappa is not None and "exponential" in conf.strategies and conf.kappa <= 0.0:
         fail("kappa", conf.kappa, "must be > 0 when exponential plays")
-
-
-def agenda_of(conf: NegotiationConf) -> Agenda:
-    """The agenda a checked lab config describes, with each side's pressure applied."""
-    issues = list(conf.issues)
-    parties = []
-    for key in SIDES:
-        side: SideConf = getattr(conf, key)
-        stances = [side.stances[i] for i in issues]
-        parties.append(make_party(side.label or key, [s.ideal for s in stances],
-                                  [s.weight for s in stances],
-                                  [(s.win_set[0], s.win_set[1]) for s in stances], side.discount))
-    d = None if conf.disagreement is None else (conf.disagreement[0], conf.disagreement[1])
-    links = tuple(
-        Link(p, issues.index(i), issues.index(link.needs), link.at_least, *link.win_set)
-        for p, key in enumerate(SIDES) for i, s in getattr(conf, key).stances.items()
-        if (link := s.linked) is not None)
-    agenda = Agenda(tuple(issues), tuple(conf.issues[i].status_quo for i in issues),
-                    (parties[0], parties[1]), conf.levels, d, links)
-    for i, key in enumerate(SIDES):
-        pressure = getattr(conf, key).pressure
-        if pressure > 0.0:
-            agenda = agenda.with_pressure(i, pressure)
-    return agenda
-
-
-def specs_of(conf: NegotiationConf) -> tuple[StrategySpec, StrategySpec]:
-    a, b = conf.a, conf.b
-    return StrategySpec(a.strategy, a.kappa, a.beta), StrategySpec(b.strategy, b.kappa, b.beta)

@@ -10,12 +10,42 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sim.model.bargaining.agenda import Agenda, Package, Point
+from sim.model.bargaining.agenda import Agenda, Link, Package, Point, make_party
 from sim.model.bargaining.frontier import frontier_of
 from sim.model.bargaining.session import SessionResult, negotiate
 from sim.model.bargaining.solutions import Solution, assess
-from sim.negotiation.config import SIDES, NegotiationConf, agenda_of, specs_of
+from sim.model.bargaining.strategies import StrategySpec
+from sim.negotiation.config import SIDES, NegotiationConf, SideConf
 from sim.results import write_json
+
+
+def agenda_of(conf: NegotiationConf) -> Agenda:
+    """The agenda a checked lab config describes, with each side's pressure applied."""
+    issues = list(conf.issues)
+    parties = []
+    for key in SIDES:
+        side: SideConf = getattr(conf, key)
+        stances = [side.stances[i] for i in issues]
+        parties.append(make_party(side.label or key, [s.ideal for s in stances],
+                                  [s.weight for s in stances],
+                                  [(s.win_set[0], s.win_set[1]) for s in stances], side.discount))
+    d = None if conf.disagreement is None else (conf.disagreement[0], conf.disagreement[1])
+    links = tuple(
+        Link(p, issues.index(i), issues.index(link.needs), link.at_least, *link.win_set)
+        for p, key in enumerate(SIDES) for i, s in getattr(conf, key).stances.items()
+        if (link := s.linked) is not None)
+    agenda = Agenda(tuple(issues), tuple(conf.issues[i].status_quo for i in issues),
+                    (parties[0], parties[1]), conf.levels, d, links)
+    for i, key in enumerate(SIDES):
+        pressure = getattr(conf, key).pressure
+        if pressure > 0.0:
+            agenda = agenda.with_pressure(i, pressure)
+    return agenda
+
+
+def specs_of(conf: NegotiationConf) -> tuple[StrategySpec, StrategySpec]:
+    a, b = conf.a, conf.b
+    return StrategySpec(a.strategy, a.kappa, a.beta), StrategySpec(b.strategy, b.kappa, b.beta)
 
 
 def _pair(u: Point) -> dict[str, float]:
