@@ -316,7 +316,7 @@ def test_the_calibration_is_told_a_line_a_parameter(
     assert isinstance(contraction, dict) and isinstance(unidentified, list)
     assert lines[0].startswith("2 generations in ") and "ESS" in lines[0]
     assert len(lines) == len(contraction) + 2 and lines[-1].startswith("PPC 90 % coverage")
-    for line, (key, c) in zip(lines[1:], contraction.items(), strict=False):
+    for line, (key, c) in zip(lines[1:-1], contraction.items(), strict=True):
         assert line.startswith(f"  {key}: contraction {c:.2f}")
         assert line.endswith("(not identified)") == (key in unidentified)
     sbc = {"tests": {"walk_away": {"counts": [3, 1], "p_value": 0.3173}}}

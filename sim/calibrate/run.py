@@ -94,8 +94,9 @@ def format_calibration(d: dict[str, Any]) -> str:
     last = d["generations"][-1]
     lines = [f"{len(d['generations'])} generations in {d['wall_seconds']:.0f} s "
              f"({d['executor']}); final epsilon {last['epsilon']:.3g}, ESS {last['ess']:.0f}"]
-    lines += [f"  {k}: contraction {c:.2f}" + ("  (not identified)" if k in d["unidentified"]
-                                               else "") for k, c in d["contraction"].items()]
+    for k, c in d["contraction"].items():
+        flag = "  (not identified)" if k in d["unidentified"] else ""
+        lines.append(f"  {k}: contraction {c:.2f}{flag}")
     lines.append(f"PPC 90 % coverage: before the cutoff {d['ppc']['coverage_before']:.0%}, "
                  f"after it {d['ppc']['coverage_after']:.0%}")
     return "\n".join(lines)

@@ -44,6 +44,7 @@ def agenda_of(conf: NegotiationConf) -> Agenda:
 
 
 def specs_of(conf: NegotiationConf) -> tuple[StrategySpec, StrategySpec]:
+    """The two sides' strategies (name and parameters), a and b, as the session takes them."""
     a, b = conf.a, conf.b
     return StrategySpec(a.strategy, a.kappa, a.beta), StrategySpec(b.strategy, b.kappa, b.beta)
 
