@@ -32,7 +32,7 @@ test-slow: compiled
 	$(PY) -m pytest -q -n auto -m slow $(ARGS)
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check sim tests benchmarks experiments
+	$(VENV)/bin/ruff check sim hydra_plugins tests benchmarks experiments
 	$(VENV)/bin/mypy
 
 bench: compiled

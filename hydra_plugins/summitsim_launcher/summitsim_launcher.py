@@ -56,8 +56,7 @@ class SummitsimLauncher(Launcher):
             cfg = config if groups == same else loader.load_sweep_config(config, groups)
             data = OmegaConf.to_container(cfg, resolve=False)  # interpolated after overrides
             assert isinstance(data, dict)
-            data.pop("hydra", None)
-            return data
+            return {str(k): v for k, v in data.items() if k != "hydra"}
 
         try:
             if not job_overrides:
@@ -70,7 +69,7 @@ class SummitsimLauncher(Launcher):
             discard_unstarted(sweep_dir)
             fail(e if isinstance(e, ConfigError) else composition_error(e, [searchpath]))
         run_sweep(points, progress=bool(config.progress))
-        task = OmegaConf.masked_copy(config, [k for k in config if k != "hydra"])
+        task = OmegaConf.masked_copy(config, [str(k) for k in config if k != "hydra"])
         return [JobReturn(overrides=list(p.overrides), cfg=task, hydra_cfg=config,
                           working_dir=str(p.out_dir), status=JobStatus.COMPLETED,
                           _return_value=None) for p in points]
