@@ -205,7 +205,7 @@ def main() -> None:
     if len({MODES[f.partition("=")[0]] for f in flags if f.partition("=")[0] in MODES}) > 1:
         fail(ConfigError("flags", " ".join(flags), "Hydra takes one of -m (a sweep), --run, "
                          "--cfg, --info and --shell-completion at a time; give one"))
-    before_hydra(args, "python -m sim", "config", RunConf)
+    args = before_hydra(args, "python -m sim", "config", RunConf)
     if set(flags) <= {"-m", "--multirun"}:
         sys.exit(sweep([a for a in args if a not in flags]))
     sys.argv[1:] = args  # Hydra's own flags (--help, --cfg, ...): Hydra's command line

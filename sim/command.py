@@ -38,10 +38,12 @@ class ArgumentParser(argparse.ArgumentParser):
 
 
 def before_hydra(args: Sequence[str], prog: str, config_name: str, schema: type[T],
-                 check: Callable[[T], None] | None = None) -> None:
+                 check: Callable[[T], None] | None = None) -> list[str]:
     """Read a command line with Hydra's own flags (--help, --cfg, -m, ...) as Hydra will,
     and compose its config, so that an unknown flag, a bad value of one, or an override the
     config does not take is one line and exit 2, not Hydra's usage block or message.
+    Overrides may come on either side of a flag, as in summitsim's other commands; the
+    command line is returned in Hydra's order, flags first.
 
     A sweep (-m) has each of its jobs composed and checked by `check` first, if given (a
     command whose jobs Hydra's own launcher runs; `python -m sim`'s launcher checks them
@@ -51,7 +53,11 @@ def before_hydra(args: Sequence[str], prog: str, config_name: str, schema: type[
 
     from sim.config.compose import compose, composition_error
 
-    ns = ArgumentParser(prog=prog, parents=[get_args_parser()], add_help=False).parse_args(args)
+    parser = ArgumentParser(prog=prog, parents=[get_args_parser()], add_help=False)
+    ns = parser.parse_intermixed_args(args)
+    flags = list(args)
+    for override in ns.overrides:
+        flags.remove(override)
     own = f"{prog} runs conf/{config_name}.yaml, changed with KEY=VALUE" + (
         " (a folder of your own scenarios: --config-dir DIR)" if config_name == "config" else "")
     for flag, value in (("--config-name", ns.config_name), ("--config-path", ns.config_path),
@@ -64,11 +70,12 @@ def before_hydra(args: Sequence[str], prog: str, config_name: str, schema: type[
     if ns.multirun:
         if check is not None:
             check_jobs(ns.overrides, config_name, schema, check)
-        return
+        return [*flags, *ns.overrides]
     try:
         compose(ns.overrides, config_name, hydra=True)
     except Exception as e:  # Hydra and YAML raise many kinds; all mean bad input
         fail(composition_error(e, ns.overrides, config_name, schema))
+    return [*flags, *ns.overrides]
 
 
 def check_jobs(overrides: Sequence[str], config_name: str, schema: type[T],
@@ -132,7 +139,8 @@ def hydra_command(config_name: str, schema: type[T], check: Callable[[T], None],
     (--help, --cfg, -m, ...) Hydra's command line, `hydra_app`, takes over."""
     overrides = sys.argv[1:]
     if any(a.startswith("-") for a in overrides):
-        before_hydra(overrides, f"python -m sim.{config_name}", config_name, schema, check)
+        sys.argv[1:] = before_hydra(overrides, f"python -m sim.{config_name}", config_name,
+                                    schema, check)
         hydra_app()
         return
     checked, cfg, out_dir = precheck(overrides, config_name, schema, check)

@@ -278,6 +278,8 @@ CASES = [
          "unknown key; known: bargaining, channels"),
     file_case("file-key-typo", variant("relations: {tenshun: 0.2}"),
               f"{S}.relations.tenshun", "0.2", "unknown key (did you mean 'tension'?)"),
+    Case("scenario-empty", ("scenario=",), "scenario", "''",
+         "unknown scenario; known: bali_2022, fentanyl_linkage"),
     Case("scenario-unknown", ("scenario=histrical_2023",), "scenario", "'histrical_2023'",
          "unknown scenario (did you mean 'historical_2023'?); known: bali_2022, fentanyl_linkage"),
     Case("override-without-value", (f"{S}.concessions",), f"{S}.concessions", "''",

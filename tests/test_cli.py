@@ -158,3 +158,18 @@ def test_a_run_is_composed_and_checked_once(tmp_path: Path, monkeypatch: pytest.
     assert saved == {"config.yaml", "hydra.yaml", "overrides.yaml"}
     assert "reps=3" in (out / ".hydra" / "overrides.yaml").read_text()
     assert f"results: {out}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("module", "args", "lines"), [
+    ("sim", ("scenario=no_balloon", "--cfg", "job", "reps=7"), ("reps: 7", "  name: no_balloon")),
+    ("sim.negotiate", ("deadline=7", "--cfg", "job", "seed=3"), ("deadline: 7", "seed: 3")),
+])
+def test_overrides_may_come_before_and_after_hydras_flags(module: str, args: tuple[str, ...],
+                                                           lines: tuple[str, ...]) -> None:
+    """Hydra reads overrides only after its flags; these commands, as every other command
+    of summitsim, read them on either side."""
+    done = subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    for line in lines:
+        assert line in done.stdout.splitlines(), done.stdout

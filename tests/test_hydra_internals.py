@@ -86,6 +86,8 @@ def test_the_parser_of_hydras_flags_that_commands_read_first() -> None:
     assert not parser.add_help  # so that sim.command.ArgumentParser may take it as a parent
     ns = parser.parse_args(["--cfg", "job", "a=1"])
     assert ns.overrides == ["a=1"]
+    ns = parser.parse_intermixed_args(["a=1", "--cfg", "job", "b=2"])  # as before_hydra reads
+    assert (ns.overrides, ns.cfg) == (["a=1", "b=2"], "job")
     assert {"multirun", "config_name", "config_path", "config_dir",
             "experimental_rerun"} <= set(vars(ns))
 

@@ -36,6 +36,14 @@ def two_scenarios(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def test_a_sweep_flag_may_follow_an_override(tmp_path: Path) -> None:
+    done = sim("scenario=no_balloon", "-m", "reps=3,4", "progress=false", "plots=false",
+               f"hydra.sweep.dir={tmp_path}")
+    assert done.returncode == 0, done.stderr
+    table = pd.read_parquet(tmp_path / "sweep.parquet")
+    assert list(table["reps"]) == [3, 4] and set(table["scenario"]) == {"no_balloon"}
+
+
 def test_two_scenario_sweep_writes_one_row_per_job(two_scenarios: Path) -> None:
     table = pd.read_parquet(two_scenarios / "sweep.parquet")
     assert len(table) == 2

@@ -238,7 +238,7 @@ EXPLAINED: tuple[tuple[re.Pattern[str], Explain], ...] = (
     (re.compile(r"Could not (?:override|append to) '([^']+)'|Key '([^']+)' is not in struct"),
      _unknown_key),
     (re.compile(r"Error merging override (.+)"), _unmergeable),
-    (re.compile(r"(?:In '([^']+)': )?Could not (find|load) '([^']+)/([^']+)'"), _unknown_config),
+    (re.compile(r"(?:In '([^']+)': )?Could not (find|load) '([^']+)/([^']*)'"), _unknown_config),
     (re.compile(r"In '([^']+)': \w+ raised while composing config:\s*(.*)"), _in_file),
     (re.compile(r"does not support sweep type : INTERVAL_SWEEP"), _interval),
 )
