@@ -17,7 +17,7 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
 from sim.command import EXIT_FAILED_REPS, before_hydra, fail, precheck, run_as_job
-from sim.config.compose import composition_error
+from sim.config.compose import composition_error, search_dirs
 from sim.config.errors import ConfigError
 from sim.config.load import CONF_DIR, load_run
 from sim.config.schema import RunConf
@@ -159,7 +159,8 @@ def user_folders(args: list[str]) -> list[str]:
     """`--config-dir DIR` (a user's scenario folder) as the search path, checked like `conf/`.
 
     DIR has the layout of `conf/`: `DIR/scenario/NAME.yaml` (and `DIR/base/` if it has
-    bases); it is searched after `conf/`, so its scenarios may build on the shipped ones.
+    bases); it is searched after `conf/`, so its scenarios may build on the shipped ones,
+    and a file of it named as a shipped config, which would never be read, is refused.
     """
     out, dirs, given = [], [], iter(args)
     for a in given:
@@ -179,6 +180,14 @@ def user_folders(args: list[str]) -> list[str]:
                              "--config-dir or with hydra.searchpath, not both"))
         paths = ",".join(quote("file://" + str(Path(d).resolve())) for d in dirs)
         out.append(f"hydra.searchpath=[{paths}]")
+    for folder in search_dirs(out)[1:]:
+        for shipped in sorted(CONF_DIR.rglob("*.yaml")):
+            name = shipped.relative_to(CONF_DIR)
+            if (folder / name).is_file():  # conf/ is searched first: this file is never read
+                fail(ConfigError("--config-dir" if dirs else "hydra.searchpath", str(folder),
+                                 f"{name} is never read, as the shipped conf/{name} is found "
+                                 f"first; rename it (it may build on the shipped one with "
+                                 f"defaults: [{name.stem}, _self_])"))
     return out
 
 

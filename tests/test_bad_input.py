@@ -408,6 +408,13 @@ CASES = [
          "unknown scenario (did you mean 'calm'?)", {"calm": variant("")}),
     Case("folder-missing", ("--config-dir", "{tmp}/nowhere", "scenario=bad"), "--config-dir",
          "'{tmp}/nowhere'", "no such folder"),
+    Case("folder-shadows-shipped", ("--config-dir", "{conf}", "scenario=historical_2023"),
+         "--config-dir", "'{conf}'", "scenario/historical_2023.yaml is never read, as the "
+         "shipped conf/scenario/historical_2023.yaml is found first; rename it",
+         {"historical_2023": "relations: {tension: 0.9}\n"}),
+    Case("searchpath-shadows-shipped", ("hydra.searchpath=[file://{conf}]", "scenario=calm"),
+         "hydra.searchpath", "'{conf}'", "scenario/no_balloon.yaml is never read",
+         {"calm": variant(""), "no_balloon": variant("")}),
     Case("scenario-as-path", ("scenario={conf}/scenario/bad.yaml",), S,
          "'{conf}/scenario/bad.yaml'", "python -m sim --config-dir {conf} scenario=bad",
          {"bad": variant("")}),

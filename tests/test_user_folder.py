@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 QUIET = ["reps=4", "workers=1", "trace_reps=4", "progress=false", "plots=false"]
@@ -42,3 +43,17 @@ def test_a_user_folder_runs_and_takes_overrides_of_defaults(tmp_path: Path) -> N
     names = [set(pd.read_parquet(tmp_path / d / "events.parquet")["name"])
              for d in ("plain", "no_balloon")]
     assert "balloon" in names[0] and "balloon" not in names[1]
+
+
+@pytest.mark.parametrize("stray", ["scenario/calm.yml", "calm.yaml"])
+def test_a_scenario_file_hydra_does_not_read_is_pointed_to(tmp_path: Path, stray: str) -> None:
+    """A `.yml` file, or one outside `scenario/`, is not found: the line names the file and
+    where it belongs, not only the scenarios that are known."""
+    folder = tmp_path / "mine"
+    (folder / stray).parent.mkdir(parents=True, exist_ok=True)
+    (folder / stray).write_text("defaults:\n  - historical_2023\n  - _self_\nname: calm\n")
+    done = sim("--config-dir", str(folder), "scenario=calm", *QUIET)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.splitlines() == [
+        f"error: scenario='calm': {folder / stray} is not read; a folder's scenario is the "
+        f"file {folder / 'scenario' / 'calm.yaml'}"]

@@ -175,6 +175,11 @@ def _unknown_config(m: re.Match[str], f: Failed) -> ConfigError:
     if listed:  # Hydra's own groups (hydra/launcher, ...) live in its package and plug-ins
         known = sorted(set(known) | set(listed.group(1).split()))
     if verb == "find":
+        for d in search_dirs(f.overrides)[1:]:  # a user's file that Hydra does not read
+            for stray in (d / group / f"{name}.yml", d / f"{name}.yaml", d / f"{name}.yml"):
+                if stray.is_file():
+                    return ConfigError(group, name, f"{stray} is not read; a folder's {group} "
+                                       f"is the file {d / group / name}.yaml")
         return unknown_name(group, name, known, group.replace("_", " "))
     return ConfigError(f"{where}.yaml: defaults", f"{group}/{name}",
                        f"no such config; known in {group}/: {', '.join(known) or 'none'}")
