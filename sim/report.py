@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from sim.analysis.io import read_table
+from sim.analysis.io import ResultsError, read_table
 from sim.analysis.page import write_page
 from sim.analysis.plots import draw_run_plots
 from sim.analysis.sweep_plots import SWEEP_TABLE, draw_sweep_plots
@@ -130,6 +130,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             written, problem = redraw(path)
         except ReportError as e:
             written, problem = [], str(e)
+        except ResultsError as e:  # told by the reader, naming the file
+            written, problem = [], f"cannot read saved results: {e}"
         except (OSError, ValueError, KeyError) as e:  # unreadable or malformed saved files
             written, problem = [], f"cannot read saved results: {type(e).__name__}: {e}"
         for png in written:

@@ -201,7 +201,8 @@ def test_a_summary_that_is_not_an_object_is_one_line(tmp_path: Path, command: st
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
-    assert f"{run / 'summary.json'}: holds a JSON list" in done.stderr, done.stderr
+    assert done.stderr.startswith(f"error: {run}: cannot read saved results: "  # alike
+                                  f"{run / 'summary.json'}: holds a JSON list"), done.stderr
 
 
 # -- a run killed mid-way, then run again ---------------------------------------------------
