@@ -43,7 +43,8 @@ def before_hydra(args: Sequence[str], prog: str, config_name: str, schema: type[
     and compose its config, so that an unknown flag, a bad value of one, or an override the
     config does not take is one line and exit 2, not Hydra's usage block or message.
     Overrides may come on either side of a flag, as in summitsim's other commands; the
-    command line is returned in Hydra's order, flags first.
+    command line is returned as Hydra reads it, the overrides first (so that none is read
+    as the value of a flag such as --info).
 
     A sweep (-m) has each of its jobs composed and checked by `check` first, if given (a
     command whose jobs Hydra's own launcher runs; `python -m sim`'s launcher checks them
@@ -70,12 +71,12 @@ def before_hydra(args: Sequence[str], prog: str, config_name: str, schema: type[
     if ns.multirun:
         if check is not None:
             check_jobs(ns.overrides, config_name, schema, check)
-        return [*flags, *ns.overrides]
+        return [*ns.overrides, *flags]
     try:
         compose(ns.overrides, config_name, hydra=True)
     except Exception as e:  # Hydra and YAML raise many kinds; all mean bad input
         fail(composition_error(e, ns.overrides, config_name, schema))
-    return [*flags, *ns.overrides]
+    return [*ns.overrides, *flags]
 
 
 def check_jobs(overrides: Sequence[str], config_name: str, schema: type[T],
