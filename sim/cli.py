@@ -193,7 +193,7 @@ def user_folders(args: list[str]) -> list[str]:
 
 # Hydra's modes, of which a command line may give one (by their short or long flag)
 MODES = {"-m": "-m", "--multirun": "-m", "-r": "-r", "--run": "-r", "-c": "-c", "--cfg": "-c",
-         "-i": "-i", "--info": "-i", "-sc": "-sc", "--shell-completion": "-sc"}
+         "-i": "-i", "--info": "-i"}
 
 
 def main() -> None:
@@ -213,7 +213,7 @@ def main() -> None:
         return
     if len({MODES[f.partition("=")[0]] for f in flags if f.partition("=")[0] in MODES}) > 1:
         fail(ConfigError("flags", " ".join(flags), "Hydra takes one of -m (a sweep), --run, "
-                         "--cfg, --info and --shell-completion at a time; give one"))
+                         "--cfg and --info at a time; give one"))
     args = before_hydra(args, "python -m sim", "config", RunConf)
     if set(flags) <= {"-m", "--multirun"}:
         sys.exit(sweep([a for a in args if a not in flags]))

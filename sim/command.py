@@ -68,6 +68,9 @@ def before_hydra(args: Sequence[str], prog: str, config_name: str, schema: type[
     if ns.experimental_rerun is not None:
         fail(ConfigError("--experimental-rerun", ns.experimental_rerun, "not supported: a run "
                          "saves its overrides in .hydra/overrides.yaml; run them again"))
+    if ns.shell_completion:
+        fail(ConfigError("flags", "--shell-completion", "not offered: Hydra completes "
+                         "`python FILE.py` command lines, not `python -m MODULE`"))
     if ns.multirun:
         if check is not None:
             check_jobs(ns.overrides, config_name, schema, check)
@@ -76,6 +79,8 @@ def before_hydra(args: Sequence[str], prog: str, config_name: str, schema: type[
         compose(ns.overrides, config_name, hydra=True)
     except Exception as e:  # Hydra and YAML raise many kinds; all mean bad input
         fail(composition_error(e, ns.overrides, config_name, schema))
+    if ns.hydra_help:  # Hydra composes its own node alone for it: the command's keys are not there
+        return [*(o for o in ns.overrides if o.lstrip("+~").startswith("hydra")), *flags]
     return [*ns.overrides, *flags]
 
 

@@ -555,6 +555,10 @@ ARGUMENTS = [  # module, its arguments, the whole line after "error: "
      "unrecognized arguments: --nope; see python -m sim --help"),
     ("sim", ("--cfg=all_of_it",), "argument --cfg/-c: invalid choice: 'all_of_it' (choose from "
      "'job', 'hydra', 'all'); see python -m sim --help"),
+    ("sim", ("reps=7", "-sc"), "flags='--shell-completion': not offered: Hydra completes "
+     "`python FILE.py` command lines, not `python -m MODULE`"),
+    ("sim.negotiate", ("-sc", "install=bash"), "flags='--shell-completion': not offered: "
+     "Hydra completes `python FILE.py` command lines, not `python -m MODULE`"),
     ("sim.negotiate", ("--nope",),
      "unrecognized arguments: --nope; see python -m sim.negotiate --help"),
     ("sim.tournament", ("--rounds=3",),

@@ -164,6 +164,7 @@ def test_a_run_is_composed_and_checked_once(tmp_path: Path, monkeypatch: pytest.
     ("sim", ("scenario=no_balloon", "--cfg", "job", "reps=7"), ("reps: 7", "  name: no_balloon")),
     ("sim.negotiate", ("deadline=7", "--cfg", "job", "seed=3"), ("deadline: 7", "seed: 3")),
     ("sim.negotiate", ("deadline=7", "--info"), ("deadline: 7",)),  # --info takes a value
+    ("sim", ("reps=7", "--hydra-help"), ("== Flags ==",)),  # Hydra's node alone: no reps there
 ])
 def test_overrides_may_come_before_and_after_hydras_flags(module: str, args: tuple[str, ...],
                                                            lines: tuple[str, ...]) -> None:
