@@ -8,6 +8,7 @@ one line naming `dask.address`.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -124,6 +125,13 @@ def test_prestart_starts_a_pool_only_for_several_workers() -> None:
     assert set(executors._POOLS) == {WORKERS}
     executors._shutdown_pools()
     assert executors._POOLS == {}
+
+
+def test_prestart_starts_no_more_processes_than_cores() -> None:
+    executors._shutdown_pools()
+    prestart(50)
+    assert 1 <= len(multiprocessing.active_children()) <= default_workers()
+    executors._shutdown_pools()
 
 
 def test_same_tables_whatever_the_workers(tmp_path: Path) -> None:

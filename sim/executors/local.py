@@ -48,11 +48,13 @@ def _ready() -> bool:
 
 
 def prestart(workers: int) -> None:
-    """Start the local pool now and let its workers import, while the caller goes on."""
+    """Start the local pool now and let its workers import, while the caller goes on: as
+    many as there are cores, since a pool asked to be larger grows only as work comes (a
+    run of a few replications with `workers=1000` starts no thousand processes)."""
     workers = workers or default_workers()
     if workers > 1:
         pool = _pool(workers)
-        for _ in range(workers):
+        for _ in range(min(workers, default_workers())):
             pool.submit(_ready)
 
 
