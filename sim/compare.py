@@ -206,17 +206,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CompareError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    warning = pairing_warning(result)
-    if warning:
-        print(f"warning: {warning}", file=sys.stderr)
-    print(format_comparison(result))
-    if args.json is not None:
-
+    if args.json is not None:  # written first: if it cannot be, nothing looks complete
         try:
             write_json(_plain(result), args.json)
         except OSError as e:
             print(f"error: {args.json}: cannot write ({e.strerror or e})", file=sys.stderr)
             return 2
+    warning = pairing_warning(result)
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(format_comparison(result))
     return 0
 
 

@@ -144,3 +144,14 @@ def test_errors_are_one_line_exit_2(tmp_path: Path, case: str,
     assert main([str(run_a), str(run_b)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and err.count("\n") == 1
+
+
+def test_a_json_file_that_cannot_be_written_is_the_only_output(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--json` naming a folder: one line and exit 2, and no table that looks like a result."""
+    run_a = write_run(tmp_path / "a", ["no_summit", "summit_partial"] * 3, {})
+    assert main([str(run_a), str(run_a), "--json", str(tmp_path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith(f"error: {tmp_path}: cannot write (") and \
+        captured.err.count("\n") == 1
