@@ -49,7 +49,8 @@ def before_hydra(args: Sequence[str], prog: str, config_name: str, schema: type[
     A sweep (-m) has each of its jobs composed and checked by `check` first, if given (a
     command whose jobs Hydra's own launcher runs; `python -m sim`'s launcher checks them
     itself). The flags that would make Hydra compose another config, or none, are
-    refused: a command runs its own config."""
+    refused: a command runs its own config; so is shell completion, which Hydra offers
+    only to `python FILE.py`."""
     from hydra._internal.utils import get_args_parser
 
     from sim.config.compose import compose, composition_error
