@@ -23,7 +23,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
 ROOT = PACKAGE.parent
-STAMP = PACKAGE / "compiled.stamp"
+STAMP_NAME = "compiled.stamp"  # in sim/, beside the build it stamps
 LIBRARY = "sim.native"  # the shared library of the compiled modules: sim/native__mypyc.*.so
 SOURCE_ONLY = "SUMMITSIM_SOURCE"
 
@@ -62,7 +62,7 @@ def build_matches(root: Path = ROOT) -> bool:
 
 
 def _stamp(root: Path) -> Path:
-    return root / "sim" / STAMP.name
+    return root / "sim" / STAMP_NAME
 
 
 def import_from_source(package_dir: Path = PACKAGE) -> None:

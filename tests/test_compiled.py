@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.compiled import HOT_MODULES, SOURCE_ONLY, STAMP, build_matches, extensions
+from sim.compiled import HOT_MODULES, SOURCE_ONLY, STAMP_NAME, build_matches, extensions
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted(p.stem for p in (ROOT / "conf" / "scenario").glob("*.yaml"))
@@ -62,7 +62,7 @@ def test_a_build_older_than_its_source_is_not_used(tmp_path: Path) -> None:
 def test_without_a_c_compiler_the_build_says_so_and_the_model_runs_from_source(
         tmp_path: Path) -> None:
     shutil.copytree(ROOT / "sim", tmp_path / "sim", ignore=shutil.ignore_patterns(
-        "__pycache__", "*.so", STAMP.name))
+        "__pycache__", "*.so", STAMP_NAME))
     done = subprocess.run(
         [sys.executable, "-c", "import sim.compiled; sim.compiled.build()"], cwd=tmp_path,
         capture_output=True, text=True, timeout=600,
@@ -70,7 +70,7 @@ def test_without_a_c_compiler_the_build_says_so_and_the_model_runs_from_source(
     assert done.returncode == 0, done.stderr
     assert "note: the model could not be compiled" in done.stderr
     assert list((tmp_path / "sim").rglob("*.so")) == []
-    assert not (tmp_path / "sim" / STAMP.name).exists()
+    assert not (tmp_path / "sim" / STAMP_NAME).exists()
     which = "from sim.compiled import running_compiled; print(running_compiled())"
     assert run(which, tmp_path, PYTHONPATH=str(tmp_path)) == "False"
 
