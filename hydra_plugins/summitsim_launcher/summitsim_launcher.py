@@ -52,8 +52,13 @@ class SummitsimLauncher(Launcher):
         given = [str(o) for o in config.hydra.overrides.task]
         same = [o for o in given if is_group(o.lstrip("+~").partition("=")[0])]
 
+        searchpath = f"hydra.searchpath={list(config.hydra.searchpath)}"  # the user's folders
+
         def compose(groups: list[str]) -> dict[str, Any]:
-            cfg = config if groups == same else loader.load_sweep_config(config, groups)
+            try:
+                cfg = config if groups == same else loader.load_sweep_config(config, groups)
+            except Exception as e:  # a job's choice of configs that does not compose
+                raise composition_error(e, [searchpath, *groups], sweeping=True) from None
             data = OmegaConf.to_container(cfg, resolve=False)  # interpolated after overrides
             assert isinstance(data, dict)
             return {str(k): v for k, v in data.items() if k != "hydra"}
@@ -65,7 +70,6 @@ class SummitsimLauncher(Launcher):
             check_writable("hydra.sweep.dir", sweep_dir)
             sweep_dir.mkdir(parents=True, exist_ok=True)
         except Exception as e:  # bad input, or a group that does not compose: one line
-            searchpath = f"hydra.searchpath={list(config.hydra.searchpath)}"  # the user's folders
             discard_unstarted(sweep_dir)
             fail(e if isinstance(e, ConfigError) else composition_error(e, [searchpath]))
         run_sweep(points, progress=bool(config.progress))

@@ -142,6 +142,13 @@ def _unknown_key(m: re.Match[str], f: Failed) -> ConfigError:
     if typing.get_origin(hint_at(f.schema, key)) is dict and value.startswith("{"):
         return ConfigError(key, value, f"a mapping merges into the one composed; to set it "
                            f"whole write ++{key}={{...}}")
+    if dataclasses.is_dataclass(hint_at(f.schema, key)):  # a mapping with a key it lacks
+        from hydra.core.override_parser.overrides_parser import OverridesParser
+
+        given: Any = OverridesParser.create().parse_override(f"{key}={value}").value()
+        for part in reversed(key.split(".")):
+            given = {part: given}
+        return _keyed(f, given) or ConfigError(key, value, "must be a mapping of its keys")
     others = [o for o in f.overrides if _parts(o)[0] != key]
     return unknown_at(_compose_plain(others, f.config_name), key, value, f.schema)
 
@@ -231,6 +238,21 @@ def _kind_mismatch(node: Any, key: str, schema: type) -> ConfigError | None:
     return None
 
 
+def _not_a_name(m: re.Match[str], f: Failed) -> ConfigError:
+    """A config group given something other than the names of its configs (null, 1, [1])."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    for o in f.overrides:
+        key, value = _parts(o)
+        known = known_configs(key, f.overrides)
+        chosen = OverridesParser.create().parse_override(o).value() if known else None
+        if known and not (isinstance(chosen, str) or (
+                isinstance(chosen, list) and all(isinstance(c, str) for c in chosen))):
+            return ConfigError(key, value, "must be a name, or a list of names to merge; "
+                               f"known: {', '.join(known)}")
+    return ConfigError("<overrides>", " ".join(f.overrides), one_line(m.group(0)))
+
+
 def _interval(m: re.Match[str], f: Failed) -> ConfigError:
     given = next((o for o in f.overrides if "interval(" in o), " ".join(f.overrides))
     return ConfigError(*_parts(given), "an interval is searched by an optimising sweeper, "
@@ -246,6 +268,8 @@ EXPLAINED: tuple[tuple[re.Pattern[str], Explain], ...] = (
     (re.compile(r"(?:In '([^']+)': )?Could not (find|load) '([^']+)/([^']*)'"), _unknown_config),
     (re.compile(r"In '([^']+)': \w+ raised while composing config:\s*(.*)"), _in_file),
     (re.compile(r"does not support sweep type : INTERVAL_SWEEP"), _interval),
+    (re.compile(r"Config group override must be a string or a list|argument of type '\w+' is "
+                r"not iterable"), _not_a_name),
 )
 
 
