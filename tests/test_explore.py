@@ -9,9 +9,11 @@ import signal
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from scipy.stats import kendalltau
 
@@ -74,6 +76,24 @@ def test_a_gaussian_process_emulator_recovers_ishigami_from_a_latin_study(
         for x in ("x1", "x2", "x3"):
             est, half = emulated["indices"][x][kind], emulated["indices"][x][f"{kind}_conf"]
             assert abs(est - truth[kind][x]) <= half, (kind, x, est, half, truth[kind][x])
+
+
+def test_the_emulator_warns_of_a_bound_only_where_it_limits_the_fit() -> None:
+    """Means whose given seed noise explains all their scatter leave the GP's own noise
+    term at its floor, as the design intends: no warning. A length scale at its bound (a
+    factor the means do not depend on) still warns."""
+    from sklearn.exceptions import ConvergenceWarning
+
+    from sim.explore.emulator import fit
+
+    rng = np.random.default_rng(0)
+    x = rng.random((60, 2))
+    smooth = np.sin(3 * x[:, 0]) + x[:, 1] ** 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fit(x, smooth, np.full(60, 0.01), seed=0)
+    with pytest.warns(ConvergenceWarning, match="length_scale is close to the specified upper"):
+        fit(x, np.sin(3 * x[:, 0]), np.full(60, 0.01), seed=0)
 
 
 def test_a_dummy_factor_stays_within_the_noise_floor(levers: dict[int, Path],

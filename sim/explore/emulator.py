@@ -11,6 +11,7 @@ smooths rather than interpolates noisy means.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -29,7 +30,10 @@ def fit(x: FloatArray, means: FloatArray, noise: FloatArray, seed: int) -> Any:
         WhiteKernel(1e-3, (1e-8, 1.0))
     gp = GaussianProcessRegressor(kernel, alpha=np.maximum(noise, 1e-10), normalize_y=True,
                                   n_restarts_optimizer=2, random_state=seed)
-    return gp.fit(x, means)
+    with warnings.catch_warnings():  # the noise term at its floor: the seed noise explains all
+        warnings.filterwarnings("ignore", "The optimal value found for dimension 0 of "
+                                "parameter k2__noise_level is close to the specified lower")
+        return gp.fit(x, means)
 
 
 def emulated_sobol(study: Study, x: FloatArray, means: FloatArray, noise: FloatArray
