@@ -290,6 +290,8 @@ CASES = [
          "must be a name, or a list of names to merge; known: bali_2022"),
     Case("mapping-with-a-typo", (f"{S}.relations={{tenshun: 0.2}}",), f"{S}.relations.tenshun",
          "0.2", "unknown key (did you mean 'tension'?); known: agreed, tension"),
+    Case("forced-mapping-with-a-typo", ("++dask={adress: tcp://h:8786}",), "dask.adress",
+         "'tcp://h:8786'", "unknown key (did you mean 'address'?); known: address, workers"),
     Case("group-given-a-mapping", ("scenario={nme: x}",), f"{S}.nme", "'x'",
          "unknown key (did you mean 'name'?); known: bargaining"),
     Case("override-without-value", (f"{S}.concessions",), f"{S}.concessions", "''",

@@ -143,14 +143,19 @@ def _unknown_key(m: re.Match[str], f: Failed) -> ConfigError:
         return ConfigError(key, value, f"a mapping merges into the one composed; to set it "
                            f"whole write ++{key}={{...}}")
     if dataclasses.is_dataclass(hint_at(f.schema, key)):  # a mapping with a key it lacks
-        from hydra.core.override_parser.overrides_parser import OverridesParser
-
-        given: Any = OverridesParser.create().parse_override(f"{key}={value}").value()
-        for part in reversed(key.split(".")):
-            given = {part: given}
-        return _keyed(f, given) or ConfigError(key, value, "must be a mapping of its keys")
+        return _keyed(f, _given(key, value)) or ConfigError(key, value, "must be a mapping")
     others = [o for o in f.overrides if _parts(o)[0] != key]
     return unknown_at(_compose_plain(others, f.config_name), key, value, f.schema)
+
+
+def _given(key: str, value: str) -> dict[str, Any]:
+    """An override's value as data at its dotted key, such as {"a": {"b": {"c": 1}}}."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    given: Any = OverridesParser.create().parse_override(f"{key}={value}").value()
+    for part in reversed(key.split(".")):
+        given = {part: given}
+    return typing.cast(dict[str, Any], given)
 
 
 def _unmergeable(m: re.Match[str], f: Failed) -> ConfigError:
@@ -168,9 +173,10 @@ def _unmergeable(m: re.Match[str], f: Failed) -> ConfigError:
     if new and not key.startswith("vars."):
         return ConfigError(key, value, f"a new entry ({new.group(1)}) is added in a scenario "
                            "file, not on the command line (see docs/scenarios.md)")
-    return _refused(f) or ConfigError(key, value, "cannot set this value (" + next(
-        (one_line(str(c)).split(" full_key:")[0] for c in f.chain[1:] if str(c).strip()), "")
-        + ")")
+    reason = next((one_line(str(c)).split(" full_key:")[0] for c in f.chain[1:]
+                   if str(c).strip()), "")
+    return _refused(f) or _keyed(f, _given(key, value)) or ConfigError(
+        key, value, f"cannot set this value ({reason})")
 
 
 def _unknown_config(m: re.Match[str], f: Failed) -> ConfigError:
