@@ -143,19 +143,35 @@ def _unknown_key(m: re.Match[str], f: Failed) -> ConfigError:
         return ConfigError(key, value, f"a mapping merges into the one composed; to set it "
                            f"whole write ++{key}={{...}}")
     if dataclasses.is_dataclass(hint_at(f.schema, key)):  # a mapping with a key it lacks
-        return _keyed(f, _given(key, value)) or ConfigError(key, value, "must be a mapping")
+        return _converted(key, value, f.schema) or ConfigError(key, value, "must be a mapping")
+    if hint_at(f.schema, key) is None and known_configs(key, f.overrides):
+        return ConfigError(key, value, f"no {key} is chosen by default; add one with "
+                           f"+{key}={value}")
     others = [o for o in f.overrides if _parts(o)[0] != key]
     return unknown_at(_compose_plain(others, f.config_name), key, value, f.schema)
 
 
-def _given(key: str, value: str) -> dict[str, Any]:
-    """An override's value as data at its dotted key, such as {"a": {"b": {"c": 1}}}."""
+def _parsed(key: str, value: str) -> Any:
+    """An override's value as data, as Hydra's grammar reads it."""
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
-    given: Any = OverridesParser.create().parse_override(f"{key}={value}").value()
-    for part in reversed(key.split(".")):
-        given = {part: given}
-    return typing.cast(dict[str, Any], given)
+    return OverridesParser.create().parse_override(f"{key}={value}").value()
+
+
+def _converted(key: str, value: str, schema: type) -> ConfigError | None:
+    """What the converter says of an override's value at its key, if it refuses it."""
+    hint = hint_at(schema, key)
+    try:
+        convert(hint, _parsed(key, value), key) if hint is not None else None
+    except ConfigError as err:
+        return err
+    return None
+
+
+def _undeletable(m: re.Match[str], f: Failed) -> ConfigError:
+    """A key deleted (~KEY) that the config does not have."""
+    others = [o for o in f.overrides if _parts(o)[0] != m.group(1)]
+    return unknown_at(_compose_plain(others, f.config_name), m.group(1), "", f.schema)
 
 
 def _unmergeable(m: re.Match[str], f: Failed) -> ConfigError:
@@ -175,7 +191,7 @@ def _unmergeable(m: re.Match[str], f: Failed) -> ConfigError:
                            "file, not on the command line (see docs/scenarios.md)")
     reason = next((one_line(str(c)).split(" full_key:")[0] for c in f.chain[1:]
                    if str(c).strip()), "")
-    return _refused(f) or _keyed(f, _given(key, value)) or ConfigError(
+    return _converted(key, value, f.schema) or ConfigError(
         key, value, f"cannot set this value ({reason})")
 
 
@@ -251,11 +267,13 @@ def _not_a_name(m: re.Match[str], f: Failed) -> ConfigError:
     for o in f.overrides:
         key, value = _parts(o)
         known = known_configs(key, f.overrides)
-        chosen = OverridesParser.create().parse_override(o).value() if known else None
-        if known and not (isinstance(chosen, str) or (
+        if not (known or "/" in key):  # not a group (Hydra's own are named with a /)
+            continue
+        chosen = OverridesParser.create().parse_override(o).value()
+        if not (isinstance(chosen, str) or (
                 isinstance(chosen, list) and all(isinstance(c, str) for c in chosen))):
-            return ConfigError(key, value, "must be a name, or a list of names to merge; "
-                               f"known: {', '.join(known)}")
+            return ConfigError(key, value, "must be a name, or a list of names to merge" + (
+                f"; known: {', '.join(known)}" if known else ""))
     return ConfigError("<overrides>", " ".join(f.overrides), one_line(m.group(0)))
 
 
@@ -271,6 +289,7 @@ EXPLAINED: tuple[tuple[re.Pattern[str], Explain], ...] = (
     (re.compile(r"Could not (?:override|append to) '([^']+)'|Key '([^']+)' is not in struct"),
      _unknown_key),
     (re.compile(r"Error merging override (.+)"), _unmergeable),
+    (re.compile(r"Could not delete from config. '([^']+)' does not exist"), _undeletable),
     (re.compile(r"(?:In '([^']+)': )?Could not (find|load) '([^']+)/([^']*)'"), _unknown_config),
     (re.compile(r"In '([^']+)': \w+ raised while composing config:\s*(.*)"), _in_file),
     (re.compile(r"does not support sweep type : INTERVAL_SWEEP"), _interval),
