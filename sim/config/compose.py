@@ -139,12 +139,15 @@ def _unknown_key(m: re.Match[str], f: Failed) -> ConfigError:
         value = override_value([o for o in f.overrides if not o.startswith("~")], key)
         return ConfigError(key, value, f"deleted earlier on the command line (~{key}); "
                            "drop that to set it")
-    if typing.get_origin(hint_at(f.schema, key)) is dict and value.startswith("{"):
+    hint = hint_at(f.schema, key)
+    mapping = typing.get_origin(hint) is dict or dataclasses.is_dataclass(hint)
+    found = _converted(key, value, f.schema) if mapping else None  # a key it lacks, a bad value
+    if found is not None:
+        return found
+    if mapping and value.startswith("{"):  # new entries of a named collection
         return ConfigError(key, value, f"a mapping merges into the one composed; to set it "
                            f"whole write ++{key}={{...}}")
-    if dataclasses.is_dataclass(hint_at(f.schema, key)):  # a mapping with a key it lacks
-        return _converted(key, value, f.schema) or ConfigError(key, value, "must be a mapping")
-    if hint_at(f.schema, key) is None and known_configs(key, f.overrides):
+    if hint is None and known_configs(key, f.overrides):
         return ConfigError(key, value, f"no {key} is chosen by default; add one with "
                            f"+{key}={value}")
     others = [o for o in f.overrides if _parts(o)[0] != key]
