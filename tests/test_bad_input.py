@@ -454,7 +454,10 @@ CASES = [
     Case("rerun", ("--experimental-rerun", "{tmp}/config.pickle"), "--experimental-rerun",
          "'{tmp}/config.pickle'", "not supported"),
     Case("delete-a-schema-key", ("~scenario.relations.tension",), f"{S}.relations.tension",
-         "''", "cannot be deleted: a key of the schema always has a value"),
+         "''", "cannot be deleted: a key of the schema always has a value; set it with"),
+    Case("delete-an-optional-key", ("~scenario.parties.us.pressure",),
+         f"{S}.parties.us.pressure", "''", "cannot be deleted: a key of the schema always has "
+         "a value; write scenario.parties.us.pressure=null for none"),
     Case("delete-then-set", ("~seed", "seed=2"), "seed", "'2'",
          "deleted earlier on the command line (~seed); drop that to set it"),
     # -- a sweep with no job, or of a kind the sweeper cannot run -------------------------

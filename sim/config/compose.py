@@ -181,6 +181,9 @@ def _unmergeable(m: re.Match[str], f: Failed) -> ConfigError:
     key, value = _parts(m.group(1))
     text = "\n".join(str(c) for c in f.chain)
     if m.group(1).startswith("~") and "does not support deletion" in text:
+        if type(None) in typing.get_args(hint_at(f.schema, key, optional=True)):
+            return ConfigError(key, value, f"cannot be deleted: a key of the schema always has "
+                               f"a value; write {key}=null for none")
         return ConfigError(key, value, f"cannot be deleted: a key of the schema always has a "
                            f"value; set it with {key}=VALUE (an entry of a named collection, "
                            "such as a shock, can be deleted)")

@@ -83,8 +83,9 @@ def convert(tp: Any, value: object, path: str) -> Any:
     raise TypeError(f"schema type {tp!r} at {path} is not supported")
 
 
-def hint_at(cls: type, path: str) -> Any:
-    """The schema type at a dotted key (`a.b[0].c`) of dataclass `cls`; None if it has none."""
+def hint_at(cls: type, path: str, optional: bool = False) -> Any:
+    """The schema type at a dotted key (`a.b[0].c`) of dataclass `cls`; None if it has none
+    (`optional`: with its Optional kept)."""
     tp: Any = cls
     for part in (p for p in re.split(r"[.\[\]]+", path) if p):
         tp = _strip_optional(tp)
@@ -96,7 +97,7 @@ def hint_at(cls: type, path: str) -> Any:
             tp = typing.get_args(tp)[-1]
         else:
             return None
-    return _strip_optional(tp)
+    return tp if optional else _strip_optional(tp)
 
 
 def _strip_optional(tp: Any) -> Any:
