@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
@@ -19,7 +19,7 @@ from omegaconf import DictConfig
 from sim.command import EXIT_FAILED_REPS, before_hydra, fail, precheck, run_as_job
 from sim.config.compose import composition_error, search_dirs
 from sim.config.errors import ConfigError
-from sim.config.load import CONF_DIR, load_run
+from sim.config.load import CONF_DIR, check_file, check_hydra, load_run
 from sim.config.schema import RunConf
 from sim.config.validate import validate_run
 
@@ -54,9 +54,16 @@ def sweep(overrides: list[str]) -> int:
     from hydra._internal.hydra import Hydra
     from hydra._internal.utils import create_config_search_path
     from hydra.core.global_hydra import GlobalHydra
+    from hydra.core.override_parser.overrides_parser import OverridesParser
 
     app = Hydra.create_main_hydra2("sim", create_config_search_path(str(CONF_DIR)))
     try:
+        for o in OverridesParser.create().parse_overrides(overrides):  # Hydra's settings
+            if o.key_or_group.startswith("hydra.") and not o.is_sweep_override():  # as given
+                setting: Any = o.value()  # (a user's files are checked by `user_folders`)
+                for part in reversed(o.key_or_group.split(".")[1:]):
+                    setting = {part: setting}
+                check_hydra(setting)
         swept = app.multirun("config", task, [*overrides, "hydra.mode=MULTIRUN"])
     except ConfigError as e:
         fail(e)
@@ -181,6 +188,11 @@ def user_folders(args: list[str]) -> list[str]:
         paths = ",".join(quote("file://" + str(Path(d).resolve())) for d in dirs)
         out.append(f"hydra.searchpath=[{paths}]")
     for folder in search_dirs(out)[1:]:
+        for path in sorted(folder.rglob("*.yaml")):
+            try:
+                check_file(path)
+            except ConfigError as e:
+                fail(e)
         for shipped in sorted(CONF_DIR.rglob("*.yaml")):
             name = shipped.relative_to(CONF_DIR)
             if (folder / name).is_file():  # conf/ is searched first: this file is never read

@@ -128,12 +128,18 @@ def precheck(overrides: Sequence[str], config_name: str, schema: type[T],
              check: Callable[[T], None]) -> tuple[T, DictConfig, Path]:
     """Compose a Hydra command's config once and check it and its run folder; exit 2 with
     one line if either is bad. Returns the checked config, the composed one and the folder."""
+    from omegaconf.errors import OmegaConfBaseException
+
     from sim.config.compose import check_writable
+    from sim.config.load import unresolved
 
     checked, cfg = composed(overrides, config_name, schema, check)
-    out_dir = Path(str(cfg.hydra.run.dir)).absolute()
     try:
+        str(cfg.hydra.job.name)  # the log file's name, before Hydra makes the folder
+        out_dir = Path(str(cfg.hydra.run.dir)).absolute()
         check_writable("hydra.run.dir", out_dir)
+    except OmegaConfBaseException as e:  # a folder named by an interpolation that fails
+        fail(unresolved(cfg, e))
     except ConfigError as e:
         fail(e)
     return checked, cfg, out_dir
@@ -162,10 +168,15 @@ def run_as_job(cfg: DictConfig, out_dir: Path, task: Callable[[], None]) -> None
     from hydra.types import HydraContext
     from omegaconf import open_dict
 
+    from sim.config.compose import setup_error
+
     with open_dict(cfg):  # as Hydra sets them for a run of its own
         cfg.hydra.run.dir, cfg.hydra.mode = str(out_dir), "RUN"
-    done = run_job(hydra_context=HydraContext(config_loader=None,  # type: ignore[arg-type]
-                                              callbacks=Callbacks(cfg)),
-                   task_function=lambda _: task(), config=cfg,
-                   job_dir_key="hydra.run.dir", job_subdir_key=None)
+    try:
+        done = run_job(hydra_context=HydraContext(config_loader=None,  # type: ignore[arg-type]
+                                                  callbacks=Callbacks(cfg)),
+                       task_function=lambda _: task(), config=cfg,
+                       job_dir_key="hydra.run.dir", job_subdir_key=None)
+    except Exception as e:  # raised before the task ran (run_job keeps the task's own)
+        fail(setup_error(cfg, e))
     done.return_value  # noqa: B018 - raises what the job raised

@@ -91,6 +91,18 @@ parties:
       entity_list: {weight: 0}
 """)
 
+HYDRA_CALLBACK_FILE = textwrap.dedent("""\
+    # @package _global_
+    defaults:
+      - /scenario/historical_2023@scenario
+      - _self_
+    hydra:
+      callbacks:
+        x:
+          _target_: os.makedirs
+          name: "{tmp}/pwned"
+    """)
+
 S = "scenario"
 M = "scenario.meetings.blinken_beijing"
 B = "scenario.shocks.balloon"
@@ -342,22 +354,44 @@ CASES = [
               "_args_ keys are not allowed"),
     Case("hydra-callback", ("+hydra.callbacks.x._target_=os.system",),
          "hydra.callbacks.x._target_", "'os.system'", "configs cannot name code"),
-    file_case("hydra-callback-in-file", textwrap.dedent("""\
-        # @package _global_
-        defaults:
-          - /scenario/historical_2023@scenario
-          - _self_
-        hydra:
-          callbacks:
-            x:
-              _target_: os.system
-              _args_: ["touch {tmp}/pwned"]
-        """), "hydra.callbacks.x._target_", "'os.system'", "configs cannot name code"),
+    file_case("hydra-callback-in-file", HYDRA_CALLBACK_FILE, "hydra.callbacks.x._target_",
+              "'os.makedirs'", "configs cannot name code"),
     Case("hydra-logging-class", ("hydra.job_logging.handlers.console.class=subprocess.Popen",),
          "hydra.job_logging.handlers.console.class", "'subprocess.Popen'",
          "configs cannot name code"),
     Case("hydra-verbose-mapping", ("hydra.verbose={a: 1}",), "hydra.verbose", "{'a': 1}",
          "a logger's name"),
+    Case("hydra-env-set-a-list", ("+hydra.job.env_set={A: [1]}",), "hydra.job.env_set.A", "[1]",
+         "must be a string: an environment variable's value"),
+    Case("hydra-env-set-merges", ("hydra.job.env_set={A: 1}",), "hydra.job.env_set", "'{A: 1}'",
+         "a mapping merges into the one composed; to set it whole write "
+         "++hydra.job.env_set={...}"),
+    Case("sweep-hydra-callback", ("-m", "+hydra.callbacks.x={_target_: os.makedirs, "
+                                  "name: '{tmp}/pwned'}", "reps=2,3"),
+         "hydra.callbacks.x._target_", "'os.makedirs'", "configs cannot name code"),
+    Case("sweep-hydra-callback-in-file", ("-m", "hydra.searchpath=[file://{conf}]",
+                                          "scenario=bad", "reps=2,3"),
+         "hydra.callbacks.x._target_", "'os.makedirs'", "configs cannot name code",
+         {"bad": HYDRA_CALLBACK_FILE}),
+    Case("sweep-over-a-hydra-callback-in-file", ("-m", "hydra/launcher=basic",
+                                                 "hydra.searchpath=[file://{conf}]",
+                                                 "scenario=historical_2023,bad"),
+         "hydra.callbacks.x._target_", "'os.makedirs'", "configs cannot name code",
+         {"bad": HYDRA_CALLBACK_FILE}),
+    Case("log-level-lower-case", ("hydra.job_logging.root.level=debug",),
+         "hydra.job_logging.root.level", "'debug'", "not a logging level; known: CRITICAL"),
+    Case("sweep-log-level-lower-case", ("-m", "hydra.hydra_logging.root.level=debug",
+                                        "reps=2,3"),
+         "hydra.hydra_logging.root.level", "'debug'", "not a logging level; known: CRITICAL"),
+    Case("log-handler-unknown-formatter", ("hydra.job_logging.handlers.console.formatter=nope",),
+         "hydra.job_logging", "''", "Hydra cannot set up the job: Unable to configure handler "
+         "'console'"),
+    Case("run-dir-unresolved", ("hydra.run.dir=${nope}",), "hydra.run.dir", "'${nope}'",
+         "Interpolation key 'nope' not found"),
+    Case("sweep-dir-unresolved", ("-m", "hydra.sweep.dir=${nope}", "reps=2,3"),
+         "hydra.sweep.dir", "'${nope}'", "Interpolation key 'nope' not found"),
+    Case("job-name-unresolved", ("hydra.job.name=${oc.env:SUMMITSIM_NOPE}",), "hydra.job.name",
+         "'${oc.env:SUMMITSIM_NOPE}'", "Environment variable 'SUMMITSIM_NOPE' not found"),
     Case("sweep-hydra-verbose-mapping", ("-m", "hydra.verbose={a: 1}", "reps=2,3"),
          "hydra.verbose", "{'a': 1}", "a logger's name"),
     Case("hydra-sweeper-params-unset", ("hydra.sweeper.params.x=1",), "hydra.sweeper.params.x",
@@ -422,6 +456,10 @@ CASES = [
     Case("sweep-folder-typo", ("-m", "--config-dir", "{conf}", "scenario=bad,historical_2023"),
          f"{S}.relatons", "{'tension': 0.3}", "unknown key (did you mean 'relations'?)",
          {"bad": variant("relatons:\n  tension: 0.3\n")}),
+    Case("sweep-folder-wrong-type", ("-m", "--config-dir", "{conf}",
+                                      "scenario=historical_2023,bad"),
+         f"{S}.relations.tension", "'abc'", "must be a number",
+         {"bad": variant("relations: {tension: abc}\n")}),
     Case("folder-default-key", ("--config-dir", "{conf}", "scenario=bad",
                                 f"{S}.shocks.balloon.enabled=maybe"),
          f"{S}.shocks.balloon.enabled", "'maybe'", "must be true or false",

@@ -29,7 +29,7 @@ from sim.config.errors import (
     unknown_name,
     yaml_error,
 )
-from sim.config.load import CONF_DIR, FORBIDDEN_KEYS, code_error, load_run, plain
+from sim.config.load import CONF_DIR, FORBIDDEN_KEYS, code_error, load_run, plain, unresolved
 from sim.config.schema import RunConf
 
 if TYPE_CHECKING:
@@ -139,7 +139,7 @@ def _unknown_key(m: re.Match[str], f: Failed) -> ConfigError:
         value = override_value([o for o in f.overrides if not o.startswith("~")], key)
         return ConfigError(key, value, f"deleted earlier on the command line (~{key}); "
                            "drop that to set it")
-    hint = hint_at(f.schema, key)
+    hint = _hint(f.schema, key)
     mapping = typing.get_origin(hint) is dict or dataclasses.is_dataclass(hint)
     found = _converted(key, value, f.schema) if mapping else None  # a key it lacks, a bad value
     if found is not None:
@@ -246,13 +246,17 @@ def _in_file(m: re.Match[str], f: Failed) -> ConfigError:
     return _keyed(f, written) or ConfigError(f"{name}.yaml", "", f"cannot be merged: {reason}")
 
 
+def _hint(schema: type, key: str) -> Any:
+    """The type at a dotted key: by Hydra's schema under `hydra.`, else by `schema`."""
+    from hydra.conf import HydraConf
+
+    return hint_at(HydraConf, key[6:]) if key.startswith("hydra.") else hint_at(schema, key)
+
+
 def _kind_mismatch(node: Any, key: str, schema: type) -> ConfigError | None:
     """The first key under `key` where a file gives a list or a value for a mapping, or a
     mapping for a list."""
-    from hydra.conf import HydraConf
-
-    hint = schema if not key else hint_at(HydraConf, key[6:]) if key.startswith(
-        "hydra.") else hint_at(schema, key)
+    hint = _hint(schema, key) if key else schema
     mapping = typing.get_origin(hint) is dict or dataclasses.is_dataclass(hint)
     if mapping and node is not None and not isinstance(node, dict):
         return ConfigError(key, node, "must be a mapping (name: value, ...)"
@@ -356,7 +360,7 @@ def composition_error(e: BaseException, overrides: Sequence[str], config_name: s
 def _keyed(f: Failed, written: dict[str, Any] | None = None) -> ConfigError | None:
     """OmegaConf's own message for the key it names, if it names one, with the value given
     on the command line, or in the file `written` (its data) when the file is at fault."""
-    for cause in f.chain[1:]:
+    for cause in f.chain:
         if isinstance(cause, OmegaConfBaseException) and getattr(cause, "full_key", None):
             key, value = str(cause.full_key), getattr(cause, "value", None)
             if written is not None:
@@ -456,6 +460,18 @@ def known_configs(group: str, overrides: Sequence[str]) -> list[str]:
     """The config names of a group in `conf/` and the user's folders on the search path."""
     return sorted({p.stem for d in search_dirs(overrides)
                    for p in (d / group.strip("/")).glob("*.yaml")})
+
+
+def setup_error(cfg: DictConfig, e: BaseException) -> ConfigError:
+    """Hydra's set-up of a job (its folder, logging, environment) refused the config's
+    `hydra` settings: a value that does not resolve, else what Hydra or logging said."""
+    chain = exception_chain(e)
+    for cause in chain:
+        if isinstance(cause, OmegaConfBaseException) and getattr(cause, "full_key", None):
+            return unresolved(cfg, cause)
+    reason = "; ".join(one_line(str(c)) for c in chain if str(c).strip())
+    key = "hydra.job_logging" if reason.startswith("Unable to configure") else "hydra"
+    return ConfigError(key, "", f"Hydra cannot set up the job: {reason}")
 
 
 def check_writable(key: str, path: Path) -> None:

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
 from omegaconf import DictConfig, OmegaConf
-from omegaconf.errors import OmegaConfBaseException
+from omegaconf.errors import InterpolationKeyError, OmegaConfBaseException
 
 from sim.config.checks import Context, Rule, walk
 from sim.config.convert import build
-from sim.config.errors import ConfigError, yaml_error
+from sim.config.errors import ConfigError, package_of, yaml_error
 from sim.config.schema import RunConf, ScenarioConf, register
 from sim.config.validate import validate_run, validate_scenario
 
@@ -65,27 +66,73 @@ def plain(cfg: DictConfig | dict[str, Any]) -> dict[str, Any]:
     """A composed config as plain data, interpolations resolved (Hydra's node left out,
     after it is checked for code); `ConfigError` naming a key that does not resolve."""
     if isinstance(cfg, dict):
-        reject_code({k: v for k, v in cfg.items() if k == "hydra"})
+        check_hydra(cfg.get("hydra"))
         return {str(k): v for k, v in cfg.items() if k != "hydra"}
     if "hydra" in cfg:
-        hydra = OmegaConf.to_container(cfg.hydra, resolve=False)
-        reject_code({"hydra": hydra})
-        verbose = hydra.get("verbose") if isinstance(hydra, dict) else None
-        if not (verbose is None or isinstance(verbose, bool | str) or (
-                isinstance(verbose, list) and all(isinstance(v, str) for v in verbose))):
-            raise ConfigError("hydra.verbose", verbose,  # Hydra asserts this, as it logs
-                              "must be true, false, a logger's name or a list of names")
+        check_hydra(OmegaConf.to_container(cfg.hydra, resolve=False))
     try:
         return {str(k): OmegaConf.to_container(cfg[k], resolve=True)
                 if OmegaConf.is_config(cfg[k]) else cfg[k] for k in cfg if k != "hydra"}
     except OmegaConfBaseException as e:
-        key = str(getattr(e, "full_key", None) or "<config>")
-        written: Any = OmegaConf.to_container(cfg, resolve=False)
-        for part in key.split("."):
-            written = written.get(part) if isinstance(written, dict) else ""
-        raise ConfigError(key, written, str(getattr(e, "msg", None) or e).splitlines()[0]
-                          + "; an interpolation ${...} must name a key of the config, "
-                          "like ${scenario.name}") from None
+        raise unresolved(cfg, e) from None
+
+
+def check_hydra(hydra: Any) -> None:
+    """Hydra's settings (the `hydra` node as written): no code but Hydra's plug-ins and the
+    standard logging classes, and the values Hydra asserts or sets a job up with."""
+    reject_code({"hydra": hydra})
+    if not isinstance(hydra, dict):
+        return
+    verbose = hydra.get("verbose")
+    if not (verbose is None or isinstance(verbose, bool | str) or (
+            isinstance(verbose, list) and all(isinstance(v, str) for v in verbose))):
+        raise ConfigError("hydra.verbose", verbose,  # Hydra asserts this, as it logs
+                          "must be true, false, a logger's name or a list of names")
+    job = hydra.get("job")
+    env = job.get("env_set") if isinstance(job, dict) else None
+    for name, value in env.items() if isinstance(env, dict) else ():
+        if not isinstance(value, str | int | float):  # set in os.environ as the job starts
+            raise ConfigError(f"hydra.job.env_set.{name}", value,
+                              "must be a string: an environment variable's value")
+    for part in ("job_logging", "hydra_logging"):
+        _check_levels(hydra.get(part), f"hydra.{part}")
+
+
+def _check_levels(node: Any, key: str) -> None:
+    """Every `level` of a logging config is one of logging's names (or a number)."""
+    levels = logging.getLevelNamesMapping()
+    for name, value in node.items() if isinstance(node, dict) else ():
+        full = f"{key}.{name}"
+        if name == "level" and not (type(value) is int or value in levels
+                                    or str(value).startswith("${")):
+            raise ConfigError(full, value, f"not a logging level; known: {', '.join(levels)}")
+        _check_levels(value, full)
+
+
+def check_file(path: Path) -> None:
+    """A config file of a user's folder, as written, before anything composes it: no code
+    anywhere in it, and its Hydra settings checked (a sweep's are used before any check)."""
+    try:
+        text = path.read_text()
+        data = yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return  # composing the file tells what is wrong with it
+    for part in reversed([p for p in package_of(path, text).split(".") if p]):
+        data = {part: data}
+    if isinstance(data, dict):
+        check_hydra(data.get("hydra"))
+    reject_code(data)
+
+
+def unresolved(cfg: DictConfig, e: OmegaConfBaseException) -> ConfigError:
+    """A value of `cfg` that does not resolve, named by its key, with the value as written."""
+    key = str(getattr(e, "full_key", None) or "<config>")
+    written: Any = OmegaConf.to_container(cfg, resolve=False)
+    for part in key.split("."):
+        written = written.get(part) if isinstance(written, dict) else ""
+    return ConfigError(key, written, str(getattr(e, "msg", None) or e).splitlines()[0] + (
+        "; an interpolation ${...} must name a key of the config, like ${scenario.name}"
+        if isinstance(e, InterpolationKeyError) else ""))
 
 
 def load(cfg: DictConfig | dict[str, Any], schema: type[T], check: Callable[[T], None],
