@@ -460,6 +460,8 @@ CASES = [
                                       "scenario=historical_2023,bad"),
          f"{S}.relations.tension", "'abc'", "must be a number",
          {"bad": variant("relations: {tension: abc}\n")}),
+    Case("folder-impossible-date", ("--config-dir", "{conf}", "scenario=bad"), f"{S}.start",
+         "'2023-02-30'", "not a date; write YYYY-MM-DD", {"bad": variant("start: 2023-02-30\n")}),
     Case("folder-default-key", ("--config-dir", "{conf}", "scenario=bad",
                                 f"{S}.shocks.balloon.enabled=maybe"),
          f"{S}.shocks.balloon.enabled", "'maybe'", "must be true or false",
@@ -634,6 +636,8 @@ ARGUMENTS = [  # module, its arguments, the whole line after "error: "
      "unrecognized arguments: --nope; see python -m sim.calibrate --help"),
     ("sim.explore.cli", ("summit_levers", "--progress"),
      "unrecognized arguments: --progress; see python -m sim.explore --help"),
+    ("sim.forecast.cli", ("scenario=historical_2023", "as_of=2023-02-30"),
+     "as_of='2023-02-30': not a date; write YYYY-MM-DD, a real calendar day"),
     ("sim.report", (), "the following arguments are required: DIR; see python -m sim.report "
      "--help"),
     ("sim.compare", ("a",), "the following arguments are required: DIR_B; see "

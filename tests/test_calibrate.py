@@ -4,6 +4,7 @@ on a real Dask cluster), posterior draws in forecasts, SBC, and bad input."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from dataclasses import replace
@@ -197,6 +198,7 @@ def write_conf(tmp_path: Path, **changes: object) -> Path:
     ({}, ["population=many"], "error: population='many': must be a whole number"),
     ({}, ["population=1"], "error: population=1: must be >= 2"),
     ({}, ["seed=-1"], "error: seed=-1: must be >= 0"),
+    ({}, ["cutoff=2023-02-30"], "error: cutoff='2023-02-30': not a date"),
 ])
 def test_bad_calibration_input_is_one_line_exit_2_nothing_written(
         tmp_path: Path, changes: dict[str, object], args: list[str], line: str) -> None:
@@ -208,6 +210,18 @@ def test_bad_calibration_input_is_one_line_exit_2_nothing_written(
     assert proc.stderr.startswith(line), proc.stderr
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
     assert not out.exists()
+
+
+def test_an_impossible_date_written_unquoted_in_a_config_file_is_one_line(
+        tmp_path: Path) -> None:
+    """YAML would read 2023-02-30 as a date and fail; it is read as text, then checked."""
+    path = write_conf(tmp_path)
+    path.write_text(re.sub(r"(?m)^cutoff: .*$", "cutoff: 2023-02-30", path.read_text()))
+    proc = subprocess.run([sys.executable, "-m", "sim.calibrate", str(path), "--check"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr == ("error: cutoff='2023-02-30': not a date; write YYYY-MM-DD, a real "
+                           "calendar day\n")
 
 
 def test_resample_follows_the_weights() -> None:

@@ -29,7 +29,15 @@ from sim.config.errors import (
     unknown_name,
     yaml_error,
 )
-from sim.config.load import CONF_DIR, FORBIDDEN_KEYS, code_error, load_run, plain, unresolved
+from sim.config.load import (
+    CONF_DIR,
+    FORBIDDEN_KEYS,
+    code_error,
+    load_run,
+    plain,
+    read_yaml,
+    unresolved,
+)
 from sim.config.schema import RunConf
 
 if TYPE_CHECKING:
@@ -232,7 +240,7 @@ def _in_file(m: re.Match[str], f: Failed) -> ConfigError:
                 None)
     try:
         text = path.read_text() if path is not None else ""
-        data = yaml.safe_load(text)
+        data = read_yaml(text)
     except (OSError, yaml.YAMLError):
         data = None
     written: dict[str, Any] = {}

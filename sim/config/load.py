@@ -33,6 +33,20 @@ LOGGING_CLASSES = frozenset({
 })
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML as OmegaConf reads a config: a date stays text, checked where a date is due."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
+def read_yaml(text: str) -> Any:
+    """A YAML text as data, read as Hydra reads a config (so 2023-02-30 is not a crash)."""
+    return yaml.load(text, Loader=_Loader)  # a SafeLoader: no Python objects
+
+
 def reject_code(node: Any, path: str = "") -> None:
     """Refuse any key that asks for code to be run: `_target_` and friends anywhere, and
     in Hydra's settings callbacks and logging classes other than the standard ones."""
@@ -114,7 +128,7 @@ def check_file(path: Path) -> None:
     anywhere in it, and its Hydra settings checked (a sweep's are used before any check)."""
     try:
         text = path.read_text()
-        data = yaml.safe_load(text)
+        data = read_yaml(text)
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return  # composing the file tells what is wrong with it
     for part in reversed([p for p in package_of(path, text).split(".") if p]):
@@ -169,7 +183,7 @@ def read_config(name: str, group: str, schema: type[T],
     `rules` pass; `ConfigError` at the first problem."""
     path = find_config(name, group)
     try:
-        data = yaml.safe_load(path.read_text())
+        data = read_yaml(path.read_text())
     except OSError as e:
         raise ConfigError(group, name, f"cannot read {path} ({e.strerror or e})") from None
     except yaml.MarkedYAMLError as e:
@@ -194,7 +208,7 @@ def with_settings(data: Any, settings: Sequence[str]) -> Any:
         for part in parents:
             node = node.setdefault(part, {}) if isinstance(node, dict) else {}
         try:
-            node[leaf] = yaml.safe_load(text) if text else ""
+            node[leaf] = read_yaml(text) if text else ""
         except yaml.YAMLError:
             node[leaf] = text
     return data

@@ -19,7 +19,7 @@ import yaml
 from sim.config.checks import iso_date
 from sim.config.convert import build
 from sim.config.errors import ConfigError, unknown_name, yaml_error
-from sim.config.load import CONF_DIR
+from sim.config.load import CONF_DIR, read_yaml
 from sim.config.schema import ScenarioConf
 from sim.model.outcome import OUTCOMES
 
@@ -129,7 +129,7 @@ class Bank:
 def load_bank(path: Path, key: str = "questions") -> Bank:
     """Read and type-check a question bank file; raise `ConfigError` naming the bad key."""
     try:
-        data: Any = yaml.safe_load(path.read_text())
+        data: Any = read_yaml(path.read_text())
     except OSError as e:
         raise ConfigError(key, str(path), f"cannot read the question bank ({e.strerror or e})"
                           ) from None
@@ -215,7 +215,7 @@ def bank_for(scenario: str) -> Path:
     """The one question bank in conf/questions written for `scenario`."""
     found = []
     for path in sorted((CONF_DIR / "questions").glob("*.yaml")):
-        data = yaml.safe_load(path.read_text()) or {}
+        data = read_yaml(path.read_text()) or {}
         if data.get("scenario") == scenario:
             found.append(path)
     if len(found) != 1:
