@@ -57,6 +57,10 @@ def reject_code(node: Any, path: str = "") -> None:
         code = key in FORBIDDEN_KEYS or (path.startswith("hydra") and key in ("class", "()"))
         if code and not _hydra_may_name(path, str(key), value):
             raise code_error(full, value)
+        if path.startswith("hydra") and str(value).startswith("ext://") and value not in (
+                "ext://sys.stdout", "ext://sys.stderr"):  # logging imports what it names
+            raise ConfigError(full, value, "configs cannot name code; an ext:// value imports "
+                              "it (only ext://sys.stdout and ext://sys.stderr)")
         reject_code(value, full)
 
 
