@@ -25,17 +25,16 @@ from sim.config.errors import (
     ConfigError,
     exception_chain,
     one_line,
-    package_of,
     unknown_name,
     yaml_error,
 )
 from sim.config.load import (
     CONF_DIR,
     FORBIDDEN_KEYS,
+    as_written,
     code_error,
     load_run,
     plain,
-    read_yaml,
     unresolved,
 )
 from sim.config.schema import RunConf
@@ -158,6 +157,11 @@ def _unknown_key(m: re.Match[str], f: Failed) -> ConfigError:
     if hint is None and known_configs(key, f.overrides):
         return ConfigError(key, value, f"no {key} is chosen by default; add one with "
                            f"+{key}={value}")
+    return _unknown_in_rest(f, key, value)
+
+
+def _unknown_in_rest(f: Failed, key: str, value: str) -> ConfigError:
+    """A key the config lacks, told against the config composed without its override."""
     others = [o for o in f.overrides if _parts(o)[0] != key]
     return unknown_at(_compose_plain(others, f.config_name), key, value, f.schema)
 
@@ -181,8 +185,7 @@ def _converted(key: str, value: str, schema: type) -> ConfigError | None:
 
 def _undeletable(m: re.Match[str], f: Failed) -> ConfigError:
     """A key deleted (~KEY) that the config does not have."""
-    others = [o for o in f.overrides if _parts(o)[0] != m.group(1)]
-    return unknown_at(_compose_plain(others, f.config_name), m.group(1), "", f.schema)
+    return _unknown_in_rest(f, m.group(1), "")
 
 
 def _unmergeable(m: re.Match[str], f: Failed) -> ConfigError:
@@ -238,19 +241,11 @@ def _in_file(m: re.Match[str], f: Failed) -> ConfigError:
     reason = one_line(m.group(2)).split(" full_key:")[0]
     path = next((p for d in search_dirs(f.overrides) if (p := d / f"{name}.yaml").is_file()),
                 None)
-    try:
-        text = path.read_text() if path is not None else ""
-        data = read_yaml(text)
-    except (OSError, yaml.YAMLError):
-        data = None
-    written: dict[str, Any] = {}
-    if path is not None and isinstance(data, dict):
-        data.pop("defaults", None)
-        package = package_of(path, text)
-        written = data if not package else {package: data}
-        found = _kind_mismatch(written, "", f.schema)
-        if found is not None:
-            return found
+    data = as_written(path) if path is not None else None
+    written: dict[str, Any] = data if isinstance(data, dict) else {}
+    found = _kind_mismatch(written, "", f.schema)
+    if found is not None:
+        return found
     return _keyed(f, written) or ConfigError(f"{name}.yaml", "", f"cannot be merged: {reason}")
 
 
@@ -280,14 +275,11 @@ def _kind_mismatch(node: Any, key: str, schema: type) -> ConfigError | None:
 
 def _not_a_name(m: re.Match[str], f: Failed) -> ConfigError:
     """A config group given something other than the names of its configs (null, 1, [1])."""
-    from hydra.core.override_parser.overrides_parser import OverridesParser
-
-    for o in f.overrides:
-        key, value = _parts(o)
+    for key, value in map(_parts, f.overrides):
         known = known_configs(key, f.overrides)
         if not (known or "/" in key):  # not a group (Hydra's own are named with a /)
             continue
-        chosen = OverridesParser.create().parse_override(o).value()
+        chosen = _parsed(key, value)
         if not (isinstance(chosen, str) or (
                 isinstance(chosen, list) and all(isinstance(c, str) for c in chosen))):
             return ConfigError(key, value, "must be a name, or a list of names to merge" + (

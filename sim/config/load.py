@@ -127,16 +127,23 @@ def _check_levels(node: Any, key: str) -> None:
         _check_levels(value, full)
 
 
-def check_file(path: Path) -> None:
-    """A config file of a user's folder, as written, before anything composes it: no code
-    anywhere in it, and its Hydra settings checked (a sweep's are used before any check)."""
+def as_written(path: Path) -> Any:
+    """A config file's data as written, under the keys where it lands (its package); None
+    if it cannot be read (composing it tells why)."""
     try:
         text = path.read_text()
         data = read_yaml(text)
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return  # composing the file tells what is wrong with it
+        return None
     for part in reversed([p for p in package_of(path, text).split(".") if p]):
         data = {part: data}
+    return data
+
+
+def check_file(path: Path) -> None:
+    """A config file of a user's folder, as written, before anything composes it: no code
+    anywhere in it, and its Hydra settings checked (a sweep's are used before any check)."""
+    data = as_written(path)
     if isinstance(data, dict):
         check_hydra(data.get("hydra"))
     reject_code(data)
