@@ -26,6 +26,7 @@ FORBIDDEN_KEYS = ("_target_", "_args_", "_partial_", "_recursive_", "_convert_")
 # standard logging handlers and formatters. A scenario file with `# @package _global_`
 # can reach `hydra.*`, so anything else naming code there is refused like `_target_`.
 HYDRA_PLUGINS = ("hydra._internal.core_plugins.", "hydra_plugins.")
+JOB_FOLDER = "${hydra.job.num}"  # a sweep's job folders: numbered, as it is gathered
 LOGGING_CLASSES = frozenset({
     "logging.StreamHandler", "logging.FileHandler", "logging.NullHandler",
     "logging.Formatter", "logging.handlers.RotatingFileHandler",
@@ -106,6 +107,11 @@ def check_hydra(hydra: Any) -> None:
             isinstance(verbose, list) and all(isinstance(v, str) for v in verbose))):
         raise ConfigError("hydra.verbose", verbose,  # Hydra asserts this, as it logs
                           "must be true, false, a logger's name or a list of names")
+    sweep = hydra.get("sweep")
+    subdir = sweep.get("subdir", JOB_FOLDER) if isinstance(sweep, dict) else JOB_FOLDER
+    if subdir != JOB_FOLDER:  # the sweep is gathered, reported and resumed by job number
+        raise ConfigError("hydra.sweep.subdir", subdir, f"a sweep's jobs are in folders named "
+                          f"by number ({JOB_FOLDER}); sweep.parquet lists each one's overrides")
     job = hydra.get("job")
     env = job.get("env_set") if isinstance(job, dict) else None
     for name, value in env.items() if isinstance(env, dict) else ():
