@@ -514,6 +514,10 @@ CASES = [
     Case("delete-an-optional-key", ("~scenario.parties.us.pressure",),
          f"{S}.parties.us.pressure", "''", "cannot be deleted: a key of the schema always has "
          "a value; write scenario.parties.us.pressure=null for none"),
+    Case("delete-from-an-empty-mapping", ("~vars.x",), "vars.x", "''",
+         "no such entry to delete; vars is empty"),
+    Case("delete-from-hydra-env", ("~hydra.job.env_set.X",), "hydra.job.env_set.X", "''",
+         "no such entry to delete; hydra.job.env_set is empty"),
     Case("delete-then-set", ("~seed", "seed=2"), "seed", "'2'",
          "deleted earlier on the command line (~seed); drop that to set it"),
     # -- a sweep with no job, or of a kind the sweeper cannot run -------------------------

@@ -82,12 +82,12 @@ def _parts(override: str) -> tuple[str, str]:
     return name, value
 
 
-def unknown_at(data: Any, key: str, value: object, schema: type = RunConf, prefix: str = ""
-               ) -> ConfigError:
+def unknown_at(data: Any, key: str, value: object, schema: type = RunConf, prefix: str = "",
+               deleting: bool = False) -> ConfigError:
     """A dotted `key` that `data` (a composed config) lacks: an unknown entry of a named
     collection (with the known ones), a new entry of a mapping of plain values (added with
     +), a forbidden code key, or an unknown key of the schema (Hydra's, under `hydra.`).
-    `prefix` is put before the key where the line shows how to write it."""
+    `prefix` is put before the key where the line shows how to write it (`deleting`: ~key)."""
     parts = key.split(".")
     if parts[-1] in FORBIDDEN_KEYS:
         return code_error(key, value)
@@ -95,15 +95,17 @@ def unknown_at(data: Any, key: str, value: object, schema: type = RunConf, prefi
         from hydra.conf import HydraConf
 
         node = data.get("hydra") if isinstance(data, dict) else None
-        return ConfigError(key, value, unknown_at(node, key[6:], value, HydraConf,
-                                                  "hydra.").allowed)
+        return ConfigError(key, value, unknown_at(node, key[6:], value, HydraConf, "hydra.",
+                                                  deleting).allowed)
     node = data
     for i, part in enumerate(parts):
         hint = hint_at(schema, ".".join(parts[:i]))
         free = typing.get_origin(hint) is dict and not dataclasses.is_dataclass(
             typing.get_args(hint)[-1])  # a mapping of plain values, which + may extend
         if free and not node and i == len(parts) - 1:
-            return ConfigError(key, value, f"no such entry; add one with +{prefix}{key}=VALUE")
+            return ConfigError(key, value, f"no such entry to delete; {prefix}{'.'.join(parts[:i])} is "
+                               "empty" if deleting else
+                               f"no such entry; add one with +{prefix}{key}=VALUE")
         if isinstance(node, dict) and part not in node and typing.get_origin(hint) is dict:
             return unknown_name(key if i == len(parts) - 1 else ".".join(parts[:i + 1]), part,
                                 [str(n) for n in node], ENTRY_KINDS.get(parts[i - 1], "entry"))
@@ -160,10 +162,11 @@ def _unknown_key(m: re.Match[str], f: Failed) -> ConfigError:
     return _unknown_in_rest(f, key, value)
 
 
-def _unknown_in_rest(f: Failed, key: str, value: str) -> ConfigError:
+def _unknown_in_rest(f: Failed, key: str, value: str, deleting: bool = False) -> ConfigError:
     """A key the config lacks, told against the config composed without its override."""
     others = [o for o in f.overrides if _parts(o)[0] != key]
-    return unknown_at(_compose_plain(others, f.config_name), key, value, f.schema)
+    return unknown_at(_compose_plain(others, f.config_name), key, value, f.schema,
+                      deleting=deleting)
 
 
 def _parsed(key: str, value: str) -> Any:
@@ -185,7 +188,7 @@ def _converted(key: str, value: str, schema: type) -> ConfigError | None:
 
 def _undeletable(m: re.Match[str], f: Failed) -> ConfigError:
     """A key deleted (~KEY) that the config does not have."""
-    return _unknown_in_rest(f, m.group(1), "")
+    return _unknown_in_rest(f, m.group(1), "", deleting=True)
 
 
 def _unmergeable(m: re.Match[str], f: Failed) -> ConfigError:
