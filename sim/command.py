@@ -146,15 +146,28 @@ def precheck(overrides: Sequence[str], config_name: str, schema: type[T],
 
 
 def hydra_command(config_name: str, schema: type[T], check: Callable[[T], None],
-                  task: Callable[[T, Path], None], hydra_app: Callable[[], None]) -> None:
+                  task: Callable[[T, Path], None]) -> None:
     """The `main` of a Hydra command: its config composed and checked once (`precheck`),
     then `task(config, run folder)` run as Hydra runs a job; with Hydra's own flags
-    (--help, --cfg, -m, ...) Hydra's command line, `hydra_app`, takes over."""
+    (--help, --cfg, -m, ...) Hydra's command line takes over, each job checked alike."""
+    import hydra
+    from hydra.core.hydra_config import HydraConfig
+
+    from sim.config.load import CONF_DIR, load
+
     overrides = sys.argv[1:]
     if any(a.startswith("-") for a in overrides):
         sys.argv[1:] = before_hydra(overrides, f"python -m sim.{config_name}", config_name,
                                     schema, check)
-        hydra_app()
+
+        def job(cfg: DictConfig) -> None:
+            try:
+                conf = load(cfg, schema, check)
+            except ConfigError as e:
+                fail(e)
+            task(conf, Path(HydraConfig.get().runtime.output_dir))
+
+        hydra.main(version_base="1.3", config_path=str(CONF_DIR), config_name=config_name)(job)()
         return
     checked, cfg, out_dir = precheck(overrides, config_name, schema, check)
     run_as_job(cfg, out_dir, lambda: task(checked, out_dir))

@@ -8,13 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import hydra
-from hydra.core.hydra_config import HydraConfig
-from omegaconf import DictConfig
-
 from sim.command import fail, hydra_command
 from sim.config.errors import ConfigError
-from sim.config.load import load
 from sim.negotiation.config import NegotiationConf, check_negotiation, register
 
 register()
@@ -32,18 +27,8 @@ def run(conf: NegotiationConf, out_dir: Path) -> None:
     print(f"results: {out_dir}")
 
 
-@hydra.main(version_base="1.3", config_path="../conf", config_name="negotiate")
-def app(cfg: DictConfig) -> None:
-    """Hydra's command line (--help, --cfg, -m ...): each job's config checked, then run."""
-    try:
-        conf = load(cfg, NegotiationConf, check_negotiation)
-    except ConfigError as e:
-        fail(e)
-    run(conf, Path(HydraConfig.get().runtime.output_dir))
-
-
 def main() -> None:
-    hydra_command("negotiate", NegotiationConf, check_negotiation, run, app)
+    hydra_command("negotiate", NegotiationConf, check_negotiation, run)
 
 
 if __name__ == "__main__":

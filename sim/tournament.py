@@ -10,14 +10,9 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-import hydra
 import pandas as pd
-from hydra.core.hydra_config import HydraConfig
-from omegaconf import DictConfig
 
-from sim.command import fail, hydra_command
-from sim.config.errors import ConfigError
-from sim.config.load import load
+from sim.command import hydra_command
 from sim.negotiation.config import TournamentConf, check_tournament, register
 from sim.negotiation.tournament import format_tables, play, summarize
 from sim.results import write_json, write_parquet
@@ -37,18 +32,8 @@ def run(conf: TournamentConf, out_dir: Path) -> None:
     print(f"results: {out_dir}")
 
 
-@hydra.main(version_base="1.3", config_path="../conf", config_name="tournament")
-def app(cfg: DictConfig) -> None:
-    """Hydra's command line (--help, --cfg, -m ...): each job's config checked, then run."""
-    try:
-        conf = load(cfg, TournamentConf, check_tournament)
-    except ConfigError as e:
-        fail(e)
-    run(conf, Path(HydraConfig.get().runtime.output_dir))
-
-
 def main() -> None:
-    hydra_command("tournament", TournamentConf, check_tournament, run, app)
+    hydra_command("tournament", TournamentConf, check_tournament, run)
 
 
 if __name__ == "__main__":
