@@ -91,6 +91,9 @@ def unknown_at(data: Any, key: str, value: object, schema: type = RunConf, prefi
     parts = key.split(".")
     if parts[-1] in FORBIDDEN_KEYS:
         return code_error(key, value)
+    below = _below_a_value(schema, key, value)
+    if below is not None:
+        return below
     if parts[0] == "hydra" and len(parts) > 1:  # Hydra's own node, by Hydra's schema
         from hydra.conf import HydraConf
 
@@ -103,9 +106,9 @@ def unknown_at(data: Any, key: str, value: object, schema: type = RunConf, prefi
         free = typing.get_origin(hint) is dict and not dataclasses.is_dataclass(
             typing.get_args(hint)[-1])  # a mapping of plain values, which + may extend
         if free and not node and i == len(parts) - 1:
-            return ConfigError(key, value, f"no such entry to delete; {prefix}{'.'.join(parts[:i])} is "
-                               "empty" if deleting else
-                               f"no such entry; add one with +{prefix}{key}=VALUE")
+            where = prefix + ".".join(parts[:i])
+            return ConfigError(key, value, f"no such entry to delete; {where} is empty"
+                               if deleting else f"no such entry; add one with +{prefix}{key}=VALUE")
         if isinstance(node, dict) and part not in node and typing.get_origin(hint) is dict:
             return unknown_name(key if i == len(parts) - 1 else ".".join(parts[:i + 1]), part,
                                 [str(n) for n in node], ENTRY_KINDS.get(parts[i - 1], "entry"))
@@ -211,8 +214,8 @@ def _unmergeable(m: re.Match[str], f: Failed) -> ConfigError:
                            "file, not on the command line (see docs/scenarios.md)")
     reason = next((one_line(str(c)).split(" full_key:")[0] for c in f.chain[1:]
                    if str(c).strip()), "")
-    return _converted(key, value, f.schema) or ConfigError(
-        key, value, f"cannot set this value ({reason})")
+    return _converted(key, value, f.schema) or _below_a_value(f.schema, key, value) or (
+        ConfigError(key, value, f"cannot set this value ({reason})"))
 
 
 def _unknown_config(m: re.Match[str], f: Failed) -> ConfigError:
@@ -257,6 +260,16 @@ def _hint(schema: type, key: str) -> Any:
     from hydra.conf import HydraConf
 
     return hint_at(HydraConf, key[6:]) if key.startswith("hydra.") else hint_at(schema, key)
+
+
+def _below_a_value(schema: type, key: str, value: object) -> ConfigError | None:
+    """A key under one that the schema makes a single value (`seed.x`): it has no keys."""
+    parts = key.split(".")
+    for i in range(1, len(parts)):
+        if _hint(schema, ".".join(parts[:i])) in (bool, int, float, str):
+            return ConfigError(key, value, f"{'.'.join(parts[:i])} is a single value, not a "
+                               f"mapping; it has no key {parts[i]!r}")
+    return None
 
 
 def _kind_mismatch(node: Any, key: str, schema: type) -> ConfigError | None:
