@@ -107,6 +107,11 @@ def check_hydra(hydra: Any) -> None:
             isinstance(verbose, list) and all(isinstance(v, str) for v in verbose))):
         raise ConfigError("hydra.verbose", verbose,  # Hydra asserts this, as it logs
                           "must be true, false, a logger's name or a list of names")
+    for part in ("run", "sweep"):  # an empty folder would be the current one, unasked
+        node = hydra.get(part)
+        if isinstance(node, dict) and "dir" in node and not str(node["dir"] or "").strip():
+            raise ConfigError(f"hydra.{part}.dir", node["dir"], "must name a folder ('.' for "
+                              "the current one)")
     sweep = hydra.get("sweep")
     subdir = sweep.get("subdir", JOB_FOLDER) if isinstance(sweep, dict) else JOB_FOLDER
     if subdir != JOB_FOLDER:  # the sweep is gathered, reported and resumed by job number
