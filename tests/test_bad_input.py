@@ -408,6 +408,8 @@ CASES = [
          "must name a folder ('.' for the current one)"),
     Case("lab-run-dir-empty", ("hydra.run.dir=''",), "hydra.run.dir", "''",
          "must name a folder ('.' for the current one)", module="sim.negotiate"),
+    Case("sweep-env-set-unresolved", ("-m", "+hydra.job.env_set.X=${nope}", "reps=2,3"),
+         "hydra.job.env_set.X", "'${nope}'", "Interpolation key 'nope' not found"),
     Case("run-dir-unresolved", ("hydra.run.dir=${nope}",), "hydra.run.dir", "'${nope}'",
          "Interpolation key 'nope' not found"),
     Case("sweep-dir-unresolved", ("-m", "hydra.sweep.dir=${nope}", "reps=2,3"),

@@ -206,3 +206,24 @@ def test_a_refused_sweep_takes_back_only_a_folder_it_left_empty(tmp_path: Path) 
     discard_unstarted(tmp_path / "never_made")
     assert not fresh.exists()
     assert (resumed / MULTIRUN).exists() and (resumed / "0").is_dir()
+
+
+@pytest.mark.parametrize("launcher", ["summitsim", "basic"])
+def test_a_sweep_sets_the_environment_of_hydra_job_env_set_as_one_run_does(
+        tmp_path: Path, launcher: str) -> None:
+    # GIT_DIR pointing nowhere makes the commit a job records "unknown": the variable was set
+    # where the job ran (the summitsim launcher sets it once, for the jobs of its one pool).
+    plain = sim("reps=2", "plots=false", "progress=false", f"hydra.run.dir={tmp_path}/plain")
+    assert plain.returncode == 0, plain.stderr
+    if json.loads((tmp_path / "plain" / "summary.json").read_text())["git_commit"] == "unknown":
+        pytest.skip("not a git checkout (or no git): the commit is unknown without GIT_DIR too")
+    env_set = "+hydra.job.env_set.GIT_DIR=/nonexistent"
+    one = sim("reps=2", "plots=false", "progress=false", env_set, f"hydra.run.dir={tmp_path}/one")
+    assert one.returncode == 0, one.stderr
+    done = sim("-m", "reps=2,3", "plots=false", "progress=false", env_set,
+               f"hydra/launcher={launcher}", f"hydra.sweep.dir={tmp_path}/sweep")
+    assert done.returncode == 0, done.stderr
+    jobs = sorted((tmp_path / "sweep").glob("*/summary.json"))
+    assert len(jobs) == 2
+    runs = [tmp_path / "one" / "summary.json", *jobs]
+    assert {json.loads(p.read_text())["git_commit"] for p in runs} == {"unknown"}

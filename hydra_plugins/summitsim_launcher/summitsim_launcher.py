@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from hydra.core.config_store import ConfigStore
-from hydra.core.utils import JobReturn, JobStatus, configure_log, setup_globals
+from hydra.core.utils import JobReturn, JobStatus, configure_log, env_override, setup_globals
 from hydra.plugins.launcher import Launcher
 from hydra.types import HydraContext, TaskFunction
 from omegaconf import DictConfig, OmegaConf
+from omegaconf.errors import OmegaConfBaseException
 
 TARGET = "hydra_plugins.summitsim_launcher.summitsim_launcher.SummitsimLauncher"
 ConfigStore.instance().store(group="hydra/launcher", name="summitsim",
@@ -34,6 +35,7 @@ class SummitsimLauncher(Launcher):
         from sim.command import fail
         from sim.config.compose import check_writable, composition_error, no_jobs
         from sim.config.errors import ConfigError
+        from sim.config.load import unresolved
         from sim.design_point import design_points
         from sim.pool import run_sweep
         from sim.sweep import discard_unstarted
@@ -67,12 +69,17 @@ class SummitsimLauncher(Launcher):
             if not job_overrides:
                 raise no_jobs(given, is_group)
             points = design_points(job_overrides, initial_job_idx, sweep_dir, compose, is_group)
+            env = {str(k): str(v) for k, v in config.hydra.job.env_set.items()}  # jobs share it
             check_writable("hydra.sweep.dir", sweep_dir)
             sweep_dir.mkdir(parents=True, exist_ok=True)
+        except OmegaConfBaseException as e:  # an environment variable that does not resolve
+            discard_unstarted(sweep_dir)
+            fail(unresolved(config, e))
         except Exception as e:  # bad input, or a group that does not compose: one line
             discard_unstarted(sweep_dir)
             fail(e if isinstance(e, ConfigError) else composition_error(e, [searchpath]))
-        run_sweep(points, progress=bool(config.progress))
+        with env_override(env):  # as Hydra sets a job's, for every job: they share one pool
+            run_sweep(points, progress=bool(config.progress))
         task = OmegaConf.masked_copy(config, [str(k) for k in config if k != "hydra"])
         return [JobReturn(overrides=list(p.overrides), cfg=task, hydra_cfg=config,
                           working_dir=str(p.out_dir), status=JobStatus.COMPLETED,
