@@ -192,11 +192,17 @@ def test_a_lab_command_composes_its_config_once(
     assert f"results: {out}" in capsys.readouterr().out
 
 
-def test_a_lab_sweep_runs_each_job_after_checking_them_all(tmp_path: Path) -> None:
-    """`-m` with good values runs every job (the check of the jobs lets them through)."""
-    done = run("sim.negotiate", "-m", "deadline=5,8", "plot=false",
-               f"hydra.sweep.dir={tmp_path}")
+@pytest.mark.parametrize(("module", "args", "written"), [
+    ("sim.negotiate", ["plot=false"], "negotiation.json"),
+    ("sim.tournament", ["agendas=2", "strategies=[linear,conceder]"], "tournament.json"),
+])
+def test_a_lab_sweep_runs_each_job_after_checking_them_all(
+        module: str, args: list[str], written: str, tmp_path: Path) -> None:
+    """`-m` with good values runs every job (the check of the jobs lets them through), each
+    with its command's log file."""
+    done = run(module, "-m", "deadline=5,8", *args, f"hydra.sweep.dir={tmp_path}")
     assert done.returncode == 0, done.stderr
-    deadlines = [json.loads((tmp_path / job / "negotiation.json").read_text())["deadline"]
-                 for job in ("0", "1")]
-    assert deadlines == [5, 8]
+    data = [json.loads((tmp_path / job / written).read_text()) for job in ("0", "1")]
+    assert [d.get("deadline") or d["config"]["deadline"] for d in data] == [5, 8]
+    name = module.rpartition(".")[2]
+    assert all((tmp_path / job / f"{name}.log").exists() for job in ("0", "1"))
