@@ -535,6 +535,10 @@ CASES = [
     Case("lab-key-under-a-value", ("a.strategy.name=linear",), "a.strategy.name", "'linear'",
          "a.strategy is a single value, not a mapping; it has no key 'name'",
          module="sim.negotiate"),
+    Case("sweep-delete-unknown-shock", ("-m", "reps=2,3", "~scenario.shocks.nope"),
+         f"{S}.shocks.nope", "'nope'", "unknown shock; known: ai_chip_controls"),
+    Case("sweep-unknown-shock", ("-m", "reps=2,3", "scenario.shocks.nope.enabled=false"),
+         f"{S}.shocks.nope", "'nope'", "unknown shock; known: ai_chip_controls"),
     Case("delete-then-set", ("~seed", "seed=2"), "seed", "'2'",
          "deleted earlier on the command line (~seed); drop that to set it"),
     # -- a sweep with no job, or of a kind the sweeper cannot run -------------------------

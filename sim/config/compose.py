@@ -166,10 +166,24 @@ def _unknown_key(m: re.Match[str], f: Failed) -> ConfigError:
 
 
 def _unknown_in_rest(f: Failed, key: str, value: str, deleting: bool = False) -> ConfigError:
-    """A key the config lacks, told against the config composed without its override."""
-    others = [o for o in f.overrides if _parts(o)[0] != key]
+    """A key the config lacks, told against the config composed without its override (a
+    sweep's other overrides at their first values: its first job)."""
+    others = [o for o in map(_first_job, f.overrides) if o and _parts(o)[0] != key]
     return unknown_at(_compose_plain(others, f.config_name), key, value, f.schema,
                       deleting=deleting)
+
+
+def _first_job(override: str) -> str:
+    """An override as the first job of a sweep has it ("" if it cannot be read so)."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    try:
+        o = OverridesParser.create().parse_override(override)
+        if not o.is_sweep_override():
+            return override
+        return f"{override.partition('=')[0]}={next(iter(o.sweep_string_iterator()))}"
+    except Exception:  # unparsable, a glob or an empty sweep: Hydra's parser raises many kinds
+        return ""
 
 
 def _parsed(key: str, value: str) -> Any:
