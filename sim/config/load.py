@@ -27,6 +27,7 @@ FORBIDDEN_KEYS = ("_target_", "_args_", "_partial_", "_recursive_", "_convert_")
 # can reach `hydra.*`, so anything else naming code there is refused like `_target_`.
 HYDRA_PLUGINS = ("hydra._internal.core_plugins.", "hydra_plugins.")
 JOB_FOLDER = "${hydra.job.num}"  # a sweep's job folders: numbered, as it is gathered
+RUN_FOLDER = "${hydra.runtime.output_dir}"  # where a job's log file is written
 LOGGING_CLASSES = frozenset({
     "logging.StreamHandler", "logging.FileHandler", "logging.NullHandler",
     "logging.Formatter", "logging.handlers.RotatingFileHandler",
@@ -123,19 +124,29 @@ def check_hydra(hydra: Any) -> None:
         if not isinstance(value, str | int | float):  # set in os.environ as the job starts
             raise ConfigError(f"hydra.job.env_set.{name}", value,
                               "must be a string: an environment variable's value")
+    name = job.get("name") if isinstance(job, dict) else None
+    if isinstance(name, str) and ("/" in name or name.strip(".") == ""):
+        raise ConfigError("hydra.job.name", name, "names the log file NAME.log in the run's "
+                          "folder: a name without /")
     for part in ("job_logging", "hydra_logging"):
-        _check_levels(hydra.get(part), f"hydra.{part}")
+        _check_logging(hydra.get(part), f"hydra.{part}")
 
 
-def _check_levels(node: Any, key: str) -> None:
-    """Every `level` of a logging config is one of logging's names (or a number)."""
+def _check_logging(node: Any, key: str) -> None:
+    """Every `level` of a logging config is one of logging's names (or a number), and every
+    file it writes is in the run's folder or below the working one (a file of someone
+    else's scenario folder may not append to, or truncate, a file elsewhere)."""
     levels = logging.getLevelNamesMapping()
     for name, value in node.items() if isinstance(node, dict) else ():
         full = f"{key}.{name}"
         if name == "level" and not (type(value) is int or value in levels
                                     or str(value).startswith("${")):
             raise ConfigError(full, value, f"not a logging level; known: {', '.join(levels)}")
-        _check_levels(value, full)
+        below = str(value).removeprefix(RUN_FOLDER + "/").replace("${hydra.job.name}", "")
+        if name == "filename" and (".." in below or "${" in below or below.startswith(("/", "~"))):
+            raise ConfigError(full, value, f"a log file is written in the run's folder, as "
+                              f"{RUN_FOLDER}/NAME.log (or below the working folder)")
+        _check_logging(value, full)
 
 
 def as_written(path: Path) -> Any:
