@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pytest
 
+from sim.config.load import NO_JOB
+
 ROOT = Path(__file__).resolve().parents[1]
 EXIT_BAD_INPUT = 2
 
@@ -690,6 +692,16 @@ ARGUMENTS = [  # module, its arguments, the whole line after "error: "
      "unrecognized arguments: --progress; see python -m sim.explore --help"),
     ("sim.forecast.cli", ("scenario=historical_2023", "as_of=2023-02-30"),
      "as_of='2023-02-30': not a date; write YYYY-MM-DD, a real calendar day"),
+    ("sim.explore.cli", ("summit_levers", "scenario.x=1", "out=/proc/summitsim"),
+     "scenario.x='1': scenario is a single value, not a mapping; it has no key 'x'"),
+    ("sim.explore.cli", ("summit_levers", "hydra.run.dir=/tmp/x", "out=/proc/summitsim"),
+     f"hydra.run.dir='/tmp/x': {NO_JOB}"),
+    ("sim.calibrate.cli", ("us_china_2023", "hydra.run.dir=/tmp/x", "--check"),
+     f"hydra.run.dir='/tmp/x': {NO_JOB}"),
+    ("sim.forecast.cli", ("scenario=historical_2023", "as_of=2023-05-01", "hydra.run.dir=/tmp/x",
+                          "out=/proc/summitsim"), f"hydra.run.dir='/tmp/x': {NO_JOB}"),
+    ("sim.forecast.cli", ("scenario=historical_2023", "as_of=2023-05-01", "hydra=1",
+                          "out=/proc/summitsim"), f"hydra=1: {NO_JOB}"),
     ("sim.report", (), "the following arguments are required: DIR; see python -m sim.report "
      "--help"),
     ("sim.compare", ("a",), "the following arguments are required: DIR_B; see "

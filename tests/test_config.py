@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from hydra.core.config_store import ConfigStore
 
+import sim
 from sim.config.checks import UNIT, Context, at_least, checked, fail
 from sim.config.errors import ConfigError
 from sim.config.load import CONF_DIR, load_scenario
@@ -149,3 +151,13 @@ def test_a_commands_file_and_its_settings_are_read_typed_and_checked(tmp_path: P
         assert str(err.value).startswith(line), (settings, str(err.value))
     with pytest.raises(ConfigError, match=r"^x='/nowhere.yaml': cannot read /nowhere.yaml"):
         read_config("/nowhere.yaml", "x", Conf)
+
+
+@pytest.mark.parametrize("override", ["hydra.run.dir=/tmp/x", "hydra/launcher=basic",
+                                      "+hydra.job.env_set.A=1"])
+def test_a_config_composed_alone_refuses_hydra_s_settings_that_nothing_would_read(
+        override: str) -> None:
+    # sim.load_run (and the commands built on it) compose without running a Hydra job: a
+    # Hydra setting would be dropped without a word.
+    with pytest.raises(ConfigError, match=re.escape(f"{override.lstrip('+').split('=')[0]}=")):
+        sim.load_run(override)

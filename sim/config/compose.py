@@ -31,6 +31,7 @@ from sim.config.errors import (
 from sim.config.load import (
     CONF_DIR,
     FORBIDDEN_KEYS,
+    NO_JOB,
     as_written,
     code_error,
     load_run,
@@ -65,11 +66,19 @@ def compose(overrides: Sequence[str], config_name: str = "config", config_dir: P
 
 def compose_checked(overrides: list[str]) -> RunConf:
     """Compose `python -m sim`'s config and check it; `ConfigError` (one line) if it is bad."""
+    without_hydra(overrides)
     try:
         cfg = compose(overrides)
     except Exception as e:  # Hydra and YAML raise many kinds; all mean bad input
         raise composition_error(e, overrides) from None
     return load_run(cfg)
+
+
+def without_hydra(overrides: Sequence[str]) -> None:
+    """Refuse Hydra's settings where a config is composed alone: Hydra would drop them."""
+    for key, value in map(_parts, overrides):
+        if key == "hydra" or key.startswith(("hydra.", "hydra/")):
+            raise ConfigError(key, value, NO_JOB)
 
 
 def override_value(overrides: Sequence[str], key: str) -> str:

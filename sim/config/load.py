@@ -82,12 +82,22 @@ def _hydra_may_name(path: str, key: str, value: object) -> bool:
         or (key == "()" and logging and value.startswith("colorlog.")))
 
 
+NO_JOB = ("a Hydra setting, read only by a job that Hydra runs (python -m sim, the lab); this "
+          "config is composed alone, and the command writes where its out setting says")
+
+
 def plain(cfg: DictConfig | dict[str, Any]) -> dict[str, Any]:
     """A composed config as plain data, interpolations resolved (Hydra's node left out,
-    after it is checked for code); `ConfigError` naming a key that does not resolve."""
+    after it is checked for code); `ConfigError` naming a key that does not resolve. Data
+    read outside Hydra (a command's own config) may not set Hydra's node: nothing reads it."""
     if isinstance(cfg, dict):
-        check_hydra(cfg.get("hydra"))
-        return {str(k): v for k, v in cfg.items() if k != "hydra"}
+        key, node = "hydra", cfg.get("hydra")
+        while isinstance(node, dict) and len(node) == 1:  # the key a setting names
+            name, node = next(iter(node.items()))
+            key = f"{key}.{name}"
+        if "hydra" in cfg:
+            raise ConfigError(key, node, NO_JOB)
+        return {str(k): v for k, v in cfg.items()}
     if "hydra" in cfg:
         check_hydra(OmegaConf.to_container(cfg.hydra, resolve=False))
     try:
@@ -238,8 +248,11 @@ def with_settings(data: Any, settings: Sequence[str]) -> Any:
             raise ConfigError(item, "", "write settings as KEY=VALUE")
         *parents, leaf = key.split(".")
         node = data
-        for part in parents:
-            node = node.setdefault(part, {}) if isinstance(node, dict) else {}
+        for i, part in enumerate(parents):
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                raise ConfigError(key, text, f"{'.'.join(parents[:i + 1])} is a single value, "
+                                  f"not a mapping; it has no key {[*parents, leaf][i + 1]!r}")
         try:
             node[leaf] = read_yaml(text) if text else ""
         except yaml.YAMLError:

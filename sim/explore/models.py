@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from sim import results
 from sim.analysis.io import ResultsError, read_json, read_table
-from sim.config.compose import compose, composition_error, unknown_at
+from sim.config.compose import compose, composition_error, unknown_at, without_hydra
 from sim.config.convert import hint_at
 from sim.config.errors import ConfigError, unknown_name
 from sim.config.load import CONF_DIR, load_run
@@ -87,6 +87,7 @@ class Simulator:
         from omegaconf import OmegaConf
 
         overrides = [*self.base, *groups]
+        without_hydra(overrides)
         try:
             cfg = compose(overrides)
         except Exception as e:  # Hydra raises many kinds; all mean bad input
