@@ -366,3 +366,11 @@ def test_settings_may_follow_a_flag(capsys: pytest.CaptureFixture[str]) -> None:
         main(["us_china_2023", "--check", "population=0"])
     assert exit_.value.code == 2
     assert capsys.readouterr().err.strip() == "error: population=0: must be >= 2"
+
+
+def test_a_prior_is_set_on_the_command_line_by_its_whole_key() -> None:
+    # A prior is named by a dotted key of the scenario; a setting reaches it whole.
+    key = "scenario.bargaining.walk_away"
+    before = load_conf("us_china_2023").priors[key]
+    after = load_conf("us_china_2023", [f"priors.{key}.high=0.3"]).priors[key]
+    assert after == Prior(before.low, 0.3) != before

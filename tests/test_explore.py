@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 from scipy.stats import kendalltau
 
+from sim.config.errors import ConfigError
 from sim.explore.pipeline import run_study
 from sim.explore.study import find_study, read_study
 from sim.explore.testmodels import ishigami_indices
@@ -165,6 +166,18 @@ def explore(*args: str, **kw: Any) -> subprocess.Popen[str]:
     return subprocess.Popen([sys.executable, "-m", "sim.explore", *args, "--no-progress"],
                             cwd=ROOT, text=True, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, start_new_session=True, **kw)
+
+
+def test_a_factor_s_bound_is_set_on_the_command_line_by_its_whole_key() -> None:
+    # A factor is named by a dotted key of the scenario; a setting reaches it whole.
+    key = "scenario.relations.tension_baseline"
+    s = read_study(find_study("summit_levers"), [f"factors.{key}.low=0.2"])
+    assert [(f.low, f.high) for f in s.factors if f.key == key] == [(0.2, 0.7)]
+    with pytest.raises(ConfigError, match=r"^factors\.dummy\.low='abc': must be a number"):
+        read_study(find_study("summit_levers"), ["factors.dummy.low=abc"])
+    with pytest.raises(ConfigError, match="scenario is a single value, not a mapping; it has "
+                                          "no key 'x'"):
+        read_study(find_study("summit_levers"), ["scenario.x=1"])
 
 
 def test_a_killed_study_resumes_to_the_same_indices(tmp_path: Path) -> None:

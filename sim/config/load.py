@@ -241,20 +241,26 @@ def read_config(name: str, group: str, schema: type[T],
 
 
 def with_settings(data: Any, settings: Sequence[str]) -> Any:
-    """`data` with `key=value` settings applied (a value read as YAML; `a.b=v` sets b in a)."""
+    """`data` with `key=value` settings applied (a value read as YAML; `a.b=v` sets b in a,
+    and a key that holds dots itself, such as a factor's, is matched whole:
+    `factors.scenario.bargaining.walk_away.low=0.1`)."""
     for item in settings:
         key, eq, text = item.partition("=")
         if not (eq and key and isinstance(data, dict)):
             raise ConfigError(item, "", "write settings as KEY=VALUE")
-        *parents, leaf = key.split(".")
-        node = data
-        for i, part in enumerate(parents):
-            node = node.setdefault(part, {})
+        parts, node, done = key.split("."), data, 0
+        while done < len(parts) - 1:
             if not isinstance(node, dict):
-                raise ConfigError(key, text, f"{'.'.join(parents[:i + 1])} is a single value, "
-                                  f"not a mapping; it has no key {[*parents, leaf][i + 1]!r}")
+                raise ConfigError(key, text, f"{'.'.join(parts[:done])} is a single value, "
+                                  f"not a mapping; it has no key {parts[done]!r}")
+            end = next((e for e in range(len(parts) - 1, done + 1, -1)
+                        if ".".join(parts[done:e]) in node), done + 1)  # the longest key there
+            node, done = node.setdefault(".".join(parts[done:end]), {}), end
+        if not isinstance(node, dict):
+            raise ConfigError(key, text, f"{'.'.join(parts[:done])} is a single value, not a "
+                              f"mapping; it has no key {parts[done]!r}")
         try:
-            node[leaf] = read_yaml(text) if text else ""
+            node[parts[-1]] = read_yaml(text) if text else ""
         except yaml.YAMLError:
-            node[leaf] = text
+            node[parts[-1]] = text
     return data

@@ -1,8 +1,9 @@
 """`python -m sim.explore STUDY [KEY=VALUE ...]`: run, resume and analyse a study.
 
 STUDY is a file under `conf/explore/` (by name) or a path; KEY=VALUE overrides a top-level
-key of the study (`reps=50`, `base_samples=256`, `seed=1`, `out=DIR`) or a discovery
-setting (`discovery.outcome=no_summit`). Bad input is one line on stderr and exit code 2.
+key of the study (`reps=50`, `base_samples=256`, `seed=1`, `out=DIR`), a discovery
+setting (`discovery.outcome=no_summit`) or a factor's range by its whole key
+(`factors.scenario.bargaining.walk_away.high=0.3`). Bad input is one line on stderr and exit code 2.
 """
 
 from __future__ import annotations
