@@ -249,10 +249,7 @@ def with_settings(data: Any, settings: Sequence[str]) -> Any:
         if not (eq and key and isinstance(data, dict)):
             raise ConfigError(item, "", "write settings as KEY=VALUE")
         parts, node, done = key.split("."), data, 0
-        while done < len(parts) - 1:
-            if not isinstance(node, dict):
-                raise ConfigError(key, text, f"{'.'.join(parts[:done])} is a single value, "
-                                  f"not a mapping; it has no key {parts[done]!r}")
+        while isinstance(node, dict) and done < len(parts) - 1:
             end = next((e for e in range(len(parts) - 1, done + 1, -1)
                         if ".".join(parts[done:e]) in node), done + 1)  # the longest key there
             node, done = node.setdefault(".".join(parts[done:end]), {}), end
