@@ -423,6 +423,9 @@ CASES = [
           "        filename: ${hydra.runtime.output_dir}/../../pwned\n        mode: w\n"}),
     Case("job-name-a-path", ("hydra.job.name=../pwned",), "hydra.job.name", "'../pwned'",
          "names the log file NAME.log in the run's folder: a name without /"),
+    Case("sweep-env-set-per-job", ("-m", "+hydra.job.env_set.X=${hydra.job.num}", "reps=2,3"),
+         "hydra.job.env_set.X", "'${hydra.job.num}'", "the summitsim launcher sets one value "
+         "for all its jobs; a value per job needs hydra/launcher=basic"),
     Case("run-dir-unresolved", ("hydra.run.dir=${nope}",), "hydra.run.dir", "'${nope}'",
          "Interpolation key 'nope' not found"),
     Case("sweep-dir-unresolved", ("-m", "hydra.sweep.dir=${nope}", "reps=2,3"),

@@ -74,7 +74,11 @@ class SummitsimLauncher(Launcher):
             sweep_dir.mkdir(parents=True, exist_ok=True)
         except OmegaConfBaseException as e:  # an environment variable that does not resolve
             discard_unstarted(sweep_dir)
-            fail(unresolved(config, e))
+            err = unresolved(config, e)
+            per_job = "${hydra.job." in str(err.value)  # its jobs share one pool: one value
+            fail(ConfigError(err.key, err.value, "the summitsim launcher sets one value for all "
+                             "its jobs; a value per job needs hydra/launcher=basic") if per_job
+                 else err)
         except Exception as e:  # bad input, or a group that does not compose: one line
             discard_unstarted(sweep_dir)
             fail(e if isinstance(e, ConfigError) else composition_error(e, [searchpath]))
