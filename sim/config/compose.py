@@ -25,6 +25,7 @@ from sim.config.errors import (
     ConfigError,
     exception_chain,
     one_line,
+    under_a_value,
     unknown_name,
     yaml_error,
 )
@@ -290,8 +291,7 @@ def _below_a_value(schema: type, key: str, value: object) -> ConfigError | None:
     parts = key.split(".")
     for i in range(1, len(parts)):
         if _hint(schema, ".".join(parts[:i])) in (bool, int, float, str):
-            return ConfigError(key, value, f"{'.'.join(parts[:i])} is a single value, not a "
-                               f"mapping; it has no key {parts[i]!r}")
+            return under_a_value(key, value, i)
     return None
 
 

@@ -32,6 +32,13 @@ def unknown_name(key: str, value: str, known: Iterable[str], what: str) -> Confi
     return ConfigError(key, value, f"unknown {what}{hint}; known: {listed}")
 
 
+def under_a_value(key: str, value: object, depth: int) -> ConfigError:
+    """A dotted `key` that goes on below a single value, its first `depth` parts (`seed.x`)."""
+    parts = key.split(".")
+    return ConfigError(key, value, f"{'.'.join(parts[:depth])} is a single value, not a "
+                       f"mapping; it has no key {parts[depth]!r}")
+
+
 def one_line(text: str) -> str:
     return " ".join(str(text).split())
 

@@ -13,7 +13,7 @@ from omegaconf.errors import InterpolationKeyError, OmegaConfBaseException
 
 from sim.config.checks import Context, Rule, walk
 from sim.config.convert import build
-from sim.config.errors import ConfigError, package_of, yaml_error
+from sim.config.errors import ConfigError, package_of, under_a_value, yaml_error
 from sim.config.schema import RunConf, ScenarioConf, register
 from sim.config.validate import validate_run, validate_scenario
 
@@ -91,11 +91,11 @@ def plain(cfg: DictConfig | dict[str, Any]) -> dict[str, Any]:
     after it is checked for code); `ConfigError` naming a key that does not resolve. Data
     read outside Hydra (a command's own config) may not set Hydra's node: nothing reads it."""
     if isinstance(cfg, dict):
-        key, node = "hydra", cfg.get("hydra")
-        while isinstance(node, dict) and len(node) == 1:  # the key a setting names
-            name, node = next(iter(node.items()))
-            key = f"{key}.{name}"
         if "hydra" in cfg:
+            key, node = "hydra", cfg["hydra"]
+            while isinstance(node, dict) and len(node) == 1:  # the key a setting names
+                name, node = next(iter(node.items()))
+                key = f"{key}.{name}"
             raise ConfigError(key, node, NO_JOB)
         return {str(k): v for k, v in cfg.items()}
     if "hydra" in cfg:
@@ -254,8 +254,7 @@ def with_settings(data: Any, settings: Sequence[str]) -> Any:
                         if ".".join(parts[done:e]) in node), done + 1)  # the longest key there
             node, done = node.setdefault(".".join(parts[done:end]), {}), end
         if not isinstance(node, dict):
-            raise ConfigError(key, text, f"{'.'.join(parts[:done])} is a single value, not a "
-                              f"mapping; it has no key {parts[done]!r}")
+            raise under_a_value(key, text, done)
         try:
             node[parts[-1]] = read_yaml(text) if text else ""
         except yaml.YAMLError:
