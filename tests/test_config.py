@@ -153,6 +153,25 @@ def test_a_commands_file_and_its_settings_are_read_typed_and_checked(tmp_path: P
         read_config("/nowhere.yaml", "x", Conf)
 
 
+@pytest.mark.parametrize(("text", "line"), [
+    ("reps: 5\n\tlow: 0.1\n", "{path}:2='low: 0.1': malformed YAML at column 1"),
+    ("reps: 5\ninner: {share: 0.1, share: 0.2}\n", "inner.share='0.2': duplicate key: already "
+     "set on line 2 of {path}"),
+    (b"reps: 5\n\xff\n", "x='{path}': {path} is not UTF-8 text (byte 8)"),
+])
+def test_a_commands_file_that_cannot_be_read_as_yaml_is_named(tmp_path: Path, text: str | bytes,
+                                                              line: str) -> None:
+    """A command's own file (a study, a backtest, a bank) is read as Hydra reads a config:
+    the line names the file (or the key written twice), as for a scenario file."""
+    from sim.config.load import read_config
+
+    path = tmp_path / "c.yaml"
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    with pytest.raises(ConfigError) as err:
+        read_config(str(path), "x", Conf)
+    assert str(err.value).startswith(line.format(path=path)), str(err.value)
+
+
 @pytest.mark.parametrize("override", ["hydra.run.dir=/tmp/x", "hydra/launcher=basic",
                                       "+hydra.job.env_set.A=1"])
 def test_a_config_composed_alone_refuses_hydra_s_settings_that_nothing_would_read(

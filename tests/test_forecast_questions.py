@@ -112,3 +112,17 @@ def test_a_malformed_question_is_refused_before_any_scenario(
         load_bank(path)
     assert str(e.value).startswith(line), str(e.value)
     assert "\n" not in str(e.value)
+
+
+def test_an_empty_bank_and_a_scenario_without_one_are_one_line(tmp_path: Path) -> None:
+    from sim.forecast.questions import bank_for
+
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("")
+    with pytest.raises(ConfigError, match=r"^questions=\[\]: a bank needs at least one question"):
+        load_bank(empty)
+    known = ", ".join(sorted(p.stem for p in BANK.parent.glob("*.yaml")))
+    with pytest.raises(ConfigError) as e:
+        bank_for("from_malta")
+    assert str(e.value) == ("questions='': no bank is written for scenario 'from_malta'; "
+                            f"give one as questions=NAME or PATH (known: {known})")

@@ -1,4 +1,5 @@
-"""The Hydra internals the summitsim launcher and sweeper use are still where they were.
+"""The Hydra internals the summitsim launcher and sweeper use are still where they were
+(and OmegaConf's YAML loader, which Hydra pins and `sim.config.load.read_yaml` reads with).
 
 Hydra is pinned below its next minor version (pyproject.toml); when the pin is raised,
 this test says which of them moved.
@@ -98,3 +99,14 @@ def test_the_basic_sweepers_split_that_the_labs_sweeps_are_checked_by() -> None:
     assert params(BasicSweeper.split_arguments) == ["overrides", "max_batch_size"]
     parsed = OverridesParser.create().parse_overrides(["a=1,2", "b=x"])
     assert BasicSweeper.split_arguments(parsed, None) == [[["a=1", "b=x"], ["a=2", "b=x"]]]
+
+
+def test_omegaconfs_yaml_loader_that_commands_read_their_files_with() -> None:
+    import pytest
+    import yaml
+    from omegaconf._utils import get_yaml_loader
+
+    loader = get_yaml_loader()("a: 2023-02-30\nb: 1e3\n")
+    assert loader.get_single_data() == {"a": "2023-02-30", "b": 1000.0}  # a date stays text
+    with pytest.raises(yaml.constructor.ConstructorError, match="found duplicate key a"):
+        get_yaml_loader()("a: 1\na: 2\n").get_single_data()

@@ -12,14 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from sim.config.checks import iso_date
-from sim.config.convert import build
-from sim.config.errors import ConfigError, unknown_name, yaml_error
-from sim.config.load import CONF_DIR, read_yaml
+from sim.config.errors import ConfigError, unknown_name
+from sim.config.load import CONF_DIR, read_config, read_yaml
 from sim.config.schema import ScenarioConf
 from sim.model.outcome import OUTCOMES
 
@@ -128,14 +124,7 @@ class Bank:
 
 def load_bank(path: Path, key: str = "questions") -> Bank:
     """Read and type-check a question bank file; raise `ConfigError` naming the bad key."""
-    try:
-        data: Any = read_yaml(path.read_text())
-    except OSError as e:
-        raise ConfigError(key, str(path), f"cannot read the question bank ({e.strerror or e})"
-                          ) from None
-    except yaml.MarkedYAMLError as e:
-        raise yaml_error(e) from None
-    bank = build(Bank, data, "")
+    bank = read_config(str(path), key, Bank)
     check_form(bank)
     return bank
 
@@ -213,12 +202,10 @@ def check_against(bank: Bank, sc: ScenarioConf) -> None:
 
 def bank_for(scenario: str) -> Path:
     """The one question bank in conf/questions written for `scenario`."""
-    found = []
-    for path in sorted((CONF_DIR / "questions").glob("*.yaml")):
-        data = read_yaml(path.read_text()) or {}
-        if data.get("scenario") == scenario:
-            found.append(path)
+    banks = sorted((CONF_DIR / "questions").glob("*.yaml"))
+    found = [p for p in banks if (read_yaml(p.read_text()) or {}).get("scenario") == scenario]
     if len(found) != 1:
-        raise ConfigError("questions", "", f"{len(found)} banks are written for scenario "
-                          f"{scenario!r}; name one with questions=NAME")
+        raise ConfigError("questions", "", f"{len(found) or 'no'} bank{'s are' if found else ' is'}"
+                          f" written for scenario {scenario!r}; give one as questions=NAME or PATH "
+                          f"(known: {', '.join(p.stem for p in banks)})")
     return found[0]
