@@ -5,7 +5,8 @@ behaviour frozen from one case: see sim/forecast/library.py.
 
 CONFIG names a file in conf/backtest (or is a path): the scenario, the question bank, the
 origins and the announced dates. Extra `key=value` arguments are Hydra overrides of the
-scenario's run config, e.g. `scenario.bargaining.walk_away=0.3`. See docs/forecasting.md.
+scenario's run config, e.g. `scenario.bargaining.walk_away=0.3`; `--config-dir DIR` reads
+scenarios from a folder of your own, as `python -m sim` does. See docs/forecasting.md.
 """
 
 from __future__ import annotations
@@ -16,19 +17,20 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from sim.command import ArgumentParser, fail
+from sim.command import ArgumentParser, fail, user_folders
 from sim.config.errors import ConfigError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args_in = list(sys.argv[1:] if argv is None else argv)
+    args_in = user_folders(sys.argv[1:] if argv is None else argv)  # --config-dir DIR
     if args_in[:1] == ["library"]:  # the library of summits (sim.forecast.library)
-        from sim.forecast.library import main as library
-        return library(args_in[1:])
+        return _library(args_in[1:])
     parser = ArgumentParser(
         prog="python -m sim.backtest",
         description="Forecast a question bank as of each origin date and score the forecasts "
-                    "(Brier, log, Murphy decomposition, skill against baselines).")
+                    "(Brier, log, Murphy decomposition, skill against baselines). "
+                    "`python -m sim.backtest library` scores the library of summits "
+                    "(its own --help).")
     parser.add_argument("config", help="backtest file: a name in conf/backtest or a path")
     parser.add_argument("overrides", nargs="*", help="Hydra overrides of the run config")
     parser.add_argument("--reps", type=int, help="replications per origin (all traced)")
@@ -39,9 +41,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="output directory "
                         "(default outputs/backtest/NAME/TIMESTAMP)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
+    parser.add_argument("--config-dir", metavar="DIR", help="a folder of your own scenarios, "
+                        "DIR/scenario/NAME.yaml (see README)")
     parser.add_argument("--check", action="store_true",
                         help="only check the backtest file, the bank and the origins; run nothing")
-    args = parser.parse_args(args_in)
+    args, rest = parser.parse_known_intermixed_args(args_in)
+    if args.config == "library":  # options written before the word: still the library
+        args_in.remove("library")
+        return _library(args_in)
+    if rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
 
     from sim.forecast.backtest import load_conf, plan, run_backtest, with_run_options
 
@@ -68,6 +77,12 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"BSS {_fmt(bss['estimate'])} [{_fmt(bss['ci_low'])}, {_fmt(bss['ci_high'])}]")
     print(f"results: {out}")
     return 0
+
+
+def _library(argv: list[str]) -> int:
+    from sim.forecast.library import main as library
+
+    return library(argv)
 
 
 def _fmt(x: float | None) -> str:

@@ -16,21 +16,23 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from sim.command import EXIT_FAILED_REPS, before_hydra, fail, precheck, run_as_job
-from sim.config.compose import composition_error, search_dirs
+from sim.command import (
+    EXIT_FAILED_REPS,
+    before_hydra,
+    fail,
+    precheck,
+    run_as_job,
+    user_folders,
+)
+from sim.config.compose import composition_error
 from sim.config.errors import ConfigError
-from sim.config.load import CONF_DIR, check_file, check_hydra, load_run
+from sim.config.load import CONF_DIR, check_hydra, load_run
 from sim.config.schema import RunConf
 from sim.config.validate import validate_run
 
 if TYPE_CHECKING:
     from sim.design_point import DesignPoint
     from sim.results import Summary
-
-
-def quote(value: str) -> str:
-    """A value as one quoted Hydra override value."""
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def scenario_path_pointer(args: list[str]) -> None:
@@ -160,47 +162,6 @@ def finish_sweep(sweep_dir: Path, plots: bool) -> int:
             report_failures(summary)
             status = EXIT_FAILED_REPS
     return status
-
-
-def user_folders(args: list[str]) -> list[str]:
-    """`--config-dir DIR` (a user's scenario folder) as the search path, checked like `conf/`.
-
-    DIR has the layout of `conf/`: `DIR/scenario/NAME.yaml` (and `DIR/base/` if it has
-    bases); it is searched after `conf/`, so its scenarios may build on the shipped ones,
-    and a file of it named as a shipped config, which would never be read, is refused.
-    """
-    out, dirs, given = [], [], iter(args)
-    for a in given:
-        if a in ("--config-dir", "-cd"):
-            dirs.append(next(given, ""))
-        elif a.startswith("--config-dir="):
-            dirs.append(a.partition("=")[2])
-        else:
-            out.append(a)
-    for d in dirs:
-        if not (d and Path(d).is_dir()):
-            fail(ConfigError("--config-dir", d, "no such folder; give a folder that holds "
-                             "scenario/NAME.yaml"))
-    if dirs:
-        if any(a.startswith("hydra.searchpath") for a in out):
-            fail(ConfigError("--config-dir", dirs[0], "give the folders either with "
-                             "--config-dir or with hydra.searchpath, not both"))
-        paths = ",".join(quote("file://" + str(Path(d).resolve())) for d in dirs)
-        out.append(f"hydra.searchpath=[{paths}]")
-    for folder in search_dirs(out)[1:]:
-        for path in sorted(folder.rglob("*.yaml")):
-            try:
-                check_file(path)
-            except ConfigError as e:
-                fail(e)
-        for shipped in sorted(CONF_DIR.rglob("*.yaml")):
-            name = shipped.relative_to(CONF_DIR)
-            if (folder / name).is_file():  # conf/ is searched first: this file is never read
-                fail(ConfigError("--config-dir" if dirs else "hydra.searchpath", str(folder),
-                                 f"{name} is never read, as the shipped conf/{name} is found "
-                                 f"first; rename it (it may build on the shipped one with "
-                                 f"defaults: [{name.stem}, _self_])"))
-    return out
 
 
 # Hydra's modes, of which a command line may give one (by their short or long flag)

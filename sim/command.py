@@ -37,6 +37,45 @@ class ArgumentParser(argparse.ArgumentParser):
         sys.exit(EXIT_BAD_INPUT)
 
 
+def user_folders(args: Sequence[str]) -> list[str]:
+    """`--config-dir DIR` (a user's scenario folder; may be given again) as Hydra's search
+    path, `hydra.searchpath=[file://DIR, ...]`, last on the command line returned, every
+    folder checked like `conf/` (`check_folders`); bad input is one line and exit 2.
+
+    DIR has the layout of `conf/`: `DIR/scenario/NAME.yaml` (and `DIR/base/` if it has
+    bases); it is searched after `conf/`, so its scenarios may build on the shipped ones."""
+    from sim.config.compose import SEARCHPATH, check_folders
+
+    out, dirs, given = [], [], iter(args)
+    for a in given:
+        if a in ("--config-dir", "-cd"):
+            dirs.append(next(given, ""))
+        elif a.startswith("--config-dir="):
+            dirs.append(a.partition("=")[2])
+        else:
+            out.append(a)
+    try:
+        for d in dirs:
+            if not (d and Path(d).is_dir()):
+                raise ConfigError("--config-dir", d, "no such folder; give a folder that holds "
+                                  "scenario/NAME.yaml")
+        if dirs and any(a.startswith(SEARCHPATH) for a in out):
+            raise ConfigError("--config-dir", dirs[0], "give the folders either with "
+                              "--config-dir or with hydra.searchpath, not both")
+        if dirs:
+            paths = ",".join(_quoted("file://" + str(Path(d).resolve())) for d in dirs)
+            out.append(f"{SEARCHPATH}=[{paths}]")
+        check_folders(out, "--config-dir" if dirs else SEARCHPATH)
+    except ConfigError as e:
+        fail(e)
+    return out
+
+
+def _quoted(value: str) -> str:
+    """A value as one quoted Hydra override value."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
 def before_hydra(args: Sequence[str], prog: str, config_name: str, schema: type[T],
                  check: Callable[[T], None] | None = None) -> list[str]:
     """Read a command line with Hydra's own flags (--help, --cfg, -m, ...) as Hydra will,

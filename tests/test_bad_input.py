@@ -705,6 +705,11 @@ ARGUMENTS = [  # module, its arguments, the whole line after "error: "
                           "out=/proc/summitsim"), f"hydra.run.dir='/tmp/x': {NO_JOB}"),
     ("sim.forecast.cli", ("scenario=historical_2023", "as_of=2023-05-01", "hydra=1",
                           "out=/proc/summitsim"), f"hydra=1: {NO_JOB}"),
+    *((module, (*args, "--config-dir", "/nowhere/folder"), "--config-dir='/nowhere/folder': no "
+       "such folder; give a folder that holds scenario/NAME.yaml") for module, args in (
+        ("sim.forecast.cli", ("scenario=calm", "as_of=2023-05-01")),
+        ("sim.backtest", ("us_china_2023", "--check")), ("sim.backtest", ("library", "--check")),
+        ("sim.explore.cli", ("summit_levers",)))),
     ("sim.report", (), "the following arguments are required: DIR; see python -m sim.report "
      "--help"),
     ("sim.compare", ("a",), "the following arguments are required: DIR_B; see "

@@ -291,3 +291,23 @@ def test_a_negative_seed_in_the_library_file_is_one_line(tmp_path: Path) -> None
                        timeout=120)
     assert r.returncode == 2 and r.stderr.strip() == "error: seed=-1: must be >= 0", r.stderr
     assert not out.exists()
+
+
+@pytest.mark.parametrize("args", [["library", "--check"], ["--check", "library"]])
+def test_the_library_check_checks_every_case_and_runs_nothing(args: list[str],
+                                                               tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    lib = load_library()
+    r = subprocess.run([sys.executable, "-m", "sim.backtest", *args], capture_output=True,
+                       text=True, cwd=tmp_path, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith(f"ok: {len(lib.cases)} cases, ")
+    assert r.stdout.strip().endswith(f"behaviour frozen from {lib.frozen_from}")
+    assert list(tmp_path.iterdir()) == []  # nothing written: no outputs/ folder
+    bad = subprocess.run([sys.executable, "-m", "sim.backtest", *args,
+                          "scenario.bargaining.walk_away=2"], capture_output=True, text=True,
+                         cwd=tmp_path, timeout=120)
+    assert bad.returncode == 2
+    assert bad.stderr.strip() == "error: scenario.bargaining.walk_away=2.0: must be in [0, 1]"

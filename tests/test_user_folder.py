@@ -57,3 +57,68 @@ def test_a_scenario_file_hydra_does_not_read_is_pointed_to(tmp_path: Path, stray
     assert done.stderr.splitlines() == [
         f"error: scenario='calm': {folder / stray} is not read; a folder's scenario is the "
         f"file {folder / 'scenario' / 'calm.yaml'}"]
+
+
+def test_a_file_of_the_folder_that_is_not_text_is_named(tmp_path: Path) -> None:
+    """Hydra would fail on it as it composes, naming no file; the folder's files are read
+    first, so the line names it, even when only a base of the scenario run is at fault."""
+    folder = tmp_path / "mine"
+    (folder / "scenario").mkdir(parents=True)
+    (folder / "base").mkdir()
+    (folder / "scenario" / "calm.yaml").write_text(
+        "defaults:\n  - /base/calm_base@_here_\n  - _self_\nname: calm\n")
+    (folder / "base" / "calm_base.yaml").write_bytes(b"relations: {tension: 0.3}\n\xd0\x00\n")
+    done = sim("--config-dir", str(folder), "scenario=calm", *QUIET)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.splitlines() == [
+        f"error: {folder / 'base' / 'calm_base.yaml'}='': not UTF-8 text (byte 26)"]
+
+
+def test_the_analysis_commands_read_a_user_folder_as_python_m_sim_does(tmp_path: Path) -> None:
+    """A backtest, a forecast and a study name a scenario of the user's folder with
+    `--config-dir`, and compose it, overrides and all, as `python -m sim` does."""
+    import sim
+    from sim.config.load import CONF_DIR
+
+    folder = tmp_path / "mine"
+    (folder / "scenario").mkdir(parents=True)
+    (folder / "scenario" / "calm.yaml").write_text(
+        "defaults:\n  - historical_2023\n  - _self_\nname: calm\nrelations: {tension: 0.31}\n")
+    bank = tmp_path / "bank.yaml"
+    bank.write_text((CONF_DIR / "questions" / "us_china_2023.yaml").read_text().replace(
+        "\nscenario: historical_2023\n", "\nscenario: calm\n"))
+    backtest = tmp_path / "backtest.yaml"
+    backtest.write_text((CONF_DIR / "backtest" / "us_china_2023.yaml").read_text().replace(
+        "\nscenario: historical_2023\n", "\nscenario: calm\n").replace(
+        "\nquestions: us_china_2023\n", f"\nquestions: {bank}\n"))
+    assert "scenario: calm" in backtest.read_text() and str(bank) in backtest.read_text()
+
+    def command(module: str, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", module, *args], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=300)
+
+    without = command("sim.backtest", str(backtest), "--check")
+    assert without.returncode == 2 and "scenario='calm': unknown scenario" in without.stderr
+    checked = command("sim.backtest", str(backtest), "--check", "--config-dir", str(folder))
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout.strip().endswith("origins, scenario calm")
+    bad = command("sim.forecast", "scenario=calm", "as_of=2023-05-01", f"questions={bank}",
+                  "--config-dir", str(folder), "scenario.relations.tension=2")
+    assert bad.returncode == 2
+    assert bad.stderr.strip() == "error: scenario.relations.tension=2.0: must be in [0, 1]"
+
+    searchpath = f"hydra.searchpath=[file://{folder}]"  # what --config-dir gives
+    run = sim.load_run(searchpath, "scenario=calm", "scenario.bargaining.walk_away=0.2")
+    assert (run.scenario.name, run.scenario.relations.tension) == ("calm", 0.31)
+    assert run.scenario.bargaining.walk_away == 0.2
+    study = tmp_path / "study.yaml"
+    study.write_text("model: summitsim\nscenario: calm\nsampler: latin\nbase_samples: 4\n"
+                     "reps: 2\nfactors:\n  scenario.relations.tension_baseline: "
+                     "{low: 0.2, high: 0.5}\noutcomes: [summit_held]\n")
+    done = command("sim.explore", str(study), f"out={tmp_path / 'study'}", "--no-progress",
+                   "--config-dir", str(folder))
+    assert done.returncode == 0, done.stderr
+    assert json.loads((tmp_path / "study" / "study.json").read_text())["study"][
+        "overrides"] == [f"hydra.searchpath=['file://{folder}']"]
+    point = json.loads((tmp_path / "study" / "0" / "summary.json").read_text())
+    assert (point["scenario"], point["relations"]["tension"]) == ("calm", 0.31)  # the folder's

@@ -34,6 +34,7 @@ from sim.config.load import (
     FORBIDDEN_KEYS,
     NO_JOB,
     as_written,
+    check_file,
     code_error,
     load_run,
     plain,
@@ -44,6 +45,7 @@ from sim.config.schema import RunConf
 if TYPE_CHECKING:
     from hydra.core.override_parser.types import Override
 
+SEARCHPATH = "hydra.searchpath"  # the user's folders, searched after conf/
 # What the entries of a named collection are called, for "unknown shock 'x'" messages.
 ENTRY_KINDS = {
     "parties": "party", "issues": "issue", "channels": "channel", "meetings": "meeting",
@@ -68,6 +70,7 @@ def compose(overrides: Sequence[str], config_name: str = "config", config_dir: P
 def compose_checked(overrides: list[str]) -> RunConf:
     """Compose `python -m sim`'s config and check it; `ConfigError` (one line) if it is bad."""
     without_hydra(overrides)
+    check_folders(overrides)
     try:
         cfg = compose(overrides)
     except Exception as e:  # Hydra and YAML raise many kinds; all mean bad input
@@ -76,9 +79,10 @@ def compose_checked(overrides: list[str]) -> RunConf:
 
 
 def without_hydra(overrides: Sequence[str]) -> None:
-    """Refuse Hydra's settings where a config is composed alone: Hydra would drop them."""
+    """Refuse Hydra's settings where a config is composed alone: Hydra would drop them (but
+    for its search path, the user's folders, which it reads as it composes)."""
     for key, value in map(_parts, overrides):
-        if key == "hydra" or key.startswith(("hydra.", "hydra/")):
+        if key != SEARCHPATH and (key == "hydra" or key.startswith(("hydra.", "hydra/"))):
             raise ConfigError(key, value, NO_JOB)
 
 
@@ -486,11 +490,26 @@ def _value(o: Override) -> str:
     return (o.input_line or "").partition("=")[2]
 
 
+def check_folders(overrides: Sequence[str], key: str = SEARCHPATH) -> None:
+    """The user's folders on the search path, checked like `conf/` before anything composes:
+    each file (`check_file`), and none named as a shipped config, which would never be read
+    (`conf/` is searched first). `key` is how the command line gave the folders."""
+    for folder in search_dirs(overrides)[1:]:
+        for path in sorted(folder.rglob("*.yaml")):
+            check_file(path)
+        for shipped in sorted(CONF_DIR.rglob("*.yaml")):
+            name = shipped.relative_to(CONF_DIR)
+            if (folder / name).is_file():
+                raise ConfigError(key, str(folder), f"{name} is never read, as the shipped "
+                                  f"conf/{name} is found first; rename it (it may build on "
+                                  f"the shipped one with defaults: [{name.stem}, _self_])")
+
+
 def search_dirs(overrides: Sequence[str]) -> list[Path]:
     """`conf/` and the user's folders on the search path (`hydra.searchpath=[file://...]`)."""
     dirs = [CONF_DIR]
     for o in overrides:
-        if o.startswith("hydra.searchpath="):
+        if o.startswith(SEARCHPATH + "="):
             dirs += [Path(p) for p in re.findall(r"file://([^,'\]\s]+)", o)]
     return dirs
 

@@ -3,19 +3,24 @@
 STUDY is a file under `conf/explore/` (by name) or a path; KEY=VALUE overrides a top-level
 key of the study (`reps=50`, `base_samples=256`, `seed=1`, `out=DIR`), a discovery
 setting (`discovery.outcome=no_summit`) or a factor's range by its whole key
-(`factors.scenario.bargaining.walk_away.high=0.3`). Bad input is one line on stderr and exit code 2.
+(`factors.scenario.bargaining.walk_away.high=0.3`); `--config-dir DIR` reads the study's
+scenario from a folder of your own. Bad input is one line on stderr and exit code 2.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Sequence
 
-from sim.command import ArgumentParser, fail
+from sim.command import ArgumentParser, fail, user_folders
 from sim.config.errors import ConfigError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from dataclasses import replace
+
+    from sim.config.compose import SEARCHPATH
     from sim.explore.pipeline import DISCOVERY, format_study, run_study
     from sim.explore.study import find_study, read_study
 
@@ -28,10 +33,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="override a study key: reps=40 seed=1 base_samples=512 "
                              "out=DIR discovery.outcome=no_summit")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
-    args = parser.parse_intermixed_args(argv)
+    parser.add_argument("--config-dir", metavar="DIR", help="a folder of your own scenarios, "
+                        "DIR/scenario/NAME.yaml (see README)")
+    given = user_folders(sys.argv[1:] if argv is None else argv)
+    folders = [a for a in given if a.startswith(SEARCHPATH + "=")]  # the scenario's overrides
+    args = parser.parse_intermixed_args([a for a in given if a not in folders])
     try:
         path = find_study(args.study)
         study = read_study(path, args.overrides)
+        study = replace(study, overrides=(*study.overrides, *folders))
         out = run_study(study, progress=not args.no_progress)
     except ConfigError as e:
         fail(e)

@@ -4,7 +4,8 @@ Arguments are `key=value`: `scenario`, `as_of` (required), `questions` (a bank i
 conf/questions or a path; default: the one bank written for the scenario), `reps`
 (replications kept, default 500), `seed`, `workers`, `tolerance`, `posterior` (a
 posterior table from `python -m sim.calibrate`), `draws`, `out`. Keys with a dot
-(`scenario.bargaining.walk_away=0.2`) are Hydra overrides of the run config.
+(`scenario.bargaining.walk_away=0.2`) are Hydra overrides of the run config;
+`--config-dir DIR` reads scenarios from a folder of your own, as `python -m sim` does.
 Writes `forecast.parquet`, `cut.json`, the rounds' runs, and `forecast.json` last.
 """
 
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sim.command import fail
+from sim.command import fail, user_folders
 from sim.config.checks import UNIT, Context, at_least, checked, named, walk
 from sim.config.errors import ConfigError
 from sim.config.load import load, with_settings
@@ -52,6 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv and argv[0] in ("-h", "--help"):
         print(__doc__)
         return 0
+    argv = user_folders(argv)  # --config-dir DIR: a folder of the user's own scenarios
     from sim.forecast import asof
     from sim.forecast.backtest import find, prepare
     from sim.forecast.draws import load_posterior

@@ -41,6 +41,7 @@ from sim.forecast.asof import Setup, compose
 from sim.forecast.backtest import (
     FORECASTS,
     BacktestConf,
+    Plan,
     load_conf,
     plan,
     prepare,
@@ -231,16 +232,22 @@ def draw_library(curves: pd.DataFrame, title: str) -> Figure:
     return fig
 
 
+def plan_library(lib: LibraryConf, overrides: Sequence[str] = (), workers: int = 0
+                 ) -> dict[str, Plan]:
+    """Every case checked before anything runs: the frozen behaviour, then each case's
+    backtest plan (its scenario, bank and origins)."""
+    check_frozen(lib, overrides)
+    return {name: plan(backtest_conf(lib, name, case), tuple(overrides), workers)
+            for name, case in lib.cases.items()}
+
+
 def run_library(lib: LibraryConf, out_dir: Path, overrides: Sequence[str] = (),
                 workers: int = 0, progress: bool = True) -> pd.DataFrame:
     """Check the frozen behaviour, back-test every case, and write the table and figure."""
     from sim import results
     from sim.analysis.plots import save_png
 
-    check_frozen(lib, overrides)
-    plans = {}
-    for name, case in lib.cases.items():
-        plans[name] = plan(backtest_conf(lib, name, case), tuple(overrides), workers)
+    plans = plan_library(lib, overrides, workers)
     prepare(out_dir)
     (out_dir / DONE).unlink(missing_ok=True)
     rows, curves, pooled = [], [], []
@@ -287,8 +294,8 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def main(argv: Sequence[str]) -> int:
-    """`python -m sim.backtest library [overrides] [--reps N] [--out DIR] ...`."""
-    from sim.command import ArgumentParser, fail
+    """`python -m sim.backtest library [overrides] [--reps N] [--out DIR] [--check] ...`."""
+    from sim.command import ArgumentParser, fail, user_folders
 
     parser = ArgumentParser(
         prog="python -m sim.backtest library",
@@ -302,9 +309,20 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument("--out", type=Path, help="output directory "
                         "(default outputs/backtest/library/TIMESTAMP)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
-    args = parser.parse_args(list(argv))
+    parser.add_argument("--config-dir", metavar="DIR", help="a folder of your own scenarios, "
+                        "DIR/scenario/NAME.yaml (see README)")
+    parser.add_argument("--check", action="store_true", help="only check the library file, "
+                        "the frozen behaviour and every case's bank and origins; run nothing")
+    args = parser.parse_intermixed_args(user_folders(argv))
     try:
         lib = with_run_options(load_library(args.library), args.reps, args.seed, args.workers)
+        if args.check:
+            plans = plan_library(lib, tuple(args.overrides), args.workers)
+            questions = sum(len(p.bank.questions) for p in plans.values())
+            origins = sum(len(p.conf.origins) for p in plans.values())
+            print(f"ok: {len(plans)} cases, {questions} questions, {origins} origins, "
+                  f"behaviour frozen from {lib.frozen_from}")
+            return 0
         out = args.out or Path("outputs/backtest/library") / datetime.now().strftime(
             "%Y-%m-%d_%H-%M-%S")
         table = run_library(lib, out, tuple(args.overrides), args.workers, not args.quiet)
