@@ -709,7 +709,7 @@ ARGUMENTS = [  # module, its arguments, the whole line after "error: "
        "such folder; give a folder that holds scenario/NAME.yaml") for module, args in (
         ("sim.forecast.cli", ("scenario=calm", "as_of=2023-05-01")),
         ("sim.backtest", ("us_china_2023", "--check")), ("sim.backtest", ("library", "--check")),
-        ("sim.explore.cli", ("summit_levers",)))),
+        ("sim.explore.cli", ("summit_levers",)), ("sim.calibrate.cli", ("--check",)))),
     ("sim.report", (), "the following arguments are required: DIR; see python -m sim.report "
      "--help"),
     ("sim.compare", ("a",), "the following arguments are required: DIR_B; see "

@@ -75,7 +75,7 @@ def test_a_file_of_the_folder_that_is_not_text_is_named(tmp_path: Path) -> None:
 
 
 def test_the_analysis_commands_read_a_user_folder_as_python_m_sim_does(tmp_path: Path) -> None:
-    """A backtest, a forecast and a study name a scenario of the user's folder with
+    """A backtest, a calibration, a forecast and a study name a scenario of the user's folder with
     `--config-dir`, and compose it, overrides and all, as `python -m sim` does."""
     import sim
     from sim.config.load import CONF_DIR
@@ -102,6 +102,14 @@ def test_the_analysis_commands_read_a_user_folder_as_python_m_sim_does(tmp_path:
     checked = command("sim.backtest", str(backtest), "--check", "--config-dir", str(folder))
     assert checked.returncode == 0, checked.stderr
     assert checked.stdout.strip().endswith("origins, scenario calm")
+    calibration = tmp_path / "calibrate.yaml"
+    calibration.write_text((CONF_DIR / "calibrate" / "us_china_2023.yaml").read_text().replace(
+        "\nscenario: historical_2023\n", "\nscenario: calm\n").replace(
+        "\nquestions: us_china_2023 ", f"\nquestions: {bank} "))
+    assert str(bank) in calibration.read_text()
+    calibrated = command("sim.calibrate", str(calibration), "--check", "--config-dir", str(folder))
+    assert calibrated.returncode == 0, calibrated.stderr
+    assert calibrated.stdout.startswith("ok: ")
     bad = command("sim.forecast", "scenario=calm", "as_of=2023-05-01", f"questions={bank}",
                   "--config-dir", str(folder), "scenario.relations.tension=2")
     assert bad.returncode == 2

@@ -6,16 +6,19 @@ changes one of its settings (`executor=dask`, `population=100`, `seed=3`, ...). 
 the epsilon schedule, acceptance and effective sample size of each generation; the
 contraction of each parameter and those the data do not identify; PPC coverage). With
 `--sbc`, runs simulation-based calibration instead: `sbc.json`, `sbc_ranks.parquet`,
-`sbc.png`. See docs/forecasting.md.
+`sbc.png`. `--config-dir DIR` finds the scenario in a folder of your own. See
+docs/forecasting.md.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from sim.command import ArgumentParser, fail
+from sim.command import ArgumentParser, fail, user_folders
+from sim.config.compose import SEARCHPATH
 from sim.config.errors import ConfigError
 
 
@@ -27,7 +30,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path)
     parser.add_argument("--sbc", action="store_true", help="run simulation-based calibration")
     parser.add_argument("--check", action="store_true", help="check the config; run nothing")
-    args = parser.parse_intermixed_args(argv)
+    parser.add_argument("--config-dir", metavar="DIR", help="a folder of your own scenarios, "
+                        "DIR/scenario/NAME.yaml (see README)")
+    given = user_folders(sys.argv[1:] if argv is None else argv)
+    folders = [a for a in given if a.startswith(SEARCHPATH + "=")]  # the scenario's overrides
+    args = parser.parse_intermixed_args([a for a in given if a not in folders])
     if "=" in args.config:  # no config named: the first argument is a setting
         args.settings, args.config = [args.config, *args.settings], "us_china_2023"
 
@@ -38,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         conf = load_conf(args.config, args.settings)
-        problem = build_problem(conf)
+        problem = build_problem(conf, folders)
         if args.check:
             print(f"ok: {len(conf.priors)} parameters, {len(problem.stats.names)} statistics "
                   f"before {conf.cutoff}, {len(problem.later.names)} after")

@@ -6,6 +6,7 @@ within its span, and every prior key by composing the scenario at both bounds.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,15 +33,17 @@ class Problem:
     observed_later: np.ndarray
 
 
-def build_problem(conf: CalibrateConf) -> Problem:
-    """Check the calibration against its scenario and make the record's statistics."""
-    run = compose_run(conf.scenario)
+def build_problem(conf: CalibrateConf, overrides: Sequence[str] = ()) -> Problem:
+    """Check the calibration against its scenario (composed with Hydra `overrides`, such as
+    the search path of a user's folder) and make the record's statistics."""
+    run = compose_run(conf.scenario, overrides)
     sc = run.scenario
     if not sc.start < conf.cutoff <= sc.summit.date:
         raise ConfigError("cutoff", conf.cutoff,
                           f"outside the scenario's span ({sc.start}, {sc.summit.date}]")
     for bound in ("low", "high"):
-        compose_run(conf.scenario, [f"{k}={getattr(p, bound)!r}" for k, p in conf.priors.items()])
+        compose_run(conf.scenario, [*overrides, *(f"{k}={getattr(p, bound)!r}"
+                                                   for k, p in conf.priors.items())])
     if not conf.questions:
         raise ConfigError("questions", "", "name the question bank that makes the record")
     bank = load_bank(find(conf.questions, "questions"))
