@@ -20,6 +20,8 @@ from sim.analysis.plots import draw_run_plots
 from sim.analysis.sweep_plots import SWEEP_TABLE, draw_sweep_plots
 from sim.command import ArgumentParser
 from sim.forecast.backtest import FORECASTS, SCORES
+from sim.forecast.cli import RESULT as FORECAST_DONE
+from sim.forecast.library import DONE as LIBRARY_DONE
 from sim.results import SUMMARY
 from sim.sweep import finalize_sweep, job_dirs
 
@@ -51,7 +53,14 @@ def kind_of(path: Path) -> str:
         raise ReportError(f"incomplete run (no {SUMMARY})")
     if job_dirs(path):
         raise ReportError(f"sweep with no complete job (no {SUMMARY} in any job directory)")
-    raise ReportError(f"not a run directory ({SUMMARY}) nor a sweep directory ({SWEEP_TABLE})")
+    if (path / FORECAST_DONE).exists():
+        raise ReportError(f"a forecast ({FORECAST_DONE}), whose rounds are runs: give one, "
+                          f"as {path / 'round_00'}")
+    if (path / LIBRARY_DONE).exists():
+        raise ReportError(f"the library of summits ({LIBRARY_DONE}), whose cases are "
+                          f"backtests: give one, as {path / 'CASE'}")
+    raise ReportError(f"not a run ({SUMMARY}), sweep ({SWEEP_TABLE}), study ({STUDY}) or "
+                      f"backtest ({BACKTEST_SCORES}) directory")
 
 
 def redraw_sweep(sweep_dir: Path) -> tuple[list[Path], str | None]:

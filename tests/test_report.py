@@ -171,6 +171,24 @@ def test_errors_are_one_line_exit_2(tmp_path: Path, case: str,
     assert captured.err.startswith(f"error: {target}: ") and captured.err.count("\n") == 1
 
 
+@pytest.mark.parametrize(("marker", "line"), [
+    ("", "not a run (summary.json), sweep (sweep.parquet), study (study.json) or backtest "
+     "(scores.json) directory"),
+    ("forecast.json", "a forecast (forecast.json), whose rounds are runs: give one, as "
+     "{target}/round_00"),
+    ("library.json", "the library of summits (library.json), whose cases are backtests: give "
+     "one, as {target}/CASE"),
+])
+def test_a_directory_of_another_kind_says_what_to_give(
+        tmp_path: Path, marker: str, line: str, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "target"
+    target.mkdir()
+    if marker:
+        (target / marker).write_text("{}")
+    assert main([str(target)]) == 2
+    assert capsys.readouterr().err == f"error: {target}: {line.format(target=target)}\n"
+
+
 def test_error_in_a_subprocess_has_no_traceback(tmp_path: Path) -> None:
     run = write_run(tmp_path / "run")
     (run / "summary.json").unlink()
