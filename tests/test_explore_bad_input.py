@@ -160,3 +160,20 @@ def test_an_output_folder_that_cannot_be_made_is_refused(
     lines = err.strip().splitlines()
     assert len(lines) == 1, err
     assert lines[0].startswith("error: out='/proc/summitsim/out': /proc is not writable"), err
+
+
+def test_a_users_folder_named_in_the_study_is_checked_as_on_the_command_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A study's own `overrides` may name a folder (hydra.searchpath); its files are checked
+    as `--config-dir`'s are: here one that the shipped scenario of the same name hides."""
+    folder = tmp_path / "mine"
+    (folder / "scenario").mkdir(parents=True)
+    (folder / "scenario" / "historical_2023.yaml").write_text("relations: {tension: 0.9}\n")
+    searchpath = f'overrides: ["hydra.searchpath=[file://{folder}]"]\n'
+    code, err = explore(tmp_path, capsys, GOOD + searchpath)
+    assert code == 2
+    assert err.splitlines() == [
+        f"error: hydra.searchpath='{folder}': scenario/historical_2023.yaml is never read, as "
+        "the shipped conf/scenario/historical_2023.yaml is found first; rename it (it may "
+        "build on the shipped one with defaults: [historical_2023, _self_])"]
+    assert not (tmp_path / "out").exists()

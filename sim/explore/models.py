@@ -17,7 +17,13 @@ import pyarrow.compute as pc
 
 from sim import results
 from sim.analysis.io import ResultsError, read_json, read_table
-from sim.config.compose import compose, composition_error, unknown_at, without_hydra
+from sim.config.compose import (
+    check_folders,
+    compose,
+    composition_error,
+    unknown_at,
+    without_hydra,
+)
 from sim.config.convert import hint_at
 from sim.config.errors import ConfigError, unknown_name
 from sim.config.load import CONF_DIR, load_run
@@ -75,6 +81,7 @@ class Simulator:
             "plots=false", "job_plots=false", "progress=false", f"workers={study.workers}",
             f"executor={study.executor}",
         ]
+        check_folders(self.base)  # a user's folder named in the study's overrides
         self.data = self.compose([])
         self.whole: set[str] = set()
         for f in study.factors:
