@@ -30,10 +30,12 @@ __version__ = "0.1.0"
 
 
 def load_run(*overrides: str) -> RunConf:
-    """Compose `conf/config.yaml` with Hydra overrides and check it, as `python -m sim` does;
+    """Compose `conf/config.yaml` with Hydra overrides and check it, as `python -m sim` does
+    (a user's folder given as `hydra.searchpath=[file://DIR]` included);
     `sim.config.errors.ConfigError` on bad input."""
-    from sim.config.compose import compose_checked
+    from sim.config.compose import check_folders, compose_checked
 
+    check_folders(overrides)
     return compose_checked(list(overrides))
 
 

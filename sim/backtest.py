@@ -17,7 +17,7 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from sim.command import ArgumentParser, fail, user_folders
+from sim.command import FOLDER_HELP, ArgumentParser, fail, user_folders
 from sim.config.errors import ConfigError
 
 
@@ -41,8 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="output directory "
                         "(default outputs/backtest/NAME/TIMESTAMP)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
-    parser.add_argument("--config-dir", metavar="DIR", help="a folder of your own scenarios, "
-                        "DIR/scenario/NAME.yaml (see README)")
+    parser.add_argument("--config-dir", metavar="DIR", help=FOLDER_HELP)
     parser.add_argument("--check", action="store_true",
                         help="only check the backtest file, the bank and the origins; run nothing")
     args, rest = parser.parse_known_intermixed_args(args_in)

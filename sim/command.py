@@ -71,6 +71,19 @@ def user_folders(args: Sequence[str]) -> list[str]:
     return out
 
 
+FOLDER_HELP = "a folder of your own scenarios, DIR/scenario/NAME.yaml (see README)"
+
+
+def folders_apart(args: Sequence[str]) -> tuple[list[str], list[str]]:
+    """`user_folders`, with the search path it makes apart from the other arguments, for a
+    command whose own arguments are not Hydra overrides: (the others, [the search path])."""
+    from sim.config.compose import SEARCHPATH
+
+    given = user_folders(args)
+    folders = [a for a in given if a.startswith(SEARCHPATH + "=")]
+    return [a for a in given if a not in folders], folders
+
+
 def _quoted(value: str) -> str:
     """A value as one quoted Hydra override value."""
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"

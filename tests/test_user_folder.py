@@ -15,6 +15,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from sim.config.errors import ConfigError
+
 ROOT = Path(__file__).resolve().parents[1]
 QUIET = ["reps=4", "workers=1", "trace_reps=4", "progress=false", "plots=false"]
 
@@ -119,6 +121,11 @@ def test_the_analysis_commands_read_a_user_folder_as_python_m_sim_does(tmp_path:
     run = sim.load_run(searchpath, "scenario=calm", "scenario.bargaining.walk_away=0.2")
     assert (run.scenario.name, run.scenario.relations.tension) == ("calm", 0.31)
     assert run.scenario.bargaining.walk_away == 0.2
+    (folder / "scenario" / "no_balloon.yaml").write_text("relations: {tension: 0.9}\n")
+    with pytest.raises(ConfigError, match=r"^hydra.searchpath=.*scenario/no_balloon.yaml is "
+                                          r"never read"):  # checked as --config-dir is
+        sim.load_run(searchpath, "scenario=calm")
+    (folder / "scenario" / "no_balloon.yaml").unlink()
     study = tmp_path / "study.yaml"
     study.write_text("model: summitsim\nscenario: calm\nsampler: latin\nbase_samples: 4\n"
                      "reps: 2\nfactors:\n  scenario.relations.tension_baseline: "

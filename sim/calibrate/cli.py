@@ -17,8 +17,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from sim.command import ArgumentParser, fail, user_folders
-from sim.config.compose import SEARCHPATH
+from sim.command import FOLDER_HELP, ArgumentParser, fail, folders_apart
 from sim.config.errors import ConfigError
 
 
@@ -30,11 +29,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path)
     parser.add_argument("--sbc", action="store_true", help="run simulation-based calibration")
     parser.add_argument("--check", action="store_true", help="check the config; run nothing")
-    parser.add_argument("--config-dir", metavar="DIR", help="a folder of your own scenarios, "
-                        "DIR/scenario/NAME.yaml (see README)")
-    given = user_folders(sys.argv[1:] if argv is None else argv)
-    folders = [a for a in given if a.startswith(SEARCHPATH + "=")]  # the scenario's overrides
-    args = parser.parse_intermixed_args([a for a in given if a not in folders])
+    parser.add_argument("--config-dir", metavar="DIR", help=FOLDER_HELP)
+    given, folders = folders_apart(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_intermixed_args(given)
     if "=" in args.config:  # no config named: the first argument is a setting
         args.settings, args.config = [args.config, *args.settings], "us_china_2023"
 

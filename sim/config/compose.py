@@ -70,7 +70,6 @@ def compose(overrides: Sequence[str], config_name: str = "config", config_dir: P
 def compose_checked(overrides: list[str]) -> RunConf:
     """Compose `python -m sim`'s config and check it; `ConfigError` (one line) if it is bad."""
     without_hydra(overrides)
-    check_folders(overrides)
     try:
         cfg = compose(overrides)
     except Exception as e:  # Hydra and YAML raise many kinds; all mean bad input

@@ -13,14 +13,13 @@ import json
 import sys
 from collections.abc import Sequence
 
-from sim.command import ArgumentParser, fail, user_folders
+from sim.command import FOLDER_HELP, ArgumentParser, fail, folders_apart
 from sim.config.errors import ConfigError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     from dataclasses import replace
 
-    from sim.config.compose import SEARCHPATH
     from sim.explore.pipeline import DISCOVERY, format_study, run_study
     from sim.explore.study import find_study, read_study
 
@@ -33,11 +32,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="override a study key: reps=40 seed=1 base_samples=512 "
                              "out=DIR discovery.outcome=no_summit")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
-    parser.add_argument("--config-dir", metavar="DIR", help="a folder of your own scenarios, "
-                        "DIR/scenario/NAME.yaml (see README)")
-    given = user_folders(sys.argv[1:] if argv is None else argv)
-    folders = [a for a in given if a.startswith(SEARCHPATH + "=")]  # the scenario's overrides
-    args = parser.parse_intermixed_args([a for a in given if a not in folders])
+    parser.add_argument("--config-dir", metavar="DIR", help=FOLDER_HELP)
+    given, folders = folders_apart(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_intermixed_args(given)
     try:
         path = find_study(args.study)
         study = read_study(path, args.overrides)

@@ -295,7 +295,7 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
 
 def main(argv: Sequence[str]) -> int:
     """`python -m sim.backtest library [overrides] [--reps N] [--out DIR] [--check] ...`."""
-    from sim.command import ArgumentParser, fail, user_folders
+    from sim.command import FOLDER_HELP, ArgumentParser, fail, user_folders
 
     parser = ArgumentParser(
         prog="python -m sim.backtest library",
@@ -309,8 +309,7 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument("--out", type=Path, help="output directory "
                         "(default outputs/backtest/library/TIMESTAMP)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
-    parser.add_argument("--config-dir", metavar="DIR", help="a folder of your own scenarios, "
-                        "DIR/scenario/NAME.yaml (see README)")
+    parser.add_argument("--config-dir", metavar="DIR", help=FOLDER_HELP)
     parser.add_argument("--check", action="store_true", help="only check the library file, "
                         "the frozen behaviour and every case's bank and origins; run nothing")
     args = parser.parse_intermixed_args(user_folders(argv))

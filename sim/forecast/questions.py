@@ -205,7 +205,8 @@ def bank_for(scenario: str) -> Path:
     banks = sorted((CONF_DIR / "questions").glob("*.yaml"))
     found = [p for p in banks if (read_yaml(p.read_text()) or {}).get("scenario") == scenario]
     if len(found) != 1:
-        raise ConfigError("questions", "", f"{len(found) or 'no'} bank{'s are' if found else ' is'}"
-                          f" written for scenario {scenario!r}; give one as questions=NAME or PATH "
-                          f"(known: {', '.join(p.stem for p in banks)})")
+        written = f"{len(found)} banks are" if found else "no bank is"
+        raise ConfigError("questions", "", f"{written} written for scenario {scenario!r}; give "
+                          f"one as questions=NAME or PATH (known: "
+                          f"{', '.join(p.stem for p in banks)})")
     return found[0]
