@@ -146,6 +146,17 @@ def test_bad_forecast_input_is_one_line_exit_2_nothing_written(
     assert not out.exists()
 
 
+def test_an_unwritable_output_is_named_as_the_user_wrote_it(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    proc = run_cli("scenario=historical_2023", "as_of=2023-05-01", "reps=2",
+                   f"out={blocker / 'fc'}")
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.startswith(f"error: out='{blocker / 'fc'}': cannot write there"), (
+        proc.stderr)
+    assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+
+
 @pytest.mark.parametrize(("index", "field", "value", "line"), [
     (0, "meeting", "austin_wei_phnom_penh",
      "error: questions[0].predicate.meeting='austin_wei_phnom_penh': unknown meeting"),

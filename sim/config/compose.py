@@ -395,6 +395,11 @@ def composition_error(e: BaseException, overrides: Sequence[str], config_name: s
     if keyed is not None:
         return keyed
     reason = one_line(str(f.chain[-1])) or repr(e)
+    if any(isinstance(c, RecursionError) for c in f.chain):
+        reason = "a defaults list builds on itself, directly or through others"
+        chosen = [o for o in overrides if known_configs(_parts(o)[0], overrides)]
+        if len(chosen) == 1:  # the one config chosen is where the circle starts
+            return ConfigError(*_parts(chosen[0]), f"cannot be composed: {reason}")
     return _retried(overrides, config_name, reason, sweeping) or ConfigError(
         "<overrides>", " ".join(overrides), reason)
 

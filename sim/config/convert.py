@@ -26,10 +26,11 @@ def _hints(cls: Any) -> dict[str, Any]:
 
 def build(cls: type[T], data: object, path: str) -> T:
     """An instance of dataclass `cls` from a mapping; unknown keys and bad types refused."""
-    if not isinstance(data, Mapping):
-        raise ConfigError(path or "<config>", data, f"must be a mapping of {cls.__name__} keys")
-    hints = _hints(typing.cast(Any, cls))
     names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    if not isinstance(data, Mapping):
+        raise ConfigError(path or "<config>", data,
+                          f"must be a mapping with keys among {', '.join(sorted(names))}")
+    hints = _hints(typing.cast(Any, cls))
     kwargs = {}
     for key, value in data.items():
         full = f"{path}.{key}" if path else str(key)

@@ -103,8 +103,9 @@ def plan(conf: BacktestConf, overrides: tuple[str, ...] = (), workers: int = 0) 
     return Plan(conf, bank, setup, sc.start, sc.summit.date, scheduled_entries(run))
 
 
-def prepare(out_dir: Path, marker: str = SCORES) -> None:
-    """Make the output directory, and make sure it does not look complete (no `marker`)."""
+def prepare(out_dir: Path, marker: str = SCORES, key: str = "--out") -> None:
+    """Make the output directory, and make sure it does not look complete (no `marker`);
+    `key` is how the command line names it."""
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / marker).unlink(missing_ok=True)
@@ -112,7 +113,7 @@ def prepare(out_dir: Path, marker: str = SCORES) -> None:
         probe.write_text("")
         probe.unlink()
     except OSError as e:
-        raise ConfigError("--out", str(out_dir), f"cannot write there ({e.strerror or e})"
+        raise ConfigError(key, str(out_dir), f"cannot write there ({e.strerror or e})"
                           ) from None
 
 

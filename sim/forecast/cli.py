@@ -72,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             load_posterior(setup.posterior)
         out = Path(args.out) if args.out else Path("outputs/forecast") / args.scenario / (
             f"{args.as_of}_{datetime.now():%Y-%m-%d_%H-%M-%S}")
-        prepare(out, RESULT)
+        prepare(out, RESULT, key="out")
         df = asof.forecast_as_of(setup, bank.questions, args.as_of, args.reps, args.seed, out)
     except ConfigError as e:
         fail(e)
