@@ -210,7 +210,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             write_json(_plain(result), args.json)
         except OSError as e:
-            print(f"error: {args.json}: cannot write ({e.strerror or e})", file=sys.stderr)
+            print(f"error: --json='{args.json}': cannot write ({e.strerror or e})",
+                  file=sys.stderr)
             return 2
     warning = pairing_warning(result)
     if warning:

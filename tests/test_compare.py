@@ -153,5 +153,5 @@ def test_a_json_file_that_cannot_be_written_is_the_only_output(
     assert main([str(run_a), str(run_a), "--json", str(tmp_path)]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err.startswith(f"error: {tmp_path}: cannot write (") and \
+    assert captured.err.startswith(f"error: --json='{tmp_path}': cannot write (") and \
         captured.err.count("\n") == 1

@@ -56,6 +56,11 @@ CASES = [
     ("low-above-high",
      GOOD.replace("{low: 0.2, high: 0.5}", "{low: 0.6, high: 0.5}"),
      "factors.scenario.relations.tension_baseline.low=0.6", "must be below high=0.5"),
+    ("range-beyond-what-the-scenario-takes",  # both ends checked before any point
+     GOOD.replace("{low: 0.2, high: 0.5}", "{low: 0.2, high: 7}"),
+     "factors.scenario.relations.tension_baseline.high=7.0",
+     "the scenario refuses this end of the range "
+     "(scenario.relations.tension_baseline=7.0: must be in [0, 1])"),
     ("unknown-sampler", GOOD.replace("sampler: sobol", "sampler: sobolev"),
      "sampler='sobolev'", "unknown sampler (did you mean 'sobol'?)"),
     ("outcome-not-a-column", GOOD.replace("[summit_held]", "[summit_held, agreed_clmate]"),
@@ -86,9 +91,6 @@ CASES = [
      "not a list"),
     ("study-a-word", "just text\n", "explore=", "must hold a mapping of settings (key: value), "
      "not a str"),
-    ("out-of-range-value",  # the validator of the scenario checks every design point
-     GOOD.replace("{low: 0.2, high: 0.5}", "{low: 0.5, high: 1.5}"),
-     "scenario.relations.tension_baseline=", "must be in [0, 1]"),
 ]
 
 

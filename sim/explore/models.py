@@ -88,6 +88,10 @@ class Simulator:
             if not f.dummy:
                 self._check_factor(f)
         self.run_conf: RunConf = load_run(resolve(copy.deepcopy(self.data)))
+        for f in study.factors:
+            if not (f.dummy or f.dist == "norm"):  # a range: the scenario must take both ends
+                self._check_end(f, "low")
+                self._check_end(f, "high")
 
     def compose(self, groups: list[str]) -> Data:
         """The config with the study's fixed overrides, not yet interpolated."""
@@ -116,6 +120,22 @@ class Simulator:
                               f"this key holds {type(value).__name__}")
         if hint is int:
             self.whole.add(f.key)
+
+    def _check_end(self, f: Factor, end: str) -> None:
+        """The scenario with the factor at one end of its range passes its checks: else the
+        points near that end would fail, each under a sampled value."""
+        value: float = getattr(f, end)
+        data = copy.deepcopy(self.data)
+        *path, last = f.key.split(".")
+        node = data
+        for part in path:
+            node = node[part]
+        node[last] = round(value) if f.key in self.whole else float(value)
+        try:
+            load_run(resolve(data))
+        except ConfigError as err:
+            raise ConfigError(f"factors.{f.key}.{end}", value,
+                              f"the scenario refuses this end of the range ({err})") from None
 
     def job_overrides(self, x: FloatArray) -> list[list[str]]:
         """Each row of the sample as `key=value` overrides (dummy factors change nothing)."""
