@@ -24,7 +24,7 @@ from sim.command import (
     run_as_job,
     user_folders,
 )
-from sim.config.compose import composition_error
+from sim.config.compose import check_groups, composition_error
 from sim.config.errors import ConfigError
 from sim.config.load import CONF_DIR, check_hydra, load_run
 from sim.config.schema import RunConf
@@ -60,6 +60,7 @@ def sweep(overrides: list[str]) -> int:
 
     app = Hydra.create_main_hydra2("sim", create_config_search_path(str(CONF_DIR)))
     try:
+        check_groups(overrides)
         for o in OverridesParser.create().parse_overrides(overrides):  # Hydra's settings
             if o.key_or_group.startswith("hydra.") and not o.is_sweep_override():  # as given
                 setting: Any = o.value()  # (a user's files are checked by `user_folders`)

@@ -309,6 +309,14 @@ CASES = [
     Case("entry-given-a-number", (f"{S}.parties={{us: 1}}",), f"{S}.parties.us", "1",
          "must be a mapping with keys among attendance, discount, label, leader, policy, "
          "pressure, stances, strategy, trust"),
+    Case("bank-as-a-group", ("questions=us_china_2023",), "questions", "'us_china_2023'",
+         "not a key of this command's config; conf/questions/ holds question banks: "
+         "python -m sim.forecast questions=NAME, or a backtest's file"),
+    Case("sweep-study-added-as-a-group", ("-m", "+explore=summit_levers", "reps=2,3"),
+         "explore", "'summit_levers'", "not a key of this command's config; conf/explore/ "
+         "holds studies: python -m sim.explore NAME"),
+    Case("lab-base-as-a-group", ("+base=us_china",), "base", "'us_china'",
+         "conf/base/ holds a scenario's parts", module="sim.negotiate"),
     Case("experiment-without-plus", ("experiment=balloon",), "experiment", "'balloon'",
          "no experiment is chosen by default; add one with +experiment=balloon"),
     Case("delete-unknown-shock", (f"~{S}.shocks.nope",), f"{S}.shocks.nope", "'nope'",
@@ -718,6 +726,14 @@ ARGUMENTS = [  # module, its arguments, the whole line after "error: "
         ("sim.forecast.cli", ("scenario=calm", "as_of=2023-05-01")),
         ("sim.backtest", ("us_china_2023", "--check")), ("sim.backtest", ("library", "--check")),
         ("sim.explore.cli", ("summit_levers",)), ("sim.calibrate.cli", ("--check",)))),
+    ("sim.forecast.cli", ("scenario=historical_2023", "as_of=2023-05-01",
+                          "questions=us_china_2032"), "questions='us_china_2032': unknown bank "
+     "(did you mean 'us_china_2023'?); known: bali_2022, lima_2024, singapore_2018, "
+     "us_china_2023"),
+    ("sim.calibrate.cli", ("us_china", "--check"), "calibrate='us_china': unknown calibration "
+     "(did you mean 'us_china_2023'?); known: us_china_2023"),
+    ("sim.backtest", ("us_china", "--check"), "backtest='us_china': unknown backtest "
+     "(did you mean 'us_china_2023'?); known: us_china_2023"),
     ("sim.report", (), "the following arguments are required: DIR; see python -m sim.report "
      "--help"),
     ("sim.compare", ("a",), "the following arguments are required: DIR_B; see "

@@ -54,6 +54,16 @@ ENTRY_KINDS = {
 }
 
 
+# Folders of conf/ that are not groups of a command's config, and what they hold.
+NOT_GROUPS = {
+    "base": "a scenario's parts, named in a scenario file's defaults (docs/scenarios.md)",
+    "questions": "question banks: python -m sim.forecast questions=NAME, or a backtest's file",
+    "explore": "studies: python -m sim.explore NAME",
+    "backtest": "backtests: python -m sim.backtest NAME",
+    "calibrate": "calibrations: python -m sim.calibrate NAME",
+}
+
+
 def compose(overrides: Sequence[str], config_name: str = "config", config_dir: Path = CONF_DIR,
             hydra: bool = False) -> DictConfig:
     """Compose a config of `config_dir` with Hydra overrides (and Hydra's own node if asked).
@@ -63,6 +73,7 @@ def compose(overrides: Sequence[str], config_name: str = "config", config_dir: P
     from hydra import compose as hydra_compose
     from hydra import initialize_config_dir
 
+    check_groups(overrides)
     with initialize_config_dir(config_dir=str(config_dir), version_base="1.3"):
         return hydra_compose(config_name, overrides=list(overrides), return_hydra_config=hydra)
 
@@ -75,6 +86,14 @@ def compose_checked(overrides: list[str]) -> RunConf:
     except Exception as e:  # Hydra and YAML raise many kinds; all mean bad input
         raise composition_error(e, overrides) from None
     return load_run(cfg)
+
+
+def check_groups(overrides: Sequence[str]) -> None:
+    """Refuse a folder of conf/ chosen as if it were a group of the config (`NOT_GROUPS`)."""
+    for key, value in map(_parts, overrides):
+        if key.strip("/") in NOT_GROUPS:
+            raise ConfigError(key, value, f"not a key of this command's config; conf/"
+                              f"{key.strip('/')}/ holds {NOT_GROUPS[key.strip('/')]}")
 
 
 def without_hydra(overrides: Sequence[str]) -> None:
@@ -379,6 +398,8 @@ def composition_error(e: BaseException, overrides: Sequence[str], config_name: s
                       schema: type = RunConf, sweeping: bool = False) -> ConfigError:
     """Turn a failed composition (Hydra, OmegaConf or YAML) into a one-line `ConfigError`
     (`sweeping`: the overrides are a sweep's, run with -m)."""
+    if isinstance(e, ConfigError):  # refused before Hydra composed
+        return e
     f = Failed(exception_chain(e), list(overrides), config_name, schema)
     for cause in f.chain:
         if isinstance(cause, yaml.MarkedYAMLError):

@@ -13,7 +13,7 @@ from omegaconf.errors import InterpolationKeyError, OmegaConfBaseException
 
 from sim.config.checks import Context, Rule, walk
 from sim.config.convert import build
-from sim.config.errors import ConfigError, package_of, under_a_value, yaml_error
+from sim.config.errors import ConfigError, package_of, under_a_value, unknown_name, yaml_error
 from sim.config.schema import RunConf, ScenarioConf, register
 from sim.config.validate import validate_run, validate_scenario
 
@@ -217,10 +217,15 @@ def load_scenario(data: DictConfig | dict[str, Any], prefix: str = "scenario") -
 
 
 def find_config(name: str, group: str) -> Path:
-    """A command's config by name (conf/<group>/<name>.yaml) or by path."""
+    """A command's config by path, or by name: conf/<group>/<name>.yaml, which must be
+    there (an unknown name is refused with the known ones)."""
     if name.endswith((".yaml", ".yml")) or "/" in name:
         return Path(name)
-    return CONF_DIR / group / f"{name}.yaml"
+    path = CONF_DIR / group / f"{name}.yaml"
+    if not path.is_file():
+        raise unknown_name(group, name, [p.stem for p in path.parent.glob("*.yaml")],
+                           {"questions": "bank", "calibrate": "calibration"}.get(group, group))
+    return path
 
 
 def read_config(name: str, group: str, schema: type[T],
