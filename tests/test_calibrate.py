@@ -189,9 +189,17 @@ def write_conf(tmp_path: Path, **changes: object) -> Path:
     ({"priors": {"scenario.bargaining.walk_away": {"low": 0.3, "high": 0.1}}}, [],
      "error: priors.scenario.bargaining.walk_away.low=0.3: must be below high (0.1)"),
     ({"priors": {"scenario.bargaining.walk_awy": {"low": 0.0, "high": 0.1}}}, [],
-     "error: scenario.bargaining.walk_awy="),
+     "error: priors.scenario.bargaining.walk_awy='scenario.bargaining.walk_awy': unknown key "
+     "(did you mean 'walk_away'?)"),
+    ({"priors": {"scenario.shocks.balon.tension": {"low": 0.0, "high": 0.1}}}, [],
+     "error: priors.scenario.shocks.balon.tension='scenario.shocks.balon.tension': unknown "
+     "shock (did you mean 'balloon'?)"),
     ({"priors": {"scenario.bargaining.walk_away": {"low": 0.0, "high": 1.5}}}, [],
-     "error: scenario.bargaining.walk_away=1.5"),
+     "error: priors.scenario.bargaining.walk_away.high=1.5: the scenario refuses this end of "
+     "the range (scenario.bargaining.walk_away=1.5: must be in [0, 1])"),
+    ({}, ["priors.scenario.bargaining.walkaway.high=0.3"],
+     "error: priors.scenario.bargaining.walkaway='scenario.bargaining.walkaway': unknown key "
+     "(did you mean 'walk_away'?)"),
     ({"cutoff": "2024-02-01"}, [], "error: cutoff='2024-02-01': outside the scenario's span"),
     ({}, ["executor=ray"], "error: executor='ray': unknown executor"),
     ({}, ["populaton=5"], "error: populaton=5: unknown key (did you mean 'population'?)"),
@@ -374,3 +382,5 @@ def test_a_prior_is_set_on_the_command_line_by_its_whole_key() -> None:
     before = load_conf("us_china_2023").priors[key]
     after = load_conf("us_china_2023", [f"priors.{key}.high=0.3"]).priors[key]
     assert after == Prior(before.low, 0.3) != before
+    new = "scenario.bargaining.failure_trust"  # not in the file: a new prior, named whole
+    assert load_conf("us_china_2023", [f"priors.{new}.high=0.3"]).priors[new] == Prior(0.0, 0.3)

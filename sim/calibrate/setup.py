@@ -14,7 +14,9 @@ import numpy as np
 from sim.calibrate.conf import CalibrateConf
 from sim.calibrate.simulator import Simulator
 from sim.calibrate.stats import Statistics, Window, day_of, record_events, statistics
+from sim.config.convert import hint_at
 from sim.config.errors import ConfigError
+from sim.config.schema import RunConf
 from sim.forecast.backtest import find
 from sim.forecast.questions import Bank, check_against, load_bank
 from sim.forecast.runs import compose_run
@@ -42,8 +44,11 @@ def build_problem(conf: CalibrateConf, overrides: Sequence[str] = ()) -> Problem
         raise ConfigError("cutoff", conf.cutoff,
                           f"outside the scenario's span ({sc.start}, {sc.summit.date}]")
     for bound in ("low", "high"):
-        compose_run(conf.scenario, [*overrides, *(f"{k}={getattr(p, bound)!r}"
-                                                   for k, p in conf.priors.items())])
+        try:
+            compose_run(conf.scenario, [*overrides, *(f"{k}={getattr(p, bound)!r}"
+                                                       for k, p in conf.priors.items())])
+        except ConfigError as err:
+            raise _at_prior(err, conf, bound) from None
     if not conf.questions:
         raise ConfigError("questions", "", "name the question bank that makes the record")
     bank = load_bank(find(conf.questions, "questions"))
@@ -55,3 +60,15 @@ def build_problem(conf: CalibrateConf, overrides: Sequence[str] = ()) -> Problem
     events = record_events(bank.questions, sc.start)
     return Problem(conf, bank, Simulator(sc), stats, later, stats.of(events),
                    later.of(events))
+
+
+def _at_prior(err: ConfigError, conf: CalibrateConf, bound: str) -> ConfigError:
+    """An error of the scenario composed with the priors at one bound, told at the prior
+    that caused it, as the calibration file names it."""
+    key = next((k for k in conf.priors if k == err.key or k.startswith(f"{err.key}.")), None)
+    if key is None:
+        return err
+    if key == err.key and hint_at(RunConf, key) is not None:  # a value the key does not take
+        return ConfigError(f"priors.{key}.{bound}", getattr(conf.priors[key], bound),
+                           f"the scenario refuses this end of the range ({err})")
+    return ConfigError(f"priors.{key}", key, err.allowed)  # a key the scenario lacks

@@ -253,16 +253,18 @@ def read_config(name: str, group: str, schema: type[T],
 
 def with_settings(data: Any, settings: Sequence[str]) -> Any:
     """`data` with `key=value` settings applied (a value read as YAML; `a.b=v` sets b in a,
-    and a key that holds dots itself, such as a factor's, is matched whole:
-    `factors.scenario.bargaining.walk_away.low=0.1`)."""
+    and a key that holds dots itself, such as a factor's, is matched whole, or in a mapping
+    of such keys taken whole if new: `factors.scenario.bargaining.walk_away.low=0.1`)."""
     for item in settings:
         key, eq, text = item.partition("=")
         if not (eq and key and isinstance(data, dict)):
             raise ConfigError(item, "", "write settings as KEY=VALUE")
         parts, node, done = key.split("."), data, 0
         while isinstance(node, dict) and done < len(parts) - 1:
+            dotted = any("." in str(k) for k in node)  # keyed by dotted names: a new one whole
             end = next((e for e in range(len(parts) - 1, done + 1, -1)
-                        if ".".join(parts[done:e]) in node), done + 1)  # the longest key there
+                        if ".".join(parts[done:e]) in node),
+                       len(parts) - 1 if dotted else done + 1)  # the longest key there
             node, done = node.setdefault(".".join(parts[done:end]), {}), end
         if not isinstance(node, dict):
             raise under_a_value(key, text, done)
