@@ -206,6 +206,8 @@ def write_conf(tmp_path: Path, **changes: object) -> Path:
     ({}, ["population=many"], "error: population='many': must be a whole number"),
     ({}, ["population=1"], "error: population=1: must be >= 2"),
     ({}, ["seed=-1"], "error: seed=-1: must be >= 0"),
+    ({}, ["min_acceptance=2"], "error: min_acceptance=2.0: must be in [0, 1]"),
+    ({}, ["min_epsilon=-0.1"], "error: min_epsilon=-0.1: must be >= 0"),
     ({}, ["cutoff=2023-02-30"], "error: cutoff='2023-02-30': not a date"),
 ])
 def test_bad_calibration_input_is_one_line_exit_2_nothing_written(

@@ -11,7 +11,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sim.config.checks import POSITIVE, Context, at_least, checked, date, fail, named, one_of
+from sim.config.checks import (
+    NON_NEGATIVE,
+    POSITIVE,
+    UNIT,
+    Context,
+    at_least,
+    checked,
+    date,
+    fail,
+    named,
+    one_of,
+)
 from sim.config.load import read_config
 
 EXECUTORS = ("inline", "local", "dask")
@@ -45,8 +56,8 @@ class CalibrateConf:
     priors: dict[str, Prior] = checked(dict, _priors)
     population: int = checked(200, at_least(2))  # particles per generation
     generations: int = checked(6, at_least(1))  # at most
-    min_epsilon: float = 0.0  # stop once the tolerance is this small
-    min_acceptance: float = 0.02  # stop once a generation accepts fewer than this share
+    min_epsilon: float = checked(0.0, NON_NEGATIVE)  # stop once the tolerance is this small
+    min_acceptance: float = checked(0.02, UNIT)  # stop once a generation accepts less than this
     # the perturbation kernel's covariance, in multiples of Silverman's rule (pyabc's
     # `scaling`; 1 is pyabc's default); wider keeps importance weights even (see abc.py)
     kernel_scaling: float = checked(1.0, POSITIVE)
