@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from sim.backtest import main
+from sim.config.errors import ConfigError
 from sim.config.schema import ScenarioConf
 from sim.forecast.asof import (
     CUT,
@@ -248,6 +249,17 @@ def test_a_bad_scenario_override_is_one_line_as_a_real_process(tmp_path: Path) -
         "unknown key" in proc.stderr, proc.stderr
     assert proc.stderr.count("\n") == 1
     assert not out.exists()
+
+
+def test_an_origin_from_which_no_past_agrees_stops_the_backtest_naming_it(
+        tmp_path: Path) -> None:
+    conf = replace(SHIPPED, scenario="no_balloon", origins=["2023-01-15", "2023-03-01"], reps=2)
+    p = plan(conf, (), workers=1)
+    with pytest.raises(ConfigError) as e:
+        run_backtest(replace(p, setup=replace(p.setup, max_rounds=2)), tmp_path, progress=False)
+    assert (e.value.key, e.value.value) == ("origins[1]", "2023-03-01")
+    assert "no replication of no_balloon agrees with the record" in e.value.allowed
+    assert not (tmp_path / SCORES).exists()
 
 
 @pytest.fixture(scope="module")

@@ -730,6 +730,9 @@ ARGUMENTS = [  # module, its arguments, the whole line after "error: "
                           "questions=us_china_2032"), "questions='us_china_2032': unknown bank "
      "(did you mean 'us_china_2023'?); known: bali_2022, lima_2024, singapore_2018, "
      "us_china_2023"),
+    ("sim.forecast.cli", ("scenario=historical_2023", "as_of=2023-05-01", "questions=lima_2024"),
+     "questions[0].close='2024-01-31': outside the scenario's span [2022-11-14, 2023-11-15]; the "
+     "bank lima_2024 is written for scenario lima_2024, not historical_2023"),
     ("sim.calibrate.cli", ("us_china", "--check"), "calibrate='us_china': unknown calibration "
      "(did you mean 'us_china_2023'?); known: us_china_2023"),
     ("sim.backtest", ("us_china", "--check"), "backtest='us_china': unknown backtest "

@@ -174,3 +174,15 @@ def test_a_question_naming_an_unknown_entity_stops_the_forecast(
     assert proc.returncode == 2 and proc.stderr.startswith(line), proc.stderr
     assert proc.stderr.count("\n") == 1
     assert not out.exists()
+
+
+def test_no_past_that_agrees_with_the_record_is_no_forecast(tmp_path: Path) -> None:
+    """Without the balloon, no replication reproduces the record of February 2023: the
+    forecast stops, naming the origin, rather than giving probabilities of nothing."""
+    setup = Setup("no_balloon", workers=1, max_rounds=2)
+    with pytest.raises(ConfigError) as e:
+        forecast_as_of(setup, BANK.questions, "2023-03-01", 2, 0, tmp_path)
+    assert (e.value.key, e.value.value) == ("as_of", "2023-03-01")
+    assert e.value.allowed.startswith("no replication of no_balloon agrees with the record "
+                                      "before it (4 simulated, tolerance 0.25)")
+    assert not (tmp_path / CUT).exists()

@@ -25,6 +25,7 @@ from sim.forecast.library import (
     FROZEN_PARTY,
     LIBRARY,
     POOLED,
+    CaseConf,
     draw_library,
     load_library,
     run_library,
@@ -261,6 +262,16 @@ def test_the_library_run_writes_one_table_and_a_figure(tmp_path: Path) -> None:
     assert row["bss_half_low"] <= row["bss_half"] <= row["bss_half_high"]
     md = (tmp_path / "library.md").read_text()
     assert md.count("\n") == 2 + 5 and "historical_2023 (in sample)" in md
+
+
+def test_a_case_from_whose_origin_no_past_agrees_is_named(tmp_path: Path) -> None:
+    lib = dataclasses.replace(load_library(LIBRARY), reps=2, cases={"no_balloon": CaseConf(
+        scenario="no_balloon", questions="us_china_2023", origins=["2023-03-01"],
+        parties={"us": "us", "cn": "cn"})})
+    with pytest.raises(ConfigError) as e:
+        run_library(lib, tmp_path, workers=1, progress=False)
+    assert (e.value.key, e.value.value) == ("cases.no_balloon.origins[0]", "2023-03-01")
+    assert not (tmp_path / "library.json").exists()
 
 
 @pytest.mark.parametrize(("args", "message"), [

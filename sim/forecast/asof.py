@@ -157,13 +157,14 @@ def round_dir(out_dir: Path, r: int) -> Path:
 
 
 def forecast_as_of(setup: Setup, questions: Sequence[Question], as_of: str, reps: int,
-                   seed: int, out_dir: Path) -> pd.DataFrame:
+                   seed: int, out_dir: Path, key: str = "as_of") -> pd.DataFrame:
     """Forecast the questions open at `as_of`: one row per question (see FORECAST_COLUMNS).
 
     Runs rounds of `reps` traced replications of the cut scenario (round r is design
     point r, so every round draws its own streams) until `reps` of them agree with the
     record or `max_rounds` is reached; resolves the open questions on the kept ones.
-    Writes `cut.json` (the cut, the acceptance, P(summit)) into `out_dir`.
+    Writes `cut.json` (the cut, the acceptance, P(summit)) into `out_dir`. If no past
+    agrees, there is nothing to forecast from: `ConfigError` at `key`, the origin's name.
     """
     base = compose(setup)
     check_origin(base.scenario, as_of)
@@ -202,6 +203,11 @@ def forecast_as_of(setup: Setup, questions: Sequence[Question], as_of: str, reps
         rounds += 1
     kept_rows = pd.concat(rows, ignore_index=True)
     n_kept = len(kept_rows)
+    if not n_kept:
+        raise ConfigError(key, as_of, f"no replication of {base.scenario.name} agrees with the "
+                          f"record before it ({simulated} simulated, tolerance "
+                          f"{setup.tolerance:g}): the scenario does not reach the recorded "
+                          "past, or the tolerance is too tight to keep one")
     p, low, high = wilson(int(kept_rows["summit_held"].sum()), n_kept)
     info: dict[str, Any] = {
         "origin": as_of, "method": METHOD, "disabled": list(the_cut.disabled),

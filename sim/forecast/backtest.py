@@ -125,10 +125,10 @@ def run_backtest(p: Plan, out_dir: Path, progress: bool = True) -> dict[str, Any
     prepare(out_dir)
     conf = p.conf
     frames, curve = [], []
-    for origin in conf.origins:
+    for i, origin in enumerate(conf.origins):
         run_dir = out_dir / "origins" / origin
         frames.append(forecast_as_of(p.setup, p.bank.questions, origin, conf.reps, conf.seed,
-                                     run_dir))
+                                     run_dir, f"origins[{i}]"))
         cut = json.loads((run_dir / CUT).read_text())
         curve.append({"origin": origin, **_renamed(cut["p_summit"]), "kept": cut["kept"],
                       "simulated": cut["simulated"]})

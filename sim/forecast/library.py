@@ -254,7 +254,10 @@ def run_library(lib: LibraryConf, out_dir: Path, overrides: Sequence[str] = (),
     for name, p in plans.items():
         if progress:
             print(f"case {name}: {p.start} to {p.summit}", flush=True)
-        scores = run_backtest(p, out_dir / name, progress=progress)
+        try:
+            scores = run_backtest(p, out_dir / name, progress=progress)
+        except ConfigError as err:  # an origin from which no past agrees with the record
+            raise ConfigError(f"cases.{name}.{err.key}", err.value, err.allowed) from None
         forecasts = read_table(out_dir / name / FORECASTS)
         curve = pd.DataFrame(scores["p_summit"])
         curve.insert(0, "case", name)

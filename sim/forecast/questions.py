@@ -178,7 +178,18 @@ def check_form(bank: Bank) -> None:
 
 
 def check_against(bank: Bank, sc: ScenarioConf) -> None:
-    """Every name a question uses must exist in the scenario, and its dates lie in its span."""
+    """Every name a question uses must exist in the scenario, and its dates lie in its span;
+    where they do not, a bank written for another scenario says so."""
+    try:
+        _check_against(bank, sc)
+    except ConfigError as err:
+        if bank.scenario in ("", sc.name):
+            raise
+        raise ConfigError(err.key, err.value, f"{err.allowed}; the bank {bank.name or ''} is "
+                          f"written for scenario {bank.scenario}, not {sc.name}") from None
+
+
+def _check_against(bank: Bank, sc: ScenarioConf) -> None:
     known: dict[str, Mapping[str, object]] = {
         "meeting": sc.meetings, "issue": sc.issues, "channel": sc.channels, "party": sc.parties,
     }
