@@ -146,6 +146,30 @@ def test_bad_forecast_input_is_one_line_exit_2_nothing_written(
     assert not out.exists()
 
 
+@pytest.mark.parametrize(("column", "values", "line"), [
+    ("scenario.bargaining.walk_away", [0.1, 2.0], "column scenario.bargaining.walk_away: the "
+     "scenario refuses its max (scenario.bargaining.walk_away=2.0: must be in [0, 1])"),
+    ("scenario.bargaining.walkaway", [0.1, 0.2], "column scenario.bargaining.walkaway: the "
+     "scenario refuses its min (scenario.bargaining.walkaway='0.1': unknown key (did you mean "
+     "'walk_away'?)"),
+    ("scenario.bargaining.walk_away", [0.1, None], "column scenario.bargaining.walk_away: every "
+     "value must be a number"),
+    ("scenario.bargaining.walk_away", ["low", "high"], "column scenario.bargaining.walk_away: "
+     "every value must be a number"),
+])
+def test_a_posterior_the_scenario_cannot_take_is_one_line_before_anything_runs(
+        tmp_path: Path, column: str, values: list[object], line: str) -> None:
+    post = tmp_path / "posterior.parquet"
+    pd.DataFrame({column: values, "weight": [0.5, 0.5]}).to_parquet(post)
+    out = tmp_path / "fc"
+    proc = run_cli("scenario=historical_2023", "as_of=2023-05-01", f"posterior={post}",
+                   f"out={out}")
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.startswith(f"error: posterior='{post}': {line}"), proc.stderr
+    assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+    assert not out.exists()
+
+
 def test_an_unwritable_output_is_named_as_the_user_wrote_it(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("")

@@ -88,7 +88,7 @@ def plan(conf: BacktestConf, overrides: tuple[str, ...] = (), workers: int = 0) 
     setup = Setup(conf.scenario, overrides, workers, posterior=conf.posterior, draws=conf.draws,
                   tolerance=conf.tolerance)
     if conf.posterior:
-        load_posterior(conf.posterior)
+        load_posterior(conf.posterior, compose=lambda extra: compose(setup, extra))
     if not conf.questions:
         raise ConfigError("questions", "", "name the question bank")
     bank = load_bank(find(conf.questions, "questions"))

@@ -69,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                          else bank_for(args.scenario))
         check_against(bank, sc)
         if setup.posterior:
-            load_posterior(setup.posterior)
+            load_posterior(setup.posterior, compose=lambda extra: asof.compose(setup, extra))
         out = Path(args.out) if args.out else Path("outputs/forecast") / args.scenario / (
             f"{args.as_of}_{datetime.now():%Y-%m-%d_%H-%M-%S}")
         prepare(out, RESULT, key="out")

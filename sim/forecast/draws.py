@@ -8,6 +8,7 @@ so their intervals carry parameter uncertainty as well as the model's randomness
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -18,21 +19,45 @@ from sim.config.errors import ConfigError
 WEIGHT = "weight"
 
 
-def load_posterior(path: str | Path, key: str = "posterior") -> pd.DataFrame:
-    """Read a posterior table; raise `ConfigError` naming `key` if it is not one."""
+def load_posterior(path: str | Path, key: str = "posterior",
+                   compose: Callable[[list[str]], object] | None = None) -> pd.DataFrame:
+    """Read a posterior table; raise `ConfigError` naming `key` if it is not one: numbers
+    in every column, and, given the scenario's `compose` (of Hydra overrides), each
+    parameter's lowest and highest value taken by the scenario."""
     try:
         post = pd.read_parquet(path)
     except (OSError, ValueError) as e:
         raise ConfigError(key, str(path), f"cannot read a posterior table ({e})".splitlines()[0]
                           ) from None
-    params = [c for c in post.columns if c != WEIGHT]
+    params = parameters(post)
     if WEIGHT not in post.columns or not params or not len(post):
         raise ConfigError(key, str(path), "a posterior needs rows, a `weight` column and "
                           "parameter columns")
-    w = post[WEIGHT].to_numpy(dtype=float)
+    w = pd.to_numeric(post[WEIGHT], errors="coerce").to_numpy(dtype=float)
     if not (np.isfinite(w).all() and (w >= 0).all() and w.sum() > 0):
         raise ConfigError(f"{key}.weight", str(path), "weights must be finite, >= 0, not all 0")
+    for name in params:
+        if not np.isfinite(pd.to_numeric(post[name], errors="coerce").to_numpy(float)).all():
+            raise ConfigError(key, str(path), f"column {name}: every value must be a number")
+    if compose is not None:
+        _check_ends(post, compose, key, str(path))
     return post
+
+
+def _check_ends(post: pd.DataFrame, compose: Callable[[list[str]], object], key: str,
+                path: str) -> None:
+    """The scenario composed with every parameter at its lowest, then its highest value."""
+    params = parameters(post)
+    for end in ("min", "max"):
+        try:
+            compose([f"{n}={float(post[n].agg(end))!r}" for n in params])
+        except ConfigError as err:
+            column = next((n for n in params if n == err.key or n.startswith(f"{err.key}.")),
+                          None)
+            if column is None:
+                raise
+            raise ConfigError(key, path, f"column {column}: the scenario refuses its {end} "
+                              f"({err})") from None
 
 
 def parameters(post: pd.DataFrame) -> list[str]:
