@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from sim.analysis.io import ResultsError, read_table
+from sim.analysis.io import ResultsError, read_json, read_table
 from sim.analysis.page import write_page
 from sim.analysis.plots import draw_run_plots
 from sim.analysis.sweep_plots import SWEEP_TABLE, draw_sweep_plots
@@ -94,14 +94,12 @@ def _finalize(sweep_dir: Path) -> str | None:
 
 def redraw_study(study_dir: Path) -> list[Path]:
     """Redraw a study's plots from its saved indices, discovery and points."""
-    import json
-
     from sim.explore.pipeline import DISCOVERY, POINTS
     from sim.explore.plots import draw_study_plots
 
-    manifest = json.loads((study_dir / STUDY).read_text())
-    analysis = json.loads((study_dir / STUDY_DONE).read_text())["outcomes"]
-    found = json.loads((study_dir / DISCOVERY).read_text())
+    manifest = read_json(study_dir / STUDY)
+    analysis = read_json(study_dir / STUDY_DONE)["outcomes"]
+    found = read_json(study_dir / DISCOVERY)
     points = read_table(study_dir / POINTS)
     return draw_study_plots(study_dir, manifest["study"], analysis, found, points)
 
@@ -145,7 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             written, problem = [], f"cannot read saved results: {type(e).__name__}: {e}"
         for png in written:
             print(png)
-        if args.html and problem is None and written:
+        if args.html and problem is None:
             try:
                 print(write_page(path, kind_of(path)))
             except (OSError, ValueError, KeyError) as e:

@@ -203,3 +203,38 @@ def test_help() -> None:
     with pytest.raises(SystemExit) as exc:
         main(["--help"])
     assert exc.value.code == 0
+
+
+@pytest.fixture(scope="module")
+def plotless_study(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A Latin study of one factor with no PRIM box: a study that has no plot to draw."""
+    from sim.explore.cli import main as explore
+
+    tmp = tmp_path_factory.mktemp("study")
+    study = tmp / "one.yaml"
+    study.write_text("model: summitsim\nsampler: latin\nbase_samples: 4\nreps: 2\n"
+                     "factors:\n  scenario.relations.tension_baseline: {low: 0.2, high: 0.3}\n"
+                     "outcomes: [summit_held]\ndiscovery: {outcome: summit_held, threshold: 2}\n")
+    assert explore([str(study), f"out={tmp / 'out'}", "--no-progress"]) == 0
+    return tmp / "out"
+
+
+def test_a_study_without_plots_still_gets_its_page(
+        plotless_study: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert not list(plotless_study.glob("*.png"))
+    assert main([str(plotless_study), "--html"]) == 0
+    assert capsys.readouterr().out.splitlines() == [str(plotless_study / "report.html")]
+    assert "Study: one" in (plotless_study / "report.html").read_text()
+
+
+def test_a_damaged_study_manifest_is_named(plotless_study: Path, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    damaged = tmp_path / "damaged"
+    shutil.copytree(plotless_study, damaged)
+    (damaged / "study.json").write_text("{")
+    assert main([str(damaged)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {damaged}: cannot read saved results: {damaged}/study.json: "
+                          "not valid JSON") and err.count("\n") == 1, err
