@@ -61,6 +61,12 @@ CASES = [
      "factors.scenario.relations.tension_baseline.high=7.0",
      "the scenario refuses this end of the range "
      "(scenario.relations.tension_baseline=7.0: must be in [0, 1])"),
+    ("override-of-the-study-s-own-key", GOOD + "overrides: [scenario=no_balloon]\n",
+     "overrides[0]='scenario=no_balloon'",
+     "the study sets scenario itself; set the study's own scenario instead"),
+    ("override-of-a-key-every-point-fixes", GOOD + "overrides: [scenario.relations.tension=0.3, "
+     "+trace_reps=5]\n", "overrides[1]='+trace_reps=5'",
+     "the study sets trace_reps itself (its points run untraced, without plots)"),
     ("unknown-sampler", GOOD.replace("sampler: sobol", "sampler: sobolev"),
      "sampler='sobolev'", "unknown sampler (did you mean 'sobol'?)"),
     ("outcome-not-a-column", GOOD.replace("[summit_held]", "[summit_held, agreed_clmate]"),

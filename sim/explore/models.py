@@ -70,11 +70,22 @@ def _find(data: Data, key: str) -> tuple[bool, Any]:
     return True, node
 
 
+# The run config's keys that a study sets for every point (after its `overrides`).
+SET_BY_STUDY = ("scenario", "reps", "seed", "crn", "trace_reps", "plots", "job_plots",
+                "progress", "workers", "executor")
+
+
 class Simulator:
     """The simulator: each sample row is a scenario with the factors' values overridden."""
 
     def __init__(self, study: Study):
         self.study = study
+        for i, override in enumerate(study.overrides):
+            key = override.lstrip("+~").partition("=")[0]
+            if key in SET_BY_STUDY:
+                raise ConfigError(f"overrides[{i}]", override, f"the study sets {key} itself" + (
+                    f"; set the study's own {key} instead" if key in Study.__dataclass_fields__
+                    else " (its points run untraced, without plots)"))
         self.base = [
             f"scenario={study.scenario}", *study.overrides, f"reps={study.reps}",
             f"seed={study.seed}", f"crn={str(study.crn).lower()}", "trace_reps=0",
