@@ -5,8 +5,10 @@ behaviour frozen from one case: see sim/forecast/library.py.
 
 CONFIG names a file in conf/backtest (or is a path): the scenario, the question bank, the
 origins and the announced dates. Extra `key=value` arguments are Hydra overrides of the
-scenario's run config, e.g. `scenario.bargaining.walk_away=0.3`; `--config-dir DIR` reads
-scenarios from a folder of your own, as `python -m sim` does. See docs/forecasting.md.
+scenario's run config, e.g. `scenario.bargaining.walk_away=0.3` (not of what every round
+sets: replications, seed and workers are options, the scenario is the file's);
+`--config-dir DIR` reads scenarios from a folder of your own, as `python -m sim` does. See
+docs/forecasting.md.
 """
 
 from __future__ import annotations

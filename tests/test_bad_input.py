@@ -733,6 +733,11 @@ ARGUMENTS = [  # module, its arguments, the whole line after "error: "
     ("sim.forecast.cli", ("scenario=historical_2023", "as_of=2023-05-01", "questions=lima_2024"),
      "questions[0].close='2024-01-31': outside the scenario's span [2022-11-14, 2023-11-15]; the "
      "bank lima_2024 is written for scenario lima_2024, not historical_2023"),
+    *((module, (*args, override, "--check"), f"{key}='{value}': set by the forecast for every "
+       "round: give --reps, --seed or --workers, and the scenario in the backtest's file")
+      for module, args in (("sim.backtest", ("us_china_2023",)), ("sim.backtest", ("library",)))
+      for override, key, value in (("reps=5", "reps", "5"), ("scenario=no_balloon", "scenario",
+                                                              "no_balloon"))),
     ("sim.calibrate.cli", ("us_china", "--check"), "calibrate='us_china': unknown calibration "
      "(did you mean 'us_china_2023'?); known: us_china_2023"),
     ("sim.backtest", ("us_china", "--check"), "backtest='us_china': unknown backtest "

@@ -73,6 +73,18 @@ class Setup:
     max_rounds: int = 40  # rounds of replications at most, to collect `reps` kept ones
     tolerance: float = 0.25  # share of the record's settled facts a kept past may get wrong
 
+    def __post_init__(self) -> None:
+        for override in self.overrides:  # what every round sets would win over it, unseen
+            key, _, value = override.lstrip("+~").partition("=")
+            if key in SET_BY_FORECAST:
+                raise ConfigError(key, value, "set by the forecast for every round: give "
+                                  "--reps, --seed or --workers, and the scenario in the "
+                                  "backtest's file")
+
+
+# The run config's keys that a forecast sets for every round, after the setup's overrides.
+SET_BY_FORECAST = ("scenario", "reps", "trace_reps", "seed", "workers", "progress", "plots")
+
 
 def compose(setup: Setup, extra: Sequence[str] = ()) -> RunConf:
     """Compose and check `python -m sim`'s config for the setup, plus `extra` overrides."""
