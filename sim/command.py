@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from sim.config.errors import ConfigError, one_line
 
@@ -129,12 +129,39 @@ def before_hydra(args: Sequence[str], prog: str, config_name: str, schema: type[
             check_jobs(ns.overrides, config_name, schema, check)
         return [*ns.overrides, *flags]
     try:
-        compose(ns.overrides, config_name, hydra=True)
+        cfg = compose(ns.overrides, config_name, hydra=True)
     except Exception as e:  # Hydra and YAML raise many kinds; all mean bad input
         fail(composition_error(e, ns.overrides, config_name, schema))
+    if ns.cfg and ns.package not in (None, "_global_"):
+        shown_package(cfg, ns.cfg, ns.package)
     if ns.hydra_help:  # Hydra composes its own node alone for it: the command's keys are not there
         return [*(o for o in ns.overrides if o.lstrip("+~").startswith("hydra")), *flags]
     return [*ns.overrides, *flags]
+
+
+def shown_package(cfg: DictConfig, shown: str, package: str) -> None:
+    """Exit 2 with one line unless `--cfg SHOWN --package PACKAGE` names a node to show."""
+    from omegaconf import OmegaConf
+
+    from sim.config.errors import unknown_name
+
+    data: Any = OmegaConf.to_container(cfg, resolve=False)
+    if shown != "all":  # job: all but Hydra's node; hydra: only that
+        data = {k: v for k, v in data.items() if (k == "hydra") == (shown == "hydra")}
+    node = data
+    for part in package.split("."):
+        if not isinstance(node, dict) or part not in node:
+            known = [str(k) for k in node] if isinstance(node, dict) else []
+            fail(ConfigError("--package", package,
+                             unknown_name("", part, known, f"key of --cfg {shown}").allowed))
+        node = node[part]
+    try:  # as Hydra will select it, in what --cfg SHOWN keeps
+        node = OmegaConf.select(OmegaConf.create(data), package)
+    except Exception as e:  # an interpolation into what it leaves out; OmegaConf raises many
+        fail(ConfigError("--package", package, f"cannot be shown by --cfg {shown} alone "
+                         f"({one_line(str(e).splitlines()[0])}); show it with --cfg all"))
+    if node is None:
+        fail(ConfigError("--package", package, "is null: nothing to show"))
 
 
 def check_jobs(overrides: Sequence[str], config_name: str, schema: type[T],

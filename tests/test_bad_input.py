@@ -539,6 +539,14 @@ CASES = [
     # -- Hydra's own flags: the config they show is composed first ----------------------
     Case("cfg-unknown-scenario", ("--cfg", "job", "scenario=calm"), S, "'calm'",
          "unknown scenario; known: bali_2022"),
+    Case("cfg-unknown-package", ("--cfg", "job", "-p", "scenario.relatons"), "--package",
+         "'scenario.relatons'", "unknown key of --cfg job (did you mean 'relations'?)"),
+    Case("cfg-hydra-package-into-the-job", ("--cfg", "hydra", "-p", "hydra.run.dir",
+                                             "hydra.run.dir={tmp}/${scenario.name}"),
+         "--package", "'hydra.run.dir'", "cannot be shown by --cfg hydra alone (Interpolation "
+         "key 'scenario.name' not found); show it with --cfg all"),
+    Case("negotiate-cfg-unknown-package", ("--cfg", "job", "--package", "a.nope"), "--package",
+         "'a.nope'", "unknown key of --cfg job; known: beta", module="sim.negotiate"),
     Case("help-typo", ("--help", "sedd=1"), "sedd", "'1'", "unknown key (did you mean 'seed'?)"),
     Case("negotiate-cfg-typo", ("--cfg", "job", "a.nope=1"), "a.nope", "'1'",
          "unknown key; known: beta", module="sim.negotiate"),
