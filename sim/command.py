@@ -132,36 +132,51 @@ def before_hydra(args: Sequence[str], prog: str, config_name: str, schema: type[
         cfg = compose(ns.overrides, config_name, hydra=True)
     except Exception as e:  # Hydra and YAML raise many kinds; all mean bad input
         fail(composition_error(e, ns.overrides, config_name, schema))
-    if ns.cfg and ns.package not in (None, "_global_"):
-        shown_package(cfg, ns.cfg, ns.package)
+    package = None if ns.package == "_global_" else ns.package
+    if ns.cfg and (package or ns.resolve):
+        shown_config(cfg, ns.cfg, package, ns.resolve)
     if ns.hydra_help:  # Hydra composes its own node alone for it: the command's keys are not there
         return [*(o for o in ns.overrides if o.lstrip("+~").startswith("hydra")), *flags]
     return [*ns.overrides, *flags]
 
 
-def shown_package(cfg: DictConfig, shown: str, package: str) -> None:
-    """Exit 2 with one line unless `--cfg SHOWN --package PACKAGE` names a node to show."""
+def shown_config(cfg: DictConfig, shown: str, package: str | None, resolve: bool) -> None:
+    """Exit 2 with one line unless Hydra can show `--cfg SHOWN` (with `--package PACKAGE`,
+    `--resolve`): a key that is there, values that resolve, in the part it shows."""
+    from hydra.core.hydra_config import HydraConfig
     from omegaconf import OmegaConf
+    from omegaconf.errors import OmegaConfBaseException
 
     from sim.config.errors import unknown_name
+    from sim.config.load import unresolved
 
+    HydraConfig.instance().set_config(cfg)  # for ${hydra:...}, as Hydra shows it
+    try:  # the job's values (Hydra's own may wait for a job's, such as job.num)
+        for value in (cfg[k] for k in cfg if resolve and k != "hydra"):
+            OmegaConf.to_container(value, resolve=True) if OmegaConf.is_config(value) else None
+    except OmegaConfBaseException as e:  # a value that resolves nowhere
+        fail(unresolved(cfg, e))
     data: Any = OmegaConf.to_container(cfg, resolve=False)
     if shown != "all":  # job: all but Hydra's node; hydra: only that
         data = {k: v for k, v in data.items() if (k == "hydra") == (shown == "hydra")}
     node = data
-    for part in package.split("."):
+    for part in package.split(".") if package else ():
         if not isinstance(node, dict) or part not in node:
             known = [str(k) for k in node] if isinstance(node, dict) else []
             fail(ConfigError("--package", package,
                              unknown_name("", part, known, f"key of --cfg {shown}").allowed))
         node = node[part]
-    try:  # as Hydra will select it, in what --cfg SHOWN keeps
-        node = OmegaConf.select(OmegaConf.create(data), package)
+    key, value = ("--package", package) if package else ("--cfg", shown)
+    try:  # as Hydra will select and resolve it, in what --cfg SHOWN keeps
+        node = OmegaConf.create(data)
+        node = OmegaConf.select(node, package) if package else node
+        if resolve and OmegaConf.is_config(node):
+            OmegaConf.resolve(node)
     except Exception as e:  # an interpolation into what it leaves out; OmegaConf raises many
-        fail(ConfigError("--package", package, f"cannot be shown by --cfg {shown} alone "
+        fail(ConfigError(key, value, f"cannot be shown by --cfg {shown} alone "
                          f"({one_line(str(e).splitlines()[0])}); show it with --cfg all"))
     if node is None:
-        fail(ConfigError("--package", package, "is null: nothing to show"))
+        fail(ConfigError(key, value, "is null: nothing to show"))
 
 
 def check_jobs(overrides: Sequence[str], config_name: str, schema: type[T],

@@ -545,6 +545,13 @@ CASES = [
                                              "hydra.run.dir={tmp}/${scenario.name}"),
          "--package", "'hydra.run.dir'", "cannot be shown by --cfg hydra alone (Interpolation "
          "key 'scenario.name' not found); show it with --cfg all"),
+    Case("cfg-hydra-resolve-into-the-job", ("--cfg", "hydra", "--resolve",
+                                             "hydra.run.dir={tmp}/${scenario.name}"),
+         "--cfg", "'hydra'", "cannot be shown by --cfg hydra alone (Interpolation key "
+         "'scenario.name' not found); show it with --cfg all"),
+    Case("cfg-resolve-unknown-interpolation", ("--cfg", "job", "--resolve",
+                                                f"{S}.description=${{nope}}"),
+         f"{S}.description", "'${nope}'", "Interpolation key 'nope' not found"),
     Case("negotiate-cfg-unknown-package", ("--cfg", "job", "--package", "a.nope"), "--package",
          "'a.nope'", "unknown key of --cfg job; known: beta", module="sim.negotiate"),
     Case("help-typo", ("--help", "sedd=1"), "sedd", "'1'", "unknown key (did you mean 'seed'?)"),
@@ -849,6 +856,19 @@ def test_the_scan_finds_instantiation() -> None:
     assert code_by_name("import importlib\nimportlib.import_module(cfg.module)\n")
     assert code_by_name("eval(cfg.formula)\n")
     assert not code_by_name("import importlib\nimportlib.import_module('sim.sweep')\n")
+
+
+def test_cfg_resolve_shows_what_hydra_can_show() -> None:
+    """The checks of --cfg refuse only what Hydra would fail on: a value that interpolates
+    Hydra's resolver, or a Hydra value that waits for a job's number, still shows."""
+    done = subprocess.run([sys.executable, "-m", "sim", "--cfg", "job", "--resolve", "-p",
+                           "scenario.description", "scenario.description=${hydra:job.name}"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "sim\n", "")
+    done = subprocess.run([sys.executable, "-m", "sim", "--cfg", "all", "--resolve", "-p",
+                           "hydra.run.dir", "hydra.run.dir=/tmp/${scenario.name}"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "/tmp/historical_2023\n", "")
 
 
 def test_the_last_resort_tells_a_sweep_without_m_but_not_one_run_with_it() -> None:
