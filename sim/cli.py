@@ -80,7 +80,7 @@ def sweep(overrides: list[str]) -> int:
     if not hasattr(swept, "sweep_dir"):  # another sweeper than summitsim's: not gathered here
         print("the sweep ran; gather it with python -m sim.report on its folder", file=sys.stderr)
         return 0
-    return finish_sweep(swept.sweep_dir, swept.plots)
+    return finish_sweep(swept.sweep_dir, swept.plots, sum(len(batch) for batch in swept.jobs))
 
 
 def task(cfg: DictConfig) -> None:
@@ -132,8 +132,9 @@ def report_failures(summary: Summary) -> None:
               f"{f['error']}", file=sys.stderr)
 
 
-def finish_sweep(sweep_dir: Path, plots: bool) -> int:
-    """Gather a sweep that ran; return the exit status (failed or missing jobs: non-zero)."""
+def finish_sweep(sweep_dir: Path, plots: bool, jobs: int | None = None) -> int:
+    """Gather a sweep that ran (its `jobs` jobs); return the exit status (failed or missing
+    jobs: non-zero)."""
     import json
 
     from sim.analysis.io import read_table
@@ -143,7 +144,11 @@ def finish_sweep(sweep_dir: Path, plots: bool) -> int:
 
     if not sweep_dir.is_dir():
         return 0  # nothing ran (e.g. --cfg or --help)
-    table = finalize_sweep(sweep_dir)
+    earlier = job_dirs(sweep_dir)[len(job_dirs(sweep_dir, jobs)):]
+    if earlier:
+        print(f"note: {sweep_dir} also holds jobs {', '.join(p.name for p in earlier)} of an "
+              "earlier sweep, left out of this one's tables", file=sys.stderr)
+    table = finalize_sweep(sweep_dir, jobs)
     print(format_sweep(read_table(table)))
     print(f"sweep: {sweep_dir}")
     if plots:
@@ -151,7 +156,7 @@ def finish_sweep(sweep_dir: Path, plots: bool) -> int:
 
         draw_sweep_plots(sweep_dir)
     status = 0
-    for job_dir in job_dirs(sweep_dir):
+    for job_dir in job_dirs(sweep_dir, jobs):
         path = job_dir / SUMMARY
         if not path.exists():
             print(f"job {job_dir.name}: incomplete", file=sys.stderr)

@@ -55,10 +55,11 @@ def discard_unstarted(sweep_dir: Path) -> None:
         sweep_dir.rmdir()
 
 
-def job_dirs(sweep_dir: Path) -> list[Path]:
-    """Numbered job subdirectories, in job order."""
-    return sorted((p for p in sweep_dir.iterdir() if p.is_dir() and p.name.isdigit()),
-                  key=lambda p: int(p.name))
+def job_dirs(sweep_dir: Path, jobs: int | None = None) -> list[Path]:
+    """Numbered job subdirectories, in job order: the first `jobs` (if given), those of the
+    sweep that ran, not of an earlier, larger sweep into the same folder."""
+    return sorted((p for p in sweep_dir.iterdir() if p.is_dir() and p.name.isdigit()
+                   and (jobs is None or int(p.name) < jobs)), key=lambda p: int(p.name))
 
 
 def _row(job: int, path: Path, s: dict[str, Any]) -> dict[str, Any]:
@@ -75,14 +76,15 @@ def _row(job: int, path: Path, s: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def finalize_sweep(sweep_dir: Path) -> Path:
-    """Write `sweep.parquet`, `replications.parquet` and `manifest.json`; return the table."""
+def finalize_sweep(sweep_dir: Path, n_jobs: int | None = None) -> Path:
+    """Write `sweep.parquet`, `replications.parquet` and `manifest.json` of the first
+    `n_jobs` job directories (all if None); return the table."""
     import pandas as pd
 
     for stale in sweep_dir.glob(".*.tmp"):  # left by a gathering that was killed
         stale.unlink(missing_ok=True)
     jobs, rows, complete = [], [], []
-    for path in job_dirs(sweep_dir):
+    for path in job_dirs(sweep_dir, n_jobs):
         summary_path = path / results.SUMMARY
         done = summary_path.exists()
         s = json.loads(summary_path.read_text()) if done else {}

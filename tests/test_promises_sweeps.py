@@ -64,6 +64,20 @@ def test_a_sweep_without_failures_exits_0(tmp_path: Path,
     assert "failed" not in capsys.readouterr().err
 
 
+def test_a_smaller_sweep_into_the_same_folder_gathers_only_its_own_jobs(tmp_path: Path) -> None:
+    """Jobs an earlier, larger sweep left (one of them incomplete) are not this sweep's:
+    its tables and exit status leave them out, and a note says they are there."""
+    folder = f"hydra.sweep.dir={tmp_path}"
+    assert sim("-m", folder, "reps=2", "seed=1,2,3", *QUIET).returncode == 0
+    (tmp_path / "2" / "summary.json").unlink()  # as if that sweep had been killed
+    done = sim("-m", folder, "reps=2", "seed=3", *QUIET)
+    assert done.returncode == 0, done.stderr
+    assert f"note: {tmp_path} also holds jobs 1, 2 of an earlier sweep" in done.stderr
+    assert list(pd.read_parquet(tmp_path / "sweep.parquet")["seed"]) == [3]
+    assert set(pd.read_parquet(tmp_path / "replications.parquet")["job"]) == {0}
+    assert [j["job"] for j in json.loads((tmp_path / "manifest.json").read_text())["jobs"]] == [0]
+
+
 def test_an_incomplete_job_makes_the_sweep_exit_3(tmp_path: Path,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     run_sweep([["seed=1", "reps=5", *QUIET], ["seed=2", "reps=5", *QUIET]], tmp_path)
