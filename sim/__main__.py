@@ -6,5 +6,6 @@ module, and must not pay for Hydra.
 
 if __name__ == "__main__":
     from sim.cli import main
+    from sim.command import run_command
 
-    main()
+    run_command(main)

@@ -19,7 +19,7 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from sim.command import FOLDER_HELP, ArgumentParser, fail, user_folders
+from sim.command import FOLDER_HELP, ArgumentParser, fail, run_command, user_folders
 from sim.config.errors import ConfigError
 
 
@@ -91,4 +91,4 @@ def _fmt(x: float | None) -> str:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run_command(main)

@@ -19,7 +19,20 @@ if TYPE_CHECKING:
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILED_REPS = 3  # replications raised (they are listed); the others are saved
+EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT, as a shell reports it
 T = TypeVar("T")
+
+
+def run_command(main: Callable[[], int | None]) -> NoReturn:
+    """Run a command's `main` and exit with its status; Ctrl-C ends it with one line and
+    exit code 130, not a traceback (what it was writing does not look complete)."""
+    try:
+        status = main()
+    except KeyboardInterrupt:
+        print("interrupted: what it was writing is incomplete and does not look complete; "
+              "a sweep or study run again goes on from its complete jobs", file=sys.stderr)
+        sys.exit(EXIT_INTERRUPTED)
+    sys.exit(status)
 
 
 def fail(error: ConfigError) -> NoReturn:

@@ -21,7 +21,7 @@ import pandas as pd
 
 from sim.analysis.io import read_json, read_table
 from sim.analysis.summary import Z95
-from sim.command import ArgumentParser
+from sim.command import ArgumentParser, run_command
 from sim.model.outcome import OUTCOMES
 from sim.results import REPLICATIONS, SUMMARY, write_json
 
@@ -245,4 +245,4 @@ def _plain(obj: Any) -> Any:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run_command(main)

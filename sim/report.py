@@ -18,7 +18,7 @@ from sim.analysis.io import ResultsError, read_json, read_table
 from sim.analysis.page import write_page
 from sim.analysis.plots import draw_run_plots
 from sim.analysis.sweep_plots import SWEEP_TABLE, draw_sweep_plots
-from sim.command import ArgumentParser
+from sim.command import ArgumentParser, run_command
 from sim.forecast.backtest import FORECASTS, SCORES
 from sim.forecast.cli import RESULT as FORECAST_DONE
 from sim.forecast.library import DONE as LIBRARY_DONE
@@ -155,4 +155,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run_command(main)

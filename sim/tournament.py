@@ -37,4 +37,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    from sim.command import run_command
+
+    run_command(main)

@@ -271,3 +271,30 @@ def test_a_killed_run_is_incomplete_and_a_rerun_completes(tmp_path: Path) -> Non
     ours, theirs = (json.loads((d / "summary.json").read_text()) for d in (out, clean))
     for key in ("reps", "seed", "config_hash", "p_summit", "outcome_shares"):
         assert ours[key] == theirs[key], key
+
+
+@pytest.mark.parametrize("command", [["sim", "reps=1000000", "workers=2", "progress=false"],
+                                     ["sim.tournament", "agendas=100000"]])
+def test_ctrl_c_is_one_line_exit_130_and_nothing_looks_complete(
+        tmp_path: Path, command: list[str]) -> None:
+    """Ctrl-C reaches the whole process group, workers included, as a terminal sends it."""
+    out = tmp_path / "run"
+    proc = subprocess.Popen([sys.executable, "-m", *command, f"hydra.run.dir={out}"],
+                            cwd=ROOT, env=_env(),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+
+    def running() -> bool:
+        assert proc.poll() is None, "the command ended before it could be interrupted"
+        return (out / ".hydra").is_dir()
+
+    try:
+        _wait_for(running, 120, "the command to start its job")
+        time.sleep(2)  # well into its work
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert err.startswith("interrupted: what it was writing is incomplete") and (
+        err.count("\n") == 1), err
+    assert not any((out / name).exists() for name in ("summary.json", "tournament.json"))

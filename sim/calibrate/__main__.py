@@ -1,7 +1,6 @@
 """`python -m sim.calibrate`: see `sim.calibrate.cli`."""
 
-import sys
-
 from sim.calibrate.cli import main
+from sim.command import run_command
 
-sys.exit(main())
+run_command(main)

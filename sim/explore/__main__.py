@@ -5,8 +5,7 @@ module.
 """
 
 if __name__ == "__main__":
-    import sys
-
+    from sim.command import run_command
     from sim.explore.cli import main
 
-    sys.exit(main())
+    run_command(main)

@@ -1,7 +1,6 @@
 """`python -m sim.forecast`: see `sim.forecast.cli`."""
 
-import sys
-
+from sim.command import run_command
 from sim.forecast.cli import main
 
-sys.exit(main())
+run_command(main)
