@@ -151,7 +151,9 @@ def test_a_run_is_composed_and_checked_once(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.setattr(sys, "argv", ["sim", "reps=3", "workers=1", "trace_reps=0",
                                       "plots=false", "progress=false", f"hydra.run.dir={out}"])
     monkeypatch.delitem(sys.modules, "sim.__main__", raising=False)
-    runpy.run_module("sim", run_name="__main__")
+    with pytest.raises(SystemExit) as done:
+        runpy.run_module("sim", run_name="__main__")
+    assert done.value.code in (None, 0)
     assert calls == {"compose": 1, "load": 1}
     assert (out / "summary.json").exists() and (out / "sim.log").exists()
     saved = {p.name for p in (out / ".hydra").iterdir()}
