@@ -18,6 +18,8 @@ from sim.analysis.io import ResultsError, read_json, read_table
 from sim.analysis.page import write_page
 from sim.analysis.plots import draw_run_plots
 from sim.analysis.sweep_plots import SWEEP_TABLE, draw_sweep_plots
+from sim.calibrate.run import RESULT as CALIBRATION_DONE
+from sim.calibrate.run import SBC_RESULT as SBC_DONE
 from sim.command import ArgumentParser, run_command
 from sim.forecast.backtest import FORECASTS, SCORES
 from sim.forecast.cli import RESULT as FORECAST_DONE
@@ -56,6 +58,10 @@ def kind_of(path: Path) -> str:
     if (path / FORECAST_DONE).exists():
         raise ReportError(f"a forecast ({FORECAST_DONE}), whose rounds are runs: give one, "
                           f"as {path / 'round_00'}")
+    for done in (CALIBRATION_DONE, SBC_DONE):
+        if (path / done).exists():
+            raise ReportError(f"a calibration ({done}): python -m sim.calibrate drew its plots "
+                              "there; this command redraws runs, sweeps, studies and backtests")
     if (path / LIBRARY_DONE).exists():
         raise ReportError(f"the library of summits ({LIBRARY_DONE}), whose cases are "
                           f"backtests: give one, as {path / 'CASE'}")

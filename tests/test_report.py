@@ -178,6 +178,9 @@ def test_errors_are_one_line_exit_2(tmp_path: Path, case: str,
      "{target}/round_00"),
     ("library.json", "the library of summits (library.json), whose cases are backtests: give "
      "one, as {target}/CASE"),
+    *((done, f"a calibration ({done}): python -m sim.calibrate drew its plots there; this "
+       "command redraws runs, sweeps, studies and backtests")
+      for done in ("calibration.json", "sbc.json")),
 ])
 def test_a_directory_of_another_kind_says_what_to_give(
         tmp_path: Path, marker: str, line: str, capsys: pytest.CaptureFixture[str]) -> None:
