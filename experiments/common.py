@@ -28,6 +28,7 @@ from matplotlib.patches import Rectangle
 
 from sim.analysis.plots import save_png
 from sim.analysis.summary import wilson
+from sim.command import ArgumentParser
 from sim.model.outcome import OUTCOMES
 
 EXIT_FAILED_REPS = 3  # `python -m sim -m`: some replications failed, tables still written
@@ -44,7 +45,7 @@ FloatArray = npt.NDArray[np.float64]
 
 def parser(name: str, description: str, example: str) -> argparse.ArgumentParser:
     """The common command line: --reps, --out, --workers and extra Hydra overrides."""
-    p = argparse.ArgumentParser(prog=f"experiments/{name}.py", description=description)
+    p = ArgumentParser(prog=f"experiments/{name}.py", description=description)
     p.add_argument("--reps", type=int, default=None,
                    help=f"replications per job (default: conf/experiment/{name}.yaml)")
     p.add_argument("--out", type=Path, default=Path("multirun") / name,

@@ -131,3 +131,11 @@ def test_a_failed_sweep_stops_the_study(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "vars.severity" in done.stderr or "severity" in done.stderr
     assert not (tmp_path / "balloon.png").exists()
+
+
+@pytest.mark.parametrize("name", EXPERIMENTS)
+def test_a_bad_flag_of_a_study_is_one_line_exit_2(name: str) -> None:
+    done = subprocess.run([sys.executable, f"experiments/{name}.py", "--reps", "x"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert (done.returncode, done.stderr) == (
+        2, f"error: argument --reps: invalid int value: 'x'; see experiments/{name}.py --help\n")
