@@ -49,10 +49,16 @@ def swept_keys(overrides: list[dict[str, Any]]) -> list[str]:
 
 def discard_unstarted(sweep_dir: Path) -> None:
     """Take back the folder Hydra made for a sweep refused before any job ran: the config
-    it saved there (multirun.yaml) and the folder, when nothing else is in it."""
+    it saved there (multirun.yaml) and the folder, when nothing else is in it, and the
+    folders above it, below the working directory, that this leaves empty (`multirun/`)."""
     if sweep_dir.is_dir() and [p.name for p in sweep_dir.iterdir()] == [MULTIRUN]:
         (sweep_dir / MULTIRUN).unlink()
         sweep_dir.rmdir()
+        here = Path.cwd().absolute()
+        for parent in sweep_dir.absolute().parents:
+            if here not in parent.parents or any(parent.iterdir()):
+                break
+            parent.rmdir()
 
 
 def job_dirs(sweep_dir: Path, jobs: int | None = None) -> list[Path]:

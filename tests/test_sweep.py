@@ -208,6 +208,20 @@ def test_a_refused_sweep_takes_back_only_a_folder_it_left_empty(tmp_path: Path) 
     assert (resumed / MULTIRUN).exists() and (resumed / "0").is_dir()
 
 
+def test_a_refused_sweep_in_the_default_folder_leaves_no_multirun_folder(tmp_path: Path) -> None:
+    """The default sweep folder is multirun/TIMESTAMP under the working directory: a sweep
+    refused there takes back multirun/ too, if it leaves it empty, and only then."""
+    refused = [sys.executable, "-m", "sim", "-m", "seed=x,y", "reps=2"]
+    done = subprocess.run(refused, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and done.stderr.startswith("error: seed='x'"), done.stderr
+    assert list(tmp_path.iterdir()) == []
+    (tmp_path / "multirun").mkdir()
+    (tmp_path / "multirun" / "notes.txt").write_text("mine\n")
+    done = subprocess.run(refused, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert [p.name for p in (tmp_path / "multirun").iterdir()] == ["notes.txt"]
+
+
 @pytest.mark.parametrize("launcher", ["summitsim", "basic"])
 def test_a_sweep_sets_the_environment_of_hydra_job_env_set_as_one_run_does(
         tmp_path: Path, launcher: str) -> None:
