@@ -17,19 +17,19 @@ from pathlib import Path
 from sim.analysis.io import ResultsError, read_json, read_table
 from sim.analysis.page import write_page
 from sim.analysis.plots import draw_run_plots
-from sim.analysis.sweep_plots import SWEEP_TABLE, draw_sweep_plots
+from sim.analysis.sweep_plots import draw_sweep_plots
 from sim.calibrate.run import RESULT as CALIBRATION_DONE
 from sim.calibrate.run import SBC_RESULT as SBC_DONE
 from sim.command import ArgumentParser, run_command
 from sim.forecast.backtest import FORECASTS, SCORES
 from sim.forecast.cli import RESULT as FORECAST_DONE
 from sim.forecast.library import DONE as LIBRARY_DONE
-from sim.results import SUMMARY
-from sim.sweep import finalize_sweep, job_dirs
+from sim.results import EVENTS, REPLICATIONS, SUMMARY
+from sim.sweep import MANIFEST, SWEEP_TABLE, finalize_sweep, job_dirs
 
 STUDY, STUDY_DONE = "study.json", "indices.json"  # an explore study (sim.explore)
 BACKTEST_SCORES, BACKTEST_FORECASTS = SCORES, FORECASTS  # a backtest (sim.backtest)
-RUN_TABLES = ("replications.parquet", "events.parquet")
+RUN_TABLES = (REPLICATIONS, EVENTS)
 
 
 class ReportError(Exception):
@@ -76,7 +76,9 @@ def redraw_sweep(sweep_dir: Path) -> tuple[list[Path], str | None]:
     is not finalised, the reason (the job plots are redrawn all the same).
     """
     written: list[Path] = []
-    for job in job_dirs(sweep_dir):
+    manifest = sweep_dir / MANIFEST  # the jobs of the sweep that last ran there
+    n_jobs = len(read_json(manifest)["jobs"]) if manifest.exists() else None
+    for job in job_dirs(sweep_dir, n_jobs):
         if (job / SUMMARY).exists():
             written += draw_run_plots(job)
         else:

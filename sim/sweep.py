@@ -20,6 +20,8 @@ from sim import results
 from sim.model.outcome import OUTCOMES
 
 MULTIRUN = "multirun.yaml"  # the sweep's config, saved by Hydra in the sweep's folder
+SWEEP_TABLE = "sweep.parquet"  # one row per job, written by `finalize_sweep`
+MANIFEST = "manifest.json"  # the sweep's jobs, seed and provenance, written with it
 
 
 def parse_overrides(items: list[str]) -> dict[str, Any]:
@@ -101,21 +103,21 @@ def finalize_sweep(sweep_dir: Path, n_jobs: int | None = None) -> Path:
             complete.append((int(path.name), path, s))
     swept = swept_keys([s.get("overrides", {}) for _, _, s in complete])
     table = pd.DataFrame(rows)
-    results.write_parquet(table, sweep_dir / "sweep.parquet")
+    results.write_parquet(table, sweep_dir / SWEEP_TABLE)
     _gather_replications(sweep_dir, complete, swept)
     first = complete[0][2] if complete else {}
     results.write_json({
         "swept_keys": swept, "seed": first.get("seed"), "crn": first.get("crn"),
         "git_commit": first.get("git_commit", "unknown"),
         "versions": first.get("versions", {}), "jobs": jobs,
-    }, sweep_dir / "manifest.json")
-    return sweep_dir / "sweep.parquet"
+    }, sweep_dir / MANIFEST)
+    return sweep_dir / SWEEP_TABLE
 
 
 def _gather_replications(sweep_dir: Path, complete: list[tuple[int, Path, dict[str, Any]]],
                          swept: list[str]) -> None:
     """Stream every job's replications into one file with job and swept columns."""
-    schemas = [pq.read_schema(p / "replications.parquet") for _, p, _ in complete]
+    schemas = [pq.read_schema(p / results.REPLICATIONS) for _, p, _ in complete]
     fields: dict[str, pa.Field] = {"job": pa.field("job", pa.int64())}
     for key in swept:
         values = [s.get("overrides", {}).get(key) for _, _, s in complete]
@@ -124,10 +126,10 @@ def _gather_replications(sweep_dir: Path, complete: list[tuple[int, Path, dict[s
         for f in schema:
             fields.setdefault(f.name, f)
     schema = pa.schema(list(fields.values()))
-    out = results.TableWriter(sweep_dir / "replications.parquet", schema)
+    out = results.TableWriter(sweep_dir / results.REPLICATIONS, schema)
     try:
         for job, path, s in complete:
-            source = pq.ParquetFile(path / "replications.parquet")
+            source = pq.ParquetFile(path / results.REPLICATIONS)
             for group in range(source.num_row_groups):
                 part = source.read_row_group(group)
                 n = part.num_rows

@@ -10,6 +10,7 @@ any runs (`sim.design_point`).
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -25,6 +26,8 @@ from sim.design_point import run_design_point
 from sim.sweep import finalize_sweep, job_dirs, parse_overrides, swept_keys
 from tests.conftest import compose_run
 from tests.promises_helpers import QUIET, points, run_sweep, sim
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _failing(reps: set[int]):  # type: ignore[no-untyped-def]
@@ -76,6 +79,10 @@ def test_a_smaller_sweep_into_the_same_folder_gathers_only_its_own_jobs(tmp_path
     assert list(pd.read_parquet(tmp_path / "sweep.parquet")["seed"]) == [3]
     assert set(pd.read_parquet(tmp_path / "replications.parquet")["job"]) == {0}
     assert [j["job"] for j in json.loads((tmp_path / "manifest.json").read_text())["jobs"]] == [0]
+    redrawn = subprocess.run([sys.executable, "-m", "sim.report", str(tmp_path)], cwd=ROOT,
+                             capture_output=True, text=True, timeout=120)
+    assert redrawn.returncode == 0, redrawn.stderr
+    assert {Path(p).parent for p in redrawn.stdout.split()} == {tmp_path, tmp_path / "0"}
 
 
 def test_an_incomplete_job_makes_the_sweep_exit_3(tmp_path: Path,

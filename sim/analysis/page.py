@@ -18,6 +18,8 @@ import yaml
 from sim.analysis.io import read_json, read_table
 from sim.analysis.summary import wilson
 from sim.model.outcome import OUTCOMES
+from sim.results import SUMMARY
+from sim.sweep import MANIFEST, SWEEP_TABLE
 
 PAGE = "report.html"
 TEMPLATES = Path(__file__).parent / "templates"
@@ -67,7 +69,7 @@ def _versions(v: dict[str, str]) -> str:
 
 def run_page(run_dir: Path) -> dict[str, Any]:
     """The page of one run: P(summit), outcome shares and agreement with 95 % intervals."""
-    s = read_json(run_dir / "summary.json")
+    s = read_json(run_dir / SUMMARY)
     n = int(s["reps"])
     rows = [["P(summit)", *_ci(s["p_summit"])]]
     for o in OUTCOMES:
@@ -95,9 +97,8 @@ def run_page(run_dir: Path) -> dict[str, Any]:
 
 def sweep_page(sweep_dir: Path) -> dict[str, Any]:
     """The page of a sweep: one row per job, P(summit) with its interval and the shares."""
-    table = read_table(sweep_dir / "sweep.parquet")
-    manifest = read_json(sweep_dir / "manifest.json") if (
-        sweep_dir / "manifest.json").exists() else {}
+    table = read_table(sweep_dir / SWEEP_TABLE)
+    manifest = read_json(sweep_dir / MANIFEST) if (sweep_dir / MANIFEST).exists() else {}
     rows = []
     for r in table.to_dict("records"):
         row = [r["job"], str(r["overrides"]) or "-", r["reps"],

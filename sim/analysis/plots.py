@@ -28,8 +28,8 @@ from matplotlib.lines import Line2D
 from sim.analysis.io import read_json, read_table
 from sim.analysis.summary import wilson
 from sim.model.outcome import OUTCOMES
+from sim.results import EVENTS, REPLICATIONS, SUMMARY
 
-SUMMARY = "summary.json"
 KIND_COLOURS = {"meeting": "tab:blue", "shock": "tab:red", "concession": "tab:green"}
 
 FloatArray = npt.NDArray[np.float64]
@@ -72,7 +72,7 @@ def draw_run_plots(run_dir: Path, summary_name: str = SUMMARY) -> list[Path]:
 def plot_outcomes(run_dir: Path, summary_name: str = SUMMARY) -> Path:
     """Outcome shares (Wilson 95% CIs) and per-issue agreement rates -> `outcomes.png`."""
     summary = _summary(run_dir, summary_name)
-    reps = read_table(run_dir / "replications.parquet", columns=["outcome"])
+    reps = read_table(run_dir / REPLICATIONS, columns=["outcome"])
     n = len(reps)
     counts = reps["outcome"].value_counts()
     shares = [wilson(int(counts.get(o, 0)), n) for o in OUTCOMES]
@@ -113,7 +113,7 @@ def plot_timeline(run_dir: Path, summary_name: str = SUMMARY) -> Path:
     rel = summary["relations"]
     grid = np.arange((end - start).days + 1, dtype=float)
     dates = np.array([start + timedelta(days=int(d)) for d in grid])
-    events = read_table(run_dir / "events.parquet", columns=["rep", "time", "tension_after"])
+    events = read_table(run_dir / EVENTS, columns=["rep", "time", "tension_after"])
 
     fig, ax = plt.subplots(figsize=(12, 5), constrained_layout=True)
     paths = np.array(
@@ -163,7 +163,7 @@ def plot_goldstein(run_dir: Path, summary_name: str = SUMMARY) -> Path:
     """Mean monthly Goldstein sum across traced replications -> `goldstein.png`."""
     summary = _summary(run_dir, summary_name)
     start, end = _start_end(summary)
-    events = read_table(run_dir / "events.parquet", columns=["rep", "date", "goldstein"])
+    events = read_table(run_dir / EVENTS, columns=["rep", "date", "goldstein"])
     months = pd.period_range(start, end, freq="M")
     n_reps = events["rep"].nunique()
     month = pd.PeriodIndex(pd.to_datetime(events["date"]), freq="M")

@@ -28,9 +28,8 @@ from matplotlib.colors import Normalize
 from sim.analysis.io import read_json, read_table
 from sim.analysis.plots import note, save_png
 from sim.model.outcome import OUTCOMES
+from sim.sweep import MANIFEST, SWEEP_TABLE
 
-SWEEP_TABLE = "sweep.parquet"
-MANIFEST = "manifest.json"
 MAX_LINES = 8  # more series than this on one axes become a colormap or small multiples
 MAX_PANELS = 24  # more small multiples than this become one colormapped axes
 MAX_ANNOTATED_JOBS = 30

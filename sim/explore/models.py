@@ -248,7 +248,7 @@ class _TableWriter:
     def __init__(self, out_dir: Path):
         from sim.explore.testmodels import SCHEMA
 
-        self.table = results.TableWriter(out_dir / "replications.parquet", SCHEMA)
+        self.table = results.TableWriter(out_dir / REPLICATIONS, SCHEMA)
         self.n = 0
         self.total = 0.0
 
@@ -275,13 +275,13 @@ def _finisher(job_dir: Path, p: TestPoint, key: str, s: Study, dp: int) -> Any:
                    "design_point": dp, "config_hash": key, "y_mean": writer.total / writer.n,
                    "git_commit": git_commit(), "versions": versions(),
                    "perf": {"wall_seconds": elapsed}}
-        results.write_json(summary, job_dir / "summary.json")
+        results.write_json(summary, job_dir / results.SUMMARY)
         return summary
     return finish
 
 
 def _complete(job_dir: Path, digest: str, seed: int, reps: int, dp: int) -> bool:
-    path = job_dir / "summary.json"
+    path = job_dir / results.SUMMARY
     if not path.exists():
         return False
     try:
