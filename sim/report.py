@@ -21,14 +21,21 @@ from sim.analysis.sweep_plots import draw_sweep_plots
 from sim.calibrate.run import RESULT as CALIBRATION_DONE
 from sim.calibrate.run import SBC_RESULT as SBC_DONE
 from sim.command import ArgumentParser, run_command
-from sim.forecast.backtest import FORECASTS, SCORES
 from sim.forecast.cli import RESULT as FORECAST_DONE
 from sim.forecast.library import DONE as LIBRARY_DONE
-from sim.results import EVENTS, REPLICATIONS, SUMMARY
+from sim.results import (
+    DISCOVERY,
+    EVENTS,
+    FORECASTS,
+    INDICES,
+    POINTS,
+    REPLICATIONS,
+    SCORES,
+    STUDY,
+    SUMMARY,
+)
 from sim.sweep import MANIFEST, SWEEP_TABLE, finalize_sweep, job_dirs
 
-STUDY, STUDY_DONE = "study.json", "indices.json"  # an explore study (sim.explore)
-BACKTEST_SCORES, BACKTEST_FORECASTS = SCORES, FORECASTS  # a backtest (sim.backtest)
 RUN_TABLES = (REPLICATIONS, EVENTS)
 
 
@@ -40,11 +47,11 @@ def kind_of(path: Path) -> str:
     """`"run"`, `"sweep"`, `"explore"` or `"backtest"`; raises ReportError otherwise."""
     if not path.is_dir():
         raise ReportError("no such directory")
-    if (path / BACKTEST_SCORES).exists() and (path / BACKTEST_FORECASTS).exists():
+    if (path / SCORES).exists() and (path / FORECASTS).exists():
         return "backtest"
     if (path / STUDY).exists():
-        if not (path / STUDY_DONE).exists():
-            raise ReportError(f"incomplete study (no {STUDY_DONE}); run the same "
+        if not (path / INDICES).exists():
+            raise ReportError(f"incomplete study (no {INDICES}); run the same "
                               "`python -m sim.explore` command again to resume it")
         return "explore"
     if (path / SWEEP_TABLE).exists() or any((j / SUMMARY).exists() for j in job_dirs(path)):
@@ -66,7 +73,7 @@ def kind_of(path: Path) -> str:
         raise ReportError(f"the library of summits ({LIBRARY_DONE}), whose cases are "
                           f"backtests: give one, as {path / 'CASE'}")
     raise ReportError(f"not a run ({SUMMARY}), sweep ({SWEEP_TABLE}), study ({STUDY}) or "
-                      f"backtest ({BACKTEST_SCORES}) directory")
+                      f"backtest ({SCORES}) directory")
 
 
 def redraw_sweep(sweep_dir: Path) -> tuple[list[Path], str | None]:
@@ -102,11 +109,10 @@ def _finalize(sweep_dir: Path) -> str | None:
 
 def redraw_study(study_dir: Path) -> list[Path]:
     """Redraw a study's plots from its saved indices, discovery and points."""
-    from sim.explore.pipeline import DISCOVERY, POINTS
     from sim.explore.plots import draw_study_plots
 
     manifest = read_json(study_dir / STUDY)
-    analysis = read_json(study_dir / STUDY_DONE)["outcomes"]
+    analysis = read_json(study_dir / INDICES)["outcomes"]
     found = read_json(study_dir / DISCOVERY)
     points = read_table(study_dir / POINTS)
     return draw_study_plots(study_dir, manifest["study"], analysis, found, points)

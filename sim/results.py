@@ -19,6 +19,11 @@ import pyarrow.parquet as pq
 SUMMARY = "summary.json"  # written last: a directory that has it is complete
 REPLICATIONS = "replications.parquet"
 EVENTS = "events.parquet"
+# A study's files (python -m sim.explore; its indices are written last) and a backtest's
+# (python -m sim.backtest; its scores last), named here for the commands and pages alike.
+STUDY, INDICES, DISCOVERY = "study.json", "indices.json", "discovery.json"
+POINTS, SAMPLES = "points.parquet", "samples.parquet"
+SCORES, FORECASTS = "scores.json", "forecasts.parquet"
 
 
 class Share(TypedDict):

@@ -18,7 +18,7 @@ import yaml
 from sim.analysis.io import read_json, read_table
 from sim.analysis.summary import wilson
 from sim.model.outcome import OUTCOMES
-from sim.results import SUMMARY
+from sim.results import DISCOVERY, INDICES, SCORES, STUDY, SUMMARY
 from sim.sweep import MANIFEST, SWEEP_TABLE
 
 PAGE = "report.html"
@@ -125,9 +125,9 @@ def sweep_page(sweep_dir: Path) -> dict[str, Any]:
 
 def explore_page(study_dir: Path) -> dict[str, Any]:
     """The page of a study: indices with intervals, noise floors, the PRIM box, CART."""
-    manifest = read_json(study_dir / "study.json")
-    summary = read_json(study_dir / "indices.json")
-    found = read_json(study_dir / "discovery.json")
+    manifest = read_json(study_dir / STUDY)
+    summary = read_json(study_dir / INDICES)
+    found = read_json(study_dir / DISCOVERY)
     tables = []
     for outcome, a in summary["outcomes"].items():
         nf = a["noise_floor"]
@@ -186,7 +186,7 @@ def explore_page(study_dir: Path) -> dict[str, Any]:
 def backtest_page(backtest_dir: Path) -> dict[str, Any]:
     """The page of a rolling-origin backtest: scores by kind of question with bootstrap
     intervals, Murphy's decomposition, skill against each baseline, P(summit) by origin."""
-    s = read_json(backtest_dir / "scores.json")
+    s = read_json(backtest_dir / SCORES)
     tables = []
     for kind, sc in s["scores"].items():
         rows: list[Row] = [["Brier score", *_ci(sc["brier"])], ["log score", *_ci(sc["log"])]]

@@ -15,12 +15,13 @@ from collections.abc import Sequence
 
 from sim.command import FOLDER_HELP, ArgumentParser, fail, folders_apart
 from sim.config.errors import ConfigError
+from sim.results import DISCOVERY, INDICES
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     from dataclasses import replace
 
-    from sim.explore.pipeline import DISCOVERY, format_study, run_study
+    from sim.explore.pipeline import format_study, run_study
     from sim.explore.study import find_study, read_study
 
     parser = ArgumentParser(
@@ -42,7 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         out = run_study(study, progress=not args.no_progress)
     except ConfigError as e:
         fail(e)
-    summary = json.loads((out / "indices.json").read_text())
+    summary = json.loads((out / INDICES).read_text())
     print(format_study(summary, json.loads((out / DISCOVERY).read_text())))
     print(f"results: {out}")
     return 0

@@ -27,12 +27,8 @@ from sim.explore.models import StudyModel, make_model
 from sim.explore.sampling import sample
 from sim.explore.study import Study
 from sim.provenance import git_commit, versions
+from sim.results import DISCOVERY, INDICES, POINTS, SAMPLES, STUDY
 
-STUDY = "study.json"
-INDICES = "indices.json"
-DISCOVERY = "discovery.json"
-POINTS = "points.parquet"
-SAMPLES = "samples.parquet"
 EXTRA_PACKAGES = ("SALib", "scikit-learn", "ema_workbench", "jinja2")
 
 

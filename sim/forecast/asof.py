@@ -45,6 +45,7 @@ METHOD = ("state of the origin: dated entries on or after it disabled unless ann
           "within the tolerance, no random shock before the origin); random shocks at their "
           "hazards from the origin")
 CUT = "cut.json"
+AGREEMENT = "agreement.parquet"  # per round: which replications agree with the record
 
 
 @dataclass(frozen=True)
@@ -210,7 +211,7 @@ def forecast_as_of(setup: Setup, questions: Sequence[Question], as_of: str, reps
         rows.append(table[table["rep"].isin(kept)])
         if open_now and kept:
             tables.append(answers(open_now, events, table, traced=kept))
-        agree.assign(round=rounds).to_parquet(where / "agreement.parquet")
+        agree.assign(round=rounds).to_parquet(where / AGREEMENT)
         simulated += len(traced)
         rounds += 1
     kept_rows = pd.concat(rows, ignore_index=True)

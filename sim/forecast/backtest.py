@@ -24,9 +24,7 @@ from sim.forecast.asof import CUT, METHOD, Setup, check_origin, compose, forecas
 from sim.forecast.draws import load_posterior
 from sim.forecast.questions import KINDS, Bank, check_against, load_bank
 from sim.forecast.scores import BINS, BOOTSTRAP, SEED, by_kind
-
-SCORES = "scores.json"
-FORECASTS = "forecasts.parquet"
+from sim.results import FORECASTS, SCORES
 
 
 @dataclass(frozen=True)

@@ -37,9 +37,8 @@ from sim.config.checks import at_least, checked, named
 from sim.config.errors import ConfigError, unknown_name
 from sim.config.load import CONF_DIR, read_config
 from sim.config.schema import ScenarioConf
-from sim.forecast.asof import Setup, compose
+from sim.forecast.asof import AGREEMENT, Setup, compose
 from sim.forecast.backtest import (
-    FORECASTS,
     BacktestConf,
     Plan,
     load_conf,
@@ -50,7 +49,7 @@ from sim.forecast.backtest import (
 )
 from sim.forecast.questions import KINDS
 from sim.forecast.scores import BASELINES, BOOTSTRAP, SEED, score_set
-from sim.results import REPLICATIONS
+from sim.results import FORECASTS, REPLICATIONS
 
 LIBRARY = CONF_DIR / "library.yaml"
 DONE = "library.json"
@@ -153,7 +152,7 @@ def modal_outcome(run_dir: Path) -> str:
     kept = []
     for where in sorted(run_dir.glob("round_*")):
         reps = read_table(where / REPLICATIONS, columns=["rep", "outcome"])
-        agree = read_table(where / "agreement.parquet", columns=["rep", "kept"])
+        agree = read_table(where / AGREEMENT, columns=["rep", "kept"])
         keep = set(agree.loc[agree["kept"], "rep"].tolist())
         kept.append(reps[reps["rep"].isin(keep)])
     outcomes = pd.concat(kept, ignore_index=True)["outcome"] if kept else pd.Series([])
