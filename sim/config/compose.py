@@ -109,6 +109,13 @@ def override_value(overrides: Sequence[str], key: str) -> str:
     return next((v for k, v in map(_parts, overrides) if k == key), "")
 
 
+def overriding(overrides: Sequence[str], keys: Sequence[str]) -> tuple[int, str, str] | None:
+    """The first override that sets one of `keys` (its index, key and value): keys that a
+    command sets itself after the user's overrides, where the user's would be lost."""
+    return next(((i, k, v) for i, (k, v) in enumerate(map(_parts, overrides)) if k in keys),
+                None)
+
+
 def _parts(override: str) -> tuple[str, str]:
     name, _, value = override.lstrip("+~").partition("=")
     return name, value

@@ -21,6 +21,7 @@ from sim.config.compose import (
     check_folders,
     compose,
     composition_error,
+    overriding,
     unknown_at,
     without_hydra,
 )
@@ -80,12 +81,13 @@ class Simulator:
 
     def __init__(self, study: Study):
         self.study = study
-        for i, override in enumerate(study.overrides):
-            key = override.lstrip("+~").partition("=")[0]
-            if key in SET_BY_STUDY:
-                raise ConfigError(f"overrides[{i}]", override, f"the study sets {key} itself" + (
-                    f"; set the study's own {key} instead" if key in Study.__dataclass_fields__
-                    else " (its points run untraced, without plots)"))
+        lost = overriding(study.overrides, SET_BY_STUDY)
+        if lost is not None:
+            i, key, _ = lost
+            raise ConfigError(f"overrides[{i}]", study.overrides[i], f"the study sets {key} "
+                              "itself" + (f"; set the study's own {key} instead"
+                                          if key in Study.__dataclass_fields__
+                                          else " (its points run untraced, without plots)"))
         self.base = [
             f"scenario={study.scenario}", *study.overrides, f"reps={study.reps}",
             f"seed={study.seed}", f"crn={str(study.crn).lower()}", "trace_reps=0",

@@ -28,6 +28,7 @@ import pandas as pd
 from sim.analysis.io import read_table
 from sim.analysis.summary import wilson
 from sim.config.checks import iso_date
+from sim.config.compose import overriding
 from sim.config.errors import ConfigError
 from sim.config.schema import RunConf, ScenarioConf
 from sim.forecast.draws import draw_overrides, load_posterior
@@ -75,12 +76,10 @@ class Setup:
     tolerance: float = 0.25  # share of the record's settled facts a kept past may get wrong
 
     def __post_init__(self) -> None:
-        for override in self.overrides:  # what every round sets would win over it, unseen
-            key, _, value = override.lstrip("+~").partition("=")
-            if key in SET_BY_FORECAST:
-                raise ConfigError(key, value, "set by the forecast for every round: give "
-                                  "--reps, --seed or --workers, and the scenario in the "
-                                  "backtest's file")
+        lost = overriding(self.overrides, SET_BY_FORECAST)  # every round's would win
+        if lost is not None:
+            raise ConfigError(*lost[1:], "set by the forecast for every round: give --reps, "
+                              "--seed or --workers, and the scenario in the backtest's file")
 
 
 # The run config's keys that a forecast sets for every round, after the setup's overrides.
