@@ -20,7 +20,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from sim.analysis.io import read_json, read_table
-from sim.analysis.summary import Z95
+from sim.analysis.summary import Z95, normal_interval
 from sim.command import ArgumentParser, run_command
 from sim.model.outcome import OUTCOMES
 from sim.results import REPLICATIONS, SUMMARY, write_json
@@ -55,7 +55,9 @@ def paired_difference(a: npt.ArrayLike, b: npt.ArrayLike) -> dict[str, float]:
 
     `a[k]` and `b[k]` are the same replication in the two runs. The paired interval is
     mean(b - a) ± z·sd(b - a)/√n (sd with ddof 1); the unpaired one treats the runs as two
-    independent proportions: ± z·√(pA(1-pA)/n + pB(1-pB)/n). Intervals are NaN when n < 2.
+    independent proportions: ± z·√(pA(1-pA)/n + pB(1-pB)/n). Both are clipped to [-1, 1],
+    the differences two shares can have, which they can leave when n is small. Intervals
+    are NaN when n < 2.
     """
     x = np.asarray(a, dtype=float)
     y = np.asarray(b, dtype=float)
@@ -72,8 +74,10 @@ def paired_difference(a: npt.ArrayLike, b: npt.ArrayLike) -> dict[str, float]:
     half = Z95 * float(d.std(ddof=1)) / math.sqrt(n) if n > 1 else nan
     pa, pb = float(x.mean()), float(y.mean())
     unpaired = Z95 * math.sqrt(pa * (1 - pa) / n + pb * (1 - pb) / n) if n > 1 else nan
-    return {"estimate": est, "ci_low": est - half, "ci_high": est + half,
-            "unpaired_ci_low": est - unpaired, "unpaired_ci_high": est + unpaired, "n": n}
+    low, high = normal_interval(est, half, -1.0, 1.0)
+    unpaired_low, unpaired_high = normal_interval(est, unpaired, -1.0, 1.0)
+    return {"estimate": est, "ci_low": low, "ci_high": high, "unpaired_ci_low": unpaired_low,
+            "unpaired_ci_high": unpaired_high, "n": n}
 
 
 def correlation(a: npt.ArrayLike, b: npt.ArrayLike) -> float:

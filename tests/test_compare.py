@@ -70,6 +70,19 @@ def test_anticorrelated_runs_widen_the_paired_interval() -> None:
     assert got["unpaired_ci_high"] == pytest.approx(Z95 * math.sqrt(0.25 / 6 * 2))
 
 
+def test_intervals_stay_within_what_a_difference_of_shares_can_be() -> None:
+    # d = (1, 1, 0): mean 2/3, sd sqrt(1/3), half = z sqrt(1/3)/sqrt(3) = z/3 > 1/3: the
+    # normal interval ends at 1.32, past the largest difference two shares can have.
+    got = paired_difference([0, 0, 0], [1, 1, 0])
+    assert got["ci_low"] == pytest.approx(2 / 3 - Z95 / 3)
+    assert got["ci_high"] == 1.0
+    # Unpaired: pA = 0, pB = 2/3: half = z sqrt(2/27) = 0.53, so it ends at 1.20 too.
+    assert got["unpaired_ci_low"] == pytest.approx(2 / 3 - Z95 * math.sqrt(2 / 27))
+    assert got["unpaired_ci_high"] == 1.0
+    low = paired_difference([1, 1, 0], [0, 0, 0])
+    assert low["ci_low"] == low["unpaired_ci_low"] == -1.0
+
+
 def test_paired_difference_edge_cases() -> None:
     one = paired_difference([1], [0])
     assert one["estimate"] == -1.0 and math.isnan(one["ci_low"]) and one["n"] == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -116,6 +117,21 @@ def test_tournament_table() -> None:
     assert len(summary["pairs"]) == 16
     text = format_tables(summary)
     assert "utility [95% CI]" in text and "zeuthen" in text
+
+
+def test_tournament_intervals_stay_within_what_they_measure() -> None:
+    """Over three agendas a normal interval of a share reaches past [0, 1] (it did, to
+    [-0.32, 0.99]); each interval is clipped to the values its quantity can take."""
+    conf = TournamentConf(agendas=3)
+    summary = summarize(conf, play(conf))
+    rows = [*summary["strategies"].values(), *summary["sides"].values(), *summary["pairs"]]
+    intervals = [(key, row[key]) for row in rows for key in
+                 ("utility", "utility_a", "utility_b", "utility_in_deals", "agreement",
+                  "nash_distance") if row.get(key) and not math.isnan(row[key]["ci_low"])]
+    for key, s in intervals:
+        high = 2 ** 0.5 if key == "nash_distance" else 1.0
+        assert 0.0 <= s["ci_low"] <= s["estimate"] <= s["ci_high"] <= high, (key, s)
+    assert any(s["ci_low"] == 0.0 for key, s in intervals if key == "agreement")
 
 
 def test_tournament_command_line(tmp_path: Path) -> None:

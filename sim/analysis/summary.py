@@ -26,6 +26,14 @@ def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float, float]:
     return (p, low, high)
 
 
+def normal_interval(mean: float, half: float, low: float, high: float) -> tuple[float, float]:
+    """mean ± half, clipped to [low, high], the values the quantity can take: a normal
+    interval over a few values can reach past them. NaN (too few values) stays NaN."""
+    if math.isnan(half):
+        return (math.nan, math.nan)
+    return (max(low, mean - half), min(high, mean + half))
+
+
 def share(k: int, n: int) -> Share:
     """`{"estimate", "ci_low", "ci_high"}` for k successes in n."""
     est, low, high = wilson(k, n)

@@ -7,7 +7,9 @@ first strategy) proposing first unless `first = b`.
 
 Intervals are 95 % normal intervals over agendas: the agendas are independent draws,
 the matches on one agenda are not, so each strategy's results are first averaged per
-agenda. A pair's agreement rate (one match per agenda) has a Wilson interval.
+agenda. Each interval is clipped to the values its quantity can take (a share, a utility
+in [0, 1], a distance in [0, √2]), which a normal interval over a few agendas can leave.
+A pair's agreement rate (one match per agenda) has a Wilson interval.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.analysis.summary import Z95, wilson
+from sim.analysis.summary import Z95, normal_interval, wilson
 from sim.model.bargaining.agenda import random_agenda
 from sim.model.bargaining.frontier import frontier_of
 from sim.model.bargaining.session import negotiate
@@ -66,11 +68,18 @@ def play(conf: TournamentConf) -> list[Match]:
     return matches
 
 
-def mean_interval(values: Sequence[float]) -> dict[str, float]:
-    """Mean with its 95 % normal interval (NaN width for fewer than two values)."""
+UNIT_RANGE = (0.0, 1.0)  # shares and utilities
+DISTANCE_RANGE = (0.0, math.sqrt(2.0))  # between two points of the unit square
+
+
+def mean_interval(values: Sequence[float], support: tuple[float, float] = UNIT_RANGE
+                  ) -> dict[str, float]:
+    """Mean with its 95 % normal interval, clipped to `support`, the values the quantity
+    can take (NaN width for fewer than two values)."""
     mean = statistics.fmean(values)
     half = Z95 * statistics.stdev(values) / math.sqrt(len(values)) if len(values) > 1 else math.nan
-    return {"estimate": mean, "ci_low": mean - half, "ci_high": mean + half}
+    low, high = normal_interval(mean, half, *support)
+    return {"estimate": mean, "ci_low": low, "ci_high": high}
 
 
 def _per_agenda(pairs: list[tuple[int, float]]) -> list[float]:
@@ -92,7 +101,7 @@ def strategy_table(matches: list[Match], names: Sequence[str]) -> dict[str, dict
             "utility": mean_interval(_per_agenda(own)),
             "agreement": mean_interval(_per_agenda([(m.agenda, m.agreed) for m in played])),
             "nash_distance": mean_interval(_per_agenda([(m.agenda, m.nash_distance)
-                                                        for m in played])),
+                                                        for m in played]), DISTANCE_RANGE),
         }
     return table
 
@@ -108,7 +117,8 @@ def pair_table(matches: list[Match]) -> list[dict[str, Any]]:
                      "utility_a": mean_interval([m.utility_a for m in ms]),
                      "utility_b": mean_interval([m.utility_b for m in ms]),
                      "agreement": {"estimate": est, "ci_low": lo, "ci_high": hi},
-                     "nash_distance": mean_interval([m.nash_distance for m in ms]),
+                     "nash_distance": mean_interval([m.nash_distance for m in ms],
+                                                    DISTANCE_RANGE),
                      "rounds": statistics.fmean(m.rounds for m in ms)})
     return rows
 
