@@ -68,6 +68,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         ).strftime("%Y-%m-%d_%H-%M-%S")
         scores = run_backtest(checked, out, progress=not args.quiet)
     except ConfigError as e:
+        if args.posterior is not None and e.key.partition(".")[0] == "posterior":
+            e = ConfigError(f"--{e.key}", e.value, e.allowed)  # the option, not the file's key
         fail(e)
     for kind, s in scores["scores"].items():
         if not s.get("n_forecasts"):

@@ -755,6 +755,9 @@ ARGUMENTS = [  # module, its arguments, the whole line after "error: "
                                                               "no_balloon"))),
     ("sim.calibrate.cli", ("us_china", "--check"), "calibrate='us_china': unknown calibration "
      "(did you mean 'us_china_2023'?); known: us_china_2023"),
+    ("sim.backtest", ("us_china_2023", "--posterior", "/nowhere/post.parquet", "--check"),
+     "--posterior='/nowhere/post.parquet': cannot read a posterior table "
+     "(/nowhere/post.parquet)"),
     ("sim.backtest", ("us_china", "--check"), "backtest='us_china': unknown backtest "
      "(did you mean 'us_china_2023'?); known: us_china_2023"),
     ("sim.report", (), "the following arguments are required: DIR; see python -m sim.report "
