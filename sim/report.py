@@ -90,16 +90,17 @@ def redraw_sweep(sweep_dir: Path) -> tuple[list[Path], str | None]:
             written += draw_run_plots(job)
         else:
             print(f"note: {job}: incomplete job, skipped", file=sys.stderr)
-    problem = None if (sweep_dir / SWEEP_TABLE).exists() else _finalize(sweep_dir)
+    problem = None if (sweep_dir / SWEEP_TABLE).exists() else _finalize(sweep_dir, n_jobs)
     if problem is None:
         written = draw_sweep_plots(sweep_dir) + written
     return written, problem
 
 
-def _finalize(sweep_dir: Path) -> str | None:
-    """Build a missing `sweep.parquet` with `finalize_sweep`; None if it worked."""
+def _finalize(sweep_dir: Path, n_jobs: int | None) -> str | None:
+    """Build a missing `sweep.parquet` of the first `n_jobs` jobs (all if None) with
+    `finalize_sweep`; None if it worked."""
     try:
-        finalize_sweep(sweep_dir)
+        finalize_sweep(sweep_dir, n_jobs)
     except (OSError, ValueError, KeyError) as e:
         return f"could not finalise the sweep: {type(e).__name__}: {e}"
     if not (sweep_dir / SWEEP_TABLE).exists():

@@ -127,7 +127,7 @@ def test_unfinalised_sweep_that_cannot_be_finalised(tmp_path: Path,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     sweep = write_sweep(tmp_path, [0.1], table=False)
 
-    def broken(sweep_dir: Path) -> None:
+    def broken(sweep_dir: Path, n_jobs: int | None = None) -> None:
         raise OSError("disk full")
 
     monkeypatch.setattr(report_module, "finalize_sweep", broken)
@@ -139,19 +139,15 @@ def test_unfinalised_sweep_that_cannot_be_finalised(tmp_path: Path,
     assert not (sweep / "outcome_shares.png").exists()
 
 
-def test_unfinalised_sweep_is_finalised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    sweep = write_sweep(tmp_path / "full", [0.1])
-    table = pd.read_parquet(sweep / "sweep.parquet")
+def test_unfinalised_sweep_is_finalised_with_its_own_jobs(tmp_path: Path) -> None:
+    """A lost `sweep.parquet` is gathered again from the jobs of the sweep that last ran
+    in the folder (its manifest lists two), not from a job an earlier sweep left (2)."""
+    sweep = write_sweep(tmp_path / "full", [0.1, 0.4])
+    write_run(sweep / "2", seed=2, overrides={"x.rate": 0.9})
     (sweep / "sweep.parquet").unlink()
-    calls: list[Path] = []
-
-    def finalize_sweep(sweep_dir: Path) -> None:
-        calls.append(sweep_dir)
-        table.to_parquet(sweep_dir / "sweep.parquet", index=False)
-
-    monkeypatch.setattr(report_module, "finalize_sweep", finalize_sweep)
     assert main([str(sweep)]) == 0
-    assert calls == [sweep]
+    table = pd.read_parquet(sweep / "sweep.parquet")
+    assert table["job"].tolist() == [0, 1] and table["x.rate"].tolist() == [0.1, 0.4]
     assert (sweep / "outcome_shares.png").exists()
 
 
