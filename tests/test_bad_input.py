@@ -319,6 +319,9 @@ CASES = [
          "conf/base/ holds a scenario's parts", module="sim.negotiate"),
     Case("experiment-without-plus", ("experiment=balloon",), "experiment", "'balloon'",
          "no experiment is chosen by default; add one with +experiment=balloon"),
+    Case("unknown-experiment-without-plus", ("experiment=ballon",), "experiment", "'ballon'",
+         "unknown experiment (did you mean 'balloon'?); known: balloon, election_pressure, "
+         "strategy_matrix; none is chosen by default: add one with +experiment=NAME"),
     Case("delete-unknown-shock", (f"~{S}.shocks.nope",), f"{S}.shocks.nope", "'nope'",
          "unknown shock; known: ai_chip_controls, balloon"),
     Case("hydra-group-null", ("hydra/launcher=null",), "hydra/launcher", "'null'",

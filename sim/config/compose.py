@@ -198,9 +198,13 @@ def _unknown_key(m: re.Match[str], f: Failed) -> ConfigError:
     if mapping and value.startswith("{"):  # new entries of a named collection
         return ConfigError(key, value, f"a mapping merges into the one composed; to set it "
                            f"whole write ++{key}={{...}}")
-    if hint is None and known_configs(key, f.overrides):
+    known = known_configs(key, f.overrides) if hint is None else []
+    if known and value in known:
         return ConfigError(key, value, f"no {key} is chosen by default; add one with "
                            f"+{key}={value}")
+    if known:
+        return ConfigError(key, value, unknown_name(key, value, known, key).allowed +
+                           f"; none is chosen by default: add one with +{key}=NAME")
     return _unknown_in_rest(f, key, value)
 
 
