@@ -104,9 +104,21 @@ def set_value(data: Data, o: Override) -> None:
     if o.is_delete():
         node.pop(leaf, None)
     elif leaf in node or o.is_add() or o.is_force_add():
-        node[leaf] = o.value()
+        value = o.value()
+        if o.is_add() and node.get(leaf) is not None and not isinstance(value, dict | list):
+            raise ConfigError(key, o.get_value_element_as_str(), f"already set: change it with "
+                              f"{key}=VALUE (+ adds a key the config does not have)")
+        node[leaf] = merged(node.get(leaf), value)
     else:
         raise unknown_at(data, key, o.get_value_element_as_str())
+
+
+def merged(old: Any, new: Any) -> Any:
+    """`new` over `old` as Hydra applies an override: a mapping merged key by key into the
+    one there, anything else in its place (a list too)."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        return {**old, **{k: merged(old.get(k), v) for k, v in new.items()}}
+    return new
 
 
 def resolve(data: Data) -> Data:

@@ -319,6 +319,20 @@ CASES = [
          "conf/base/ holds a scenario's parts", module="sim.negotiate"),
     Case("experiment-without-plus", ("experiment=balloon",), "experiment", "'balloon'",
          "no experiment is chosen by default; add one with +experiment=balloon"),
+    Case("set-under-a-null-key", (f"{S}.parties.us.policy.call_off={{above: 0.9}}",),
+         f"{S}.parties.us.policy.call_off", "'{above: 0.9}'", "is null (none by default), which "
+         "cannot be merged into; give the setting to the key above: "
+         f"{S}.parties.us.policy={{call_off: {{above: 0.9}}}}"),
+    Case("set-a-key-under-a-null-key", (f"{S}.parties.us.policy.call_off.above=0.9",),
+         f"{S}.parties.us.policy.call_off.above", "'0.9'", "give the setting to the key above: "
+         f"{S}.parties.us.policy={{call_off: {{above: 0.9}}}}"),
+    Case("sweep-set-under-a-null-key", ("-m", "reps=2,3",
+                                        f"{S}.parties.cn.pressure={{shrink_per_year: 0.1}}"),
+         f"{S}.parties.cn.pressure", "'{shrink_per_year: 0.1}'", "give the setting to the key "
+         f"above: {S}.parties.cn={{pressure: {{shrink_per_year: 0.1}}}}"),
+    Case("hydra-set-under-a-null-key", ("hydra.sweeper.params={reps: 5}",),
+         "hydra.sweeper.params", "'{reps: 5}'", "hydra.sweeper.params is null, and Hydra cannot "
+         "set a key under a null one on the command line; set it in an experiment file"),
     Case("unknown-experiment-without-plus", ("experiment=ballon",), "experiment", "'ballon'",
          "unknown experiment (did you mean 'balloon'?); known: balloon, election_pressure, "
          "strategy_matrix; none is chosen by default: add one with +experiment=NAME"),
@@ -447,7 +461,7 @@ CASES = [
     Case("sweep-hydra-verbose-mapping", ("-m", "hydra.verbose={a: 1}", "reps=2,3"),
          "hydra.verbose", "{'a': 1}", "a logger's name"),
     Case("hydra-sweeper-params-unset", ("hydra.sweeper.params.x=1",), "hydra.sweeper.params.x",
-         "'1'", "cannot be composed"),
+         "'1'", "hydra.sweeper.params is null, and Hydra cannot set a key under a null one"),
     file_case("hydra-key-in-file", textwrap.dedent("""\
         # @package _global_
         defaults:

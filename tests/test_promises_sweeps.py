@@ -221,6 +221,26 @@ def test_plus_overrides_add_keys_where_the_config_has_none(tmp_path: Path) -> No
     assert point.run.vars == {"new": {"depth": 1}, "other": 2}
 
 
+@pytest.mark.parametrize("overrides", [
+    ("scenario.relations={tension: 0.5}",),
+    ("scenario.parties.us.policy={call_off: {above: 0.9}}", "++scenario.bargaining={walk_away: 0}"),
+    ("scenario.channels.leaders.issues=[taiwan]",),
+])
+def test_a_job_merges_a_mapping_override_as_a_run_does(overrides: tuple[str, ...],
+                                                       tmp_path: Path) -> None:
+    """A mapping given to a key merges into the one there, in a sweep's job as in a run
+    (Hydra's own composing): it replaced it, and the rest fell back to the schema's defaults."""
+    (point,) = points([list(overrides)], tmp_path)
+    assert point.run == compose_run(*overrides)
+
+
+def test_a_job_refuses_plus_on_a_key_that_is_set_as_a_run_does(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="reps='5': already set: change it with reps=VALUE"):
+        points([["+reps=5"]], tmp_path)
+    with pytest.raises(ConfigError):
+        compose_run("+reps=5")
+
+
 def test_each_job_keeps_its_overrides_as_hydra_does(tmp_path: Path) -> None:
     import yaml
 

@@ -416,6 +416,9 @@ def composition_error(e: BaseException, overrides: Sequence[str], config_name: s
         if isinstance(cause, yaml.MarkedYAMLError):
             return yaml_error(cause)
     text = "\n".join(str(c) for c in f.chain)
+    into_null = _into_null(f) if "NoneType" in text else None
+    if into_null is not None:
+        return into_null
     for pattern, explain in EXPLAINED:
         m = pattern.search(text)
         if m:
@@ -434,6 +437,35 @@ def composition_error(e: BaseException, overrides: Sequence[str], config_name: s
             return ConfigError(*_parts(chosen[0]), f"cannot be composed: {reason}")
     return _retried(overrides, config_name, reason, sweeping) or ConfigError(
         "<overrides>", " ".join(overrides), reason)
+
+
+def _into_null(f: Failed) -> ConfigError | None:
+    """An override into a key that is null (none by default), which OmegaConf cannot merge
+    into: told with the form that works, the same setting given to the key above it."""
+    for o in f.overrides:
+        key, value = _parts(_first_job(o) or o)
+        parts = key.split(".")
+        others = [x for x in map(_first_job, f.overrides) if x and _parts(x)[0] != key]
+        node: Any = _compose_plain(others, f.config_name, hydra=parts[0] == "hydra")
+        for i, part in enumerate(parts, 1):
+            if not (isinstance(node, dict) and part in node):
+                break
+            node, null = node[part], ".".join(parts[:i])
+            hint = _hint(f.schema, null)  # Hydra's plug-ins' nodes are Any in its schema
+            if node is None and (i < len(parts) or value.startswith("{")) and (
+                    typing.get_origin(hint) is dict or dataclasses.is_dataclass(hint)
+                    or (parts[0] == "hydra" and hint in (None, Any))):
+                if parts[0] == "hydra":
+                    return ConfigError(key, value, f"{null} is null, and Hydra cannot set a "
+                                       "key under a null one on the command line; set it in an "
+                                       "experiment file (conf/experiment/)")
+                nested = value
+                for below in reversed(parts[i - 1:]):
+                    nested = f"{{{below}: {nested}}}"
+                return ConfigError(key, value, f"{null} is null (none by default), which "
+                                   "cannot be merged into; give the setting to the key above: "
+                                   f"{'.'.join(parts[:i - 1])}={nested}")
+    return None
 
 
 def _keyed(f: Failed, written: dict[str, Any] | None = None) -> ConfigError | None:
@@ -489,14 +521,17 @@ def _retried(overrides: Sequence[str], config_name: str, reason: str, sweeping: 
     return None
 
 
-def _compose_plain(overrides: Sequence[str], config_name: str) -> dict[str, Any] | None:
-    """The config composed with `overrides` as plain data, or None if that fails too."""
+def _compose_plain(overrides: Sequence[str], config_name: str, hydra: bool = False
+                   ) -> dict[str, Any] | None:
+    """The config composed with `overrides` (and Hydra's node if asked) as plain data, or
+    None if that fails too."""
     from hydra.core.global_hydra import GlobalHydra
 
     if GlobalHydra.instance().is_initialized():
         return None  # inside a running Hydra app: leave its state alone
     try:
-        data = OmegaConf.to_container(compose(overrides, config_name), resolve=False)
+        data = OmegaConf.to_container(compose(overrides, config_name, hydra=hydra),
+                                      resolve=False)
     except Exception:  # any failure: fall back to the plain "unknown key" message
         return None
     return {str(k): v for k, v in data.items()} if isinstance(data, dict) else None
