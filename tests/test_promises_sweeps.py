@@ -23,6 +23,7 @@ from sim.cli import EXIT_FAILED_REPS, finish_sweep, main
 from sim.config.errors import ConfigError
 from sim.config.validate import validate_run
 from sim.design_point import run_design_point
+from sim.provenance import config_hash
 from sim.sweep import finalize_sweep, job_dirs, parse_overrides, swept_keys
 from tests.conftest import compose_run
 from tests.promises_helpers import QUIET, points, run_sweep, sim
@@ -232,6 +233,19 @@ def test_a_job_merges_a_mapping_override_as_a_run_does(overrides: tuple[str, ...
     (Hydra's own composing): it replaced it, and the rest fell back to the schema's defaults."""
     (point,) = points([list(overrides)], tmp_path)
     assert point.run == compose_run(*overrides)
+
+
+def test_a_sweep_takes_an_override_that_interpolates_a_swept_value(tmp_path: Path) -> None:
+    """`KEY=${vars.t} +vars.t=a,b`: the launcher read the sweep's overrides resolved, and
+    `${vars.t}` was not found; each job now has the config of the run with those values."""
+    done = sim("-m", "scenario.relations.tension=${vars.t}", "+vars.t=0.4,0.5", "reps=2",
+               *QUIET, f"hydra.sweep.dir={tmp_path}")
+    assert done.returncode == 0, done.stderr
+    for job, t in enumerate((0.4, 0.5)):
+        run = compose_run("scenario.relations.tension=${vars.t}", f"+vars.t={t}")
+        assert run.scenario.relations.tension == t
+        summary = json.loads((tmp_path / str(job) / "summary.json").read_text())
+        assert summary["config_hash"] == config_hash(run.scenario)
 
 
 def test_a_job_refuses_plus_on_a_key_that_is_set_as_a_run_does(tmp_path: Path) -> None:

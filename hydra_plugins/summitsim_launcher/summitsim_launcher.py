@@ -51,7 +51,8 @@ class SummitsimLauncher(Launcher):
 
         # The sweep's own config has the command line's choices of groups; a job with the
         # same choices starts from it (its values are set again, job by job), not a new one.
-        given = [str(o) for o in config.hydra.overrides.task]
+        written = OmegaConf.to_container(config.hydra.overrides.task, resolve=False)
+        given = [str(o) for o in written]  # as written: an override may hold ${...}
         same = [o for o in given if is_group(o.lstrip("+~").partition("=")[0])]
 
         searchpath = f"hydra.searchpath={list(config.hydra.searchpath)}"  # the user's folders
