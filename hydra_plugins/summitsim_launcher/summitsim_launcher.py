@@ -52,6 +52,7 @@ class SummitsimLauncher(Launcher):
         # The sweep's own config has the command line's choices of groups; a job with the
         # same choices starts from it (its values are set again, job by job), not a new one.
         written = OmegaConf.to_container(config.hydra.overrides.task, resolve=False)
+        assert isinstance(written, list)
         given = [str(o) for o in written]  # as written: an override may hold ${...}
         same = [o for o in given if is_group(o.lstrip("+~").partition("=")[0])]
 
