@@ -109,6 +109,18 @@ def test_backtest_page_shows_the_scores_with_intervals(
     assert html.count("<tr><td class=\"text\">2023-") == len(s["p_summit"])  # P(summit) rows
 
 
+def test_what_a_user_wrote_is_shown_as_text_not_markup(tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """A scenario's name reaches the page escaped: the template's name (`.html.j2`) is not
+    one that Jinja escapes by default, and a `<script>` in the name ran."""
+    written = "<script>alert('x & y')</script>"
+    run_design_point(compose_run("reps=20", "progress=false", "plots=false", "workers=1",
+                                 f"scenario.name=\"{written}\""), tmp_path / "run")
+    html = page_of(tmp_path / "run", capsys).read_text()
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(&#39;x &amp; y&#39;)&lt;/script&gt;" in html
+
+
 def test_pages_render_in_chromium_with_every_image_loaded(
         dirs: dict[str, Path], capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     chromium.browser()

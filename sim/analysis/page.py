@@ -222,9 +222,11 @@ PAGES = {"run": run_page, "sweep": sweep_page, "explore": explore_page,
 def write_page(directory: Path, kind: str) -> Path:
     """Render the page of a `run`, `sweep`, `explore` or `backtest` directory to
     `report.html`."""
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
+    from jinja2 import Environment, FileSystemLoader
 
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(),
+    # Every value escaped: a page shows names and overrides a user wrote (`report.html.j2`
+    # is not among the names Jinja's `select_autoescape` escapes by default).
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
                       keep_trailing_newline=True)
     context = PAGES[kind](directory)
     html = env.get_template("report.html.j2").render(source=str(directory), **context)
