@@ -8,6 +8,7 @@ that has it is complete.
 from __future__ import annotations
 
 import json
+import math
 import os
 from pathlib import Path
 from typing import Any, TypedDict
@@ -131,10 +132,24 @@ def write_parquet(df: pd.DataFrame, path: Path) -> None:
 
 
 def write_json(obj: Any, path: Path) -> None:
-    """Write JSON atomically."""
+    """Write JSON atomically, as strict JSON: a number that is not finite (an index of an
+    outcome that never varies, an interval of one value) is written null, which every JSON
+    reader takes, where Python's `NaN` is refused by most."""
     tmp = _tmp(path)
     try:
-        tmp.write_text(json.dumps(obj, indent=2, sort_keys=False) + "\n")
+        tmp.write_text(json.dumps(_finite(obj), indent=2, sort_keys=False, allow_nan=False)
+                       + "\n")
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _finite(obj: Any) -> Any:
+    """`obj` with every float that is not finite replaced by None."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_finite(v) for v in obj]
+    return obj

@@ -134,6 +134,22 @@ def test_tournament_intervals_stay_within_what_they_measure() -> None:
     assert any(s["ci_low"] == 0.0 for key, s in intervals if key == "agreement")
 
 
+def test_what_is_not_a_number_is_written_as_json_null(tmp_path: Path) -> None:
+    """Over three agendas, only one has deals: the interval of the utility in deals has one
+    value and no width. `tournament.json` says null there, which a strict JSON reader takes
+    (Python's NaN, which it wrote before, is not JSON)."""
+    done = run("sim.tournament", f"hydra.run.dir={tmp_path}", "agendas=3")
+    assert done.returncode == 0, done.stderr
+
+    def refuse(constant: str) -> None:
+        raise ValueError(f"not JSON: {constant}")
+
+    data = json.loads((tmp_path / "tournament.json").read_text(), parse_constant=refuse)
+    deals = data["sides"]["a"]["utility_in_deals"]
+    assert deals["ci_low"] is None and deals["ci_high"] is None
+    assert 0.0 < deals["estimate"] <= 1.0
+
+
 def test_tournament_command_line(tmp_path: Path) -> None:
     done = run("sim.tournament", f"hydra.run.dir={tmp_path}", "agendas=4", "deadline=20",
                "strategies=[linear,rubinstein]")

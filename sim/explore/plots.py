@@ -159,7 +159,8 @@ PAIRS_MAX = 5
 def pairs_factors(study: dict[str, Any], outcome: dict[str, Any]) -> list[str]:
     """The factors of the pairs plot: the most important few (not dummies), in study order."""
     keys = [f["key"] for f in study["factors"] if not f["dummy"]]
-    weight = {k: v if v == v else -1.0 for k, v in outcome["importance"].items()}
+    weight = {k: -1.0 if v is None or v != v else v  # none: the outcome never varied
+              for k, v in outcome["importance"].items()}
     top = sorted(keys, key=lambda k: -weight.get(k, -1.0))[:PAIRS_MAX]
     return [k for k in keys if k in top]
 
