@@ -16,7 +16,6 @@ No trace row may come from an entry cut at the origin: `trace_leaks` checks ever
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim.analysis.io import read_table
+from sim.analysis.io import read_json, read_table
 from sim.analysis.summary import wilson
 from sim.config.checks import iso_date
 from sim.config.compose import overriding
@@ -36,7 +35,7 @@ from sim.forecast.questions import Question
 from sim.forecast.record import agreement, allowed_wrong, record_as_of
 from sim.forecast.resolve import answers, nothing_happens, probabilities
 from sim.forecast.runs import compose_run, run_point
-from sim.results import EVENTS, REPLICATIONS
+from sim.results import EVENTS, REPLICATIONS, write_json, write_parquet
 
 COLLECTIONS = ("meetings", "shocks", "concessions")
 FORECAST_COLUMNS = ("origin", "question", "kind", "p", "n", "ci_low", "ci_high", "answer",
@@ -231,7 +230,7 @@ def forecast_as_of(setup: Setup, questions: Sequence[Question], as_of: str, reps
         "posterior": setup.posterior, "parameter_sets": thetas if post is not None else [],
         "p_summit": {"estimate": p, "ci_low": low, "ci_high": high},
     }
-    (out_dir / CUT).write_text(json.dumps(info, indent=2) + "\n")
+    write_json(info, out_dir / CUT)
     if not open_now:
         return pd.DataFrame(columns=list(FORECAST_COLUMNS))
     if tables:
@@ -251,16 +250,14 @@ def forecast_as_of(setup: Setup, questions: Sequence[Question], as_of: str, reps
 def write_forecast(df: pd.DataFrame, out: Path, about: dict[str, Any], name: str
                    ) -> dict[str, Any]:
     """Write an as-of forecast's table and its JSON (`name`, last); return the cut made."""
-    from sim import results
-
-    cut: dict[str, Any] = json.loads((out / CUT).read_text())
-    results.write_parquet(df, out / "forecast.parquet")
+    cut: dict[str, Any] = read_json(out / CUT)
+    write_parquet(df, out / "forecast.parquet")
     info = {k: cut[k] for k in ("origin", "method", "tolerance", "rounds", "simulated", "kept",
                                 "acceptance", "posterior", "p_summit")}
     info |= about | {"interval": "Wilson 95 % over the kept replications",
                      "forecasts": [{k: _plain(v) for k, v in row.items()}
                                    for row in df.drop(columns=["origin"]).to_dict("records")]}
-    results.write_json(info, out / name)
+    write_json(info, out / name)
     return cut
 
 
