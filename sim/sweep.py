@@ -39,6 +39,19 @@ def parse_overrides(items: list[str]) -> dict[str, Any]:
     return out
 
 
+def one_type_per_key(overrides: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each job's override values such that a key's values share one type, for a column of
+    the sweep's tables: as they are where they do (whole numbers and others as numbers),
+    else each as its text (`reps=auto,1000`, `kappa=null,0.3`)."""
+    def kind(v: object) -> str:
+        return "bool" if isinstance(v, bool) else (
+            "number" if isinstance(v, int | float) else type(v).__name__)
+
+    mixed = {k for o in overrides for k in o
+             if len({kind(other[k]) for other in overrides if k in other}) > 1}
+    return [{k: str(v) if k in mixed else v for k, v in o.items()} for o in overrides]
+
+
 def swept_keys(overrides: list[dict[str, Any]]) -> list[str]:
     """Override keys whose value differs between jobs (all keys for a single job)."""
     keys: list[str] = []
@@ -91,7 +104,7 @@ def finalize_sweep(sweep_dir: Path, n_jobs: int | None = None) -> Path:
 
     for stale in sweep_dir.glob(".*.tmp"):  # left by a gathering that was killed
         stale.unlink(missing_ok=True)
-    jobs, rows, complete = [], [], []
+    jobs, complete = [], []
     for path in job_dirs(sweep_dir, n_jobs):
         summary_path = path / results.SUMMARY
         done = summary_path.exists()
@@ -99,10 +112,12 @@ def finalize_sweep(sweep_dir: Path, n_jobs: int | None = None) -> Path:
         jobs.append({"job": int(path.name), "overrides": s.get("overrides", {}),
                      "config_hash": s.get("config_hash"), "complete": done})
         if done:
-            rows.append(_row(int(path.name), path, s))
             complete.append((int(path.name), path, s))
-    swept = swept_keys([s.get("overrides", {}) for _, _, s in complete])
-    table = pd.DataFrame(rows)
+    columns = one_type_per_key([s.get("overrides", {}) for _, _, s in complete])
+    complete = [(job, path, s | {"overrides": o}) for (job, path, s), o in zip(
+        complete, columns, strict=True)]
+    swept = swept_keys(columns)
+    table = pd.DataFrame([_row(job, path, s) for job, path, s in complete])
     results.write_parquet(table, sweep_dir / SWEEP_TABLE)
     _gather_replications(sweep_dir, complete, swept)
     first = complete[0][2] if complete else {}

@@ -24,7 +24,7 @@ from sim.config.errors import ConfigError
 from sim.config.validate import validate_run
 from sim.design_point import run_design_point
 from sim.provenance import config_hash
-from sim.sweep import finalize_sweep, job_dirs, parse_overrides, swept_keys
+from sim.sweep import finalize_sweep, job_dirs, one_type_per_key, parse_overrides, swept_keys
 from tests.conftest import compose_run
 from tests.promises_helpers import QUIET, points, run_sweep, sim
 
@@ -270,6 +270,24 @@ def test_overrides_are_read_as_yaml_scalars() -> None:
     assert parse_overrides(["a=1", "+b=0.5", "~c=true", "d=x", "e=[1,2]", "f=2023-02-02"]) == {
         "a": 1, "b": 0.5, "c": True, "d": "x", "e": "[1,2]", "f": "2023-02-02"}
     assert parse_overrides(["g=: bad"]) == {"g": ": bad"}
+
+
+def test_a_key_swept_over_values_of_two_kinds_is_gathered_as_text(tmp_path: Path) -> None:
+    """`kappa=null,0.3` (or `reps=auto,1000`): the gathering stopped with a traceback after
+    every job had run, as the values could not share a column; they are kept as text."""
+    key = "scenario.parties.us.strategy.kappa"
+    run_sweep([[f"{key}={v}", "reps=2", *QUIET] for v in ("null", "0.3")], tmp_path)
+    finalize_sweep(tmp_path)
+    assert pd.read_parquet(tmp_path / "sweep.parquet")[key].tolist() == ["null", "0.3"]
+    reps = pd.read_parquet(tmp_path / "replications.parquet")
+    assert reps.groupby("job")[key].unique().map(list).tolist() == [["null"], ["0.3"]]
+
+
+def test_values_of_one_kind_keep_their_type() -> None:
+    assert one_type_per_key([{"a": 1, "b": True, "c": "x"}, {"a": 2.5, "b": False}]) == [
+        {"a": 1, "b": True, "c": "x"}, {"a": 2.5, "b": False}]
+    assert one_type_per_key([{"reps": "auto"}, {"reps": 1000}]) == [{"reps": "auto"},
+                                                                   {"reps": "1000"}]
 
 
 def test_swept_keys_are_those_that_differ() -> None:
