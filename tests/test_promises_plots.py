@@ -192,3 +192,14 @@ def test_a_single_traced_replication_is_drawn_as_its_own_line(tmp_path: Path) ->
         _reference_path(events["time"].to_numpy(), events["tension_after"].to_numpy(),
                         rel["tension"], rel["tension_baseline"], rel["tension_half_life_days"],
                         days), atol=1e-9)
+
+
+def test_a_name_is_drawn_as_written_not_read_as_tex(tmp_path: Path) -> None:
+    """A scenario named `a $\\frac$ b` stopped the run in its plots (matplotlib read the name
+    as TeX and could not parse it), before its summary: the results looked incomplete."""
+    name = "a $\\frac$ b"
+    run_design_point(compose_run("reps=5", "workers=1", "progress=false",
+                                 f"scenario.name='{name}'"), tmp_path)
+    assert _summary(tmp_path)["scenario"] == name
+    assert {p.name for p in tmp_path.glob("*.png")} == {"outcomes.png", "timeline.png",
+                                                         "goldstein.png"}

@@ -30,6 +30,8 @@ from sim.analysis.summary import wilson
 from sim.model.outcome import OUTCOMES
 from sim.results import EVENTS, REPLICATIONS, SUMMARY
 
+matplotlib.rcParams["text.parse_math"] = False  # a name is shown as written, never read as TeX
+
 KIND_COLOURS = {"meeting": "tab:blue", "shock": "tab:red", "concession": "tab:green"}
 
 FloatArray = npt.NDArray[np.float64]
