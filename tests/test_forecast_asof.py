@@ -127,6 +127,20 @@ def test_the_command_writes_a_table_and_json(tmp_path: Path) -> None:
     assert proc.stdout.strip().endswith(f"results: {out}")
 
 
+def test_on_a_date_with_no_open_question_it_says_so(tmp_path: Path) -> None:
+    """On the summit's day every question of the bank is settled: the forecast says so,
+    where it printed the header of an empty table."""
+    assert not [q for q in BANK.questions if q.open_at("2023-11-15")]
+    out = tmp_path / "fc"
+    proc = run_cli("scenario=historical_2023", "as_of=2023-11-15", "reps=2", "workers=1",
+                   f"out={out}")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[-2:] == [
+        "no question of the bank is open on 2023-11-15: each opens later or is settled by "
+        "then", f"results: {out}"]
+    assert json.loads((out / "forecast.json").read_text())["forecasts"] == []
+
+
 @pytest.mark.parametrize(("args", "line"), [
     (["as_of=2024-01-01"], "error: as_of='2024-01-01': outside the scenario's span"),
     (["as_of=2022-11-01"], "error: as_of='2022-11-01': outside the scenario's span"),

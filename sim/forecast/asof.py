@@ -270,6 +270,9 @@ def format_forecast(df: pd.DataFrame, cut: dict[str, Any], as_of: str, tolerance
              f"{'question':<34} {'kind':<9} {'p':>6}  95 % interval    answer"]
     lines += [f"{row.question:<34} {row.kind:<9} {row.p:6.3f}  [{row.ci_low:.3f}, "
               f"{row.ci_high:.3f}]  {'yes' if row.answer else 'no'}" for row in df.itertuples()]
+    if df.empty:  # not an empty table: say why
+        lines[1:] = [f"no question of the bank is open on {as_of}: each opens later or is "
+                     "settled by then"]
     return "\n".join(lines)
 
 
