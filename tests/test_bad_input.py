@@ -772,6 +772,14 @@ ARGUMENTS = [  # module, its arguments, the whole line after "error: "
                                                               "no_balloon"))),
     ("sim.calibrate.cli", ("us_china", "--check"), "calibrate='us_china': unknown calibration "
      "(did you mean 'us_china_2023'?); known: us_china_2023"),
+    ("sim.calibrate.cli", ("us_china_2023", "sbc.n=1", "--check"), "sbc.n=1: unknown key "
+     "'sbc'; known: cutoff, executor, generations, kernel_scaling, min_acceptance, min_epsilon, "
+     "population, ppc_draws, priors, questions, sbc_bins, sbc_generations, sbc_population, "
+     "sbc_runs, scenario, seed, workers"),
+    ("sim.explore.cli", ("summit_levers", "factor.x.low=1"), "factor.x.low=1: unknown key "
+     "'factor' (did you mean 'factors'?); known: base_samples, bootstrap, crn, discovery, "
+     "emulator, executor, factors, model, morris_levels, name, noise_sd, out, outcomes, "
+     "overrides, reps, sampler, scenario, seed, workers"),
     ("sim.backtest", ("us_china_2023", "--posterior", "/nowhere/post.parquet", "--check"),
      "--posterior='/nowhere/post.parquet': cannot read a posterior table "
      "(/nowhere/post.parquet)"),

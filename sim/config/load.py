@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -247,6 +248,11 @@ def read_config(name: str, group: str, schema: type[T],
     if not isinstance(data, dict):
         raise ConfigError(group, name, f"{path} must hold a mapping of settings (key: value), "
                           f"not a {type(data).__name__}")
+    known = [f.name for f in dataclasses.fields(schema)]  # type: ignore[arg-type]
+    for key, _, text in (s.partition("=") for s in settings):
+        if "." in key and key.split(".")[0] not in known:  # named as written, not as a mapping
+            raise ConfigError(key, with_settings({}, [f"v={text}"])["v"], unknown_name(
+                key, key.split(".")[0], known, f"key {key.split('.')[0]!r}").allowed)
     return load(with_settings(data, settings), schema,
                 lambda obj: walk(obj, "", Context(obj), rules or {}))
 
