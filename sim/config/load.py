@@ -249,8 +249,8 @@ def read_config(name: str, group: str, schema: type[T],
         raise ConfigError(group, name, f"{path} must hold a mapping of settings (key: value), "
                           f"not a {type(data).__name__}")
     known = [f.name for f in dataclasses.fields(schema)]  # type: ignore[arg-type]
-    for key, _, text in (s.partition("=") for s in settings):
-        if "." in key and key.split(".")[0] not in known:  # named as written, not as a mapping
+    for key, _, text in (s.partition("=") for s in settings):  # hydra.*: refused by `load`
+        if "." in key and key.split(".")[0] not in [*known, "hydra"]:  # as written, not a map
             raise ConfigError(key, with_settings({}, [f"v={text}"])["v"], unknown_name(
                 key, key.split(".")[0], known, f"key {key.split('.')[0]!r}").allowed)
     return load(with_settings(data, settings), schema,
