@@ -330,6 +330,12 @@ CASES = [
                                         f"{S}.parties.cn.pressure={{shrink_per_year: 0.1}}"),
          f"{S}.parties.cn.pressure", "'{shrink_per_year: 0.1}'", "give the setting to the key "
          f"above: {S}.parties.cn={{pressure: {{shrink_per_year: 0.1}}}}"),
+    Case("sweep-a-key-under-a-null-key", ("-m", f"{S}.parties.cn.pressure.shrink_per_year=0.1,0.2"),
+         f"{S}.parties.cn.pressure.shrink_per_year", "'0.1'", f"{S}.parties.cn.pressure is null "
+         "(none by default), so it has no 'shrink_per_year': give it a value first"),
+    Case("delete-a-key-under-a-null-key", (f"~{S}.parties.us.policy.call_off.above",),
+         f"{S}.parties.us.policy.call_off.above", "''", f"{S}.parties.us.policy.call_off is "
+         "null (none by default), so it has no 'above'"),
     Case("hydra-set-under-a-null-key", ("hydra.sweeper.params={reps: 5}",),
          "hydra.sweeper.params", "'{reps: 5}'", "hydra.sweeper.params is null, and Hydra cannot "
          "set a key under a null one on the command line; set it in an experiment file"),
@@ -780,6 +786,11 @@ ARGUMENTS = [  # module, its arguments, the whole line after "error: "
      "'factor' (did you mean 'factors'?); known: base_samples, bootstrap, crn, discovery, "
      "emulator, executor, factors, model, morris_levels, name, noise_sd, out, outcomes, "
      "overrides, reps, sampler, scenario, seed, workers"),
+    ("sim.explore.cli", ("summit_levers", "factors.scenario.parties.cn.pressure.start.low=0",
+                         "factors.scenario.parties.cn.pressure.start.high=1"),
+     "factors.scenario.parties.cn.pressure.start='scenario.parties.cn.pressure.start': "
+     "scenario.parties.cn.pressure is null (none by default), so it has no 'start': give it a "
+     "value first (docs/scenarios.md)"),
     ("sim.backtest", ("us_china_2023", "--posterior", "/nowhere/post.parquet", "--check"),
      "--posterior='/nowhere/post.parquet': cannot read a posterior table "
      "(/nowhere/post.parquet)"),

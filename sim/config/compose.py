@@ -154,6 +154,10 @@ def unknown_at(data: Any, key: str, value: object, schema: type = RunConf, prefi
         known = [f.name for f in dataclasses.fields(hint)] if dataclasses.is_dataclass(hint) else ()
         if known and part not in known:
             return ConfigError(key, value, unknown_name(key, part, known, "key").allowed)
+        if isinstance(node, dict) and part in node and node[part] is None and i < len(parts) - 1:
+            return ConfigError(key, value, f"{prefix}{'.'.join(parts[:i + 1])} is null (none "
+                               f"by default), so it has no {parts[i + 1]!r}: give it a value "
+                               "first (docs/scenarios.md)")
         node = node.get(part) if isinstance(node, dict) else None
     return ConfigError(key, value, "unknown key; see --help for the knobs")
 
