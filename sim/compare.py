@@ -24,6 +24,7 @@ from sim.analysis.summary import Z95, normal_interval
 from sim.command import ArgumentParser, run_command
 from sim.model.outcome import OUTCOMES
 from sim.results import REPLICATIONS, SUMMARY, write_json
+from sim.sweep import SWEEP_TABLE
 
 REQUIRED = ("rep", "outcome", "summit_held")
 
@@ -93,6 +94,9 @@ def load_run(path: Path) -> Run:
     """Read a complete run directory; raises CompareError if it is not one."""
     if not path.is_dir():
         raise CompareError(f"{path}: no such directory")
+    if (path / SWEEP_TABLE).exists():
+        raise CompareError(f"{path}: a sweep's folder, not a run; compare two of its jobs, "
+                           f"as {path / '0'} {path / '1'}")
     if not (path / SUMMARY).exists():
         raise CompareError(f"{path}: not a complete run directory (no {SUMMARY})")
     try:

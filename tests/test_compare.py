@@ -159,6 +159,17 @@ def test_errors_are_one_line_exit_2(tmp_path: Path, case: str,
     assert err.startswith("error: ") and err.count("\n") == 1
 
 
+def test_a_sweeps_folder_points_to_its_jobs(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    run_a = write_run(tmp_path / "a", ["no_summit"] * 3, {})
+    sweep = tmp_path / "sweep"
+    write_run(sweep / "0", ["no_summit"] * 3, {})
+    pd.DataFrame({"job": [0]}).to_parquet(sweep / "sweep.parquet")
+    assert main([str(sweep), str(run_a)]) == 2
+    assert capsys.readouterr().err == (f"error: {sweep}: a sweep's folder, not a run; compare "
+                                       f"two of its jobs, as {sweep / '0'} {sweep / '1'}\n")
+
+
 def test_a_json_file_that_cannot_be_written_is_the_only_output(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`--json` naming a folder: one line and exit 2, and no table that looks like a result."""
