@@ -26,7 +26,7 @@ from tqdm import tqdm
 from sim import results
 from sim.analysis.io import ResultsError, read_json, read_table
 from sim.analysis.summary import wilson
-from sim.config.compose import unknown_at
+from sim.config.compose import ALREADY_SET, unknown_at
 from sim.config.errors import ConfigError
 from sim.config.load import load_run
 from sim.config.schema import RunConf, ScenarioConf
@@ -106,8 +106,7 @@ def set_value(data: Data, o: Override) -> None:
     elif leaf in node or o.is_add() or o.is_force_add():
         value = o.value()
         if o.is_add() and node.get(leaf) is not None and not isinstance(value, dict | list):
-            raise ConfigError(key, o.get_value_element_as_str(), f"already set: change it with "
-                              f"{key}=VALUE (+ adds a key the config does not have)")
+            raise ConfigError(key, o.get_value_element_as_str(), ALREADY_SET.format(key=key))
         node[leaf] = merged(node.get(leaf), value)
     else:
         raise unknown_at(data, key, o.get_value_element_as_str())

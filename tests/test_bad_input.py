@@ -330,6 +330,9 @@ CASES = [
                                         f"{S}.parties.cn.pressure={{shrink_per_year: 0.1}}"),
          f"{S}.parties.cn.pressure", "'{shrink_per_year: 0.1}'", "give the setting to the key "
          f"above: {S}.parties.cn={{pressure: {{shrink_per_year: 0.1}}}}"),
+    *(Case(f"plus-on-a-set-key{suffix}", (*flags, "+reps=5"), "reps", "'5'",
+           "already set: change it with reps=VALUE (+ adds a key the config does not have)")
+      for suffix, flags in (("", ()), ("-sweep", ("-m", "seed=1,2")))),
     Case("sweep-a-key-under-a-null-key", ("-m", f"{S}.parties.cn.pressure.shrink_per_year=0.1,0.2"),
          f"{S}.parties.cn.pressure.shrink_per_year", "'0.1'", f"{S}.parties.cn.pressure is null "
          "(none by default), so it has no 'shrink_per_year': give it a value first"),

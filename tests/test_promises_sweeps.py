@@ -251,7 +251,7 @@ def test_a_sweep_takes_an_override_that_interpolates_a_swept_value(tmp_path: Pat
 def test_a_job_refuses_plus_on_a_key_that_is_set_as_a_run_does(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="reps='5': already set: change it with reps=VALUE"):
         points([["+reps=5"]], tmp_path)
-    with pytest.raises(ConfigError):
+    with pytest.raises(ConfigError, match="reps='5': already set: change it with reps=VALUE"):
         compose_run("+reps=5")
 
 

@@ -363,6 +363,14 @@ def _not_a_name(m: re.Match[str], f: Failed) -> ConfigError:
     return ConfigError("<overrides>", " ".join(f.overrides), one_line(m.group(0)))
 
 
+def _already_set(m: re.Match[str], f: Failed) -> ConfigError:
+    key = m.group(1)
+    return ConfigError(key, override_value(f.overrides, key), ALREADY_SET.format(key=key))
+
+
+ALREADY_SET = "already set: change it with {key}=VALUE (+ adds a key the config does not have)"
+
+
 def _interval(m: re.Match[str], f: Failed) -> ConfigError:
     given = next((o for o in f.overrides if "interval(" in o), " ".join(f.overrides))
     return ConfigError(*_parts(given), "an interval is searched by an optimising sweeper, "
@@ -372,6 +380,7 @@ def _interval(m: re.Match[str], f: Failed) -> ConfigError:
 # Hydra's messages, in the order they are tried, and what each means for the user.
 EXPLAINED: tuple[tuple[re.Pattern[str], Explain], ...] = (
     (re.compile(r"Error parsing override '([^']*)'"), _unparsable),
+    (re.compile(r"An item is already at '([^']+)'"), _already_set),
     (re.compile(r"Could not (?:override|append to) '([^']+)'|Key '([^']+)' is not in struct"),
      _unknown_key),
     (re.compile(r"Error merging override (.+)"), _unmergeable),
