@@ -333,6 +333,12 @@ CASES = [
     *(Case(f"plus-on-a-set-key{suffix}", (*flags, "+reps=5"), "reps", "'5'",
            "already set: change it with reps=VALUE (+ adds a key the config does not have)")
       for suffix, flags in (("", ()), ("-sweep", ("-m", "seed=1,2")))),
+    Case("bare-scenario-name", ("historical_2023",), "historical_2023", "''",
+         "a name alone is not an override; write scenario=historical_2023"),
+    Case("bare-experiment-name", ("-m", "balloon"), "balloon", "''",
+         "a name alone is not an override; write +experiment=balloon"),
+    Case("lab-bare-name", ("historical_2023",), "historical_2023", "''",
+         "cannot parse this override (missing EQUAL", module="sim.negotiate"),
     Case("sweep-a-key-under-a-null-key", ("-m", f"{S}.parties.cn.pressure.shrink_per_year=0.1,0.2"),
          f"{S}.parties.cn.pressure.shrink_per_year", "'0.1'", f"{S}.parties.cn.pressure is null "
          "(none by default), so it has no 'shrink_per_year': give it a value first"),
@@ -801,6 +807,10 @@ ARGUMENTS = [  # module, its arguments, the whole line after "error: "
      "(did you mean 'us_china_2023'?); known: us_china_2023"),
     ("sim.report", (), "the following arguments are required: DIR; see python -m sim.report "
      "--help"),
+    ("sim.explore.cli", (), "the following arguments are required: study; see "
+     "python -m sim.explore --help"),
+    ("sim.backtest", (), "the following arguments are required: config; see "
+     "python -m sim.backtest --help"),
     ("sim.compare", ("a",), "the following arguments are required: DIR_B; see "
      "python -m sim.compare --help"),
 ]

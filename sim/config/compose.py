@@ -8,6 +8,7 @@ and returns a `ConfigError` naming the key (or file) and the value.
 from __future__ import annotations
 
 import dataclasses
+import glob
 import re
 import tempfile
 import typing
@@ -177,14 +178,30 @@ Explain = Callable[[re.Match[str], Failed], ConfigError]
 
 def _unparsable(m: re.Match[str], f: Failed) -> ConfigError:
     reason = next((one_line(str(c)) for c in f.chain[1:] if str(c).strip()), "")
-    return _cannot_parse(m.group(1), reason)
+    return _cannot_parse(m.group(1), reason, f.overrides, f.config_name)
 
 
-def _cannot_parse(override: str, reason: str) -> ConfigError:
-    """An override Hydra's grammar cannot read."""
+def _cannot_parse(override: str, reason: str, overrides: Sequence[str], config_name: str
+                  ) -> ConfigError:
+    """An override Hydra's grammar cannot read; a config's bare name, with its group's key."""
     key, value = _parts(override)
+    chosen = chosen_as(override, overrides) if "=" not in override and (
+        config_name == "config") else ""
+    if chosen:
+        return ConfigError(override, "", f"a name alone is not an override; write {chosen}")
     return ConfigError(key or override, value, f"cannot parse this override ({reason}); "
                        "write KEY=VALUE and quote values with spaces or special characters")
+
+
+def chosen_as(name: str, overrides: Sequence[str] = ()) -> str:
+    """How `python -m sim` chooses a config `name` of a group of conf/ (or the user's
+    folders), as a user means a bare name: `GROUP=name`, or `+GROUP=name` where the
+    config chooses none of that group; "" if no group has it."""
+    groups = sorted({p.parent.name for d in search_dirs(overrides)
+                     for p in d.glob(f"*/{glob.escape(name)}.yaml")} - set(NOT_GROUPS))
+    defaults = as_written(CONF_DIR / "config.yaml")["defaults"]
+    chosen = {str(next(iter(d))) for d in defaults if isinstance(d, dict)}
+    return ", or ".join(f"{'' if g in chosen else '+'}{g}={name}" for g in groups)
 
 
 def _unknown_key(m: re.Match[str], f: Failed) -> ConfigError:
@@ -516,7 +533,8 @@ def _retried(overrides: Sequence[str], config_name: str, reason: str, sweeping: 
         try:
             (sweeps if parse(o).is_sweep_override() else single).append(o)
         except Exception as err:  # Hydra's parser raises several kinds
-            return _cannot_parse(o, one_line(str(err).split(" See https://")[0]))
+            return _cannot_parse(o, one_line(str(err).split(" See https://")[0]), overrides,
+                                 config_name)
     try:
         plain(compose(single, config_name, hydra=True))
         return ConfigError(*_parts(sweeps[0]), "several values are a sweep: add -m to run a "
