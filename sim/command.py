@@ -46,6 +46,12 @@ class ArgumentParser(argparse.ArgumentParser):
     without argparse's usage block."""
 
     def error(self, message: str) -> NoReturn:
+        required = "the following arguments are required: "
+        if message.startswith(required):  # argparse lists the optional positionals too
+            optional = {a.metavar if isinstance(a.metavar, str) else a.dest for a in
+                        self._actions if not a.option_strings and a.nargs in ("*", "?")}
+            message = required + ", ".join(
+                n for n in message.removeprefix(required).split(", ") if n not in optional)
         print(f"error: {one_line(message)}; see {self.prog} --help", file=sys.stderr)
         sys.exit(EXIT_BAD_INPUT)
 
