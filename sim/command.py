@@ -7,6 +7,8 @@ its own (`sim.compare`) starts without Hydra.
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -20,19 +22,32 @@ if TYPE_CHECKING:
 EXIT_BAD_INPUT = 2
 EXIT_FAILED_REPS = 3  # replications raised (they are listed); the others are saved
 EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT, as a shell reports it
+EXIT_BROKEN_PIPE = 141  # the reader of stdout went away (| head): 128 + SIGPIPE
 T = TypeVar("T")
 
 
 def run_command(main: Callable[[], int | None]) -> NoReturn:
     """Run a command's `main` and exit with its status; Ctrl-C ends it with one line and
-    exit code 130, not a traceback (what it was writing does not look complete)."""
+    exit code 130, not a traceback (what it was writing does not look complete), and a
+    reader of its output that goes away (`| head`) ends it quietly, exit code 141."""
+    logging.raiseExceptions = False  # as in production: a log line that cannot be written goes
     try:
         status = main()
+        sys.stdout.flush()
     except KeyboardInterrupt:
         print("interrupted: what it was writing is incomplete and does not look complete; "
               "a sweep or study run again goes on from its complete jobs", file=sys.stderr)
         sys.exit(EXIT_INTERRUPTED)
+    except BrokenPipeError:
+        output_closed()
     sys.exit(status)
+
+
+def output_closed() -> NoReturn:
+    """End quietly, as `yes | head` ends, when the reader of stdout went away: the rest of
+    the output is not wanted (and nothing is left for Python to flush at exit)."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.exit(EXIT_BROKEN_PIPE)
 
 
 def fail(error: ConfigError) -> NoReturn:
@@ -278,7 +293,10 @@ def hydra_command(config_name: str, schema: type[T], check: Callable[[T], None],
                 conf = load(cfg, schema, check)
             except ConfigError as e:
                 fail(e)
-            task(conf, Path(HydraConfig.get().runtime.output_dir))
+            try:
+                task(conf, Path(HydraConfig.get().runtime.output_dir))
+            except BrokenPipeError:  # before Hydra reports it as the job's failure
+                output_closed()
 
         hydra.main(version_base="1.3", config_path=str(CONF_DIR), config_name=config_name)(job)()
         return
@@ -296,12 +314,18 @@ def run_as_job(cfg: DictConfig, out_dir: Path, task: Callable[[], None]) -> None
 
     from sim.config.compose import setup_error
 
+    def job(_: DictConfig) -> None:
+        try:
+            task()
+        except BrokenPipeError:  # before Hydra reports it as the job's failure
+            output_closed()
+
     with open_dict(cfg):  # as Hydra sets them for a run of its own
         cfg.hydra.run.dir, cfg.hydra.mode = str(out_dir), "RUN"
     try:
         done = run_job(hydra_context=HydraContext(config_loader=None,  # type: ignore[arg-type]
                                                   callbacks=Callbacks(cfg)),
-                       task_function=lambda _: task(), config=cfg,
+                       task_function=job, config=cfg,
                        job_dir_key="hydra.run.dir", job_subdir_key=None)
     except Exception as e:  # raised before the task ran (run_job keeps the task's own)
         fail(setup_error(cfg, e))

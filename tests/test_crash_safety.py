@@ -298,3 +298,26 @@ def test_ctrl_c_is_one_line_exit_130_and_nothing_looks_complete(
     assert err.startswith("interrupted: what it was writing is incomplete") and (
         err.count("\n") == 1), err
     assert not any((out / name).exists() for name in ("summary.json", "tournament.json"))
+
+
+@pytest.mark.parametrize("command", [["sim", "reps=3", "plots=false", "progress=false"],
+                                     ["sim.tournament", "agendas=2"],
+                                     ["sim.negotiate", "-m", "deadline=5,6", "plot=false"],
+                                     ["sim.forecast", "--help"]])
+def test_output_whose_reader_went_away_ends_quietly_exit_141(
+        tmp_path: Path, command: list[str]) -> None:
+    """`| head`: the reader of stdout is gone before the command is done writing. It was a
+    traceback (or Hydra's report of a failed job, or logging's errors); it now ends as
+    `yes | head` does, and what it ran is complete."""
+    read, write = os.pipe()
+    os.close(read)  # the reader has gone: every write to stdout fails
+    try:
+        proc = subprocess.run([sys.executable, "-m", *command, f"hydra.run.dir={tmp_path / 'r'}",
+                               f"hydra.sweep.dir={tmp_path / 's'}"], cwd=ROOT, env=_env(),
+                              stdout=write, stderr=subprocess.PIPE, text=True, timeout=300)
+    finally:
+        os.close(write)
+    assert proc.returncode == 141, proc.stderr
+    assert "Traceback" not in proc.stderr and "Error" not in proc.stderr, proc.stderr
+    if command[0] == "sim":
+        assert run_is_complete(tmp_path / "r")
