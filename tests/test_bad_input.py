@@ -773,6 +773,10 @@ ARGUMENTS = [  # module, its arguments, the whole line after "error: "
         ("sim.forecast.cli", ("scenario=calm", "as_of=2023-05-01")),
         ("sim.backtest", ("us_china_2023", "--check")), ("sim.backtest", ("library", "--check")),
         ("sim.explore.cli", ("summit_levers",)), ("sim.calibrate.cli", ("--check",)))),
+    ("sim.forecast.cli", ("historical_2023", "as_of=2023-05-01"), "historical_2023='': a name "
+     "alone is not a setting; write scenario=historical_2023"),
+    ("sim.forecast.cli", ("scenario=historical_2023", "as_of=2023-05-01", "--reps", "5"),
+     "--reps='': this command takes settings as KEY=VALUE: write reps=VALUE"),
     ("sim.forecast.cli", ("scenario=historical_2023", "as_of=2023-05-01",
                           "questions=us_china_2032"), "questions='us_china_2032': unknown bank "
      "(did you mean 'us_china_2023'?); known: bali_2022, lima_2024, singapore_2018, "

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from sim.command import fail, user_folders
 from sim.config.checks import UNIT, Context, at_least, checked, named, walk
+from sim.config.compose import chosen_as
 from sim.config.errors import ConfigError
 from sim.config.load import load, with_settings
 
@@ -44,13 +45,19 @@ class ForecastArgs:
 def parse(argv: Sequence[str]) -> tuple[ForecastArgs, list[str]]:
     """This command's arguments, checked, and the Hydra overrides of the run config."""
     overrides = [a for a in argv if "." in a.partition("=")[0]]
+    for a in (a for a in argv if "=" not in a):  # as another command takes it
+        if a.startswith("--"):
+            raise ConfigError(a, "", f"this command takes settings as KEY=VALUE: write "
+                              f"{a[2:]}=VALUE")
+        if chosen_as(a, overrides).startswith("scenario="):
+            raise ConfigError(a, "", f"a name alone is not a setting; write scenario={a}")
     mine = with_settings({}, [a for a in argv if a not in overrides])
     return load(mine, ForecastArgs, lambda obj: walk(obj, "", Context(obj), {})), overrides
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] in ("-h", "--help"):
+    if any(a in ("-h", "--help") for a in argv):
         print(__doc__)
         return 0
     argv = user_folders(argv)  # --config-dir DIR: a folder of the user's own scenarios
