@@ -105,11 +105,22 @@ def set_value(data: Data, o: Override) -> None:
         node.pop(leaf, None)
     elif leaf in node or o.is_add() or o.is_force_add():
         value = o.value()
-        if o.is_add() and node.get(leaf) is not None and not isinstance(value, dict | list):
+        if o.is_add() and node.get(leaf) not in (None, value) and not isinstance(
+                value, dict | list):  # (the same value: the sweep's own config, set again)
             raise ConfigError(key, o.get_value_element_as_str(), ALREADY_SET.format(key=key))
+        if not (o.is_add() or o.is_force_add()) and _adds(node.get(leaf), value):
+            raise ConfigError(key, o.get_value_element_as_str(), "a mapping merges into the "
+                              f"one composed; to set it whole write ++{key}={{...}}")
         node[leaf] = merged(node.get(leaf), value)
     else:
         raise unknown_at(data, key, o.get_value_element_as_str())
+
+
+def _adds(old: Any, new: Any) -> bool:
+    """Does merging `new` into `old` add a key (which a run, in Hydra's struct mode, refuses
+    without + or ++)?"""
+    return isinstance(old, dict) and isinstance(new, dict) and any(
+        k not in old or _adds(old[k], v) for k, v in new.items())
 
 
 def merged(old: Any, new: Any) -> Any:

@@ -248,6 +248,19 @@ def test_a_sweep_takes_an_override_that_interpolates_a_swept_value(tmp_path: Pat
         assert summary["config_hash"] == config_hash(run.scenario)
 
 
+def test_a_sweep_with_plus_on_a_new_key_and_a_new_mapping_entry_runs(tmp_path: Path) -> None:
+    """The launcher starts a job from the sweep's own config, where `+vars.a=1` is already
+    in: set again, it is the same value, not a key already set. A new entry of a mapping
+    without + is refused, as a run refuses it."""
+    done = sim("-m", "+vars.a=1", "seed=1,2", "reps=2", *QUIET, f"hydra.sweep.dir={tmp_path}")
+    assert done.returncode == 0, done.stderr
+    refused = sim("-m", "vars={a: 1},{a: 2}", "reps=2", *QUIET,
+                  f"hydra.sweep.dir={tmp_path / 'new'}")
+    assert refused.returncode == 2
+    assert refused.stderr == ("error: vars='{a:1}': a mapping merges into the one composed; "
+                              "to set it whole write ++vars={...}\n")
+
+
 def test_a_job_refuses_plus_on_a_key_that_is_set_as_a_run_does(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="reps='5': already set: change it with reps=VALUE"):
         points([["+reps=5"]], tmp_path)
