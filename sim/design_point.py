@@ -26,7 +26,7 @@ from tqdm import tqdm
 from sim import results
 from sim.analysis.io import ResultsError, read_json, read_table
 from sim.analysis.summary import wilson
-from sim.config.compose import ALREADY_SET, unknown_at
+from sim.config.compose import ALREADY_SET, MERGES, unknown_at
 from sim.config.errors import ConfigError
 from sim.config.load import load_run
 from sim.config.schema import RunConf, ScenarioConf
@@ -109,8 +109,7 @@ def set_value(data: Data, o: Override) -> None:
                 value, dict | list):  # (the same value: the sweep's own config, set again)
             raise ConfigError(key, o.get_value_element_as_str(), ALREADY_SET.format(key=key))
         if not (o.is_add() or o.is_force_add()) and _adds(node.get(leaf), value):
-            raise ConfigError(key, o.get_value_element_as_str(), "a mapping merges into the "
-                              f"one composed; to set it whole write ++{key}={{...}}")
+            raise ConfigError(key, o.get_value_element_as_str(), MERGES.format(key=key))
         node[leaf] = merged(node.get(leaf), value)
     else:
         raise unknown_at(data, key, o.get_value_element_as_str())

@@ -217,8 +217,7 @@ def _unknown_key(m: re.Match[str], f: Failed) -> ConfigError:
     if found is not None:
         return found
     if mapping and value.startswith("{"):  # new entries of a named collection
-        return ConfigError(key, value, f"a mapping merges into the one composed; to set it "
-                           f"whole write ++{key}={{...}}")
+        return ConfigError(key, value, MERGES.format(key=key))
     known = known_configs(key, f.overrides) if hint is None else []
     if known and value in known:
         return ConfigError(key, value, f"no {key} is chosen by default; add one with "
@@ -386,6 +385,7 @@ def _already_set(m: re.Match[str], f: Failed) -> ConfigError:
 
 
 ALREADY_SET = "already set: change it with {key}=VALUE (+ adds a key the config does not have)"
+MERGES = "a mapping merges into the one composed; to set it whole write ++{key}={{...}}"
 
 
 def _interval(m: re.Match[str], f: Failed) -> ConfigError:
