@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import matplotlib
@@ -50,10 +49,3 @@ def draw_sbc(tests: Mapping[str, Any]) -> Figure:
         ax.set_visible(False)
     fig.tight_layout()
     return fig
-
-
-def save(fig: Figure, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.tmp.png")
-    fig.savefig(tmp, dpi=110)
-    plt.close(fig)
-    tmp.replace(path)

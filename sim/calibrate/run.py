@@ -23,9 +23,10 @@ UNIDENTIFIED_BELOW = 0.2  # contraction under this: the data do not identify the
 def run_calibration(problem: Any, out: Path) -> dict[str, Any]:
     """Fit, check, and write the posterior, the PPC and `calibration.json` (last)."""
     from sim import results
+    from sim.analysis.plots import save_png
     from sim.calibrate.abc import Model, contraction, fit
     from sim.calibrate.check import ppc_table, predictive
-    from sim.calibrate.plots import draw_ppc, save
+    from sim.calibrate.plots import draw_ppc
 
     conf = problem.conf
     began = time.perf_counter()
@@ -39,7 +40,7 @@ def run_calibration(problem: Any, out: Path) -> dict[str, Any]:
                        ppc_table(problem.later, after, problem.observed_later,
                                  "after the cutoff")], ignore_index=True)
     results.write_parquet(table, out / "ppc.parquet")
-    save(draw_ppc(table), out / "ppc.png")
+    save_png(draw_ppc(table), out / "ppc.png", dpi=110)
     c = contraction(f.posterior, conf.priors)
     w = f.posterior["weight"].to_numpy()
     summary = {
@@ -68,8 +69,9 @@ def run_calibration(problem: Any, out: Path) -> dict[str, Any]:
 def run_sbc(problem: Any, out: Path) -> dict[str, Any]:
     """Simulation-based calibration: ranks, tests, histogram; `sbc.json` last."""
     from sim import results
+    from sim.analysis.plots import save_png
     from sim.calibrate.check import sbc_ranks, sbc_tests
-    from sim.calibrate.plots import draw_sbc, save
+    from sim.calibrate.plots import draw_sbc
 
     conf = problem.conf
     draws = conf.sbc_bins * 4 - 1
@@ -79,7 +81,7 @@ def run_sbc(problem: Any, out: Path) -> dict[str, Any]:
                       conf.seed, conf.kernel_scaling, workers)
     tests = sbc_tests(ranks, list(conf.priors), draws, conf.sbc_bins)
     results.write_parquet(ranks, out / "sbc_ranks.parquet")
-    save(draw_sbc(tests), out / "sbc.png")
+    save_png(draw_sbc(tests), out / "sbc.png", dpi=110)
     summary = {"runs": conf.sbc_runs, "population": conf.sbc_population,
                "generations": conf.sbc_generations, "posterior_draws": draws,
                "kernel_scaling": conf.kernel_scaling, "workers": workers,
