@@ -47,8 +47,11 @@ def one_type_per_key(overrides: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return "bool" if isinstance(v, bool) else (
             "number" if isinstance(v, int | float) else type(v).__name__)
 
-    mixed = {k for o in overrides for k in o
-             if len({kind(other[k]) for other in overrides if k in other}) > 1}
+    kinds: dict[str, set[str]] = {}
+    for o in overrides:
+        for k, v in o.items():
+            kinds.setdefault(k, set()).add(kind(v))
+    mixed = {k for k, found in kinds.items() if len(found) > 1}
     return [{k: str(v) if k in mixed else v for k, v in o.items()} for o in overrides]
 
 

@@ -277,6 +277,5 @@ def format_forecast(df: pd.DataFrame, cut: dict[str, Any], as_of: str, tolerance
 
 
 def _plain(v: Any) -> Any:
-    if isinstance(v, float) and not math.isfinite(v):
-        return None
+    """A NumPy scalar as the Python value JSON takes (a NaN is written null)."""
     return v.item() if hasattr(v, "item") else v

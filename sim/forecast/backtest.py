@@ -8,14 +8,13 @@ complete.
 
 from __future__ import annotations
 
-import json
-import math
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pandas as pd
 
+from sim.analysis.io import read_json
 from sim.config.checks import UNIT, at_least, checked, named
 from sim.config.errors import ConfigError
 from sim.config.load import find_config as find
@@ -127,7 +126,7 @@ def run_backtest(p: Plan, out_dir: Path, progress: bool = True) -> dict[str, Any
         run_dir = out_dir / "origins" / origin
         frames.append(forecast_as_of(p.setup, p.bank.questions, origin, conf.reps, conf.seed,
                                      run_dir, f"origins[{i}]"))
-        cut = json.loads((run_dir / CUT).read_text())
+        cut = read_json(run_dir / CUT)
         curve.append({"origin": origin, **_renamed(cut["p_summit"]), "kept": cut["kept"],
                       "simulated": cut["simulated"]})
         if progress:
@@ -150,20 +149,9 @@ def run_backtest(p: Plan, out_dir: Path, progress: bool = True) -> dict[str, Any
         "p_summit": curve,
         "scores": by_kind(forecasts, KINDS, bins=conf.bins, reps=conf.bootstrap, seed=SEED),
     }
-    results.write_json(_clean(scores), out_dir / SCORES)
+    results.write_json(scores, out_dir / SCORES)  # strict JSON: NaN is written null
     return scores
 
 
 def _renamed(share: dict[str, float]) -> dict[str, float]:
     return {"p": share["estimate"], "ci_low": share["ci_low"], "ci_high": share["ci_high"]}
-
-
-def _clean(obj: Any) -> Any:
-    """NaN and inf become null: `scores.json` is strict JSON."""
-    if isinstance(obj, dict):
-        return {k: _clean(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_clean(v) for v in obj]
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    return obj
