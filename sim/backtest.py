@@ -7,7 +7,8 @@ CONFIG names a file in conf/backtest (or is a path): the scenario, the question 
 origins and the announced dates. Extra `key=value` arguments are Hydra overrides of the
 scenario's run config, e.g. `scenario.bargaining.walk_away=0.3` (not of what every round
 sets: replications, seed and workers are options, the scenario is the file's);
-`--config-dir DIR` reads scenarios from a folder of your own, as `python -m sim` does. See
+`--config-dir DIR` reads scenarios from a folder of your own, as `python -m sim` does, and
+backtests and banks by name (`DIR/backtest/`, `DIR/questions/`), after conf/. See
 docs/forecasting.md.
 """
 
@@ -56,7 +57,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from sim.forecast.backtest import load_conf, plan, run_backtest, with_run_options
 
     try:
-        conf = with_run_options(load_conf(args.config), args.reps, args.seed, args.workers)
+        conf = with_run_options(load_conf(args.config, args.overrides), args.reps, args.seed,
+                                args.workers)
         if args.posterior is not None:
             conf = replace(conf, posterior=args.posterior)
         checked = plan(conf, tuple(args.overrides), args.workers)

@@ -78,7 +78,8 @@ def user_folders(args: Sequence[str]) -> list[str]:
 
     DIR has the layout of `conf/`: `DIR/scenario/NAME.yaml` (and `DIR/base/` if it has
     bases); it is searched after `conf/`, so its scenarios may build on the shipped ones."""
-    from sim.config.compose import SEARCHPATH, check_folders
+    from sim.config.compose import check_folders
+    from sim.config.load import SEARCHPATH
 
     out, dirs, given = [], [], iter(args)
     for a in given:
@@ -111,7 +112,7 @@ FOLDER_HELP = "a folder of your own scenarios, DIR/scenario/NAME.yaml (see READM
 def folders_apart(args: Sequence[str]) -> tuple[list[str], list[str]]:
     """`user_folders`, with the search path it makes apart from the other arguments, for a
     command whose own arguments are not Hydra overrides: (the others, [the search path])."""
-    from sim.config.compose import SEARCHPATH
+    from sim.config.load import SEARCHPATH
 
     given = user_folders(args)
     folders = [a for a in given if a.startswith(SEARCHPATH + "=")]

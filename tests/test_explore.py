@@ -18,8 +18,9 @@ import pytest
 from scipy.stats import kendalltau
 
 from sim.config.errors import ConfigError
+from sim.config.load import find_config
 from sim.explore.pipeline import run_study
-from sim.explore.study import find_study, read_study
+from sim.explore.study import read_study
 from sim.explore.testmodels import ishigami_indices
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,7 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def study(name: str, out: Path, **overrides: Any) -> dict[str, Any]:
     """Run a study under conf/explore/ with overrides, in this process; its indices.json."""
-    s = read_study(find_study(name), [f"{k}={v}" for k, v in overrides.items()] + [f"out={out}"])
+    settings = [f"{k}={v}" for k, v in overrides.items()] + [f"out={out}"]
+    s = read_study(find_config(name, "explore"), settings)
     done = run_study(s, progress=False)
     result: dict[str, Any] = json.loads((done / "indices.json").read_text())
     return result
@@ -171,13 +173,13 @@ def explore(*args: str, **kw: Any) -> subprocess.Popen[str]:
 def test_a_factor_s_bound_is_set_on_the_command_line_by_its_whole_key() -> None:
     # A factor is named by a dotted key of the scenario; a setting reaches it whole.
     key = "scenario.relations.tension_baseline"
-    s = read_study(find_study("summit_levers"), [f"factors.{key}.low=0.2"])
+    s = read_study(find_config("summit_levers", "explore"), [f"factors.{key}.low=0.2"])
     assert [(f.low, f.high) for f in s.factors if f.key == key] == [(0.2, 0.7)]
     with pytest.raises(ConfigError, match=r"^factors\.dummy\.low='abc': must be a number"):
-        read_study(find_study("summit_levers"), ["factors.dummy.low=abc"])
+        read_study(find_config("summit_levers", "explore"), ["factors.dummy.low=abc"])
     with pytest.raises(ConfigError, match="scenario is a single value, not a mapping; it has "
                                           "no key 'x'"):
-        read_study(find_study("summit_levers"), ["scenario.x=1"])
+        read_study(find_config("summit_levers", "explore"), ["scenario.x=1"])
 
 
 def test_a_killed_study_resumes_to_the_same_indices(tmp_path: Path) -> None:

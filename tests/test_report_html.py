@@ -14,9 +14,10 @@ import numpy as np
 import pytest
 from matplotlib.image import imread
 
+from sim.config.load import find_config
 from sim.design_point import run_design_point
 from sim.explore.pipeline import run_study
-from sim.explore.study import find_study, read_study
+from sim.explore.study import read_study
 from sim.forecast.backtest import load_conf, plan, run_backtest
 from sim.report import main
 from tests import chromium
@@ -35,7 +36,7 @@ def dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
                            f"hydra.sweep.dir={base / 'sweep'}"], cwd=ROOT, capture_output=True,
                           text=True, timeout=600)
     assert done.returncode == 0, done.stderr
-    study = read_study(find_study("summit_levers"), ["base_samples=8", "reps=10",
+    study = read_study(find_config("summit_levers", "explore"), ["base_samples=8", "reps=10",
                                                      f"out={base / 'study'}"])
     run_study(study, progress=False)
     conf = replace(load_conf("us_china_2023"), origins=["2023-06-20", "2023-10-25"], reps=20,

@@ -137,3 +137,58 @@ def test_the_analysis_commands_read_a_user_folder_as_python_m_sim_does(tmp_path:
         "overrides"] == [f"hydra.searchpath=['file://{folder}']"]
     point = json.loads((tmp_path / "study" / "0" / "summary.json").read_text())
     assert (point["scenario"], point["relations"]["tension"]) == ("calm", 0.31)  # the folder's
+
+
+def test_the_analysis_commands_find_their_own_files_by_name_in_a_user_folder(
+        tmp_path: Path) -> None:
+    """The folder has the layout of conf/: a backtest, calibration, study or question bank in
+    DIR/backtest/, DIR/calibrate/, DIR/explore/ or DIR/questions/ is named as a shipped one
+    is, and an unknown name lists the folder's files with the shipped ones."""
+    from sim.config.load import CONF_DIR
+
+    folder = tmp_path / "mine"
+    for group in ("scenario", "questions", "backtest", "calibrate", "explore"):
+        (folder / group).mkdir(parents=True)
+    (folder / "scenario" / "calm.yaml").write_text(
+        "defaults:\n  - historical_2023\n  - _self_\nname: calm\n")
+    (folder / "questions" / "calm_bank.yaml").write_text(
+        (CONF_DIR / "questions" / "us_china_2023.yaml").read_text().replace(
+            "\nscenario: historical_2023\n", "\nscenario: calm\n"))
+    (folder / "backtest" / "calm_bt.yaml").write_text(
+        "scenario: calm\nquestions: calm_bank\nreps: 2\norigins: ['2023-06-20']\n")
+    (folder / "calibrate" / "calm_cal.yaml").write_text(
+        (CONF_DIR / "calibrate" / "us_china_2023.yaml").read_text().replace(
+            "\nscenario: historical_2023\n", "\nscenario: calm\n").replace(
+            "\nquestions: us_china_2023 ", "\nquestions: calm_bank "))
+    (folder / "explore" / "calm_study.yaml").write_text(
+        "model: summitsim\nscenario: calm\nsampler: latin\nbase_samples: 4\nreps: 2\n"
+        "factors:\n  scenario.relations.tension_baseline: {low: 0.2, high: 0.5}\n"
+        "outcomes: [summit_held]\n")
+    mine = ("--config-dir", str(folder))
+
+    def command(module: str, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", module, *args], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=300)
+
+    backtest = command("sim.backtest", "calm_bt", "--check", *mine)
+    assert (backtest.returncode, backtest.stdout.strip()) == (
+        0, "ok: 47 questions, 1 origins, scenario calm"), backtest.stderr
+    calibration = command("sim.calibrate", "calm_cal", "--check", *mine)
+    assert calibration.returncode == 0 and calibration.stdout.startswith("ok: "), (
+        calibration.stderr)
+    study = command("sim.explore", "calm_study", "reps=1", *mine)  # found, read, then refused
+    assert study.stderr.strip() == "error: reps=1: must be >= 2"
+    # the bank written for the folder's scenario is found there: the forecast gets as far as
+    # its output folder, which is refused
+    forecast = command("sim.forecast", "scenario=calm", "as_of=2023-06-20", "out=/proc/x",
+                       *mine)
+    assert forecast.returncode == 2 and forecast.stderr.startswith("error: out='/proc/x'"), (
+        forecast.stderr)
+    unknown = command("sim.backtest", "calm_bt", "--check")  # not without the folder
+    assert unknown.stderr.strip() == (
+        "error: backtest='calm_bt': unknown backtest; known: us_china_2023")
+    typo = command("sim.explore", "calm_stdy", *mine)
+    assert typo.returncode == 2
+    assert typo.stderr.strip() == (
+        "error: explore='calm_stdy': unknown study (did you mean 'calm_study'?); known: "
+        "calm_study, ishigami, summit_levers, ten_factors")

@@ -6,7 +6,8 @@ changes one of its settings (`executor=dask`, `population=100`, `seed=3`, ...). 
 the epsilon schedule, acceptance and effective sample size of each generation; the
 contraction of each parameter and those the data do not identify; PPC coverage). With
 `--sbc`, runs simulation-based calibration instead: `sbc.json`, `sbc_ranks.parquet`,
-`sbc.png`. `--config-dir DIR` finds the scenario in a folder of your own. See
+`sbc.png`. `--config-dir DIR` finds the scenario in a folder of your own, and calibrations
+and banks by name there (`DIR/calibrate/`, `DIR/questions/`), after conf/. See
 docs/forecasting.md.
 """
 
@@ -41,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from sim.forecast.backtest import prepare
 
     try:
-        conf = load_conf(args.config, args.settings)
+        conf = load_conf(args.config, args.settings, folders)
         problem = build_problem(conf, folders)
         if args.check:
             print(f"ok: {len(conf.priors)} parameters, {len(problem.stats.names)} statistics "

@@ -23,7 +23,7 @@ from sim.config.checks import (
     named,
     one_of,
 )
-from sim.config.load import read_config
+from sim.config.load import find_config, read_config
 
 EXECUTORS = ("inline", "local", "dask")
 
@@ -71,7 +71,10 @@ class CalibrateConf:
     sbc_bins: int = checked(5, at_least(2))
 
 
-def load_conf(name: str, settings: Sequence[str] = ()) -> CalibrateConf:
-    """A calibration file (by name in conf/calibrate or a path) with `key=value` settings,
-    checked (priors and numbers here; the keys against the scenario later)."""
-    return read_config(name, "calibrate", CalibrateConf, settings=settings)
+def load_conf(name: str, settings: Sequence[str] = (), overrides: Sequence[str] = ()
+              ) -> CalibrateConf:
+    """A calibration file (by name in conf/calibrate, or the user's folders on the search path
+    of `overrides`, or a path) with `key=value` settings, checked (priors and numbers here;
+    the keys against the scenario later)."""
+    return read_config(str(find_config(name, "calibrate", overrides)), "calibrate",
+                       CalibrateConf, settings=settings)

@@ -51,7 +51,7 @@ def build_problem(conf: CalibrateConf, overrides: Sequence[str] = ()) -> Problem
             raise _at_prior(err, conf, bound) from None
     if not conf.questions:
         raise ConfigError("questions", "", "name the question bank that makes the record")
-    bank = load_bank(find(conf.questions, "questions"))
+    bank = load_bank(find(conf.questions, "questions", overrides))
     check_against(bank, sc)
     cut = day_of(sc.start, conf.cutoff)
     end = day_of(sc.start, sc.summit.date) + 1

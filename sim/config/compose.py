@@ -34,11 +34,14 @@ from sim.config.load import (
     CONF_DIR,
     FORBIDDEN_KEYS,
     NO_JOB,
+    SEARCHPATH,
     as_written,
     check_file,
     code_error,
+    known_configs,
     load_run,
     plain,
+    search_dirs,
     unresolved,
 )
 from sim.config.schema import RunConf
@@ -46,7 +49,6 @@ from sim.config.schema import RunConf
 if TYPE_CHECKING:
     from hydra.core.override_parser.types import Override
 
-SEARCHPATH = "hydra.searchpath"  # the user's folders, searched after conf/
 # What the entries of a named collection are called, for "unknown shock 'x'" messages.
 ENTRY_KINDS = {
     "parties": "party", "issues": "issue", "channels": "channel", "meetings": "meeting",
@@ -605,21 +607,6 @@ def check_folders(overrides: Sequence[str], key: str = SEARCHPATH) -> None:
                 raise ConfigError(key, str(folder), f"{name} is never read, as the shipped "
                                   f"conf/{name} is found first; rename it (it may build on "
                                   f"the shipped one with defaults: [{name.stem}, _self_])")
-
-
-def search_dirs(overrides: Sequence[str]) -> list[Path]:
-    """`conf/` and the user's folders on the search path (`hydra.searchpath=[file://...]`)."""
-    dirs = [CONF_DIR]
-    for o in overrides:
-        if o.startswith(SEARCHPATH + "="):
-            dirs += [Path(p) for p in re.findall(r"file://([^,'\]\s]+)", o)]
-    return dirs
-
-
-def known_configs(group: str, overrides: Sequence[str]) -> list[str]:
-    """The config names of a group in `conf/` and the user's folders on the search path."""
-    return sorted({p.stem for d in search_dirs(overrides)
-                   for p in (d / group.strip("/")).glob("*.yaml")})
 
 
 def setup_error(cfg: DictConfig, e: BaseException) -> ConfigError:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -19,6 +20,7 @@ from sim.config.schema import RunConf, ScenarioConf, register
 from sim.config.validate import validate_run, validate_scenario
 
 CONF_DIR = Path(__file__).resolve().parents[2] / "conf"
+SEARCHPATH = "hydra.searchpath"  # the user's folders (--config-dir), searched after conf/
 register()  # the schema is in Hydra's ConfigStore as `schema: run`, first in the defaults
 
 T = TypeVar("T")
@@ -217,16 +219,32 @@ def load_scenario(data: DictConfig | dict[str, Any], prefix: str = "scenario") -
     return load(data, ScenarioConf, lambda sc: validate_scenario(sc, prefix), prefix)
 
 
-def find_config(name: str, group: str) -> Path:
-    """A command's config by path, or by name: conf/<group>/<name>.yaml, which must be
-    there (an unknown name is refused with the known ones)."""
+def search_dirs(overrides: Sequence[str]) -> list[Path]:
+    """`conf/` and the user's folders on the search path (`hydra.searchpath=[file://...]`)."""
+    dirs = [CONF_DIR]
+    for o in overrides:
+        if o.startswith(SEARCHPATH + "="):
+            dirs += [Path(p) for p in re.findall(r"file://([^,'\]\s]+)", o)]
+    return dirs
+
+
+def known_configs(group: str, overrides: Sequence[str]) -> list[str]:
+    """The config names of a group in `conf/` and the user's folders on the search path."""
+    return sorted({p.stem for d in search_dirs(overrides)
+                   for p in (d / group.strip("/")).glob("*.yaml")})
+
+
+def find_config(name: str, group: str, overrides: Sequence[str] = ()) -> Path:
+    """A command's config by path, or by name: <group>/<name>.yaml in conf/ or, after it, in
+    the user's folders on the search path of `overrides` (`--config-dir DIR`); an unknown
+    name is refused with the known ones."""
     if name.endswith((".yaml", ".yml")) or "/" in name:
         return Path(name)
-    path = CONF_DIR / group / f"{name}.yaml"
-    if not path.is_file():
-        raise unknown_name(group, name, [p.stem for p in path.parent.glob("*.yaml")],
-                           {"questions": "bank", "calibrate": "calibration"}.get(group, group))
-    return path
+    for folder in search_dirs(overrides):
+        if (folder / group / f"{name}.yaml").is_file():
+            return folder / group / f"{name}.yaml"
+    raise unknown_name(group, name, known_configs(group, overrides), {
+        "questions": "bank", "calibrate": "calibration", "explore": "study"}.get(group, group))
 
 
 def read_config(name: str, group: str, schema: type[T],

@@ -1,10 +1,11 @@
 """`python -m sim.explore STUDY [KEY=VALUE ...]`: run, resume and analyse a study.
 
-STUDY is a file under `conf/explore/` (by name) or a path; KEY=VALUE overrides a top-level
-key of the study (`reps=50`, `base_samples=256`, `seed=1`, `out=DIR`), a discovery
-setting (`discovery.outcome=no_summit`) or a factor's range by its whole key
-(`factors.scenario.bargaining.walk_away.high=0.3`); `--config-dir DIR` reads the study's
-scenario from a folder of your own. Bad input is one line on stderr and exit code 2.
+STUDY is a study's name (a file under `conf/explore/`, or `DIR/explore/` with `--config-dir
+DIR`) or a path; KEY=VALUE overrides a top-level key of the study (`reps=50`,
+`base_samples=256`, `seed=1`, `out=DIR`), a discovery setting (`discovery.outcome=no_summit`)
+or a factor's range by its whole key (`factors.scenario.bargaining.walk_away.high=0.3`);
+`--config-dir DIR` also reads the study's scenario from that folder of your own. Bad input is
+one line on stderr and exit code 2.
 """
 
 from __future__ import annotations
@@ -21,14 +22,16 @@ from sim.results import DISCOVERY, INDICES
 def main(argv: Sequence[str] | None = None) -> int:
     from dataclasses import replace
 
+    from sim.config.load import find_config
     from sim.explore.pipeline import format_study, run_study
-    from sim.explore.study import find_study, read_study
+    from sim.explore.study import read_study
 
     parser = ArgumentParser(
         prog="python -m sim.explore",
         description="Global sensitivity analysis (Sobol, Morris, Latin hypercube) and "
                     "scenario discovery (PRIM, CART) on replicate means of design points.")
-    parser.add_argument("study", help="a study name under conf/explore/ or a YAML path")
+    parser.add_argument("study", help="a study name under conf/explore/ "
+                        "(or DIR/explore/) or a YAML path")
     parser.add_argument("overrides", nargs="*", metavar="KEY=VALUE",
                         help="override a study key: reps=40 seed=1 base_samples=512 "
                              "out=DIR discovery.outcome=no_summit")
@@ -37,7 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     given, folders = folders_apart(sys.argv[1:] if argv is None else argv)
     args = parser.parse_intermixed_args(given)
     try:
-        path = find_study(args.study)
+        path = find_config(args.study, "explore", folders)
         study = read_study(path, args.overrides)
         study = replace(study, overrides=(*study.overrides, *folders))
         out = run_study(study, progress=not args.no_progress)

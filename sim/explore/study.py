@@ -25,10 +25,8 @@ from sim.config.checks import (
     named,
     one_of,
 )
-from sim.config.errors import ConfigError, unknown_name
-from sim.config.load import CONF_DIR, read_config
+from sim.config.load import read_config
 
-STUDY_DIR = CONF_DIR / "explore"
 SAMPLERS = ("sobol", "morris", "latin")
 DISTRIBUTIONS = ("unif", "norm", "triang")
 MODELS = ("summitsim", "ishigami")
@@ -175,19 +173,6 @@ def _study(key: str, s: StudyConf, ctx: Context) -> None:
     for name, f in s.factors.items():
         if s.sampler == "morris" and f.dist != "unif":
             fail(f"factors.{name}.dist", f.dist, "the Morris sampler needs unif")
-
-
-def find_study(name: str) -> Path:
-    """A study file: a path, or the name of a file under `conf/explore/`."""
-    path = Path(name)
-    if path.suffix in (".yaml", ".yml") or path.exists():
-        if not path.is_file():
-            raise ConfigError("study", name, "no such file")
-        return path
-    known = [p.stem for p in STUDY_DIR.glob("*.yaml")]
-    if name not in known:
-        raise unknown_name("study", name, known, "study")
-    return STUDY_DIR / f"{name}.yaml"
 
 
 def read_study(path: Path, settings: Sequence[str] = ()) -> Study:

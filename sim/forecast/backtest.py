@@ -8,6 +8,7 @@ complete.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -73,9 +74,10 @@ class Plan:
     scheduled: list[dict[str, str]]
 
 
-def load_conf(name: str) -> BacktestConf:
-    """A backtest file (by name in conf/backtest or a path), checked."""
-    return read_config(name, "backtest", BacktestConf)
+def load_conf(name: str, overrides: Sequence[str] = ()) -> BacktestConf:
+    """A backtest file (by name in conf/backtest, or the user's folders on the search path
+    of `overrides`, or a path), checked."""
+    return read_config(str(find(name, "backtest", overrides)), "backtest", BacktestConf)
 
 
 def plan(conf: BacktestConf, overrides: tuple[str, ...] = (), workers: int = 0) -> Plan:
@@ -88,7 +90,7 @@ def plan(conf: BacktestConf, overrides: tuple[str, ...] = (), workers: int = 0) 
         load_posterior(conf.posterior, compose=lambda extra: compose(setup, extra))
     if not conf.questions:
         raise ConfigError("questions", "", "name the question bank")
-    bank = load_bank(find(conf.questions, "questions"))
+    bank = load_bank(find(conf.questions, "questions", overrides))
     run = compose(setup)
     sc = run.scenario
     check_against(bank, sc)

@@ -5,7 +5,8 @@ conf/questions or a path; default: the one bank written for the scenario), `reps
 (replications kept, default 500), `seed`, `workers`, `tolerance`, `posterior` (a
 posterior table from `python -m sim.calibrate`), `draws`, `out`. Keys with a dot
 (`scenario.bargaining.walk_away=0.2`) are Hydra overrides of the run config;
-`--config-dir DIR` reads scenarios from a folder of your own, as `python -m sim` does.
+`--config-dir DIR` reads scenarios from a folder of your own, as `python -m sim` does, and
+banks (`DIR/questions/NAME.yaml`), after conf/.
 Writes `forecast.parquet`, `cut.json`, the rounds' runs, and `forecast.json` last.
 """
 
@@ -72,8 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                            posterior=args.posterior, draws=args.draws, tolerance=args.tolerance)
         sc = asof.compose(setup).scenario
         asof.check_origin(sc, args.as_of)
-        bank = load_bank(find(args.questions, "questions") if args.questions
-                         else bank_for(args.scenario))
+        bank = load_bank(find(args.questions, "questions", overrides) if args.questions
+                         else bank_for(args.scenario, overrides))
         check_against(bank, sc)
         if setup.posterior:
             load_posterior(setup.posterior, compose=lambda extra: asof.compose(setup, extra))

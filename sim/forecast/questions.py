@@ -9,13 +9,13 @@ classes), so banks for other summits are written in YAML alone.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sim.config.checks import iso_date
 from sim.config.errors import ConfigError, unknown_name
-from sim.config.load import CONF_DIR, read_config, read_yaml
+from sim.config.load import find_config, known_configs, read_config, read_yaml
 from sim.config.schema import ScenarioConf
 from sim.model.outcome import OUTCOMES
 
@@ -211,9 +211,11 @@ def _check_against(bank: Bank, sc: ScenarioConf) -> None:
                                   f"outside the scenario's span [{start}, {end}]")
 
 
-def bank_for(scenario: str) -> Path:
-    """The one question bank in conf/questions written for `scenario`."""
-    banks = sorted((CONF_DIR / "questions").glob("*.yaml"))
+def bank_for(scenario: str, overrides: Sequence[str] = ()) -> Path:
+    """The one question bank written for `scenario` in conf/questions, or the user's folders
+    on the search path of `overrides`."""
+    banks = [find_config(name, "questions", overrides)
+             for name in known_configs("questions", overrides)]
     found = [p for p in banks if (read_yaml(p.read_text()) or {}).get("scenario") == scenario]
     if len(found) != 1:
         written = f"{len(found)} banks are" if found else "no bank is"
