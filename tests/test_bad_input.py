@@ -238,10 +238,23 @@ CASES = [
          "unknown issue (did you mean 'fentanyl'?)"),
     Case("mapping-without-force", (f"{S}.concessions.climate_talks_resume.move={{fentanyl: 1}}",),
          f"{S}.concessions.climate_talks_resume.move", "'{fentanyl: 1}'",
-         f"to set it whole write ++{S}.concessions.climate_talks_resume.move={{...}}"),
+         f"a new entry in it needs ++: write ++{S}.concessions.climate_talks_resume.move={{...}} "
+         "(the entries given are added or changed, the others kept)"),
     Case("new-entry-on-the-command-line", (f"+{S}.shocks.flood.tension=0.2",),
-         f"{S}.shocks.flood.tension", "'0.2'", "a new entry (ShockConf) is added in a scenario "
-         "file"),
+         f"{S}.shocks.flood.tension", "'0.2'",
+         f"a new shock is added with its collection: ++{S}.shocks={{flood: {{tension: 0.2}}}}"),
+    Case("new-entry-given-whole", (f"++{S}.parties.eu={{label: EU}}",), f"{S}.parties.eu",
+         "'{label: EU}'", f"a new party is added with its collection: ++{S}.parties={{eu: "
+         "{label: EU}}"),
+    Case("new-entry-without-plus", (f"{S}.shocks.baloon={{tension: 0.5}}",), f"{S}.shocks.baloon",
+         "'{tension: 0.5}'", "unknown shock (did you mean 'balloon'?); known: ai_chip_controls, "
+         "balloon, "),
+    Case("new-entry-without-plus-ends-with-the-form", (f"{S}.shocks.flood={{tension: 0.5}}",),
+         f"{S}.shocks.flood", "'{tension: 0.5}'", "unreliable_entity_listing, xi_skips_g20; a "
+         f"new shock is added with its collection: ++{S}.shocks={{flood: {{tension: 0.5}}}}"),
+    Case("lab-new-issue", ("issues.x={status_quo: 0.1}",), "issues.x", "'{status_quo: 0.1}'",
+         "unknown issue; known: climate, economic, fentanyl, mil_mil; a new issue is added with "
+         "its collection: ++issues={x: {status_quo: 0.1}}", module="sim.negotiate"),
     # -- empty agendas, zero weights, empty win-sets ------------------------------------
     file_case("agenda-empty", SMALL.replace("issues:\n  x: {status_quo: 0.5}\n", ""),
               f"{S}.issues", "{}", "the agenda is empty"),
@@ -407,7 +420,7 @@ CASES = [
     Case("hydra-env-set-a-list", ("+hydra.job.env_set={A: [1]}",), "hydra.job.env_set.A", "[1]",
          "must be a string: an environment variable's value"),
     Case("hydra-env-set-merges", ("hydra.job.env_set={A: 1}",), "hydra.job.env_set", "'{A: 1}'",
-         "a mapping merges into the one composed; to set it whole write "
+         "a mapping merges into the one composed, and a new entry in it needs ++: write "
          "++hydra.job.env_set={...}"),
     Case("sweep-hydra-callback", ("-m", "+hydra.callbacks.x={_target_: os.makedirs, "
                                   "name: '{tmp}/pwned'}", "reps=2,3"),

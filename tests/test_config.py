@@ -180,3 +180,24 @@ def test_a_config_composed_alone_refuses_hydra_s_settings_that_nothing_would_rea
     # Hydra setting would be dropped without a word.
     with pytest.raises(ConfigError, match=re.escape(f"{override.lstrip('+').split('=')[0]}=")):
         sim.load_run(override)
+
+
+@pytest.mark.parametrize("given", [
+    "+scenario.shocks.flood.tension=0.3",
+    "scenario.shocks.flood={tension: 0.3}",
+    "+scenario.shocks.flood={tension: 0.3}",
+])
+def test_a_new_entry_is_refused_with_the_form_that_adds_it(given: str) -> None:
+    """Hydra adds an entry of a named collection only with the collection: the line says
+    how, with the value given, and that form composes, with the new shock checked and
+    the shipped ones kept."""
+    with pytest.raises(ConfigError) as refused:
+        compose_run(given)
+    form = str(refused.value).rpartition("added with its collection: ")[2]
+    assert form == "++scenario.shocks={flood: {tension: 0.3}}"
+    with pytest.raises(ConfigError, match=r"^scenario.shocks.flood.actor='zz': unknown party"):
+        compose_run(form.replace("{tension", "{actor: zz, tension"))
+    shocks = compose_run(form.replace("{tension", "{actor: us, date: '2023-05-01', tension"),
+                         ).scenario.shocks
+    assert (shocks["flood"].actor, shocks["flood"].tension) == ("us", 0.3)
+    assert set(shocks) == set(compose_run().scenario.shocks) | {"flood"}

@@ -257,8 +257,9 @@ def test_a_sweep_with_plus_on_a_new_key_and_a_new_mapping_entry_runs(tmp_path: P
     refused = sim("-m", "vars={a: 1},{a: 2}", "reps=2", *QUIET,
                   f"hydra.sweep.dir={tmp_path / 'new'}")
     assert refused.returncode == 2
-    assert refused.stderr == ("error: vars='{a:1}': a mapping merges into the one composed; "
-                              "to set it whole write ++vars={...}\n")
+    assert refused.stderr == ("error: vars='{a:1}': a mapping merges into the one composed, "
+                              "and a new entry in it needs ++: write ++vars={...} (the entries "
+                              "given are added or changed, the others kept)\n")
 
 
 def test_a_job_refuses_plus_on_a_key_that_is_set_as_a_run_does(tmp_path: Path) -> None:

@@ -218,8 +218,10 @@ def _unknown_key(m: re.Match[str], f: Failed) -> ConfigError:
     found = _converted(key, value, f.schema) if mapping else None  # a key it lacks, a bad value
     if found is not None:
         return found
-    if mapping and value.startswith("{"):  # new entries of a named collection
-        return ConfigError(key, value, MERGES.format(key=key))
+    if mapping and value.startswith("{"):  # a new entry, or new entries of a mapping
+        added = _with_collection(key, value, f.schema)  # a typo'd name, or a new one
+        return ConfigError(key, value, f"{_unknown_in_rest(f, key, value).allowed}; {added}"
+                           if added else MERGES.format(key=key))
     known = known_configs(key, f.overrides) if hint is None else []
     if known and value in known:
         return ConfigError(key, value, f"no {key} is chosen by default; add one with "
@@ -268,6 +270,27 @@ def _converted(key: str, value: str, schema: type) -> ConfigError | None:
     return None
 
 
+def _with_collection(key: str, value: str, schema: type, entry: str = "") -> str:
+    """How a key of a new entry of a named collection (`scenario.shocks.x`, or a key in it)
+    is given, as Hydra adds one only with its collection: `++scenario.shocks={x: {...}}`
+    with the value given; "" if the key is not in one. `entry` is the entry's schema, where
+    Hydra names it; else the key's last part is the entry."""
+    parts = key.split(".")
+    for i in range(len(parts) - 1, 0, -1):
+        hint = hint_at(schema, ".".join(parts[:i]))
+        kind = typing.get_args(hint)[-1] if typing.get_origin(hint) is dict else None
+        if dataclasses.is_dataclass(kind) and (getattr(kind, "__name__", "") == entry or (
+                not entry and i == len(parts) - 1)):
+            break
+    else:
+        return ""
+    nested = value
+    for part in reversed(parts[i:]):
+        nested = f"{{{part}: {nested}}}"
+    collection, what = ".".join(parts[:i]), ENTRY_KINDS.get(parts[i - 1], "entry")
+    return f"a new {what} is added with its collection: ++{collection}={nested}"
+
+
 def _undeletable(m: re.Match[str], f: Failed) -> ConfigError:
     """A key deleted (~KEY) that the config does not have."""
     return _unknown_in_rest(f, m.group(1), "", deleting=True)
@@ -288,9 +311,9 @@ def _unmergeable(m: re.Match[str], f: Failed) -> ConfigError:
             return ConfigError(key, value, "must be a list ([a, b, ...]), not a mapping")
         return ConfigError(key, value, "must be a mapping (KEY={name: value, ...}), not a list")
     new = re.search(r"dict is not a subclass of (\w+)", text)
-    if new and not key.startswith("vars."):
-        return ConfigError(key, value, f"a new entry ({new.group(1)}) is added in a scenario "
-                           "file, not on the command line (see docs/scenarios.md)")
+    added = _with_collection(key, value, f.schema, new.group(1)) if new else ""
+    if added:
+        return ConfigError(key, value, added)
     reason = next((one_line(str(c)).split(" full_key:")[0] for c in f.chain[1:]
                    if str(c).strip()), "")
     return _converted(key, value, f.schema) or _below_a_value(f.schema, key, value) or (
@@ -387,7 +410,8 @@ def _already_set(m: re.Match[str], f: Failed) -> ConfigError:
 
 
 ALREADY_SET = "already set: change it with {key}=VALUE (+ adds a key the config does not have)"
-MERGES = "a mapping merges into the one composed; to set it whole write ++{key}={{...}}"
+MERGES = ("a mapping merges into the one composed, and a new entry in it needs ++: write "
+          "++{key}={{...}} (the entries given are added or changed, the others kept)")
 
 
 def _interval(m: re.Match[str], f: Failed) -> ConfigError:
