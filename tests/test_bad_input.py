@@ -651,6 +651,36 @@ CASES = [
          "glob(...) chooses among a config group's options", module="sim.negotiate"),
     Case("tournament-sweep-out-of-range", ("-m", "agendas=2,0"), "agendas", "0",
          "must be >= 1", module="sim.tournament"),
+    # -- the lab's own checks of meaning ---------------------------------------------------
+    Case("lab-levels-one", ("levels=1",), "levels", "1",
+         "must be 0 (continuous) or in [2, 101]", module="sim.negotiate"),
+    Case("lab-agenda-emptied", tuple(f"~issues.{i}" for i in (
+        "fentanyl", "climate", "economic", "mil_mil")), "issues", "{}",
+         "the agenda is empty; define at least one issue", module="sim.negotiate"),
+    Case("lab-disagreement-one-value", ("disagreement=[0.1]",), "disagreement", "[0.1]",
+         "must be [u_a, u_b] or null", module="sim.negotiate"),
+    Case("tournament-exponential-kappa-zero", ("kappa=0", "strategies=[exponential,linear]"),
+         "kappa", "0.0", "must be > 0 when exponential plays", module="sim.tournament"),
+    # -- values of the wrong kind, a long value, code keys where the config has none -------
+    Case("collection-a-number", (f"{S}.parties=1",), f"{S}.parties", "1", "must be a mapping"),
+    Case("number-a-word", (f"{S}.relations.tension=abc",), f"{S}.relations.tension", "'abc'",
+         "must be a number"),
+    Case("text-a-list", (f"{S}.name=[1]",), f"{S}.name", "[1]", "must be a string"),
+    Case("long-value-cut", (f"{S}.relations.tension={'a' * 200}",), f"{S}.relations.tension",
+         "'" + "a" * 156 + "...", "must be a number"),
+    Case("code-key-without-plus", (f"{S}._target_=os.system",), f"{S}._target_",
+         "'os.system'", "configs cannot name code"),
+    Case("code-key-deleted", (f"~{B}._target_",), f"{B}._target_", "''",
+         "configs cannot name code"),
+    # -- how the folders and what --cfg shows are given ------------------------------------
+    Case("folder-given-with-equals", ("--config-dir={tmp}/nowhere", "reps=2"), "--config-dir",
+         "'{tmp}/nowhere'", "no such folder"),
+    Case("folder-given-twice-over", ("--config-dir", "{tmp}", "hydra.searchpath=[file:///tmp]"),
+         "--config-dir", "'{tmp}'", "give the folders either with --config-dir or with "
+         "hydra.searchpath, not both"),
+    Case("cfg-package-null", ("--cfg", "job", "-p", f"{S}.concessions.climate_talks_resume."
+                              "trigger"), "--package",
+         f"'{S}.concessions.climate_talks_resume.trigger'", "is null: nothing to show"),
 ]
 
 # A handful also run as real processes, as a user runs them.
@@ -830,6 +860,8 @@ ARGUMENTS = [  # module, its arguments, the whole line after "error: "
      "python -m sim.backtest --help"),
     ("sim.compare", ("a",), "the following arguments are required: DIR_B; see "
      "python -m sim.compare --help"),
+    ("sim.explore.cli", ("summit_levers", "outcomes=[]"),
+     "outcomes=[]: name the outcome columns to analyse"),
 ]
 
 

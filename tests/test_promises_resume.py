@@ -180,3 +180,35 @@ def test_an_unwritable_output_directory_is_a_config_error(tmp_path: Path) -> Non
     with pytest.raises(ConfigError) as err:
         prepare_output(target)
     assert str(err.value).startswith(f"hydra.run.dir={str(target)!r}: cannot write results")
+
+
+def test_a_sweep_under_hydras_own_launcher_resumes_too(tmp_path: Path) -> None:
+    """Under `hydra/launcher=basic` each job is a Hydra job of its own (`sim.cli.task`): run
+    again into the same folder, every complete job is skipped, and its tables are untouched;
+    under Hydra's own sweeper the sweep is not gathered, and the line says how to gather it."""
+    import subprocess
+    import sys
+
+    def sim(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "sim", "-m", "seed=1,2", "reps=3",
+                               "trace_reps=1", *QUIET, *args], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=300)
+
+    first = sim("hydra/launcher=basic", "hydra.sweep.dir=basic")
+    assert first.returncode == 0, first.stderr
+    tables = {job: (tmp_path / "basic" / job / "replications.parquet").stat().st_mtime_ns
+              for job in ("0", "1")}
+    again = sim("hydra/launcher=basic", "hydra.sweep.dir=basic")
+    assert again.returncode == 0, again.stderr
+    assert again.stderr.count("complete, skipped") == 2
+    assert tables == {job: (tmp_path / "basic" / job / "replications.parquet").stat(
+        ).st_mtime_ns for job in ("0", "1")}
+    apart = sim("hydra/sweeper=basic", "hydra.sweep.dir=apart")
+    assert apart.returncode == 0, apart.stderr
+    assert apart.stderr.strip().endswith(
+        "the sweep ran; gather it with python -m sim.report on its folder")
+    assert not (tmp_path / "apart" / "sweep.parquet").exists()
+    gathered = subprocess.run([sys.executable, "-m", "sim.report", "apart"], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=300)
+    assert gathered.returncode == 0, gathered.stderr
+    assert len(pd.read_parquet(tmp_path / "apart" / "sweep.parquet")) == 2
