@@ -862,6 +862,8 @@ ARGUMENTS = [  # module, its arguments, the whole line after "error: "
      "python -m sim.compare --help"),
     ("sim.explore.cli", ("summit_levers", "outcomes=[]"),
      "outcomes=[]: name the outcome columns to analyse"),
+    ("sim.calibrate.cli", ("population=1", "--check"),  # no file named: the default's setting
+     "population=1: must be >= 2"),
 ]
 
 

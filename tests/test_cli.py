@@ -94,6 +94,17 @@ def test_help_lists_scenarios_and_knobs() -> None:
         assert word in done.stdout, word
 
 
+@pytest.mark.parametrize("command", [
+    "sim.negotiate", "sim.tournament", "sim.forecast", "sim.backtest", "sim.backtest library",
+    "sim.calibrate", "sim.explore", "sim.report", "sim.compare"])
+def test_every_command_has_help(command: str) -> None:
+    """`--help` prints how to call the command, on stdout, and runs nothing: exit code 0."""
+    done = subprocess.run([sys.executable, "-m", *command.split(), "--help"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert f"python -m {command}" in done.stdout
+
+
 @pytest.mark.parametrize(
     ("override", "key"),
     [

@@ -184,6 +184,11 @@ def test_the_analysis_commands_find_their_own_files_by_name_in_a_user_folder(
                        *mine)
     assert forecast.returncode == 2 and forecast.stderr.startswith("error: out='/proc/x'"), (
         forecast.stderr)
+    library = tmp_path / "library.yaml"  # a library of one's own names the folder's backtest
+    library.write_text("frozen_from: historical_2023\ncases:\n  calm:\n    backtest: calm_bt\n"
+                       "    parties: {us: us, cn: cn}\n")
+    cases = command("sim.backtest", "library", "--library", str(library), "--check", *mine)
+    assert cases.stdout.startswith("ok: 1 cases, 47 questions, 1 origins"), cases.stderr
     unknown = command("sim.backtest", "calm_bt", "--check")  # not without the folder
     assert unknown.stderr.strip() == (
         "error: backtest='calm_bt': unknown backtest; known: us_china_2023")

@@ -93,10 +93,12 @@ def load_library(path: Path = LIBRARY) -> LibraryConf:
     return read_config(str(path), "library", LibraryConf)
 
 
-def backtest_conf(lib: LibraryConf, name: str, case: CaseConf) -> BacktestConf:
-    """The case as a rolling-origin backtest (`sim.forecast.backtest`)."""
+def backtest_conf(lib: LibraryConf, name: str, case: CaseConf, overrides: Sequence[str] = ()
+                  ) -> BacktestConf:
+    """The case as a rolling-origin backtest (`sim.forecast.backtest`; its file found with
+    the user's folders on the search path of `overrides`, as `python -m sim.backtest` does)."""
     if case.backtest:
-        conf = replace(load_conf(case.backtest), reps=lib.reps, seed=lib.seed,
+        conf = replace(load_conf(case.backtest, overrides), reps=lib.reps, seed=lib.seed,
                        bootstrap=lib.bootstrap)
         return replace(conf, origins=list(case.origins)) if case.origins else conf
     return BacktestConf(scenario=case.scenario or name, questions=case.questions or name,
@@ -135,7 +137,8 @@ def check_frozen(lib: LibraryConf, overrides: Sequence[str] = ()) -> None:
     """Refuse a case whose behaviour is not the frozen case's (one line, naming the key)."""
     reference = compose(Setup(lib.frozen_from, tuple(overrides))).scenario
     for name, case in lib.cases.items():
-        sc = compose(Setup(backtest_conf(lib, name, case).scenario, tuple(overrides))).scenario
+        sc = compose(Setup(backtest_conf(lib, name, case, overrides).scenario,
+                             tuple(overrides))).scenario
         diff = unfrozen(reference, sc, case.parties, f"cases.{name}")
         if diff:
             raise ConfigError(f"cases.{name}", diff[0].split("=")[0],
@@ -236,7 +239,7 @@ def plan_library(lib: LibraryConf, overrides: Sequence[str] = (), workers: int =
     """Every case checked before anything runs: the frozen behaviour, then each case's
     backtest plan (its scenario, bank and origins)."""
     check_frozen(lib, overrides)
-    return {name: plan(backtest_conf(lib, name, case), tuple(overrides), workers)
+    return {name: plan(backtest_conf(lib, name, case, overrides), tuple(overrides), workers)
             for name, case in lib.cases.items()}
 
 
