@@ -222,10 +222,14 @@ def check_jobs(overrides: Sequence[str], config_name: str, schema: type[T],
     from hydra.core.override_parser.overrides_parser import OverridesParser
     from hydra.core.override_parser.types import ValueType
 
-    from sim.config.compose import composition_error, no_jobs
+    from sim.config.compose import HYDRA_SWEPT, composition_error, no_jobs
 
     try:
         parsed = OverridesParser.create().parse_overrides(list(overrides))
+        for o in parsed:  # Hydra's sweeper refuses it as the sweep starts: here, one line
+            if o.is_sweep_override() and o.is_hydra_override():
+                raise ConfigError(o.key_or_group, str(o.input_line).partition("=")[2],
+                                  HYDRA_SWEPT)
         globbed = any(o.value_type == ValueType.GLOB_CHOICE_SWEEP for o in parsed)
         jobs = [] if globbed else BasicSweeper.split_arguments(parsed, None)[0]
     except Exception as e:  # Hydra's parser and sweeper raise several kinds

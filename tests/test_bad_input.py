@@ -483,7 +483,19 @@ CASES = [
     Case("run-dir-unresolved", ("hydra.run.dir=${nope}",), "hydra.run.dir", "'${nope}'",
          "Interpolation key 'nope' not found"),
     Case("sweep-dir-unresolved", ("-m", "hydra.sweep.dir=${nope}", "reps=2,3"),
-         "hydra.sweep.dir", "'${nope}'", "Interpolation key 'nope' not found"),
+         "hydra.sweep.dir", "'${nope}'", "Interpolation key 'nope' not found; an "
+         "interpolation ${...} must name a key of the config"),
+    Case("sweep-job-name-unresolved", ("-m", "hydra.job.name=${nope}", "reps=2,3"),
+         "hydra.job.name", "'${nope}'", "Interpolation key 'nope' not found; an "
+         "interpolation ${...} must name a key of the config"),
+    Case("sweep-logging-level-unresolved", ("-m", "hydra.job_logging.root.level=${nope}",
+                                            "reps=2,3"), "hydra.job_logging.root.level",
+         "'${nope}'", "Interpolation key 'nope' not found"),
+    Case("sweep-over-a-hydra-setting", ("-m", "hydra.job.name=a,b", "reps=2,3"),
+         "hydra.job.name", "'a,b'", "a Hydra setting has one value for the whole sweep"),
+    Case("lab-sweep-over-a-hydra-setting", ("-m", "hydra.job.name=a,b", "deadline=5,6"),
+         "hydra.job.name", "'a,b'", "a Hydra setting has one value for the whole sweep",
+         module="sim.negotiate"),
     Case("job-name-unresolved", ("hydra.job.name=${oc.env:SUMMITSIM_NOPE}",), "hydra.job.name",
          "'${oc.env:SUMMITSIM_NOPE}'", "Environment variable 'SUMMITSIM_NOPE' not found"),
     Case("sweep-hydra-verbose-mapping", ("-m", "hydra.verbose={a: 1}", "reps=2,3"),
@@ -565,6 +577,10 @@ CASES = [
     Case("folder-defaults-circle", ("--config-dir", "{conf}", "scenario=bad", f"{S}.name=x"),
          S, "'bad'", "cannot be composed: a defaults list builds on itself",
          {"bad": "defaults:\n  - loop\n  - _self_\n", "loop": "defaults:\n  - bad\n"}),
+    Case("folder-defaults-circle-with-an-experiment", ("--config-dir", "{conf}", "scenario=bad",
+                                                        "+experiment=balloon"),
+         S, "'bad'", "cannot be composed: a defaults list builds on itself",
+         {"bad": "defaults:\n  - bad\n  - _self_\n"}),  # two chosen: the first that fails
     Case("sweep-folder-defaults-circle", ("-m", "--config-dir", "{conf}",
                                            "scenario=historical_2023,bad"),
          S, "'bad'", "cannot be composed: a defaults list builds on itself",
@@ -647,6 +663,8 @@ CASES = [
          "unknown strategy", module="sim.negotiate"),
     Case("lab-sweep-bad-type", ("-m", "deadline=5,abc"), "deadline", "'abc'",
          "must be a whole number", module="sim.negotiate"),
+    Case("lab-sweep-unparsable", ("-m", "deadline=5,[6"), "deadline", "'5,[6'",
+         "cannot parse this override", module="sim.negotiate"),
     Case("lab-sweep-glob", ("-m", "deadline=glob(*)"), "deadline", "'glob(*)'",
          "glob(...) chooses among a config group's options", module="sim.negotiate"),
     Case("tournament-sweep-out-of-range", ("-m", "agendas=2,0"), "agendas", "0",
@@ -666,6 +684,8 @@ CASES = [
     Case("number-a-word", (f"{S}.relations.tension=abc",), f"{S}.relations.tension", "'abc'",
          "must be a number"),
     Case("text-a-list", (f"{S}.name=[1]",), f"{S}.name", "[1]", "must be a string"),
+    Case("number-a-truth-value", (f"{S}.relations.tension=true",), f"{S}.relations.tension",
+         "True", "must be a number"),
     Case("long-value-cut", (f"{S}.relations.tension={'a' * 200}",), f"{S}.relations.tension",
          "'" + "a" * 156 + "...", "must be a number"),
     Case("code-key-without-plus", (f"{S}._target_=os.system",), f"{S}._target_",
@@ -864,6 +884,8 @@ ARGUMENTS = [  # module, its arguments, the whole line after "error: "
      "outcomes=[]: name the outcome columns to analyse"),
     ("sim.calibrate.cli", ("population=1", "--check"),  # no file named: the default's setting
      "population=1: must be >= 2"),
+    ("sim.calibrate.cli", ("population=[1", "--check"),  # not YAML: taken as the text given
+     "population='[1': must be a whole number"),
 ]
 
 

@@ -326,3 +326,14 @@ def test_report_gathers_a_sweep_whose_jobs_ran_apart(tmp_path: Path) -> None:
         pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "apart" / name),
                                       pd.read_parquet(tmp_path / "together" / name))
     assert (tmp_path / "apart" / "outcome_shares.png").read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("name", ["${scenario.name}", "${hydra.job.num}"])
+def test_a_sweep_takes_a_hydra_setting_that_resolves(name: str, tmp_path: Path) -> None:
+    """Hydra's settings given to a sweep are resolved before it runs (one that does not is
+    refused, as a run refuses it: the catalogue); one naming a key of the config, or a value
+    each job sets, runs."""
+    done = sim("-m", f"hydra.job.name={name}", "seed=1,2", "reps=2", *QUIET,
+               f"hydra.sweep.dir={tmp_path}")
+    assert done.returncode == 0, done.stderr
+    assert len(pd.read_parquet(tmp_path / "sweep.parquet")) == 2

@@ -68,13 +68,20 @@ class SummitsimLauncher(Launcher):
             return {str(k): v for k, v in data.items() if k != "hydra"}
 
         try:
+            settings = OmegaConf.to_container(config.hydra.overrides.hydra, resolve=False)
+            for o in map(str, settings if isinstance(settings, list) else ()):
+                if "${hydra." in o:  # a value a job sets: one value for all its jobs, below
+                    continue
+                node: Any = config  # each of Hydra's settings given resolves, as in a run
+                for part in o.lstrip("+~").partition("=")[0].split("."):
+                    node = node[part] if isinstance(node, DictConfig) and part in node else None
             if not job_overrides:
                 raise no_jobs(given, is_group)
             points = design_points(job_overrides, initial_job_idx, sweep_dir, compose, is_group)
             env = {str(k): str(v) for k, v in config.hydra.job.env_set.items()}  # jobs share it
             check_writable("hydra.sweep.dir", sweep_dir)
             sweep_dir.mkdir(parents=True, exist_ok=True)
-        except OmegaConfBaseException as e:  # an environment variable that does not resolve
+        except OmegaConfBaseException as e:  # a setting, or environment variable, unresolved
             discard_unstarted(sweep_dir)
             err = unresolved(config, e)
             per_job = "${hydra.job." in str(err.value)  # its jobs share one pool: one value

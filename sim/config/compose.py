@@ -40,6 +40,7 @@ from sim.config.load import (
     code_error,
     known_configs,
     load_run,
+    omegaconf_reason,
     plain,
     search_dirs,
     unresolved,
@@ -409,6 +410,7 @@ def _already_set(m: re.Match[str], f: Failed) -> ConfigError:
     return ConfigError(key, override_value(f.overrides, key), ALREADY_SET.format(key=key))
 
 
+HYDRA_SWEPT = "a Hydra setting has one value for the whole sweep; sweep the config's keys"
 ALREADY_SET = "already set: change it with {key}=VALUE (+ adds a key the config does not have)"
 MERGES = ("a mapping merges into the one composed, and a new entry in it needs ++: write "
           "++{key}={{...}} (the entries given are added or changed, the others kept)")
@@ -431,6 +433,8 @@ EXPLAINED: tuple[tuple[re.Pattern[str], Explain], ...] = (
     (re.compile(r"(?:In '([^']+)': )?Could not (find|load) '([^']+)/([^']*)'"), _unknown_config),
     (re.compile(r"In '([^']+)': \w+ raised while composing config:\s*(.*)"), _in_file),
     (re.compile(r"does not support sweep type : INTERVAL_SWEEP"), _interval),
+    (re.compile(r"Sweeping over Hydra's configuration is not supported : '([^']*)'"),
+     lambda m, f: ConfigError(*_parts(m.group(1)), HYDRA_SWEPT)),
     (re.compile(r"Config group override must be a string or a list|argument of type '\w+' is "
                 r"not iterable"), _not_a_name),
 )
@@ -539,7 +543,7 @@ def _keyed(f: Failed, written: dict[str, Any] | None = None) -> ConfigError | No
             value = "" if value is None else value
             if isinstance(cause, ConfigKeyError | ConfigAttributeError):
                 return unknown_at({}, key, value, f.schema)  # with the keys the schema has
-            return ConfigError(key, value, str(getattr(cause, "msg", cause)).splitlines()[0])
+            return ConfigError(key, value, omegaconf_reason(cause))
     return None
 
 

@@ -194,9 +194,15 @@ def unresolved(cfg: DictConfig, e: OmegaConfBaseException) -> ConfigError:
     written: Any = OmegaConf.to_container(cfg, resolve=False)
     for part in key.split("."):
         written = written.get(part) if isinstance(written, dict) else ""
-    return ConfigError(key, written, str(getattr(e, "msg", None) or e).splitlines()[0] + (
+    return ConfigError(key, written, omegaconf_reason(e))
+
+
+def omegaconf_reason(e: OmegaConfBaseException) -> str:
+    """OmegaConf's message, its first line, and how to write an interpolation if it is one
+    that names no key."""
+    return str(getattr(e, "msg", None) or e).splitlines()[0] + (
         "; an interpolation ${...} must name a key of the config, like ${scenario.name}"
-        if isinstance(e, InterpolationKeyError) else ""))
+        if isinstance(e, InterpolationKeyError) else "")
 
 
 def load(cfg: DictConfig | dict[str, Any], schema: type[T], check: Callable[[T], None],
