@@ -93,7 +93,8 @@ def correlation(a: npt.ArrayLike, b: npt.ArrayLike) -> float:
 def load_run(path: Path) -> Run:
     """Read a complete run directory; raises CompareError if it is not one."""
     if not path.is_dir():
-        raise CompareError(f"{path}: no such directory")
+        raise CompareError(f"{path}: " + ("a file, not a directory" if path.exists() else
+                                           "no such directory"))
     if (path / SWEEP_TABLE).exists():
         raise CompareError(f"{path}: a sweep's folder, not a run; compare two of its jobs, "
                            f"as {path / '0'} {path / '1'}")

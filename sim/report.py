@@ -46,7 +46,7 @@ class ReportError(Exception):
 def kind_of(path: Path) -> str:
     """`"run"`, `"sweep"`, `"explore"` or `"backtest"`; raises ReportError otherwise."""
     if not path.is_dir():
-        raise ReportError("no such directory")
+        raise ReportError("a file, not a directory" if path.exists() else "no such directory")
     if (path / SCORES).exists() and (path / FORECASTS).exists():
         return "backtest"
     if (path / STUDY).exists():

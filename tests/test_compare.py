@@ -143,12 +143,15 @@ def test_joins_on_common_reps_and_warns_on_different_seeds(
     assert "NOT PAIRED" in captured.out and "not paired" in captured.out
 
 
-@pytest.mark.parametrize("case", ["missing", "incomplete", "disjoint"])
+@pytest.mark.parametrize("case", ["missing", "a_file", "incomplete", "disjoint"])
 def test_errors_are_one_line_exit_2(tmp_path: Path, case: str,
                                     capsys: pytest.CaptureFixture[str]) -> None:
     run_a = write_run(tmp_path / "a", ["no_summit"] * 3, {})
     if case == "missing":
         run_b = tmp_path / "nowhere"
+    elif case == "a_file":
+        run_b = tmp_path / "a_file"
+        run_b.write_text("not a directory\n")
     elif case == "incomplete":
         run_b = write_run(tmp_path / "b", ["no_summit"] * 3, {})
         (run_b / "summary.json").unlink()
@@ -157,6 +160,8 @@ def test_errors_are_one_line_exit_2(tmp_path: Path, case: str,
     assert main([str(run_a), str(run_b)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and err.count("\n") == 1
+    said = {"missing": "no such directory", "a_file": "a file, not a directory"}.get(case)
+    assert said is None or err == f"error: {run_b}: {said}\n"
 
 
 def test_a_sweeps_folder_points_to_its_jobs(tmp_path: Path,

@@ -151,11 +151,14 @@ def test_unfinalised_sweep_is_finalised_with_its_own_jobs(tmp_path: Path) -> Non
     assert (sweep / "outcome_shares.png").exists()
 
 
-@pytest.mark.parametrize("case", ["missing", "empty", "incomplete_run", "no_complete_job"])
+@pytest.mark.parametrize("case", ["missing", "a_file", "empty", "incomplete_run",
+                                  "no_complete_job"])
 def test_errors_are_one_line_exit_2(tmp_path: Path, case: str,
                                     capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "target"
-    if case == "empty":
+    if case == "a_file":
+        target.write_text("not a directory\n")
+    elif case == "empty":
         target.mkdir()
     elif case == "incomplete_run":
         (write_run(target) / "summary.json").unlink()
@@ -165,6 +168,8 @@ def test_errors_are_one_line_exit_2(tmp_path: Path, case: str,
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.startswith(f"error: {target}: ") and captured.err.count("\n") == 1
+    said = {"missing": "no such directory", "a_file": "a file, not a directory"}.get(case)
+    assert said is None or captured.err == f"error: {target}: {said}\n"
 
 
 @pytest.mark.parametrize(("marker", "line"), [
