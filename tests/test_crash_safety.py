@@ -151,9 +151,19 @@ def test_read_table_rejects_a_truncated_file(tmp_path: Path, parquet_bytes: byte
 def test_read_table_rejects_a_missing_or_foreign_file(tmp_path: Path) -> None:
     with pytest.raises(ResultsError, match="no such results table"):
         read_table(tmp_path / "replications.parquet")
-    (tmp_path / "notes.parquet").write_text("not a table\n")
-    with pytest.raises(ResultsError, match="not a complete Parquet table"):
+    (tmp_path / "notes.parquet").write_text("not a table\n")  # not cut short: another kind
+    with pytest.raises(ResultsError, match=r"notes\.parquet: not a Parquet table; give a results"):
         read_table(tmp_path / "notes.parquet")
+
+
+def test_read_table_names_a_column_the_table_lacks(tmp_path: Path, parquet_bytes: bytes
+                                                   ) -> None:
+    """A whole table asked for a column it has not: that column is named, with those it has,
+    not a damaged file."""
+    path = tmp_path / "replications.parquet"
+    path.write_bytes(parquet_bytes)
+    with pytest.raises(ResultsError, match=r"has no column 'repp'; its columns: rep, "):
+        read_table(path, columns=["rep", "repp"])
 
 
 def test_read_table_reads_a_whole_file(tmp_path: Path, parquet_bytes: bytes) -> None:

@@ -40,12 +40,27 @@ def read_table(path: str | Path, columns: Sequence[str] | None = None) -> pd.Dat
         table = pq.read_table(path, columns=list(columns) if columns is not None else None,
                               page_checksum_verification=True)
     except (pa.ArrowException, OSError, ValueError, EOFError) as e:
-        text = re.sub(r"^Could not open Parquet input source '[^']*': ", "", str(e).strip())
-        reason = text.splitlines()[0] if text else type(e).__name__
-        raise ResultsError(path, f"not a complete Parquet table, probably cut short by a "
-                           f"crash or an interrupted copy ({reason}); rerun the command "
-                           "that wrote it") from None
+        raise ResultsError(path, _unread(path, columns, e)) from None
     return table.to_pandas()
+
+
+def _unread(path: Path, columns: Sequence[str] | None, e: Exception) -> str:
+    """Why a table could not be read: a column it lacks, a file that is not Parquet at
+    all, or one cut short (its footer, written last, is missing or damaged)."""
+    try:
+        names = pq.read_schema(path).names
+    except (pa.ArrowException, OSError, ValueError, EOFError):
+        names = []
+    missing = [c for c in columns or () if names and c not in names]
+    if missing:
+        return f"has no column {missing[0]!r}; its columns: {', '.join(names)}"
+    with path.open("rb") as f:
+        if f.read(4) not in (b"PAR1", b"PAR", b"PA", b"P", b""):  # what a writer starts with
+            return "not a Parquet table; give a results table (.parquet) a command wrote"
+    text = re.sub(r"^Could not open Parquet input source '[^']*': ", "", str(e).strip())
+    reason = text.splitlines()[0] if text else type(e).__name__
+    return (f"not a complete Parquet table, probably cut short by a crash or an interrupted "
+            f"copy ({reason}); rerun the command that wrote it")
 
 
 def read_json(path: str | Path) -> dict[str, Any]:
