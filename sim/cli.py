@@ -24,7 +24,7 @@ from sim.command import (
     run_as_job,
     user_folders,
 )
-from sim.config.compose import check_groups, composition_error
+from sim.config.compose import check_groups, composition_error, override_value
 from sim.config.errors import ConfigError
 from sim.config.load import CONF_DIR, check_hydra, load_run
 from sim.config.schema import RunConf
@@ -72,7 +72,8 @@ def sweep(overrides: list[str]) -> int:
         fail(e)
     except Exception as e:  # Hydra and YAML raise many kinds; all mean bad input
         if isinstance(e, OSError) and e.filename:  # the sweep's folder, made before launching
-            fail(ConfigError("hydra.sweep.dir", str(e.filename), f"cannot be made ({e.strerror})"))
+            fail(ConfigError("hydra.sweep.dir", override_value(overrides, "hydra.sweep.dir")
+                             or str(e.filename), f"{e.filename} cannot be made ({e.strerror})"))
         GlobalHydra.instance().clear()  # so that the error table may compose
         fail(composition_error(e, overrides, sweeping=True))  # a missing config: OSError too
     finally:

@@ -140,7 +140,7 @@ def before_hydra(args: Sequence[str], prog: str, config_name: str, schema: type[
     only to `python FILE.py`."""
     from hydra._internal.utils import get_args_parser
 
-    from sim.config.compose import compose, composition_error
+    from sim.config.compose import compose, composition_error, first_job
 
     parser = ArgumentParser(prog=prog, parents=[get_args_parser()], add_help=False)
     ns = parser.parse_intermixed_args(args)
@@ -159,10 +159,12 @@ def before_hydra(args: Sequence[str], prog: str, config_name: str, schema: type[
     if ns.shell_completion:
         fail(ConfigError("flags", "--shell-completion", "not offered: Hydra completes "
                          "`python FILE.py` command lines, not `python -m MODULE`"))
-    if ns.multirun:
+    if ns.multirun and not (ns.help or ns.hydra_help):
         if check is not None:
             check_jobs(ns.overrides, config_name, schema, check)
         return [*ns.overrides, *flags]
+    if ns.multirun:  # Hydra's help shows one config, not a sweep's: its first job's
+        ns.overrides = [first_job(o) or o for o in ns.overrides]
     try:
         cfg = compose(ns.overrides, config_name, hydra=True)
     except Exception as e:  # Hydra and YAML raise many kinds; all mean bad input

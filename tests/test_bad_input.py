@@ -485,6 +485,9 @@ CASES = [
     Case("sweep-dir-unresolved", ("-m", "hydra.sweep.dir=${nope}", "reps=2,3"),
          "hydra.sweep.dir", "'${nope}'", "Interpolation key 'nope' not found; an "
          "interpolation ${...} must name a key of the config"),
+    Case("sweep-dir-cannot-be-made", ("-m", "reps=2,3", "hydra.sweep.dir=/proc/summitsim/x"),
+         "hydra.sweep.dir", "'/proc/summitsim/x'", "/proc/summitsim cannot be made (No such "
+         "file or directory)"),
     Case("sweep-job-name-unresolved", ("-m", "hydra.job.name=${nope}", "reps=2,3"),
          "hydra.job.name", "'${nope}'", "Interpolation key 'nope' not found; an "
          "interpolation ${...} must name a key of the config"),

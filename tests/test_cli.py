@@ -105,6 +105,20 @@ def test_every_command_has_help(command: str) -> None:
     assert f"python -m {command}" in done.stdout
 
 
+@pytest.mark.parametrize(("module", "args", "shown"), [
+    ("sim", ("-m", "reps=2,3", "--help"), "python -m sim"),
+    ("sim", ("-m", "reps=2,3", "--hydra-help"), "Hydra"),
+    ("sim.negotiate", ("-m", "deadline=5,6", "--help"), "python -m sim.negotiate"),
+])
+def test_help_with_a_sweep_shows_help(module: str, args: tuple[str, ...], shown: str) -> None:
+    """Hydra's help composes one config, where a sweep's values are ambiguous: it was a
+    traceback; it is the help, of the sweep's first job's config, and nothing runs."""
+    done = subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert shown in done.stdout
+
+
 @pytest.mark.parametrize(
     ("override", "key"),
     [

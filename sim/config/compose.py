@@ -236,12 +236,12 @@ def _unknown_key(m: re.Match[str], f: Failed) -> ConfigError:
 def _unknown_in_rest(f: Failed, key: str, value: str, deleting: bool = False) -> ConfigError:
     """A key the config lacks, told against the config composed without its override (a
     sweep's other overrides at their first values: its first job)."""
-    others = [o for o in map(_first_job, f.overrides) if o and _parts(o)[0] != key]
+    others = [o for o in map(first_job, f.overrides) if o and _parts(o)[0] != key]
     return unknown_at(_compose_plain(others, f.config_name), key, value, f.schema,
                       deleting=deleting)
 
 
-def _first_job(override: str) -> str:
+def first_job(override: str) -> str:
     """An override as the first job of a sweep has it ("" if it cannot be read so)."""
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
@@ -503,9 +503,9 @@ def _into_null(f: Failed) -> ConfigError | None:
     """An override into a key that is null (none by default), which OmegaConf cannot merge
     into: told with the form that works, the same setting given to the key above it."""
     for o in f.overrides:
-        key, value = _parts(_first_job(o) or o)
+        key, value = _parts(first_job(o) or o)
         parts = key.split(".")
-        others = [x for x in map(_first_job, f.overrides) if x and _parts(x)[0] != key]
+        others = [x for x in map(first_job, f.overrides) if x and _parts(x)[0] != key]
         node: Any = _compose_plain(others, f.config_name, hydra=parts[0] == "hydra")
         for i, part in enumerate(parts, 1):
             if not (isinstance(node, dict) and part in node):
