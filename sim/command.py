@@ -138,11 +138,16 @@ def before_hydra(args: Sequence[str], prog: str, config_name: str, schema: type[
     itself). The flags that would make Hydra compose another config, or none, are
     refused: a command runs its own config; so is shell completion, which Hydra offers
     only to `python FILE.py`."""
+    from hydra import __version__ as hydra_version
     from hydra._internal.utils import get_args_parser
 
+    from sim import __version__
     from sim.config.compose import compose, composition_error, first_job
 
-    parser = ArgumentParser(prog=prog, parents=[get_args_parser()], add_help=False)
+    parser = ArgumentParser(prog=prog, parents=[get_args_parser()], add_help=False,
+                            conflict_handler="resolve")
+    parser.add_argument("--version", action="version",  # Hydra's says only Hydra's version
+                        version=f"summitsim {__version__} (Hydra {hydra_version})")
     ns = parser.parse_intermixed_args(args)
     flags = list(args)
     for override in ns.overrides:
@@ -159,6 +164,9 @@ def before_hydra(args: Sequence[str], prog: str, config_name: str, schema: type[
     if ns.shell_completion:
         fail(ConfigError("flags", "--shell-completion", "not offered: Hydra completes "
                          "`python FILE.py` command lines, not `python -m MODULE`"))
+    if (ns.package is not None and not ns.cfg) or (ns.resolve and not (ns.cfg or ns.help)):
+        fail(ConfigError("flags", " ".join(flags), "--package and --resolve change what --cfg "
+                         "shows: give --cfg job (or hydra, all) with them"))
     if ns.multirun and not (ns.help or ns.hydra_help):
         if check is not None:
             check_jobs(ns.overrides, config_name, schema, check)

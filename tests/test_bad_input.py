@@ -810,6 +810,10 @@ ARGUMENTS = [  # module, its arguments, the whole line after "error: "
      "`python FILE.py` command lines, not `python -m MODULE`"),
     ("sim.negotiate", ("-sc", "install=bash"), "flags='--shell-completion': not offered: "
      "Hydra completes `python FILE.py` command lines, not `python -m MODULE`"),
+    ("sim", ("--resolve",), "flags='--resolve': --package and --resolve change what --cfg "
+     "shows: give --cfg job (or hydra, all) with them"),
+    ("sim.tournament", ("-p", "agendas"), "flags='-p agendas': --package and --resolve change "
+     "what --cfg shows: give --cfg job (or hydra, all) with them"),
     ("sim.negotiate", ("--nope",),
      "unrecognized arguments: --nope; see python -m sim.negotiate --help"),
     ("sim.tournament", ("--rounds=3",),

@@ -105,6 +105,18 @@ def test_every_command_has_help(command: str) -> None:
     assert f"python -m {command}" in done.stdout
 
 
+@pytest.mark.parametrize("module", ["sim", "sim.negotiate", "sim.tournament"])
+def test_version_is_summitsims(module: str) -> None:
+    import hydra
+
+    import sim
+
+    done = subprocess.run([sys.executable, "-m", module, "--version"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stdout) == (
+        0, f"summitsim {sim.__version__} (Hydra {hydra.__version__})\n")
+
+
 @pytest.mark.parametrize(("module", "args", "shown"), [
     ("sim", ("-m", "reps=2,3", "--help"), "python -m sim"),
     ("sim", ("-m", "reps=2,3", "--hydra-help"), "Hydra"),
