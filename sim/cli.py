@@ -171,11 +171,6 @@ def finish_sweep(sweep_dir: Path, plots: bool, jobs: int | None = None) -> int:
     return status
 
 
-# Hydra's modes, of which a command line may give one (by their short or long flag)
-MODES = {"-m": "-m", "--multirun": "-m", "-r": "-r", "--run": "-r", "-c": "-c", "--cfg": "-c",
-         "-i": "-i", "--info": "-i"}
-
-
 def main() -> None:
     args = user_folders(sys.argv[1:])
     scenario_path_pointer(args)
@@ -191,9 +186,6 @@ def main() -> None:
         point = DesignPoint.of(run, out_dir, 0, args)
         run_as_job(cfg, out_dir, lambda: run_point(point))
         return
-    if len({MODES[f.partition("=")[0]] for f in flags if f.partition("=")[0] in MODES}) > 1:
-        fail(ConfigError("flags", " ".join(flags), "Hydra takes one of -m (a sweep), --run, "
-                         "--cfg and --info at a time; give one"))
     args = before_hydra(args, "python -m sim", "config", RunConf)
     if set(flags) <= {"-m", "--multirun"}:
         sys.exit(sweep([a for a in args if a not in flags]))

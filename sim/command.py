@@ -164,6 +164,9 @@ def before_hydra(args: Sequence[str], prog: str, config_name: str, schema: type[
     if ns.shell_completion:
         fail(ConfigError("flags", "--shell-completion", "not offered: Hydra completes "
                          "`python FILE.py` command lines, not `python -m MODULE`"))
+    if sum(map(bool, (ns.multirun, ns.run, ns.cfg, ns.info))) > 1:
+        fail(ConfigError("flags", " ".join(f for f in flags if f.startswith("-")), "Hydra takes "
+                         "one of -m (a sweep), --run, --cfg and --info at a time; give one"))
     if (ns.package is not None and not ns.cfg) or (ns.resolve and not (ns.cfg or ns.help)):
         fail(ConfigError("flags", " ".join(flags), "--package and --resolve change what --cfg "
                          "shows: give --cfg job (or hydra, all) with them"))

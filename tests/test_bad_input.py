@@ -380,6 +380,8 @@ CASES = [
          "'nope'", "unknown hydra/launcher; known: basic, summitsim"),
     Case("hydra-modes-together", ("-m", "--cfg", "job"), "flags", "'-m --cfg'",
          "Hydra takes one of -m (a sweep), --run, --cfg"),
+    Case("lab-hydra-modes-together", ("--info", "-m", "deadline=5,6"), "flags", "'--info -m'",
+         "Hydra takes one of -m (a sweep), --run, --cfg", module="sim.negotiate"),
     Case("vars-new-entry", ("vars.x=1",), "vars.x", "'1'", "add one with +vars.x=VALUE"),
     Case("override-unparsable", ("seed={a:",), "seed", "'{a:'", "cannot parse this override"),
     Case("sweep-override-unparsable", ("-m", "seed={a:", "reps=2,3"), "seed", "'{a:'",
