@@ -182,6 +182,17 @@ def test_a_factor_s_bound_is_set_on_the_command_line_by_its_whole_key() -> None:
         read_study(find_config("summit_levers", "explore"), ["scenario.x=1"])
 
 
+def test_a_factor_is_given_whole_on_the_command_line_by_its_whole_key() -> None:
+    """`factors.KEY={...}` merges into the factor there, or adds a new one, as the file
+    would have it (it was read as a factor named by all but the key's last part)."""
+    key, new = "scenario.relations.tension_baseline", "scenario.bargaining.failure_trust"
+    s = read_study(find_config("summit_levers", "explore"),
+                   [f"factors.{key}={{high: 0.6}}", f"factors.{new}={{low: 0.1, high: 0.2}}"])
+    bounds = {f.key: (f.low, f.high) for f in s.factors}
+    assert (bounds[key], bounds[new]) == ((0.1, 0.6), (0.1, 0.2))
+    assert len(bounds) == len(read_study(find_config("summit_levers", "explore")).factors) + 1
+
+
 def test_a_killed_study_resumes_to_the_same_indices(tmp_path: Path) -> None:
     spec = tmp_path / "resume.yaml"
     spec.write_text(RESUME)

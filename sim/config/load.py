@@ -284,22 +284,28 @@ def read_config(name: str, group: str, schema: type[T],
 def with_settings(data: Any, settings: Sequence[str]) -> Any:
     """`data` with `key=value` settings applied (a value read as YAML; `a.b=v` sets b in a,
     and a key that holds dots itself, such as a factor's, is matched whole, or in a mapping
-    of such keys taken whole if new: `factors.scenario.bargaining.walk_away.low=0.1`)."""
+    of such keys taken whole if new: `factors.scenario.bargaining.walk_away.low=0.1`, or
+    the entry given whole, merged into the one there: `factors.KEY={low: 0.1, high: 0.3}`)."""
     for item in settings:
         key, eq, text = item.partition("=")
         if not (eq and key and isinstance(data, dict)):
             raise ConfigError(item, "", "write settings as KEY=VALUE")
+        try:
+            value = read_yaml(text) if text else ""
+        except yaml.YAMLError:
+            value = text
         parts, node, done = key.split("."), data, 0
         while isinstance(node, dict) and done < len(parts) - 1:
             dotted = any("." in str(k) for k in node)  # keyed by dotted names: a new one whole
+            if dotted and isinstance(value, dict):  # the entry given whole
+                parts, done = [*parts[:done], ".".join(parts[done:])], len(parts)
+                value = {**(node.get(parts[-1]) or {}), **value}
+                break
             end = next((e for e in range(len(parts) - 1, done + 1, -1)
                         if ".".join(parts[done:e]) in node),
                        len(parts) - 1 if dotted else done + 1)  # the longest key there
             node, done = node.setdefault(".".join(parts[done:end]), {}), end
         if not isinstance(node, dict):
             raise under_a_value(key, text, done)
-        try:
-            node[parts[-1]] = read_yaml(text) if text else ""
-        except yaml.YAMLError:
-            node[parts[-1]] = text
+        node[parts[-1]] = value
     return data
