@@ -383,6 +383,9 @@ CASES = [
     Case("lab-hydra-modes-together", ("--info", "-m", "deadline=5,6"), "flags", "'--info -m'",
          "Hydra takes one of -m (a sweep), --run, --cfg", module="sim.negotiate"),
     Case("vars-new-entry", ("vars.x=1",), "vars.x", "'1'", "add one with +vars.x=VALUE"),
+    Case("vars-new-entry-beside-others", ("+experiment=balloon", "vars.severty=0.5"),
+         "vars.severty", "'0.5'", "unknown entry (did you mean 'severity'?); known: severity; "
+         "add a new one with +vars.severty=VALUE"),
     Case("override-unparsable", ("seed={a:",), "seed", "'{a:'", "cannot parse this override"),
     Case("sweep-override-unparsable", ("-m", "seed={a:", "reps=2,3"), "seed", "'{a:'",
          "cannot parse this override"),

@@ -153,8 +153,13 @@ def unknown_at(data: Any, key: str, value: object, schema: type = RunConf, prefi
             return ConfigError(key, value, f"no such entry to delete; {where} is empty"
                                if deleting else f"no such entry; add one with +{prefix}{key}=VALUE")
         if isinstance(node, dict) and part not in node and typing.get_origin(hint) is dict:
-            return unknown_name(key if i == len(parts) - 1 else ".".join(parts[:i + 1]), part,
-                                [str(n) for n in node], ENTRY_KINDS.get(parts[i - 1], "entry"))
+            unknown = unknown_name(key if i == len(parts) - 1 else ".".join(parts[:i + 1]),
+                                   part, [str(n) for n in node],
+                                   ENTRY_KINDS.get(parts[i - 1], "entry"))
+            if free and i == len(parts) - 1:  # a typo, or a new entry: + adds it
+                return ConfigError(key, value, f"{unknown.allowed}; add a new one with "
+                                   f"+{prefix}{key}=VALUE")
+            return unknown
         known = [f.name for f in dataclasses.fields(hint)] if dataclasses.is_dataclass(hint) else ()
         if known and part not in known:
             return ConfigError(key, value, unknown_name(key, part, known, "key").allowed)
