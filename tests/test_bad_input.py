@@ -678,6 +678,10 @@ CASES = [
     Case("tournament-sweep-out-of-range", ("-m", "agendas=2,0"), "agendas", "0",
          "must be >= 1", module="sim.tournament"),
     # -- the lab's own checks of meaning ---------------------------------------------------
+    Case("lab-seed-negative", ("a.strategy=random", "seed=-1"), "seed", "-1", "must be >= 0",
+         module="sim.negotiate"),
+    Case("tournament-seed-negative", ("seed=-1",), "seed", "-1", "must be >= 0",
+         module="sim.tournament"),
     Case("lab-levels-one", ("levels=1",), "levels", "1",
          "must be 0 (continuous) or in [2, 101]", module="sim.negotiate"),
     Case("lab-agenda-emptied", tuple(f"~issues.{i}" for i in (

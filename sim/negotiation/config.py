@@ -70,7 +70,7 @@ class NegotiationConf:
     first: str = checked("a", FIRST)  # who proposes in round 0
     disagreement: list[float] | None = None  # [u_a, u_b]; None: the status quo's utilities
     power: float = checked(0.5, OPEN_UNIT)  # party a's bargaining power in the Nash point
-    seed: int = 0  # for the random strategy
+    seed: int = checked(0, at_least(0))  # for the random strategy
     plot: bool = True
 
 
@@ -95,7 +95,7 @@ class TournamentConf:
     kappa: float | None = checked(None, UNIT)  # for those that take one; None: each one's default
     discounts: list[float] = checked(lambda: [0.8, 0.99], interval(0, 1, True))  # drawn uniformly
     pressure: PressureConf = field(default_factory=PressureConf)  # win-set slack removed
-    seed: int = 0
+    seed: int = checked(0, at_least(0))
     pairs: bool = False  # also print the table of every ordered pair
 
 
