@@ -193,6 +193,20 @@ def test_a_factor_is_given_whole_on_the_command_line_by_its_whole_key() -> None:
     assert len(bounds) == len(read_study(find_config("summit_levers", "explore")).factors) + 1
 
 
+
+def test_a_study_without_factors_in_its_file_takes_them_on_the_command_line(
+        tmp_path: Path) -> None:
+    """With no factor in the file to go by, the schema says `factors` is keyed by names:
+    a factor's whole key is its name, as when the file has some."""
+    spec = tmp_path / "bare.yaml"
+    spec.write_text("model: summitsim\nscenario: historical_2023\noutcomes: [summit_held]\n")
+    key = "scenario.bargaining.walk_away"
+    for given in ([f"factors.{key}.low=0.1", f"factors.{key}.high=0.3"],
+                  [f"factors.{key}={{low: 0.1, high: 0.3}}"]):
+        s = read_study(spec, given)
+        assert [(f.key, f.low, f.high) for f in s.factors] == [(key, 0.1, 0.3)]
+
+
 def test_a_killed_study_resumes_to_the_same_indices(tmp_path: Path) -> None:
     spec = tmp_path / "resume.yaml"
     spec.write_text(RESUME)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+import typing
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -14,7 +15,7 @@ from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import InterpolationKeyError, OmegaConfBaseException
 
 from sim.config.checks import Context, Rule, walk
-from sim.config.convert import build
+from sim.config.convert import build, hint_at
 from sim.config.errors import ConfigError, package_of, under_a_value, unknown_name, yaml_error
 from sim.config.schema import RunConf, ScenarioConf, register
 from sim.config.validate import validate_run, validate_scenario
@@ -277,15 +278,16 @@ def read_config(name: str, group: str, schema: type[T],
         if "." in key and key.split(".")[0] not in [*known, "hydra"]:  # as written, not a map
             raise ConfigError(key, with_settings({}, [f"v={text}"])["v"], unknown_name(
                 key, key.split(".")[0], known, f"key {key.split('.')[0]!r}").allowed)
-    return load(with_settings(data, settings), schema,
+    return load(with_settings(data, settings, schema), schema,
                 lambda obj: walk(obj, "", Context(obj), rules or {}))
 
 
-def with_settings(data: Any, settings: Sequence[str]) -> Any:
+def with_settings(data: Any, settings: Sequence[str], schema: type | None = None) -> Any:
     """`data` with `key=value` settings applied (a value read as YAML; `a.b=v` sets b in a,
     and a key that holds dots itself, such as a factor's, is matched whole, or in a mapping
     of such keys taken whole if new: `factors.scenario.bargaining.walk_away.low=0.1`, or
-    the entry given whole, merged into the one there: `factors.KEY={low: 0.1, high: 0.3}`)."""
+    the entry given whole, merged into the one there: `factors.KEY={low: 0.1, high: 0.3}`;
+    an empty mapping is one of such keys where `schema` makes it a mapping of names)."""
     for item in settings:
         key, eq, text = item.partition("=")
         if not (eq and key and isinstance(data, dict)):
@@ -296,7 +298,9 @@ def with_settings(data: Any, settings: Sequence[str]) -> Any:
             value = text
         parts, node, done = key.split("."), data, 0
         while isinstance(node, dict) and done < len(parts) - 1:
-            dotted = any("." in str(k) for k in node)  # keyed by dotted names: a new one whole
+            dotted = any("." in str(k) for k in node) or (  # keyed by dotted names
+                not node and done > 0 and schema is not None
+                and typing.get_origin(hint_at(schema, ".".join(parts[:done]))) is dict)
             if dotted and isinstance(value, dict):  # the entry given whole
                 parts, done = [*parts[:done], ".".join(parts[done:])], len(parts)
                 value = {**(node.get(parts[-1]) or {}), **value}
