@@ -54,6 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
 
+    from sim.config.compose import check_writable
     from sim.forecast.backtest import load_conf, plan, run_backtest, with_run_options
 
     try:
@@ -62,12 +63,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.posterior is not None:
             conf = replace(conf, posterior=args.posterior)
         checked = plan(conf, tuple(args.overrides), args.workers)
+        out = args.out or Path("outputs/backtest") / Path(args.config).stem / datetime.now(
+        ).strftime("%Y-%m-%d_%H-%M-%S")
         if args.check:
+            check_writable("--out", out)
             print(f"ok: {len(checked.bank.questions)} questions, {len(conf.origins)} origins, "
                   f"scenario {conf.scenario}")
             return 0
-        out = args.out or Path("outputs/backtest") / Path(args.config).stem / datetime.now(
-        ).strftime("%Y-%m-%d_%H-%M-%S")
         scores = run_backtest(checked, out, progress=not args.quiet)
     except ConfigError as e:
         if args.posterior is not None and e.key.partition(".")[0] == "posterior":

@@ -898,6 +898,10 @@ ARGUMENTS = [  # module, its arguments, the whole line after "error: "
      "python -m sim.compare --help"),
     ("sim.explore.cli", ("summit_levers", "outcomes=[]"),
      "outcomes=[]: name the outcome columns to analyse"),
+    *((module, (*args, "--check", "--out", f"{ROOT}/README.md/out"),  # --check: as a run would
+       f"--out='{ROOT}/README.md/out': {ROOT}/README.md is not a directory")
+      for module, args in (("sim.backtest", ("us_china_2023",)), ("sim.backtest", ("library",)),
+                           ("sim.calibrate.cli", ()))),
     ("sim.calibrate.cli", ("population=1", "--check"),  # no file named: the default's setting
      "population=1: must be >= 2"),
     ("sim.calibrate.cli", ("population=[1", "--check"),  # not YAML: taken as the text given

@@ -39,17 +39,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     from sim.calibrate import run
     from sim.calibrate.conf import load_conf
     from sim.calibrate.setup import build_problem
+    from sim.config.compose import check_writable
     from sim.forecast.backtest import prepare
 
     try:
         conf = load_conf(args.config, args.settings, folders)
         problem = build_problem(conf, folders)
+        out = args.out or Path("outputs/calibrate") / Path(args.config).stem / (
+            f"{datetime.now():%Y-%m-%d_%H-%M-%S}" + ("_sbc" if args.sbc else ""))
         if args.check:
+            check_writable("--out", out)
             print(f"ok: {len(conf.priors)} parameters, {len(problem.stats.names)} statistics "
                   f"before {conf.cutoff}, {len(problem.later.names)} after")
             return 0
-        out = args.out or Path("outputs/calibrate") / Path(args.config).stem / (
-            f"{datetime.now():%Y-%m-%d_%H-%M-%S}" + ("_sbc" if args.sbc else ""))
         prepare(out, run.SBC_RESULT if args.sbc else run.RESULT)
     except ConfigError as e:
         fail(e)

@@ -34,6 +34,7 @@ from matplotlib.figure import Figure
 
 from sim.analysis.io import read_table
 from sim.config.checks import at_least, checked, named
+from sim.config.compose import check_writable
 from sim.config.errors import ConfigError, unknown_name
 from sim.config.load import CONF_DIR, read_config
 from sim.config.schema import ScenarioConf
@@ -320,15 +321,16 @@ def main(argv: Sequence[str]) -> int:
     args = parser.parse_intermixed_args(user_folders(argv))
     try:
         lib = with_run_options(load_library(args.library), args.reps, args.seed, args.workers)
+        out = args.out or Path("outputs/backtest/library") / datetime.now().strftime(
+            "%Y-%m-%d_%H-%M-%S")
         if args.check:
             plans = plan_library(lib, tuple(args.overrides), args.workers)
+            check_writable("--out", out)
             questions = sum(len(p.bank.questions) for p in plans.values())
             origins = sum(len(p.conf.origins) for p in plans.values())
             print(f"ok: {len(plans)} cases, {questions} questions, {origins} origins, "
                   f"behaviour frozen from {lib.frozen_from}")
             return 0
-        out = args.out or Path("outputs/backtest/library") / datetime.now().strftime(
-            "%Y-%m-%d_%H-%M-%S")
         table = run_library(lib, out, tuple(args.overrides), args.workers, not args.quiet)
     except ConfigError as e:
         fail(e)
