@@ -201,3 +201,11 @@ def test_a_new_entry_is_refused_with_the_form_that_adds_it(given: str) -> None:
                          ).scenario.shocks
     assert (shocks["flood"].actor, shocks["flood"].tension) == ("us", 0.3)
     assert set(shocks) == set(compose_run().scenario.shocks) | {"flood"}
+
+
+@pytest.mark.parametrize("bad", [{"reps": -1}, {"seed": -1}, {"trace_reps": -2}])
+def test_the_api_refuses_what_the_command_refuses(bad: dict[str, int]) -> None:
+    """A negative seed ran in the API, with draws no command line can give again."""
+    key, value = next(iter(bad.items()))
+    with pytest.raises(ConfigError, match=rf"^{key}={value}: must be >= 0$"):
+        sim.run_replications(sim.load_scenario(), **{"reps": 1, **bad})
