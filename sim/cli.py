@@ -186,7 +186,9 @@ def main() -> None:
         point = DesignPoint.of(run, out_dir, 0, args)
         run_as_job(cfg, out_dir, lambda: run_point(point))
         return
-    args = before_hydra(args, "python -m sim", "config", RunConf)
+    other = any(a.startswith("hydra/launcher=") and a != "hydra/launcher=summitsim" for a in args)
+    args = before_hydra(args, "python -m sim", "config", RunConf,  # summitsim's checks its jobs
+                        validate_run if other else None)
     if set(flags) <= {"-m", "--multirun"}:
         sys.exit(sweep([a for a in args if a not in flags]))
     sys.argv[1:] = args  # Hydra's own flags (--help, --cfg, ...): Hydra's command line
