@@ -72,7 +72,9 @@ class SummitsimLauncher(Launcher):
             for o in map(str, settings if isinstance(settings, list) else ()):
                 if "${hydra." in o:  # a value a job sets: one value for all its jobs, below
                     continue
-                node: Any = config  # each of Hydra's settings given resolves, as in a run
+                # each of Hydra's settings given is read, as a run's job reads it: one that
+                # does not resolve raises here, naming its key
+                node: Any = config
                 for part in o.lstrip("+~").partition("=")[0].split("."):
                     node = node[part] if isinstance(node, DictConfig) and part in node else None
             if not job_overrides:

@@ -302,7 +302,7 @@ def with_settings(data: Any, settings: Sequence[str], schema: type | None = None
                 not node and done > 0 and schema is not None
                 and typing.get_origin(hint_at(schema, ".".join(parts[:done]))) is dict)
             if dotted and isinstance(value, dict):  # the entry given whole
-                parts, done = [*parts[:done], ".".join(parts[done:])], len(parts)
+                parts = [*parts[:done], ".".join(parts[done:])]
                 value = {**(node.get(parts[-1]) or {}), **value}
                 break
             end = next((e for e in range(len(parts) - 1, done + 1, -1)
