@@ -177,8 +177,13 @@ def main() -> None:
     flags = [a for a in args if a.startswith("-")]
     if not flags:  # a run: composed and checked once, then run as Hydra runs a job
         from sim.design_point import DesignPoint, workers_of
+        from sim.sweep import check_kind
 
         run, cfg, out_dir = precheck(args, "config", RunConf, validate_run)
+        try:
+            check_kind(out_dir, "hydra.run.dir", str(cfg.hydra.run.dir), sweep=False)
+        except ConfigError as e:
+            fail(e)
         if run.executor == "local":
             from sim.executors import prestart
 

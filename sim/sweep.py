@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim import results
+from sim.config.errors import ConfigError
 from sim.model.outcome import OUTCOMES
 
 MULTIRUN = "multirun.yaml"  # the sweep's config, saved by Hydra in the sweep's folder
@@ -77,6 +78,20 @@ def discard_unstarted(sweep_dir: Path) -> None:
             if here not in parent.parents or any(parent.iterdir()):
                 break
             parent.rmdir()
+
+
+def check_kind(folder: Path, key: str, given: str, sweep: bool) -> None:
+    """A run's folder holds a run and a sweep's a sweep: the one written into the other's
+    would replace its tables under its summary or manifest. `ConfigError` naming `key` as
+    `given`; a refused sweep's config, which Hydra saved there already, is taken back."""
+    other = results.SUMMARY if sweep else MULTIRUN
+    if (folder / other).is_file():
+        if sweep:
+            (folder / MULTIRUN).unlink(missing_ok=True)
+        held, this = (("a run (summary.json)", "sweep") if sweep
+                      else ("a sweep (multirun.yaml)", "run"))
+        raise ConfigError(key, given, f"holds {held}, whose tables this {this}'s would "
+                          "replace; give it a folder of its own")
 
 
 def job_dirs(sweep_dir: Path, jobs: int | None = None) -> list[Path]:

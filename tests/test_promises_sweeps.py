@@ -337,3 +337,22 @@ def test_a_sweep_takes_a_hydra_setting_that_resolves(name: str, tmp_path: Path) 
                f"hydra.sweep.dir={tmp_path}")
     assert done.returncode == 0, done.stderr
     assert len(pd.read_parquet(tmp_path / "sweep.parquet")) == 2
+
+
+def test_a_run_and_a_sweep_are_not_written_into_each_others_folder(tmp_path: Path) -> None:
+    """A sweep into a run's folder replaced the run's tables under its summary, and a run
+    into a sweep's the sweep's gathered table: each is refused, and the folder is as it was."""
+    run_dir, sweep_dir = tmp_path / "run", tmp_path / "sweep"
+    assert sim("reps=2", *QUIET, f"hydra.run.dir={run_dir}").returncode == 0
+    assert sim("-m", "seed=1,2", "reps=2", *QUIET, f"hydra.sweep.dir={sweep_dir}").returncode == 0
+    before = {p: p.read_bytes() for d in (run_dir, sweep_dir) for p in d.rglob("*") if p.is_file()}
+    into_run = sim("-m", "seed=3,4", "reps=2", *QUIET, f"hydra.sweep.dir={run_dir}")
+    assert (into_run.returncode, into_run.stderr) == (2, (
+        f"error: hydra.sweep.dir='{run_dir}': holds a run (summary.json), whose tables this "
+        "sweep's would replace; give it a folder of its own\n"))
+    into_sweep = sim("reps=3", *QUIET, f"hydra.run.dir={sweep_dir}")
+    assert (into_sweep.returncode, into_sweep.stderr) == (2, (
+        f"error: hydra.run.dir='{sweep_dir}': holds a sweep (multirun.yaml), whose tables this "
+        "run's would replace; give it a folder of its own\n"))
+    after = {p: p.read_bytes() for d in (run_dir, sweep_dir) for p in d.rglob("*") if p.is_file()}
+    assert after == before

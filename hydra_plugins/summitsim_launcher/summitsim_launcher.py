@@ -38,7 +38,7 @@ class SummitsimLauncher(Launcher):
         from sim.config.load import unresolved
         from sim.design_point import design_points
         from sim.pool import run_sweep
-        from sim.sweep import discard_unstarted
+        from sim.sweep import check_kind, discard_unstarted
 
         assert self.config is not None and self.hydra_context is not None
         setup_globals()
@@ -77,6 +77,7 @@ class SummitsimLauncher(Launcher):
                 node: Any = config
                 for part in o.lstrip("+~").partition("=")[0].split("."):
                     node = node[part] if isinstance(node, DictConfig) and part in node else None
+            check_kind(sweep_dir, "hydra.sweep.dir", str(config.hydra.sweep.dir), sweep=True)
             if not job_overrides:
                 raise no_jobs(given, is_group)
             points = design_points(job_overrides, initial_job_idx, sweep_dir, compose, is_group)
