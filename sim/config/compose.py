@@ -290,11 +290,17 @@ def _with_collection(key: str, value: str, schema: type, entry: str = "") -> str
             break
     else:
         return ""
-    nested = value
-    for part in reversed(parts[i:]):
-        nested = f"{{{part}: {nested}}}"
     collection, what = ".".join(parts[:i]), ENTRY_KINDS.get(parts[i - 1], "entry")
-    return f"a new {what} is added with its collection: ++{collection}={nested}"
+    return (f"a new {what} is added with its collection: "
+            f"++{collection}={_nested(parts[i:], value)}")
+
+
+def _nested(keys: Sequence[str], value: str) -> str:
+    """A value given to dotted `keys`, as the mapping given to the key above them:
+    `{a: {b: VALUE}}` for a.b."""
+    for key in reversed(keys):
+        value = f"{{{key}: {value}}}"
+    return value
 
 
 def _undeletable(m: re.Match[str], f: Failed) -> ConfigError:
@@ -524,12 +530,9 @@ def _into_null(f: Failed) -> ConfigError | None:
                     return ConfigError(key, value, f"{null} is null, and Hydra cannot set a "
                                        "key under a null one on the command line; set it in an "
                                        "experiment file (conf/experiment/)")
-                nested = value
-                for below in reversed(parts[i - 1:]):
-                    nested = f"{{{below}: {nested}}}"
                 return ConfigError(key, value, f"{null} is null (none by default), which "
                                    "cannot be merged into; give the setting to the key above: "
-                                   f"{'.'.join(parts[:i - 1])}={nested}")
+                                   f"{'.'.join(parts[:i - 1])}={_nested(parts[i - 1:], value)}")
     return None
 
 

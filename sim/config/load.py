@@ -276,10 +276,18 @@ def read_config(name: str, group: str, schema: type[T],
     known = [f.name for f in dataclasses.fields(schema)]  # type: ignore[arg-type]
     for key, _, text in (s.partition("=") for s in settings):  # hydra.*: refused by `load`
         if "." in key and key.split(".")[0] not in [*known, "hydra"]:  # as written, not a map
-            raise ConfigError(key, with_settings({}, [f"v={text}"])["v"], unknown_name(
+            raise ConfigError(key, setting_value(text), unknown_name(
                 key, key.split(".")[0], known, f"key {key.split('.')[0]!r}").allowed)
     return load(with_settings(data, settings, schema), schema,
                 lambda obj: walk(obj, "", Context(obj), rules or {}))
+
+
+def setting_value(text: str) -> Any:
+    """A setting's value as written after `=`: read as YAML, else kept as the text."""
+    try:
+        return read_yaml(text) if text else ""
+    except yaml.YAMLError:
+        return text
 
 
 def with_settings(data: Any, settings: Sequence[str], schema: type | None = None) -> Any:
@@ -292,10 +300,7 @@ def with_settings(data: Any, settings: Sequence[str], schema: type | None = None
         key, eq, text = item.partition("=")
         if not (eq and key and isinstance(data, dict)):
             raise ConfigError(item, "", "write settings as KEY=VALUE")
-        try:
-            value = read_yaml(text) if text else ""
-        except yaml.YAMLError:
-            value = text
+        value = setting_value(text)
         parts, node, done = key.split("."), data, 0
         while isinstance(node, dict) and done < len(parts) - 1:
             dotted = any("." in str(k) for k in node) or (  # keyed by dotted names
