@@ -192,8 +192,8 @@ def main() -> None:
         run_as_job(cfg, out_dir, lambda: run_point(point))
         return
     other = any(a.startswith("hydra/launcher=") and a != "hydra/launcher=summitsim" for a in args)
-    args = before_hydra(args, "python -m sim", "config", RunConf,  # summitsim's checks its jobs
-                        validate_run if other else None)
+    args = before_hydra(args, "python -m sim", "config", RunConf, validate_run,
+                        launcher_checks=not other)
     if set(flags) <= {"-m", "--multirun"}:
         sys.exit(sweep([a for a in args if a not in flags]))
     sys.argv[1:] = args  # Hydra's own flags (--help, --cfg, ...): Hydra's command line

@@ -125,7 +125,7 @@ def _quoted(value: str) -> str:
 
 
 def before_hydra(args: Sequence[str], prog: str, config_name: str, schema: type[T],
-                 check: Callable[[T], None] | None = None) -> list[str]:
+                 check: Callable[[T], None], launcher_checks: bool = False) -> list[str]:
     """Read a command line with Hydra's own flags (--help, --cfg, -m, ...) as Hydra will,
     and compose its config, so that an unknown flag, a bad value of one, or an override the
     config does not take is one line and exit 2, not Hydra's usage block or message.
@@ -133,16 +133,17 @@ def before_hydra(args: Sequence[str], prog: str, config_name: str, schema: type[
     command line is returned as Hydra reads it, the overrides first (so that none is read
     as the value of a flag such as --info).
 
-    A sweep (-m) has each of its jobs composed and checked by `check` first, if given (a
-    command whose jobs Hydra's own launcher runs; `python -m sim`'s launcher checks them
-    itself). The flags that would make Hydra compose another config, or none, are
-    refused: a command runs its own config; so is shell completion, which Hydra offers
-    only to `python FILE.py`."""
+    A config shown (--cfg, --info) is checked by `check` as a run's is: what it shows would
+    run. A sweep (-m) has each of its jobs composed and checked first, unless its launcher
+    checks them itself (`launcher_checks`: `python -m sim`'s summitsim launcher). The flags
+    that would make Hydra compose another config, or none, are refused: a command runs its
+    own config; so is shell completion, which Hydra offers only to `python FILE.py`."""
     from hydra import __version__ as hydra_version
     from hydra._internal.utils import get_args_parser
 
     from sim import __version__
     from sim.config.compose import compose, composition_error, first_job
+    from sim.config.load import load
 
     parser = ArgumentParser(prog=prog, parents=[get_args_parser()], add_help=False,
                             conflict_handler="resolve")
@@ -171,7 +172,7 @@ def before_hydra(args: Sequence[str], prog: str, config_name: str, schema: type[
         fail(ConfigError("flags", " ".join(flags), "--package and --resolve change what --cfg "
                          "shows: give --cfg job (or hydra, all) with them"))
     if ns.multirun and not (ns.help or ns.hydra_help):
-        if check is not None:
+        if not launcher_checks:
             check_jobs(ns.overrides, config_name, schema, check)
         return [*ns.overrides, *flags]
     if ns.multirun:  # Hydra's help shows one config, not a sweep's: its first job's
@@ -180,6 +181,11 @@ def before_hydra(args: Sequence[str], prog: str, config_name: str, schema: type[
         cfg = compose(ns.overrides, config_name, hydra=True)
     except Exception as e:  # Hydra and YAML raise many kinds; all mean bad input
         fail(composition_error(e, ns.overrides, config_name, schema))
+    if ns.cfg or ns.info:
+        try:
+            load(cfg, schema, check)
+        except ConfigError as e:
+            fail(e)
     package = None if ns.package == "_global_" else ns.package
     if ns.cfg and (package or ns.resolve):
         shown_config(cfg, ns.cfg, package, ns.resolve)

@@ -28,7 +28,7 @@ from sim.analysis.io import ResultsError, read_json, read_table
 from sim.analysis.summary import wilson
 from sim.config.compose import ALREADY_SET, MERGES, unknown_at
 from sim.config.errors import ConfigError
-from sim.config.load import load_run
+from sim.config.load import load_run, unresolved
 from sim.config.schema import RunConf, ScenarioConf
 from sim.executors import Executor, ExecutorUnavailable, default_workers, make_executor
 from sim.provenance import config_hash, git_commit, versions
@@ -134,11 +134,11 @@ def resolve(data: Data) -> Data:
     """Resolve `${...}` interpolations, after the job's overrides are in place."""
     if "${" not in repr(data):
         return data
+    node = OmegaConf.create(data)
     try:
-        resolved = OmegaConf.to_container(OmegaConf.create(data), resolve=True)
-    except OmegaConfBaseException as e:
-        raise ConfigError(str(getattr(e, "full_key", "") or "<config>"), "",
-                          str(e).splitlines()[0]) from None
+        resolved = OmegaConf.to_container(node, resolve=True)
+    except OmegaConfBaseException as e:  # named by its key, with the value as written
+        raise unresolved(node, e) from None
     assert isinstance(resolved, dict)
     return {str(k): v for k, v in resolved.items()}
 

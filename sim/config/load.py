@@ -200,7 +200,10 @@ def unresolved(cfg: DictConfig, e: OmegaConfBaseException) -> ConfigError:
 
 def omegaconf_reason(e: OmegaConfBaseException) -> str:
     """OmegaConf's message, its first line, and how to write an interpolation if it is one
-    that names no key."""
+    that names no key, or one that reads Hydra's settings, which no job's value may."""
+    if "HydraConfig was not set" in str(e):
+        return ("a value of the config cannot read Hydra's settings (${hydra:...}); give the "
+                "value itself, or interpolate a key of the config, like ${scenario.name}")
     return str(getattr(e, "msg", None) or e).splitlines()[0] + (
         "; an interpolation ${...} must name a key of the config, like ${scenario.name}"
         if isinstance(e, InterpolationKeyError) else "")
