@@ -177,19 +177,22 @@ def main() -> None:
     flags = [a for a in args if a.startswith("-")]
     if not flags:  # a run: composed and checked once, then run as Hydra runs a job
         from sim.design_point import DesignPoint, workers_of
+        from sim.results import holding
         from sim.sweep import check_kind
 
         run, cfg, out_dir = precheck(args, "config", RunConf, validate_run)
+        given = str(cfg.hydra.run.dir)
         try:
-            check_kind(out_dir, "hydra.run.dir", str(cfg.hydra.run.dir), sweep=False)
+            check_kind(out_dir, "hydra.run.dir", given, sweep=False)
+            with holding(out_dir, "hydra.run.dir", given):
+                if run.executor == "local":
+                    from sim.executors import prestart
+
+                    prestart(workers_of(run))  # workers start while the job is set up
+                point = DesignPoint.of(run, out_dir, 0, args)
+                run_as_job(cfg, out_dir, lambda: run_point(point))
         except ConfigError as e:
             fail(e)
-        if run.executor == "local":
-            from sim.executors import prestart
-
-            prestart(workers_of(run))  # workers start while the job is set up
-        point = DesignPoint.of(run, out_dir, 0, args)
-        run_as_job(cfg, out_dir, lambda: run_point(point))
         return
     other = any(a.startswith("hydra/launcher=") and a != "hydra/launcher=summitsim" for a in args)
     args = before_hydra(args, "python -m sim", "config", RunConf, validate_run,

@@ -7,15 +7,21 @@ that has it is complete.
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import json
 import math
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypedDict
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from sim.config.errors import ConfigError
 
 SUMMARY = "summary.json"  # written last: a directory that has it is complete
 REPLICATIONS = "replications.parquet"
@@ -25,6 +31,7 @@ EVENTS = "events.parquet"
 STUDY, INDICES, DISCOVERY = "study.json", "indices.json", "discovery.json"
 POINTS, SAMPLES = "points.parquet", "samples.parquet"
 SCORES, FORECASTS = "scores.json", "forecasts.parquet"
+LOCK = ".lock"  # held by the command writing the folder, while it writes
 
 
 class Share(TypedDict):
@@ -115,6 +122,27 @@ class TableWriter:
     def abort(self) -> None:
         self._writer.close()
         self.tmp.unlink(missing_ok=True)
+
+
+@contextmanager
+def holding(folder: Path, key: str, given: str) -> Iterator[None]:
+    """Hold `folder` while a command writes it: a second command writing there at the same
+    time would replace its tables, or take away its files in the making. `ConfigError`
+    naming `key` as `given` if another process holds it; the hold ends with the process."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder / LOCK, os.O_WRONLY | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ConfigError(key, given, "another command is writing there now; wait for it "
+                              "to end, or give another folder") from None
+        except OSError as e:  # a file system without locks (some shared ones): not held
+            if e.errno not in (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS):
+                raise
+        yield
+    finally:
+        os.close(fd)
 
 
 def _tmp(path: Path) -> Path:

@@ -38,7 +38,19 @@ class SummitsimSweeper(BasicSweeper):
         """Left to the launcher, which composes each distinct config once."""
 
     def sweep(self, arguments: List[str]) -> Swept:  # noqa: UP006
-        jobs = super().sweep(arguments)
+        """The sweep, its folder held from before Hydra saves its config there to the end
+        (another command writing there at the same time is refused), and taken back if the
+        sweep is refused before any job ran."""
+        from sim.results import holding
+        from sim.sweep import discard_unstarted
+
         assert self.config is not None
-        return Swept(Path(str(self.config.hydra.sweep.dir)).absolute(),
-                     bool(self.config.plots), jobs)
+        given = str(self.config.hydra.sweep.dir)
+        folder = Path(given).absolute()
+        with holding(folder, "hydra.sweep.dir", given):
+            try:
+                jobs = super().sweep(arguments)
+            except BaseException:  # refused (bad input exits): nothing of it is left
+                discard_unstarted(folder)
+                raise
+        return Swept(folder, bool(self.config.plots), jobs)

@@ -73,20 +73,20 @@ def run_study(study: Study, progress: bool = True) -> Path:
     model, out = check(study)
     x = sample(study)
     planned = model.plan(x, out)  # every point checked before anything is written
-    out.mkdir(parents=True, exist_ok=True)
-    results.write_json({
-        "study": dataclasses.asdict(study), "digest": study.digest(), "points": len(x),
-        "git_commit": git_commit(), "versions": versions(EXTRA_PACKAGES),
-        "seed": study.seed,
-    }, out / STUDY)
-    (out / INDICES).unlink(missing_ok=True)  # complete again only once analysed
-    samples = pd.DataFrame(x, columns=study.names)
-    samples.insert(0, "job", np.arange(len(x)))
-    results.write_parquet(samples, out / SAMPLES)
-    model.run(planned, out, progress)
-    points = collect(model, out, samples, outcomes_of(study))
-    results.write_parquet(points, out / POINTS)
-    finish(study, out, x, points)
+    with results.holding(out, "out", str(out)):  # one command writes it at a time
+        results.write_json({
+            "study": dataclasses.asdict(study), "digest": study.digest(), "points": len(x),
+            "git_commit": git_commit(), "versions": versions(EXTRA_PACKAGES),
+            "seed": study.seed,
+        }, out / STUDY)
+        (out / INDICES).unlink(missing_ok=True)  # complete again only once analysed
+        samples = pd.DataFrame(x, columns=study.names)
+        samples.insert(0, "job", np.arange(len(x)))
+        results.write_parquet(samples, out / SAMPLES)
+        model.run(planned, out, progress)
+        points = collect(model, out, samples, outcomes_of(study))
+        results.write_parquet(points, out / POINTS)
+        finish(study, out, x, points)
     return out
 
 
