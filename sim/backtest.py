@@ -17,7 +17,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
 from pathlib import Path
 
 from sim.command import FOLDER_HELP, ArgumentParser, fail, run_command, user_folders
@@ -56,6 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from sim.config.compose import check_writable
     from sim.forecast.backtest import load_conf, plan, run_backtest, with_run_options
+    from sim.results import holding, stamp
 
     try:
         conf = with_run_options(load_conf(args.config, args.overrides), args.reps, args.seed,
@@ -63,14 +63,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.posterior is not None:
             conf = replace(conf, posterior=args.posterior)
         checked = plan(conf, tuple(args.overrides), args.workers)
-        out = args.out or Path("outputs/backtest") / Path(args.config).stem / datetime.now(
-        ).strftime("%Y-%m-%d_%H-%M-%S")
+        out = args.out or Path("outputs/backtest") / Path(args.config).stem / stamp()
         if args.check:
             check_writable("--out", out)
             print(f"ok: {len(checked.bank.questions)} questions, {len(conf.origins)} origins, "
                   f"scenario {conf.scenario}")
             return 0
-        scores = run_backtest(checked, out, progress=not args.quiet)
+        with holding(out, "--out", str(out)):
+            scores = run_backtest(checked, out, progress=not args.quiet)
     except ConfigError as e:
         if args.posterior is not None and e.key.partition(".")[0] == "posterior":
             e = ConfigError(f"--{e.key}", e.value, e.allowed)  # the option, not the file's key

@@ -14,6 +14,7 @@ import math
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypedDict
 
@@ -129,8 +130,13 @@ def holding(folder: Path, key: str, given: str) -> Iterator[None]:
     """Hold `folder` while a command writes it: a second command writing there at the same
     time would replace its tables, or take away its files in the making. `ConfigError`
     naming `key` as `given` if another process holds it; the hold ends with the process."""
-    folder.mkdir(parents=True, exist_ok=True)
-    fd = os.open(folder / LOCK, os.O_WRONLY | os.O_CREAT, 0o644)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(folder / LOCK, os.O_WRONLY | os.O_CREAT, 0o644)
+    except OSError as e:  # a folder that cannot be made, or written
+        where = ("cannot write there" if e.filename in (str(folder), str(folder / LOCK))
+                 else f"{e.filename} cannot be made")  # a folder above it
+        raise ConfigError(key, given, f"{where} ({e.strerror})") from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -143,6 +149,12 @@ def holding(folder: Path, key: str, given: str) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+def stamp() -> str:
+    """Now, as the name of a command's new folder: to the microsecond, as a run's
+    (`conf/config.yaml`), so that two commands started together each get their own."""
+    return f"{datetime.now():%Y-%m-%d_%H-%M-%S-%f}"
 
 
 def _tmp(path: Path) -> Path:

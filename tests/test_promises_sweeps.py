@@ -357,39 +357,3 @@ def test_a_run_and_a_sweep_are_not_written_into_each_others_folder(tmp_path: Pat
     after = {p: p.read_bytes() for d in (run_dir, sweep_dir) for p in d.rglob("*") if p.is_file()}
     assert after == before
 
-
-HOLDER = """
-import sys
-from pathlib import Path
-from sim.results import holding
-with holding(Path(sys.argv[1]), "k", "v"):
-    print("held", flush=True)
-    sys.stdin.read()
-"""
-
-
-def test_a_folder_another_command_is_writing_is_refused(tmp_path: Path) -> None:
-    """A second command into a folder that one is writing deleted the first one's files in
-    the making (it failed with a traceback) or mixed the two's tables: a run, a sweep under
-    either launcher and a study are refused, the folder left as it was, until it ends."""
-    folder = tmp_path / "busy"
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(folder)], cwd=ROOT,
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    assert holder.stdout is not None and holder.stdout.readline() == "held\n"
-    busy = "another command is writing there now; wait for it to end, or give another folder"
-    for args, key in (
-            (("reps=2", *QUIET, f"hydra.run.dir={folder}"), "hydra.run.dir"),
-            (("-m", "seed=1,2", "reps=2", *QUIET, f"hydra.sweep.dir={folder}"),
-             "hydra.sweep.dir"),
-            (("-m", "hydra/launcher=basic", "seed=1,2", "reps=2", *QUIET,
-              f"hydra.sweep.dir={folder}"), "hydra.sweep.dir")):
-        done = sim(*args)
-        assert (done.returncode, done.stderr) == (2, f"error: {key}='{folder}': {busy}\n")
-    study = subprocess.run([sys.executable, "-m", "sim.explore", "ishigami", "base_samples=2",
-                            f"out={folder}", "--no-progress"], cwd=ROOT, capture_output=True,
-                           text=True, timeout=600)
-    assert (study.returncode, study.stderr) == (2, f"error: out='{folder}': {busy}\n")
-    assert [p.name for p in folder.iterdir()] == [".lock"]
-    holder.communicate("")  # it ends: the folder is free
-    assert sim("reps=2", *QUIET, f"hydra.run.dir={folder}").returncode == 0
-    assert (folder / "summary.json").is_file()

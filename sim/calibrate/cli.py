@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
 
 from sim.command import FOLDER_HELP, ArgumentParser, fail, folders_apart
@@ -41,21 +40,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     from sim.calibrate.setup import build_problem
     from sim.config.compose import check_writable
     from sim.forecast.backtest import prepare
+    from sim.results import holding, stamp
 
     try:
         conf = load_conf(args.config, args.settings, folders)
         problem = build_problem(conf, folders)
         out = args.out or Path("outputs/calibrate") / Path(args.config).stem / (
-            f"{datetime.now():%Y-%m-%d_%H-%M-%S}" + ("_sbc" if args.sbc else ""))
+            stamp() + ("_sbc" if args.sbc else ""))
         if args.check:
             check_writable("--out", out)
             print(f"ok: {len(conf.priors)} parameters, {len(problem.stats.names)} statistics "
                   f"before {conf.cutoff}, {len(problem.later.names)} after")
             return 0
-        prepare(out, run.SBC_RESULT if args.sbc else run.RESULT)
+        with holding(out, "--out", str(out)):
+            prepare(out, run.SBC_RESULT if args.sbc else run.RESULT)
+            shown = (run.format_sbc(run.run_sbc(problem, out)) if args.sbc
+                     else run.format_calibration(run.run_calibration(problem, out)))
     except ConfigError as e:
         fail(e)
-    print(run.format_sbc(run.run_sbc(problem, out)) if args.sbc
-          else run.format_calibration(run.run_calibration(problem, out)))
+    print(shown)
     print(f"results: {out}")
     return 0

@@ -15,7 +15,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from sim.command import fail, user_folders
@@ -66,6 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from sim.forecast.backtest import find, prepare
     from sim.forecast.draws import load_posterior
     from sim.forecast.questions import bank_for, check_against, load_bank
+    from sim.results import holding, stamp
 
     try:
         args, overrides = parse(argv)
@@ -79,13 +79,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if setup.posterior:
             load_posterior(setup.posterior, compose=lambda extra: asof.compose(setup, extra))
         out = Path(args.out) if args.out else Path("outputs/forecast") / args.scenario / (
-            f"{args.as_of}_{datetime.now():%Y-%m-%d_%H-%M-%S}")
-        prepare(out, RESULT, key="out")
-        df = asof.forecast_as_of(setup, bank.questions, args.as_of, args.reps, args.seed, out)
+            f"{args.as_of}_{stamp()}")
+        with holding(out, "out", str(out)):
+            prepare(out, RESULT, key="out")
+            df = asof.forecast_as_of(setup, bank.questions, args.as_of, args.reps, args.seed,
+                                     out)
+            cut = asof.write_forecast(df, out, {"scenario": args.scenario, "questions":
+                                                bank.name, "seed": args.seed,
+                                                "overrides": overrides}, RESULT)
     except ConfigError as e:
         fail(e)
-    cut = asof.write_forecast(df, out, {"scenario": args.scenario, "questions": bank.name,
-                                        "seed": args.seed, "overrides": overrides}, RESULT)
     print(asof.format_forecast(df, cut, args.as_of, args.tolerance))
     print(f"results: {out}")
     return 0

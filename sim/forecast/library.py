@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +50,7 @@ from sim.forecast.backtest import (
 )
 from sim.forecast.questions import KINDS
 from sim.forecast.scores import BASELINES, BOOTSTRAP, SEED, score_set
-from sim.results import FORECASTS, REPLICATIONS
+from sim.results import FORECASTS, REPLICATIONS, holding, stamp
 
 LIBRARY = CONF_DIR / "library.yaml"
 DONE = "library.json"
@@ -321,8 +321,7 @@ def main(argv: Sequence[str]) -> int:
     args = parser.parse_intermixed_args(user_folders(argv))
     try:
         lib = with_run_options(load_library(args.library), args.reps, args.seed, args.workers)
-        out = args.out or Path("outputs/backtest/library") / datetime.now().strftime(
-            "%Y-%m-%d_%H-%M-%S")
+        out = args.out or Path("outputs/backtest/library") / stamp()
         if args.check:
             plans = plan_library(lib, tuple(args.overrides), args.workers)
             check_writable("--out", out)
@@ -331,7 +330,8 @@ def main(argv: Sequence[str]) -> int:
             print(f"ok: {len(plans)} cases, {questions} questions, {origins} origins, "
                   f"behaviour frozen from {lib.frozen_from}")
             return 0
-        table = run_library(lib, out, tuple(args.overrides), args.workers, not args.quiet)
+        with holding(out, "--out", str(out)):
+            table = run_library(lib, out, tuple(args.overrides), args.workers, not args.quiet)
     except ConfigError as e:
         fail(e)
     print(markdown(table), end="")

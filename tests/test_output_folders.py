@@ -1,0 +1,94 @@
+"""A folder is written by one command at a time, and a command's default folder is its own.
+
+A second command writing into a folder that one is writing took away the first one's
+files in the making (it failed with a traceback) or mixed the two's tables; two commands
+started in the same second shared a default folder named to the second.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.promises_helpers import QUIET, sim
+
+ROOT = Path(__file__).resolve().parents[1]
+BUSY = "another command is writing there now; wait for it to end, or give another folder"
+HOLDER = """
+import sys
+from pathlib import Path
+from sim.results import holding
+with holding(Path(sys.argv[1]), "k", "v"):
+    print("held", flush=True)
+    sys.stdin.read()
+"""
+
+
+@pytest.fixture
+def held(tmp_path: Path) -> Iterator[Path]:
+    """A folder that another process is writing, until the test ends."""
+    folder = tmp_path / "busy"
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(folder)], cwd=ROOT,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    yield folder
+    holder.communicate("")
+
+
+def command(module: str, *args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", module, *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=600)
+
+
+def test_a_run_or_sweep_into_a_folder_being_written_is_refused(held: Path) -> None:
+    """A run, a sweep under either launcher: refused, the folder left as it was."""
+    for args, key in (
+            (("reps=2", *QUIET, f"hydra.run.dir={held}"), "hydra.run.dir"),
+            (("-m", "seed=1,2", "reps=2", *QUIET, f"hydra.sweep.dir={held}"),
+             "hydra.sweep.dir"),
+            (("-m", "hydra/launcher=basic", "seed=1,2", "reps=2", *QUIET,
+              f"hydra.sweep.dir={held}"), "hydra.sweep.dir")):
+        done = sim(*args)
+        assert (done.returncode, done.stderr) == (2, f"error: {key}='{held}': {BUSY}\n")
+    assert [p.name for p in held.iterdir()] == [".lock"]
+
+
+def test_the_run_goes_ahead_once_the_other_command_ends(tmp_path: Path) -> None:
+    folder = tmp_path / "busy"
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(folder)], cwd=ROOT,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    assert sim("reps=2", *QUIET, f"hydra.run.dir={folder}").returncode == 2
+    holder.communicate("")
+    assert sim("reps=2", *QUIET, f"hydra.run.dir={folder}").returncode == 0
+    assert (folder / "summary.json").is_file()
+
+
+@pytest.mark.parametrize(("module", "args", "key"), [
+    ("sim.explore", ("ishigami", "base_samples=2", "--no-progress", "out={}"), "out"),
+    ("sim.forecast", ("scenario=historical_2023", "as_of=2023-06-01", "reps=20", "out={}"),
+     "out"),
+    ("sim.backtest", ("us_china_2023", "--reps", "20", "--out", "{}"), "--out"),
+    ("sim.backtest", ("library", "--reps", "20", "--out", "{}"), "--out"),
+    ("sim.calibrate", ("us_china_2023", "--out", "{}"), "--out"),
+])
+def test_a_command_into_a_folder_being_written_is_refused(
+        module: str, args: tuple[str, ...], key: str, held: Path) -> None:
+    done = command(module, *(a.format(held) for a in args))
+    assert (done.returncode, done.stderr) == (2, f"error: {key}='{held}': {BUSY}\n")
+    assert [p.name for p in held.iterdir()] == [".lock"]
+
+
+def test_two_commands_started_together_get_folders_of_their_own(tmp_path: Path) -> None:
+    """A default folder is named to the microsecond, as a run's, not to the second."""
+    done = command("sim.forecast", "scenario=historical_2023", "as_of=2023-06-01", "reps=20",
+                   cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    shown = done.stdout.splitlines()[-1]
+    assert re.fullmatch(r"results: outputs/forecast/historical_2023/2023-06-01_"
+                        r"\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d-\d{6}", shown), shown
