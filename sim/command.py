@@ -300,12 +300,14 @@ def precheck(overrides: Sequence[str], config_name: str, schema: type[T],
 def hydra_command(config_name: str, schema: type[T], check: Callable[[T], None],
                   task: Callable[[T, Path], None]) -> None:
     """The `main` of a Hydra command: its config composed and checked once (`precheck`),
-    then `task(config, run folder)` run as Hydra runs a job; with Hydra's own flags
-    (--help, --cfg, -m, ...) Hydra's command line takes over, each job checked alike."""
+    then `task(config, run folder)` run as Hydra runs a job, the folder held meanwhile;
+    with Hydra's own flags (--help, --cfg, -m, ...) Hydra's command line takes over, each
+    job checked alike."""
     import hydra
     from hydra.core.hydra_config import HydraConfig
 
     from sim.config.load import CONF_DIR, load
+    from sim.results import holding
 
     overrides = sys.argv[1:]
     if any(a.startswith("-") for a in overrides):
@@ -325,7 +327,11 @@ def hydra_command(config_name: str, schema: type[T], check: Callable[[T], None],
         hydra.main(version_base="1.3", config_path=str(CONF_DIR), config_name=config_name)(job)()
         return
     checked, cfg, out_dir = precheck(overrides, config_name, schema, check)
-    run_as_job(cfg, out_dir, lambda: task(checked, out_dir))
+    try:
+        with holding(out_dir, "hydra.run.dir", str(cfg.hydra.run.dir)):
+            run_as_job(cfg, out_dir, lambda: task(checked, out_dir))
+    except ConfigError as e:
+        fail(e)
 
 
 def run_as_job(cfg: DictConfig, out_dir: Path, task: Callable[[], None]) -> None:

@@ -76,6 +76,8 @@ def test_the_run_goes_ahead_once_the_other_command_ends(tmp_path: Path) -> None:
     ("sim.backtest", ("us_china_2023", "--reps", "20", "--out", "{}"), "--out"),
     ("sim.backtest", ("library", "--reps", "20", "--out", "{}"), "--out"),
     ("sim.calibrate", ("us_china_2023", "--out", "{}"), "--out"),
+    ("sim.negotiate", ("hydra.run.dir={}",), "hydra.run.dir"),
+    ("sim.tournament", ("hydra.run.dir={}",), "hydra.run.dir"),
 ])
 def test_a_command_into_a_folder_being_written_is_refused(
         module: str, args: tuple[str, ...], key: str, held: Path) -> None:
