@@ -26,15 +26,18 @@ MANIFEST = "manifest.json"  # the sweep's jobs, seed and provenance, written wit
 
 
 def parse_overrides(items: list[str]) -> dict[str, Any]:
-    """`key=value` overrides as a mapping, values read as YAML scalars (numbers, bools)."""
-    import yaml
+    """`key=value` overrides as a mapping, each value as Hydra's grammar reads it: a number,
+    bool or text (Hydra's escapes in a sweep's jobs, as in `$\\{vars.x\\}`, undone), else
+    as written (a list, a mapping, null)."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
 
+    parse = OverridesParser.create().parse_override
     out: dict[str, Any] = {}
     for item in items:
         key, _, value = item.lstrip("+~").partition("=")
         try:
-            parsed = yaml.safe_load(value)
-        except yaml.YAMLError:
+            parsed = parse(item).value()
+        except Exception:  # not Hydra's grammar (Hydra's parser raises several kinds): as written
             parsed = value
         out[key] = parsed if isinstance(parsed, int | float | bool | str) else value
     return out

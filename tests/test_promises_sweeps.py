@@ -279,11 +279,14 @@ def test_each_job_keeps_its_overrides_as_hydra_does(tmp_path: Path) -> None:
         assert yaml.safe_load(saved) == overrides
 
 
-def test_overrides_are_read_as_yaml_scalars() -> None:
+def test_overrides_are_read_as_hydras_grammar_reads_them() -> None:
     assert parse_overrides(["Xk=1"]) == {"Xk": 1}
     assert parse_overrides(["a=1", "+b=0.5", "~c=true", "d=x", "e=[1,2]", "f=2023-02-02"]) == {
         "a": 1, "b": 0.5, "c": True, "d": "x", "e": "[1,2]", "f": "2023-02-02"}
     assert parse_overrides(["g=: bad"]) == {"g": ": bad"}
+    # as a sweep's job has them from Hydra: escaped, as written by the user in the table
+    assert parse_overrides(["seed=$\\{vars.x\\}", "h=a\\ b", "i='c,d'"]) == {
+        "seed": "${vars.x}", "h": "a b", "i": "c,d"}
 
 
 def test_a_key_swept_over_values_of_two_kinds_is_gathered_as_text(tmp_path: Path) -> None:
