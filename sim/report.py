@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from contextlib import nullcontext
 from pathlib import Path
 
 from sim.analysis.io import ResultsError, read_json, read_table
@@ -21,6 +22,7 @@ from sim.analysis.sweep_plots import draw_sweep_plots
 from sim.calibrate.run import RESULT as CALIBRATION_DONE
 from sim.calibrate.run import SBC_RESULT as SBC_DONE
 from sim.command import ArgumentParser, run_command
+from sim.config.errors import ConfigError
 from sim.forecast.cli import RESULT as FORECAST_DONE
 from sim.forecast.library import DONE as LIBRARY_DONE
 from sim.results import (
@@ -33,6 +35,7 @@ from sim.results import (
     SCORES,
     STUDY,
     SUMMARY,
+    holding,
 )
 from sim.sweep import MANIFEST, SWEEP_TABLE, finalize_sweep, job_dirs
 
@@ -149,24 +152,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     status = 0
     for path in args.dirs:
         try:
-            written, problem = redraw(path)
-        except ReportError as e:
-            written, problem = [], str(e)
-        except ResultsError as e:  # told by the reader, naming the file
-            written, problem = [], f"cannot read saved results: {e}"
-        except (OSError, ValueError, KeyError) as e:  # unreadable or malformed saved files
-            written, problem = [], f"cannot read saved results: {type(e).__name__}: {e}"
-        for png in written:
-            print(png)
-        if args.html and problem is None:
-            try:
-                print(write_page(path, kind_of(path)))
-            except (OSError, ValueError, KeyError) as e:
-                problem = f"cannot write the page: {type(e).__name__}: {e}"
+            with holding(path, str(path), "") if path.is_dir() else nullcontext():
+                problem = report(path, args.html)
+        except ConfigError as e:  # another command is writing there
+            problem = e.allowed
         if problem is not None:
             print(f"error: {path}: {' '.join(problem.split())}", file=sys.stderr)
             status = 2
     return status
+
+
+def report(path: Path, html: bool) -> str | None:
+    """Redraw a directory (and write its page if `html`), printing each file written;
+    the problem, if any, in a few words."""
+    try:
+        written, problem = redraw(path)
+    except ReportError as e:
+        written, problem = [], str(e)
+    except ResultsError as e:  # told by the reader, naming the file
+        written, problem = [], f"cannot read saved results: {e}"
+    except (OSError, ValueError, KeyError) as e:  # unreadable or malformed saved files
+        written, problem = [], f"cannot read saved results: {type(e).__name__}: {e}"
+    for png in written:
+        print(png)
+    if html and problem is None:
+        try:
+            print(write_page(path, kind_of(path)))
+        except (OSError, ValueError, KeyError) as e:
+            problem = f"cannot write the page: {type(e).__name__}: {e}"
+    return problem
 
 
 if __name__ == "__main__":

@@ -129,26 +129,42 @@ class TableWriter:
 def holding(folder: Path, key: str, given: str) -> Iterator[None]:
     """Hold `folder` while a command writes it: a second command writing there at the same
     time would replace its tables, or take away its files in the making. `ConfigError`
-    naming `key` as `given` if another process holds it; the hold ends with the process."""
+    naming `key` as `given` if another process holds it. The hold is a lock on the file
+    `LOCK` there, removed as the hold ends (the kernel ends it with the process)."""
+    lock = folder / LOCK
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd = os.open(folder / LOCK, os.O_WRONLY | os.O_CREAT, 0o644)
+        fd = os.open(lock, os.O_WRONLY | os.O_CREAT, 0o644)
     except OSError as e:  # a folder that cannot be made, or written
-        where = ("cannot write there" if e.filename in (str(folder), str(folder / LOCK))
+        where = ("cannot write there" if e.filename in (str(folder), str(lock))
                  else f"{e.filename} cannot be made")  # a folder above it
         raise ConfigError(key, given, f"{where} ({e.strerror})") from None
+    ours = False
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            ours = _is_file(fd, lock)  # not a file its last holder removed as this one opened
         except BlockingIOError:
-            raise ConfigError(key, given, "another command is writing there now; wait for it "
-                              "to end, or give another folder") from None
+            pass
         except OSError as e:  # a file system without locks (some shared ones): not held
             if e.errno not in (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS):
                 raise
+            ours = True
+        if not ours:
+            raise ConfigError(key, given, "another command is writing there now; wait for it "
+                              "to end, or give another folder")
         yield
     finally:
+        if ours:
+            lock.unlink(missing_ok=True)
         os.close(fd)
+
+
+def _is_file(fd: int, path: Path) -> bool:
+    try:
+        return os.path.samestat(os.fstat(fd), os.stat(path))
+    except FileNotFoundError:
+        return False
 
 
 def stamp() -> str:

@@ -67,6 +67,7 @@ def test_the_run_goes_ahead_once_the_other_command_ends(tmp_path: Path) -> None:
     holder.communicate("")
     assert sim("reps=2", *QUIET, f"hydra.run.dir={folder}").returncode == 0
     assert (folder / "summary.json").is_file()
+    assert not (folder / ".lock").exists()  # a hold leaves nothing behind
 
 
 @pytest.mark.parametrize(("module", "args", "key"), [
@@ -94,3 +95,11 @@ def test_two_commands_started_together_get_folders_of_their_own(tmp_path: Path) 
     shown = done.stdout.splitlines()[-1]
     assert re.fullmatch(r"results: outputs/forecast/historical_2023/2023-06-01_"
                         r"\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d-\d{6}", shown), shown
+
+
+def test_a_report_on_a_folder_being_written_waits_for_it(held: Path) -> None:
+    """A report redraws into the folder, and gathers a sweep's table there: not while a
+    sweep (or any command) is writing it."""
+    done = command("sim.report", str(held))
+    assert (done.returncode, done.stderr) == (2, f"error: {held}: {BUSY}\n")
+    assert [p.name for p in held.iterdir()] == [".lock"]
