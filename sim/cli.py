@@ -175,7 +175,8 @@ def main() -> None:
     args = user_folders(sys.argv[1:])
     scenario_path_pointer(args)
     flags = [a for a in args if a.startswith("-")]
-    if not flags:  # a run: composed and checked once, then run as Hydra runs a job
+    if set(flags) <= {"-r", "--run"}:  # a run (Hydra's --run says so): composed and checked
+        args = [a for a in args if a not in flags]  # once, then run as Hydra runs a job
         from sim.design_point import DesignPoint, workers_of
         from sim.results import holding
         from sim.sweep import check_kind

@@ -309,9 +309,9 @@ def hydra_command(config_name: str, schema: type[T], check: Callable[[T], None],
     from sim.config.load import CONF_DIR, load
     from sim.results import holding
 
-    overrides = sys.argv[1:]
-    if any(a.startswith("-") for a in overrides):
-        sys.argv[1:] = before_hydra(overrides, f"python -m sim.{config_name}", config_name,
+    args = sys.argv[1:]
+    if not {a for a in args if a.startswith("-")} <= {"-r", "--run"}:
+        sys.argv[1:] = before_hydra(args, f"python -m sim.{config_name}", config_name,
                                     schema, check)
 
         def job(cfg: DictConfig) -> None:
@@ -326,6 +326,7 @@ def hydra_command(config_name: str, schema: type[T], check: Callable[[T], None],
 
         hydra.main(version_base="1.3", config_path=str(CONF_DIR), config_name=config_name)(job)()
         return
+    overrides = [a for a in args if a not in ("-r", "--run")]  # a run, as --run says
     checked, cfg, out_dir = precheck(overrides, config_name, schema, check)
     try:
         with holding(out_dir, "hydra.run.dir", str(cfg.hydra.run.dir)):

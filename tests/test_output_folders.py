@@ -77,7 +77,9 @@ def test_the_run_goes_ahead_once_the_other_command_ends(tmp_path: Path) -> None:
     ("sim.backtest", ("us_china_2023", "--reps", "20", "--out", "{}"), "--out"),
     ("sim.backtest", ("library", "--reps", "20", "--out", "{}"), "--out"),
     ("sim.calibrate", ("us_china_2023", "--out", "{}"), "--out"),
+    ("sim", ("--run", "reps=2", *QUIET, "hydra.run.dir={}"), "hydra.run.dir"),  # Hydra's flag
     ("sim.negotiate", ("hydra.run.dir={}",), "hydra.run.dir"),
+    ("sim.negotiate", ("-r", "hydra.run.dir={}"), "hydra.run.dir"),
     ("sim.tournament", ("hydra.run.dir={}",), "hydra.run.dir"),
 ])
 def test_a_command_into_a_folder_being_written_is_refused(
