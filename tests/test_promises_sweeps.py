@@ -349,10 +349,11 @@ def test_a_run_and_a_sweep_are_not_written_into_each_others_folder(tmp_path: Pat
     assert sim("reps=2", *QUIET, f"hydra.run.dir={run_dir}").returncode == 0
     assert sim("-m", "seed=1,2", "reps=2", *QUIET, f"hydra.sweep.dir={sweep_dir}").returncode == 0
     before = {p: p.read_bytes() for d in (run_dir, sweep_dir) for p in d.rglob("*") if p.is_file()}
-    into_run = sim("-m", "seed=3,4", "reps=2", *QUIET, f"hydra.sweep.dir={run_dir}")
-    assert (into_run.returncode, into_run.stderr) == (2, (
-        f"error: hydra.sweep.dir='{run_dir}': holds a run (summary.json), whose tables this "
-        "sweep's would replace; give it a folder of its own\n"))
+    for plugin in ((), ("hydra/launcher=basic",), ("hydra/sweeper=basic",)):  # either one
+        into_run = sim("-m", *plugin, "seed=3,4", "reps=2", *QUIET, f"hydra.sweep.dir={run_dir}")
+        assert (into_run.returncode, into_run.stderr) == (2, (
+            f"error: hydra.sweep.dir='{run_dir}': holds a run (summary.json), whose tables "
+            "this sweep's would replace; give it a folder of its own\n"))
     for run_flag in ((), ("--run",)):  # Hydra's flag for a run, too
         into_sweep = sim(*run_flag, "reps=3", *QUIET, f"hydra.run.dir={sweep_dir}")
         assert (into_sweep.returncode, into_sweep.stderr) == (2, (

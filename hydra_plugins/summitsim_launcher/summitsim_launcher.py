@@ -77,6 +77,7 @@ class SummitsimLauncher(Launcher):
                 node: Any = config
                 for part in o.lstrip("+~").partition("=")[0].split("."):
                     node = node[part] if isinstance(node, DictConfig) and part in node else None
+            # checked by the summitsim sweeper already; again for another sweeper
             check_kind(sweep_dir, "hydra.sweep.dir", str(config.hydra.sweep.dir), sweep=True)
             if not job_overrides:
                 raise no_jobs(given, is_group)

@@ -39,15 +39,16 @@ class SummitsimSweeper(BasicSweeper):
 
     def sweep(self, arguments: List[str]) -> Swept:  # noqa: UP006
         """The sweep, its folder held from before Hydra saves its config there to the end
-        (another command writing there at the same time is refused), and taken back if the
-        sweep is refused before any job ran."""
+        (another command writing there at the same time is refused, and so is a run's
+        folder), and taken back if the sweep is refused before any job ran."""
         from sim.results import holding
-        from sim.sweep import discard_unstarted
+        from sim.sweep import check_kind, discard_unstarted
 
         assert self.config is not None
         given = str(self.config.hydra.sweep.dir)
         folder = Path(given).absolute()
         with holding(folder, "hydra.sweep.dir", given):
+            check_kind(folder, "hydra.sweep.dir", given, sweep=True)
             try:
                 jobs = super().sweep(arguments)
             except BaseException:  # refused (bad input exits): nothing of it is left
