@@ -38,7 +38,7 @@ class SummitsimLauncher(Launcher):
         from sim.config.load import unresolved
         from sim.design_point import design_points
         from sim.pool import run_sweep
-        from sim.sweep import check_kind
+        from sim.sweep import check_kind, discard_unstarted
 
         assert self.config is not None and self.hydra_context is not None
         setup_globals()
@@ -86,12 +86,14 @@ class SummitsimLauncher(Launcher):
             check_writable("hydra.sweep.dir", sweep_dir)
             sweep_dir.mkdir(parents=True, exist_ok=True)
         except OmegaConfBaseException as e:  # a setting, or environment variable, unresolved
+            discard_unstarted(sweep_dir)  # (the summitsim sweeper would; another may not)
             err = unresolved(config, e)
             per_job = "${hydra.job." in str(err.value)  # its jobs share one pool: one value
             fail(ConfigError(err.key, err.value, "the summitsim launcher sets one value for all "
                              "its jobs; a value per job needs hydra/launcher=basic") if per_job
                  else err)
         except Exception as e:  # bad input, or a group that does not compose: one line
+            discard_unstarted(sweep_dir)
             fail(e if isinstance(e, ConfigError) else composition_error(e, [searchpath]))
         with env_override(env):  # as Hydra sets a job's, for every job: they share one pool
             run_sweep(points, progress=bool(config.progress))
