@@ -22,6 +22,7 @@ from sim.command import (
     fail,
     precheck,
     run_as_job,
+    run_overrides,
     user_folders,
 )
 from sim.config.compose import check_groups, composition_error, override_value
@@ -174,27 +175,24 @@ def finish_sweep(sweep_dir: Path, plots: bool, jobs: int | None = None) -> int:
 def main() -> None:
     args = user_folders(sys.argv[1:])
     scenario_path_pointer(args)
-    flags = [a for a in args if a.startswith("-")]
-    if set(flags) <= {"-r", "--run"}:  # a run (Hydra's --run says so): composed and checked
-        args = [a for a in args if a not in flags]  # once, then run as Hydra runs a job
+    overrides = run_overrides(args)
+    if overrides is not None:  # a run: composed and checked once, then run as Hydra runs a job
         from sim.design_point import DesignPoint, workers_of
-        from sim.results import holding
         from sim.sweep import check_kind
 
-        run, cfg, out_dir = precheck(args, "config", RunConf, validate_run)
-        given = str(cfg.hydra.run.dir)
+        run, cfg, out_dir = precheck(overrides, "config", RunConf, validate_run)
         try:
-            check_kind(out_dir, "hydra.run.dir", given, sweep=False)
-            with holding(out_dir, "hydra.run.dir", given):
-                if run.executor == "local":
-                    from sim.executors import prestart
-
-                    prestart(workers_of(run))  # workers start while the job is set up
-                point = DesignPoint.of(run, out_dir, 0, args)
-                run_as_job(cfg, out_dir, lambda: run_point(point))
+            check_kind(out_dir, "hydra.run.dir", str(cfg.hydra.run.dir), sweep=False)
         except ConfigError as e:
             fail(e)
+        if run.executor == "local":
+            from sim.executors import prestart
+
+            prestart(workers_of(run))  # workers start while the job is set up
+        point = DesignPoint.of(run, out_dir, 0, overrides)
+        run_as_job(cfg, out_dir, lambda: run_point(point))
         return
+    flags = [a for a in args if a.startswith("-")]
     other = any(a.startswith("hydra/launcher=") and a != "hydra/launcher=summitsim" for a in args)
     args = before_hydra(args, "python -m sim", "config", RunConf, validate_run,
                         launcher_checks=not other)

@@ -307,11 +307,10 @@ def hydra_command(config_name: str, schema: type[T], check: Callable[[T], None],
     from hydra.core.hydra_config import HydraConfig
 
     from sim.config.load import CONF_DIR, load
-    from sim.results import holding
 
-    args = sys.argv[1:]
-    if not {a for a in args if a.startswith("-")} <= {"-r", "--run"}:
-        sys.argv[1:] = before_hydra(args, f"python -m sim.{config_name}", config_name,
+    overrides = run_overrides(sys.argv[1:])
+    if overrides is None:
+        sys.argv[1:] = before_hydra(sys.argv[1:], f"python -m sim.{config_name}", config_name,
                                     schema, check)
 
         def job(cfg: DictConfig) -> None:
@@ -326,24 +325,29 @@ def hydra_command(config_name: str, schema: type[T], check: Callable[[T], None],
 
         hydra.main(version_base="1.3", config_path=str(CONF_DIR), config_name=config_name)(job)()
         return
-    overrides = [a for a in args if a not in ("-r", "--run")]  # a run, as --run says
     checked, cfg, out_dir = precheck(overrides, config_name, schema, check)
-    try:
-        with holding(out_dir, "hydra.run.dir", str(cfg.hydra.run.dir)):
-            run_as_job(cfg, out_dir, lambda: task(checked, out_dir))
-    except ConfigError as e:
-        fail(e)
+    run_as_job(cfg, out_dir, lambda: task(checked, out_dir))
+
+
+def run_overrides(args: Sequence[str]) -> list[str] | None:
+    """A run's overrides: the command line, if it has no flag but Hydra's --run (-r), which
+    says what no flag says; None if it has Hydra's other flags (--help, --cfg, -m, ...)."""
+    if not {a for a in args if a.startswith("-")} <= {"-r", "--run"}:
+        return None
+    return [a for a in args if a not in ("-r", "--run")]
 
 
 def run_as_job(cfg: DictConfig, out_dir: Path, task: Callable[[], None]) -> None:
     """Run `task` as Hydra runs a job of the composed `cfg` in `out_dir` (the config,
-    overrides and Hydra's settings saved in `.hydra/`, logging), without composing again."""
+    overrides and Hydra's settings saved in `.hydra/`, logging), without composing again;
+    the folder is held meanwhile (`sim.results.holding`)."""
     from hydra._internal.callbacks import Callbacks
     from hydra.core.utils import run_job
     from hydra.types import HydraContext
     from omegaconf import open_dict
 
     from sim.config.compose import setup_error
+    from sim.results import holding
 
     def job(_: DictConfig) -> None:
         try:
@@ -351,13 +355,18 @@ def run_as_job(cfg: DictConfig, out_dir: Path, task: Callable[[], None]) -> None
         except BrokenPipeError:  # before Hydra reports it as the job's failure
             output_closed()
 
+    given = str(cfg.hydra.run.dir)  # as the command line gave it
     with open_dict(cfg):  # as Hydra sets them for a run of its own
         cfg.hydra.run.dir, cfg.hydra.mode = str(out_dir), "RUN"
     try:
-        done = run_job(hydra_context=HydraContext(config_loader=None,  # type: ignore[arg-type]
-                                                  callbacks=Callbacks(cfg)),
-                       task_function=job, config=cfg,
-                       job_dir_key="hydra.run.dir", job_subdir_key=None)
-    except Exception as e:  # raised before the task ran (run_job keeps the task's own)
-        fail(setup_error(cfg, e))
-    done.return_value  # noqa: B018 - raises what the job raised
+        with holding(out_dir, "hydra.run.dir", given):
+            try:
+                done = run_job(hydra_context=HydraContext(
+                    config_loader=None, callbacks=Callbacks(cfg)),  # type: ignore[arg-type]
+                    task_function=job, config=cfg, job_dir_key="hydra.run.dir",
+                    job_subdir_key=None)
+            except Exception as e:  # raised before the task ran (run_job keeps the task's own)
+                fail(setup_error(cfg, e))
+            done.return_value  # noqa: B018 - raises what the job raised
+    except ConfigError as e:  # the folder held by another command, or bad input found late
+        fail(e)

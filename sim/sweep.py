@@ -71,9 +71,9 @@ def swept_keys(overrides: list[dict[str, Any]]) -> list[str]:
 
 def discard_unstarted(sweep_dir: Path) -> None:
     """Take back the folder Hydra made for a sweep refused before any job ran: the config
-    it saved there (multirun.yaml) and the folder, when nothing else is in it (but the
-    sweep's hold on it, `results.LOCK`), and the
-    folders above it, below the working directory, that this leaves empty (`multirun/`)."""
+    it saved there (multirun.yaml) and the folder, when nothing else is in it but the
+    sweep's hold (`results.LOCK`), and the folders above it, below the working
+    directory, that this leaves empty (`multirun/`)."""
     if sweep_dir.is_dir() and {p.name for p in sweep_dir.iterdir()} <= {MULTIRUN, results.LOCK}:
         for name in (MULTIRUN, results.LOCK):
             (sweep_dir / name).unlink(missing_ok=True)

@@ -29,15 +29,20 @@ with holding(Path(sys.argv[1]), "k", "v"):
 """
 
 
+def holder(folder: Path) -> subprocess.Popen[str]:
+    """Another process, holding `folder` until its input is closed."""
+    process = subprocess.Popen([sys.executable, "-c", HOLDER, str(folder)], cwd=ROOT,
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None and process.stdout.readline() == "held\n"
+    return process
+
+
 @pytest.fixture
 def held(tmp_path: Path) -> Iterator[Path]:
     """A folder that another process is writing, until the test ends."""
-    folder = tmp_path / "busy"
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(folder)], cwd=ROOT,
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    assert holder.stdout is not None and holder.stdout.readline() == "held\n"
-    yield folder
-    holder.communicate("")
+    process = holder(tmp_path / "busy")
+    yield tmp_path / "busy"
+    process.communicate("")
 
 
 def command(module: str, *args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -60,11 +65,9 @@ def test_a_run_or_sweep_into_a_folder_being_written_is_refused(held: Path) -> No
 
 def test_the_run_goes_ahead_once_the_other_command_ends(tmp_path: Path) -> None:
     folder = tmp_path / "busy"
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(folder)], cwd=ROOT,
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    process = holder(folder)
     assert sim("reps=2", *QUIET, f"hydra.run.dir={folder}").returncode == 2
-    holder.communicate("")
+    process.communicate("")
     assert sim("reps=2", *QUIET, f"hydra.run.dir={folder}").returncode == 0
     assert (folder / "summary.json").is_file()
     assert not (folder / ".lock").exists()  # a hold leaves nothing behind
