@@ -69,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"ok: {len(checked.bank.questions)} questions, {len(conf.origins)} origins, "
                   f"scenario {conf.scenario}")
             return 0
-        with holding(out, "--out", str(out)):
+        with holding(out, "--out", str(out), "backtest"):
             scores = run_backtest(checked, out, progress=not args.quiet)
     except ConfigError as e:
         if args.posterior is not None and e.key.partition(".")[0] == "posterior":

@@ -178,11 +178,11 @@ def main() -> None:
     overrides = run_overrides(args)
     if overrides is not None:  # a run: composed and checked once, then run as Hydra runs a job
         from sim.design_point import DesignPoint, workers_of
-        from sim.sweep import check_kind
+        from sim.results import check_holds
 
         run, cfg, out_dir = precheck(overrides, "config", RunConf, validate_run)
-        try:
-            check_kind(out_dir, "hydra.run.dir", str(cfg.hydra.run.dir), sweep=False)
+        try:  # before its workers start; again once the folder is held
+            check_holds(out_dir, "hydra.run.dir", str(cfg.hydra.run.dir), "run")
         except ConfigError as e:
             fail(e)
         if run.executor == "local":
@@ -190,7 +190,7 @@ def main() -> None:
 
             prestart(workers_of(run))  # workers start while the job is set up
         point = DesignPoint.of(run, out_dir, 0, overrides)
-        run_as_job(cfg, out_dir, lambda: run_point(point))
+        run_as_job(cfg, out_dir, lambda: run_point(point), "run")
         return
     flags = [a for a in args if a.startswith("-")]
     other = any(a.startswith("hydra/launcher=") and a != "hydra/launcher=summitsim" for a in args)

@@ -298,9 +298,10 @@ def precheck(overrides: Sequence[str], config_name: str, schema: type[T],
 
 
 def hydra_command(config_name: str, schema: type[T], check: Callable[[T], None],
-                  task: Callable[[T, Path], None]) -> None:
+                  task: Callable[[T, Path], None], holds: str) -> None:
     """The `main` of a Hydra command: its config composed and checked once (`precheck`),
-    then `task(config, run folder)` run as Hydra runs a job, the folder held meanwhile;
+    then `task(config, run folder)` run as Hydra runs a job, the folder held meanwhile
+    (the results of the kind `holds` are written there: `sim.results.HOLDS`);
     with Hydra's own flags (--help, --cfg, -m, ...) Hydra's command line takes over, each
     job checked alike."""
     import hydra
@@ -326,7 +327,7 @@ def hydra_command(config_name: str, schema: type[T], check: Callable[[T], None],
         hydra.main(version_base="1.3", config_path=str(CONF_DIR), config_name=config_name)(job)()
         return
     checked, cfg, out_dir = precheck(overrides, config_name, schema, check)
-    run_as_job(cfg, out_dir, lambda: task(checked, out_dir))
+    run_as_job(cfg, out_dir, lambda: task(checked, out_dir), holds)
 
 
 def run_overrides(args: Sequence[str]) -> list[str] | None:
@@ -337,10 +338,10 @@ def run_overrides(args: Sequence[str]) -> list[str] | None:
     return [a for a in args if a not in ("-r", "--run")]
 
 
-def run_as_job(cfg: DictConfig, out_dir: Path, task: Callable[[], None]) -> None:
+def run_as_job(cfg: DictConfig, out_dir: Path, task: Callable[[], None], holds: str) -> None:
     """Run `task` as Hydra runs a job of the composed `cfg` in `out_dir` (the config,
     overrides and Hydra's settings saved in `.hydra/`, logging), without composing again;
-    the folder is held meanwhile (`sim.results.holding`)."""
+    the folder is held meanwhile, for results of the kind `holds` (`sim.results.holding`)."""
     from hydra._internal.callbacks import Callbacks
     from hydra.core.utils import run_job
     from hydra.types import HydraContext
@@ -359,7 +360,7 @@ def run_as_job(cfg: DictConfig, out_dir: Path, task: Callable[[], None]) -> None
     with open_dict(cfg):  # as Hydra sets them for a run of its own
         cfg.hydra.run.dir, cfg.hydra.mode = str(out_dir), "RUN"
     try:
-        with holding(out_dir, "hydra.run.dir", given):
+        with holding(out_dir, "hydra.run.dir", given, holds):
             try:
                 done = run_job(hydra_context=HydraContext(
                     config_loader=None, callbacks=Callbacks(cfg)),  # type: ignore[arg-type]

@@ -28,7 +28,7 @@ def run(conf: NegotiationConf, out_dir: Path) -> None:
 
 
 def main() -> None:
-    hydra_command("negotiate", NegotiationConf, check_negotiation, run)
+    hydra_command("negotiate", NegotiationConf, check_negotiation, run, "negotiation")
 
 
 if __name__ == "__main__":

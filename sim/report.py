@@ -152,7 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     status = 0
     for path in args.dirs:
         try:
-            with holding(path, str(path), "") if path.is_dir() else nullcontext():
+            with holding(path, str(path), "", None) if path.is_dir() else nullcontext():
                 problem = report(path, args.html)
         except ConfigError as e:  # another command is writing there
             problem = e.allowed

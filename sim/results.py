@@ -32,7 +32,18 @@ EVENTS = "events.parquet"
 STUDY, INDICES, DISCOVERY = "study.json", "indices.json", "discovery.json"
 POINTS, SAMPLES = "points.parquet", "samples.parquet"
 SCORES, FORECASTS = "scores.json", "forecasts.parquet"
+MULTIRUN = "multirun.yaml"  # a sweep's config, saved by Hydra in its folder before any job
+NEGOTIATION, TOURNAMENT = "negotiation.json", "tournament.json"  # the lab's
+FORECAST, LIBRARY = "forecast.json", "library.json"
+CALIBRATION, SBC = "calibration.json", "sbc.json"
 LOCK = ".lock"  # held by the command writing the folder, while it writes
+
+# What a folder holds, known by a file that one command writes there (each command's
+# results, and a sweep's config): a command refuses a folder that holds another's.
+HOLDS = {SUMMARY: "run", MULTIRUN: "sweep", NEGOTIATION: "negotiation",
+         TOURNAMENT: "tournament", FORECAST: "forecast", SCORES: "backtest",
+         LIBRARY: "backtest library", CALIBRATION: "calibration",
+         SBC: "simulation-based calibration check", STUDY: "study"}
 
 
 class Share(TypedDict):
@@ -126,11 +137,13 @@ class TableWriter:
 
 
 @contextmanager
-def holding(folder: Path, key: str, given: str) -> Iterator[None]:
+def holding(folder: Path, key: str, given: str, holds: str | None) -> Iterator[None]:
     """Hold `folder` while a command writes it: a second command writing there at the same
     time would replace its tables, or take away its files in the making. `ConfigError`
-    naming `key` as `given` if another process holds it. The hold is a lock on the file
-    `LOCK` there, removed as the hold ends (the kernel ends it with the process)."""
+    naming `key` as `given` if another process holds it, or if the folder holds another
+    command's results than those the command writes (`holds`, a kind of `HOLDS`; None: any).
+    The hold is a lock on the file `LOCK` there, removed as the hold ends (the kernel ends
+    it with the process)."""
     lock = folder / LOCK
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -153,11 +166,44 @@ def holding(folder: Path, key: str, given: str) -> Iterator[None]:
         if not ours:
             raise ConfigError(key, given, "another command is writing there now; wait for it "
                               "to end, or give another folder")
+        if holds is not None:
+            check_holds(folder, key, given, holds)
         yield
     finally:
         if ours:
             lock.unlink(missing_ok=True)
         os.close(fd)
+
+
+def check_holds(folder: Path, key: str, given: str, holds: str) -> None:
+    """`ConfigError` naming `key` as `given` if `folder` holds another kind of results than
+    `holds`, which those written there would replace or be mixed with."""
+    if holds not in HOLDS.values() and not holds.startswith("sweep of python -m sim."):
+        raise ValueError(f"not a kind of results: {holds!r}")  # a command's own mistake
+    for name, kind in HOLDS.items():
+        if (folder / name).is_file():
+            kind = sweep_of(_config_name(folder / name)) if name == MULTIRUN else kind
+            if kind != holds:
+                raise ConfigError(key, given, f"holds a {kind} ({name}), whose files this "
+                                  f"{holds}'s would replace or be mixed with; give it a "
+                                  "folder of its own")
+
+
+def sweep_of(config_name: str) -> str:
+    """What a sweep's folder holds, by the config its command runs (`python -m sim`'s:
+    config)."""
+    return "sweep" if config_name == "config" else f"sweep of python -m sim.{config_name}"
+
+
+def _config_name(multirun: Path) -> str:
+    """The config a sweep's saved config was composed from ("config" if it does not say)."""
+    import yaml
+
+    try:
+        saved = yaml.safe_load(multirun.read_text())
+        return str(saved["hydra"]["job"]["config_name"])
+    except (OSError, yaml.YAMLError, KeyError, TypeError):  # not as Hydra writes it
+        return "config"
 
 
 def _is_file(fd: int, path: Path) -> bool:

@@ -20,7 +20,7 @@ from sim import results
 from sim.config.errors import ConfigError
 from sim.model.outcome import OUTCOMES
 
-MULTIRUN = "multirun.yaml"  # the sweep's config, saved by Hydra in the sweep's folder
+MULTIRUN = results.MULTIRUN  # the sweep's config, saved by Hydra in the sweep's folder
 SWEEP_TABLE = "sweep.parquet"  # one row per job, written by `finalize_sweep`
 MANIFEST = "manifest.json"  # the sweep's jobs, seed and provenance, written with it
 
@@ -85,18 +85,14 @@ def discard_unstarted(sweep_dir: Path) -> None:
             parent.rmdir()
 
 
-def check_kind(folder: Path, key: str, given: str, sweep: bool) -> None:
-    """A run's folder holds a run and a sweep's a sweep: the one written into the other's
-    would replace its tables under its summary or manifest. `ConfigError` naming `key` as
-    `given`; a refused sweep's config, which Hydra saved there already, is taken back."""
-    other = results.SUMMARY if sweep else MULTIRUN
-    if (folder / other).is_file():
-        if sweep:
-            (folder / MULTIRUN).unlink(missing_ok=True)
-        held, this = (("a run (summary.json)", "sweep") if sweep
-                      else ("a sweep (multirun.yaml)", "run"))
-        raise ConfigError(key, given, f"holds {held}, whose tables this {this}'s would "
-                          "replace; give it a folder of its own")
+def check_kind(folder: Path, key: str, given: str) -> None:
+    """A sweep's folder holds a sweep (`results.check_holds`), checked after another
+    sweeper than summitsim's saved the sweep's config there: taken back if refused."""
+    try:
+        results.check_holds(folder, key, given, "sweep")
+    except ConfigError:
+        (folder / MULTIRUN).unlink(missing_ok=True)
+        raise
 
 
 def job_dirs(sweep_dir: Path, jobs: int | None = None) -> list[Path]:

@@ -33,7 +33,7 @@ def run(conf: TournamentConf, out_dir: Path) -> None:
 
 
 def main() -> None:
-    hydra_command("tournament", TournamentConf, check_tournament, run)
+    hydra_command("tournament", TournamentConf, check_tournament, run, "tournament")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,11 @@
-"""A folder is written by one command at a time, and a command's default folder is its own.
+"""A folder is written by one command at a time, holds one command's results, and a
+command's default folder is its own.
 
 A second command writing into a folder that one is writing took away the first one's
-files in the making (it failed with a traceback) or mixed the two's tables; two commands
-started in the same second shared a default folder named to the second.
+files in the making (it failed with a traceback) or mixed the two's tables; a command
+given a folder of another's results wrote its own beside them (and its config over theirs,
+in `.hydra/`); two commands started in the same second shared a default folder named to
+the second.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ HOLDER = """
 import sys
 from pathlib import Path
 from sim.results import holding
-with holding(Path(sys.argv[1]), "k", "v"):
+with holding(Path(sys.argv[1]), "k", "v", None):
     print("held", flush=True)
     sys.stdin.read()
 """
@@ -73,23 +76,77 @@ def test_the_run_goes_ahead_once_the_other_command_ends(tmp_path: Path) -> None:
     assert not (folder / ".lock").exists()  # a hold leaves nothing behind
 
 
-@pytest.mark.parametrize(("module", "args", "key"), [
-    ("sim.explore", ("ishigami", "base_samples=2", "--no-progress", "out={}"), "out"),
+# Every command that writes a folder: how the folder is given, and what it holds after.
+COMMANDS = [
+    ("sim.explore", ("ishigami", "base_samples=2", "--no-progress", "out={}"), "out", "study"),
     ("sim.forecast", ("scenario=historical_2023", "as_of=2023-06-01", "reps=20", "out={}"),
-     "out"),
-    ("sim.backtest", ("us_china_2023", "--reps", "20", "--out", "{}"), "--out"),
-    ("sim.backtest", ("library", "--reps", "20", "--out", "{}"), "--out"),
-    ("sim.calibrate", ("us_china_2023", "--out", "{}"), "--out"),
-    ("sim", ("--run", "reps=2", *QUIET, "hydra.run.dir={}"), "hydra.run.dir"),  # Hydra's flag
-    ("sim.negotiate", ("hydra.run.dir={}",), "hydra.run.dir"),
-    ("sim.negotiate", ("-r", "hydra.run.dir={}"), "hydra.run.dir"),
-    ("sim.tournament", ("hydra.run.dir={}",), "hydra.run.dir"),
-])
+     "out", "forecast"),
+    ("sim.backtest", ("us_china_2023", "--reps", "20", "--out", "{}"), "--out", "backtest"),
+    ("sim.backtest", ("library", "--reps", "20", "--out", "{}"), "--out", "backtest library"),
+    ("sim.calibrate", ("us_china_2023", "--out", "{}"), "--out", "calibration"),
+    ("sim.calibrate", ("us_china_2023", "--sbc", "--out", "{}"), "--out",
+     "simulation-based calibration check"),
+    ("sim", ("--run", "reps=2", *QUIET, "hydra.run.dir={}"), "hydra.run.dir", "run"),
+    ("sim", ("-m", "hydra/sweeper=basic", "seed=1,2", "reps=2", *QUIET, "hydra.sweep.dir={}"),
+     "hydra.sweep.dir", "sweep"),
+    ("sim.negotiate", ("hydra.run.dir={}",), "hydra.run.dir", "negotiation"),
+    ("sim.negotiate", ("-r", "hydra.run.dir={}"), "hydra.run.dir", "negotiation"),
+    ("sim.negotiate", ("-m", "deadline=5,6", "plot=false", "hydra.sweep.dir={}"),
+     "hydra.sweep.dir", "sweep of python -m sim.negotiate"),
+    ("sim.tournament", ("hydra.run.dir={}",), "hydra.run.dir", "tournament"),
+    ("sim.tournament", ("-m", "agendas=2,3", "hydra.sweep.dir={}"), "hydra.sweep.dir",
+     "sweep of python -m sim.tournament"),
+]
+
+
+@pytest.mark.parametrize(("module", "args", "key", "kind"),
+                         [c for c in COMMANDS if "hydra/sweeper=basic" not in c[1]])
 def test_a_command_into_a_folder_being_written_is_refused(
-        module: str, args: tuple[str, ...], key: str, held: Path) -> None:
+        module: str, args: tuple[str, ...], key: str, kind: str, held: Path) -> None:
     done = command(module, *(a.format(held) for a in args))
     assert (done.returncode, done.stderr) == (2, f"error: {key}='{held}': {BUSY}\n")
     assert [p.name for p in held.iterdir()] == [".lock"]
+
+
+@pytest.mark.parametrize(("module", "args", "key", "kind"), COMMANDS)
+def test_a_command_into_a_folder_of_other_results_is_refused(
+        module: str, args: tuple[str, ...], key: str, kind: str, tmp_path: Path) -> None:
+    """Known by the file each command writes there (`sim.results.HOLDS`): its own results
+    would replace those or be mixed with them. The folder is left as it was."""
+    name, other = ("tournament.json", "tournament") if kind != "tournament" else (
+        "negotiation.json", "negotiation")
+    (tmp_path / name).write_text("{}")
+    done = command(module, *(a.format(tmp_path) for a in args))
+    assert (done.returncode, done.stderr) == (2, (
+        f"error: {key}='{tmp_path}': holds a {other} ({name}), whose files this {kind}'s "
+        "would replace or be mixed with; give it a folder of its own\n"))
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
+def test_the_labs_commands_and_python_m_sim_keep_to_folders_of_their_own(
+        tmp_path: Path) -> None:
+    """A negotiation into a run's folder, and a sweep of the lab into a sweep's of
+    `python -m sim` (both Hydra's multirun.yaml), or the other way round: refused, each
+    folder as it was; a sweep of the lab into its own sweep's folder goes ahead."""
+    run, sweep, lab = tmp_path / "run", tmp_path / "sweep", tmp_path / "lab"
+    assert sim("reps=2", *QUIET, f"hydra.run.dir={run}").returncode == 0
+    assert sim("-m", "seed=1,2", "reps=2", *QUIET, f"hydra.sweep.dir={sweep}").returncode == 0
+    lab_sweep = ("-m", "deadline=5,6", "plot=false", f"hydra.sweep.dir={lab}")
+    assert command("sim.negotiate", *lab_sweep).returncode == 0
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    refused = {
+        "run (summary.json)": command("sim.negotiate", f"hydra.run.dir={run}"),
+        "sweep (multirun.yaml)": command("sim.negotiate", "-m", "deadline=5,6",
+                                         f"hydra.sweep.dir={sweep}"),
+        "sweep of python -m sim.negotiate (multirun.yaml)": sim(
+            "-m", "seed=3,4", "reps=2", *QUIET, f"hydra.sweep.dir={lab}"),
+    }
+    for held_there, done in refused.items():
+        assert done.returncode == 2 and f"holds a {held_there}, whose files" in done.stderr, (
+            done.stderr)
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
+    again = command("sim.negotiate", *lab_sweep[:-1], "seed=1", f"hydra.sweep.dir={lab}")
+    assert again.returncode == 0, again.stderr
 
 
 def test_two_commands_started_together_get_folders_of_their_own(tmp_path: Path) -> None:

@@ -352,13 +352,13 @@ def test_a_run_and_a_sweep_are_not_written_into_each_others_folder(tmp_path: Pat
     for plugin in ((), ("hydra/launcher=basic",), ("hydra/sweeper=basic",)):  # either one
         into_run = sim("-m", *plugin, "seed=3,4", "reps=2", *QUIET, f"hydra.sweep.dir={run_dir}")
         assert (into_run.returncode, into_run.stderr) == (2, (
-            f"error: hydra.sweep.dir='{run_dir}': holds a run (summary.json), whose tables "
-            "this sweep's would replace; give it a folder of its own\n"))
+            f"error: hydra.sweep.dir='{run_dir}': holds a run (summary.json), whose files "
+            "this sweep's would replace or be mixed with; give it a folder of its own\n"))
     for run_flag in ((), ("--run",)):  # Hydra's flag for a run, too
         into_sweep = sim(*run_flag, "reps=3", *QUIET, f"hydra.run.dir={sweep_dir}")
         assert (into_sweep.returncode, into_sweep.stderr) == (2, (
-            f"error: hydra.run.dir='{sweep_dir}': holds a sweep (multirun.yaml), whose tables "
-            "this run's would replace; give it a folder of its own\n"))
+            f"error: hydra.run.dir='{sweep_dir}': holds a sweep (multirun.yaml), whose files "
+            "this run's would replace or be mixed with; give it a folder of its own\n"))
     after = {p: p.read_bytes() for d in (run_dir, sweep_dir) for p in d.rglob("*") if p.is_file()}
     assert after == before
 

@@ -78,7 +78,7 @@ class SummitsimLauncher(Launcher):
                 for part in o.lstrip("+~").partition("=")[0].split("."):
                     node = node[part] if isinstance(node, DictConfig) and part in node else None
             # checked by the summitsim sweeper already; again for another sweeper
-            check_kind(sweep_dir, "hydra.sweep.dir", str(config.hydra.sweep.dir), sweep=True)
+            check_kind(sweep_dir, "hydra.sweep.dir", str(config.hydra.sweep.dir))
             if not job_overrides:
                 raise no_jobs(given, is_group)
             points = design_points(job_overrides, initial_job_idx, sweep_dir, compose, is_group)

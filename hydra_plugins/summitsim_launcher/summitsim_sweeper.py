@@ -39,19 +39,24 @@ class SummitsimSweeper(BasicSweeper):
 
     def sweep(self, arguments: List[str]) -> Swept:  # noqa: UP006
         """The sweep, its folder held from before Hydra saves its config there to the end
-        (another command writing there at the same time is refused, and so is a run's
-        folder), and taken back if the sweep is refused before any job ran."""
-        from sim.results import holding
-        from sim.sweep import check_kind, discard_unstarted
+        (another command writing there at the same time is refused, and so is a folder of
+        other results), and taken back if the sweep is refused before any job ran."""
+        from sim.command import fail
+        from sim.config.errors import ConfigError
+        from sim.results import holding, sweep_of
+        from sim.sweep import discard_unstarted
 
         assert self.config is not None
         given = str(self.config.hydra.sweep.dir)
         folder = Path(given).absolute()
-        with holding(folder, "hydra.sweep.dir", given):
-            check_kind(folder, "hydra.sweep.dir", given, sweep=True)
-            try:
-                jobs = super().sweep(arguments)
-            except BaseException:  # refused (bad input exits): nothing of it is left
-                discard_unstarted(folder)
-                raise
-        return Swept(folder, bool(self.config.plots), jobs)
+        try:
+            with holding(folder, "hydra.sweep.dir", given,
+                         sweep_of(self.config.hydra.job.config_name)):
+                try:
+                    jobs = super().sweep(arguments)
+                except BaseException:  # refused (bad input exits): nothing of it is left
+                    discard_unstarted(folder)
+                    raise
+        except ConfigError as e:  # one line, whichever command's sweep it is
+            fail(e)
+        return Swept(folder, bool(self.config.get("plots")), jobs)  # the lab's: no such key

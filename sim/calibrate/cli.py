@@ -52,7 +52,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"ok: {len(conf.priors)} parameters, {len(problem.stats.names)} statistics "
                   f"before {conf.cutoff}, {len(problem.later.names)} after")
             return 0
-        with holding(out, "--out", str(out)):
+        with holding(out, "--out", str(out), "simulation-based calibration check"
+                     if args.sbc else "calibration"):
             prepare(out, run.SBC_RESULT if args.sbc else run.RESULT)
             shown = (run.format_sbc(run.run_sbc(problem, out)) if args.sbc
                      else run.format_calibration(run.run_calibration(problem, out)))

@@ -73,7 +73,7 @@ def run_study(study: Study, progress: bool = True) -> Path:
     model, out = check(study)
     x = sample(study)
     planned = model.plan(x, out)  # every point checked before anything is written
-    with results.holding(out, "out", str(out)):  # one command writes it at a time
+    with results.holding(out, "out", str(out), "study"):  # one command writes it at a time
         results.write_json({
             "study": dataclasses.asdict(study), "digest": study.digest(), "points": len(x),
             "git_commit": git_commit(), "versions": versions(EXTRA_PACKAGES),

@@ -80,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             load_posterior(setup.posterior, compose=lambda extra: asof.compose(setup, extra))
         out = Path(args.out) if args.out else Path("outputs/forecast") / args.scenario / (
             f"{args.as_of}_{stamp()}")
-        with holding(out, "out", str(out)):
+        with holding(out, "out", str(out), "forecast"):
             prepare(out, RESULT, key="out")
             df = asof.forecast_as_of(setup, bank.questions, args.as_of, args.reps, args.seed,
                                      out)

@@ -330,7 +330,7 @@ def main(argv: Sequence[str]) -> int:
             print(f"ok: {len(plans)} cases, {questions} questions, {origins} origins, "
                   f"behaviour frozen from {lib.frozen_from}")
             return 0
-        with holding(out, "--out", str(out)):
+        with holding(out, "--out", str(out), "backtest library"):
             table = run_library(lib, out, tuple(args.overrides), args.workers, not args.quiet)
     except ConfigError as e:
         fail(e)
