@@ -491,6 +491,13 @@ CASES = [
     Case("sweep-dir-unresolved", ("-m", "hydra.sweep.dir=${nope}", "reps=2,3"),
          "hydra.sweep.dir", "'${nope}'", "Interpolation key 'nope' not found; an "
          "interpolation ${...} must name a key of the config"),
+    Case("lab-sweep-dir-unresolved", ("-m", "hydra.sweep.dir=${nope}", "deadline=5,6"),
+         "hydra.sweep.dir", "'${nope}'", "Interpolation key 'nope' not found; an "
+         "interpolation ${...} must name a key of the config, like ${seed}",
+         module="sim.negotiate"),
+    Case("lab-sweep-summitsim-launcher", ("-m", "hydra/launcher=summitsim", "deadline=5,6"),
+         "hydra/launcher", "'summitsim'", "runs the design points of python -m sim; leave it "
+         "out: the lab's sweeps run under Hydra's basic launcher", module="sim.negotiate"),
     Case("sweep-dir-cannot-be-made", ("-m", "reps=2,3", "hydra.sweep.dir=/proc/summitsim/x"),
          "hydra.sweep.dir", "'/proc/summitsim/x'", "/proc/summitsim cannot be made (No such "
          "file or directory)"),
@@ -739,7 +746,7 @@ CASES = [
 IN_SUBPROCESS = ("reps-zero", "tactic-typo", "yaml-unclosed-brace", "target-in-file",
                  "run-dir-under-a-file", "top-level-typo", "hydra-callback-in-file",
                  "discount-one", "folder-tab", "folder-missing-base", "scenario-as-path",
-                 "cfg-unknown-scenario", "lab-sweep-bad-last-job")
+                 "cfg-unknown-scenario", "lab-sweep-bad-last-job", "lab-sweep-dir-unresolved")
 
 
 def _fill(text: str, tmp: Path) -> str:

@@ -44,6 +44,10 @@ class SummitsimLauncher(Launcher):
         setup_globals()
         configure_log(self.config.hydra.hydra_logging, self.config.hydra.verbose)
         config, loader = self.config, self.hydra_context.config_loader
+        if config.hydra.job.config_name != "config":  # the lab's, the tournament's
+            fail(ConfigError("hydra/launcher", "summitsim", "runs the design points of python "
+                             "-m sim; leave it out: the lab's sweeps run under Hydra's basic "
+                             "launcher"))
         sweep_dir = Path(str(config.hydra.sweep.dir)).absolute()
 
         def is_group(key: str) -> bool:

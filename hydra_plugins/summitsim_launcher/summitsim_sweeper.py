@@ -41,13 +41,19 @@ class SummitsimSweeper(BasicSweeper):
         """The sweep, its folder held from before Hydra saves its config there to the end
         (another command writing there at the same time is refused, and so is a folder of
         other results), and taken back if the sweep is refused before any job ran."""
+        from omegaconf.errors import OmegaConfBaseException
+
         from sim.command import fail
         from sim.config.errors import ConfigError
+        from sim.config.load import unresolved
         from sim.results import holding, sweep_of
         from sim.sweep import discard_unstarted
 
         assert self.config is not None
-        given = str(self.config.hydra.sweep.dir)
+        try:
+            given = str(self.config.hydra.sweep.dir)
+        except OmegaConfBaseException as e:  # a folder that does not resolve
+            fail(unresolved(self.config, e))
         folder = Path(given).absolute()
         try:
             with holding(folder, "hydra.sweep.dir", given,

@@ -203,9 +203,9 @@ def omegaconf_reason(e: OmegaConfBaseException) -> str:
     that names no key, or one that reads Hydra's settings, which no job's value may."""
     if "HydraConfig was not set" in str(e):
         return ("a value of the config cannot read Hydra's settings (${hydra:...}); give the "
-                "value itself, or interpolate a key of the config, like ${scenario.name}")
+                "value itself, or interpolate a key of the config, like ${seed}")
     return str(getattr(e, "msg", None) or e).splitlines()[0] + (
-        "; an interpolation ${...} must name a key of the config, like ${scenario.name}"
+        "; an interpolation ${...} must name a key of the config, like ${seed}"
         if isinstance(e, InterpolationKeyError) else "")
 
 
