@@ -36,6 +36,7 @@ from sim.results import (
     STUDY,
     SUMMARY,
     holding,
+    holdings,
 )
 from sim.sweep import MANIFEST, SWEEP_TABLE, finalize_sweep, job_dirs
 
@@ -63,6 +64,10 @@ def kind_of(path: Path) -> str:
         return "run"
     if any((path / t).exists() for t in RUN_TABLES):
         raise ReportError(f"incomplete run (no {SUMMARY})")
+    for name, held in holdings(path):  # the lab's
+        if held.startswith("sweep of") or held in ("negotiation", "tournament"):
+            raise ReportError(f"holds a {held} ({name}); this command redraws the runs and "
+                              "sweeps of python -m sim, studies and backtests")
     if job_dirs(path):
         raise ReportError(f"sweep with no complete job (no {SUMMARY} in any job directory)")
     if (path / FORECAST_DONE).exists():

@@ -34,7 +34,7 @@ POINTS, SAMPLES = "points.parquet", "samples.parquet"
 SCORES, FORECASTS = "scores.json", "forecasts.parquet"
 MULTIRUN = "multirun.yaml"  # a sweep's config, saved by Hydra in its folder before any job
 NEGOTIATION, TOURNAMENT = "negotiation.json", "tournament.json"  # the lab's
-FORECAST, LIBRARY = "forecast.json", "library.json"
+FORECAST, LIBRARY_SCORES = "forecast.json", "library.json"
 CALIBRATION, SBC = "calibration.json", "sbc.json"
 LOCK = ".lock"  # held by the command writing the folder, while it writes
 
@@ -42,7 +42,7 @@ LOCK = ".lock"  # held by the command writing the folder, while it writes
 # results, and a sweep's config): a command refuses a folder that holds another's.
 HOLDS = {SUMMARY: "run", MULTIRUN: "sweep", NEGOTIATION: "negotiation",
          TOURNAMENT: "tournament", FORECAST: "forecast", SCORES: "backtest",
-         LIBRARY: "backtest library", CALIBRATION: "calibration",
+         LIBRARY_SCORES: "backtest library", CALIBRATION: "calibration",
          SBC: "simulation-based calibration check", STUDY: "study"}
 
 
@@ -180,13 +180,18 @@ def check_holds(folder: Path, key: str, given: str, holds: str) -> None:
     `holds`, which those written there would replace or be mixed with."""
     if holds not in HOLDS.values() and not holds.startswith("sweep of python -m sim."):
         raise ValueError(f"not a kind of results: {holds!r}")  # a command's own mistake
-    for name, kind in HOLDS.items():
-        if (folder / name).is_file():
-            kind = sweep_of(_config_name(folder / name)) if name == MULTIRUN else kind
-            if kind != holds:
-                raise ConfigError(key, given, f"holds a {kind} ({name}), whose files this "
-                                  f"{holds}'s would replace or be mixed with; give it a "
-                                  "folder of its own")
+    for name, kind in holdings(folder):
+        if kind != holds:
+            raise ConfigError(key, given, f"holds a {kind} ({name}), whose files this "
+                              f"{holds}'s would replace or be mixed with; give it a folder "
+                              "of its own")
+
+
+def holdings(folder: Path) -> list[tuple[str, str]]:
+    """What `folder` holds: the files of `HOLDS` there, with the kind of results each says
+    (a sweep's, by the command that ran it)."""
+    return [(name, sweep_of(_config_name(folder / name)) if name == MULTIRUN else kind)
+            for name, kind in HOLDS.items() if (folder / name).is_file()]
 
 
 def sweep_of(config_name: str) -> str:

@@ -15,7 +15,7 @@ import pandas as pd
 from sim.command import hydra_command
 from sim.negotiation.config import TournamentConf, check_tournament, register
 from sim.negotiation.tournament import format_tables, play, summarize
-from sim.results import write_json, write_parquet
+from sim.results import TOURNAMENT, write_json, write_parquet
 
 register()
 
@@ -27,7 +27,7 @@ def run(conf: TournamentConf, out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     write_parquet(pd.DataFrame([dataclasses.asdict(m) for m in matches]),
                   out_dir / "matches.parquet")
-    write_json(summary, out_dir / "tournament.json")
+    write_json(summary, out_dir / TOURNAMENT)
     print(format_tables(summary, pairs=conf.pairs))
     print(f"results: {out_dir}")
 

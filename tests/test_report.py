@@ -182,6 +182,9 @@ def test_errors_are_one_line_exit_2(tmp_path: Path, case: str,
     *((done, f"a calibration ({done}): python -m sim.calibrate drew its plots there; this "
        "command redraws runs, sweeps, studies and backtests")
       for done in ("calibration.json", "sbc.json")),
+    *((done, f"holds a {kind} ({done}); this command redraws the runs and sweeps of python -m "
+       "sim, studies and backtests")
+      for done, kind in (("negotiation.json", "negotiation"), ("tournament.json", "tournament"))),
 ])
 def test_a_directory_of_another_kind_says_what_to_give(
         tmp_path: Path, marker: str, line: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -191,6 +194,19 @@ def test_a_directory_of_another_kind_says_what_to_give(
         (target / marker).write_text("{}")
     assert main([str(target)]) == 2
     assert capsys.readouterr().err == f"error: {target}: {line.format(target=target)}\n"
+
+
+def test_a_sweep_of_the_lab_is_told_as_such(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """Not "a sweep with no complete job": its jobs are the lab's, complete."""
+    done = subprocess.run([sys.executable, "-m", "sim.negotiate", "-m", "deadline=5,6",
+                           "plot=false", f"hydra.sweep.dir={tmp_path}"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert main([str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (
+        f"error: {tmp_path}: holds a sweep of python -m sim.negotiate (multirun.yaml); this "
+        "command redraws the runs and sweeps of python -m sim, studies and backtests\n")
 
 
 def test_error_in_a_subprocess_has_no_traceback(tmp_path: Path) -> None:

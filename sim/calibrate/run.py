@@ -15,8 +15,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-RESULT = "calibration.json"
-SBC_RESULT = "sbc.json"
+from sim.results import CALIBRATION as RESULT
+from sim.results import SBC as SBC_RESULT
+
 UNIDENTIFIED_BELOW = 0.2  # contraction under this: the data do not identify the parameter
 
 

@@ -17,13 +17,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from sim import results
 from sim.command import fail, user_folders
 from sim.config.checks import UNIT, Context, at_least, checked, named, walk
 from sim.config.compose import chosen_as
 from sim.config.errors import ConfigError
 from sim.config.load import load, with_settings
 
-RESULT = "forecast.json"
+RESULT = results.FORECAST
 
 
 @dataclass(frozen=True)

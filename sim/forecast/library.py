@@ -50,10 +50,10 @@ from sim.forecast.backtest import (
 )
 from sim.forecast.questions import KINDS
 from sim.forecast.scores import BASELINES, BOOTSTRAP, SEED, score_set
-from sim.results import FORECASTS, REPLICATIONS, holding, stamp
+from sim.results import FORECASTS, LIBRARY_SCORES, REPLICATIONS, holding, stamp
 
 LIBRARY = CONF_DIR / "library.yaml"
-DONE = "library.json"
+DONE = LIBRARY_SCORES
 POOLED = "all cases out of sample"  # the pooled row: every case but the frozen one
 # Behaviour that a case must carry unchanged from the frozen case (dotted paths into
 # ScenarioConf; party fields are compared through the case's party mapping).

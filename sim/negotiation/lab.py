@@ -16,7 +16,7 @@ from sim.model.bargaining.session import SessionResult, negotiate
 from sim.model.bargaining.solutions import Solution, assess
 from sim.model.bargaining.strategies import StrategySpec
 from sim.negotiation.config import SIDES, NegotiationConf, SideConf
-from sim.results import write_json
+from sim.results import NEGOTIATION, write_json
 
 
 def agenda_of(conf: NegotiationConf) -> Agenda:
@@ -113,7 +113,7 @@ def run_lab(conf: NegotiationConf, out_dir: Path) -> dict[str, Any]:
     out_dir.mkdir(parents=True, exist_ok=True)
     if conf.plot:
         plot_negotiation(data, out_dir / "negotiation.png")
-    write_json(data, out_dir / "negotiation.json")
+    write_json(data, out_dir / NEGOTIATION)
     return data
 
 
