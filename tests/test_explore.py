@@ -287,3 +287,12 @@ def test_a_study_of_many_points_keeps_few_files_open(tmp_path: Path) -> None:
                           preexec_fn=limit)
     assert done.returncode == 0, done.stderr[-2000:]
     assert len(list(tmp_path.glob("*/summary.json"))) == 640
+
+
+def test_a_settings_value_is_read_as_on_python_m_sims_command_line() -> None:
+    """`{low:-1,high:1}` as Hydra's grammar reads it (YAML reads it as keys 'low:-1' and
+    'high:1'), with or without spaces; a mapping with quoted keys as YAML reads it."""
+    path = find_config("ishigami", "explore")
+    for written in ("{low:-1,high:1}", "{low: -1, high: 1}", "{'low': -1, 'high': 1}"):
+        s = read_study(path, [f"factors.x1={written}"])
+        assert (s.factors[0].key, s.factors[0].low, s.factors[0].high) == ("x1", -1, 1), written

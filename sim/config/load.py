@@ -286,9 +286,19 @@ def read_config(name: str, group: str, schema: type[T],
 
 
 def setting_value(text: str) -> Any:
-    """A setting's value as written after `=`: read as YAML, else kept as the text."""
+    """A setting's value as written after `=`, read as Hydra reads an override's, as on
+    `python -m sim`'s command line (`{low: 0, high: 1}` or `{low:0,high:1}`); else as YAML
+    (a mapping with quoted keys); else kept as the text. Several values (a sweep) are
+    kept as the text."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
     try:
-        return read_yaml(text) if text else ""
+        override = OverridesParser.create().parse_override(f"k={text}")
+        return text if override.is_sweep_override() else override.value()
+    except Exception:  # Hydra's parser raises several kinds
+        pass
+    try:
+        return read_yaml(text)
     except yaml.YAMLError:
         return text
 
