@@ -296,3 +296,5 @@ def test_a_settings_value_is_read_as_on_python_m_sims_command_line() -> None:
     for written in ("{low:-1,high:1}", "{low: -1, high: 1}", "{'low': -1, 'high': 1}"):
         s = read_study(path, [f"factors.x1={written}"])
         assert (s.factors[0].key, s.factors[0].low, s.factors[0].high) == ("x1", -1, 1), written
+    for word, value in (("yes", True), ("Off", False)):  # as python -m sim crn=yes takes it
+        assert read_study(path, [f"crn={word}"]).crn is value

@@ -19,6 +19,11 @@ from sim.config.errors import ConfigError, unknown_name
 T = TypeVar("T")
 
 
+# The words OmegaConf takes for a bool, as `python -m sim crn=yes` does (and a YAML file).
+BOOL_WORDS = {w: True for w in ("y", "yes", "on", "true")} | {
+    w: False for w in ("n", "no", "off", "false")}
+
+
 @cache
 def _hints(cls: Any) -> dict[str, Any]:
     return typing.get_type_hints(cls)
@@ -61,6 +66,7 @@ def convert(tp: Any, value: object, path: str) -> Any:
         _, item = typing.get_args(tp)
         return {str(k): convert(item, v, f"{path}.{k}") for k, v in value.items()}
     if tp is bool:
+        value = BOOL_WORDS.get(value.lower(), value) if isinstance(value, str) else value
         if not isinstance(value, bool):
             raise ConfigError(path, value, "must be true or false")
         return value
