@@ -865,6 +865,13 @@ ARGUMENTS = [  # module, its arguments, the whole line after "error: "
      "unrecognized arguments: --progress; see python -m sim.explore --help"),
     ("sim.forecast.cli", ("scenario=historical_2023", "as_of=2023-02-30"),
      "as_of='2023-02-30': not a date; write YYYY-MM-DD, a real calendar day"),
+    *((module, args, f"{args[-1].partition('=')[0]}='{args[-1].partition('=')[2]}': +, ++ "
+       "and ~ are Hydra's; a setting here is KEY=VALUE, which sets a key or adds one")
+      for module, args in (
+          ("sim.explore.cli", ("ishigami", "+factors.x1.low=0.1")),
+          ("sim.explore.cli", ("ishigami", "~outcomes")),
+          ("sim.forecast.cli", ("scenario=historical_2023", "as_of=2023-06-01", "+reps=3")),
+          ("sim.calibrate.cli", ("us_china_2023", "--check", "++cutoff=2023-05-01")))),
     ("sim.explore.cli", ("summit_levers", "scenario.x=1", "out=/proc/summitsim"),
      "scenario.x='1': scenario is a single value, not a mapping; it has no key 'x'"),
     ("sim.explore.cli", ("summit_levers", "hydra.run.dir=/tmp/x", "out=/proc/summitsim"),

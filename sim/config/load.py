@@ -278,7 +278,8 @@ def read_config(name: str, group: str, schema: type[T],
                           f"not a {type(data).__name__}")
     known = [f.name for f in dataclasses.fields(schema)]  # type: ignore[arg-type]
     for key, _, text in (s.partition("=") for s in settings):  # hydra.*: refused by `load`
-        if "." in key and key.split(".")[0] not in [*known, "hydra"]:  # as written, not a map
+        if "." in key and key.split(".")[0] not in [*known, "hydra"] and not key.startswith(
+                ("+", "~")):  # as written, not a map (+ and ~: told by `with_settings`)
             raise ConfigError(key, setting_value(text), unknown_name(
                 key, key.split(".")[0], known, f"key {key.split('.')[0]!r}").allowed)
     return load(with_settings(data, settings, schema), schema,
@@ -311,6 +312,9 @@ def with_settings(data: Any, settings: Sequence[str], schema: type | None = None
     an empty mapping is one of such keys where `schema` makes it a mapping of names)."""
     for item in settings:
         key, eq, text = item.partition("=")
+        if key[:1] in ("+", "~"):
+            raise ConfigError(key, text, "+, ++ and ~ are Hydra's; a setting here is KEY=VALUE, "
+                              "which sets a key or adds one")
         if not (eq and key and isinstance(data, dict)):
             raise ConfigError(item, "", "write settings as KEY=VALUE")
         value = setting_value(text)
