@@ -23,7 +23,7 @@ from sim.analysis.io import read_json, read_table
 from sim.analysis.summary import Z95, normal_interval
 from sim.command import ArgumentParser, run_command
 from sim.model.outcome import OUTCOMES
-from sim.results import REPLICATIONS, SUMMARY, write_json
+from sim.results import MULTIRUN, REPLICATIONS, SUMMARY, holdings, write_json
 from sim.sweep import SWEEP_TABLE
 
 REQUIRED = ("rep", "outcome", "summit_held")
@@ -95,11 +95,14 @@ def load_run(path: Path) -> Run:
     if not path.is_dir():
         raise CompareError(f"{path}: " + ("a file, not a directory" if path.exists() else
                                            "no such directory"))
-    if (path / SWEEP_TABLE).exists():
+    held = holdings(path)
+    if (path / SWEEP_TABLE).exists() or (MULTIRUN, "sweep") in held:
         raise CompareError(f"{path}: a sweep's folder, not a run; compare two of its jobs, "
                            f"as {path / '0'} {path / '1'}")
     if not (path / SUMMARY).exists():
-        raise CompareError(f"{path}: not a complete run directory (no {SUMMARY})")
+        raise CompareError(f"{path}: " + next(
+            (f"holds a {kind} ({name}), not a run of python -m sim" for name, kind in held),
+            f"not a complete run directory (no {SUMMARY})"))
     try:
         summary = read_json(path / SUMMARY)
         reps = read_table(path / REPLICATIONS)

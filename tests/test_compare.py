@@ -175,6 +175,23 @@ def test_a_sweeps_folder_points_to_its_jobs(tmp_path: Path,
                                        f"two of its jobs, as {sweep / '0'} {sweep / '1'}\n")
 
 
+@pytest.mark.parametrize(("marker", "line"), [
+    ("multirun.yaml", "a sweep's folder, not a run; compare two of its jobs, as {d}/0 {d}/1"),
+    ("negotiation.json", "holds a negotiation (negotiation.json), not a run of python -m sim"),
+    ("study.json", "holds a study (study.json), not a run of python -m sim"),
+])
+def test_a_folder_of_other_results_says_what_it_holds(
+        tmp_path: Path, marker: str, line: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """A sweep still running (no sweep.parquet yet), the lab's, a study's: not "not a
+    complete run directory"."""
+    run_a = write_run(tmp_path / "a", ["no_summit"] * 3, {})
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / marker).write_text("{}")
+    assert main([str(other), str(run_a)]) == 2
+    assert capsys.readouterr().err == f"error: {other}: {line.format(d=other)}\n"
+
+
 def test_a_json_file_that_cannot_be_written_is_the_only_output(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`--json` naming a folder: one line and exit 2, and no table that looks like a result."""
