@@ -159,6 +159,23 @@ def test_two_commands_started_together_get_folders_of_their_own(tmp_path: Path) 
                         r"\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d-\d{6}", shown), shown
 
 
+@pytest.mark.parametrize(("module", "args"), [
+    ("sim.negotiate", ("-m", "deadline=5,6", "plot=false")),
+    ("sim.tournament", ("-m", "agendas=2,3", "strategies=[linear,conceder]")),
+])
+def test_a_sweep_of_the_lab_gets_a_folder_of_its_own(module: str, args: tuple[str, ...],
+                                                     tmp_path: Path) -> None:
+    """Named for its command and to the microsecond, as a run's, not in Hydra's default
+    folder named to the second, which two sweeps started together shared."""
+    done = command(module, *args, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    (folder,) = (tmp_path / "multirun").iterdir()
+    assert folder.name == module.rpartition(".")[2]
+    (sweep,) = folder.iterdir()
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d-\d{6}", sweep.name), sweep.name
+    assert sorted(p.name for p in sweep.iterdir() if p.is_dir()) == ["0", "1"]
+
+
 def test_a_report_on_a_folder_being_written_waits_for_it(held: Path) -> None:
     """A report redraws into the folder, and gathers a sweep's table there: not while a
     sweep (or any command) is writing it."""
