@@ -36,9 +36,12 @@ _POOLS: dict[int, ProcessPoolExecutor] = {}
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
+    """The pool of `workers`: as many processes at most as the CPUs here, as more only
+    share them, each started at a cost (the batches are those of `workers` still)."""
     pool = _POOLS.get(workers)
     if pool is None:
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"))
+        pool = ProcessPoolExecutor(max_workers=min(workers, default_workers()),
+                                   mp_context=mp.get_context("spawn"))
         _POOLS[workers] = pool
     return pool
 
