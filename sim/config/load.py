@@ -260,7 +260,7 @@ def find_config(name: str, group: str, overrides: Sequence[str] = ()) -> Path:
 def read_config(name: str, group: str, schema: type[T],
                 rules: Mapping[type, Rule] | None = None, settings: Sequence[str] = ()) -> T:
     """A command's YAML config (`find_config`) with `key=value` settings on top (a value is
-    read as YAML; `a.b=v` sets b in a), as a `schema` instance whose fields' checks and
+    read by `setting_value`; `a.b=v` sets b in a), as a `schema` instance whose fields' checks and
     `rules` pass; `ConfigError` at the first problem."""
     path = find_config(name, group)
     try:
@@ -305,11 +305,12 @@ def setting_value(text: str) -> Any:
 
 
 def with_settings(data: Any, settings: Sequence[str], schema: type | None = None) -> Any:
-    """`data` with `key=value` settings applied (a value read as YAML; `a.b=v` sets b in a,
-    and a key that holds dots itself, such as a factor's, is matched whole, or in a mapping
-    of such keys taken whole if new: `factors.scenario.bargaining.walk_away.low=0.1`, or
-    the entry given whole, merged into the one there: `factors.KEY={low: 0.1, high: 0.3}`;
-    an empty mapping is one of such keys where `schema` makes it a mapping of names)."""
+    """`data` with `key=value` settings applied (a value read by `setting_value`; `a.b=v`
+    sets b in a, and a key that holds dots itself, such as a factor's, is matched whole,
+    or in a mapping of such keys taken whole if new:
+    `factors.scenario.bargaining.walk_away.low=0.1`, or the entry given whole, merged into
+    the one there: `factors.KEY={low: 0.1, high: 0.3}`; an empty mapping is one of such
+    keys where `schema` makes it a mapping of names)."""
     for item in settings:
         key, eq, text = item.partition("=")
         if key[:1] in ("+", "~"):
