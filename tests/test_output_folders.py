@@ -159,6 +159,21 @@ def test_two_commands_started_together_get_folders_of_their_own(tmp_path: Path) 
                         r"\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d-\d{6}", shown), shown
 
 
+def test_a_run_into_a_sweeps_job_is_refused(tmp_path: Path) -> None:
+    """It would replace the job's tables under the sweep's, which would no longer match;
+    the sweep itself runs again into its folder, and a job's plots are redrawn there."""
+    sweep = tmp_path / "sweep"
+    assert sim("-m", "seed=1,2", "reps=2", *QUIET, f"hydra.sweep.dir={sweep}").returncode == 0
+    before = {p: p.read_bytes() for p in sweep.rglob("*") if p.is_file()}
+    done = sim("reps=3", *QUIET, f"hydra.run.dir={sweep / '0'}")
+    assert (done.returncode, done.stderr) == (2, (
+        f"error: hydra.run.dir='{sweep / '0'}': is job 0 of the sweep in {sweep}, whose "
+        "tables would no longer match it; give a folder of its own, or run the sweep again\n"))
+    assert {p: p.read_bytes() for p in sweep.rglob("*") if p.is_file()} == before
+    assert sim("-m", "seed=1,2", "reps=2", *QUIET, f"hydra.sweep.dir={sweep}").returncode == 0
+    assert command("sim.report", str(sweep / "0")).returncode == 0
+
+
 @pytest.mark.parametrize(("module", "args"), [
     ("sim.negotiate", ("-m", "deadline=5,6", "plot=false")),
     ("sim.tournament", ("-m", "agendas=2,3", "strategies=[linear,conceder]")),
