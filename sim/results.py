@@ -178,7 +178,7 @@ def holding(folder: Path, key: str, given: str, holds: str | None) -> Iterator[N
 def check_holds(folder: Path, key: str, given: str, holds: str) -> None:
     """`ConfigError` naming `key` as `given` if `folder` holds another kind of results than
     `holds`, which those written there would replace or be mixed with, or is a job's of a
-    sweep, which the sweep writes."""
+    sweep or study, which the sweep or study writes."""
     if holds not in HOLDS.values() and not holds.startswith("sweep of python -m sim."):
         raise ValueError(f"not a kind of results: {holds!r}")  # a command's own mistake
     for name, kind in holdings(folder):
@@ -186,10 +186,11 @@ def check_holds(folder: Path, key: str, given: str, holds: str) -> None:
             raise ConfigError(key, given, f"holds a {kind} ({name}), whose files this "
                               f"{holds}'s would replace or be mixed with; give it a folder "
                               "of its own")
-    if folder.name.isdigit() and any(k.startswith("sweep") for _, k in holdings(folder.parent)):
-        raise ConfigError(key, given, f"is job {folder.name} of the sweep in {folder.parent}, "
-                          "whose tables would no longer match it; give a folder of its own, "
-                          "or run the sweep again")
+    jobs_of = [k for _, k in holdings(folder.parent) if k.startswith("sweep") or k == "study"]
+    if folder.name.isdigit() and jobs_of:
+        raise ConfigError(key, given, f"is job {folder.name} of the {jobs_of[0]} in "
+                          f"{folder.parent}, whose tables would no longer match it; give a "
+                          f"folder of its own, or run the {jobs_of[0]} again")
 
 
 def holdings(folder: Path) -> list[tuple[str, str]]:

@@ -159,7 +159,7 @@ def test_two_commands_started_together_get_folders_of_their_own(tmp_path: Path) 
                         r"\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d-\d{6}", shown), shown
 
 
-def test_a_run_into_a_sweeps_job_is_refused(tmp_path: Path) -> None:
+def test_a_run_into_a_job_of_a_sweep_or_study_is_refused(tmp_path: Path) -> None:
     """It would replace the job's tables under the sweep's, which would no longer match;
     the sweep itself runs again into its folder, and a job's plots are redrawn there."""
     sweep = tmp_path / "sweep"
@@ -172,6 +172,13 @@ def test_a_run_into_a_sweeps_job_is_refused(tmp_path: Path) -> None:
     assert {p: p.read_bytes() for p in sweep.rglob("*") if p.is_file()} == before
     assert sim("-m", "seed=1,2", "reps=2", *QUIET, f"hydra.sweep.dir={sweep}").returncode == 0
     assert command("sim.report", str(sweep / "0")).returncode == 0
+    study = tmp_path / "study"  # a study's points likewise
+    assert command("sim.explore", "ishigami", "base_samples=2", "--no-progress",
+                   f"out={study}").returncode == 0
+    done = sim("reps=3", *QUIET, f"hydra.run.dir={study / '0'}")
+    assert (done.returncode, done.stderr) == (2, (
+        f"error: hydra.run.dir='{study / '0'}': is job 0 of the study in {study}, whose "
+        "tables would no longer match it; give a folder of its own, or run the study again\n"))
 
 
 @pytest.mark.parametrize(("module", "args"), [
