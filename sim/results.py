@@ -186,11 +186,13 @@ def check_holds(folder: Path, key: str, given: str, holds: str) -> None:
             raise ConfigError(key, given, f"holds a {kind} ({name}), whose files this "
                               f"{holds}'s would replace or be mixed with; give it a folder "
                               "of its own")
-    jobs_of = [k for _, k in holdings(folder.parent) if k.startswith("sweep") or k == "study"]
-    if folder.name.isdigit() and jobs_of:
-        raise ConfigError(key, given, f"is job {folder.name} of the {jobs_of[0]} in "
-                          f"{folder.parent}, whose tables would no longer match it; give a "
-                          f"folder of its own, or run the {jobs_of[0]} again")
+    if not folder.name.isdigit():  # a job's folder is named by its number
+        return
+    for _, kind in holdings(folder.parent):
+        if kind.startswith("sweep") or kind == "study":
+            raise ConfigError(key, given, f"is job {folder.name} of the {kind} in "
+                              f"{folder.parent}, whose tables would no longer match it; give "
+                              f"a folder of its own, or run the {kind} again")
 
 
 def holdings(folder: Path) -> list[tuple[str, str]]:

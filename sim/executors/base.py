@@ -42,3 +42,9 @@ def default_workers() -> int:
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1
+
+
+def processes_for(workers: int) -> int:
+    """The processes that run `workers` on this machine: at most one per CPU, as more only
+    share them, each started at a cost (the batches are still those of `workers`)."""
+    return min(workers, default_workers())

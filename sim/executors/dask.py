@@ -25,7 +25,7 @@ from typing import Any
 from distributed import Client, Future, LocalCluster
 from distributed.comm.addressing import parse_address, parse_host_port
 
-from sim.executors.base import BatchFn, default_workers
+from sim.executors.base import BatchFn, processes_for
 from sim.runner import Batch, run_batch
 from sim.scenario import Scenario
 
@@ -74,12 +74,11 @@ def _connect(address: str, timeout: float) -> Client:
 
 
 def _start_local(workers: int) -> tuple[Client, LocalCluster]:
-    """A LocalCluster of `workers` processes, as many at most as the CPUs here (as the local
-    executor's pool: more would only share them, each started at a cost)."""
+    """A LocalCluster for `workers`, of `processes_for(workers)` worker processes."""
     # The scheduler and nannies log here, through the handlers of the app (Hydra's).
     logging.getLogger("distributed").setLevel(logging.WARNING)
     # No dashboard; the scheduler's health endpoints on any free local port, not 8787.
-    cluster = LocalCluster(n_workers=min(workers, default_workers()), threads_per_worker=1,
+    cluster = LocalCluster(n_workers=processes_for(workers), threads_per_worker=1,
                            processes=True, dashboard_address=None, silence_logs=logging.WARNING,
                            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
     return Client(cluster, set_as_default=False), cluster

@@ -13,7 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from sim.executors.base import BatchFn, Task, default_workers
+from sim.executors.base import BatchFn, Task, default_workers, processes_for
 from sim.runner import Batch, run_batch
 from sim.scenario import Scenario
 
@@ -36,11 +36,10 @@ _POOLS: dict[int, ProcessPoolExecutor] = {}
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
-    """The pool of `workers`: as many processes at most as the CPUs here, as more only
-    share them, each started at a cost (the batches are those of `workers` still)."""
+    """The pool of `workers`, in `processes_for(workers)` processes."""
     pool = _POOLS.get(workers)
     if pool is None:
-        pool = ProcessPoolExecutor(max_workers=min(workers, default_workers()),
+        pool = ProcessPoolExecutor(max_workers=processes_for(workers),
                                    mp_context=mp.get_context("spawn"))
         _POOLS[workers] = pool
     return pool
@@ -51,13 +50,11 @@ def _ready() -> bool:
 
 
 def prestart(workers: int) -> None:
-    """Start the local pool now and let its workers import, while the caller goes on: as
-    many as there are cores, since a pool asked to be larger grows only as work comes (a
-    run of a few replications with `workers=1000` starts no thousand processes)."""
+    """Start the local pool now and let its processes import, while the caller goes on."""
     workers = workers or default_workers()
     if workers > 1:
         pool = _pool(workers)
-        for _ in range(min(workers, default_workers())):
+        for _ in range(processes_for(workers)):
             pool.submit(_ready)
 
 
