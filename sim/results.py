@@ -177,8 +177,9 @@ def holding(folder: Path, key: str, given: str, holds: str | None) -> Iterator[N
 
 def check_holds(folder: Path, key: str, given: str, holds: str) -> None:
     """`ConfigError` naming `key` as `given` if `folder` holds another kind of results than
-    `holds`, which those written there would replace or be mixed with, or is a job's of a
-    sweep or study, which the sweep or study writes."""
+    `holds`, which those written there would replace or be mixed with, or is inside a
+    folder of results (a sweep's job, a study's point, a backtest's origin, a library's
+    case), which the command of that folder writes."""
     if holds not in HOLDS.values() and not holds.startswith("sweep of python -m sim."):
         raise ValueError(f"not a kind of results: {holds!r}")  # a command's own mistake
     for name, kind in holdings(folder):
@@ -186,13 +187,15 @@ def check_holds(folder: Path, key: str, given: str, holds: str) -> None:
             raise ConfigError(key, given, f"holds a {kind} ({name}), whose files this "
                               f"{holds}'s would replace or be mixed with; give it a folder "
                               "of its own")
-    if not folder.name.isdigit():  # a job's folder is named by its number
-        return
-    for _, kind in holdings(folder.parent):
-        if kind.startswith("sweep") or kind == "study":
-            raise ConfigError(key, given, f"is job {folder.name} of the {kind} in "
-                              f"{folder.parent}, whose tables would no longer match it; give "
-                              f"a folder of its own, or run the {kind} again")
+    where = folder.resolve()
+    for above in where.parents:
+        for name, kind in holdings(above):
+            what = "inside"
+            if above == where.parent and folder.name.isdigit():  # named by its number
+                what = f"{'point' if kind == 'study' else 'job'} {folder.name} of"
+            raise ConfigError(key, given, f"is {what} the {kind} in {above} ({name}), whose "
+                              "tables would no longer match it; give a folder of its own, "
+                              f"outside it, or run the {kind} again")
 
 
 def holdings(folder: Path) -> list[tuple[str, str]]:

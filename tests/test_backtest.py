@@ -324,3 +324,24 @@ def test_the_plots_draw_the_forecasts(small_backtest: Path) -> None:
         rows = f[f["kind"] == kind]
         table = reliability_table(rows["p"], rows["answer"].astype(float))
         assert np.allclose(coll.get_offsets(), table[["forecast", "observed"]].to_numpy())
+
+
+def test_a_command_into_a_folder_inside_a_backtest_is_refused(small_backtest: Path) -> None:
+    """An origin's folder holds the forecast the backtest scored, and its rounds the runs;
+    a forecast or a run written there replaced them, and the backtest's tables no longer
+    matched. Refused, the backtest's folder left as it was."""
+    origin = small_backtest / "origins" / "2023-06-20"
+    before = {p: p.read_bytes() for p in small_backtest.rglob("*") if p.is_file()}
+    for module, args, key, folder in (
+            ("sim.forecast", ("scenario=historical_2023", "as_of=2023-06-20", "reps=20",
+                              f"out={origin}"), "out", origin),
+            ("sim", ("reps=2", "plots=false", "progress=false",
+                     f"hydra.run.dir={origin / 'round_00'}"), "hydra.run.dir",
+             origin / "round_00")):
+        done = subprocess.run([sys.executable, "-m", module, *args], capture_output=True,
+                              text=True, cwd=ROOT, timeout=120)
+        assert (done.returncode, done.stderr) == (2, (
+            f"error: {key}='{folder}': is inside the backtest in {small_backtest} "
+            "(scores.json), whose tables would no longer match it; give a folder of its own, "
+            "outside it, or run the backtest again\n"))
+    assert {p: p.read_bytes() for p in small_backtest.rglob("*") if p.is_file()} == before

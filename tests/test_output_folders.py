@@ -167,8 +167,9 @@ def test_a_run_into_a_job_of_a_sweep_or_study_is_refused(tmp_path: Path) -> None
     before = {p: p.read_bytes() for p in sweep.rglob("*") if p.is_file()}
     done = sim("reps=3", *QUIET, f"hydra.run.dir={sweep / '0'}")
     assert (done.returncode, done.stderr) == (2, (
-        f"error: hydra.run.dir='{sweep / '0'}': is job 0 of the sweep in {sweep}, whose "
-        "tables would no longer match it; give a folder of its own, or run the sweep again\n"))
+        f"error: hydra.run.dir='{sweep / '0'}': is job 0 of the sweep in {sweep} "
+        "(multirun.yaml), whose tables would no longer match it; give a folder of its own, "
+        "outside it, or run the sweep again\n"))
     assert {p: p.read_bytes() for p in sweep.rglob("*") if p.is_file()} == before
     assert sim("-m", "seed=1,2", "reps=2", *QUIET, f"hydra.sweep.dir={sweep}").returncode == 0
     assert command("sim.report", str(sweep / "0")).returncode == 0
@@ -177,8 +178,9 @@ def test_a_run_into_a_job_of_a_sweep_or_study_is_refused(tmp_path: Path) -> None
                    f"out={study}").returncode == 0
     done = sim("reps=3", *QUIET, f"hydra.run.dir={study / '0'}")
     assert (done.returncode, done.stderr) == (2, (
-        f"error: hydra.run.dir='{study / '0'}': is job 0 of the study in {study}, whose "
-        "tables would no longer match it; give a folder of its own, or run the study again\n"))
+        f"error: hydra.run.dir='{study / '0'}': is point 0 of the study in {study} "
+        "(study.json), whose tables would no longer match it; give a folder of its own, "
+        "outside it, or run the study again\n"))
 
 
 @pytest.mark.parametrize(("module", "args"), [
