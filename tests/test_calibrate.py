@@ -15,13 +15,14 @@ import pandas as pd
 import pytest
 import yaml
 
-from sim.calibrate.abc import contraction, resample
+from sim.calibrate.abc import contraction, resample, sampler
 from sim.calibrate.check import sbc_tests
 from sim.calibrate.conf import Prior, load_conf
 from sim.calibrate.plots import draw_ppc, draw_sbc
 from sim.calibrate.run import RESULT, run_calibration
 from sim.calibrate.setup import build_problem
 from sim.calibrate.stats import Window, first_days, held_by_month, months, record_events
+from sim.executors.base import default_workers
 from sim.forecast.questions import load_bank
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -171,6 +172,16 @@ def test_a_calibration_runs_on_a_real_dask_cluster(tmp_path: Path) -> None:
     assert len(post) == 16 and post["weight"].sum() == pytest.approx(1.0)
     assert summary["executor"] == "dask" and summary["reproducible"] is False
 
+
+
+def test_the_samplers_start_no_more_processes_than_cores() -> None:
+    """As the executors' pools: more processes than cores only share them, each started at
+    a cost."""
+    many = default_workers() + 2
+    with sampler("local", many) as local:
+        assert local.n_procs == default_workers()
+    with sampler("dask", many) as dask:
+        assert len(dask.client.nthreads()) == default_workers()
 
 def write_conf(tmp_path: Path, **changes: object) -> Path:
     data = yaml.safe_load(CONF.read_text())

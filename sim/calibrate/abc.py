@@ -74,18 +74,21 @@ class Fit:
 
 @contextmanager
 def sampler(executor: str, workers: int) -> Iterator[Any]:
-    """pyabc's sampler for an executor name; a Dask executor starts a local cluster."""
+    """pyabc's sampler for an executor name; a Dask executor starts a local cluster. Either
+    starts at most one process per core (`processes_for`): more would only share them."""
     from pyabc.sampler import MulticoreEvalParallelSampler, SingleCoreSampler
+
+    from sim.executors.base import processes_for
 
     if executor == "inline":
         yield SingleCoreSampler()
     elif executor == "local":
-        yield MulticoreEvalParallelSampler(n_procs=workers)
+        yield MulticoreEvalParallelSampler(n_procs=processes_for(workers))
     else:
         from distributed import Client, LocalCluster
         from pyabc.sampler import DaskDistributedSampler
 
-        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+        with LocalCluster(n_workers=processes_for(workers), threads_per_worker=1, processes=True,
                           dashboard_address=None) as cluster, Client(cluster) as client:
             yield DaskDistributedSampler(dask_client=client, batch_size=4)
 
