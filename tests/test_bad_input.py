@@ -918,6 +918,12 @@ ARGUMENTS = [  # module, its arguments, the whole line after "error: "
      "factors.scenario.parties.cn.pressure.start='scenario.parties.cn.pressure.start': "
      "scenario.parties.cn.pressure is null (none by default), so it has no 'start': give it a "
      "value first (docs/scenarios.md)"),
+    ("sim.explore.cli", ("summit_levers", "factors.scenario.bargaining.walk_awy.low=0.1"),
+     "factors.scenario.bargaining.walk_awy.high=None: a unif factor needs low and high (did "
+     "you mean the factor 'scenario.bargaining.walk_away'?)"),
+    ("sim.explore.cli", ("ishigami", "factors.scenario.bargaining.walk_away={low: 0, high: 1}"),
+     "factors.scenario.bargaining.walk_away='scenario.bargaining.walk_away': unknown factor of "
+     "the ishigami model; known: x1, x2, x3"),
     ("sim.backtest", ("us_china_2023", "--posterior", "/nowhere/post.parquet", "--check"),
      "--posterior='/nowhere/post.parquet': cannot read a posterior table "
      "(/nowhere/post.parquet)"),

@@ -4,6 +4,7 @@ simulator, rankings across root seeds, PRIM on a real study, and resume after a 
 from __future__ import annotations
 
 import json
+import math
 import os
 import signal
 import subprocess
@@ -298,3 +299,15 @@ def test_a_settings_value_is_read_as_on_python_m_sims_command_line() -> None:
         assert (s.factors[0].key, s.factors[0].low, s.factors[0].high) == ("x1", -1, 1), written
     for word, value in (("yes", True), ("Off", False)):  # as python -m sim crn=yes takes it
         assert read_study(path, [f"crn={word}"]).crn is value
+
+
+def test_a_setting_merges_into_the_mapping_there_as_on_python_m_sims_command_line() -> None:
+    """`factors.x1={low: -1}` changes one end and keeps the other, as Hydra merges a mapping
+    given into the one composed (the setting replaced the factor, which then had no high);
+    a factor's dotted name is one key in any study's factors, not keys within keys."""
+    path = find_config("ishigami", "explore")
+    s = read_study(path, ["factors.x1={low: -1}", "discovery={threshold: 2.5}"])
+    assert (s.factors[0].key, s.factors[0].low, s.factors[0].high) == ("x1", -1, math.pi)
+    assert (s.discovery.outcome, s.discovery.threshold) == ("y", 2.5)
+    s = read_study(path, ["factors.a.b.low=0", "factors.a.b.high=1"])
+    assert [f.key for f in s.factors] == ["x1", "x2", "x3", "a.b"]

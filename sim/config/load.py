@@ -306,11 +306,10 @@ def setting_value(text: str) -> Any:
 
 def with_settings(data: Any, settings: Sequence[str], schema: type | None = None) -> Any:
     """`data` with `key=value` settings applied (a value read by `setting_value`; `a.b=v`
-    sets b in a, and a key that holds dots itself, such as a factor's, is matched whole,
-    or in a mapping of such keys taken whole if new:
-    `factors.scenario.bargaining.walk_away.low=0.1`, or the entry given whole, merged into
-    the one there: `factors.KEY={low: 0.1, high: 0.3}`; an empty mapping is one of such
-    keys where `schema` makes it a mapping of names)."""
+    sets b in a, and a mapping given merges into the one there, as on `python -m sim`'s
+    command line). A key that holds dots itself, such as a factor's, is matched whole, or
+    taken whole in a mapping of such keys (or where `schema` makes one a mapping of names):
+    `factors.scenario.bargaining.walk_away.low=0.1`, `factors.KEY={low: 0.1, high: 0.3}`."""
     for item in settings:
         key, eq, text = item.partition("=")
         if key[:1] in ("+", "~"):
@@ -322,11 +321,10 @@ def with_settings(data: Any, settings: Sequence[str], schema: type | None = None
         parts, node, done = key.split("."), data, 0
         while isinstance(node, dict) and done < len(parts) - 1:
             dotted = any("." in str(k) for k in node) or (  # keyed by dotted names
-                not node and done > 0 and schema is not None
+                done > 0 and schema is not None
                 and typing.get_origin(hint_at(schema, ".".join(parts[:done]))) is dict)
             if dotted and isinstance(value, dict):  # the entry given whole
                 parts = [*parts[:done], ".".join(parts[done:])]
-                value = {**(node.get(parts[-1]) or {}), **value}
                 break
             end = next((e for e in range(len(parts) - 1, done + 1, -1)
                         if ".".join(parts[done:e]) in node),
@@ -334,5 +332,13 @@ def with_settings(data: Any, settings: Sequence[str], schema: type | None = None
             node, done = node.setdefault(".".join(parts[done:end]), {}), end
         if not isinstance(node, dict):
             raise under_a_value(key, text, done)
-        node[parts[-1]] = value
+        node[parts[-1]] = _merged(node.get(parts[-1]), value)
     return data
+
+
+def _merged(old: Any, new: Any) -> Any:
+    """`new` merged into `old` where both are mappings, as Hydra merges a mapping given on
+    the command line into the one composed; else `new`."""
+    if not (isinstance(old, dict) and isinstance(new, dict)):
+        return new
+    return {**old, **{k: _merged(old.get(k), v) for k, v in new.items()}}

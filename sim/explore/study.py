@@ -8,6 +8,7 @@ is a `ConfigError`: one line naming the key and the value.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 from collections.abc import Sequence
@@ -153,8 +154,12 @@ def _factor(key: str, f: FactorConf, ctx: Context) -> None:
                  "a norm factor needs mean and sd")
         return
     for end in ("low", "high"):
-        if getattr(f, end) is None:
-            fail(f"{key}.{end}", None, f"a {f.dist} factor needs low and high")
+        if getattr(f, end) is None:  # a new factor, or a typo'd name of one the study has
+            name = key.removeprefix("factors.")
+            close = difflib.get_close_matches(name, [n for n in ctx.root.factors if n != name],
+                                              n=1)
+            fail(f"{key}.{end}", None, f"a {f.dist} factor needs low and high" + (
+                f" (did you mean the factor {close[0]!r}?)" if close else ""))
     assert f.low is not None and f.high is not None
     if f.low >= f.high:
         fail(f"{key}.low", f.low, f"must be below high={f.high:g}")
