@@ -174,6 +174,9 @@ def before_hydra(args: Sequence[str], prog: str, config_name: str, schema: type[
     if ns.multirun and not (ns.help or ns.hydra_help):
         if not launcher_checks:
             check_jobs(ns.overrides, config_name, schema, check)
+        if any(o.startswith("hydra/sweeper=") and o != "hydra/sweeper=summitsim"
+               for o in ns.overrides):
+            sweep_folder([first_job(o) or o for o in ns.overrides], config_name, schema, check)
         return [*ns.overrides, *flags]
     if ns.multirun:  # Hydra's help shows one config, not a sweep's: its first job's
         ns.overrides = [first_job(o) or o for o in ns.overrides]
@@ -257,6 +260,27 @@ def check_jobs(overrides: Sequence[str], config_name: str, schema: type[T],
         fail(no_jobs(overrides, lambda key: False))
     for job in jobs:
         composed(job, config_name, schema, check)
+
+
+def sweep_folder(overrides: Sequence[str], config_name: str, schema: type[T],
+                 check: Callable[[T], None]) -> None:
+    """Another sweeper than summitsim's saves the sweep's config in its folder before any
+    check of ours: the folder is checked first, as summitsim's sweeper checks it (exit 2 if
+    it holds other results, or is inside some). A folder named by what only Hydra sets as
+    the sweep starts (${hydra.job.*}) is left to the launcher's check."""
+    from omegaconf.errors import OmegaConfBaseException
+
+    from sim.results import check_holds, sweep_of
+
+    cfg = composed(overrides, config_name, schema, check)[1]
+    try:
+        given = str(cfg.hydra.sweep.dir)
+    except OmegaConfBaseException:
+        return
+    try:
+        check_holds(Path(given), "hydra.sweep.dir", given, sweep_of(config_name))
+    except ConfigError as e:
+        fail(e)
 
 
 def composed(overrides: Sequence[str], config_name: str, schema: type[T],

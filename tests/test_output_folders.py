@@ -126,22 +126,26 @@ def test_a_command_into_a_folder_of_other_results_is_refused(
 def test_the_labs_commands_and_python_m_sim_keep_to_folders_of_their_own(
         tmp_path: Path) -> None:
     """A negotiation into a run's folder, and a sweep of the lab into a sweep's of
-    `python -m sim` (both Hydra's multirun.yaml), or the other way round: refused, each
-    folder as it was; a sweep of the lab into its own sweep's folder goes ahead."""
+    `python -m sim` (both Hydra's multirun.yaml), or the other way round, under either
+    sweeper: refused, each folder as it was; a sweep of the lab into its own sweep's folder
+    goes ahead."""
     run, sweep, lab = tmp_path / "run", tmp_path / "sweep", tmp_path / "lab"
     assert sim("reps=2", *QUIET, f"hydra.run.dir={run}").returncode == 0
     assert sim("-m", "seed=1,2", "reps=2", *QUIET, f"hydra.sweep.dir={sweep}").returncode == 0
     lab_sweep = ("-m", "deadline=5,6", "plot=false", f"hydra.sweep.dir={lab}")
     assert command("sim.negotiate", *lab_sweep).returncode == 0
     before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
-    refused = {
-        "run (summary.json)": command("sim.negotiate", f"hydra.run.dir={run}"),
-        "sweep (multirun.yaml)": command("sim.negotiate", "-m", "deadline=5,6",
-                                         f"hydra.sweep.dir={sweep}"),
-        "sweep of python -m sim.negotiate (multirun.yaml)": sim(
-            "-m", "seed=3,4", "reps=2", *QUIET, f"hydra.sweep.dir={lab}"),
-    }
-    for held_there, done in refused.items():
+    basic = "hydra/sweeper=basic"  # which saves the sweep's config before any job starts
+    refused = [
+        ("run (summary.json)", command("sim.negotiate", f"hydra.run.dir={run}")),
+        *(("sweep (multirun.yaml)", command("sim.negotiate", "-m", *sweeper, "deadline=5,6",
+                                            f"hydra.sweep.dir={sweep}"))
+          for sweeper in ((), (basic,))),
+        *(("sweep of python -m sim.negotiate (multirun.yaml)", sim(
+            "-m", *sweeper, "seed=3,4", "reps=2", *QUIET, f"hydra.sweep.dir={lab}"))
+          for sweeper in ((), (basic,))),
+    ]
+    for held_there, done in refused:
         assert done.returncode == 2 and f"holds a {held_there}, whose files" in done.stderr, (
             done.stderr)
     assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
