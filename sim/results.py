@@ -12,6 +12,7 @@ import fcntl
 import json
 import math
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -44,6 +45,12 @@ HOLDS = {SUMMARY: "run", MULTIRUN: "sweep", NEGOTIATION: "negotiation",
          TOURNAMENT: "tournament", FORECAST: "forecast", SCORES: "backtest",
          LIBRARY_SCORES: "backtest library", CALIBRATION: "calibration",
          SBC: "simulation-based calibration check", STUDY: "study"}
+
+# The folders a command writes inside its own, by the kind of results it holds there (a
+# pattern of the name below its folder): a command into one replaced what it wrote. A run,
+# a calibration, the lab write none, so a folder beside their files is a folder of its own.
+INSIDE = {"sweep": r"\d+", "study": r"\d+", "forecast": r"round_\d+", "backtest": "origins",
+          "backtest library": r".+"}
 
 
 class Share(TypedDict):
@@ -177,9 +184,9 @@ def holding(folder: Path, key: str, given: str, holds: str | None) -> Iterator[N
 
 def check_holds(folder: Path, key: str, given: str, holds: str) -> None:
     """`ConfigError` naming `key` as `given` if `folder` holds another kind of results than
-    `holds`, which those written there would replace or be mixed with, or is inside a
-    folder of results (a sweep's job, a study's point, a backtest's origin, a library's
-    case), which the command of that folder writes."""
+    `holds`, which those written there would replace or be mixed with, or is inside what
+    the command of a folder above wrote (`INSIDE`: a sweep's job, a study's point, a
+    forecast's round, a backtest's origins, a library's case)."""
     if holds not in HOLDS.values() and not holds.startswith("sweep of python -m sim."):
         raise ValueError(f"not a kind of results: {holds!r}")  # a command's own mistake
     for name, kind in holdings(folder):
@@ -190,6 +197,9 @@ def check_holds(folder: Path, key: str, given: str, holds: str) -> None:
     where = folder.resolve()
     for above in where.parents:
         for name, kind in holdings(above):
+            inside = INSIDE.get("sweep" if kind.startswith("sweep") else kind)
+            if inside is None or not re.fullmatch(inside, where.relative_to(above).parts[0]):
+                continue  # beside what that command wrote, not in it
             what = "inside"
             if above == where.parent and folder.name.isdigit():  # named by its number
                 what = f"{'point' if kind == 'study' else 'job'} {folder.name} of"

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from sim.config.errors import ConfigError
+from sim.results import check_holds
 from tests.promises_helpers import QUIET, sim
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -186,6 +188,42 @@ def test_a_run_into_a_job_of_a_sweep_or_study_is_refused(tmp_path: Path) -> None
         "(study.json), whose tables would no longer match it; give a folder of its own, "
         "outside it, or run the study again\n"))
 
+
+
+@pytest.mark.parametrize(("marker", "below", "refused"), [
+    ("multirun.yaml", "3", "is job 3 of the sweep"),
+    ("study.json", "0", "is point 0 of the study"),
+    ("forecast.json", "round_02", "is inside the forecast"),
+    ("scores.json", "origins/2023-06-20/round_00", "is inside the backtest"),
+    ("library.json", "us_china_2023/origins/2023-06-20", "is inside the backtest library"),
+    ("summary.json", "outputs/a", None),
+    ("multirun.yaml", "notes", None),
+    ("scores.json", "notes/origins", None),
+])
+def test_what_a_command_wrote_inside_its_folder_is_known_by_its_name(
+        marker: str, below: str, refused: str | None, tmp_path: Path) -> None:
+    """`sim.results.INSIDE`, by the file that says what the folder above holds."""
+    (tmp_path / marker).write_text("{}")
+    folder = tmp_path / below
+    try:
+        check_holds(folder, "k", str(folder), "run")
+    except ConfigError as e:
+        assert refused is not None and e.allowed.startswith(f"{refused} in {tmp_path} ({marker})")
+    else:
+        assert refused is None
+
+def test_a_folder_below_results_but_not_in_what_they_wrote_is_a_folder_of_its_own(
+        tmp_path: Path) -> None:
+    """A run below a run's folder (as after `hydra.run.dir=.`, every default folder is), or
+    a sweep below a sweep's folder beside its jobs: goes ahead. Only a folder that the
+    command above wrote is refused (`sim.results.INSIDE`)."""
+    assert sim("reps=2", *QUIET, f"hydra.run.dir={tmp_path}").returncode == 0
+    done = sim("reps=2", *QUIET, f"hydra.run.dir={tmp_path / 'outputs' / 'a'}")
+    assert done.returncode == 0, done.stderr
+    sweep = tmp_path / "sweep"
+    for folder in (sweep, sweep / "again"):
+        done = sim("-m", "seed=1,2", "reps=2", *QUIET, f"hydra.sweep.dir={folder}")
+        assert done.returncode == 0, done.stderr
 
 @pytest.mark.parametrize(("module", "args"), [
     ("sim.negotiate", ("-m", "deadline=5,6", "plot=false")),
