@@ -513,7 +513,10 @@ CASES = [
          "hydra.job.name", "'a,b'", "a Hydra setting has one value for the whole sweep",
          module="sim.negotiate"),
     Case("job-name-unresolved", ("hydra.job.name=${oc.env:SUMMITSIM_NOPE}",), "hydra.job.name",
-         "'${oc.env:SUMMITSIM_NOPE}'", "Environment variable 'SUMMITSIM_NOPE' not found"),
+         "'${oc.env:SUMMITSIM_NOPE}'", "the environment variable SUMMITSIM_NOPE is not set; "
+         "set it, or give a default: ${oc.env:SUMMITSIM_NOPE,DEFAULT}"),
+    Case("seed-env-unset", ("seed=${oc.env:SUMMITSIM_NOPE}",), "seed",
+         "'${oc.env:SUMMITSIM_NOPE}'", "the environment variable SUMMITSIM_NOPE is not set"),
     Case("sweep-hydra-verbose-mapping", ("-m", "hydra.verbose={a: 1}", "reps=2,3"),
          "hydra.verbose", "{'a': 1}", "a logger's name"),
     Case("hydra-sweeper-params-unset", ("hydra.sweeper.params.x=1",), "hydra.sweeper.params.x",

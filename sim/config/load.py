@@ -201,6 +201,10 @@ def unresolved(cfg: DictConfig, e: OmegaConfBaseException) -> ConfigError:
 def omegaconf_reason(e: OmegaConfBaseException) -> str:
     """OmegaConf's message, its first line, and how to write an interpolation if it is one
     that names no key, or one that reads Hydra's settings, which no job's value may."""
+    unset = re.search(r"Environment variable '([^']*)' not found", str(e))
+    if unset:
+        return (f"the environment variable {unset[1]} is not set; set it, or give a default: "
+                f"${{oc.env:{unset[1]},DEFAULT}}")
     if "HydraConfig was not set" in str(e):
         return ("a value of the config cannot read Hydra's settings (${hydra:...}); give the "
                 "value itself, or interpolate a key of the config, like ${seed}")
