@@ -81,7 +81,8 @@ class SummitsimLauncher(Launcher):
                 node: Any = config
                 for part in o.lstrip("+~").partition("=")[0].split("."):
                     node = node[part] if isinstance(node, DictConfig) and part in node else None
-            # checked by the summitsim sweeper already; again for another sweeper
+            # checked by the summitsim sweeper already, and by `sweep_folder` before another
+            # sweeper started, where the folder resolved then: again, in case it did not
             check_kind(sweep_dir, "hydra.sweep.dir", str(config.hydra.sweep.dir))
             if not job_overrides:
                 raise no_jobs(given, is_group)
