@@ -219,6 +219,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     if args.json is not None:  # written first: if it cannot be, nothing looks complete
+        held = dict(holdings(args.json.parent)).get(args.json.name)
+        if held is not None:  # the file by which a folder is known as a command's results
+            print(f"error: --json='{args.json}': is the {held}'s {args.json.name}, which says "
+                  "what its folder holds; give a file of its own", file=sys.stderr)
+            return 2
         try:
             write_json(_plain(result), args.json)
         except OSError as e:

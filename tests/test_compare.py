@@ -201,3 +201,18 @@ def test_a_json_file_that_cannot_be_written_is_the_only_output(
     assert captured.out == ""
     assert captured.err.startswith(f"error: --json='{tmp_path}': cannot write (") and \
         captured.err.count("\n") == 1
+
+
+def test_the_json_file_does_not_replace_the_file_a_folder_is_known_by(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--json A/summary.json` replaced run A's summary with the comparison, and A was no
+    longer a run; a file of its own beside it is written."""
+    run_a = write_run(tmp_path / "a", ["no_summit", "summit_partial"] * 3, {})
+    before = (run_a / "summary.json").read_bytes()
+    assert main([str(run_a), str(run_a), "--json", str(run_a / "summary.json")]) == 2
+    assert capsys.readouterr().err == (
+        f"error: --json='{run_a / 'summary.json'}': is the run's summary.json, which says what "
+        "its folder holds; give a file of its own\n")
+    assert (run_a / "summary.json").read_bytes() == before
+    assert main([str(run_a), str(run_a), "--json", str(run_a / "compare.json")]) == 0
+    assert json.loads((run_a / "compare.json").read_text())["a"]["path"] == str(run_a)
