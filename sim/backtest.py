@@ -63,7 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.posterior is not None:
             conf = replace(conf, posterior=args.posterior)
         checked = plan(conf, tuple(args.overrides), args.workers)
-        out = args.out or Path("outputs/backtest") / Path(args.config).stem / stamp()
+        out = (args.out or Path("outputs/backtest") / Path(args.config).stem
+               / stamp()).expanduser()
         if args.check:
             check_writable("--out", out)
             print(f"ok: {len(checked.bank.questions)} questions, {len(conf.origins)} origins, "

@@ -45,8 +45,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         conf = load_conf(args.config, args.settings, folders)
         problem = build_problem(conf, folders)
-        out = args.out or Path("outputs/calibrate") / Path(args.config).stem / (
-            stamp() + ("_sbc" if args.sbc else ""))
+        out = (args.out or Path("outputs/calibrate") / Path(args.config).stem / (
+            stamp() + ("_sbc" if args.sbc else ""))).expanduser()
         if args.check:
             check_writable("--out", out)
             print(f"ok: {len(conf.priors)} parameters, {len(problem.stats.names)} statistics "

@@ -33,7 +33,7 @@ EXTRA_PACKAGES = ("SALib", "scikit-learn", "ema_workbench", "jinja2")
 
 
 def out_dir_of(study: Study) -> Path:
-    return Path(study.out) if study.out else Path("explore") / study.name
+    return Path(study.out).expanduser() if study.out else Path("explore") / study.name
 
 
 def check(study: Study) -> tuple[StudyModel, Path]:

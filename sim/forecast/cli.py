@@ -79,8 +79,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         check_against(bank, sc)
         if setup.posterior:
             load_posterior(setup.posterior, compose=lambda extra: asof.compose(setup, extra))
-        out = Path(args.out) if args.out else Path("outputs/forecast") / args.scenario / (
-            f"{args.as_of}_{stamp()}")
+        out = Path(args.out).expanduser() if args.out else (
+            Path("outputs/forecast") / args.scenario / f"{args.as_of}_{stamp()}")
         with holding(out, "out", str(out), "forecast"):
             prepare(out, RESULT, key="out")
             df = asof.forecast_as_of(setup, bank.questions, args.as_of, args.reps, args.seed,

@@ -321,7 +321,7 @@ def main(argv: Sequence[str]) -> int:
     args = parser.parse_intermixed_args(user_folders(argv))
     try:
         lib = with_run_options(load_library(args.library), args.reps, args.seed, args.workers)
-        out = args.out or Path("outputs/backtest/library") / stamp()
+        out = (args.out or Path("outputs/backtest/library") / stamp()).expanduser()
         if args.check:
             plans = plan_library(lib, tuple(args.overrides), args.workers)
             check_writable("--out", out)
