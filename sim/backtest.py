@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from sim.command import FOLDER_HELP, ArgumentParser, fail, run_command, user_folders
+from sim.command import FOLDER_HELP, ArgumentParser, fail, run_command, user_folders, user_path
 from sim.config.errors import ConfigError
 
 
@@ -40,7 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--posterior", help="draw parameters from this posterior table "
                         "(python -m sim.calibrate); overrides the file's `posterior`")
     parser.add_argument("--workers", type=int, default=0, help="worker processes; 0 = per core")
-    parser.add_argument("--out", type=Path, help="output directory "
+    parser.add_argument("--out", type=user_path, help="output directory "
                         "(default outputs/backtest/NAME/TIMESTAMP)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     parser.add_argument("--config-dir", metavar="DIR", help=FOLDER_HELP)
@@ -63,8 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.posterior is not None:
             conf = replace(conf, posterior=args.posterior)
         checked = plan(conf, tuple(args.overrides), args.workers)
-        out = (args.out or Path("outputs/backtest") / Path(args.config).stem
-               / stamp()).expanduser()
+        out = args.out or Path("outputs/backtest") / Path(args.config).stem / stamp()
         if args.check:
             check_writable("--out", out)
             print(f"ok: {len(checked.bank.questions)} questions, {len(conf.origins)} origins, "

@@ -91,19 +91,25 @@ def user_folders(args: Sequence[str]) -> list[str]:
             out.append(a)
     try:
         for d in dirs:
-            if not (d and Path(d).is_dir()):
+            if not (d and user_path(d).is_dir()):
                 raise ConfigError("--config-dir", d, "no such folder; give a folder that holds "
                                   "scenario/NAME.yaml")
         if dirs and any(a.startswith(SEARCHPATH) for a in out):
             raise ConfigError("--config-dir", dirs[0], "give the folders either with "
                               "--config-dir or with hydra.searchpath, not both")
         if dirs:
-            paths = ",".join(_quoted("file://" + str(Path(d).resolve())) for d in dirs)
+            paths = ",".join(_quoted("file://" + str(user_path(d).resolve())) for d in dirs)
             out.append(f"{SEARCHPATH}=[{paths}]")
         check_folders(out, "--config-dir" if dirs else SEARCHPATH)
     except ConfigError as e:
         fail(e)
     return out
+
+
+def user_path(text: str) -> Path:
+    """A path given on the command line, `~` as the home folder, where a shell leaves it
+    (`--out=~/x`, `out=~/x` in zsh, or quoted)."""
+    return Path(text).expanduser()
 
 
 FOLDER_HELP = "a folder of your own scenarios, DIR/scenario/NAME.yaml (see README)"

@@ -21,7 +21,7 @@ import pandas as pd
 
 from sim.analysis.io import read_json, read_table
 from sim.analysis.summary import Z95, normal_interval
-from sim.command import ArgumentParser, run_command
+from sim.command import ArgumentParser, run_command, user_path
 from sim.model.outcome import OUTCOMES
 from sim.results import MULTIRUN, REPLICATIONS, SUMMARY, holdings, write_json
 from sim.sweep import SWEEP_TABLE
@@ -208,9 +208,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "per-issue agreement, paired replication by replication (same seed), "
                     "with the unpaired interval alongside.",
     )
-    parser.add_argument("dir_a", type=Path, metavar="DIR_A", help="run directory A")
-    parser.add_argument("dir_b", type=Path, metavar="DIR_B", help="run directory B")
-    parser.add_argument("--json", type=Path, metavar="FILE",
+    parser.add_argument("dir_a", type=user_path, metavar="DIR_A", help="run directory A")
+    parser.add_argument("dir_b", type=user_path, metavar="DIR_B", help="run directory B")
+    parser.add_argument("--json", type=user_path, metavar="FILE",
                         help="also write the comparison to FILE as JSON")
     args = parser.parse_args(argv)
     try:

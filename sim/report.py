@@ -21,7 +21,7 @@ from sim.analysis.plots import draw_run_plots
 from sim.analysis.sweep_plots import draw_sweep_plots
 from sim.calibrate.run import RESULT as CALIBRATION_DONE
 from sim.calibrate.run import SBC_RESULT as SBC_DONE
-from sim.command import ArgumentParser, run_command
+from sim.command import ArgumentParser, run_command, user_path
 from sim.config.errors import ConfigError
 from sim.forecast.cli import RESULT as FORECAST_DONE
 from sim.forecast.library import DONE as LIBRARY_DONE
@@ -149,7 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "with --html, also write the page of those and of backtests "
                     "(scores.json).",
     )
-    parser.add_argument("dirs", nargs="+", type=Path, metavar="DIR",
+    parser.add_argument("dirs", nargs="+", type=user_path, metavar="DIR",
                         help="a run, sweep or study directory")
     parser.add_argument("--html", action="store_true",
                         help="also write one self-contained page, DIR/report.html")

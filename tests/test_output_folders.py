@@ -10,6 +10,7 @@ the second.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -283,3 +284,31 @@ def test_a_folder_given_from_home_is_in_home(module: str, args: tuple[str, ...],
     assert done.returncode == 0, done.stderr[-2000:]
     assert (home / "x" / marker).is_file() and not (tmp_path / "~").exists()
     assert done.stdout.splitlines()[-1] == f"results: {home / 'x'}"
+
+
+def test_paths_given_from_home_are_read_from_home(tmp_path: Path) -> None:
+    """`--config-dir=~/mine` (bash leaves ~ there), a study file, runs to compare or report
+    and the comparison's file, each given from the home folder: found there (a user's folder
+    was "no such folder", a study file could not be read)."""
+    home = tmp_path / "home"
+    (home / "mine" / "scenario").mkdir(parents=True)
+    (home / "mine" / "scenario" / "own.yaml").write_text(
+        "defaults:\n  - historical_2023\n  - _self_\nname: own\n")
+    (home / "ishigami.yaml").write_text((ROOT / "conf" / "explore" / "ishigami.yaml").read_text())
+    env = {**os.environ, "HOME": str(home)}
+
+    def run(module: str, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", module, *args], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=600)
+
+    for out in ("a", "b"):
+        done = run("sim", "--config-dir=~/mine", "scenario=own", "reps=4", *QUIET,
+                   f"hydra.run.dir={home / out}")
+        assert done.returncode == 0, done.stderr
+    assert run("sim.compare", "~/a", "~/b", "--json=~/c.json").returncode == 0
+    assert json.loads((home / "c.json").read_text())["a"]["path"] == str(home / "a")
+    assert run("sim.report", "~/a").returncode == 0
+    done = run("sim.explore", "~/ishigami.yaml", "base_samples=2", "reps=2", "--no-progress",
+               f"out={tmp_path / 'study'}")
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "~").exists()

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from sim.command import FOLDER_HELP, ArgumentParser, fail, folders_apart
+from sim.command import FOLDER_HELP, ArgumentParser, fail, folders_apart, user_path
 from sim.config.errors import ConfigError
 
 
@@ -26,7 +26,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                             "scenario's parameters to the dated record by ABC-SMC (pyabc).")
     parser.add_argument("config", nargs="?", default="us_china_2023")
     parser.add_argument("settings", nargs="*", help="key=value settings, e.g. executor=dask")
-    parser.add_argument("--out", type=Path)
+    parser.add_argument("--out", type=user_path)
     parser.add_argument("--sbc", action="store_true", help="run simulation-based calibration")
     parser.add_argument("--check", action="store_true", help="check the config; run nothing")
     parser.add_argument("--config-dir", metavar="DIR", help=FOLDER_HELP)
@@ -45,8 +45,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         conf = load_conf(args.config, args.settings, folders)
         problem = build_problem(conf, folders)
-        out = (args.out or Path("outputs/calibrate") / Path(args.config).stem / (
-            stamp() + ("_sbc" if args.sbc else ""))).expanduser()
+        out = args.out or Path("outputs/calibrate") / Path(args.config).stem / (
+            stamp() + ("_sbc" if args.sbc else ""))
         if args.check:
             check_writable("--out", out)
             print(f"ok: {len(conf.priors)} parameters, {len(problem.stats.names)} statistics "

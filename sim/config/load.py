@@ -253,7 +253,7 @@ def find_config(name: str, group: str, overrides: Sequence[str] = ()) -> Path:
     the user's folders on the search path of `overrides` (`--config-dir DIR`); an unknown
     name is refused with the known ones."""
     if name.endswith((".yaml", ".yml")) or "/" in name:
-        return Path(name)
+        return Path(name).expanduser()
     for folder in search_dirs(overrides):
         if (folder / group / f"{name}.yaml").is_file():
             return folder / group / f"{name}.yaml"

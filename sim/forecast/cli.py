@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim import results
-from sim.command import fail, user_folders
+from sim.command import fail, user_folders, user_path
 from sim.config.checks import UNIT, Context, at_least, checked, named, walk
 from sim.config.compose import chosen_as
 from sim.config.errors import ConfigError
@@ -79,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         check_against(bank, sc)
         if setup.posterior:
             load_posterior(setup.posterior, compose=lambda extra: asof.compose(setup, extra))
-        out = Path(args.out).expanduser() if args.out else (
+        out = user_path(args.out) if args.out else (
             Path("outputs/forecast") / args.scenario / f"{args.as_of}_{stamp()}")
         with holding(out, "out", str(out), "forecast"):
             prepare(out, RESULT, key="out")

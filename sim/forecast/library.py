@@ -301,7 +301,7 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
 
 def main(argv: Sequence[str]) -> int:
     """`python -m sim.backtest library [overrides] [--reps N] [--out DIR] [--check] ...`."""
-    from sim.command import FOLDER_HELP, ArgumentParser, fail, user_folders
+    from sim.command import FOLDER_HELP, ArgumentParser, fail, user_folders, user_path
 
     parser = ArgumentParser(
         prog="python -m sim.backtest library",
@@ -312,7 +312,7 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument("--reps", type=int, help="replications per origin")
     parser.add_argument("--seed", type=int, help="root seed")
     parser.add_argument("--workers", type=int, default=0, help="worker processes; 0 = per core")
-    parser.add_argument("--out", type=Path, help="output directory "
+    parser.add_argument("--out", type=user_path, help="output directory "
                         "(default outputs/backtest/library/TIMESTAMP)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     parser.add_argument("--config-dir", metavar="DIR", help=FOLDER_HELP)
@@ -321,7 +321,7 @@ def main(argv: Sequence[str]) -> int:
     args = parser.parse_intermixed_args(user_folders(argv))
     try:
         lib = with_run_options(load_library(args.library), args.reps, args.seed, args.workers)
-        out = (args.out or Path("outputs/backtest/library") / stamp()).expanduser()
+        out = args.out or Path("outputs/backtest/library") / stamp()
         if args.check:
             plans = plan_library(lib, tuple(args.overrides), args.workers)
             check_writable("--out", out)
