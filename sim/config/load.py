@@ -127,6 +127,9 @@ def check_hydra(hydra: Any) -> None:
         if isinstance(node, dict) and "dir" in node and not str(node["dir"] or "").strip():
             raise ConfigError(f"hydra.{part}.dir", node["dir"], "must name a folder ('.' for "
                               "the current one)")
+        if isinstance(node, dict) and str(node.get("dir")).startswith("~"):  # not the home's
+            raise ConfigError(f"hydra.{part}.dir", node["dir"], "Hydra would make a folder "
+                              "named ~ here; for the home folder, write ${oc.env:HOME}/...")
     sweep = hydra.get("sweep")
     subdir = sweep.get("subdir", JOB_FOLDER) if isinstance(sweep, dict) else JOB_FOLDER
     if subdir != JOB_FOLDER:  # the sweep is gathered, reported and resumed by job number
