@@ -252,21 +252,11 @@ def test_a_report_on_a_folder_being_written_waits_for_it(held: Path) -> None:
     assert [p.name for p in held.iterdir()] == [".lock"]
 
 
-ONE_ORIGIN = "scenario: historical_2023\nquestions: us_china_2023\norigins: ['2023-06-20']\n"
-ONE_CASE = """frozen_from: historical_2023
-cases:
-  historical_2023: {backtest: us_china_2023, parties: {us: us, cn: cn}, origins: [2023-06-20]}
-"""
-
-
 @pytest.mark.parametrize(("module", "args", "marker"), [
     ("sim.forecast", ("scenario=historical_2023", "as_of=2023-06-01", "reps=20", "out=~/x"),
      "forecast.json"),
     ("sim.explore", ("ishigami", "base_samples=2", "reps=2", "--no-progress", "out=~/x"),
      "study.json"),
-    ("sim.backtest", ("{tmp}/one.yaml", "--reps", "20", "--quiet", "--out", "~/x"), "scores.json"),
-    ("sim.backtest", ("library", "--library", "{tmp}/lib.yaml", "--reps", "8", "--quiet",
-                      "--out", "~/x"), "library.json"),
     ("sim.calibrate", ("us_china_2023", "population=4", "generations=1", "ppc_draws=2",
                        "executor=inline", "--out", "~/x"), "calibration.json"),
 ])
@@ -274,16 +264,28 @@ def test_a_folder_given_from_home_is_in_home(module: str, args: tuple[str, ...],
                                              tmp_path: Path) -> None:
     """`out='~/x'` as a shell leaves it (quoted, or in zsh): the folder was made as ./~/x,
     and the tables written to the home's x, which did not exist: a traceback."""
-    (tmp_path / "one.yaml").write_text(ONE_ORIGIN)
-    (tmp_path / "lib.yaml").write_text(ONE_CASE)
     home = tmp_path / "home"
     home.mkdir()
-    done = subprocess.run([sys.executable, "-m", module, *(a.format(tmp=tmp_path) for a in args)],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=600,
+    done = subprocess.run([sys.executable, "-m", module, *args], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=600,
                           env={**os.environ, "HOME": str(home)})
     assert done.returncode == 0, done.stderr[-2000:]
     assert (home / "x" / marker).is_file() and not (tmp_path / "~").exists()
     assert done.stdout.splitlines()[-1] == f"results: {home / 'x'}"
+
+
+@pytest.mark.parametrize("args", [("us_china_2023",), ("library",)])
+def test_a_backtests_folder_given_from_home_is_the_homes(args: tuple[str, ...],
+                                                        tmp_path: Path) -> None:
+    """As above, for a backtest and the library, told by the check of the folder (`--check`,
+    which runs nothing): the home's x, which cannot be made where the home is a file."""
+    home = tmp_path / "home"
+    home.write_text("")
+    done = subprocess.run([sys.executable, "-m", "sim.backtest", *args, "--check", "--out",
+                           "~/x"], cwd=tmp_path, capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "HOME": str(home), "MPLCONFIGDIR": str(tmp_path)})
+    assert (done.returncode, done.stderr) == (
+        2, f"error: --out='{home / 'x'}': {home} is not a directory\n")
 
 
 def test_paths_given_from_home_are_read_from_home(tmp_path: Path) -> None:
