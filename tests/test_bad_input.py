@@ -388,6 +388,10 @@ CASES = [
          "vars.severty", "'0.5'", "unknown entry (did you mean 'severity'?); known: severity; "
          "add a new one with +vars.severty=VALUE"),
     Case("override-unparsable", ("seed={a:",), "seed", "'{a:'", "cannot parse this override"),
+    Case("run-dir-in-home-unquoted", ("hydra.run.dir=~/x",), "hydra.run.dir", "'~/x'",
+         "Hydra's grammar does not read ~; for the home folder, write ${oc.env:HOME}/..."),
+    Case("sweep-dir-in-home-unquoted", ("-m", "hydra.sweep.dir=~/x", "reps=2,3"),
+         "hydra.sweep.dir", "'~/x'", "Hydra's grammar does not read ~"),
     Case("sweep-override-unparsable", ("-m", "seed={a:", "reps=2,3"), "seed", "'{a:'",
          "cannot parse this override"),
     Case("tournament-override-unparsable", ("strategies={a:",), "strategies", "'{a:'",

@@ -197,6 +197,9 @@ def _cannot_parse(override: str, reason: str, overrides: Sequence[str], config_n
         config_name == "config") else ""
     if chosen:
         return ConfigError(override, "", f"a name alone is not an override; write {chosen}")
+    if value.startswith("~"):  # a path from the home folder, as a shell leaves it after KEY=
+        return ConfigError(key, value, "Hydra's grammar does not read ~; for the home folder, "
+                           "write ${oc.env:HOME}/...")
     return ConfigError(key or override, value, f"cannot parse this override ({reason}); "
                        "write KEY=VALUE and quote values with spaces or special characters")
 
