@@ -208,6 +208,10 @@ def omegaconf_reason(e: OmegaConfBaseException) -> str:
     if unset:
         return (f"the environment variable {unset[1]} is not set; set it, or give a default: "
                 f"${{oc.env:{unset[1]},DEFAULT}}")
+    numbered = re.search(r"Missing mandatory value: (hydra\.job\.(?:num|id))", str(e))
+    if numbered:
+        return (f"{numbered[1]} is not set here: a run has none, and a sweep's folder holds all "
+                "its jobs, each in a folder of its number")
     if "HydraConfig was not set" in str(e):
         return ("a value of the config cannot read Hydra's settings (${hydra:...}); give the "
                 "value itself, or interpolate a key of the config, like ${seed}")
