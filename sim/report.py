@@ -78,8 +78,14 @@ def kind_of(path: Path) -> str:
             raise ReportError(f"a calibration ({done}): python -m sim.calibrate drew its plots "
                               "there; this command redraws runs, sweeps, studies and backtests")
     if (path / LIBRARY_DONE).exists():
+        try:
+            cases = read_json(path / LIBRARY_DONE).get("cases")
+        except ResultsError:  # damaged: the line still says what the folder is
+            cases = None
+        case = next((str(c) for c in cases if (path / str(c)).is_dir()), "CASE") if isinstance(
+            cases, list) else "CASE"
         raise ReportError(f"the library of summits ({LIBRARY_DONE}), whose cases are "
-                          f"backtests: give one, as {path / 'CASE'}")
+                          f"backtests: give one, as {path / case}")
     raise ReportError(f"not a run ({SUMMARY}), sweep ({SWEEP_TABLE}), study ({STUDY}) or "
                       f"backtest ({SCORES}) directory")
 

@@ -196,6 +196,17 @@ def test_a_directory_of_another_kind_says_what_to_give(
     assert capsys.readouterr().err == f"error: {target}: {line.format(target=target)}\n"
 
 
+def test_a_library_is_told_with_one_of_its_cases(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """A case named in the library's file, and there: a folder the user can give as it is."""
+    (tmp_path / "library.json").write_text('{"cases": ["gone", "apec_2023"]}')
+    (tmp_path / "apec_2023").mkdir()
+    assert main([str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (
+        f"error: {tmp_path}: the library of summits (library.json), whose cases are backtests: "
+        f"give one, as {tmp_path / 'apec_2023'}\n")
+
+
 def test_a_sweep_of_the_lab_is_told_as_such(tmp_path: Path,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     """Not "a sweep with no complete job": its jobs are the lab's, complete."""
