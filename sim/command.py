@@ -271,20 +271,33 @@ def check_jobs(overrides: Sequence[str], config_name: str, schema: type[T],
 def sweep_folder(overrides: Sequence[str], config_name: str, schema: type[T],
                  check: Callable[[T], None]) -> None:
     """Another sweeper than summitsim's saves the sweep's config in its folder before any
-    check of ours: the folder is checked first, as summitsim's sweeper checks it (exit 2 if
-    it holds other results, or is inside some). A folder named by what only Hydra sets as
-    the sweep starts (${hydra.job.*}) is left to the launcher's check."""
+    check of ours: the folder is checked first and held until the command ends, as
+    summitsim's sweeper holds it (exit 2 if another command is writing there, if it holds
+    other results, or is inside some). A folder named by what Hydra sets as the sweep
+    starts (${hydra.job.*}) is left to the launcher's check; one named by the time
+    (${now:...}), which Hydra reads again, is checked but not held."""
+    import atexit
+    from contextlib import ExitStack
+
+    from omegaconf import OmegaConf
     from omegaconf.errors import OmegaConfBaseException
 
-    from sim.results import check_holds, sweep_of
+    from sim.results import check_holds, holding, sweep_of
 
     cfg = composed(overrides, config_name, schema, check)[1]
     try:
         given = str(cfg.hydra.sweep.dir)
     except OmegaConfBaseException:
         return
+    written = OmegaConf.to_container(cfg.hydra.sweep, resolve=False)
+    dated = isinstance(written, dict) and "${now:" in str(written.get("dir"))
+    folder, kind, hold = Path(given).absolute(), sweep_of(config_name), ExitStack()
     try:
-        check_holds(Path(given), "hydra.sweep.dir", given, sweep_of(config_name))
+        if dated:  # Hydra names the folder anew as the sweep starts
+            check_holds(folder, "hydra.sweep.dir", given, kind)
+        else:
+            hold.enter_context(holding(folder, "hydra.sweep.dir", given, kind))
+            atexit.register(hold.close)  # as the command ends
     except ConfigError as e:
         fail(e)
 

@@ -13,8 +13,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -80,6 +82,33 @@ def test_the_run_goes_ahead_once_the_other_command_ends(tmp_path: Path) -> None:
     assert not (folder / ".lock").exists()  # a hold leaves nothing behind
 
 
+def test_a_sweep_under_hydras_basic_sweeper_holds_its_folder_until_it_ends(
+        tmp_path: Path) -> None:
+    """As summitsim's sweeper does: another command is refused while it runs, and the
+    hold leaves nothing behind once it ends."""
+    folder = tmp_path / "sweep"
+    long = subprocess.Popen(
+        [sys.executable, "-m", "sim", "-m", "hydra/sweeper=basic", "seed=1,2", "reps=100000",
+         "workers=1", *QUIET, f"hydra.sweep.dir={folder}"], cwd=ROOT, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while long.poll() is None and not (folder / "multirun.yaml").exists():
+            time.sleep(0.05)
+        assert long.poll() is None, "the sweep ended before it could be tried"
+        for sweeper in ((), ("hydra/sweeper=basic",)):  # another sweep of the same kind
+            done = sim("-m", *sweeper, "seed=3,4", "reps=2", *QUIET, f"hydra.sweep.dir={folder}")
+            assert (done.returncode, done.stderr) == (
+                2, f"error: hydra.sweep.dir='{folder}': {BUSY}\n")
+    finally:
+        os.killpg(long.pid, signal.SIGKILL)
+        long.wait()
+    ended = tmp_path / "ended"
+    done = sim("-m", "hydra/sweeper=basic", "seed=1,2", "reps=2", *QUIET,
+               f"hydra.sweep.dir={ended}")
+    assert done.returncode == 0, done.stderr
+    assert (ended / "multirun.yaml").is_file() and not (ended / ".lock").exists()
+
+
 # Every command that writes a folder: how the folder is given, and what it holds after.
 COMMANDS = [
     ("sim.explore", ("ishigami", "base_samples=2", "--no-progress", "out={}"), "out", "study"),
@@ -103,8 +132,7 @@ COMMANDS = [
 ]
 
 
-@pytest.mark.parametrize(("module", "args", "key", "kind"),
-                         [c for c in COMMANDS if "hydra/sweeper=basic" not in c[1]])
+@pytest.mark.parametrize(("module", "args", "key", "kind"), COMMANDS)
 def test_a_command_into_a_folder_being_written_is_refused(
         module: str, args: tuple[str, ...], key: str, kind: str, held: Path) -> None:
     done = command(module, *(a.format(held) for a in args))
