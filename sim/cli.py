@@ -80,9 +80,27 @@ def sweep(overrides: list[str]) -> int:
     finally:
         GlobalHydra.instance().clear()
     if not hasattr(swept, "sweep_dir"):  # another sweeper than summitsim's: not gathered here
-        print("the sweep ran; gather it with python -m sim.report on its folder", file=sys.stderr)
+        folder = ran_in(swept)
+        if folder is not None:  # the last line of the output says where, as a gathered one's
+            print(f"sweep: {folder}")
+        print(f"not gathered: python -m sim.report {folder or 'on its folder'} gathers it",
+              file=sys.stderr)
         return 0
     return finish_sweep(swept.sweep_dir, swept.plots, sum(len(batch) for batch in swept.jobs))
+
+
+def ran_in(swept: Any) -> Path | None:
+    """The folder of the jobs another sweeper ran, as their returns (Hydra's `JobReturn`s,
+    in batches) say: Hydra's launcher sets each job's folder in its config, summitsim's
+    returns it as the job's working folder; None if they do not say."""
+    from omegaconf import OmegaConf
+
+    batches = swept if isinstance(swept, list) else []
+    jobs = [job for batch in batches if isinstance(batch, list) for job in batch]
+    if not jobs:
+        return None
+    ran = OmegaConf.select(jobs[0].hydra_cfg, "hydra.runtime.output_dir", default=None)
+    return Path(str(ran or jobs[0].working_dir)).parent
 
 
 def task(cfg: DictConfig) -> None:

@@ -185,7 +185,8 @@ def test_an_unwritable_output_directory_is_a_config_error(tmp_path: Path) -> Non
 def test_a_sweep_under_hydras_own_launcher_resumes_too(tmp_path: Path) -> None:
     """Under `hydra/launcher=basic` each job is a Hydra job of its own (`sim.cli.task`): run
     again into the same folder, every complete job is skipped, and its tables are untouched;
-    under Hydra's own sweeper the sweep is not gathered, and the line says how to gather it."""
+    under Hydra's own sweeper the sweep is not gathered, and the lines say where it is and
+    how to gather it."""
     import subprocess
     import sys
 
@@ -205,9 +206,13 @@ def test_a_sweep_under_hydras_own_launcher_resumes_too(tmp_path: Path) -> None:
         ).st_mtime_ns for job in ("0", "1")}
     apart = sim("hydra/sweeper=basic", "hydra.sweep.dir=apart")
     assert apart.returncode == 0, apart.stderr
-    assert apart.stderr.strip().endswith(
-        "the sweep ran; gather it with python -m sim.report on its folder")
+    folder = tmp_path / "apart"
+    assert apart.stdout.splitlines()[-1] == f"sweep: {folder}"
+    assert apart.stderr.strip().endswith(f"not gathered: python -m sim.report {folder} gathers it")
     assert not (tmp_path / "apart" / "sweep.parquet").exists()
+    dated = sim("hydra/sweeper=basic", "hydra/launcher=basic")  # in multirun/, named by the time
+    assert dated.returncode == 0, dated.stderr
+    assert dated.stdout.splitlines()[-1] == f"sweep: {next((tmp_path / 'multirun').iterdir())}"
     gathered = subprocess.run([sys.executable, "-m", "sim.report", "apart"], cwd=tmp_path,
                               capture_output=True, text=True, timeout=300)
     assert gathered.returncode == 0, gathered.stderr
