@@ -183,8 +183,10 @@ def test_an_unwritable_output_directory_is_a_config_error(tmp_path: Path) -> Non
 
 
 def test_a_sweep_under_hydras_own_launcher_resumes_too(tmp_path: Path) -> None:
-    """Under `hydra/launcher=basic` each job is a Hydra job of its own (`sim.cli.task`): run
-    again into the same folder, every complete job is skipped, and its tables are untouched;
+    """Under `hydra/launcher=basic` each job is a Hydra job of its own (`sim.cli.task`), and
+    the sweep is gathered at the end as under summitsim's launcher (so it is under submitit,
+    which waits for its jobs too): run again into the same folder, every complete job is
+    skipped, and its tables are untouched;
     under Hydra's own sweeper the sweep is not gathered, and the lines say where it is and
     how to gather it."""
     import subprocess
@@ -197,6 +199,8 @@ def test_a_sweep_under_hydras_own_launcher_resumes_too(tmp_path: Path) -> None:
 
     first = sim("hydra/launcher=basic", "hydra.sweep.dir=basic")
     assert first.returncode == 0, first.stderr
+    assert first.stdout.splitlines()[-1] == f"sweep: {tmp_path / 'basic'}"  # gathered
+    assert len(pd.read_parquet(tmp_path / "basic" / "sweep.parquet")) == 2
     tables = {job: (tmp_path / "basic" / job / "replications.parquet").stat().st_mtime_ns
               for job in ("0", "1")}
     again = sim("hydra/launcher=basic", "hydra.sweep.dir=basic")
