@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -117,6 +118,16 @@ def test_tournament_table() -> None:
     assert len(summary["pairs"]) == 16
     text = format_tables(summary)
     assert "utility [95% CI]" in text and "zeuthen" in text
+
+
+def test_an_interval_of_one_agenda_is_said_to_be_none() -> None:
+    """Over one agenda (or the deals of one), a mean has no interval: the table says so,
+    where it showed [nan, nan] (and "1 agendas")."""
+    conf = TournamentConf(agendas=1, strategies=["boulware", "conceder"])
+    text = format_tables(summarize(conf, play(conf)), pairs=True)
+    assert "nan" not in text and text.startswith("2 strategies, every ordered pair on 1 agenda ")
+    cell = r"\d\.\d{3} \[no CI: n=1\] +"  # utility, agreement, Nash distance
+    assert re.fullmatch(rf"boulware +{cell * 3}", text.splitlines()[2] + " "), text
 
 
 def test_tournament_intervals_stay_within_what_they_measure() -> None:

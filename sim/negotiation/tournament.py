@@ -146,6 +146,9 @@ def summarize(conf: TournamentConf, matches: list[Match]) -> dict[str, Any]:
 
 
 def _ci(s: dict[str, float], digits: int = 3) -> str:
+    """An estimate and its interval; of one agenda's value, none (`mean_interval`: NaN)."""
+    if math.isnan(s["ci_low"]):
+        return f"{s['estimate']:.{digits}f} [no CI: n=1]"
     return f"{s['estimate']:.{digits}f} [{s['ci_low']:.{digits}f}, {s['ci_high']:.{digits}f}]"
 
 
@@ -153,7 +156,8 @@ def format_tables(summary: dict[str, Any], pairs: bool = False) -> str:
     """The strategy table (and, if asked, the pair table) as plain text."""
     c = summary["config"]
     grid = f"{c['levels']} values" if c["levels"] else "continuous"
-    lines = [f"{len(c['strategies'])} strategies, every ordered pair on {c['agendas']} agendas "
+    lines = [f"{len(c['strategies'])} strategies, every ordered pair on {c['agendas']} agenda"
+             f"{'s' * (c['agendas'] != 1)} "
              f"({c['issues']} issues, {grid}), deadline {c['deadline']}, seed {c['seed']}, "
              f"pressure a={c['pressure']['a']:g} b={c['pressure']['b']:g}",
              f"{'strategy':<22}{'utility [95% CI]':<25}{'agreement [95% CI]':<25}"
