@@ -156,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "(scores.json).",
     )
     parser.add_argument("dirs", nargs="+", type=user_path, metavar="DIR",
-                        help="a run, sweep or study directory")
+                        help="a run, sweep, study or backtest directory")
     parser.add_argument("--html", action="store_true",
                         help="also write one self-contained page, DIR/report.html")
     args = parser.parse_args(argv)

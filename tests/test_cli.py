@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -98,11 +99,17 @@ def test_help_lists_scenarios_and_knobs() -> None:
     "sim.negotiate", "sim.tournament", "sim.forecast", "sim.backtest", "sim.backtest library",
     "sim.calibrate", "sim.explore", "sim.report", "sim.compare"])
 def test_every_command_has_help(command: str) -> None:
-    """`--help` prints how to call the command, on stdout, and runs nothing: exit code 0."""
+    """`--help` prints how to call the command, on stdout, and runs nothing: exit code 0;
+    every argument listed there says what it is."""
     done = subprocess.run([sys.executable, "-m", *command.split(), "--help"], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
     assert (done.returncode, done.stderr) == (0, "")
     assert f"python -m {command}" in done.stdout
+    if "positional arguments:" in done.stdout:  # argparse's: each argument says what it is
+        entries = done.stdout.split("positional arguments:")[1].splitlines()
+        for line, after in zip(entries, [*entries[1:], ""], strict=True):
+            if re.match(r"  \S", line) and not re.match(r"  \S+(?: \S+)*  +\S", line):
+                assert after.startswith("   "), f"{command}: {line.strip()} has no help"
 
 
 @pytest.mark.parametrize("module", ["sim", "sim.negotiate", "sim.tournament"])

@@ -24,9 +24,11 @@ from sim.config.errors import ConfigError
 def main(argv: Sequence[str] | None = None) -> int:
     parser = ArgumentParser(prog="python -m sim.calibrate", description="Calibrate a "
                             "scenario's parameters to the dated record by ABC-SMC (pyabc).")
-    parser.add_argument("config", nargs="?", default="us_china_2023")
+    parser.add_argument("config", nargs="?", default="us_china_2023", help="calibration "
+                        "file: a name in conf/calibrate or a path (default: us_china_2023)")
     parser.add_argument("settings", nargs="*", help="key=value settings, e.g. executor=dask")
-    parser.add_argument("--out", type=user_path)
+    parser.add_argument("--out", type=user_path, help="output directory (default "
+                        "outputs/calibrate/NAME/TIMESTAMP, with _sbc for --sbc)")
     parser.add_argument("--sbc", action="store_true", help="run simulation-based calibration")
     parser.add_argument("--check", action="store_true", help="check the config; run nothing")
     parser.add_argument("--config-dir", metavar="DIR", help=FOLDER_HELP)
