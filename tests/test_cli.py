@@ -88,11 +88,32 @@ def test_same_seed_same_results_whatever_the_workers(tmp_path: Path) -> None:
     pd.testing.assert_frame_equal(tables[0], tables[1])
 
 
+def listed(help_text: str, section: str) -> list[str]:
+    """The names a section of `python -m sim --help` lists."""
+    return help_text.split(f"== {section} ==\n")[1].splitlines()[0].split(", ")
+
+
 def test_help_lists_scenarios_and_knobs() -> None:
+    """The scenarios and experiments, not every folder of conf/ (Hydra's list had
+    `schema: run`, `questions: ...`, the bases)."""
     done = sim("--help")
     assert done.returncode == 0
-    for word in ("historical_2023", "from_malta", "no_balloon", "reps=", "seed=", "workers="):
+    for word in ("reps=", "seed=", "workers="):
         assert word in done.stdout, word
+    for section, group in (("Scenarios (scenario=NAME)", "scenario"),
+                           ("Experiments (-m +experiment=NAME)", "experiment")):
+        assert listed(done.stdout, section) == sorted(
+            p.stem for p in (ROOT / "conf" / group).glob("*.yaml"))
+    assert "schema: run" not in done.stdout and "questions:" not in done.stdout
+
+
+def test_help_lists_the_scenarios_of_a_users_folder(tmp_path: Path) -> None:
+    """Hydra's list left out the scenarios of --config-dir DIR, which the help names."""
+    (tmp_path / "scenario").mkdir()
+    (tmp_path / "scenario" / "calm.yaml").write_text("defaults:\n  - historical_2023\n  - _self_\n")
+    done = sim("--config-dir", str(tmp_path), "--help")
+    assert done.returncode == 0, done.stderr
+    assert {"calm", "historical_2023"} <= set(listed(done.stdout, "Scenarios (scenario=NAME)"))
 
 
 @pytest.mark.parametrize("command", [

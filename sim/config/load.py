@@ -255,6 +255,16 @@ def known_configs(group: str, overrides: Sequence[str]) -> list[str]:
                    for p in (d / group.strip("/")).glob("*.yaml")})
 
 
+def listed(group: str, *, _root_: Any) -> str:
+    """The configs of a group in `conf/` and the user's folders of a composed config, for
+    its `--help` (`${sim.configs:GROUP}`): Hydra's own list leaves the user's out."""
+    folders = f"{SEARCHPATH}=[{','.join(map(str, _root_.hydra.searchpath))}]"
+    return ", ".join(known_configs(group, [folders])) or "none"
+
+
+OmegaConf.register_new_resolver("sim.configs", listed, replace=True)
+
+
 def find_config(name: str, group: str, overrides: Sequence[str] = ()) -> Path:
     """A command's config by path, or by name: <group>/<name>.yaml in conf/ or, after it, in
     the user's folders on the search path of `overrides` (`--config-dir DIR`); an unknown
