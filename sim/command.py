@@ -220,14 +220,18 @@ def shown_config(cfg: DictConfig, shown: str, package: str | None, resolve: bool
     except OmegaConfBaseException as e:  # a value that resolves nowhere
         fail(unresolved(cfg, e))
     data: Any = OmegaConf.to_container(cfg, resolve=False)
+    hidden = ("help", "hydra_help") if shown == "hydra" else ()  # Hydra leaves its help out
     if shown != "all":  # job: all but Hydra's node; hydra: only that
         data = {k: v for k, v in data.items() if (k == "hydra") == (shown == "hydra")}
+        for key in hidden:
+            data["hydra"].pop(key, None)
     node = data
     for part in package.split(".") if package else ():
         if not isinstance(node, dict) or part not in node:
             known = [str(k) for k in node] if isinstance(node, dict) else []
-            fail(ConfigError("--package", package,
-                             unknown_name("", part, known, f"key of --cfg {shown}").allowed))
+            told = "; Hydra's help is shown by --cfg all" if part in hidden else ""
+            fail(ConfigError("--package", package, unknown_name(
+                "", part, known, f"key of --cfg {shown}").allowed + told))
         node = node[part]
     key, value = ("--package", package) if package else ("--cfg", shown)
     try:  # as Hydra will select and resolve it, in what --cfg SHOWN keeps

@@ -647,6 +647,10 @@ CASES = [
          "unknown scenario; known: bali_2022"),
     Case("cfg-unknown-package", ("--cfg", "job", "-p", "scenario.relatons"), "--package",
          "'scenario.relatons'", "unknown key of --cfg job (did you mean 'relations'?)"),
+    Case("cfg-hydra-package-of-its-help", ("--cfg", "hydra", "-p", "hydra.help"), "--package",
+         "'hydra.help'", "unknown key of --cfg hydra; known: callbacks, env, hydra_logging"),
+    Case("cfg-hydra-package-of-its-help-text", ("--cfg", "hydra", "-p", "hydra.help.template"),
+         "--package", "'hydra.help.template'", "; Hydra's help is shown by --cfg all"),
     Case("cfg-hydra-package-into-the-job", ("--cfg", "hydra", "-p", "hydra.run.dir",
                                              "hydra.run.dir={tmp}/${scenario.name}"),
          "--package", "'hydra.run.dir'", "cannot be shown by --cfg hydra alone (Interpolation "
