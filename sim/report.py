@@ -78,16 +78,21 @@ def kind_of(path: Path) -> str:
             raise ReportError(f"a calibration ({done}): python -m sim.calibrate drew its plots "
                               "there; this command redraws runs, sweeps, studies and backtests")
     if (path / LIBRARY_DONE).exists():
-        try:
-            cases = read_json(path / LIBRARY_DONE).get("cases")
-        except ResultsError:  # damaged: the line still says what the folder is
-            cases = None
-        case = next((str(c) for c in cases if (path / str(c)).is_dir()), "CASE") if isinstance(
-            cases, list) else "CASE"
         raise ReportError(f"the library of summits ({LIBRARY_DONE}), whose cases are "
-                          f"backtests: give one, as {path / case}")
+                          f"backtests: give one, as {path / a_case(path)}")
     raise ReportError(f"not a run ({SUMMARY}), sweep ({SWEEP_TABLE}), study ({STUDY}) or "
                       f"backtest ({SCORES}) directory")
+
+
+def a_case(library: Path) -> str:
+    """A case of a library's folder that is there, as its file lists them; "CASE" if none."""
+    try:
+        cases = read_json(library / LIBRARY_DONE).get("cases")
+    except ResultsError:  # damaged: the line still says what the folder is
+        return "CASE"
+    there = [str(c) for c in cases if (library / str(c)).is_dir()] if isinstance(
+        cases, list) else []
+    return there[0] if there else "CASE"
 
 
 def redraw_sweep(sweep_dir: Path) -> tuple[list[Path], str | None]:
