@@ -229,6 +229,18 @@ def test_check_only_runs_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert not out.exists()
 
 
+def test_draws_without_a_posterior_are_refused(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """None would be drawn, and the intervals would lack the parameter uncertainty asked
+    for; the command line's posterior counts as the file's."""
+    bt = str(write_backtest(tmp_path, draws=5))
+    assert run_main(capsys, bt, "--check") == (2, (
+        "error: draws=5: parameter sets are drawn from a posterior, and none is given: give "
+        "the posterior too, or leave draws out\n"))
+    code, err = run_main(capsys, bt, "--check", "--posterior", str(tmp_path / "post.parquet"))
+    assert code == 2 and err.startswith("error: --posterior="), err  # past draws, to the table
+
+
 def test_an_unwritable_output_is_one_line(tmp_path: Path,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     blocker = tmp_path / "file"

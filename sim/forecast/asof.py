@@ -30,7 +30,7 @@ from sim.config.checks import iso_date
 from sim.config.compose import overriding
 from sim.config.errors import ConfigError
 from sim.config.schema import RunConf, ScenarioConf
-from sim.forecast.draws import draw_overrides, load_posterior
+from sim.forecast.draws import DRAWS, draw_overrides, load_posterior
 from sim.forecast.questions import Question
 from sim.forecast.record import agreement, allowed_wrong, record_as_of
 from sim.forecast.resolve import answers, nothing_happens, probabilities
@@ -70,7 +70,7 @@ class Setup:
     overrides: tuple[str, ...] = ()  # extra Hydra overrides, e.g. scenario.bargaining.walk_away=0.2
     workers: int = 0
     posterior: str = ""  # a posterior table to draw parameters from; "" = the scenario's own
-    draws: int = 10  # parameter sets drawn from the posterior (one per round)
+    draws: int = DRAWS  # parameter sets drawn from the posterior (one per round)
     max_rounds: int = 40  # rounds of replications at most, to collect `reps` kept ones
     tolerance: float = 0.25  # share of the record's settled facts a kept past may get wrong
 

@@ -21,7 +21,7 @@ from sim.config.errors import ConfigError
 from sim.config.load import find_config as find
 from sim.config.load import read_config
 from sim.forecast.asof import CUT, METHOD, Setup, check_origin, compose, forecast_as_of
-from sim.forecast.draws import load_posterior
+from sim.forecast.draws import draws_of, load_posterior
 from sim.forecast.questions import KINDS, Bank, check_against, load_bank
 from sim.forecast.scores import BINS, BOOTSTRAP, SEED, by_kind
 from sim.results import FORECASTS, SCORES
@@ -40,7 +40,8 @@ class BacktestConf:
     bootstrap: int = checked(BOOTSTRAP, at_least(1))
     tolerance: float = checked(0.25, UNIT)  # share of settled facts a kept past may get wrong
     posterior: str = ""  # draw parameters from this posterior table (python -m sim.calibrate)
-    draws: int = checked(10, at_least(1))  # parameter sets drawn from the posterior per origin
+    draws: int | None = checked(None, at_least(1))  # parameter sets drawn from the posterior
+    # per origin (a posterior's: `sim.forecast.draws.draws_of`)
 
 
 Conf = TypeVar("Conf")
@@ -84,8 +85,8 @@ def plan(conf: BacktestConf, overrides: tuple[str, ...] = (), workers: int = 0) 
     """Check the backtest against its scenario: every name, date and origin."""
     from sim.forecast.runs import scheduled_entries
 
-    setup = Setup(conf.scenario, overrides, workers, posterior=conf.posterior, draws=conf.draws,
-                  tolerance=conf.tolerance)
+    setup = Setup(conf.scenario, overrides, workers, posterior=conf.posterior,
+                  draws=draws_of(conf.draws, conf.posterior), tolerance=conf.tolerance)
     if conf.posterior:
         load_posterior(conf.posterior, compose=lambda extra: compose(setup, extra))
     if not conf.questions:
@@ -147,7 +148,7 @@ def run_backtest(p: Plan, out_dir: Path, progress: bool = True) -> dict[str, Any
         "scenario": conf.scenario, "questions": p.bank.name, "origins": conf.origins,
         "reps": conf.reps, "seed": conf.seed, "overrides": list(p.setup.overrides),
         "tolerance": conf.tolerance, "posterior": conf.posterior,
-        "draws": conf.draws if conf.posterior else 0, "method": METHOD,
+        "draws": p.setup.draws if conf.posterior else 0, "method": METHOD,
         "p_summit": curve,
         "scores": by_kind(forecasts, KINDS, bins=conf.bins, reps=conf.bootstrap, seed=SEED),
     }

@@ -3,7 +3,8 @@
 Arguments are `key=value`: `scenario`, `as_of` (required), `questions` (a bank in
 conf/questions or a path; default: the one bank written for the scenario), `reps`
 (replications kept, default 500), `seed`, `workers`, `tolerance`, `posterior` (a
-posterior table from `python -m sim.calibrate`), `draws`, `out`. Keys with a dot
+posterior table from `python -m sim.calibrate`), `draws` (parameter sets drawn from it,
+default 10), `out`. Keys with a dot
 (`scenario.bargaining.walk_away=0.2`) are Hydra overrides of the run config;
 `--config-dir DIR` reads scenarios from a folder of your own, as `python -m sim` does, and
 banks (`DIR/questions/NAME.yaml`), after conf/.
@@ -39,7 +40,7 @@ class ForecastArgs:
     workers: int = checked(0, at_least(0))
     tolerance: float = checked(0.25, UNIT)
     posterior: str = ""  # a posterior table from python -m sim.calibrate
-    draws: int = checked(10, at_least(1))
+    draws: int | None = checked(None, at_least(1))  # with a posterior (default: 10)
     out: str = ""
 
 
@@ -64,14 +65,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = user_folders(argv)  # --config-dir DIR: a folder of the user's own scenarios
     from sim.forecast import asof
     from sim.forecast.backtest import find, prepare
-    from sim.forecast.draws import load_posterior
+    from sim.forecast.draws import draws_of, load_posterior
     from sim.forecast.questions import bank_for, check_against, load_bank
     from sim.results import holding, stamp
 
     try:
         args, overrides = parse(argv)
-        setup = asof.Setup(args.scenario, tuple(overrides), args.workers,
-                           posterior=args.posterior, draws=args.draws, tolerance=args.tolerance)
+        setup = asof.Setup(args.scenario, tuple(overrides), args.workers, posterior=args.posterior,
+                           draws=draws_of(args.draws, args.posterior), tolerance=args.tolerance)
         sc = asof.compose(setup).scenario
         asof.check_origin(sc, args.as_of)
         bank = load_bank(find(args.questions, "questions", overrides) if args.questions

@@ -17,6 +17,17 @@ import pandas as pd
 from sim.config.errors import ConfigError
 
 WEIGHT = "weight"
+DRAWS = 10  # parameter sets drawn from a posterior, unless told otherwise
+
+
+def draws_of(draws: int | None, posterior: str) -> int:
+    """How many parameter sets a forecast draws: `draws`, else `DRAWS`. Given without a
+    `posterior`, `ConfigError`: none would be drawn, and the intervals would not carry the
+    parameter uncertainty that asking for draws expects."""
+    if draws is not None and not posterior:
+        raise ConfigError("draws", draws, "parameter sets are drawn from a posterior, and none "
+                          "is given: give the posterior too, or leave draws out")
+    return DRAWS if draws is None else draws
 
 
 def load_posterior(path: str | Path, key: str = "posterior",
