@@ -211,7 +211,10 @@ def main() -> None:
         run_as_job(cfg, out_dir, lambda: run_point(point), "run")
         return
     flags = [a for a in args if a.startswith("-")]
-    other = any(a.startswith("hydra/launcher=") and a != "hydra/launcher=summitsim" for a in args)
+    # every job is checked before any runs: by the summitsim launcher, or here, before Hydra,
+    # when another launcher runs them or another sweeper composes them first (its config saved)
+    other = any(a.startswith(("hydra/launcher=", "hydra/sweeper=")) and a.partition("=")[2]
+                != "summitsim" for a in args)
     args = before_hydra(args, "python -m sim", "config", RunConf, validate_run,
                         launcher_checks=not other)
     if set(flags) <= {"-m", "--multirun"}:

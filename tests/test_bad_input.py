@@ -727,6 +727,9 @@ CASES = [
          "must be a whole number >= 1"),  # every job checked before any runs, as summitsim's
     Case("basic-sweeper-bad-last-job", ("-m", "hydra/sweeper=basic", "reps=2,0"), "reps", "0",
          "must be a whole number >= 1"),  # the summitsim launcher's checks; no folder left
+    Case("basic-sweeper-bad-last-choice", ("-m", "hydra/sweeper=basic",
+                                           f"{S}=historical_2023,nope"), S, "'nope'",
+         "unknown scenario"),  # Hydra's sweeper composes each job after saving its config
     Case("lab-sweep-bad-last-job", ("-m", "a.strategy=boulware,nope"), "a.strategy", "'nope'",
          "unknown strategy", module="sim.negotiate"),
     Case("lab-sweep-bad-type", ("-m", "deadline=5,abc"), "deadline", "'abc'",
