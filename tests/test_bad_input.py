@@ -923,7 +923,8 @@ ARGUMENTS = [  # module, its arguments, the whole line after "error: "
         ("sim.forecast.cli", ("scenario=calm", "as_of=2023-05-01")),
         ("sim.backtest", ("us_china_2023", "--check")), ("sim.backtest", ("library", "--check")),
         ("sim.explore.cli", ("summit_levers",)), ("sim.calibrate.cli", ("--check",)))),
-    ("sim.forecast.cli", ("scenario=historical_2023", "as_of=2023-05-01", "draws=5"),
+    ("sim.forecast.cli", ("scenario=historical_2023", "as_of=2023-05-01", "draws=5",
+                          "out=/proc/summitsim"),
      "draws=5: parameter sets are drawn from a posterior, and none is given: give the "
      "posterior too, or leave draws out"),
     ("sim.forecast.cli", ("historical_2023", "as_of=2023-05-01"), "historical_2023='': a name "
