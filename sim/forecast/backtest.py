@@ -40,8 +40,7 @@ class BacktestConf:
     bootstrap: int = checked(BOOTSTRAP, at_least(1))
     tolerance: float = checked(0.25, UNIT)  # share of settled facts a kept past may get wrong
     posterior: str = ""  # draw parameters from this posterior table (python -m sim.calibrate)
-    draws: int | None = checked(None, at_least(1))  # parameter sets drawn from the posterior
-    # per origin (a posterior's: `sim.forecast.draws.draws_of`)
+    draws: int | None = checked(None, at_least(1))  # per origin, with a posterior (draws_of)
 
 
 Conf = TypeVar("Conf")

@@ -4,10 +4,9 @@ Arguments are `key=value`: `scenario`, `as_of` (required), `questions` (a bank i
 conf/questions or a path; default: the one bank written for the scenario), `reps`
 (replications kept, default 500), `seed`, `workers`, `tolerance`, `posterior` (a
 posterior table from `python -m sim.calibrate`), `draws` (parameter sets drawn from it,
-default 10), `out`. Keys with a dot
-(`scenario.bargaining.walk_away=0.2`) are Hydra overrides of the run config;
-`--config-dir DIR` reads scenarios from a folder of your own, as `python -m sim` does, and
-banks (`DIR/questions/NAME.yaml`), after conf/.
+default 10), `out`. Keys with a dot (`scenario.bargaining.walk_away=0.2`) are Hydra
+overrides of the run config; `--config-dir DIR` reads scenarios from a folder of your own,
+as `python -m sim` does, and banks (`DIR/questions/NAME.yaml`), after conf/.
 Writes `forecast.parquet`, `cut.json`, the rounds' runs, and `forecast.json` last.
 """
 
