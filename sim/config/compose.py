@@ -140,8 +140,7 @@ def unknown_at(data: Any, key: str, value: object, schema: type = RunConf, prefi
     if parts[0] == "hydra" and len(parts) > 1:  # Hydra's own node, by Hydra's schema
         from hydra.conf import HydraConf
 
-        node = data.get("hydra") if isinstance(data, dict) else None
-        return ConfigError(key, value, unknown_at(node, key[6:], value, HydraConf, "hydra.",
+        return ConfigError(key, value, unknown_at(None, key[6:], value, HydraConf, "hydra.",
                                                   deleting).allowed)
     node = data
     for i, part in enumerate(parts):
@@ -153,8 +152,7 @@ def unknown_at(data: Any, key: str, value: object, schema: type = RunConf, prefi
             return ConfigError(key, value, f"no such entry to delete; {where} is empty"
                                if deleting else f"no such entry; add one with +{prefix}{key}=VALUE")
         if isinstance(node, dict) and part not in node and typing.get_origin(hint) is dict:
-            unknown = unknown_name(key if i == len(parts) - 1 else ".".join(parts[:i + 1]),
-                                   part, [str(n) for n in node],
+            unknown = unknown_name(".".join(parts[:i + 1]), part, [str(n) for n in node],
                                    ENTRY_KINDS.get(parts[i - 1], "entry"))
             if free and i == len(parts) - 1:  # a typo, or a new entry: + adds it
                 return ConfigError(key, value, f"{unknown.allowed}; add a new one with "
@@ -357,7 +355,7 @@ def _unknown_config(m: re.Match[str], f: Failed) -> ConfigError:
 def _in_file(m: re.Match[str], f: Failed) -> ConfigError:
     """A file whose value cannot merge: what the schema's checks say of it, else the first
     key whose kind (mapping or list) the schema contradicts, else the file and the reason."""
-    found = _refused(f) or _as_written(f)
+    found = _refused(f)
     if found is not None:
         return found
     name = m.group(1)
@@ -394,6 +392,9 @@ def _kind_mismatch(node: Any, key: str, schema: type) -> ConfigError | None:
     hint = _hint(schema, key) if key else schema
     mapping = typing.get_origin(hint) is dict or dataclasses.is_dataclass(hint)
     if mapping and node is not None and not isinstance(node, dict):
+        if dataclasses.is_dataclass(hint):  # a part of the schema: told with the keys it has
+            names = ", ".join(sorted(f.name for f in dataclasses.fields(hint)))
+            return ConfigError(key, node, f"must be a mapping with keys among {names}")
         return ConfigError(key, node, "must be a mapping (name: value, ...)"
                            + (", not a list" if isinstance(node, list) else ""))
     if isinstance(node, dict) and typing.get_origin(hint) is list:
@@ -467,18 +468,6 @@ def _refused(f: Failed) -> ConfigError | None:
     return None
 
 
-def _as_written(f: Failed) -> ConfigError | None:
-    """What is wrong with the files, read from the config composed without the schema."""
-    if f.config_name != "config":
-        return None
-    plain = _compose_plain([*f.overrides, "~schema"], f.config_name)
-    try:
-        load_run(plain) if plain is not None else None
-    except ConfigError as err:
-        return err
-    return None
-
-
 def composition_error(e: BaseException, overrides: Sequence[str], config_name: str = "config",
                       schema: type = RunConf, sweeping: bool = False) -> ConfigError:
     """Turn a failed composition (Hydra, OmegaConf or YAML) into a one-line `ConfigError`
@@ -497,9 +486,6 @@ def composition_error(e: BaseException, overrides: Sequence[str], config_name: s
         m = pattern.search(text)
         if m:
             return explain(m, f)
-    found = _refused(f) or _as_written(f)
-    if found is not None:
-        return found
     keyed = _keyed(f)
     if keyed is not None:
         return keyed
@@ -600,7 +586,7 @@ def _compose_plain(overrides: Sequence[str], config_name: str, hydra: bool = Fal
     from hydra.core.global_hydra import GlobalHydra
 
     if GlobalHydra.instance().is_initialized():
-        return None  # inside a running Hydra app: leave its state alone
+        return None  # inside a running Hydra app: leave its state alone (its job's name)
     try:
         data = OmegaConf.to_container(compose(overrides, config_name, hydra=hydra),
                                       resolve=False)
