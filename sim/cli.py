@@ -212,9 +212,8 @@ def main() -> None:
         return
     flags = [a for a in args if a.startswith("-")]
     # every job is checked before any runs: by the summitsim launcher, or here, before Hydra,
-    # when another launcher runs them or another sweeper composes them first (its config saved)
-    other = any(a.startswith(("hydra/launcher=", "hydra/sweeper=")) and a.partition("=")[2]
-                != "summitsim" for a in args)
+    # when another launcher runs them (or another sweeper composes them first: before_hydra)
+    other = any(a.startswith("hydra/launcher=") and a != "hydra/launcher=summitsim" for a in args)
     args = before_hydra(args, "python -m sim", "config", RunConf, validate_run,
                         launcher_checks=not other)
     if set(flags) <= {"-m", "--multirun"}:

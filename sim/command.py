@@ -141,7 +141,8 @@ def before_hydra(args: Sequence[str], prog: str, config_name: str, schema: type[
 
     A config shown (--cfg, --info) is checked by `check` as a run's is: what it shows would
     run. A sweep (-m) has each of its jobs composed and checked first, unless its launcher
-    checks them itself (`launcher_checks`: `python -m sim`'s summitsim launcher). The flags
+    checks them itself (`launcher_checks`: `python -m sim`'s summitsim launcher) and no
+    other sweeper than summitsim's composes them before it. The flags
     that would make Hydra compose another config, or none, are refused: a command runs its
     own config; so is shell completion, which Hydra offers only to `python FILE.py`."""
     from hydra import __version__ as hydra_version
@@ -178,11 +179,12 @@ def before_hydra(args: Sequence[str], prog: str, config_name: str, schema: type[
         fail(ConfigError("flags", " ".join(flags), "--package and --resolve change what --cfg "
                          "shows: give --cfg job (or hydra, all) with them"))
     if ns.multirun and not (ns.help or ns.hydra_help):
-        if not launcher_checks:
-            check_jobs(ns.overrides, config_name, schema, check)
-        if any(o.startswith("hydra/sweeper=") and o != "hydra/sweeper=summitsim"
-               for o in ns.overrides):
-            sweep_folder([first_job(o) or o for o in ns.overrides], config_name, schema, check)
+        other_sweeper = any(o.startswith("hydra/sweeper=") and o != "hydra/sweeper=summitsim"
+                            for o in ns.overrides)
+        if other_sweeper or not launcher_checks:
+            first = check_jobs(ns.overrides, config_name, schema, check)
+            if other_sweeper:  # it saves the sweep's config before a launcher checks a job
+                sweep_folder(first, config_name)
         return [*ns.overrides, *flags]
     if ns.multirun:  # Hydra's help shows one config, not a sweep's: its first job's
         ns.overrides = [first_job(o) or o for o in ns.overrides]
@@ -247,9 +249,10 @@ def shown_config(cfg: DictConfig, shown: str, package: str | None, resolve: bool
 
 
 def check_jobs(overrides: Sequence[str], config_name: str, schema: type[T],
-               check: Callable[[T], None]) -> None:
+               check: Callable[[T], None]) -> DictConfig:
     """Compose and check every job of a sweep, split as Hydra's basic sweeper splits it,
-    before any runs; exit 2 with one line at the first bad one."""
+    before any runs; exit 2 with one line at the first bad one. Returns the first job's
+    composed config."""
     from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
     from hydra.core.override_parser.overrides_parser import OverridesParser
     from hydra.core.override_parser.types import ValueType
@@ -268,18 +271,20 @@ def check_jobs(overrides: Sequence[str], config_name: str, schema: type[T],
         fail(composition_error(e, overrides, config_name, schema, sweeping=True))
     if not jobs:  # no group of these commands is swept: a glob chooses nothing
         fail(no_jobs(overrides, lambda key: False))
-    for job in jobs:
+    first = composed(jobs[0], config_name, schema, check)[1]
+    for job in jobs[1:]:
         composed(job, config_name, schema, check)
+    return first
 
 
-def sweep_folder(overrides: Sequence[str], config_name: str, schema: type[T],
-                 check: Callable[[T], None]) -> None:
+def sweep_folder(cfg: DictConfig, config_name: str) -> None:
     """Another sweeper than summitsim's saves the sweep's config in its folder before any
-    check of ours: the folder is checked first and held until the command ends, as
-    summitsim's sweeper holds it (exit 2 if another command is writing there, if it holds
-    other results, or is inside some). A folder named by what Hydra sets as the sweep
-    starts (${hydra.job.*}) is left to the launcher's check; one named by the time
-    (${now:...}), which Hydra reads again, is checked but not held."""
+    check of ours: the folder (of `cfg`, the sweep's first job composed) is checked first
+    and held until the command ends, as summitsim's sweeper holds it (exit 2 if another
+    command is writing there, if it holds other results, or is inside some). A folder
+    named by what Hydra sets as the sweep starts (${hydra.job.*}) is left to the launcher's
+    check; one named by the time (${now:...}), which Hydra reads again, is checked but not
+    held."""
     import atexit
     from contextlib import ExitStack
 
@@ -288,7 +293,6 @@ def sweep_folder(overrides: Sequence[str], config_name: str, schema: type[T],
 
     from sim.results import check_holds, holding, sweep_of
 
-    cfg = composed(overrides, config_name, schema, check)[1]
     try:
         given = str(cfg.hydra.sweep.dir)
     except OmegaConfBaseException:
