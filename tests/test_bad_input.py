@@ -411,6 +411,8 @@ CASES = [
     # -- no code from configs -------------------------------------------------------------
     Case("target-override", (f"+{B}._target_=os.system",), f"{B}._target_", "'os.system'",
          "_target_ keys are not allowed"),
+    Case("target-in-a-list", ("+vars.x=[1,{_target_:os.system}]",), "vars.x[1]._target_",
+         "'os.system'", "_target_ keys are not allowed"),  # a free value: no type refuses it
     file_case("target-in-file", variant("""
         _target_: os.system
         _args_: ["touch {tmp}/pwned"]
@@ -920,6 +922,8 @@ ARGUMENTS = [  # module, its arguments, the whole line after "error: "
           ("sim.explore.cli", ("ishigami", "~outcomes")),
           ("sim.forecast.cli", ("scenario=historical_2023", "as_of=2023-06-01", "+reps=3")),
           ("sim.calibrate.cli", ("us_china_2023", "--check", "++cutoff=2023-05-01")))),
+    ("sim.explore.cli", ("ishigami", "seed=1,2", "out=/proc/summitsim"),  # kept as written
+     "seed='1,2': must be a whole number"),
     ("sim.explore.cli", ("summit_levers", "scenario.x=1", "out=/proc/summitsim"),
      "scenario.x='1': scenario is a single value, not a mapping; it has no key 'x'"),
     ("sim.explore.cli", ("summit_levers", "hydra.run.dir=/tmp/x", "out=/proc/summitsim"),

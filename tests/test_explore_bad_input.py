@@ -97,6 +97,9 @@ CASES = [
      "not a list"),
     ("study-a-word", "just text\n", "explore=", "must hold a mapping of settings (key: value), "
      "not a str"),
+    ("study-empty", "# nothing yet\n", "factors={}", "name the factors"),  # a study of defaults
+    ("study-sets-hydra", "hydra:\n  run: {dir: x}\n", "hydra.run.dir='x'",
+     "read only by a job that Hydra runs"),
 ]
 
 
