@@ -313,6 +313,9 @@ REFUSED: list[tuple[tuple[tuple[str, object], ...], str]] = [
      "trigger"),
     (((f"{S}.concessions.commercial_working_group.date", "2023-12-01"),),
      f"scenario.concessions.commercial_working_group.date='2023-12-01': {WINDOW}"),
+    (((f"{C}.announced", "2023-09-01"),),  # a policy's concession has no date to announce
+     "scenario.concessions.china_goodwill.announced='2023-09-01': only a dated concession is "
+     "announced"),
     (((f"{C}.trigger.days_before_summit", -1),),
      "scenario.concessions.china_goodwill.trigger.days_before_summit=-1.0: must be >= 0"),
     (((f"{C}.trigger.tension_above", 1.5),),
