@@ -155,9 +155,11 @@ CASES = [
     Case("rate-negative", (f"{S}.shocks.unplanned_crisis.rate_per_year=-1",),
          f"{S}.shocks.unplanned_crisis.rate_per_year", "-1.0", "must be >= 0"),
     Case("channel-rounds-zero", (f"{S}.channels.foreign.rounds=0",),
-         f"{S}.channels.foreign.rounds", "0", "must be >= 1"),
+         f"{S}.channels.foreign.rounds", "0", "must be in [1, 10000]"),
+    Case("summit-rounds-beyond-a-table", (f"{S}.summit.rounds=100000000000",),  # not built
+         f"{S}.summit.rounds", "100000000000", "must be in [1, 10000]"),
     Case("summit-rounds-negative", (f"{S}.summit.rounds=-3",), f"{S}.summit.rounds", "-3",
-         "must be >= 1"),
+         "must be in [1, 10000]"),
     Case("retry-zero", (f"{M}.retry_days=0",), f"{M}.retry_days", "0.0", "must be > 0"),
     Case("retaliation-delay-zero", (f"{B}.retaliation.delay_days=[0,0]",),
          f"{B}.retaliation.delay_days", "[0.0, 0.0]", "must be > 0"),
@@ -681,7 +683,7 @@ CASES = [
     Case("info-value-out-of-range", ("--info", "config", "scenario.bargaining.walk_away=5"),
          "scenario.bargaining.walk_away", "5.0", "must be in [0, 1]"),
     Case("negotiate-cfg-out-of-range", ("--cfg", "job", "deadline=0"), "deadline", "0",
-         "must be >= 1", module="sim.negotiate"),
+         "must be in [1, 10000]", module="sim.negotiate"),
     Case("run-reads-hydra-setting", (f"{S}.description=${{hydra:job.name}}",),
          f"{S}.description", "'${hydra:job.name}'", "cannot read Hydra's settings"),
     Case("cfg-reads-hydra-setting", ("--cfg", "job", f"{S}.description=${{hydra:job.name}}"),
@@ -922,6 +924,12 @@ ARGUMENTS = [  # module, its arguments, the whole line after "error: "
           ("sim.explore.cli", ("ishigami", "~outcomes")),
           ("sim.forecast.cli", ("scenario=historical_2023", "as_of=2023-06-01", "+reps=3")),
           ("sim.calibrate.cli", ("us_china_2023", "--check", "++cutoff=2023-05-01")))),
+    *((module, (*args, "seed=2147483648"), "seed=2147483648: must be in [0, 2147483647]: a "
+       "32-bit seed, as NumPy's global generator and scikit-learn take")
+      for module, args in (("sim.explore.cli", ("ishigami", "out=/proc/summitsim")),
+                           ("sim.calibrate.cli", ("us_china_2023", "--check")))),
+    ("sim.negotiate", ("deadline=100000000000",), "deadline=100000000000: must be in [1, 10000]"),
+    ("sim.tournament", ("deadline=10001",), "deadline=10001: must be in [1, 10000]"),
     ("sim.explore.cli", ("ishigami", "seed=1,2", "out=/proc/summitsim"),  # kept as written
      "seed='1,2': must be a whole number"),
     ("sim.explore.cli", ("summit_levers", "scenario.x=1", "out=/proc/summitsim"),

@@ -216,7 +216,7 @@ def write_conf(tmp_path: Path, **changes: object) -> Path:
     ({}, ["populaton=5"], "error: populaton=5: unknown key (did you mean 'population'?)"),
     ({}, ["population=many"], "error: population='many': must be a whole number"),
     ({}, ["population=1"], "error: population=1: must be >= 2"),
-    ({}, ["seed=-1"], "error: seed=-1: must be >= 0"),
+    ({}, ["seed=-1"], "error: seed=-1: must be in [0, 2147483647]"),
     ({}, ["min_acceptance=2"], "error: min_acceptance=2.0: must be in [0, 1]"),
     ({}, ["min_epsilon=-0.1"], "error: min_epsilon=-0.1: must be >= 0"),
     ({}, ["cutoff=2023-02-30"], "error: cutoff='2023-02-30': not a date"),

@@ -97,6 +97,10 @@ CASES = [
      "not a list"),
     ("study-a-word", "just text\n", "explore=", "must hold a mapping of settings (key: value), "
      "not a str"),
+    ("number-too-large-for-a-float",  # an int beyond a float's range is inf, as 1e400 is
+     GOOD.replace("{low: 0.2, high: 0.5}", "{low: 0.2, high: 1%s}" % ("0" * 400)),
+     "factors.scenario.relations.tension_baseline.high=inf",
+     "the scenario refuses this end of the range"),
     ("study-empty", "# nothing yet\n", "factors={}", "name the factors"),  # a study of defaults
     ("study-sets-hydra", "hydra:\n  run: {dir: x}\n", "hydra.run.dir='x'",
      "read only by a job that Hydra runs"),

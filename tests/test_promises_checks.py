@@ -105,6 +105,7 @@ REFUSED: list[tuple[tuple[tuple[str, object], ...], str]] = [
     # -- parties
     (((f"{S}.parties.cn", DELETE),), "scenario.parties=['us']: must name exactly two parties"),
     (((f"{P}.trust", 1.5),), "scenario.parties.us.trust=1.5: must be in [0, 1]"),
+    (((f"{P}.trust", 10**400),), "scenario.parties.us.trust=inf: must be in [0, 1]"),
     (((f"{P}.strategy.name", "bolware"),),
      f"scenario.parties.us.strategy.name='bolware': unknown strategy (did you mean "
      f"'boulware'?); known: {STRATEGIES}"),
@@ -229,7 +230,7 @@ REFUSED: list[tuple[tuple[tuple[str, object], ...], str]] = [
      "channel open from the start has status: open"),
     (((f"{CH}.status", "suspended"), (f"{CH}.reopens", "2023-02-30")),
      f"scenario.channels.foreign.reopens='2023-02-30': {NOT_DATE}"),
-    (((f"{CH}.rounds", 0),), "scenario.channels.foreign.rounds=0: must be >= 1"),
+    (((f"{CH}.rounds", 0),), "scenario.channels.foreign.rounds=0: must be in [1, 10000]"),
     # -- meetings
     (((f"{M}.channel", "clmate"),),
      f"scenario.meetings.blinken_beijing.channel='clmate': unknown channel (did you mean "
@@ -337,7 +338,8 @@ REFUSED: list[tuple[tuple[tuple[str, object], ...], str]] = [
     # -- summit, outcome, event codes
     (((f"{S}.summit.channel", "nowhere"),),
      f"scenario.summit.channel='nowhere': unknown channel; known: {CHANNELS}"),
-    (((f"{S}.summit.rounds", 0),), "scenario.summit.rounds=0: must be >= 1"),
+    (((f"{S}.summit.rounds", 0),), "scenario.summit.rounds=0: must be in [1, 10000]"),
+    (((f"{S}.summit.rounds", 10_001),), "scenario.summit.rounds=10001: must be in [1, 10000]"),
     (((f"{S}.summit.leader_latitude", 1.1),),
      "scenario.summit.leader_latitude=1.1: must be in [0, 1]"),
     (((f"{S}.outcome.partial_min", 0),), "scenario.outcome.partial_min=0: must be >= 1"),
@@ -366,6 +368,7 @@ ACCEPTED: list[tuple[tuple[str, object], ...]] = [
     (("dask.address", "inproc://x"),), (("dask.address", "ucx://h:1"),),
     (("dask.address", "tcp://h:8786"),), (("executor", "dask"),),
     (("seed", 0),), (("workers", 0),), (("trace_reps", 0),), (("design_point", 0),),
+    (("seed", 10**400),), (("max_reps", 10**400),),  # beyond a float's range, not infinite
     ((f"{S}.issues.taiwan.status_quo", 0.0),), ((f"{S}.issues.taiwan.status_quo", 1.0),),
     ((f"{S}.issues.taiwan.status_quo", 1),),
     ((f"{P}.trust", 0.0),), ((f"{P}.trust", 1.0),), ((f"{P}.strategy.kappa", 0.0),),
@@ -409,7 +412,7 @@ ACCEPTED: list[tuple[tuple[str, object], ...]] = [
     ((f"{C}.probability", 0.0),), ((f"{C}.move", {"taiwan": 1.0}),), ((f"{C}.domestic_cost", 1.0),),
     ((f"{C}.reopen", ["foreign"]),),
     ((f"{S}.concessions.commercial_working_group.date", "2023-11-15"),),
-    ((f"{S}.summit.rounds", 1),),
+    ((f"{S}.summit.rounds", 1),), ((f"{S}.summit.rounds", 10_000),),
     ((f"{S}.summit.leader_latitude", 1.0),), ((f"{S}.outcome.partial_min", 1),),
     ((f"{S}.outcome.breakthrough_min", 1),),
     ((f"{S}.event_codes.summit_held", {"cameo": "044", "goldstein": 2.5}),),

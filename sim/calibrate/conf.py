@@ -20,6 +20,7 @@ from sim.config.checks import (
     checked,
     date,
     fail,
+    library_seed,
     named,
     one_of,
 )
@@ -61,7 +62,7 @@ class CalibrateConf:
     # the perturbation kernel's covariance, in multiples of Silverman's rule (pyabc's
     # `scaling`; 1 is pyabc's default); wider keeps importance weights even (see abc.py)
     kernel_scaling: float = checked(1.0, POSITIVE)
-    seed: int = checked(0, at_least(0))
+    seed: int = checked(0, library_seed)
     executor: str = checked("inline", one_of(EXECUTORS, "executor"))  # inline, local or dask
     workers: int = checked(2, at_least(1))
     ppc_draws: int = checked(200, at_least(2))  # posterior predictive replications

@@ -79,7 +79,7 @@ def within(low: float, high: float, open_ends: bool = False) -> Check:
     def check(key: str, value: Any, ctx: Context) -> None:
         if value is None:
             return
-        ok = isinstance(value, int | float) and math.isfinite(value) and (
+        ok = isinstance(value, int | float) and (  # nan and inf fall outside
             low < value < high if open_ends else low <= value <= high)
         if not ok:
             fail(key, value, f"must be in {ends}")
@@ -89,16 +89,29 @@ def within(low: float, high: float, open_ends: bool = False) -> Check:
 def at_least(low: float, strict: bool = False, note: str = "") -> Check:
     """A finite number >= low (or > low)."""
     def check(key: str, value: Any, ctx: Context) -> None:
-        if value is not None and not (math.isfinite(value) and (
-                value > low if strict else value >= low)):
+        if value is not None and not (  # nan and inf fail, an int of any size is finite
+                low < value < math.inf if strict else low <= value < math.inf):
             fail(key, value, f"must be {'>' if strict else '>='} {low:g}{note}")
     return check
+
+
+SEED_MAX = 2**31 - 1  # below 2**32, with room for the seeds a command derives (seed + run)
+
+
+def library_seed(key: str, value: Any, ctx: Context) -> None:
+    """A seed of a command that seeds NumPy's global generator or scikit-learn: they take
+    32-bit seeds only (`python -m sim`'s, for NumPy's own streams, may be any size)."""
+    if not 0 <= value <= SEED_MAX:
+        fail(key, value, f"must be in [0, {SEED_MAX}]: a 32-bit seed, as NumPy's global "
+             "generator and scikit-learn take")
 
 
 UNIT = within(0.0, 1.0)
 OPEN_UNIT = within(0.0, 1.0, open_ends=True)
 POSITIVE = at_least(0.0, strict=True)
 NON_NEGATIVE = at_least(0.0)
+MAX_ROUNDS = 10_000  # a concession curve is tabled with one entry a round
+ROUNDS = within(1, MAX_ROUNDS)  # a negotiation's deadline, in rounds
 
 
 def named(what: str) -> Check:

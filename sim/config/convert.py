@@ -77,9 +77,7 @@ def convert(tp: Any, value: object, path: str) -> Any:
     if tp is float:
         if isinstance(value, bool):
             raise ConfigError(path, value, "must be a number")
-        if isinstance(value, int | float):
-            return float(value)
-        try:
+        try:  # as text: an int too large for a float is inf, which a range refuses
             return float(str(value))
         except ValueError:
             raise ConfigError(path, value, "must be a number") from None

@@ -20,6 +20,7 @@ from sim.config.checks import (
     NON_NEGATIVE,
     OPEN_UNIT,
     POSITIVE,
+    ROUNDS,
     UNIT,
     Context,
     at_least,
@@ -226,7 +227,7 @@ class ChannelConf:
     tension_threshold: float = checked(1.0, UNIT)  # meetings postponed while tension is above
     status: str = checked("open", one_of(STATUSES, "status"))
     reopens: str | None = None  # date a suspended channel reopens; None: until a concession
-    rounds: int = checked(10, at_least(1))  # bargaining deadline of a meeting on this channel
+    rounds: int = checked(10, ROUNDS)  # bargaining deadline of a meeting on this channel
 
 
 @dataclass
@@ -317,7 +318,7 @@ class ConcessionConf:
 class SummitConf:
     date: str = ""
     channel: str = checked("leaders", one_of("channels", "channel"))
-    rounds: int = checked(12, at_least(1))
+    rounds: int = checked(12, ROUNDS)
     leader_latitude: float = checked(0.0, UNIT)  # leaders may widen their win-sets by this much
 
 

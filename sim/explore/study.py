@@ -23,6 +23,7 @@ from sim.config.checks import (
     at_least,
     checked,
     fail,
+    library_seed,
     named,
     one_of,
 )
@@ -135,7 +136,7 @@ class StudyConf:
     sampler: str = checked("sobol", one_of(SAMPLERS, "sampler"))
     base_samples: int = checked(64, at_least(2))
     reps: int = checked(20, at_least(2))
-    seed: int = checked(0, at_least(0))
+    seed: int = checked(0, library_seed)
     crn: bool = True
     workers: int = checked(0, at_least(0))
     executor: str = checked("local", one_of(EXECUTORS, "executor"))

@@ -14,6 +14,7 @@ from hydra.core.config_store import ConfigStore
 
 from sim.config.checks import (
     OPEN_UNIT,
+    ROUNDS,
     UNIT,
     Context,
     at_least,
@@ -66,7 +67,7 @@ class NegotiationConf:
     a: SideConf = field(default_factory=SideConf)
     b: SideConf = field(default_factory=SideConf)
     levels: int = checked(0, levels)  # 0: continuous positions; n >= 2: n evenly spaced values
-    deadline: int = checked(20, at_least(1))  # rounds
+    deadline: int = checked(20, ROUNDS)
     first: str = checked("a", FIRST)  # who proposes in round 0
     disagreement: list[float] | None = None  # [u_a, u_b]; None: the status quo's utilities
     power: float = checked(0.5, OPEN_UNIT)  # party a's bargaining power in the Nash point
@@ -90,7 +91,7 @@ class TournamentConf:
     agendas: int = checked(100, at_least(1))  # random agendas; every ordered pair plays each once
     issues: int = checked(3, at_least(1))
     levels: int = checked(7, levels)  # 0: continuous positions
-    deadline: int = checked(100, at_least(1))
+    deadline: int = checked(100, ROUNDS)
     first: str = checked("a", FIRST)
     kappa: float | None = checked(None, UNIT)  # for those that take one; None: each one's default
     discounts: list[float] = checked(lambda: [0.8, 0.99], interval(0, 1, True))  # drawn uniformly
