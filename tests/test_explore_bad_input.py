@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from sim.config.errors import ConfigError
 from sim.explore.cli import main
+from sim.explore.study import read_study
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -105,6 +107,17 @@ CASES = [
     ("study-sets-hydra", "hydra:\n  run: {dir: x}\n", "hydra.run.dir='x'",
      "read only by a job that Hydra runs"),
 ]
+
+
+def test_a_study_of_too_many_points_is_refused_as_it_is_read(tmp_path: Path) -> None:
+    """Sobol over 2 factors runs 4 points a base sample: 2**21 of them (8,388,608 points)
+    may run, 2**22 (16,777,216) is refused before any point is drawn."""
+    path = write_study(tmp_path, GOOD)
+    assert read_study(path, ["base_samples=2097152"]).base_samples == 2097152
+    with pytest.raises(ConfigError) as refused:
+        read_study(path, ["base_samples=4194304"])
+    assert str(refused.value) == ("base_samples=4194304: makes 16,777,216 points, each run on "
+                                  "its own; at most 10,000,000")
 
 
 @pytest.mark.parametrize(("text", "shown", "allowed"), [c[1:] for c in CASES],

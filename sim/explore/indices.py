@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.explore.sampling import FloatArray, points_per_base_sample, problem
-from sim.explore.study import Study
+from sim.explore.sampling import FloatArray, problem
+from sim.explore.study import Study, points_per_base_sample
 
 Z95 = 1.959963984540054
 
@@ -111,7 +111,7 @@ def convergence(study: Study, x: FloatArray, y: FloatArray, steps: int = 4
     """Indices on the first N/2^k base samples (k = steps-1 .. 0): do they settle?"""
     if study.sampler == "latin":
         return []
-    per = points_per_base_sample(study)
+    per = points_per_base_sample(study.sampler, len(study.factors))
     out = []
     n = study.base_samples
     sizes = sorted({max(n >> k, 4 if study.sampler == "sobol" else 2) for k in range(steps)})

@@ -40,9 +40,3 @@ def sample(study: Study) -> FloatArray:
     else:
         x = latin.sample(p, n, seed=study.seed)
     return np.asarray(x, dtype=float)
-
-
-def points_per_base_sample(study: Study) -> int:
-    """Rows of the sample for each base sample: D+2 (Sobol), D+1 (Morris) or 1."""
-    d = len(study.factors)
-    return {"sobol": d + 2, "morris": d + 1}.get(study.sampler, 1)

@@ -166,7 +166,19 @@ def _factor(key: str, f: FactorConf, ctx: Context) -> None:
         fail(f"{key}.low", f.low, f"must be below high={f.high:g}")
 
 
+MAX_POINTS = 10_000_000  # each point is run, and its results written, on its own
+
+
+def points_per_base_sample(sampler: str, factors: int) -> int:
+    """Rows of the sample for each base sample: D+2 (Sobol), D+1 (Morris) or 1."""
+    return {"sobol": factors + 2, "morris": factors + 1}.get(sampler, 1)
+
+
 def _study(key: str, s: StudyConf, ctx: Context) -> None:
+    points = s.base_samples * points_per_base_sample(s.sampler, len(s.factors))
+    if points > MAX_POINTS:
+        fail("base_samples", s.base_samples, f"makes {points:,} points, each run on its own; "
+             f"at most {MAX_POINTS:,}")
     if s.sampler == "sobol" and s.base_samples & (s.base_samples - 1):
         fail("base_samples", s.base_samples,
              "the Sobol sampler needs a power of 2 (64, 128, 256, ...)")
