@@ -285,6 +285,10 @@ CASES = [
           blinken_beijing: {date: "2023-04-01"}
         """), f"{S}.meetings.blinken_beijing", "'{date: \"2023-04-01\"}'",
               "duplicate key: already set on line 6"),
+    file_case("yaml-duplicate-key-in-a-list", variant("""
+        steps:
+          - {p: 1, p: 2}
+        """), f"{S}.steps[0].p", "'2'", "duplicate key: already set on line 6"),
     Case("channel-issue-twice", (f"{S}.channels.foreign.issues=[exchanges,exchanges]",),
          f"{S}.channels.foreign.issues[1]", "'exchanges'", "duplicate issue"),
     Case("suspend-channel-twice", (f"{B}.suspend=[foreign,foreign]",), f"{B}.suspend[1]",
@@ -295,7 +299,8 @@ CASES = [
         summit:
           date: "2023-11-15"
         """), "{conf}/scenario/bad.yaml:6", "'summit:'",
-              "malformed YAML at column 7: while parsing a flow mapping, expected ',' or '}'"),
+              "malformed YAML at column 7: while parsing a flow mapping, expected ',' or '}', "
+              "but got ':' (opened on line 5)"),
     file_case("yaml-tab-indent", variant("relations:\n\ttension: 0.2\n"),
               "{conf}/scenario/bad.yaml:6", "'tension: 0.2'",
               "malformed YAML at column 1: while scanning for the next token, found "
