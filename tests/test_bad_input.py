@@ -113,7 +113,10 @@ UNIT = "must be in [0, 1]"
 
 CASES = [
     # -- wrong types ------------------------------------------------------------------
-    Case("reps-not-a-number", ("reps=abc",), "reps", "'abc'", "whole number >= 1"),
+    Case("reps-not-a-number", ("reps=abc",), "reps", "'abc'", "whole number in [1, 2**63 - 1]"),
+    Case("reps-beyond-64-bits", (f"reps={2**63}",), "reps", str(2**63), "[1, 2**63 - 1]"),
+    Case("seed-beyond-64-bits-in-a-sweep", ("-m", "reps=2", f"seed=1,{2**63}"), "seed",
+         str(2**63), "[-2**63, 2**63 - 1], as a results table stores it"),
     Case("seed-not-whole", ("seed=1.5",), "seed", "1.5", "must be a whole number"),
     Case("progress-not-bool", ("progress=maybe",), "progress", "'maybe'", "true or false"),
     Case("tension-not-a-number", (f"{S}.relations.tension=high",), f"{S}.relations.tension",
@@ -163,8 +166,8 @@ CASES = [
     Case("retry-zero", (f"{M}.retry_days=0",), f"{M}.retry_days", "0.0", "must be > 0"),
     Case("retaliation-delay-zero", (f"{B}.retaliation.delay_days=[0,0]",),
          f"{B}.retaliation.delay_days", "[0.0, 0.0]", "must be > 0"),
-    Case("reps-zero", ("reps=0",), "reps", "0", "whole number >= 1"),
-    Case("reps-negative", ("reps=-5",), "reps", "-5", "whole number >= 1"),
+    Case("reps-zero", ("reps=0",), "reps", "0", "whole number in [1, 2**63 - 1]"),
+    Case("reps-negative", ("reps=-5",), "reps", "-5", "whole number in [1, 2**63 - 1]"),
     Case("workers-negative", ("workers=-1",), "workers", "-1", "must be >= 0"),
     Case("trace-reps-negative", ("trace_reps=-1",), "trace_reps", "-1", "must be >= 0"),
     # -- dates --------------------------------------------------------------------------
@@ -684,7 +687,7 @@ CASES = [
                                                 f"{S}.description=${{nope}}"),
          f"{S}.description", "'${nope}'", "Interpolation key 'nope' not found"),
     Case("cfg-value-out-of-range", ("--cfg", "job", "reps=0"), "reps", "0",
-         "must be a whole number >= 1"),  # what --cfg shows would run
+         "must be a whole number in [1, 2**63 - 1]"),  # what --cfg shows would run
     Case("info-value-out-of-range", ("--info", "config", "scenario.bargaining.walk_away=5"),
          "scenario.bargaining.walk_away", "5.0", "must be in [0, 1]"),
     Case("negotiate-cfg-out-of-range", ("--cfg", "job", "deadline=0"), "deadline", "0",
@@ -745,9 +748,9 @@ CASES = [
          "an interval is searched by an optimising sweeper"),
     # -- the lab's sweeps: every job checked before any runs ------------------------------
     Case("basic-launcher-bad-last-job", ("-m", "hydra/launcher=basic", "reps=2,0"), "reps", "0",
-         "must be a whole number >= 1"),  # every job checked before any runs, as summitsim's
+         "must be a whole number in [1, 2**63 - 1]"),  # every job checked first, as by summitsim's
     Case("basic-sweeper-bad-last-job", ("-m", "hydra/sweeper=basic", "reps=2,0"), "reps", "0",
-         "must be a whole number >= 1"),  # the summitsim launcher's checks; no folder left
+         "must be a whole number in [1, 2**63 - 1]"),  # summitsim's launcher checks; no folder left
     Case("basic-sweeper-bad-last-choice", ("-m", "hydra/sweeper=basic",
                                            f"{S}=historical_2023,nope"), S, "'nope'",
          "unknown scenario"),  # Hydra's sweeper composes each job after saving its config

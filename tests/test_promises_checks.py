@@ -62,6 +62,7 @@ def check(base: dict[str, Any], *changes: tuple[str, object]) -> str | None:
     return None
 
 
+INT64 = "must be a whole number in [-2**63, 2**63 - 1], as a results table stores it"
 P = f"{S}.parties.us"
 T = f"{P}.stances.taiwan"
 CH = f"{S}.channels.foreign"
@@ -71,10 +72,10 @@ C = f"{S}.concessions.china_goodwill"
 
 REFUSED: list[tuple[tuple[tuple[str, object], ...], str]] = [
     # -- the run's knobs
-    ((("reps", 0),), "reps=0: must be a whole number >= 1, or 'auto'"),
-    ((("reps", True),), "reps=True: must be a whole number >= 1, or 'auto'"),
-    ((("reps", 2.5),), "reps=2.5: must be a whole number >= 1, or 'auto'"),
-    ((("reps", "many"),), "reps='many': must be a whole number >= 1, or 'auto'"),
+    ((("reps", 0),), "reps=0: must be a whole number in [1, 2**63 - 1], or 'auto'"),
+    ((("reps", True),), "reps=True: must be a whole number in [1, 2**63 - 1], or 'auto'"),
+    ((("reps", 2.5),), "reps=2.5: must be a whole number in [1, 2**63 - 1], or 'auto'"),
+    ((("reps", "many"),), "reps='many': must be a whole number in [1, 2**63 - 1], or 'auto'"),
     ((("precision", 0.0),), "precision=0.0: must be in (0, 0.5)"),
     ((("precision", 0.5),), "precision=0.5: must be in (0, 0.5)"),
     ((("max_reps", 0),), "max_reps=0: must be >= 1"),
@@ -84,6 +85,9 @@ REFUSED: list[tuple[tuple[tuple[str, object], ...], str]] = [
     ((("dask.address", "host:8786"),),
      "dask.address='host:8786': must be a scheduler address like tcp://host:8786"),
     ((("seed", -1),), "seed=-1: must be >= 0"),
+    ((("seed", 2**63),), f"seed={2**63}: {INT64}"),  # a results table's int64 columns
+    ((("design_point", 10**30),), f"design_point={10**30}: {INT64}"),
+    ((("reps", 2**63),), f"reps={2**63}: must be a whole number in [1, 2**63 - 1], or 'auto'"),
     ((("workers", -1),), "workers=-1: must be >= 0 (0: one per core)"),
     ((("trace_reps", -1),), "trace_reps=-1: must be >= 0"),
     ((("design_point", -1),), "design_point=-1: must be >= 0"),
@@ -368,7 +372,7 @@ ACCEPTED: list[tuple[tuple[str, object], ...]] = [
     (("dask.address", "inproc://x"),), (("dask.address", "ucx://h:1"),),
     (("dask.address", "tcp://h:8786"),), (("executor", "dask"),),
     (("seed", 0),), (("workers", 0),), (("trace_reps", 0),), (("design_point", 0),),
-    (("seed", 10**400),), (("max_reps", 10**400),),  # beyond a float's range, not infinite
+    (("seed", 2**63 - 1),), (("max_reps", 2**63 - 1),), (("reps", 2**63 - 1),),
     ((f"{S}.issues.taiwan.status_quo", 0.0),), ((f"{S}.issues.taiwan.status_quo", 1.0),),
     ((f"{S}.issues.taiwan.status_quo", 1),),
     ((f"{P}.trust", 0.0),), ((f"{P}.trust", 1.0),), ((f"{P}.strategy.kappa", 0.0),),

@@ -100,7 +100,7 @@ SEED_MAX = 2**31 - 1  # below 2**32, with room for the seeds a command derives (
 
 def library_seed(key: str, value: Any, ctx: Context) -> None:
     """A seed of a command that seeds NumPy's global generator or scikit-learn: they take
-    32-bit seeds only (`python -m sim`'s, for NumPy's own streams, may be any size)."""
+    32-bit seeds only (`python -m sim`'s, for NumPy's own streams, may be any of 64 bits)."""
     if not 0 <= value <= SEED_MAX:
         fail(key, value, f"must be in [0, {SEED_MAX}]: a 32-bit seed, as NumPy's global "
              "generator and scikit-learn take")

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from sim.config.errors import ConfigError, unknown_name
 
 T = TypeVar("T")
+INT64 = (-(2**63), 2**63 - 1)  # the whole numbers a results table (and NumPy) can hold
 
 
 # The words OmegaConf takes for a bool, as `python -m sim crn=yes` does (and a YAML file).
@@ -73,6 +74,9 @@ def convert(tp: Any, value: object, path: str) -> Any:
     if tp is int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise ConfigError(path, value, "must be a whole number")
+        if not INT64[0] <= value <= INT64[1]:
+            raise ConfigError(path, value, "must be a whole number in [-2**63, 2**63 - 1], "
+                              "as a results table stores it")
         return value
     if tp is float:
         if isinstance(value, bool):

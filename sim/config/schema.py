@@ -35,6 +35,7 @@ from sim.config.checks import (
     refs,
     within,
 )
+from sim.config.convert import INT64
 from sim.model.bargaining.strategies import STRATEGIES
 
 LEVELS = ("leader", "cabinet", "working")
@@ -58,8 +59,9 @@ def scheduler(key: str, value: Any, ctx: Context) -> None:
 
 
 def reps(key: str, value: Any, ctx: Context) -> None:
-    if value != "auto" and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-        fail(key, value, "must be a whole number >= 1, or 'auto'")
+    if value != "auto" and (isinstance(value, bool) or not isinstance(value, int)
+                            or not 1 <= value <= INT64[1]):
+        fail(key, value, "must be a whole number in [1, 2**63 - 1], or 'auto'")
 
 
 @dataclass
