@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim import results
+from sim.config.convert import INT64
 from sim.config.errors import ConfigError
 from sim.model.outcome import OUTCOMES
 
@@ -46,8 +47,11 @@ def parse_overrides(items: list[str]) -> dict[str, Any]:
 def one_type_per_key(overrides: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each job's override values such that a key's values share one type, for a column of
     the sweep's tables: as they are where they do (whole numbers and others as numbers),
-    else each as its text (`reps=auto,1000`, `kappa=null,0.3`)."""
+    else each as its text (`reps=auto,1000`, `kappa=null,0.3`, or a free value's whole
+    number beyond a table's 64 bits)."""
     def kind(v: object) -> str:
+        if isinstance(v, int) and not isinstance(v, bool) and not INT64[0] <= v <= INT64[1]:
+            return "text"
         return "bool" if isinstance(v, bool) else (
             "number" if isinstance(v, int | float) else type(v).__name__)
 
@@ -55,7 +59,7 @@ def one_type_per_key(overrides: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for o in overrides:
         for k, v in o.items():
             kinds.setdefault(k, set()).add(kind(v))
-    mixed = {k for k, found in kinds.items() if len(found) > 1}
+    mixed = {k for k, found in kinds.items() if len(found) > 1 or "text" in found}
     return [{k: str(v) if k in mixed else v for k, v in o.items()} for o in overrides]
 
 

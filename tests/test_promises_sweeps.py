@@ -300,6 +300,16 @@ def test_a_key_swept_over_values_of_two_kinds_is_gathered_as_text(tmp_path: Path
     assert reps.groupby("job")[key].unique().map(list).tolist() == [["null"], ["0.3"]]
 
 
+
+def test_a_free_value_beyond_64_bits_is_gathered_as_text(tmp_path: Path) -> None:
+    """`+vars.x=1,2**64`: a whole number a table cannot hold stopped the gathering with a
+    traceback after the jobs had run; the key's values are kept as text."""
+    run_sweep([[f"+vars.x={v}", "reps=2", *QUIET] for v in (1, 2**64)], tmp_path)
+    finalize_sweep(tmp_path)
+    assert pd.read_parquet(tmp_path / "sweep.parquet")["vars.x"].tolist() == ["1", str(2**64)]
+    reps = pd.read_parquet(tmp_path / "replications.parquet")
+    assert reps.groupby("job")["vars.x"].unique().map(list).tolist() == [["1"], [str(2**64)]]
+
 def test_values_of_one_kind_keep_their_type() -> None:
     assert one_type_per_key([{"a": 1, "b": True, "c": "x"}, {"a": 2.5, "b": False}]) == [
         {"a": 1, "b": True, "c": "x"}, {"a": 2.5, "b": False}]
