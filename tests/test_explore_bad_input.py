@@ -120,6 +120,25 @@ def test_a_study_of_too_many_points_is_refused_as_it_is_read(tmp_path: Path) -> 
                                   "its own; at most 10,000,000")
 
 
+def test_an_emulator_too_large_to_fit_or_sample_is_refused_as_it_is_read(
+        tmp_path: Path) -> None:
+    """An emulator is fitted to at most 4,096 points (its fit grows as their square in
+    memory), and its Sobol sample (N(D+2) points, 4 a base sample here) is at most
+    10,000,000 points: both refused before any point is run, not after every one has."""
+    path = write_study(tmp_path, GOOD.replace("sobol", "latin"))
+    latin = ["emulator=64", "base_samples=4096"]
+    assert read_study(path, latin).base_samples == 4096
+    with pytest.raises(ConfigError) as refused:
+        read_study(path, ["emulator=64", "base_samples=4097"])
+    assert str(refused.value).startswith("base_samples=4097: an emulator is fitted to at most "
+                                         "4,096 points")
+    assert read_study(path, ["emulator=2097152"]).emulator == 2097152
+    with pytest.raises(ConfigError) as refused:
+        read_study(path, ["emulator=4194304"])
+    assert str(refused.value) == ("emulator=4194304: makes a Sobol sample of 16,777,216 points "
+                                  "for the emulator; at most 10,000,000")
+
+
 @pytest.mark.parametrize(("text", "shown", "allowed"), [c[1:] for c in CASES],
                          ids=[c[0] for c in CASES])
 def test_bad_study_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str],

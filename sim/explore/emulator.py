@@ -36,6 +36,16 @@ def fit(x: FloatArray, means: FloatArray, noise: FloatArray, seed: int) -> Any:
         return gp.fit(x, means)
 
 
+PREDICTED_ROWS = 2_000  # predicted at once: a kernel of these rows by the fitted points
+
+
+def predict(gp: Any, x: FloatArray) -> FloatArray:
+    """The fitted regressor's means at `x`, in parts of `PREDICTED_ROWS` rows, so that its
+    memory does not grow with the emulator's Sobol sample."""
+    parts = [gp.predict(x[i:i + PREDICTED_ROWS]) for i in range(0, len(x), PREDICTED_ROWS)]
+    return np.concatenate(parts) if parts else np.empty(0)
+
+
 def emulated_sobol(study: Study, x: FloatArray, means: FloatArray, noise: FloatArray
                    ) -> dict[str, Any]:
     """Sobol indices of the emulator at N = `study.emulator`, with its fit's R²."""
@@ -47,7 +57,7 @@ def emulated_sobol(study: Study, x: FloatArray, means: FloatArray, noise: FloatA
     gp = fit((x - low) / (high - low), means, noise, study.seed)
     design = np.asarray(saltelli.sample(p, study.emulator, calc_second_order=False,
                                         scramble=True, seed=study.seed), dtype=float)
-    y = gp.predict((design - low) / (high - low))
+    y = predict(gp, (design - low) / (high - low))
     si = analyze.analyze(p, y, calc_second_order=False, num_resamples=study.bootstrap,
                          conf_level=0.95, seed=np.random.default_rng(study.seed))
     indices = {name: {k: float(si[k][i]) for k in ("S1", "S1_conf", "ST", "ST_conf")}

@@ -167,6 +167,7 @@ def _factor(key: str, f: FactorConf, ctx: Context) -> None:
 
 
 MAX_POINTS = 10_000_000  # each point is run, and its results written, on its own
+MAX_FITTED = 4_096  # an emulator's fit grows as its points squared in memory, cubed in time
 
 
 def points_per_base_sample(sampler: str, factors: int) -> int:
@@ -188,6 +189,14 @@ def _study(key: str, s: StudyConf, ctx: Context) -> None:
     if s.emulator & (s.emulator - 1):
         fail("emulator", s.emulator,
              "the emulator's Sobol sample needs a power of 2 (256, 1024, ...)")
+    if s.emulator and points > MAX_FITTED:
+        fail("base_samples", s.base_samples, f"an emulator is fitted to at most {MAX_FITTED:,} "
+             "points, as its fit grows as their square in memory and their cube in time; a "
+             "study this large needs none (sampler: sobol)")
+    sample = s.emulator * points_per_base_sample("sobol", len(s.factors))
+    if sample > MAX_POINTS:
+        fail("emulator", s.emulator, f"makes a Sobol sample of {sample:,} points for the "
+             f"emulator; at most {MAX_POINTS:,}")
     for name, f in s.factors.items():
         if s.sampler == "morris" and f.dist != "unif":
             fail(f"factors.{name}.dist", f.dist, "the Morris sampler needs unif")
