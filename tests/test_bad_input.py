@@ -110,10 +110,18 @@ S = "scenario"
 M = "scenario.meetings.blinken_beijing"
 B = "scenario.shocks.balloon"
 UNIT = "must be in [0, 1]"
+HUGE = 10**400  # beyond a float's range
+HUGE_SHOWN = f"'{str(HUGE)[:156]}..."  # as a line shows a long value
 
 CASES = [
     # -- wrong types ------------------------------------------------------------------
     Case("reps-not-a-number", ("reps=abc",), "reps", "'abc'", "whole number in [1, 2**63 - 1]"),
+    Case("number-beyond-a-float", (f"precision={HUGE}",), "precision", HUGE_SHOWN,
+         "must be in (0, 0.5)"),  # OmegaConf cannot take it as a float; told by its range
+    Case("number-beyond-a-float-unranged", (f"{S}.parties.us.strategy.kappa={HUGE}",),
+         f"{S}.parties.us.strategy.kappa", HUGE_SHOWN, "must be a finite number"),
+    Case("lab-number-beyond-a-float", (f"power={HUGE}",), "power", HUGE_SHOWN,
+         "must be in (0, 1)", module="sim.negotiate"),
     Case("reps-beyond-64-bits", (f"reps={2**63}",), "reps", str(2**63), "[1, 2**63 - 1]"),
     Case("seed-beyond-64-bits-in-a-sweep", ("-m", "reps=2", f"seed=1,{2**63}"), "seed",
          str(2**63), "[-2**63, 2**63 - 1], as a results table stores it"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import glob
+import math
 import re
 import tempfile
 import typing
@@ -21,6 +22,7 @@ import yaml
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import ConfigAttributeError, ConfigKeyError, OmegaConfBaseException
 
+from sim.config.checks import Context
 from sim.config.convert import convert, hint_at
 from sim.config.errors import (
     ConfigError,
@@ -437,6 +439,21 @@ def _interval(m: re.Match[str], f: Failed) -> ConfigError:
                        "not swept; list values as a,b,c or give range(start,stop,step)")
 
 
+def _beyond_a_float(m: re.Match[str], f: Failed) -> ConfigError:
+    """A whole number beyond a float's range given to a number, which OmegaConf cannot take
+    as one: told by the key's own checks, which refuse it as the infinity it would be."""
+    key = m.group(1)
+    parent, _, name = key.rpartition(".")
+    owner = _hint(f.schema, parent) if parent else f.schema
+    fields = dataclasses.fields(owner) if dataclasses.is_dataclass(owner) else ()
+    for check in next((x.metadata.get("checks", ()) for x in fields if x.name == name), ()):
+        try:
+            check(key, math.inf, Context(None))
+        except ConfigError as err:
+            return ConfigError(key, override_value(f.overrides, key), err.allowed)
+    return ConfigError(key, override_value(f.overrides, key), "must be a finite number")
+
+
 # Hydra's messages, in the order they are tried, and what each means for the user.
 EXPLAINED: tuple[tuple[re.Pattern[str], Explain], ...] = (
     (re.compile(r"Error parsing override '([^']*)'"), _unparsable),
@@ -450,6 +467,7 @@ EXPLAINED: tuple[tuple[re.Pattern[str], Explain], ...] = (
     (re.compile(r"does not support sweep type : INTERVAL_SWEEP"), _interval),
     (re.compile(r"Sweeping over Hydra's configuration is not supported : '([^']*)'"),
      lambda m, f: ConfigError(*_parts(m.group(1)), HYDRA_SWEPT)),
+    (re.compile(r"int too large to convert to float\s+full_key: (\S+)"), _beyond_a_float),
     (re.compile(r"Config group override must be a string or a list|argument of type '\w+' is "
                 r"not iterable"), _not_a_name),
 )
