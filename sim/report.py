@@ -35,6 +35,7 @@ from sim.results import (
     SCORES,
     STUDY,
     SUMMARY,
+    being_written,
     holding,
     holdings,
 )
@@ -62,8 +63,9 @@ def kind_of(path: Path) -> str:
         return "sweep"
     if (path / SUMMARY).exists():
         return "run"
-    if any((path / t).exists() for t in RUN_TABLES):
-        raise ReportError(f"incomplete run (no {SUMMARY})")
+    if any((path / t).exists() or being_written(path / t) for t in RUN_TABLES):
+        raise ReportError(f"incomplete run (no {SUMMARY}): stopped before it ended, or still "
+                          "running")
     for name, held in holdings(path):  # the lab's
         if held.startswith("sweep of") or held in ("negotiation", "tournament"):
             raise ReportError(f"holds a {held} ({name}); this command redraws the runs and "

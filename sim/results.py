@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import glob
 import json
 import math
 import os
@@ -247,6 +248,12 @@ def stamp() -> str:
 
 def _tmp(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+
+def being_written(path: Path) -> bool:
+    """Whether the table `path` is being written, or was as its command was stopped: the
+    file it is written to first (`_tmp`, by any process) is there."""
+    return any(path.parent.glob(f".{glob.escape(path.name)}.*.tmp"))
 
 
 def write_parquet(df: pd.DataFrame, path: Path) -> None:

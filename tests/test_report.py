@@ -6,6 +6,7 @@ import hashlib
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -226,8 +227,31 @@ def test_error_in_a_subprocess_has_no_traceback(tmp_path: Path) -> None:
     good = write_run(tmp_path / "good")
     done = report(run, good)
     assert done.returncode == 2
-    assert done.stderr == f"error: {run}: incomplete run (no summary.json)\n"
+    assert done.stderr == (f"error: {run}: incomplete run (no summary.json): stopped before it "
+                           "ended, or still running\n")
     assert {Path(p).name for p in done.stdout.splitlines()} == RUN_PNGS  # the rest still drawn
+
+
+def test_a_run_killed_as_it_wrote_is_told_as_an_incomplete_run(tmp_path: Path) -> None:
+    """A run stopped by SIGKILL leaves only the files its tables were being written to
+    (and Hydra's): told as an incomplete run, not as a folder of no known kind."""
+    run = tmp_path / "run"
+    started = subprocess.Popen([sys.executable, "-m", "sim", "reps=1000000", "plots=false",
+                                "progress=false", f"hydra.run.dir={run}"], cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while not list(run.glob(".replications.parquet.*.tmp")):
+            assert started.poll() is None and time.monotonic() < deadline, "no table begun"
+            time.sleep(0.1)
+    finally:
+        started.kill()
+        started.wait()
+    assert not (run / "replications.parquet").exists()
+    done = report(run)
+    assert done.returncode == 2
+    assert done.stderr == (f"error: {run}: incomplete run (no summary.json): stopped before it "
+                           "ended, or still running\n")
 
 
 def test_help() -> None:
