@@ -1133,6 +1133,14 @@ def test_cfg_resolve_shows_what_hydra_can_show() -> None:
     assert (done.returncode, done.stdout, done.stderr) == (0, "/tmp/historical_2023\n", "")
 
 
+def test_cfg_of_the_global_package_shows_the_whole_job() -> None:
+    """`-p _global_` is Hydra's name for the whole config, not a key: it shows the job."""
+    done = subprocess.run([sys.executable, "-m", "sim", "--cfg", "job", "-p", "_global_"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert {"scenario:", "seed: 0"} <= set(done.stdout.splitlines())
+
+
 def test_the_last_resort_tells_a_sweep_without_m_but_not_one_run_with_it() -> None:
     """When nothing in the table explains a failure, the config is composed again: several
     values there mean a sweep run without -m, unless the command was a sweep (-m)."""
