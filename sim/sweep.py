@@ -50,7 +50,7 @@ def one_type_per_key(overrides: list[dict[str, Any]]) -> list[dict[str, Any]]:
     else each as its text (`reps=auto,1000`, `kappa=null,0.3`, or a free value's whole
     number beyond a table's 64 bits)."""
     def kind(v: object) -> str:
-        if isinstance(v, int) and not isinstance(v, bool) and not INT64[0] <= v <= INT64[1]:
+        if isinstance(v, int) and not INT64[0] <= v <= INT64[1]:  # a bool is 0 or 1
             return "text"
         return "bool" if isinstance(v, bool) else (
             "number" if isinstance(v, int | float) else type(v).__name__)
