@@ -216,7 +216,8 @@ def test_a_sweep_under_hydras_own_launcher_resumes_too(tmp_path: Path) -> None:
     assert not (tmp_path / "apart" / "sweep.parquet").exists()
     dated = sim("hydra/sweeper=basic", "hydra/launcher=basic")  # in multirun/, named by the time
     assert dated.returncode == 0, dated.stderr
-    assert dated.stdout.splitlines()[-1] == f"sweep: {next((tmp_path / 'multirun').iterdir())}"
+    [ran] = (tmp_path / "multirun").iterdir()  # checked, not held: Hydra names it anew
+    assert dated.stdout.splitlines()[-1] == f"sweep: {ran}"
     gathered = subprocess.run([sys.executable, "-m", "sim.report", "apart"], cwd=tmp_path,
                               capture_output=True, text=True, timeout=300)
     assert gathered.returncode == 0, gathered.stderr
