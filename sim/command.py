@@ -207,20 +207,14 @@ def before_hydra(args: Sequence[str], prog: str, config_name: str, schema: type[
 
 def shown_config(cfg: DictConfig, shown: str, package: str | None, resolve: bool) -> None:
     """Exit 2 with one line unless Hydra can show `--cfg SHOWN` (with `--package PACKAGE`,
-    `--resolve`): a key that is there, values that resolve, in the part it shows."""
+    `--resolve`): a key that is there, values that resolve, in the part it shows. The job's
+    values have been checked already (`load`, which resolves them all)."""
     from hydra.core.hydra_config import HydraConfig
     from omegaconf import OmegaConf
-    from omegaconf.errors import OmegaConfBaseException
 
     from sim.config.errors import unknown_name
-    from sim.config.load import unresolved
 
     HydraConfig.instance().set_config(cfg)  # for ${hydra:...}, as Hydra shows it
-    try:  # the job's values (Hydra's own may wait for a job's, such as job.num)
-        for value in (cfg[k] for k in cfg if resolve and k != "hydra"):
-            OmegaConf.to_container(value, resolve=True) if OmegaConf.is_config(value) else None
-    except OmegaConfBaseException as e:  # a value that resolves nowhere
-        fail(unresolved(cfg, e))
     data: Any = OmegaConf.to_container(cfg, resolve=False)
     hidden = ("help", "hydra_help") if shown == "hydra" else ()  # Hydra leaves its help out
     if shown != "all":  # job: all but Hydra's node; hydra: only that
@@ -242,8 +236,10 @@ def shown_config(cfg: DictConfig, shown: str, package: str | None, resolve: bool
         if resolve and OmegaConf.is_config(node):
             OmegaConf.resolve(node)
     except Exception as e:  # an interpolation into what it leaves out; OmegaConf raises many
-        fail(ConfigError(key, value, f"cannot be shown by --cfg {shown} alone "
-                         f"({one_line(str(e).splitlines()[0])}); show it with --cfg all"))
+        reason = one_line(str(e).splitlines()[0])
+        fail(ConfigError(key, value, f"a value there resolves nowhere ({reason})" if shown ==
+                         "all" else f"cannot be shown by --cfg {shown} alone ({reason}); show "
+                         "it with --cfg all"))
     if node is None:
         fail(ConfigError(key, value, "is null: nothing to show"))
 

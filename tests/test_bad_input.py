@@ -687,6 +687,9 @@ CASES = [
                                              "hydra.run.dir={tmp}/${scenario.name}"),
          "--package", "'hydra.run.dir'", "cannot be shown by --cfg hydra alone (Interpolation "
          "key 'scenario.name' not found); show it with --cfg all"),
+    Case("cfg-all-resolve-nowhere", ("--cfg", "all", "--resolve", "hydra.run.dir=${nope}"),
+         "--cfg", "'all'", "a value there resolves nowhere (Interpolation key 'nope' not "
+         "found)"),  # not "show it with --cfg all": it is shown so
     Case("cfg-hydra-resolve-into-the-job", ("--cfg", "hydra", "--resolve",
                                              "hydra.run.dir={tmp}/${scenario.name}"),
          "--cfg", "'hydra'", "cannot be shown by --cfg hydra alone (Interpolation key "
