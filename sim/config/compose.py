@@ -11,6 +11,7 @@ import dataclasses
 import glob
 import math
 import re
+import sys
 import tempfile
 import typing
 from collections.abc import Callable, Sequence
@@ -441,8 +442,23 @@ def _interval(m: re.Match[str], f: Failed) -> ConfigError:
 
 def _beyond_a_float(m: re.Match[str], f: Failed) -> ConfigError:
     """A whole number beyond a float's range given to a number, which OmegaConf cannot take
-    as one: told by the key's own checks, which refuse it as the infinity it would be."""
-    key = m.group(1)
+    as one: told by the key's own checks, which refuse it as the infinity it would be. Not
+    on the command line, it is in a file (OmegaConf names no key of a file's mapping): the
+    first such number, in the files chosen on the command line first, named with its file."""
+    key, where = m.group(1), ""
+    above = key.partition("[")[0].split(".")  # the key, then those above it given a mapping
+    value: object = next((v for i in range(len(above), 0, -1) if (v := override_value(
+        f.overrides, ".".join(above[:i]))) and (i == len(above) or v[0] in "{[")), "")
+    if not value:
+        chosen = {"/".join(_parts(o)) for o in f.overrides}
+        files = sorted((p for d in search_dirs(f.overrides) for p in d.rglob("*.yaml")),
+                       key=lambda p: (f"{p.parent.name}/{p.stem}" not in chosen, p))
+        found = next((x for p in files for x in _huge_numbers(as_written(p), "", p)
+                      if x[0] == key or not key), None)
+        if found is not None:
+            key, value, where = found[0], found[1], f" (in {found[2]})"
+        elif not key:
+            return ConfigError("<overrides>", " ".join(f.overrides), one_line(m.group(0)))
     parent, _, name = key.rpartition(".")
     owner = _hint(f.schema, parent) if parent else f.schema
     fields = dataclasses.fields(owner) if dataclasses.is_dataclass(owner) else ()
@@ -450,8 +466,20 @@ def _beyond_a_float(m: re.Match[str], f: Failed) -> ConfigError:
         try:
             check(key, math.inf, Context(None))
         except ConfigError as err:
-            return ConfigError(key, override_value(f.overrides, key), err.allowed)
-    return ConfigError(key, override_value(f.overrides, key), "must be a finite number")
+            return ConfigError(key, value, err.allowed + where)
+    return ConfigError(key, value, "must be a finite number" + where)
+
+
+def _huge_numbers(node: Any, key: str, path: Path) -> typing.Iterator[tuple[str, int, Path]]:
+    """(dotted key, value, file) of each whole number in `node` beyond a float's range."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _huge_numbers(v, f"{key}.{k}" if key else str(k), path)
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _huge_numbers(v, f"{key}[{i}]", path)
+    elif isinstance(node, int) and abs(node) > sys.float_info.max:
+        yield key, node, path
 
 
 # Hydra's messages, in the order they are tried, and what each means for the user.
@@ -467,7 +495,7 @@ EXPLAINED: tuple[tuple[re.Pattern[str], Explain], ...] = (
     (re.compile(r"does not support sweep type : INTERVAL_SWEEP"), _interval),
     (re.compile(r"Sweeping over Hydra's configuration is not supported : '([^']*)'"),
      lambda m, f: ConfigError(*_parts(m.group(1)), HYDRA_SWEPT)),
-    (re.compile(r"int too large to convert to float\s+full_key: (\S+)"), _beyond_a_float),
+    (re.compile(r"int too large to convert to float\s+full_key: ?(\S*)"), _beyond_a_float),
     (re.compile(r"Config group override must be a string or a list|argument of type '\w+' is "
                 r"not iterable"), _not_a_name),
 )

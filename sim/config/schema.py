@@ -69,7 +69,7 @@ class EventCode:
     """CAMEO code and Goldstein weight that an event of this kind carries."""
 
     cameo: str = ""
-    goldstein: float = 0.0
+    goldstein: float = checked(0.0, within(-10.0, 10.0))  # the Goldstein scale
 
 
 @dataclass
