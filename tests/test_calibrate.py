@@ -208,6 +208,8 @@ def write_conf(tmp_path: Path, **changes: object) -> Path:
     ({"priors": {"scenario.bargaining.walk_away": {"low": 0.0, "high": 1.5}}}, [],
      "error: priors.scenario.bargaining.walk_away.high=1.5: the scenario refuses this end of "
      "the range (scenario.bargaining.walk_away=1.5: must be in [0, 1])"),
+    ({}, ["priors.scenario.bargaining.walk_away.low=nan"],  # not "must be below high"
+     "error: priors.scenario.bargaining.walk_away.low=nan: must be a finite number"),
     ({}, ["priors.scenario.bargaining.walkaway.high=0.3"],
      "error: priors.scenario.bargaining.walkaway='scenario.bargaining.walkaway': unknown key "
      "(did you mean 'walk_away'?)"),

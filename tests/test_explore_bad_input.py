@@ -47,6 +47,9 @@ def explore(tmp: Path, capsys: pytest.CaptureFixture[str], text: str, *args: str
     return int(done.value.code or 0), err
 
 
+ISHIGAMI = ("model: ishigami\nbase_samples: 4\nreps: 2\noutcomes: [y]\nfactors: "
+            "{x1: {low: 0, high: 1}, x2: {low: 0, high: 1}, x3: {low: 0, high: 1}}\n")
+
 CASES = [
     ("unknown-factor-key",
      GOOD.replace("tension_baseline:", "tension_basline:"),
@@ -101,8 +104,19 @@ CASES = [
      "not a str"),
     ("number-too-large-for-a-float",  # an int beyond a float's range is inf, as 1e400 is
      GOOD.replace("{low: 0.2, high: 0.5}", "{low: 0.2, high: 1%s}" % ("0" * 400)),
-     "factors.scenario.relations.tension_baseline.high=inf",
-     "the scenario refuses this end of the range"),
+     "factors.scenario.relations.tension_baseline.high=inf", "must be a finite number"),
+    ("factor-end-infinite",  # the test model has no scenario to refuse it
+     ISHIGAMI.replace("x1: {low: 0, high: 1}", "x1: {low: 0, high: .inf}"),
+     "factors.x1.high=inf", "must be a finite number"),
+    ("factor-end-nan", ISHIGAMI.replace("x2: {low: 0, high: 1}", "x2: {low: .nan, high: 1}"),
+     "factors.x2.low=nan", "must be a finite number"),
+    ("factor-mean-infinite",
+     ISHIGAMI.replace("x1: {low: 0, high: 1}", "x1: {dist: norm, mean: -.inf, sd: 1}"),
+     "factors.x1.mean=-inf", "must be a finite number"),
+    ("noise-infinite", ISHIGAMI + "noise_sd: .inf\n", "noise_sd=inf",
+     "must be a finite number >= 0"),
+    ("discovery-threshold-nan", GOOD + "discovery: {threshold: .nan}\n",
+     "discovery.threshold=nan", "must be a finite number"),  # no point would be above it
     ("study-empty", "# nothing yet\n", "factors={}", "name the factors"),  # a study of defaults
     ("study-sets-hydra", "hydra:\n  run: {dir: x}\n", "hydra.run.dir='x'",
      "read only by a job that Hydra runs"),

@@ -20,6 +20,7 @@ from sim.config.checks import (
     checked,
     date,
     fail,
+    finite,
     library_seed,
     named,
     one_of,
@@ -33,8 +34,8 @@ EXECUTORS = ("inline", "local", "dask")
 class Prior:
     """A uniform prior over [low, high]."""
 
-    low: float = 0.0
-    high: float = 1.0
+    low: float = checked(0.0, finite)
+    high: float = checked(1.0, finite)
 
 
 def _priors(key: str, priors: dict[str, Prior], ctx: Context) -> None:
@@ -43,7 +44,7 @@ def _priors(key: str, priors: dict[str, Prior], ctx: Context) -> None:
     for name, prior in priors.items():
         if not name.startswith("scenario."):
             fail(f"{key}.{name}", name, "a parameter is a scenario config key, scenario.<...>")
-        if not prior.low < prior.high:
+        if prior.low >= prior.high:  # nan: told by its own check
             fail(f"{key}.{name}.low", prior.low, f"must be below high ({prior.high})")
 
 

@@ -91,7 +91,9 @@ def at_least(low: float, strict: bool = False, note: str = "") -> Check:
     def check(key: str, value: Any, ctx: Context) -> None:
         if value is not None and not (  # nan and inf fail, an int of any size is finite
                 low < value < math.inf if strict else low <= value < math.inf):
-            fail(key, value, f"must be {'>' if strict else '>='} {low:g}{note}")
+            what = "a finite number " if isinstance(value, float) and not math.isfinite(
+                value) else ""
+            fail(key, value, f"must be {what}{'>' if strict else '>='} {low:g}{note}")
     return check
 
 
@@ -123,7 +125,7 @@ def named(what: str) -> Check:
 
 
 def finite(key: str, value: Any, ctx: Context) -> None:
-    if not math.isfinite(value):
+    if value is not None and not math.isfinite(value):
         fail(key, value, "must be a finite number")
 
 

@@ -23,6 +23,7 @@ from sim.config.checks import (
     at_least,
     checked,
     fail,
+    finite,
     library_seed,
     named,
     one_of,
@@ -66,7 +67,7 @@ class Discovery:
     """Which points are "of interest" for PRIM and CART: outcome mean above a threshold."""
 
     outcome: str = "no_summit"
-    threshold: float = 0.5
+    threshold: float = checked(0.5, finite)
     above: bool = True
     min_density: float = 0.8  # PRIM: the chosen box is the widest this dense
 
@@ -114,11 +115,11 @@ class FactorConf:
     """A factor as written: its range ([low, high], and `peak` for triang) or its normal
     distribution (mean, sd); a dummy factor changes nothing in the model."""
 
-    low: float | None = None
-    high: float | None = None
+    low: float | None = checked(None, finite)
+    high: float | None = checked(None, finite)
     dist: str = checked("unif", one_of(DISTRIBUTIONS, "distribution"))
     peak: float = checked(0.5, UNIT)  # a fraction of the range
-    mean: float | None = None
+    mean: float | None = checked(None, finite)
     sd: float | None = checked(None, POSITIVE)
     dummy: bool = False
 
