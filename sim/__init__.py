@@ -49,13 +49,15 @@ def load_scenario(name: str = "historical_2023", *overrides: str) -> Scenario:
 def run_replications(sc: Scenario, reps: int, seed: int = 0, design_point: int = 0,
                      trace_reps: int = 0) -> list[ReplicationResult | Failure]:
     """Run replications 0..reps-1 in this process; those below `trace_reps` keep their trace.
-    `sim.config.errors.ConfigError` for a negative count or seed, as the command refuses."""
+    `sim.config.errors.ConfigError` for a count or seed the command refuses: negative, not a
+    whole number, or beyond 64 bits."""
+    from sim.config.convert import convert
     from sim.config.errors import ConfigError
     from sim.runner import Batch, run_batch
 
     for key, value in (("reps", reps), ("seed", seed), ("design_point", design_point),
                        ("trace_reps", trace_reps)):
-        if value < 0:
+        if convert(int, value, key) < 0:
             raise ConfigError(key, value, "must be >= 0")
 
     return run_batch(sc, Batch(seed, design_point, 0, reps, trace_reps))

@@ -203,9 +203,15 @@ def test_a_new_entry_is_refused_with_the_form_that_adds_it(given: str) -> None:
     assert set(shocks) == set(compose_run().scenario.shocks) | {"flood"}
 
 
-@pytest.mark.parametrize("bad", [{"reps": -1}, {"seed": -1}, {"trace_reps": -2}])
-def test_the_api_refuses_what_the_command_refuses(bad: dict[str, int]) -> None:
+@pytest.mark.parametrize(("bad", "allowed"), [
+    ({"reps": -1}, "must be >= 0"), ({"seed": -1}, "must be >= 0"),
+    ({"trace_reps": -2}, "must be >= 0"),
+    ({"seed": 1.5}, "must be a whole number"),  # every replication failed: an empty table
+    ({"reps": 2.5}, "must be a whole number"),  # a TypeError from range()
+    ({"design_point": 2**64}, r"must be a whole number in \[-2\*\*63, 2\*\*63 - 1\]"),
+])
+def test_the_api_refuses_what_the_command_refuses(bad: dict[str, float], allowed: str) -> None:
     """A negative seed ran in the API, with draws no command line can give again."""
     key, value = next(iter(bad.items()))
-    with pytest.raises(ConfigError, match=rf"^{key}={value}: must be >= 0$"):
+    with pytest.raises(ConfigError, match=rf"^{key}={value}: {allowed}"):
         sim.run_replications(sim.load_scenario(), **{"reps": 1, **bad})
