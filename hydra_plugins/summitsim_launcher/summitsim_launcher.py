@@ -99,7 +99,7 @@ class SummitsimLauncher(Launcher):
                  else err)
         except Exception as e:  # bad input, or a group that does not compose: one line
             discard_unstarted(sweep_dir)
-            fail(e if isinstance(e, ConfigError) else composition_error(e, [searchpath]))
+            fail(composition_error(e, [searchpath]))  # a ConfigError as it is
         with env_override(env):  # as Hydra sets a job's, for every job: they share one pool
             run_sweep(points, progress=bool(config.progress))
         task = OmegaConf.masked_copy(config, [str(k) for k in config if k != "hydra"])
