@@ -140,6 +140,13 @@ CASES = [
     Case("reps-beyond-64-bits", (f"reps={2**63}",), "reps", str(2**63), "[1, 2**63 - 1]"),
     Case("seed-beyond-64-bits-in-a-sweep", ("-m", "reps=2", f"seed=1,{2**63}"), "seed",
          str(2**63), "[-2**63, 2**63 - 1], as a results table stores it"),
+    Case("shock-rate-beyond-what-runs", (f"{S}.shocks.unplanned_incident.rate_per_year=1e9",),
+         f"{S}.shocks.unplanned_incident.rate_per_year", "1000000000.0",
+         "makes 1e+09 x (1 + 2) shocks a year at tension 1; at most 10,000"),  # hung
+    Case("shock-excitation-beyond-what-runs", (f"{S}.shocks.unplanned_incident.excitation=1e308",),
+         f"{S}.shocks.unplanned_incident.excitation", "1e+308", "at most 10,000"),
+    Case("retaliation-delay-infinite", (f"{S}.shocks.balloon.retaliation.delay_days=[5,inf]",),
+         f"{S}.shocks.balloon.retaliation.delay_days[1]", "inf", "must be in [0, inf)"),
     Case("goldstein-off-its-scale", (f"{S}.event_codes.meeting_held.goldstein=nan",),
          f"{S}.event_codes.meeting_held.goldstein", "nan", "must be in [-10, 10]"),
     Case("seed-not-whole", ("seed=1.5",), "seed", "1.5", "must be a whole number"),

@@ -73,13 +73,14 @@ def fail(key: str, value: Any, allowed: str) -> None:
 
 
 def within(low: float, high: float, open_ends: bool = False) -> Check:
-    """A finite number in [low, high] (or (low, high))."""
+    """A finite number in [low, high] (or (low, high)); an infinite end is left open."""
     ends = f"({low:g}, {high:g})" if open_ends else f"[{low:g}, {high:g}]"
+    ends = ends.replace("inf]", "inf)")
 
     def check(key: str, value: Any, ctx: Context) -> None:
         if value is None:
             return
-        ok = isinstance(value, int | float) and (  # nan and inf fall outside
+        ok = isinstance(value, int | float) and abs(value) < math.inf and (  # nan fails too
             low < value < high if open_ends else low <= value <= high)
         if not ok:
             fail(key, value, f"must be in {ends}")

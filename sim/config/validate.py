@@ -129,10 +129,18 @@ def _severity(key: str, s: SeverityConf, ctx: Context) -> None:
     interval(0.0, 1.0)(key, [s.low, s.high], ctx)
 
 
+MAX_SHOCKS_PER_YEAR = 10_000  # each is simulated on its own: 100,000 take a second a run
+
+
 def _shock(key: str, s: ShockConf, ctx: Context) -> None:
     if s.date is not None and s.rate_per_year:
         fail(f"{key}.rate_per_year", s.rate_per_year,
              "a dated shock has no rate; give date or rate_per_year")
+    if s.rate_per_year * (1 + s.excitation) > MAX_SHOCKS_PER_YEAR:  # at tension 1
+        rate = s.rate_per_year > MAX_SHOCKS_PER_YEAR  # too high alone, or excited too much
+        fail(f"{key}.{'rate_per_year' if rate else 'excitation'}",
+             s.rate_per_year if rate else s.excitation, f"makes {s.rate_per_year:g} x (1 + "
+             f"{s.excitation:g}) shocks a year at tension 1; at most {MAX_SHOCKS_PER_YEAR:,}")
     if s.suspend and not (s.suspended_by or s.target or s.actor):
         fail(f"{key}.suspended_by", s.suspended_by,
              "a shock with no actor or target must name who suspends")
