@@ -27,6 +27,7 @@ from sim.config.checks import (
     library_seed,
     named,
     one_of,
+    within,
 )
 from sim.config.load import read_config
 
@@ -110,16 +111,19 @@ class Study:
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
+LARGEST = 3.4028234663852886e38  # a 32-bit float's largest: the discovery's tree reads them
+
+
 @dataclass(frozen=True)
 class FactorConf:
     """A factor as written: its range ([low, high], and `peak` for triang) or its normal
     distribution (mean, sd); a dummy factor changes nothing in the model."""
 
-    low: float | None = checked(None, finite)
-    high: float | None = checked(None, finite)
+    low: float | None = checked(None, within(-LARGEST, LARGEST))
+    high: float | None = checked(None, within(-LARGEST, LARGEST))
     dist: str = checked("unif", one_of(DISTRIBUTIONS, "distribution"))
     peak: float = checked(0.5, UNIT)  # a fraction of the range
-    mean: float | None = checked(None, finite)
+    mean: float | None = checked(None, within(-LARGEST, LARGEST))
     sd: float | None = checked(None, POSITIVE)
     dummy: bool = False
 
@@ -154,6 +158,9 @@ def _factor(key: str, f: FactorConf, ctx: Context) -> None:
         if f.mean is None or f.sd is None:
             fail(key, {"dist": f.dist, "mean": f.mean, "sd": f.sd},
                  "a norm factor needs mean and sd")
+        elif abs(f.mean) + 10 * f.sd > LARGEST:
+            fail(f"{key}.sd", f.sd, f"puts draws beyond {LARGEST:.6g}, the largest a factor "
+                 "may take (mean +- 10 sd must stay within it)")
         return
     for end in ("low", "high"):
         if getattr(f, end) is None:  # a new factor, or a typo'd name of one the study has
