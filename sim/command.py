@@ -92,7 +92,8 @@ def user_folders(args: Sequence[str]) -> list[str]:
     try:
         for d in dirs:
             if not (d and user_path(d).is_dir()):
-                raise ConfigError("--config-dir", d, "no such folder; give a folder that holds "
+                what = "a file, not a folder" if d and user_path(d).exists() else "no such folder"
+                raise ConfigError("--config-dir", d, f"{what}; give a folder that holds "
                                   "scenario/NAME.yaml")
         if dirs and any(a.startswith(SEARCHPATH) for a in out):
             raise ConfigError("--config-dir", dirs[0], "give the folders either with "

@@ -688,6 +688,9 @@ CASES = [
          {"bad": "defaults:\n  - bad\n  - _self_\n"}),
     Case("folder-missing", ("--config-dir", "{tmp}/nowhere", "scenario=bad"), "--config-dir",
          "'{tmp}/nowhere'", "no such folder"),
+    Case("folder-a-file", ("--config-dir", "{conf}/scenario/bad.yaml", "scenario=bad"),
+         "--config-dir", "'{conf}/scenario/bad.yaml'", "a file, not a folder; give a folder",
+         {"bad": variant("")}),
     Case("folder-shadows-shipped", ("--config-dir", "{conf}", "scenario=historical_2023"),
          "--config-dir", "'{conf}'", "scenario/historical_2023.yaml is never read, as the "
          "shipped conf/scenario/historical_2023.yaml is found first; rename it",
