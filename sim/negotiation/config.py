@@ -25,6 +25,7 @@ from sim.config.checks import (
     one_of,
     refs,
     walk,
+    within,
 )
 from sim.config.schema import STRATEGY, StanceConf
 from sim.config.validate import RULES, check_stances, check_strategy
@@ -32,6 +33,7 @@ from sim.model.bargaining.strategies import STRATEGIES
 
 SIDES = ("a", "b")
 MAX_LEVELS = 101
+MAX_ISSUES = 100  # a random agenda's frontier: 1,000 issues take minutes and gigabytes
 FIRST = one_of(SIDES, "side")
 
 
@@ -89,7 +91,7 @@ class TournamentConf:
         "boulware", "linear", "conceder", "tit_for_tat", "zeuthen", "rubinstein", "random"],
         refs(list(STRATEGIES), "strategy", "list at least one strategy"))
     agendas: int = checked(100, at_least(1))  # random agendas; every ordered pair plays each once
-    issues: int = checked(3, at_least(1))
+    issues: int = checked(3, within(1, MAX_ISSUES))
     levels: int = checked(7, levels)  # 0: continuous positions
     deadline: int = checked(100, ROUNDS)
     first: str = checked("a", FIRST)
