@@ -645,6 +645,10 @@ CASES = [
          "must be in (0, 1)", module="sim.tournament"),
     Case("tournament-discounts-reversed", ("discounts=[0.9,0.5]",), "discounts",
          "[0.9, 0.5]", "is an empty interval", module="sim.tournament"),
+    Case("lab-weights-summing-beyond-a-float",  # a utility of 0 on every deal
+         ("a.stances.mil_mil.weight=1e308", "a.stances.fentanyl.weight=1e308"),
+         "a.stances.*.weight", "[1e+308, 1e+308, 0.1, 0.12]", "sum beyond a float's range",
+         module="sim.negotiate"),
     Case("tournament-issues-beyond-what-runs", ("issues=100000",), "issues", "100000",
          "must be in [1, 100]", module="sim.tournament"),  # it ran for hours
     Case("tournament-strategy-twice", ("strategies=[linear,linear]",), "strategies[1]",

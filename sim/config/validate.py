@@ -67,9 +67,12 @@ def check_stances(key: str, stances: Mapping[str, StanceConf], issues: Sequence[
     missing = [i for i in issues if i not in stances]
     if missing:
         fail(key, missing, "every agenda issue needs a stance")
-    if sum(st.weight for st in stances.values()) <= 0:
-        fail(f"{key}.*.weight", [st.weight for st in stances.values()],
-             "the weights are all zero; at least one must be > 0")
+    weights = [st.weight for st in stances.values()]
+    if sum(weights) <= 0:
+        fail(f"{key}.*.weight", weights, "the weights are all zero; at least one must be > 0")
+    if sum(weights) == math.inf:  # each is finite (its check)
+        fail(f"{key}.*.weight", weights, "sum beyond a float's range; they are relative: "
+             "scale them down")
 
 
 def _strategy(key: str, s: StrategyConf, ctx: Context) -> None:
