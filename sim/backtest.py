@@ -53,8 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
 
-    from sim.config.compose import check_writable
-    from sim.forecast.backtest import load_conf, plan, run_backtest, with_run_options
+    from sim.forecast.backtest import check_out, load_conf, plan, run_backtest, with_run_options
     from sim.results import holding, stamp
 
     try:
@@ -65,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         checked = plan(conf, tuple(args.overrides), args.workers)
         out = args.out or Path("outputs/backtest") / Path(args.config).stem / stamp()
         if args.check:
-            check_writable("--out", out)
+            check_out(out, "backtest")
             print(f"ok: {len(checked.bank.questions)} questions, {len(conf.origins)} origins, "
                   f"scenario {conf.scenario}")
             return 0

@@ -221,6 +221,61 @@ def test_an_as_of_outside_the_span_is_refused_before_anything_runs(tmp_path: Pat
     assert not out.exists()
 
 
+@pytest.mark.parametrize("check", [[], ["--check"]])
+@pytest.mark.parametrize(("origins", "line"), [
+    ([], "error: origins=[]: list at least one origin date\n"),
+    (["2023-11-15"], "error: origins[0]='2023-11-15': no question of the bank is open at this "
+                     "origin (each opens later or is settled by then): nothing to forecast or "
+                     "score there\n"),
+])
+def test_origins_with_nothing_to_forecast_are_refused_by_the_check_and_the_run(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], check: list[str],
+        origins: list[str], line: str) -> None:
+    """No origin, or only one at which every question is settled: nothing would be scored."""
+    out = tmp_path / "out"
+    bt = write_backtest(tmp_path, origins=origins, reps=2)
+    assert run_main(capsys, str(bt), "--workers", "1", "--out", str(out), *check) == (2, line)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("check", [[], ["--check"]])
+@pytest.mark.parametrize(("flag", "low"), [("--reps", 1), ("--seed", 0), ("--workers", 0)])
+def test_an_option_out_of_range_is_named_as_given_by_the_check_and_the_run(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], check: list[str], flag: str,
+        low: int) -> None:
+    """Every round's run takes it as a whole number of 64 bits: past them, the option is
+    named, with its own range, not the run's key it would become (trace_reps)."""
+    out = tmp_path / "out"
+    big = "99999999999999999999"
+    assert run_main(capsys, "us_china_2023", flag, big, "--out", str(out), *check) == (
+        2, f"error: {flag}={big}: must be a whole number in [{low}, 2**63 - 1]\n")
+    assert not out.exists()
+
+
+def a_run(folder: Path) -> Path:
+    """A folder holding a run of `python -m sim`, made as a user makes one."""
+    subprocess.run([sys.executable, "-m", "sim", "reps=2", "plots=false", "progress=false",
+                    "workers=1", f"hydra.run.dir={folder}"], check=True, capture_output=True,
+                   cwd=ROOT, timeout=120)
+    return folder
+
+
+@pytest.mark.parametrize(("command", "kind"), [("us_china_2023", "backtest"),
+                                               ("library", "backtest library")])
+def test_the_check_refuses_an_output_folder_holding_a_run(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str, kind: str) -> None:
+    """As the run would: its files would be mixed with the run's."""
+    run = a_run(tmp_path / "run")
+    one_case = tmp_path / "library.yaml"
+    one_case.write_text("frozen_from: historical_2023\ncases:\n  bali_2022:\n"
+                        "    parties: {us: us, cn: cn}\n    origins: ['2022-11-09']\n")
+    code, err = run_main(capsys, command, "--check", "--out", str(run),
+                         *(["--library", str(one_case)] if command == "library" else []))
+    assert (code, err) == (2, f"error: --out='{run}': holds a run (summary.json), whose files "
+                              f"this {kind}'s would replace or be mixed with; give it a folder "
+                              "of its own\n")
+
+
 def test_check_only_runs_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out"
     assert main([str(write_backtest(tmp_path)), "--check", "--out", str(out)]) == 0

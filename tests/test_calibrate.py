@@ -213,6 +213,19 @@ def write_conf(tmp_path: Path, **changes: object) -> Path:
     ({}, ["priors.scenario.bargaining.walkaway.high=0.3"],
      "error: priors.scenario.bargaining.walkaway='scenario.bargaining.walkaway': unknown key "
      "(did you mean 'walk_away'?)"),
+    ({"priors": {"scenario.parties.us.attendance.empty_cost": {"low": -1.7e308,
+                                                               "high": 1.7e308}}}, [],
+     "error: priors.scenario.parties.us.attendance.empty_cost.high=1.7e+308: is too far from "
+     "low (-1.7e+308): the prior's variance, (high - low)**2 / 12, must be a finite number"),
+    ({}, ["--check", "priors.scenario.parties.us.attendance.empty_cost={low: -1e200, high: 0}"],
+     "error: priors.scenario.parties.us.attendance.empty_cost.high=0.0: is too far from low "
+     "(-1e+200): the prior's variance"),
+    ({"priors": {"scenario.summit.rounds": {"low": 1, "high": 3}}}, [],
+     "error: priors.scenario.summit.rounds='scenario.summit.rounds': is a whole number, and a "
+     "prior is uniform over [low, high], drawing fractions: calibrate a parameter that takes "
+     "any number in its range\n"),
+    ({}, ["--check", "priors.scenario.summit.rounds={low: 1, high: 3}"],
+     "error: priors.scenario.summit.rounds='scenario.summit.rounds': is a whole number"),
     ({"cutoff": "2024-02-01"}, [], "error: cutoff='2024-02-01': outside the scenario's span"),
     ({}, ["executor=ray"], "error: executor='ray': unknown executor"),
     ({}, ["populaton=5"], "error: populaton=5: unknown key (did you mean 'population'?)"),
@@ -399,3 +412,22 @@ def test_a_prior_is_set_on_the_command_line_by_its_whole_key() -> None:
     assert after == Prior(before.low, 0.3) != before
     new = "scenario.bargaining.failure_trust"  # not in the file: a new prior, named whole
     assert load_conf("us_china_2023", [f"priors.{new}.high=0.3"]).priors[new] == Prior(0.0, 0.3)
+
+
+@pytest.mark.parametrize(("flags", "kind"), [([], "calibration"),
+                                             (["--sbc"], "simulation-based calibration check")])
+def test_the_check_refuses_an_output_folder_holding_a_run(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], flags: list[str], kind: str) -> None:
+    """As the calibration would: its files would be mixed with the run's."""
+    from sim.calibrate.cli import main
+
+    run = tmp_path / "run"
+    subprocess.run([sys.executable, "-m", "sim", "reps=2", "plots=false", "progress=false",
+                    "workers=1", f"hydra.run.dir={run}"], check=True, capture_output=True,
+                   cwd=ROOT, timeout=120)
+    with pytest.raises(SystemExit) as exit_:
+        main(["us_china_2023", "--check", *flags, "--out", str(run)])
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err == (
+        f"error: --out='{run}': holds a run (summary.json), whose files this {kind}'s would "
+        "replace or be mixed with; give it a folder of its own\n")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +16,7 @@ import yaml
 from sim.config.errors import ConfigError
 from sim.config.load import load_scenario
 from sim.forecast.asof import CUT, Setup, announced, compose, cut, forecast_as_of, round_dir
+from sim.forecast.draws import load_posterior
 from sim.forecast.questions import load_bank
 from sim.forecast.record import agreement, allowed_wrong, record_as_of
 from sim.forecast.resolve import answers
@@ -224,3 +226,17 @@ def test_no_past_that_agrees_with_the_record_is_no_forecast(tmp_path: Path) -> N
     assert e.value.allowed.startswith("no replication of no_balloon agrees with the record "
                                       "before it (4 simulated, tolerance 0.25)")
     assert not (tmp_path / CUT).exists()
+
+
+def test_weights_each_finite_whose_sum_is_not_are_drawn_from(tmp_path: Path) -> None:
+    """2 x 1e308 overflows a float: the check and the forecast weigh the rows alike, with
+    no warning."""
+    post = tmp_path / "posterior.parquet"
+    pd.DataFrame({"scenario.bargaining.walk_away": [0.1, 0.2], "weight": [1e308, 1e308]}
+                 ).to_parquet(post)
+    setup = Setup("historical_2023", workers=1, posterior=str(post), draws=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        load_posterior(post, compose=lambda extra: compose(setup, extra))
+        df = forecast_as_of(setup, BANK.questions, "2022-11-15", 2, 0, tmp_path / "fc")
+    assert len(df) and json.loads((tmp_path / "fc" / CUT).read_text())["kept"] >= 2

@@ -278,8 +278,8 @@ def test_a_case_from_whose_origin_no_past_agrees_is_named(tmp_path: Path) -> Non
     (["--library", "/nonexistent/library.yaml"],
      "error: library='/nonexistent/library.yaml': cannot read /nonexistent/library.yaml (No "
          "such file or directory)"),
-    (["--reps", "0"], "error: --reps=0: must be >= 1"),
-    (["--seed", "-1"], "error: --seed=-1: must be >= 0"),
+    (["--reps", "0"], "error: --reps=0: must be a whole number in [1, 2**63 - 1]"),
+    (["--seed", "-1"], "error: --seed=-1: must be a whole number in [0, 2**63 - 1]"),
 ])
 def test_bad_library_input_is_one_line_and_exit_2(args: list[str], message: str) -> None:
     import subprocess
@@ -322,3 +322,39 @@ def test_the_library_check_checks_every_case_and_runs_nothing(args: list[str],
                          cwd=tmp_path, timeout=120)
     assert bad.returncode == 2
     assert bad.stderr.strip() == "error: scenario.bargaining.walk_away=2.0: must be in [0, 1]"
+
+
+@pytest.mark.parametrize("check", [[], ["--check"]])
+def test_a_case_with_no_origins_is_refused_naming_it(tmp_path: Path, check: list[str]) -> None:
+    import subprocess
+    import sys
+
+    lib = tmp_path / "library.yaml"
+    lib.write_text("frozen_from: historical_2023\ncases:\n  bali_2022:\n"
+                   "    parties: {us: us, cn: cn}\n    origins: []\n")
+    out = tmp_path / "out"
+    r = subprocess.run([sys.executable, "-m", "sim.backtest", "library", "--library", str(lib),
+                        "--reps", "2", "--workers", "1", "--quiet", "--out", str(out), *check],
+                       capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert (r.returncode, r.stderr) == (
+        2, "error: cases.bali_2022.origins=[]: list at least one origin date\n")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(("head", "case", "line"), [
+    ("frozen_from: nope", "", "error: frozen_from='nope': unknown scenario; known: "),
+    ("frozen_from: historical_2023", "    scenario: bali_202\n",
+     "error: cases.bali_2022.scenario='bali_202': unknown scenario (did you mean 'bali_2022'?)"),
+])
+def test_an_unknown_scenario_is_named_by_the_library_key_that_names_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], head: str, case: str,
+        line: str) -> None:
+    from sim.backtest import main
+
+    lib = tmp_path / "library.yaml"
+    lib.write_text(f"{head}\ncases:\n  bali_2022:\n{case}    parties: {{us: us, cn: cn}}\n"
+                   "    origins: ['2022-11-09']\n")
+    with pytest.raises(SystemExit) as exit_:
+        main(["library", "--check", "--library", str(lib)])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and err.startswith(line) and err.count("\n") == 1, err

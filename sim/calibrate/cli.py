@@ -40,8 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from sim.calibrate import run
     from sim.calibrate.conf import load_conf
     from sim.calibrate.setup import build_problem
-    from sim.config.compose import check_writable
-    from sim.forecast.backtest import prepare
+    from sim.forecast.backtest import check_out, prepare
     from sim.results import holding, stamp
 
     try:
@@ -49,13 +48,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         problem = build_problem(conf, folders)
         out = args.out or Path("outputs/calibrate") / Path(args.config).stem / (
             stamp() + ("_sbc" if args.sbc else ""))
+        holds = "simulation-based calibration check" if args.sbc else "calibration"
         if args.check:
-            check_writable("--out", out)
+            check_out(out, holds)
             print(f"ok: {len(conf.priors)} parameters, {len(problem.stats.names)} statistics "
                   f"before {conf.cutoff}, {len(problem.later.names)} after")
             return 0
-        with holding(out, "--out", str(out), "simulation-based calibration check"
-                     if args.sbc else "calibration"):
+        with holding(out, "--out", str(out), holds):
             prepare(out, run.SBC_RESULT if args.sbc else run.RESULT)
             shown = (run.format_sbc(run.run_sbc(problem, out)) if args.sbc
                      else run.format_calibration(run.run_calibration(problem, out)))

@@ -8,6 +8,7 @@ as one line naming it before anything runs.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -46,6 +47,11 @@ def _priors(key: str, priors: dict[str, Prior], ctx: Context) -> None:
             fail(f"{key}.{name}", name, "a parameter is a scenario config key, scenario.<...>")
         if prior.low >= prior.high:  # nan: told by its own check
             fail(f"{key}.{name}.low", prior.low, f"must be below high ({prior.high})")
+        ends = (prior.low, prior.high)  # not finite: told by their own check
+        width = prior.high - prior.low  # squared: 12 x the prior's variance (`abc.contraction`)
+        if all(map(math.isfinite, ends)) and not math.isfinite(width * width):
+            fail(f"{key}.{name}.high", prior.high, f"is too far from low ({prior.low}): the "
+                 "prior's variance, (high - low)**2 / 12, must be a finite number")
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,12 @@ def _at_prior(err: ConfigError, conf: CalibrateConf, bound: str) -> ConfigError:
     key = next((k for k in conf.priors if k == err.key or k.startswith(f"{err.key}.")), None)
     if key is None:
         return err
-    if key == err.key and hint_at(RunConf, key) is not None:  # a value the key does not take
+    hint = hint_at(RunConf, key) if key == err.key else None
+    if hint is int:  # every end is a float, and a draw between them
+        return ConfigError(f"priors.{key}", key, "is a whole number, and a prior is uniform "
+                           "over [low, high], drawing fractions: calibrate a parameter that "
+                           "takes any number in its range")
+    if hint is not None:  # a value the key does not take
         return ConfigError(f"priors.{key}.{bound}", getattr(conf.priors[key], bound),
                            f"the scenario refuses this end of the range ({err})")
     return ConfigError(f"priors.{key}", key, err.allowed)  # a key the scenario lacks

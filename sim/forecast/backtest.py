@@ -9,7 +9,7 @@ complete.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -17,6 +17,8 @@ import pandas as pd
 
 from sim.analysis.io import read_json
 from sim.config.checks import UNIT, at_least, checked, named
+from sim.config.compose import check_writable
+from sim.config.convert import INT64
 from sim.config.errors import ConfigError
 from sim.config.load import find_config as find
 from sim.config.load import read_config
@@ -24,7 +26,7 @@ from sim.forecast.asof import CUT, METHOD, Setup, check_origin, compose, forecas
 from sim.forecast.draws import draws_of, load_posterior
 from sim.forecast.questions import KINDS, Bank, check_against, load_bank
 from sim.forecast.scores import BINS, BOOTSTRAP, SEED, by_kind
-from sim.results import FORECASTS, SCORES
+from sim.results import FORECASTS, SCORES, check_holds
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,7 @@ class BacktestConf:
 
     scenario: str = checked("", named("scenario to backtest"))
     questions: str = ""  # a bank in conf/questions (by name) or a path to a YAML file
-    origins: list[str] = checked(list, named("origin dates (at least one)"))
+    origins: list[str] = field(default_factory=list)  # at least one: `plan` checks it
     reps: int = checked(500, at_least(1))  # replications kept per origin (past as recorded)
     seed: int = checked(0, at_least(0))
     bins: int = checked(BINS, at_least(1))
@@ -49,16 +51,13 @@ Conf = TypeVar("Conf")
 def with_run_options(conf: Conf, reps: int | None, seed: int | None, workers: int) -> Conf:
     """A backtest or library file with the command's `--reps` and `--seed` applied, after
     checking them and `--workers` (one line naming the option if out of range)."""
-    if seed is not None and seed < 0:
-        raise ConfigError("--seed", seed, "must be >= 0")
+    for flag, value, low in (("--reps", reps, 1), ("--seed", seed, 0), ("--workers", workers, 0)):
+        if value is not None and not low <= value <= INT64[1]:  # as every round's run takes it
+            raise ConfigError(flag, value, f"must be a whole number in [{low}, 2**63 - 1]")
     if reps is not None:
-        if reps < 1:
-            raise ConfigError("--reps", reps, "must be >= 1")
         conf = replace(conf, reps=reps)  # type: ignore[type-var]
     if seed is not None:
         conf = replace(conf, seed=seed)  # type: ignore[type-var]
-    if workers < 0:
-        raise ConfigError("--workers", workers, "must be >= 0")
     return conf
 
 
@@ -94,12 +93,26 @@ def plan(conf: BacktestConf, overrides: tuple[str, ...] = (), workers: int = 0) 
     run = compose(setup)
     sc = run.scenario
     check_against(bank, sc)
+    if not conf.origins:  # a library case's origins are not read as a file's
+        raise ConfigError("origins", [], "list at least one origin date")
     for i, origin in enumerate(conf.origins):
         check_origin(sc, origin, f"origins[{i}]")
         if i and origin <= conf.origins[i - 1]:
             raise ConfigError(f"origins[{i}]", origin,
                               f"origins must increase; it follows {conf.origins[i - 1]}")
+        if not any(q.open_at(origin) for q in bank.questions):
+            raise ConfigError(f"origins[{i}]", origin, "no question of the bank is open at "
+                              "this origin (each opens later or is settled by then): nothing "
+                              "to forecast or score there")
     return Plan(conf, bank, setup, sc.start, sc.summit.date, scheduled_entries(run))
+
+
+def check_out(out_dir: Path, holds: str, key: str = "--out") -> None:
+    """Refuse, before anything runs, the output folder the run would refuse: one that
+    cannot be written, or that holds results of another kind than `holds` (a kind of
+    `sim.results.HOLDS`), as `sim.results.holding` does."""
+    check_writable(key, out_dir)
+    check_holds(out_dir, key, str(out_dir), holds)
 
 
 def prepare(out_dir: Path, marker: str = SCORES, key: str = "--out") -> None:

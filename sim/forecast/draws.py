@@ -45,7 +45,7 @@ def load_posterior(path: str | Path, key: str = "posterior",
         raise ConfigError(key, str(path), "a posterior needs rows, a `weight` column and "
                           "parameter columns")
     w = pd.to_numeric(post[WEIGHT], errors="coerce").to_numpy(dtype=float)
-    if not (np.isfinite(w).all() and (w >= 0).all() and w.sum() > 0):
+    if not (np.isfinite(w).all() and (w >= 0).all() and w.max() > 0):
         raise ConfigError(f"{key}.weight", str(path), "weights must be finite, >= 0, not all 0")
     for name in params:
         if not np.isfinite(pd.to_numeric(post[name], errors="coerce").to_numpy(float)).all():
@@ -79,6 +79,7 @@ def parameters(post: pd.DataFrame) -> list[str]:
 def draw_overrides(post: pd.DataFrame, k: int, seed: int) -> list[list[str]]:
     """`k` parameter sets drawn by weight (with replacement), each as Hydra overrides."""
     w = post[WEIGHT].to_numpy(dtype=float)
+    w = w / w.max()  # each finite, yet their sum may not be: 2 x 1e308
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0xD4A3,)))
     rows = rng.choice(len(post), size=k, replace=True, p=w / w.sum())
     names = parameters(post)

@@ -34,7 +34,6 @@ from matplotlib.figure import Figure
 
 from sim.analysis.io import read_table
 from sim.config.checks import at_least, checked, named
-from sim.config.compose import check_writable
 from sim.config.errors import ConfigError, unknown_name
 from sim.config.load import CONF_DIR, read_config
 from sim.config.schema import ScenarioConf
@@ -42,6 +41,7 @@ from sim.forecast.asof import AGREEMENT, Setup, compose
 from sim.forecast.backtest import (
     BacktestConf,
     Plan,
+    check_out,
     load_conf,
     plan,
     prepare,
@@ -136,14 +136,27 @@ def unfrozen(reference: ScenarioConf, case: ScenarioConf, parties: Mapping[str, 
 
 def check_frozen(lib: LibraryConf, overrides: Sequence[str] = ()) -> None:
     """Refuse a case whose behaviour is not the frozen case's (one line, naming the key)."""
-    reference = compose(Setup(lib.frozen_from, tuple(overrides))).scenario
+    reference = _scenario(lib.frozen_from, overrides, "frozen_from")
     for name, case in lib.cases.items():
-        sc = compose(Setup(backtest_conf(lib, name, case, overrides).scenario,
-                             tuple(overrides))).scenario
+        in_file = case.backtest and not case.scenario  # named by the backtest file
+        sc = _scenario(backtest_conf(lib, name, case, overrides).scenario, overrides,
+                       "scenario" if in_file else f"cases.{name}.scenario")
         diff = unfrozen(reference, sc, case.parties, f"cases.{name}")
         if diff:
             raise ConfigError(f"cases.{name}", diff[0].split("=")[0],
                               f"differs from {lib.frozen_from}: {diff[0]}")
+
+
+def _scenario(name: str, overrides: Sequence[str], key: str) -> ScenarioConf:
+    """The scenario `name` composed; an unknown name told at `key`, the key that names it
+    (a case's scenario defaults to the case's name)."""
+    setup = Setup(name, tuple(overrides))  # refuses an override of the scenario itself
+    try:
+        return compose(setup).scenario
+    except ConfigError as err:
+        if (err.key, err.value) != ("scenario", name):
+            raise
+        raise ConfigError(key, err.value, err.allowed) from None
 
 
 def days_before(origin: str, summit: str) -> int:
@@ -240,17 +253,30 @@ def plan_library(lib: LibraryConf, overrides: Sequence[str] = (), workers: int =
     """Every case checked before anything runs: the frozen behaviour, then each case's
     backtest plan (its scenario, bank and origins)."""
     check_frozen(lib, overrides)
-    return {name: plan(backtest_conf(lib, name, case, overrides), tuple(overrides), workers)
-            for name, case in lib.cases.items()}
+    plans = {}
+    for name, case in lib.cases.items():
+        try:
+            plans[name] = plan(backtest_conf(lib, name, case, overrides), tuple(overrides),
+                               workers)
+        except ConfigError as err:  # the case's origins, as the library file names them
+            raise at_case(name, err) if err.key.startswith("origins") else err from None
+    return plans
+
+
+def at_case(name: str, err: ConfigError) -> ConfigError:
+    """An error of a case's backtest, named by the case's key in the library file."""
+    return ConfigError(f"cases.{name}.{err.key}", err.value, err.allowed)
 
 
 def run_library(lib: LibraryConf, out_dir: Path, overrides: Sequence[str] = (),
-                workers: int = 0, progress: bool = True) -> pd.DataFrame:
-    """Check the frozen behaviour, back-test every case, and write the table and figure."""
+                workers: int = 0, progress: bool = True,
+                plans: dict[str, Plan] | None = None) -> pd.DataFrame:
+    """Check the frozen behaviour (unless given the cases' `plans`, from `plan_library`),
+    back-test every case, and write the table and figure."""
     from sim import results
     from sim.analysis.plots import save_png
 
-    plans = plan_library(lib, overrides, workers)
+    plans = plan_library(lib, overrides, workers) if plans is None else plans
     prepare(out_dir)
     (out_dir / DONE).unlink(missing_ok=True)
     rows, curves, pooled = [], [], []
@@ -260,7 +286,7 @@ def run_library(lib: LibraryConf, out_dir: Path, overrides: Sequence[str] = (),
         try:
             scores = run_backtest(p, out_dir / name, progress=progress)
         except ConfigError as err:  # an origin from which no past agrees with the record
-            raise ConfigError(f"cases.{name}.{err.key}", err.value, err.allowed) from None
+            raise at_case(name, err) from None
         forecasts = read_table(out_dir / name / FORECASTS)
         curve = pd.DataFrame(scores["p_summit"])
         curve.insert(0, "case", name)
@@ -322,16 +348,17 @@ def main(argv: Sequence[str]) -> int:
     try:
         lib = with_run_options(load_library(args.library), args.reps, args.seed, args.workers)
         out = args.out or Path("outputs/backtest/library") / stamp()
+        plans = plan_library(lib, tuple(args.overrides), args.workers)  # before any folder
         if args.check:
-            plans = plan_library(lib, tuple(args.overrides), args.workers)
-            check_writable("--out", out)
+            check_out(out, "backtest library")
             questions = sum(len(p.bank.questions) for p in plans.values())
             origins = sum(len(p.conf.origins) for p in plans.values())
             print(f"ok: {len(plans)} cases, {questions} questions, {origins} origins, "
                   f"behaviour frozen from {lib.frozen_from}")
             return 0
         with holding(out, "--out", str(out), "backtest library"):
-            table = run_library(lib, out, tuple(args.overrides), args.workers, not args.quiet)
+            table = run_library(lib, out, tuple(args.overrides), args.workers, not args.quiet,
+                                plans)
     except ConfigError as e:
         fail(e)
     print(markdown(table), end="")
