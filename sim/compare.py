@@ -19,14 +19,17 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from sim.analysis.io import read_json, read_table
+from sim.analysis.io import ResultsError, read_json, read_summary, read_table
 from sim.analysis.summary import Z95, normal_interval
 from sim.command import ArgumentParser, run_command, user_path
+from sim.config.errors import ConfigError
 from sim.model.outcome import OUTCOMES
-from sim.results import MULTIRUN, REPLICATIONS, SUMMARY, holdings, write_json
+from sim.results import MULTIRUN, REPLICATIONS, SUMMARY, WriteError, holdings, write_json
 from sim.sweep import SWEEP_TABLE
 
 REQUIRED = ("rep", "outcome", "summit_held")
+COMPARISON_KEYS = ("a", "b", "paired", "n_paired", "differences")  # of what --json writes
+MAX_COMPARISON_BYTES = 1_000_000  # a comparison is a few kilobytes; a larger file is not one
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -104,7 +107,7 @@ def load_run(path: Path) -> Run:
             (f"holds a {kind} ({name}), not a run of python -m sim" for name, kind in held),
             f"not a complete run directory (no {SUMMARY})"))
     try:
-        summary = read_json(path / SUMMARY)
+        summary = read_summary(path / SUMMARY, ("seed", "design_point"))  # pairs runs
         reps = read_table(path / REPLICATIONS)
     except (OSError, ValueError) as e:
         raise CompareError(f"{path}: cannot read saved results: {e}") from None
@@ -211,7 +214,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("dir_a", type=user_path, metavar="DIR_A", help="run directory A")
     parser.add_argument("dir_b", type=user_path, metavar="DIR_B", help="run directory B")
     parser.add_argument("--json", type=user_path, metavar="FILE",
-                        help="also write the comparison to FILE as JSON")
+                        help="also write the comparison to FILE as JSON: a new file, or "
+                             "one written by --json before; any other file is kept (refused)")
     args = parser.parse_args(argv)
     try:
         result = compare_runs(args.dir_a, args.dir_b)
@@ -219,22 +223,48 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     if args.json is not None:  # written first: if it cannot be, nothing looks complete
-        held = dict(holdings(args.json.parent)).get(args.json.name)
-        if held is not None:  # the file by which a folder is known as a command's results
-            print(f"error: --json='{args.json}': is the {held}'s {args.json.name}, which says "
-                  "what its folder holds; give a file of its own", file=sys.stderr)
-            return 2
-        try:
-            write_json(_plain(result), args.json)
-        except OSError as e:
-            print(f"error: --json='{args.json}': cannot write ({e.strerror or e})",
-                  file=sys.stderr)
+        problem = json_refusal(args.json)
+        if problem is None:
+            try:
+                write_json(_plain(result), args.json)
+            except WriteError as e:
+                problem = f"cannot write ({e.reason})"
+        if problem is not None:
+            print(f"error: {ConfigError('--json', str(args.json), problem)}", file=sys.stderr)
             return 2
     warning = pairing_warning(result)
     if warning:
         print(f"warning: {warning}", file=sys.stderr)
     print(format_comparison(result))
     return 0
+
+
+def json_refusal(path: Path) -> str | None:
+    """Why `--json` will not write `path`, or None. It writes a new file, or replaces a
+    comparison it wrote before; any other file there is kept: a run's or a sweep's (its
+    tables, the file its folder is known by), or one of the user's."""
+    if path.is_dir():  # "" and "." too
+        return f"is a folder; give a file in it, as {path / 'compare.json'}"
+    if not (path.exists() or path.is_symlink()):
+        return None
+    held = dict(holdings(path.parent)).get(path.name)
+    if held is not None:  # the file by which a folder is known as a command's results
+        return (f"is the {held}'s {path.name}, which says what its folder holds; give a file "
+                "of its own")
+    if not _is_comparison(path):
+        return ("an existing file that is not a comparison written by --json, which would be "
+                "lost; --json writes a new file or replaces an earlier comparison")
+    return None
+
+
+def _is_comparison(path: Path) -> bool:
+    """Whether `path` is a comparison `--json` wrote: a small JSON object with its keys."""
+    if not path.is_file() or path.stat().st_size > MAX_COMPARISON_BYTES:
+        return False
+    try:
+        return set(COMPARISON_KEYS) <= read_json(path).keys()
+    except ResultsError:
+        return False
 
 
 def _describe(run: Run) -> dict[str, Any]:

@@ -35,6 +35,7 @@ from sim.results import (
     SCORES,
     STUDY,
     SUMMARY,
+    WriteError,
     being_written,
     holding,
     holdings,
@@ -122,6 +123,8 @@ def _finalize(sweep_dir: Path, n_jobs: int | None) -> str | None:
     `finalize_sweep`; None if it worked."""
     try:
         finalize_sweep(sweep_dir, n_jobs)
+    except WriteError as e:
+        return f"could not finalise the sweep: cannot write {e.path} ({e.reason})"
     except (OSError, ValueError, KeyError) as e:
         return f"could not finalise the sweep: {type(e).__name__}: {e}"
     if not (sweep_dir / SWEEP_TABLE).exists():
@@ -187,6 +190,8 @@ def report(path: Path, html: bool) -> str | None:
         written, problem = redraw(path)
     except ReportError as e:
         written, problem = [], str(e)
+    except WriteError as e:  # a plot that cannot be written: before ValueError, which it is
+        written, problem = [], f"cannot write {e.path} ({e.reason})"
     except ResultsError as e:  # told by the reader, naming the file
         written, problem = [], f"cannot read saved results: {e}"
     except (OSError, ValueError, KeyError) as e:  # unreadable or malformed saved files
@@ -196,6 +201,10 @@ def report(path: Path, html: bool) -> str | None:
     if html and problem is None:
         try:
             print(write_page(path, kind_of(path)))
+        except WriteError as e:
+            problem = f"cannot write {e.path} ({e.reason})"
+        except ResultsError as e:
+            problem = f"cannot read saved results: {e}"
         except (OSError, ValueError, KeyError) as e:
             problem = f"cannot write the page: {type(e).__name__}: {e}"
     return problem

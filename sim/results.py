@@ -14,7 +14,7 @@ import json
 import math
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -69,6 +69,14 @@ class Perf(TypedDict):
     wall_seconds: float
 
 
+class Relations(TypedDict):
+    """The scenario's tension at its start, the level it decays to, and its half-life."""
+
+    tension: float
+    tension_baseline: float
+    tension_half_life_days: float
+
+
 class Summary(TypedDict):
     """`summary.json` of a run directory, key by key, in the order written."""
 
@@ -95,8 +103,24 @@ class Summary(TypedDict):
     end: str
     issues: list[str]
     parties: list[str]
-    relations: dict[str, float]
+    relations: Relations
     scheduled: list[dict[str, str]]
+
+
+A_FOLDER = "a folder has its name"  # why a file cannot be written where a folder is
+
+
+class WriteError(ConfigError):
+    """A results file that cannot be written: a folder has its name, or its folder or the
+    file there refuses it (read-only, immutable, full). A `ConfigError`, so that every command
+    tells it as it tells a bad output folder: one line, exit code 2; `path` and `reason` let
+    a command that names the file otherwise say it in its own words."""
+
+    def __init__(self, path: Path, reason: str):
+        self.path, self.reason = path, reason
+        fix = "move that folder away" if reason == A_FOLDER else "make it writable"
+        super().__init__("output", str(path), f"cannot write this file ({reason}); {fix}, or "
+                         "give the command another folder")
 
 
 class TableWriter:
@@ -108,8 +132,11 @@ class TableWriter:
 
     def __init__(self, path: Path, schema: pa.Schema, rows_per_group: int = 20_000):
         self.path, self.schema, self.rows_per_group = path, schema, rows_per_group
-        self.tmp = _tmp(path)
-        self._writer = pq.ParquetWriter(self.tmp, schema, write_page_checksum=True)
+        self.tmp = _writable(path)
+        try:
+            self._writer = pq.ParquetWriter(self.tmp, schema, write_page_checksum=True)
+        except OSError as e:
+            raise WriteError(path, e.strerror or str(e)) from None
         self._buffer: list[pa.RecordBatch] = []
         self._rows = 0
 
@@ -135,9 +162,12 @@ class TableWriter:
             self._buffer, self._rows = [], 0
 
     def close(self) -> None:
-        self._flush()
-        self._writer.close()
-        os.replace(self.tmp, self.path)
+        """Write what is buffered and rename the file into place; `WriteError` if it cannot
+        be (the temporary file is removed either way)."""
+        with _renaming(self.tmp, self.path):
+            self._flush()
+            self._writer.close()
+            os.replace(self.tmp, self.path)
 
     def abort(self) -> None:
         self._writer.close()
@@ -256,27 +286,48 @@ def being_written(path: Path) -> bool:
     return any(path.parent.glob(f".{glob.escape(path.name)}.*.tmp"))
 
 
-def write_parquet(df: pd.DataFrame, path: Path) -> None:
-    """Write a table atomically."""
-    tmp = _tmp(path)
-    try:
-        df.to_parquet(tmp, index=False, write_page_checksum=True)
+def _writable(path: Path) -> Path:
+    """The temporary name `path` is written to first; `WriteError` if a folder has its name
+    (or it has none, as "." or "/"), which would be found only when it is renamed into place,
+    after all the work of making it."""
+    if path.is_dir():
+        raise WriteError(path, A_FOLDER)
+    return _tmp(path)
+
+
+def write_atomic(path: Path, write: Callable[[Path], object]) -> Path:
+    """Write `path` atomically: `write(temporary path)`, then the rename into place.
+    `WriteError` if it cannot be written; no temporary file is left either way."""
+    tmp = _writable(path)
+    with _renaming(tmp, path):
+        write(tmp)
         os.replace(tmp, path)
+    return path
+
+
+@contextmanager
+def _renaming(tmp: Path, path: Path) -> Iterator[None]:
+    """Around writing `tmp` and renaming it to `path`: an `OSError` becomes `WriteError`,
+    and `tmp` is removed either way."""
+    try:
+        yield
+    except OSError as e:
+        raise WriteError(path, e.strerror or str(e)) from None
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def write_parquet(df: pd.DataFrame, path: Path) -> None:
+    """Write a table atomically."""
+    write_atomic(path, lambda tmp: df.to_parquet(tmp, index=False, write_page_checksum=True))
 
 
 def write_json(obj: Any, path: Path) -> None:
     """Write JSON atomically, as strict JSON: a number that is not finite (an index of an
     outcome that never varies, an interval of one value) is written null, which every JSON
     reader takes, where Python's `NaN` is refused by most."""
-    tmp = _tmp(path)
-    try:
-        tmp.write_text(json.dumps(_finite(obj), indent=2, sort_keys=False, allow_nan=False)
-                       + "\n")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    text = json.dumps(_finite(obj), indent=2, sort_keys=False, allow_nan=False) + "\n"
+    write_atomic(path, lambda tmp: tmp.write_text(text))
 
 
 def _finite(obj: Any) -> Any:

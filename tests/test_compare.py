@@ -7,6 +7,7 @@ import math
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -192,15 +193,47 @@ def test_a_folder_of_other_results_says_what_it_holds(
     assert capsys.readouterr().err == f"error: {other}: {line.format(d=other)}\n"
 
 
+@pytest.mark.parametrize("given", ["folder", "", "no_such_folder/cmp.json"])
 def test_a_json_file_that_cannot_be_written_is_the_only_output(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """`--json` naming a folder: one line and exit 2, and no table that looks like a result."""
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        given: str) -> None:
+    """`--json` naming a folder (or nothing: the folder it runs in, where it raised
+    "PosixPath('.') has an empty name"), or a file in a folder that is not there: one line
+    and exit 2, and no table that looks like a result."""
     run_a = write_run(tmp_path / "a", ["no_summit", "summit_partial"] * 3, {})
-    assert main([str(run_a), str(run_a), "--json", str(tmp_path)]) == 2
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "folder").mkdir()
+    before = sorted(tmp_path.rglob("*"))
+    assert main([str(run_a), str(run_a), "--json", given]) == 2
     captured = capsys.readouterr()
-    assert captured.out == ""
-    assert captured.err.startswith(f"error: --json='{tmp_path}': cannot write (") and \
-        captured.err.count("\n") == 1
+    shown = given or "."
+    said = (f"is a folder; give a file in it, as {Path(shown) / 'compare.json'}"
+            if given != "no_such_folder/cmp.json" else "cannot write (No such file or directory)")
+    assert captured.out == "" and captured.err == f"error: --json='{shown}': {said}\n"
+    assert sorted(tmp_path.rglob("*")) == before
+
+
+def test_the_json_file_replaces_no_file_but_a_comparison(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--json A/replications.parquet` (or a sweep's sweep.parquet, or any file of the user's)
+    was replaced by the comparison: the run's table was lost. A file that is not a comparison
+    --json wrote is kept, with one line and exit 2; an earlier comparison is replaced."""
+    run_a = write_run(tmp_path / "a", ["no_summit", "summit_partial"] * 3, {})
+    notes = tmp_path / "notes.json"
+    notes.write_text('{"mine": 1}')
+    for kept in (run_a / "replications.parquet", notes):
+        before = kept.read_bytes()
+        assert main([str(run_a), str(run_a), "--json", str(kept)]) == 2
+        captured = capsys.readouterr()
+        assert captured.out == "" and captured.err == (
+            f"error: --json='{kept}': an existing file that is not a comparison written by "
+            "--json, which would be lost; --json writes a new file or replaces an earlier "
+            "comparison\n")
+        assert kept.read_bytes() == before
+    out = tmp_path / "cmp.json"
+    for _ in range(2):  # a new file, then the comparison it is replaced
+        assert main([str(run_a), str(run_a), "--json", str(out)]) == 0
+        assert json.loads(out.read_text())["n_paired"] == 6
 
 
 def test_the_json_file_does_not_replace_the_file_a_folder_is_known_by(
@@ -216,3 +249,21 @@ def test_the_json_file_does_not_replace_the_file_a_folder_is_known_by(
     assert (run_a / "summary.json").read_bytes() == before
     assert main([str(run_a), str(run_a), "--json", str(run_a / "compare.json")]) == 0
     assert json.loads((run_a / "compare.json").read_text())["a"]["path"] == str(run_a)
+
+
+@pytest.mark.parametrize(("field", "value", "said"), [
+    ("issues", 5, "field 'issues' must be a list (a string each)"),
+    ("seed", None, "has no field 'seed'"),
+])
+def test_a_malformed_summary_names_the_file_and_the_field(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], field: str, value: Any,
+        said: str) -> None:
+    """`"issues": 5` was a traceback (TypeError: 'int' object is not iterable)."""
+    run_a = write_run(tmp_path / "a", ["no_summit", "summit_partial"] * 3, {})
+    summary = json.loads((run_a / "summary.json").read_text())
+    summary = {k: v for k, v in (summary | {field: value}).items() if v is not None}
+    (run_a / "summary.json").write_text(json.dumps(summary))
+    assert main([str(run_a), str(run_a)]) == 2
+    assert capsys.readouterr().err == (
+        f"error: {run_a}: cannot read saved results: {run_a / 'summary.json'}: {said}; rerun "
+        "the command that wrote it\n")

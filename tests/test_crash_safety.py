@@ -74,7 +74,7 @@ def test_a_failed_table_write_leaves_the_old_file_and_no_temporary(
     results.write_parquet(old, path)
     monkeypatch.setattr(pd.DataFrame, "to_parquet",
                         lambda self, target, **kw: _half_written(Path(target)))
-    with pytest.raises(OSError):
+    with pytest.raises(results.WriteError, match="No space left on device"):
         results.write_parquet(pd.DataFrame({"rep": [0, 1, 2]}), path)
     pd.testing.assert_frame_equal(read_table(path), old)
     assert [p.name for p in tmp_path.iterdir()] == [path.name]
@@ -89,7 +89,7 @@ def test_a_failed_json_write_leaves_no_summary(tmp_path: Path,
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(Path, "write_text", half)
-    with pytest.raises(OSError):
+    with pytest.raises(results.WriteError, match="No space left on device"):
         results.write_json({"reps": 10, "p_summit": 0.5}, tmp_path / "summary.json")
     assert list(tmp_path.iterdir()) == []
     assert not run_is_complete(tmp_path)
@@ -121,7 +121,7 @@ def test_a_failed_plot_leaves_no_png(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
     monkeypatch.setattr(Figure, "savefig", half)
     fig = plt.figure()
-    with pytest.raises(OSError):
+    with pytest.raises(results.WriteError, match="No space left on device"):
         plots.save_png(fig, tmp_path / "outcomes.png")
     assert list(tmp_path.iterdir()) == []
 

@@ -293,3 +293,49 @@ def test_a_damaged_study_manifest_is_named(plotless_study: Path, tmp_path: Path,
     err = capsys.readouterr().err
     assert err.startswith(f"error: {damaged}: cannot read saved results: {damaged}/study.json: "
                           "not valid JSON") and err.count("\n") == 1, err
+
+
+@pytest.mark.parametrize(("name", "html"), [("outcomes.png", False), ("report.html", True)])
+def test_a_plot_or_page_that_cannot_be_written_is_told_as_such(
+        tmp_path: Path, name: str, html: bool, capsys: pytest.CaptureFixture[str]) -> None:
+    """A folder where a plot goes was told as saved results that 'cannot be read'; it is a
+    file that cannot be written, named."""
+    run = write_run(tmp_path / "run")
+    (run / name).mkdir()
+    assert main([str(run), *(["--html"] if html else [])]) == 2
+    assert capsys.readouterr().err == (f"error: {run}: cannot write {run / name} (a folder has "
+                                       "its name)\n")
+
+
+@pytest.mark.parametrize(("edit", "html", "said"), [
+    (lambda s: s | {"issues": 5}, False, "field 'issues' must be a list (a string each)"),
+    (lambda s: {}, False, "has no field 'start'"),
+    (lambda s: s | {"reps": "ten"}, True, "field 'reps' must be a whole number"),
+    (lambda s: {k: v for k, v in s.items() if k != "scenario"}, True,
+     "has no field 'scenario'"),
+    (lambda s: s | {"p_summit": {"estimate": 0.5}}, True, "has no field 'p_summit.ci_low'"),
+    (lambda s: s | {"relations": {"tension": "high"}}, False,
+     "field 'relations.tension' must be a number"),
+])
+def test_a_malformed_summary_names_the_file_and_the_field(
+        tmp_path: Path, edit: Any, html: bool, said: str,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A summary.json with a field of the wrong type, or without one the report uses: it was a
+    traceback (TypeError), a KeyError or a ValueError of int(); now one line naming both."""
+    run = write_run(tmp_path / "run")
+    summary = run / "summary.json"
+    summary.write_text(json.dumps(edit(json.loads(summary.read_text()))))
+    assert main([str(run), *(["--html"] if html else [])]) == 2
+    assert capsys.readouterr().err == (f"error: {run}: cannot read saved results: {summary}: "
+                                       f"{said}; rerun the command that wrote it\n")
+
+
+def test_a_table_of_no_column_is_told_as_lacking_the_column(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A complete Parquet file of no column was told as cut short by a crash."""
+    run = write_run(tmp_path / "run")
+    pd.DataFrame().to_parquet(run / "replications.parquet")
+    assert main([str(run)]) == 2
+    assert capsys.readouterr().err == (
+        f"error: {run}: cannot read saved results: {run / 'replications.parquet'}: has no "
+        "column 'outcome'; its columns: none\n")

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import json
 import re
+import types
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Union, get_args, get_origin, get_type_hints, is_typeddict
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.results import SUMMARY
+from sim.results import SUMMARY, Summary
 
 
 class ResultsError(ValueError):
@@ -48,12 +49,12 @@ def _unread(path: Path, columns: Sequence[str] | None, e: Exception) -> str:
     """Why a table could not be read: a column it lacks, a file that is not Parquet at
     all, or one cut short (its footer, written last, is missing or damaged)."""
     try:
-        names = pq.read_schema(path).names
+        names: list[str] | None = pq.read_schema(path).names  # [] for a table of no column
     except (pa.ArrowException, OSError, ValueError, EOFError):
-        names = []
-    missing = [c for c in columns or () if names and c not in names]
-    if missing:
-        return f"has no column {missing[0]!r}; its columns: {', '.join(names)}"
+        names = None  # no schema: not a complete table
+    missing = [c for c in columns or () if names is not None and c not in names]
+    if names is not None and missing:
+        return f"has no column {missing[0]!r}; its columns: {', '.join(names) or 'none'}"
     with path.open("rb") as f:
         if f.read(4) not in (b"PAR1", b"PAR", b"PA", b"P", b""):  # what a writer starts with
             return "not a Parquet table; give a results table (.parquet) a command wrote"
@@ -78,6 +79,71 @@ def read_json(path: str | Path) -> dict[str, Any]:
         raise ResultsError(path, f"holds a JSON {type(data).__name__}, not the object written "
                            "there; rerun the command that wrote it")
     return data
+
+
+def read_summary(path: str | Path, needs: Sequence[str] = ()) -> dict[str, Any]:
+    """A run's `summary.json` with its fields checked against `sim.results.Summary`:
+    `ResultsError` naming the file and the field if one of `needs` (the fields the reader
+    uses) is missing, or a field there is not of its type. Other fields may be missing: a
+    summary of an older version, or one written by hand, has fewer."""
+    path = Path(path)
+    data = read_json(path)
+    for name in needs:
+        if name not in data:
+            raise ResultsError(path, f"has no field {name!r}; rerun the command that wrote it")
+    hints = get_type_hints(Summary)
+    for name, value in data.items():
+        wrong = _mismatch(value, hints[name], name) if name in hints else None
+        if wrong is not None:
+            raise ResultsError(path, f"{wrong}; rerun the command that wrote it")
+    return data
+
+
+def _mismatch(value: Any, hint: Any, field: str) -> str | None:
+    """Where `value` is not of the type `hint`, in words naming the field (dotted, to the
+    value inside it that is not); None if it is."""
+    origin, args = get_origin(hint), get_args(hint)
+    wrong = f"field {field!r} must be {_kind(hint)}"
+    if hint is Any:
+        return None
+    if origin in (Union, types.UnionType):
+        return None if any(_mismatch(value, a, field) is None for a in args) else wrong
+    if is_typeddict(hint):
+        if not isinstance(value, dict):
+            return wrong
+        for key, inner in get_type_hints(hint).items():
+            if key not in value:
+                return f"has no field '{field}.{key}'"
+            if (w := _mismatch(value[key], inner, f"{field}.{key}")) is not None:
+                return w
+        return None
+    if origin is list:
+        if not isinstance(value, list):
+            return wrong
+        return next((w for i, v in enumerate(value)
+                     if (w := _mismatch(v, args[0], f"{field}[{i}]")) is not None), None)
+    if origin is dict:
+        if not isinstance(value, dict):
+            return wrong
+        return next((w for k, v in value.items()
+                     if (w := _mismatch(v, args[1], f"{field}.{k}")) is not None), None)
+    if hint is float:  # a number that is not finite is written null (`sim.results.write_json`)
+        return None if value is None or type(value) in (int, float) else wrong
+    return None if type(value) is hint else wrong
+
+
+def _kind(hint: Any) -> str:
+    """The values of type `hint`, in words."""
+    if get_origin(hint) in (Union, types.UnionType):
+        return " or ".join(_kind(a) for a in get_args(hint))
+    if get_origin(hint) is list:
+        return f"a list ({_kind(get_args(hint)[0])} each)"
+    if is_typeddict(hint):
+        return f"a mapping with {', '.join(get_type_hints(hint))}"
+    if get_origin(hint) is dict:
+        return "a mapping"
+    return {str: "a string", int: "a whole number", float: "a number",
+            bool: "true or false"}.get(hint, getattr(hint, "__name__", str(hint)))
 
 
 def run_is_complete(run_dir: str | Path) -> bool:

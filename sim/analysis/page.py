@@ -8,17 +8,16 @@ versions, seed). Rendered with a Jinja2 template; written atomically as `report.
 from __future__ import annotations
 
 import base64
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from sim.analysis.io import read_json, read_table
+from sim.analysis.io import read_json, read_summary, read_table
 from sim.analysis.summary import wilson
 from sim.model.outcome import OUTCOMES
-from sim.results import DISCOVERY, INDICES, SCORES, STUDY, SUMMARY
+from sim.results import DISCOVERY, INDICES, SCORES, STUDY, SUMMARY, write_atomic
 from sim.sweep import MANIFEST, SWEEP_TABLE
 
 PAGE = "report.html"
@@ -69,8 +68,9 @@ def _versions(v: dict[str, str]) -> str:
 
 def run_page(run_dir: Path) -> dict[str, Any]:
     """The page of one run: P(summit), outcome shares and agreement with 95 % intervals."""
-    s = read_json(run_dir / SUMMARY)
-    n = int(s["reps"])
+    s = read_summary(run_dir / SUMMARY, ("scenario", "reps", "p_summit", "outcome_shares",
+                                          "p_agreed", "start", "end"))
+    n = s["reps"]
     rows = [["P(summit)", *_ci(s["p_summit"])]]
     for o in OUTCOMES:
         share = float(s["outcome_shares"].get(o, 0.0))
@@ -230,11 +230,4 @@ def write_page(directory: Path, kind: str) -> Path:
                       keep_trailing_newline=True)
     context = PAGES[kind](directory)
     html = env.get_template("report.html.j2").render(source=str(directory), **context)
-    path = directory / PAGE
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(html)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
+    return write_atomic(directory / PAGE, lambda tmp: tmp.write_text(html))

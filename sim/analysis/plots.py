@@ -6,7 +6,6 @@ Reads `replications.parquet`, `events.parquet` and `summary.json`; writes `outco
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
@@ -25,10 +24,10 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from sim.analysis.io import read_json, read_table
+from sim.analysis.io import read_summary, read_table
 from sim.analysis.summary import wilson
 from sim.model.outcome import OUTCOMES
-from sim.results import EVENTS, REPLICATIONS, SUMMARY
+from sim.results import EVENTS, REPLICATIONS, SUMMARY, write_atomic
 
 matplotlib.rcParams["text.parse_math"] = False  # a name is shown as written, never read as TeX
 
@@ -110,7 +109,7 @@ def plot_outcomes(run_dir: Path, summary_name: str = SUMMARY) -> Path:
 
 def plot_timeline(run_dir: Path, summary_name: str = SUMMARY) -> Path:
     """Fan chart of tension over time across traced replications -> `timeline.png`."""
-    summary = _summary(run_dir, summary_name)
+    summary = _summary(run_dir, summary_name, ("start", "end", "relations"))
     start, end = _start_end(summary)
     rel = summary["relations"]
     grid = np.arange((end - start).days + 1, dtype=float)
@@ -163,7 +162,7 @@ def plot_timeline(run_dir: Path, summary_name: str = SUMMARY) -> Path:
 
 def plot_goldstein(run_dir: Path, summary_name: str = SUMMARY) -> Path:
     """Mean monthly Goldstein sum across traced replications -> `goldstein.png`."""
-    summary = _summary(run_dir, summary_name)
+    summary = _summary(run_dir, summary_name, ("start", "end"))
     start, end = _start_end(summary)
     events = read_table(run_dir / EVENTS, columns=["rep", "date", "goldstein"])
     months = pd.period_range(start, end, freq="M")
@@ -189,8 +188,9 @@ def plot_goldstein(run_dir: Path, summary_name: str = SUMMARY) -> Path:
     return save_png(fig, run_dir / "goldstein.png")
 
 
-def _summary(run_dir: Path, name: str) -> dict[str, Any]:
-    return read_json(run_dir / name)
+def _summary(run_dir: Path, name: str, needs: Sequence[str] = ()) -> dict[str, Any]:
+    """The run's summary, checked (`read_summary`), with the fields a plot `needs`."""
+    return read_summary(run_dir / name, needs)
 
 
 def _start_end(summary: dict[str, Any]) -> tuple[date, date]:
@@ -227,12 +227,9 @@ def note(ax: Axes, text: str) -> None:
 
 
 def save_png(fig: Figure, path: Path, dpi: int = 120) -> Path:
-    """Save as PNG via a temporary file in the same directory, then close the figure."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    """Save as PNG atomically (`sim.results.write_atomic`: `WriteError` if it cannot be),
+    then close the figure."""
     try:
-        fig.savefig(tmp, format="png", dpi=dpi)
-        os.replace(tmp, path)
+        return write_atomic(path, lambda tmp: fig.savefig(tmp, format="png", dpi=dpi))
     finally:
         plt.close(fig)
-        tmp.unlink(missing_ok=True)
-    return path

@@ -1,0 +1,106 @@
+"""A results file that cannot be written is one line and exit code 2, never a traceback.
+
+Every table, JSON file and plot goes through the atomic writers of `sim.results`: one that
+cannot be written where a folder has its name, or over a file that refuses to be replaced
+(immutable, `chattr +i`), raises `WriteError`, a `ConfigError` naming the file, which the
+commands tell as they tell a bad output folder. No temporary file is left behind.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from sim import results
+from sim.analysis.plots import save_png
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = pa.schema([("x", pa.int64())])
+
+
+def _table(path: Path) -> None:
+    writer = results.TableWriter(path, SCHEMA)
+    writer.write({"x": [1, 2]})
+    writer.close()
+
+
+WRITERS: dict[str, Callable[[Path], object]] = {
+    "write_parquet": lambda p: results.write_parquet(pd.DataFrame({"x": [1]}), p),
+    "write_json": lambda p: results.write_json({"x": 1}, p),
+    "TableWriter": _table,
+    "save_png": lambda p: save_png(plt.figure(), p),
+}
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_a_file_whose_name_a_folder_has_is_one_line(tmp_path: Path, writer: str) -> None:
+    """It was `IsADirectoryError` from `os.replace`, after all the work of making the file."""
+    target = tmp_path / "out.file"
+    target.mkdir()
+    with pytest.raises(results.WriteError) as err:
+        WRITERS[writer](target)
+    assert str(err.value) == (f"output='{target}': cannot write this file (a folder has its "
+                              "name); move that folder away, or give the command another "
+                              "folder")
+    assert [p.name for p in tmp_path.iterdir()] == ["out.file"] and target.is_dir()
+
+
+@pytest.fixture
+def immutable(tmp_path: Path) -> Iterator[Path]:
+    """A file that cannot be replaced (`chattr +i`), made mutable again at the end."""
+    target = tmp_path / "out.file"
+    target.write_bytes(b"kept")
+    if shutil.which("chattr") is None or subprocess.run(
+            ["chattr", "+i", str(target)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not available here (it needs root and a file system "
+                    "that has the flag)")
+    try:
+        yield target
+    finally:
+        subprocess.run(["chattr", "-i", str(target)], check=True)
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_a_file_that_cannot_be_replaced_is_one_line(immutable: Path, writer: str) -> None:
+    """It was `PermissionError` from `os.replace` (a sweep resumed over its sweep.parquet)."""
+    with pytest.raises(results.WriteError) as err:
+        WRITERS[writer](immutable)
+    assert str(err.value) == (f"output='{immutable}': cannot write this file (Operation not "
+                              "permitted); make it writable, or give the command another "
+                              "folder")
+    assert immutable.read_bytes() == b"kept"
+    assert [p.name for p in immutable.parent.iterdir()] == ["out.file"]
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
+    return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize(("command", "name"), [
+    (["sim", "reps=10", "workers=1", "progress=false", "plots=false"], "replications.parquet"),
+    (["sim", "reps=10", "workers=1", "progress=false"], "timeline.png"),
+    (["sim.negotiate"], "negotiation.json"),
+])
+def test_a_command_whose_file_a_folder_is_in_the_way_of_is_one_line(
+        tmp_path: Path, command: list[str], name: str) -> None:
+    """`python -m sim` (its tables, its plots) and the lab: exit code 2, one line, and
+    nothing that looks complete."""
+    out = tmp_path / "out"
+    (out / name).mkdir(parents=True)
+    done = _run(*command, f"hydra.run.dir={out}")
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == (f"error: output='{out / name}': cannot write this file (a folder "
+                           "has its name); move that folder away, or give the command "
+                           "another folder\n")
+    assert not any((out / done_file).is_file() for done_file in results.HOLDS)
