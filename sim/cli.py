@@ -86,7 +86,10 @@ def sweep(overrides: list[str]) -> int:
         print(f"not gathered: python -m sim.report {folder or 'on its folder'} gathers it",
               file=sys.stderr)
         return 0
-    return finish_sweep(swept.sweep_dir, swept.plots, sum(len(batch) for batch in swept.jobs))
+    try:  # its table or plots cannot be written: one line
+        return finish_sweep(swept.sweep_dir, swept.plots, sum(len(b) for b in swept.jobs))
+    except ConfigError as e:
+        fail(e)
 
 
 def ran_in(swept: Any) -> Path | None:

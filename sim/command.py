@@ -403,6 +403,8 @@ def run_as_job(cfg: DictConfig, out_dir: Path, task: Callable[[], None], holds: 
             task()
         except BrokenPipeError:  # before Hydra reports it as the job's failure
             output_closed()
+        except ConfigError as e:  # found as it ran (a file it cannot write): before Hydra
+            fail(e)  # logs the job's failure, a second line
 
     given = str(cfg.hydra.run.dir)  # as the command line gave it
     with open_dict(cfg):  # as Hydra sets them for a run of its own

@@ -286,12 +286,16 @@ def being_written(path: Path) -> bool:
     return any(path.parent.glob(f".{glob.escape(path.name)}.*.tmp"))
 
 
-def _writable(path: Path) -> Path:
-    """The temporary name `path` is written to first; `WriteError` if a folder has its name
-    (or it has none, as "." or "/"), which would be found only when it is renamed into place,
-    after all the work of making it."""
+def check_file(path: Path) -> None:
+    """`WriteError` if a folder has the name of file `path` (or it has none, as "." or "/"),
+    which would be found only when it is renamed into place, after all the work of making it."""
     if path.is_dir():
         raise WriteError(path, A_FOLDER)
+
+
+def _writable(path: Path) -> Path:
+    """The temporary name `path` is written to first, once `check_file` has passed it."""
+    check_file(path)
     return _tmp(path)
 
 

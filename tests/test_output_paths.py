@@ -87,20 +87,51 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=300)
 
 
-@pytest.mark.parametrize(("command", "name"), [
-    (["sim", "reps=10", "workers=1", "progress=false", "plots=false"], "replications.parquet"),
-    (["sim", "reps=10", "workers=1", "progress=false"], "timeline.png"),
-    (["sim.negotiate"], "negotiation.json"),
+RUN = "hydra.run.dir"
+
+
+@pytest.mark.parametrize(("command", "folder", "name"), [
+    (["sim", "reps=10", "workers=1", "progress=false", "plots=false"], RUN,
+     "replications.parquet"),
+    (["sim", "reps=10", "workers=1", "progress=false"], RUN, "timeline.png"),
+    (["sim.negotiate"], RUN, "negotiation.json"),
+    (["sim.tournament", "agendas=2"], RUN, "tournament.json"),  # and Hydra's failed-job line
+    (["sim", "-m", "seed=1,2", "reps=10", "workers=1", "progress=false", "plots=false"],
+     "hydra.sweep.dir", "sweep.parquet"),  # a traceback, as the sweep was gathered
+    (["sim.explore", "ishigami", "base_samples=4", "reps=2", "--no-progress"], "out",
+     "indices.json"),  # IsADirectoryError, as an earlier study's indices were taken away
 ])
 def test_a_command_whose_file_a_folder_is_in_the_way_of_is_one_line(
-        tmp_path: Path, command: list[str], name: str) -> None:
-    """`python -m sim` (its tables, its plots) and the lab: exit code 2, one line, and
-    nothing that looks complete."""
+        tmp_path: Path, command: list[str], folder: str, name: str) -> None:
+    """`python -m sim` (its tables, its plots, a sweep's table), the lab, the tournament
+    and a study: exit code 2, one line, and nothing that looks complete."""
     out = tmp_path / "out"
     (out / name).mkdir(parents=True)
-    done = _run(*command, f"hydra.run.dir={out}")
+    done = _run(*command, f"{folder}={out}")
     assert done.returncode == 2, done.stderr
     assert done.stderr == (f"error: output='{out / name}': cannot write this file (a folder "
                            "has its name); move that folder away, or give the command "
                            "another folder\n")
-    assert not any((out / done_file).is_file() for done_file in results.HOLDS)
+    kept = {results.MULTIRUN}  # Hydra's record of a sweep's config, in a folder not empty
+    assert not any((out / done).is_file() for done in set(results.HOLDS) - kept)
+
+
+def test_a_sweep_whose_table_cannot_be_replaced_is_one_line_as_it_is_gathered(
+        tmp_path: Path) -> None:
+    """A sweep resumed over its immutable `sweep.parquet`: a traceback as it was gathered."""
+    sweep = ["sim", "-m", "seed=1,2", "reps=10", "workers=1", "progress=false", "plots=false",
+             f"hydra.sweep.dir={tmp_path}"]
+    assert _run(*sweep).returncode == 0
+    table = tmp_path / "sweep.parquet"
+    if shutil.which("chattr") is None or subprocess.run(
+            ["chattr", "+i", str(table)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not available here")
+    try:
+        done = _run(*sweep)
+    finally:
+        subprocess.run(["chattr", "-i", str(table)], check=True)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.splitlines()[-1] == (
+        f"error: output='{table}': cannot write this file (Operation not permitted); make it "
+        "writable, or give the command another folder")
+    assert "Traceback" not in done.stderr

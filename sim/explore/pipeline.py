@@ -51,6 +51,8 @@ def check(study: Study) -> tuple[StudyModel, Path]:
                           "must be in (0, 1]")
     out = out_dir_of(study)
     check_writable("out", out)
+    for name in (STUDY, SAMPLES, POINTS, DISCOVERY, INDICES):  # found before a point runs
+        results.check_file(out / name)
     manifest = out / STUDY
     if manifest.exists():
         try:
