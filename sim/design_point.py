@@ -166,8 +166,9 @@ def design_points(
     return points
 
 
-def prepare_output(out_dir: Path) -> None:
-    """Make sure results can be written to `out_dir`, and that it does not look complete."""
+def prepare_output(out_dir: Path, key: str = "hydra.run.dir") -> None:
+    """Make sure results can be written to `out_dir`, and that it does not look complete;
+    `key` is the setting that gave the folder (a sweep's job: `hydra.sweep.dir`)."""
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         probe = out_dir / ".write-test"
@@ -177,7 +178,7 @@ def prepare_output(out_dir: Path) -> None:
         for stale in [*out_dir.glob(".*.tmp"), out_dir / PARTIAL]:  # left by a killed run
             stale.unlink(missing_ok=True)
     except OSError as e:
-        raise ConfigError("hydra.run.dir", str(out_dir),
+        raise ConfigError(key, str(out_dir),
                           f"cannot write results there ({e.strerror or e})") from None
 
 
@@ -224,6 +225,8 @@ class RunWriter:
 
     def __init__(self, sc: Scenario, run: RunConf, out_dir: Path):
         self.run = run
+        for name in (REPLICATIONS, EVENTS):  # both, before either is opened and half-made
+            results.check_file(out_dir / name)
         self.reps = results.TableWriter(out_dir / REPLICATIONS,
                                         replication_schema(layout_of(sc)))
         self.events = results.TableWriter(out_dir / EVENTS, EVENT_SCHEMA)

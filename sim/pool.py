@@ -49,7 +49,7 @@ def run_sweep(points: list[DesignPoint], progress: bool = True) -> list[Summary]
     todo = []
     for p in points:
         if not p.sweep or completed(p.out_dir, p.run, p.design_point) is None:
-            prepare_output(p.out_dir)
+            prepare_output(p.out_dir, "hydra.sweep.dir" if p.sweep else "hydra.run.dir")
             if p.sweep:  # Hydra saves a run's own
                 _save_overrides(p)
             todo.append(p)

@@ -93,6 +93,8 @@ RUN = "hydra.run.dir"
 @pytest.mark.parametrize(("command", "folder", "name"), [
     (["sim", "reps=10", "workers=1", "progress=false", "plots=false"], RUN,
      "replications.parquet"),
+    (["sim", "reps=10", "workers=1", "progress=false", "plots=false"], RUN,
+     "events.parquet"),  # replications.parquet's temporary file was left behind
     (["sim", "reps=10", "workers=1", "progress=false"], RUN, "timeline.png"),
     (["sim.negotiate"], RUN, "negotiation.json"),
     (["sim.tournament", "agendas=2"], RUN, "tournament.json"),  # and Hydra's failed-job line
@@ -114,6 +116,19 @@ def test_a_command_whose_file_a_folder_is_in_the_way_of_is_one_line(
                            "another folder\n")
     kept = {results.MULTIRUN}  # Hydra's record of a sweep's config, in a folder not empty
     assert not any((out / done).is_file() for done in set(results.HOLDS) - kept)
+    assert not list(out.rglob(".*.tmp"))
+
+
+def test_a_sweeps_job_folder_that_cannot_be_made_is_named_by_the_sweeps_folder(
+        tmp_path: Path) -> None:
+    """A file where job 1's folder goes: the line named hydra.run.dir, which the user did
+    not give."""
+    (tmp_path / "1").write_text("")
+    done = _run("sim", "-m", "seed=1,2", "reps=10", "workers=1", "progress=false",
+                "plots=false", f"hydra.sweep.dir={tmp_path}")
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == (f"error: hydra.sweep.dir='{tmp_path / '1'}': cannot write results "
+                           "there (File exists)\n")
 
 
 def test_a_sweep_whose_table_cannot_be_replaced_is_one_line_as_it_is_gathered(

@@ -235,7 +235,7 @@ class TestModel:
             dp = 0 if s.crn else job
             if _complete(job_dir, digest(p), s.seed, s.reps, dp):
                 continue
-            prepare_output(job_dir)
+            prepare_output(job_dir, "out")
             batches = plan_batches(s.seed, dp, 0, s.reps, 0, executor.workers)
             jobs.append(PoolJob(job, p, batches, _writer(job_dir),
                                 _finisher(job_dir, p, digest(p), s, dp)))
