@@ -316,6 +316,7 @@ def test_a_plot_or_page_that_cannot_be_written_is_told_as_such(
     (lambda s: s | {"p_summit": {"estimate": 0.5}}, True, "has no field 'p_summit.ci_low'"),
     (lambda s: s | {"relations": {"tension": "high"}}, False,
      "field 'relations.tension' must be a number"),
+    (lambda s: s | {"start": "spring"}, False, "field 'start' must be a date, YYYY-MM-DD"),
 ])
 def test_a_malformed_summary_names_the_file_and_the_field(
         tmp_path: Path, edit: Any, html: bool, said: str,

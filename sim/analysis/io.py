@@ -12,6 +12,7 @@ import json
 import re
 import types
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin, get_type_hints, is_typeddict
 
@@ -96,6 +97,12 @@ def read_summary(path: str | Path, needs: Sequence[str] = ()) -> dict[str, Any]:
         wrong = _mismatch(value, hints[name], name) if name in hints else None
         if wrong is not None:
             raise ResultsError(path, f"{wrong}; rerun the command that wrote it")
+    for name in ("start", "end"):  # dates, as the plots read them
+        try:
+            date.fromisoformat(data.get(name, "2000-01-01"))
+        except ValueError:
+            raise ResultsError(path, f"field {name!r} must be a date, YYYY-MM-DD; rerun the "
+                               "command that wrote it") from None
     return data
 
 
