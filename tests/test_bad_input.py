@@ -145,8 +145,8 @@ CASES = [
          "makes 1e+09 x (1 + 2) shocks a year at tension 1; at most 10,000"),  # hung
     Case("shock-excitation-beyond-what-runs", (f"{S}.shocks.unplanned_incident.excitation=1e308",),
          f"{S}.shocks.unplanned_incident.excitation", "1e+308", "at most 10,000"),
-    Case("retaliation-delay-infinite", (f"{S}.shocks.balloon.retaliation.delay_days=[5,inf]",),
-         f"{S}.shocks.balloon.retaliation.delay_days[1]", "inf", "must be in [0, inf)"),
+    Case("retaliation-delay-infinite", (f"{B}.retaliation.delay_days=[5,inf]",),
+         f"{B}.retaliation.delay_days[1]", "inf", "must be in [0, inf)"),
     Case("goldstein-off-its-scale", (f"{S}.event_codes.meeting_held.goldstein=nan",),
          f"{S}.event_codes.meeting_held.goldstein", "nan", "must be in [-10, 10]"),
     Case("seed-not-whole", ("seed=1.5",), "seed", "1.5", "must be a whole number"),

@@ -68,9 +68,10 @@ def check_stances(key: str, stances: Mapping[str, StanceConf], issues: Sequence[
     if missing:
         fail(key, missing, "every agenda issue needs a stance")
     weights = [st.weight for st in stances.values()]
-    if sum(weights) <= 0:
+    total = sum(weights)
+    if total <= 0:
         fail(f"{key}.*.weight", weights, "the weights are all zero; at least one must be > 0")
-    if sum(weights) == math.inf:  # each is finite (its check)
+    if total == math.inf:  # each is finite (its check)
         fail(f"{key}.*.weight", weights, "sum beyond a float's range; they are relative: "
              "scale them down")
 
