@@ -287,12 +287,17 @@ def test_a_killed_run_is_incomplete_and_a_rerun_completes(tmp_path: Path) -> Non
                                      ["sim.tournament", "agendas=100000"]])
 def test_ctrl_c_is_one_line_exit_130_and_nothing_looks_complete(
         tmp_path: Path, command: list[str]) -> None:
-    """Ctrl-C reaches the whole process group, workers included, as a terminal sends it."""
+    """Ctrl-C reaches the whole process group, workers included, as a terminal sends it.
+
+    The command starts with Ctrl-C's default action, as from a terminal: a suite started in
+    the background (`make test &`) passes its children SIGINT ignored, which Python keeps.
+    """
     out = tmp_path / "run"
     proc = subprocess.Popen([sys.executable, "-m", *command, f"hydra.run.dir={out}"],
                             cwd=ROOT, env=_env(),
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+                            start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
     def running() -> bool:
         assert proc.poll() is None, "the command ended before it could be interrupted"
@@ -303,7 +308,12 @@ def test_ctrl_c_is_one_line_exit_130_and_nothing_looks_complete(
         time.sleep(2)  # well into its work
     finally:
         os.killpg(proc.pid, signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
+    try:
+        _, err = proc.communicate(timeout=60)
+    finally:  # a command that Ctrl-C did not stop must not outlive its test
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
     assert proc.returncode == 130, err
     assert err.startswith("interrupted: what it was writing is incomplete") and (
         err.count("\n") == 1), err
