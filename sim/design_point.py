@@ -299,7 +299,6 @@ def run_design_point(run: RunConf, out_dir: Path, overrides: dict[str, Any] | No
 def write_summary(run: RunConf, sc: Scenario, out_dir: Path, writer: RunWriter, elapsed: float,
                   overrides: dict[str, Any], design_point: int, plots: bool) -> Summary:
     """Summarise the saved tables, draw the plots, and write `summary.json` last."""
-    from sim.analysis.plots import draw_run_plots
     from sim.analysis.summary import summarize
 
     table = read_table(out_dir / REPLICATIONS,
@@ -327,6 +326,8 @@ def write_summary(run: RunConf, sc: Scenario, out_dir: Path, writer: RunWriter, 
         scheduled=scheduled(run.scenario),
     )
     if plots and len(table):
+        from sim.analysis.plots import draw_run_plots  # matplotlib: only where it draws
+
         # The plots read the saved tables and the summary's metadata: the summary goes
         # under a temporary name first, and to `summary.json` last.
         partial = out_dir / PARTIAL
