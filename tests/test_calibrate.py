@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -95,6 +96,38 @@ def test_sbc_runs_side_by_side_give_the_rows_of_one_process() -> None:
     two = sbc_ranks(problem, **args, workers=2)  # type: ignore[arg-type]
     assert one["run"].tolist() == [0, 1, 2]
     pd.testing.assert_frame_equal(one, two)
+
+
+def test_sbc_runs_side_by_side_start_at_most_one_process_per_cpu() -> None:
+    """`workers` far beyond the CPUs (and the runs) forks no more processes than CPUs: more
+    would only share them, each forked at a cost."""
+    import threading
+
+    import psutil
+
+    from sim.calibrate.check import sbc_ranks
+    from sim.executors.base import default_workers
+
+    problem = build_problem(load_conf("us_china_2023"))
+    me = psutil.Process()
+    seen: set[int] = set()
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            seen.update(c.pid for c in me.children() if c.cmdline() == me.cmdline())
+            time.sleep(0.01)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        ranks = sbc_ranks(problem, runs=default_workers() + 1, population=8,
+                          generations=1, draws=3, seed=5, workers=1000)
+    finally:
+        done.set()
+        watcher.join()
+    assert len(ranks) == default_workers() + 1
+    assert 1 <= len(seen) <= default_workers(), seen
 
 
 @pytest.fixture(scope="module")

@@ -23,6 +23,7 @@ import pandas as pd
 from sim.calibrate.abc import Model, fit, resample
 from sim.calibrate.setup import Problem
 from sim.calibrate.stats import Statistics
+from sim.executors.base import processes_for
 
 
 def predictive(problem: Problem, post: pd.DataFrame, k: int, seed: int
@@ -61,14 +62,14 @@ def sbc_ranks(problem: Problem, runs: int, population: int, generations: int, dr
     """Rank of each true parameter among `draws` posterior draws, one row per run.
 
     The runs are independent, each seeded by its index, so `workers` processes (forked
-    from this one) give the same rows as one."""
+    from this one, at most one per CPU) give the same rows as one."""
     run = partial(_sbc_run, problem, population=population, generations=generations,
                   draws=draws, seed=seed, kernel_scaling=kernel_scaling)
     if workers <= 1 or runs <= 1:
         return pd.DataFrame([run(i) for i in range(runs)])
     fork = multiprocessing.get_context("fork")  # the problem is inherited, not pickled
-    with ProcessPoolExecutor(min(workers, runs), mp_context=fork, initializer=_hold,
-                             initargs=(run,)) as pool:
+    with ProcessPoolExecutor(processes_for(min(workers, runs)), mp_context=fork,
+                             initializer=_hold, initargs=(run,)) as pool:
         return pd.DataFrame(list(pool.map(_held_run, range(runs))))
 
 
