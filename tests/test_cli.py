@@ -89,15 +89,20 @@ def test_same_seed_same_results_whatever_the_workers(tmp_path: Path) -> None:
 
 
 
-def test_a_run_without_plots_does_not_load_matplotlib(tmp_path: Path) -> None:
-    """Loading matplotlib's pyplot is a third of a second of every run's start-up: a run
+@pytest.mark.parametrize(("module", "args", "own"), [
+    ("sim", ("reps=2", "plots=false", "progress=false"), "sim.runner"),
+    ("sim.negotiate", ("plot=false",), "sim.negotiation.lab"),
+])
+def test_a_command_that_draws_nothing_does_not_load_matplotlib(
+        tmp_path: Path, module: str, args: tuple[str, ...], own: str) -> None:
+    """Loading matplotlib's pyplot is a third of a second of a command's start-up: a run
     that draws nothing (plots=false, as sweeps' jobs and forecasts run) must not pay it."""
-    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "sim", "reps=2",
-                           "plots=false", "progress=false", f"hydra.run.dir={tmp_path}"],
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", module, *args,
+                           f"hydra.run.dir={tmp_path}"],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     imported = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()]
-    assert "sim.runner" in imported  # the run's own imports are listed
+    assert own in imported  # the command's own imports are listed
     assert not [m for m in imported if m.startswith("matplotlib")]
 
 

@@ -105,13 +105,13 @@ def report(conf: NegotiationConf, agenda: Agenda, result: SessionResult) -> dict
 
 def run_lab(conf: NegotiationConf, out_dir: Path) -> dict[str, Any]:
     """Run the configured negotiation; write negotiation.json (and .png) into `out_dir`."""
-    from sim.negotiation.plot import plot_negotiation
-
     agenda = agenda_of(conf)
     result = negotiate(agenda, specs_of(conf), conf.deadline, SIDES.index(conf.first), conf.seed)
     data = report(conf, agenda, result)
     out_dir.mkdir(parents=True, exist_ok=True)
     if conf.plot:
+        from sim.negotiation.plot import plot_negotiation  # matplotlib: only where it draws
+
         plot_negotiation(data, out_dir / "negotiation.png")
     write_json(data, out_dir / NEGOTIATION)
     return data
