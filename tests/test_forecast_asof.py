@@ -228,6 +228,28 @@ def test_no_past_that_agrees_with_the_record_is_no_forecast(tmp_path: Path) -> N
     assert not (tmp_path / CUT).exists()
 
 
+def test_the_rounds_of_one_parameter_set_compose_its_config_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every round of the scenario's own parameters runs the same config (a design point of
+    its own): it is composed once, not once a round (a compose is a third of a second)."""
+    import sim.forecast.asof as asof
+
+    composed: list[tuple[str, ...]] = []
+
+    def counted(scenario: str, overrides: tuple[str, ...] = ()) -> object:
+        composed.append(tuple(overrides))
+        return compose_run(scenario, overrides)
+
+    compose_run = asof.compose_run
+    monkeypatch.setattr(asof, "compose_run", counted)
+    with pytest.raises(ConfigError) as e:  # no past agrees: every round is run
+        forecast_as_of(Setup("no_balloon", workers=1, max_rounds=3), BANK.questions,
+                       "2023-03-01", 2, 0, tmp_path)
+    assert "(6 simulated" in e.value.allowed  # three rounds of two
+    assert [round_dir(tmp_path, r).is_dir() for r in range(3)] == [True] * 3
+    assert len(composed) == 2 and composed[0] == ()  # the scenario, then the rounds' config
+
+
 def test_weights_each_finite_whose_sum_is_not_are_drawn_from(tmp_path: Path) -> None:
     """2 x 1e308 overflows a float: the check and the forecast weigh the rows alike, with
     no warning."""
