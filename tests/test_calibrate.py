@@ -115,7 +115,12 @@ def test_sbc_runs_side_by_side_start_at_most_one_process_per_cpu() -> None:
 
     def watch() -> None:
         while not done.is_set():
-            seen.update(c.pid for c in me.children() if c.cmdline() == me.cmdline())
+            for child in me.children():
+                try:
+                    if child.cmdline() == me.cmdline():  # forked from this process
+                        seen.add(child.pid)
+                except psutil.Error:  # a child that ended as it was read
+                    pass
             time.sleep(0.01)
 
     watcher = threading.Thread(target=watch)
