@@ -8,6 +8,7 @@ same directory completes with the results a clean run gives.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -233,6 +234,31 @@ def _wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
 def _sim(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "sim", *args], cwd=ROOT, env=_env(),
                           capture_output=True, text=True, timeout=300)
+
+
+def test_the_workers_of_a_killed_run_end_with_it(tmp_path: Path) -> None:
+    """SIGKILL to the run alone (as the OOM killer sends it) leaves no worker behind: each
+    watches its parent, where before it waited forever on the pipe of a run that was gone."""
+    import psutil
+
+    out = tmp_path / "run"
+    proc = subprocess.Popen([sys.executable, "-m", "sim", "reps=1000000", "workers=2",
+                             "plots=false", "progress=false", f"hydra.run.dir={out}"],
+                            cwd=ROOT, env=_env(), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        _wait_for(lambda: proc.poll() is None and any(out.glob(".*.tmp")), 120,
+                  "the run to be writing its tables")
+        workers = [c for c in psutil.Process(proc.pid).children()
+                   if "multiprocessing.spawn" in " ".join(c.cmdline())]
+        assert len(workers) == 2
+        proc.kill()  # the run alone, not its process group
+        proc.wait(timeout=30)
+        _, alive = psutil.wait_procs(workers, timeout=30)
+        assert not alive, f"{len(alive)} workers outlived their run"
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # whatever is left of the group
+            os.killpg(proc.pid, signal.SIGKILL)
 
 
 def test_a_killed_run_is_incomplete_and_a_rerun_completes(tmp_path: Path) -> None:

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing as mp
+import os
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -33,6 +36,19 @@ class Inline:
 
 
 _POOLS: dict[int, ProcessPoolExecutor] = {}
+PARENT_CHECK_SECONDS = 1.0  # how often a worker looks whether its parent is still there
+
+
+def _end_with(parent: int) -> None:
+    """A worker's initializer: end the worker once `parent` has gone. Killed (SIGKILL, the
+    OOM killer), the parent cannot stop its workers, which would wait forever on a pipe."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
@@ -40,7 +56,8 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     pool = _POOLS.get(workers)
     if pool is None:
         pool = ProcessPoolExecutor(max_workers=processes_for(workers),
-                                   mp_context=mp.get_context("spawn"))
+                                   mp_context=mp.get_context("spawn"),
+                                   initializer=_end_with, initargs=(os.getpid(),))
         _POOLS[workers] = pool
     return pool
 
