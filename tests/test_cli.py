@@ -88,7 +88,6 @@ def test_same_seed_same_results_whatever_the_workers(tmp_path: Path) -> None:
     pd.testing.assert_frame_equal(tables[0], tables[1])
 
 
-
 @pytest.mark.parametrize(("module", "args", "own"), [
     ("sim", ("reps=2", "plots=false", "progress=false"), "sim.runner"),
     ("sim.negotiate", ("plot=false",), "sim.negotiation.lab"),

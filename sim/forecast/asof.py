@@ -190,16 +190,16 @@ def forecast_as_of(setup: Setup, questions: Sequence[Question], as_of: str, reps
     runs: dict[int, RunConf] = {}  # each parameter set's config, composed once
     simulated, rounds = 0, 0
     while rounds < setup.max_rounds and (rounds < len(thetas) or sum(len(r) for r in rows) < reps):
-        theta = rounds % len(thetas)
-        if theta not in runs:
-            runs[theta] = compose(setup, [*thetas[theta], *the_cut.overrides,
-                                          f"reps={per_round}", f"trace_reps={per_round}",
-                                          f"seed={seed}", f"workers={setup.workers}",
-                                          "progress=false", "plots=false"])
-            leaks = config_leaks(runs[theta].scenario, base.scenario, as_of)
+        k = rounds % len(thetas)  # this round's parameter set
+        if k not in runs:
+            runs[k] = compose(setup, [*thetas[k], *the_cut.overrides, f"reps={per_round}",
+                                      f"trace_reps={per_round}", f"seed={seed}",
+                                      f"workers={setup.workers}", "progress=false",
+                                      "plots=false"])
+            leaks = config_leaks(runs[k].scenario, base.scenario, as_of)
             if leaks:
                 raise RuntimeError(f"as of {as_of}, the composed scenario still has {leaks}")
-        run = runs[theta]
+        run = runs[k]
         where = round_dir(out_dir, rounds)
         run_point(run, where, design_point=rounds)
         events = read_table(where / EVENTS)
