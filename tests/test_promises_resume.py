@@ -9,6 +9,8 @@ again". Temporary files a killed run leaves are removed when the run is redone.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -18,9 +20,10 @@ import pytest
 
 from sim.config.errors import ConfigError
 from sim.design_point import completed, prepare_output, run_design_point
+from sim.provenance import config_hash
 from sim.sweep import finalize_sweep
 from tests.conftest import compose_run
-from tests.promises_helpers import QUIET, reps_table, run_sweep
+from tests.promises_helpers import QUIET, ROOT, reps_table, run_sweep
 
 BASE = ("reps=20", "seed=4", "trace_reps=2", *QUIET)
 
@@ -222,3 +225,13 @@ def test_a_sweep_under_hydras_own_launcher_resumes_too(tmp_path: Path) -> None:
                               capture_output=True, text=True, timeout=300)
     assert gathered.returncode == 0, gathered.stderr
     assert len(pd.read_parquet(tmp_path / "apart" / "sweep.parquet")) == 2
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in (ROOT / "conf" / "scenario").glob(
+    "*.yaml")))
+def test_the_config_hash_is_the_one_earlier_summaries_hold(name: str) -> None:
+    """A sweep resumed recognises the jobs an earlier version completed by their config's
+    hash: it stays the SHA-256 of `dataclasses.asdict` of the scenario, as sorted JSON."""
+    scenario = compose_run(f"scenario={name}").scenario
+    text = json.dumps(dataclasses.asdict(scenario), sort_keys=True, default=str)
+    assert config_hash(scenario) == hashlib.sha256(text.encode()).hexdigest()

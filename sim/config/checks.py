@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -47,12 +48,12 @@ def checked(default: Any, *checks: Check) -> Any:
 def walk(obj: Any, key: str, ctx: Context, rules: Mapping[type, Rule],
          skip: tuple[str, ...] = ()) -> None:
     """Check `obj` (a schema dataclass at dotted `key`) and everything in it but `skip`."""
-    for f in dataclasses.fields(obj):
-        if f.name in skip:
+    for name, checks in _checks(obj.__class__):
+        if name in skip:
             continue
-        value = getattr(obj, f.name)
-        full = f"{key}.{f.name}" if key else f.name
-        for check in f.metadata.get("checks", ()):
+        value = getattr(obj, name)
+        full = f"{key}.{name}" if key else name
+        for check in checks:
             check(full, value, ctx)
         _visit(value, full, ctx, rules)
     rule = rules.get(type(obj))
@@ -60,12 +61,19 @@ def walk(obj: Any, key: str, ctx: Context, rules: Mapping[type, Rule],
         rule(key, obj, ctx)
 
 
+@functools.cache
+def _checks(cls: Any) -> tuple[tuple[str, tuple[Check, ...]], ...]:
+    """Each field of a schema class, with its checks (read once a class: `walk` runs for
+    every design point of a sweep)."""
+    return tuple((f.name, f.metadata.get("checks", ())) for f in dataclasses.fields(cls))
+
+
 def _visit(value: Any, key: str, ctx: Context, rules: Mapping[type, Rule]) -> None:
-    if dataclasses.is_dataclass(value):
-        walk(value, key, ctx, rules)
-    elif isinstance(value, dict):
+    if isinstance(value, dict):
         for name, item in value.items():
             _visit(item, f"{key}.{name}", ctx, rules)
+    elif dataclasses.is_dataclass(value):
+        walk(value, key, ctx, rules)
 
 
 def fail(key: str, value: Any, allowed: str) -> None:

@@ -30,9 +30,14 @@ def _hints(cls: Any) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
 
+@cache
+def _names(cls: Any) -> frozenset[str]:
+    return frozenset(f.name for f in dataclasses.fields(cls))
+
+
 def build(cls: type[T], data: object, path: str) -> T:
     """An instance of dataclass `cls` from a mapping; unknown keys and bad types refused."""
-    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    names = _names(typing.cast(Any, cls))
     if not isinstance(data, Mapping):
         raise ConfigError(path or "<config>", data,
                           f"must be a mapping with keys among {', '.join(sorted(names))}")
@@ -48,24 +53,7 @@ def build(cls: type[T], data: object, path: str) -> T:
 
 
 def convert(tp: Any, value: object, path: str) -> Any:
-    """`value` checked and converted to type `tp`."""
-    origin = typing.get_origin(tp)
-    if tp is Any:
-        return value
-    if origin in (typing.Union, types.UnionType):
-        return None if value is None else convert(_strip_optional(tp), value, path)
-    if dataclasses.is_dataclass(tp):
-        return build(tp, value, path)  # type: ignore[arg-type]
-    if origin is list:
-        if not isinstance(value, list | tuple):
-            raise ConfigError(path, value, "must be a list")
-        (item,) = typing.get_args(tp)
-        return [convert(item, v, f"{path}[{i}]") for i, v in enumerate(value)]
-    if origin is dict:
-        if not isinstance(value, Mapping):
-            raise ConfigError(path, value, "must be a mapping")
-        _, item = typing.get_args(tp)
-        return {str(k): convert(item, v, f"{path}.{k}") for k, v in value.items()}
+    """`value` checked and converted to type `tp` (plain values first: most are)."""
     if tp is bool:
         value = BOOL_WORDS.get(value.lower(), value) if isinstance(value, str) else value
         if not isinstance(value, bool):
@@ -89,6 +77,23 @@ def convert(tp: Any, value: object, path: str) -> Any:
         if isinstance(value, Mapping | list | tuple) or value is None:
             raise ConfigError(path, value, "must be a string")
         return str(value)
+    origin = typing.get_origin(tp)
+    if tp is Any:
+        return value
+    if origin in (typing.Union, types.UnionType):
+        return None if value is None else convert(_strip_optional(tp), value, path)
+    if dataclasses.is_dataclass(tp):
+        return build(tp, value, path)  # type: ignore[arg-type]
+    if origin is list:
+        if not isinstance(value, list | tuple):
+            raise ConfigError(path, value, "must be a list")
+        (item,) = typing.get_args(tp)
+        return [convert(item, v, f"{path}[{i}]") for i, v in enumerate(value)]
+    if origin is dict:
+        if not isinstance(value, Mapping):
+            raise ConfigError(path, value, "must be a mapping")
+        _, item = typing.get_args(tp)
+        return {str(k): convert(item, v, f"{path}.{k}") for k, v in value.items()}
     raise TypeError(f"schema type {tp!r} at {path} is not supported")
 
 

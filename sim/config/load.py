@@ -58,12 +58,15 @@ def reject_code(node: Any, path: str = "") -> None:
     in Hydra's settings callbacks and logging classes other than the standard ones."""
     items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(
         node, list) else ()
+    hydra = path.startswith("hydra")
     for key, value in items:
+        code = key in FORBIDDEN_KEYS or (hydra and key in ("class", "()"))
+        if not (code or hydra or isinstance(value, dict | list)):
+            continue  # a value outside Hydra's settings, under a key that names no code
         full = f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}" if path else key
-        code = key in FORBIDDEN_KEYS or (path.startswith("hydra") and key in ("class", "()"))
         if code and not _hydra_may_name(path, str(key), value):
             raise code_error(full, value)
-        if path.startswith("hydra") and str(value).startswith("ext://") and value not in (
+        if hydra and str(value).startswith("ext://") and value not in (
                 "ext://sys.stdout", "ext://sys.stderr"):  # logging imports what it names
             raise ConfigError(full, value, "configs cannot name code; an ext:// value imports "
                               "it (only ext://sys.stdout and ext://sys.stderr)")
