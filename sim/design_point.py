@@ -8,12 +8,11 @@ run again (that is how an interrupted sweep resumes).
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +35,7 @@ from sim.records import EVENT_SCHEMA, Failure, replication_schema
 from sim.results import EVENTS, REPLICATIONS, SUMMARY, Perf, Summary
 from sim.runner import BatchTable, layout_of, plan_batches, tabulate_batch
 from sim.scenario import Scenario, compile_scenario
+from sim.sweep import override_values, parse_overrides
 
 PARTIAL = "summary.partial.json"  # the summary the plots read, before `summary.json`
 AUTO_BATCH = 1000  # reps=auto: replications added per round
@@ -54,13 +54,17 @@ class DesignPoint:
     out_dir: Path
     design_point: int
     sweep: bool = True  # a job of a sweep: resumed if complete, its plots only if job_plots
+    values: dict[str, Any] = field(default_factory=dict)  # a job's overrides, for its summary
 
     @classmethod
     def of(cls, run: RunConf, out_dir: Path, job: int = 0, overrides: Sequence[str] = (),
-           sweep: bool = False) -> DesignPoint:
-        """Number the design point: with `crn` every job draws the same streams."""
+           sweep: bool = False, parsed: Sequence[Override] | None = None) -> DesignPoint:
+        """Number the design point: with `crn` every job draws the same streams. A job's
+        overrides are read once, here (`parsed`: as the builder has read them)."""
         dp = run.design_point + job if sweep and not run.crn else run.design_point
-        return cls(job, tuple(overrides), run, out_dir, dp, sweep)
+        values = {} if not sweep else override_values(parsed) if parsed is not None else (
+            parse_overrides(list(overrides)))  # a run alone: none, as ever
+        return cls(job, tuple(overrides), run, out_dir, dp, sweep, values)
 
     @property
     def plots(self) -> bool:
@@ -156,14 +160,24 @@ def design_points(
         groups = tuple(o.input_line or "" for o in parsed if is_group(o.key_or_group))
         if groups not in composed:
             composed[groups] = compose(list(groups))
-        data = copy.deepcopy(composed[groups])
+        data = _copied(composed[groups])
         for o in parsed:
             if not is_group(o.key_or_group):
                 set_value(data, o)
         run = load_run(resolve(data))
         job = first_job + k
-        points.append(DesignPoint.of(run, sweep_dir / str(job), job, overrides, sweep=True))
+        points.append(DesignPoint.of(run, sweep_dir / str(job), job, overrides, True, parsed))
     return points
+
+
+def _copied(data: Any) -> Any:
+    """A copy of plain config data (mappings, lists, values) that a job's overrides may
+    change: `copy.deepcopy` without its bookkeeping, which no such data needs."""
+    if isinstance(data, dict):
+        return {k: _copied(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_copied(v) for v in data]
+    return data
 
 
 def prepare_output(out_dir: Path, key: str = "hydra.run.dir") -> None:

@@ -35,7 +35,6 @@ from sim.executors import BatchFn, Task, TaskExecutor
 from sim.results import Summary
 from sim.runner import Batch, BatchTable, plan_batches, tabulate_batch
 from sim.scenario import Scenario, compile_scenario
-from sim.sweep import parse_overrides
 
 
 def _save_overrides(point: DesignPoint) -> None:
@@ -142,7 +141,7 @@ def _pipelined(todo: list[DesignPoint], executor: TaskExecutor, progress: bool
     for p in todo:
         sc = compile_scenario(p.run.scenario)
         batches = plan_batches(p.run.seed, p.design_point, 0, Reps.of(p.run).stop,
-                               p.run.trace_reps, executor.workers)
+                               p.run.trace_reps, executor.workers, len(todo))
         jobs.append(PoolJob(
             p.job, sc, batches,
             functools.partial(RunWriter, sc, p.run, p.out_dir),
@@ -151,6 +150,5 @@ def _pipelined(todo: list[DesignPoint], executor: TaskExecutor, progress: bool
 
 
 def _finish(p: DesignPoint, sc: Scenario, writer: RunWriter, elapsed: float) -> Summary:
-    overrides = parse_overrides(list(p.overrides)) if p.sweep else {}  # a run: none, as ever
-    return write_summary(p.run, sc, p.out_dir, writer, elapsed, overrides, p.design_point,
+    return write_summary(p.run, sc, p.out_dir, writer, elapsed, p.values, p.design_point,
                          p.plots)

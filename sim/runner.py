@@ -57,10 +57,13 @@ def run_batch(sc: Scenario, b: Batch) -> list[Outcome]:
 
 
 def plan_batches(seed: int, design_point: int, start: int, stop: int, trace_reps: int,
-                 workers: int) -> list[Batch]:
-    """Split [start, stop) into batches small enough to keep every worker busy."""
+                 workers: int, points: int = 1) -> list[Batch]:
+    """Split [start, stop) into batches small enough to keep every worker busy: about four
+    a worker across the `points` design points that share them. A point of a large sweep
+    is one batch, since each batch costs the process that hands them out a task to send
+    and a table to take."""
     n = stop - start
-    size = max(1, min(MAX_BATCH, -(-n // (4 * max(workers, 1)))))
+    size = max(1, min(MAX_BATCH, -(-n * points // (4 * max(workers, 1)))))
     return [
         Batch(seed, design_point, lo, min(lo + size, stop), trace_reps)
         for lo in range(start, stop, size)

@@ -10,8 +10,9 @@ versions, root seed and each job's config hash.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -20,6 +21,9 @@ from sim import results
 from sim.config.convert import INT64
 from sim.config.errors import ConfigError
 from sim.model.outcome import OUTCOMES
+
+if TYPE_CHECKING:
+    from hydra.core.override_parser.types import Override
 
 MULTIRUN = results.MULTIRUN  # the sweep's config, saved by Hydra in the sweep's folder
 SWEEP_TABLE = "sweep.parquet"  # one row per job, written by `finalize_sweep`
@@ -35,12 +39,21 @@ def parse_overrides(items: list[str]) -> dict[str, Any]:
     parse = OverridesParser.create().parse_override
     out: dict[str, Any] = {}
     for item in items:
-        key, _, value = item.lstrip("+~").partition("=")
         try:
-            parsed = parse(item).value()
+            out.update(override_values([parse(item)]))
         except Exception:  # not Hydra's grammar (Hydra's parser raises several kinds): as written
-            parsed = value
-        out[key] = parsed if isinstance(parsed, int | float | bool | str) else value
+            key, _, value = item.lstrip("+~").partition("=")
+            out[key] = value
+    return out
+
+
+def override_values(parsed: Sequence[Override]) -> dict[str, Any]:
+    """Overrides Hydra's parser has read, as `parse_overrides` gives them."""
+    out: dict[str, Any] = {}
+    for o in parsed:
+        key, _, value = (o.input_line or "").lstrip("+~").partition("=")
+        read = o.value()
+        out[key] = read if isinstance(read, int | float | bool | str) else value
     return out
 
 

@@ -24,7 +24,7 @@ from sim.config.schema import DaskConf, RunConf
 from sim.design_point import executor_for, run_design_point
 from sim.executors import Inline, LocalProcesses, default_workers, make_executor, prestart
 from sim.executors import local as executors
-from sim.runner import Batch, plan_batches, run_batch
+from sim.runner import MAX_BATCH, Batch, plan_batches, run_batch
 from sim.scenario import Scenario
 from tests.conftest import compose_run, scenario
 
@@ -156,3 +156,15 @@ def test_same_tables_whatever_the_workers(tmp_path: Path) -> None:
                                                           "events.parquet")])
     for one, many in zip(*tables, strict=True):
         pd.testing.assert_frame_equal(one, many)
+
+
+def test_the_design_points_sharing_the_workers_share_four_batches_a_worker() -> None:
+    """A run alone is split into four batches a worker; the design points of a sweep, each
+    into fewer, down to one batch a point, and never more than `MAX_BATCH` a batch."""
+    for points, per_point in ((1, 8), (2, 4), (8, 1), (100, 1)):
+        batches = plan_batches(1, 0, 0, 40, 0, 2, points)
+        assert len(batches) == per_point, points
+        assert [b.start for b in batches] == list(range(0, 40, 40 // per_point))
+        assert batches[-1].stop == 40
+    many = plan_batches(1, 0, 0, 10_000, 0, 2, 100)
+    assert {b.stop - b.start for b in many} == {MAX_BATCH}

@@ -13,6 +13,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -23,6 +24,7 @@ from sim.cli import EXIT_FAILED_REPS, finish_sweep, main
 from sim.config.errors import ConfigError
 from sim.config.validate import validate_run
 from sim.design_point import run_design_point
+from sim.executors import LocalProcesses
 from sim.provenance import config_hash
 from sim.sweep import finalize_sweep, job_dirs, one_type_per_key, parse_overrides, swept_keys
 from tests.conftest import compose_run
@@ -372,3 +374,29 @@ def test_a_run_and_a_sweep_are_not_written_into_each_others_folder(tmp_path: Pat
     after = {p: p.read_bytes() for d in (run_dir, sweep_dir) for p in d.rglob("*") if p.is_file()}
     assert after == before
 
+
+
+def test_each_job_of_a_sweep_has_the_tables_of_its_design_point_run_alone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pool sends each point of a sweep of many to the workers as one batch, where a
+    point run alone is split among them: the replications and events are the same."""
+    sent: list[int] = []
+    real = LocalProcesses.map_tasks
+
+    def counted(self: LocalProcesses, tasks: Any, fn: Any) -> Any:
+        sent.append(len(tasks))
+        return real(self, tasks, fn)
+
+    monkeypatch.setattr(LocalProcesses, "map_tasks", counted)
+    jobs = [[f"seed={s}", "reps=20", "trace_reps=4", "workers=2", "crn=false", "plots=false",
+             "progress=false"] for s in range(1, 9)]
+    summaries = run_sweep(jobs, tmp_path / "sweep")
+    assert sent == [len(jobs)]  # one task a point
+    for job in (0, len(jobs) - 1):
+        alone = tmp_path / f"alone{job}"
+        run_design_point(compose_run(*jobs[job]), alone,
+                         design_point=summaries[job]["design_point"])
+        for table in ("replications.parquet", "events.parquet"):
+            pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "sweep" / str(job) / table),
+                                          pd.read_parquet(alone / table))
+    assert len(sent) > 1 and all(n > 1 for n in sent[1:])  # each run alone: several batches

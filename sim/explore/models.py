@@ -229,16 +229,17 @@ class TestModel:
         s = self.study
         executor = make_executor(s.executor, s.workers)
         assert isinstance(executor, TaskExecutor)
-        jobs = []
+        todo = []
         for job, p in enumerate(planned):
             job_dir = out_dir / str(job)
             dp = 0 if s.crn else job
-            if _complete(job_dir, digest(p), s.seed, s.reps, dp):
-                continue
-            prepare_output(job_dir, "out")
-            batches = plan_batches(s.seed, dp, 0, s.reps, 0, executor.workers)
-            jobs.append(PoolJob(job, p, batches, _writer(job_dir),
-                                _finisher(job_dir, p, digest(p), s, dp)))
+            if not _complete(job_dir, digest(p), s.seed, s.reps, dp):
+                prepare_output(job_dir, "out")
+                todo.append((job, p, job_dir, dp))
+        jobs = [PoolJob(job, p, plan_batches(s.seed, dp, 0, s.reps, 0, executor.workers,
+                                             len(todo)),
+                        _writer(job_dir), _finisher(job_dir, p, digest(p), s, dp))
+                for job, p, job_dir, dp in todo]
         if jobs:
             pipeline(jobs, executor, tabulate_test_batch, progress, desc=s.model)
 
