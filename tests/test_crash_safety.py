@@ -27,6 +27,7 @@ import pytest
 
 from sim import results
 from sim.analysis.io import ResultsError, read_json, read_table, run_is_complete
+from sim.executors.base import processes_for
 from tests.conftest import compose_run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -256,6 +257,40 @@ def test_the_workers_of_a_killed_run_end_with_it(tmp_path: Path) -> None:
         proc.wait(timeout=30)
         _, alive = psutil.wait_procs(workers, timeout=30)
         assert not alive, f"{len(alive)} workers outlived their run"
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # whatever is left of the group
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_the_sbc_workers_of_a_killed_calibration_end_with_it(tmp_path: Path) -> None:
+    """The processes a simulation-based calibration forks for its runs side by side watch
+    it too: killed alone, it leaves none of them behind."""
+    import psutil
+
+    out = tmp_path / "sbc"
+    proc = subprocess.Popen([sys.executable, "-m", "sim.calibrate", "--sbc", "executor=local",
+                             "workers=2", "sbc_runs=4", "sbc_population=100000", "--out",
+                             str(out)], cwd=ROOT, env=_env(), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        me = psutil.Process(proc.pid)
+
+        def forked() -> list[psutil.Process]:
+            assert proc.poll() is None, "the calibration ended early"
+            found = []
+            for child in me.children():
+                with contextlib.suppress(psutil.Error):  # a child that ended as it was read
+                    if child.cmdline() == me.cmdline():
+                        found.append(child)
+            return found
+
+        _wait_for(lambda: len(forked()) == processes_for(2), 120,
+                  "the SBC runs to start side by side")
+        workers = forked()
+        proc.kill()  # the calibration alone, not its process group
+        proc.wait(timeout=30)
+        _, alive = psutil.wait_procs(workers, timeout=30)
+        assert not alive, f"{len(alive)} SBC workers outlived their calibration"
     finally:
         with contextlib.suppress(ProcessLookupError):  # whatever is left of the group
             os.killpg(proc.pid, signal.SIGKILL)

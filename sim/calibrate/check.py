@@ -12,6 +12,7 @@ among them is uniform when the procedure is calibrated (a chi-square test per pa
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
@@ -24,6 +25,7 @@ from sim.calibrate.abc import Model, fit, resample
 from sim.calibrate.setup import Problem
 from sim.calibrate.stats import Statistics
 from sim.executors.base import processes_for
+from sim.executors.local import end_with
 
 
 def predictive(problem: Problem, post: pd.DataFrame, k: int, seed: int
@@ -69,14 +71,16 @@ def sbc_ranks(problem: Problem, runs: int, population: int, generations: int, dr
         return pd.DataFrame([run(i) for i in range(runs)])
     fork = multiprocessing.get_context("fork")  # the problem is inherited, not pickled
     with ProcessPoolExecutor(processes_for(min(workers, runs)), mp_context=fork,
-                             initializer=_hold, initargs=(run,)) as pool:
+                             initializer=_hold, initargs=(run, os.getpid())) as pool:
         return pd.DataFrame(list(pool.map(_held_run, range(runs))))
 
 
 _held: list[Callable[[int], dict[str, Any]]] = []  # a worker's SBC run, set as it starts
 
 
-def _hold(run: Callable[[int], dict[str, Any]]) -> None:
+def _hold(run: Callable[[int], dict[str, Any]], parent: int) -> None:
+    """A worker's initializer: its SBC run, and its end once the calibration has gone."""
+    end_with(parent)
     _held.append(run)
 
 

@@ -39,7 +39,7 @@ _POOLS: dict[int, ProcessPoolExecutor] = {}
 PARENT_CHECK_SECONDS = 1.0  # how often a worker looks whether its parent is still there
 
 
-def _end_with(parent: int) -> None:
+def end_with(parent: int) -> None:
     """A worker's initializer: end the worker once `parent` has gone. Killed (SIGKILL, the
     OOM killer), the parent cannot stop its workers, which would wait forever on a pipe."""
 
@@ -57,7 +57,7 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     if pool is None:
         pool = ProcessPoolExecutor(max_workers=processes_for(workers),
                                    mp_context=mp.get_context("spawn"),
-                                   initializer=_end_with, initargs=(os.getpid(),))
+                                   initializer=end_with, initargs=(os.getpid(),))
         _POOLS[workers] = pool
     return pool
 
