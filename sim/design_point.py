@@ -62,8 +62,10 @@ class DesignPoint:
         """Number the design point: with `crn` every job draws the same streams. A job's
         overrides are read once, here (`parsed`: as the builder has read them)."""
         dp = run.design_point + job if sweep and not run.crn else run.design_point
-        values = {} if not sweep else override_values(parsed) if parsed is not None else (
-            parse_overrides(list(overrides)))  # a run alone: none, as ever
+        values: dict[str, Any] = {}  # a run alone: none, as ever
+        if sweep:
+            values = override_values(parsed) if parsed is not None else parse_overrides(
+                list(overrides))
         return cls(job, tuple(overrides), run, out_dir, dp, sweep, values)
 
     @property

@@ -17,7 +17,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -232,6 +232,30 @@ def _wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
         time.sleep(0.05)
 
 
+@contextlib.contextmanager
+def _started(*args: str) -> Iterator[subprocess.Popen[bytes]]:
+    """`python -m ARGS` in a process group of its own, whatever is left of which is killed
+    at the end."""
+    proc = subprocess.Popen([sys.executable, "-m", *args], cwd=ROOT, env=_env(),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    try:
+        yield proc
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _killed_alone(proc: subprocess.Popen[bytes], workers: list[Any]) -> list[Any]:
+    """SIGKILL to `proc` alone, not its process group (as the OOM killer sends it); those of
+    its `workers` (psutil processes) still alive 30 s later."""
+    import psutil
+
+    proc.kill()
+    proc.wait(timeout=30)
+    return list(psutil.wait_procs(workers, timeout=30)[1])
+
+
 def _sim(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "sim", *args], cwd=ROOT, env=_env(),
                           capture_output=True, text=True, timeout=300)
@@ -243,23 +267,15 @@ def test_the_workers_of_a_killed_run_end_with_it(tmp_path: Path) -> None:
     import psutil
 
     out = tmp_path / "run"
-    proc = subprocess.Popen([sys.executable, "-m", "sim", "reps=1000000", "workers=2",
-                             "plots=false", "progress=false", f"hydra.run.dir={out}"],
-                            cwd=ROOT, env=_env(), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
-    try:
+    with _started("sim", "reps=1000000", "workers=2", "plots=false", "progress=false",
+                  f"hydra.run.dir={out}") as proc:
         _wait_for(lambda: proc.poll() is None and any(out.glob(".*.tmp")), 120,
                   "the run to be writing its tables")
         workers = [c for c in psutil.Process(proc.pid).children()
                    if "multiprocessing.spawn" in " ".join(c.cmdline())]
         assert len(workers) == 2
-        proc.kill()  # the run alone, not its process group
-        proc.wait(timeout=30)
-        _, alive = psutil.wait_procs(workers, timeout=30)
+        alive = _killed_alone(proc, workers)
         assert not alive, f"{len(alive)} workers outlived their run"
-    finally:
-        with contextlib.suppress(ProcessLookupError):  # whatever is left of the group
-            os.killpg(proc.pid, signal.SIGKILL)
 
 
 def test_the_sbc_workers_of_a_killed_calibration_end_with_it(tmp_path: Path) -> None:
@@ -267,12 +283,8 @@ def test_the_sbc_workers_of_a_killed_calibration_end_with_it(tmp_path: Path) -> 
     it too: killed alone, it leaves none of them behind."""
     import psutil
 
-    out = tmp_path / "sbc"
-    proc = subprocess.Popen([sys.executable, "-m", "sim.calibrate", "--sbc", "executor=local",
-                             "workers=2", "sbc_runs=4", "sbc_population=100000", "--out",
-                             str(out)], cwd=ROOT, env=_env(), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
-    try:
+    with _started("sim.calibrate", "--sbc", "executor=local", "workers=2", "sbc_runs=4",
+                  "sbc_population=100000", "--out", str(tmp_path / "sbc")) as proc:
         me = psutil.Process(proc.pid)
 
         def forked() -> list[psutil.Process]:
@@ -286,14 +298,8 @@ def test_the_sbc_workers_of_a_killed_calibration_end_with_it(tmp_path: Path) -> 
 
         _wait_for(lambda: len(forked()) == processes_for(2), 120,
                   "the SBC runs to start side by side")
-        workers = forked()
-        proc.kill()  # the calibration alone, not its process group
-        proc.wait(timeout=30)
-        _, alive = psutil.wait_procs(workers, timeout=30)
+        alive = _killed_alone(proc, forked())
         assert not alive, f"{len(alive)} SBC workers outlived their calibration"
-    finally:
-        with contextlib.suppress(ProcessLookupError):  # whatever is left of the group
-            os.killpg(proc.pid, signal.SIGKILL)
 
 
 def test_a_killed_run_is_incomplete_and_a_rerun_completes(tmp_path: Path) -> None:
