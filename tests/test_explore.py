@@ -1,5 +1,9 @@
 """Studies through the real pipeline: Ishigami's known indices, the noise floor on the
-simulator, rankings across root seeds, PRIM on a real study, and resume after a kill."""
+simulator, rankings across root seeds, PRIM on a real study, and resume after a kill.
+
+The same checks at the sizes that make them sharp (thousands of points, a second root
+seed, independent streams) are `slow`; the default suite checks each at a size that
+still resolves it."""
 
 from __future__ import annotations
 
@@ -37,14 +41,11 @@ def study(name: str, out: Path, **overrides: Any) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def levers(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
-    """summit_levers at two root seeds (N=32, R=20: 224 points each)."""
-    out = {}
-    for seed in (0, 1):
-        path = tmp_path_factory.mktemp(f"levers{seed}")
-        study("summit_levers", path, base_samples=32, reps=20, seed=seed)
-        out[seed] = path
-    return out
+def levers(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """summit_levers at root seed 0 (N=32, R=20: 224 points)."""
+    path = tmp_path_factory.mktemp("levers")
+    study("summit_levers", path, base_samples=32, reps=20, seed=0)
+    return path
 
 
 def outcomes(path: Path) -> dict[str, Any]:
@@ -52,21 +53,40 @@ def outcomes(path: Path) -> dict[str, Any]:
     return data
 
 
+@pytest.mark.parametrize("base_samples", [128, pytest.param(1024, marks=pytest.mark.slow)])
 def test_ishigami_indices_lie_within_their_intervals_of_the_analytic_values(
-        tmp_path: Path) -> None:
-    """5,120 points (N=1,024 base samples x 5, as conf/explore/ishigami.yaml asks) of the
-    Ishigami function with seeded noise, through the pool; 95 % bootstrap intervals."""
-    got = study("ishigami", tmp_path, reps=2)["outcomes"]["y"]["indices"]
+        base_samples: int, tmp_path: Path) -> None:
+    """N base samples x 5 points of the Ishigami function with seeded noise, through the
+    pool (N = 1,024 as conf/explore/ishigami.yaml asks: 5,120 points); 95 % bootstrap
+    intervals, which narrow as N grows."""
+    got = study("ishigami", tmp_path, base_samples=base_samples,
+                reps=2)["outcomes"]["y"]["indices"]
     truth = ishigami_indices()
     for kind in ("S1", "ST"):
         for x in ("x1", "x2", "x3"):
             est, half = got[x][kind], got[x][f"{kind}_conf"]
             assert abs(est - truth[kind][x]) <= half, (kind, x, est, half, truth[kind][x])
     # every point is a job directory with the same files as a sweep's job
-    assert (tmp_path / "5119" / "summary.json").exists()
-    assert (tmp_path / "5119" / "replications.parquet").exists()
+    last = tmp_path / str(base_samples * 5 - 1)
+    assert (last / "summary.json").exists() and (last / "replications.parquet").exists()
+    assert not (tmp_path / str(base_samples * 5)).exists()
 
 
+def test_an_emulator_of_a_small_latin_study_recovers_ishigamis_first_order_indices(
+        tmp_path: Path) -> None:
+    """64 Latin-hypercube points, 2 replications each: the emulator's first-order indices
+    (from its Saltelli sample of 256 x 5 points) lie within their intervals of the
+    analytic values; so few points bias its total indices, which the next test checks."""
+    a = study("ishigami", tmp_path, sampler="latin", base_samples=64, reps=2,
+              emulator=256)["outcomes"]["y"]
+    emulated, truth = a["emulator"], ishigami_indices()["S1"]
+    assert emulated["points"] == 256 * 5
+    for x in ("x1", "x2", "x3"):
+        est, half = emulated["indices"][x]["S1"], emulated["indices"][x]["S1_conf"]
+        assert abs(est - truth[x]) <= half, (x, est, half, truth[x])
+
+
+@pytest.mark.slow
 def test_a_gaussian_process_emulator_recovers_ishigami_from_a_latin_study(
         tmp_path: Path) -> None:
     """512 Latin-hypercube points of the noisy Ishigami function, 4 replications each; the
@@ -125,13 +145,19 @@ def test_the_emulator_warns_of_a_bound_only_where_it_limits_the_fit() -> None:
         fit(x, np.sin(3 * x[:, 0]), np.full(60, 0.01), seed=0)
 
 
-def test_a_dummy_factor_stays_within_the_noise_floor(levers: dict[int, Path],
-                                                     tmp_path: Path) -> None:
-    """historical_2023: with common random numbers a dummy's ST is exactly 0; with
-    independent streams per point it estimates the noise floor itself."""
-    for o, a in outcomes(levers[0]).items():
+def test_with_common_random_numbers_a_dummy_factors_index_is_zero(levers: Path) -> None:
+    """historical_2023: every point draws the same streams, so a factor the model never
+    reads changes nothing, and its total index is exactly 0."""
+    for o, a in outcomes(levers).items():
         if a["noise_floor"]["ci_high"] is not None:
             assert a["indices"]["dummy"]["ST"] == 0.0 <= a["noise_floor"]["ci_high"], o
+
+
+@pytest.mark.slow
+def test_with_independent_streams_a_dummy_factor_estimates_the_noise_floor(
+        tmp_path: Path) -> None:
+    """historical_2023 with streams of its own at each point (384 points): a dummy's ST
+    is the seed noise alone, within the interval of the noise floor."""
     factors = {"scenario.parties.cn.attendance.empty_cost": {"low": 0.0, "high": 7.0},
                "dummy": {"low": 0, "high": 1, "dummy": True}}
     indep = study("summit_levers", tmp_path, base_samples=64, reps=20, crn=False,
@@ -142,19 +168,26 @@ def test_a_dummy_factor_stays_within_the_noise_floor(levers: dict[int, Path],
     assert dummy["ST"] + dummy["ST_conf"] >= floor["ci_low"], (dummy, floor)
 
 
-def test_factor_rankings_of_two_root_seeds_agree(levers: dict[int, Path]) -> None:
-    a, b = outcomes(levers[0]), outcomes(levers[1])
+@pytest.mark.slow
+def test_factor_rankings_of_two_root_seeds_agree(levers: Path, tmp_path: Path) -> None:
+    """The study again at root seed 1 ranks the factors as seed 0 did."""
+    study("summit_levers", tmp_path, base_samples=32, reps=20, seed=1)
+    a, b = outcomes(levers), outcomes(tmp_path)
     for o in ("summit_held", "agreed_climate", "utility_us"):
         names = list(a[o]["importance"])
         tau = kendalltau([a[o]["importance"][n] for n in names],
                          [b[o]["importance"][n] for n in names]).statistic
         assert tau >= 0.8, (o, tau, a[o]["importance"], b[o]["importance"])
-    top = max(a["summit_held"]["importance"], key=a["summit_held"]["importance"].get)
-    assert top == "scenario.parties.cn.attendance.empty_cost"
 
 
-def test_prim_reports_a_no_summit_box_on_a_real_study(levers: dict[int, Path]) -> None:
-    found = json.loads((levers[0] / "discovery.json").read_text())
+def test_the_leader_s_cost_of_an_empty_summit_matters_most_to_whether_one_is_held(
+        levers: Path) -> None:
+    importance = outcomes(levers)["summit_held"]["importance"]
+    assert max(importance, key=importance.get) == "scenario.parties.cn.attendance.empty_cost"
+
+
+def test_prim_reports_a_no_summit_box_on_a_real_study(levers: Path) -> None:
+    found = json.loads((levers / "discovery.json").read_text())
     box = found["prim"]
     assert found["outcome"] == "no_summit" and 0 < found["points_of_interest"] < 224
     assert box["density"] >= 0.8 and box["coverage"] > 0.5
@@ -162,17 +195,18 @@ def test_prim_reports_a_no_summit_box_on_a_real_study(levers: dict[int, Path]) -
     cost = box["restricted"]["scenario.parties.cn.attendance.empty_cost"]
     assert cost["low"] > 0  # a no-summit world: China's leader counts an empty summit dear
     assert cost["qp_value"] < 0.01
-    assert found["cart"]["accuracy"] > found["cart"]["importance"][
-        "scenario.parties.cn.attendance.empty_cost"] * 0  # rules were fitted
-    assert "scenario.parties.cn.attendance.empty_cost" in found["cart"]["rules"]
+    cart = found["cart"]  # better than guessing the commoner case, split first on the cost
+    assert cart["accuracy"] > max(box["base_rate"], 1 - box["base_rate"])
+    assert max(cart["importance"], key=cart["importance"].get) == (
+        "scenario.parties.cn.attendance.empty_cost")
+    assert cart["rules"].startswith("|--- scenario.parties.cn.attendance.empty_cost")
 
 
-def test_convergence_is_reported_in_the_number_of_base_samples(levers: dict[int, Path]
-                                                               ) -> None:
-    conv = outcomes(levers[0])["summit_held"]["convergence"]
+def test_convergence_is_reported_in_the_number_of_base_samples(levers: Path) -> None:
+    conv = outcomes(levers)["summit_held"]["convergence"]
     assert [c["base_samples"] for c in conv] == [4, 8, 16, 32]
     assert [c["points"] for c in conv] == [4 * 7, 8 * 7, 16 * 7, 32 * 7]
-    assert conv[-1]["importance"] == outcomes(levers[0])["summit_held"]["importance"]
+    assert conv[-1]["importance"] == outcomes(levers)["summit_held"]["importance"]
 
 
 RESUME = """
