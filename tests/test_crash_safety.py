@@ -278,28 +278,41 @@ def test_the_workers_of_a_killed_run_end_with_it(tmp_path: Path) -> None:
         assert not alive, f"{len(alive)} workers outlived their run"
 
 
+def _forked(proc: subprocess.Popen[bytes]) -> list[Any]:
+    """The processes `proc` has forked (psutil processes: its children with its command
+    line), while it runs."""
+    import psutil
+
+    assert proc.poll() is None, "the command ended early"
+    me, found = psutil.Process(proc.pid), []
+    for child in me.children():
+        with contextlib.suppress(psutil.Error):  # a child that ended as it was read
+            if child.cmdline() == me.cmdline():
+                found.append(child)
+    return found
+
+
 def test_the_sbc_workers_of_a_killed_calibration_end_with_it(tmp_path: Path) -> None:
     """The processes a simulation-based calibration forks for its runs side by side watch
     it too: killed alone, it leaves none of them behind."""
-    import psutil
-
     with _started("sim.calibrate", "--sbc", "executor=local", "workers=2", "sbc_runs=4",
                   "sbc_population=100000", "--out", str(tmp_path / "sbc")) as proc:
-        me = psutil.Process(proc.pid)
-
-        def forked() -> list[psutil.Process]:
-            assert proc.poll() is None, "the calibration ended early"
-            found = []
-            for child in me.children():
-                with contextlib.suppress(psutil.Error):  # a child that ended as it was read
-                    if child.cmdline() == me.cmdline():
-                        found.append(child)
-            return found
-
-        _wait_for(lambda: len(forked()) == processes_for(2), 120,
+        _wait_for(lambda: len(_forked(proc)) == processes_for(2), 120,
                   "the SBC runs to start side by side")
-        alive = _killed_alone(proc, forked())
+        alive = _killed_alone(proc, _forked(proc))
         assert not alive, f"{len(alive)} SBC workers outlived their calibration"
+
+
+def test_the_samplers_processes_of_a_killed_calibration_end_with_it(tmp_path: Path) -> None:
+    """pyabc's sampler (`executor=local`) forks its processes for each generation and
+    takes no initializer; they watch the calibration from the fork. Killed alone, it
+    leaves none of them behind, where they waited forever to hand in their particles."""
+    with _started("sim.calibrate", "us_china_2023", "executor=local", "workers=2",
+                  "population=100000", "--out", str(tmp_path / "abc")) as proc:
+        _wait_for(lambda: len(_forked(proc)) == processes_for(2), 120,
+                  "the sampler's processes to start")
+        alive = _killed_alone(proc, _forked(proc))
+        assert not alive, f"{len(alive)} sampler processes outlived their calibration"
 
 
 def test_a_killed_run_is_incomplete_and_a_rerun_completes(tmp_path: Path) -> None:

@@ -79,10 +79,12 @@ def sampler(executor: str, workers: int) -> Iterator[Any]:
     from pyabc.sampler import MulticoreEvalParallelSampler, SingleCoreSampler
 
     from sim.executors.base import processes_for
+    from sim.executors.local import forks_end_with_their_parent
 
     if executor == "inline":
         yield SingleCoreSampler()
     elif executor == "local":
+        forks_end_with_their_parent()  # killed alone, the calibration leaves none behind
         yield MulticoreEvalParallelSampler(n_procs=processes_for(workers))
     else:
         from distributed import Client, LocalCluster

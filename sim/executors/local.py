@@ -7,6 +7,7 @@ starting processes.
 from __future__ import annotations
 
 import atexit
+import functools
 import multiprocessing as mp
 import os
 import threading
@@ -49,6 +50,14 @@ def end_with(parent: int) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+@functools.cache  # once a process: a hook registered with os cannot be taken back
+def forks_end_with_their_parent() -> None:
+    """From now on, each process forked from this one (or from those) ends once the
+    process that forked it has gone (`end_with`): for a library's pool that takes no
+    initializer, such as pyabc's sampler, which forks its processes for each generation."""
+    os.register_at_fork(after_in_child=lambda: end_with(os.getppid()))
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
