@@ -292,27 +292,20 @@ def _forked(proc: subprocess.Popen[bytes]) -> list[Any]:
     return found
 
 
-def test_the_sbc_workers_of_a_killed_calibration_end_with_it(tmp_path: Path) -> None:
-    """The processes a simulation-based calibration forks for its runs side by side watch
-    it too: killed alone, it leaves none of them behind."""
-    with _started("sim.calibrate", "--sbc", "executor=local", "workers=2", "sbc_runs=4",
-                  "sbc_population=100000", "--out", str(tmp_path / "sbc")) as proc:
+@pytest.mark.parametrize("args", [
+    ("--sbc", "executor=local", "workers=2", "sbc_runs=4", "sbc_population=100000"),
+    ("us_china_2023", "executor=local", "workers=2", "population=100000"),
+], ids=["sbc-runs-side-by-side", "pyabc-sampler"])
+def test_the_processes_a_killed_calibration_forked_end_with_it(
+        args: tuple[str, ...], tmp_path: Path) -> None:
+    """The processes a calibration forks (its SBC runs side by side; pyabc's sampler's for
+    each generation, which takes no initializer) watch it from the fork. Killed alone, it
+    leaves none of them behind, where they waited forever to hand in their results."""
+    with _started("sim.calibrate", *args, "--out", str(tmp_path / "out")) as proc:
         _wait_for(lambda: len(_forked(proc)) == processes_for(2), 120,
-                  "the SBC runs to start side by side")
+                  "the forked processes to start")
         alive = _killed_alone(proc, _forked(proc))
-        assert not alive, f"{len(alive)} SBC workers outlived their calibration"
-
-
-def test_the_samplers_processes_of_a_killed_calibration_end_with_it(tmp_path: Path) -> None:
-    """pyabc's sampler (`executor=local`) forks its processes for each generation and
-    takes no initializer; they watch the calibration from the fork. Killed alone, it
-    leaves none of them behind, where they waited forever to hand in their particles."""
-    with _started("sim.calibrate", "us_china_2023", "executor=local", "workers=2",
-                  "population=100000", "--out", str(tmp_path / "abc")) as proc:
-        _wait_for(lambda: len(_forked(proc)) == processes_for(2), 120,
-                  "the sampler's processes to start")
-        alive = _killed_alone(proc, _forked(proc))
-        assert not alive, f"{len(alive)} sampler processes outlived their calibration"
+        assert not alive, f"{len(alive)} forked processes outlived their calibration"
 
 
 def test_a_killed_run_is_incomplete_and_a_rerun_completes(tmp_path: Path) -> None:

@@ -12,7 +12,6 @@ among them is uniform when the procedure is calibrated (a chi-square test per pa
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
@@ -25,7 +24,7 @@ from sim.calibrate.abc import Model, fit, resample
 from sim.calibrate.setup import Problem
 from sim.calibrate.stats import Statistics
 from sim.executors.base import processes_for
-from sim.executors.local import end_with
+from sim.executors.local import forks_end_with_their_parent
 
 
 def predictive(problem: Problem, post: pd.DataFrame, k: int, seed: int
@@ -70,17 +69,17 @@ def sbc_ranks(problem: Problem, runs: int, population: int, generations: int, dr
     if workers <= 1 or runs <= 1:
         return pd.DataFrame([run(i) for i in range(runs)])
     fork = multiprocessing.get_context("fork")  # the problem is inherited, not pickled
+    forks_end_with_their_parent()  # killed alone, the calibration leaves none behind
     with ProcessPoolExecutor(processes_for(min(workers, runs)), mp_context=fork,
-                             initializer=_hold, initargs=(run, os.getpid())) as pool:
+                             initializer=_hold, initargs=(run,)) as pool:
         return pd.DataFrame(list(pool.map(_held_run, range(runs))))
 
 
 _held: list[Callable[[int], dict[str, Any]]] = []  # a worker's SBC run, set as it starts
 
 
-def _hold(run: Callable[[int], dict[str, Any]], parent: int) -> None:
-    """A worker's initializer: its SBC run, and its end once the calibration has gone."""
-    end_with(parent)
+def _hold(run: Callable[[int], dict[str, Any]]) -> None:
+    """A worker's initializer: its SBC run."""
     _held.append(run)
 
 
