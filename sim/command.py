@@ -18,6 +18,7 @@ from sim.config.errors import ConfigError, one_line
 
 if TYPE_CHECKING:
     from omegaconf import DictConfig
+    from omegaconf.errors import OmegaConfBaseException
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILED_REPS = 3  # replications raised (they are listed); the others are saved
@@ -214,6 +215,7 @@ def shown_config(cfg: DictConfig, shown: str, package: str | None, resolve: bool
     from omegaconf import OmegaConf
 
     from sim.config.errors import unknown_name
+    from sim.config.load import unresolved
 
     HydraConfig.instance().set_config(cfg)  # for ${hydra:...}, as Hydra shows it
     data: Any = OmegaConf.to_container(cfg, resolve=False)
@@ -237,12 +239,44 @@ def shown_config(cfg: DictConfig, shown: str, package: str | None, resolve: bool
         if resolve and OmegaConf.is_config(node):
             OmegaConf.resolve(node)
     except Exception as e:  # an interpolation into what it leaves out; OmegaConf raises many
+        bad = unresolvable(node, package or "") if shown == "all" else None  # all is there
+        if bad is not None:
+            fail(unresolved(cfg, bad))
         reason = one_line(str(e).splitlines()[0])
         fail(ConfigError(key, value, f"a value there resolves nowhere ({reason})" if shown ==
                          "all" else f"cannot be shown by --cfg {shown} alone ({reason}); show "
                          "it with --cfg all"))
     if node is None:
         fail(ConfigError(key, value, "is null: nothing to show"))
+
+
+def unresolvable(node: Any, at: str = "") -> OmegaConfBaseException | None:
+    """OmegaConf's error for the first value under `node` (at key `at`) that does not
+    resolve, which names its key (`OmegaConf.resolve` names none). One that is, or points
+    at, a missing value (???) is left missing, as `OmegaConf.resolve` leaves it; Hydra's
+    record of the command line (`hydra.overrides`) is passed over: it repeats values given
+    to keys."""
+    from omegaconf import OmegaConf
+    from omegaconf.errors import (
+        InterpolationToMissingValueError,
+        MissingMandatoryValue,
+        OmegaConfBaseException,
+    )
+
+    for key in node if OmegaConf.is_dict(node) else range(len(node)):
+        inner = f"{at}.{key}" if at else str(key)
+        if inner == "hydra.overrides":
+            continue
+        try:
+            child = node[key]  # resolved
+        except (MissingMandatoryValue, InterpolationToMissingValueError):
+            continue
+        except OmegaConfBaseException as e:
+            return e
+        found = unresolvable(child, inner) if OmegaConf.is_config(child) else None
+        if found is not None:
+            return found
+    return None
 
 
 def check_jobs(overrides: Sequence[str], config_name: str, schema: type[T],

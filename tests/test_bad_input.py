@@ -721,8 +721,11 @@ CASES = [
          "--package", "'hydra.run.dir'", "cannot be shown by --cfg hydra alone (Interpolation "
          "key 'scenario.name' not found); show it with --cfg all"),
     Case("cfg-all-resolve-nowhere", ("--cfg", "all", "--resolve", "hydra.run.dir=${nope}"),
-         "--cfg", "'all'", "a value there resolves nowhere (Interpolation key 'nope' not "
-         "found)"),  # not "show it with --cfg all": it is shown so
+         "hydra.run.dir", "'${nope}'", "Interpolation key 'nope' not found; an interpolation"
+         ),  # named by its key, as a run names it; not "show it with --cfg all": it is so
+    Case("cfg-all-package-resolve-unset-variable", (
+        "--cfg", "all", "-p", "hydra.job", "--resolve", "hydra.job.name=${oc.env:SIM_UNSET}"),
+         "hydra.job.name", "'${oc.env:SIM_UNSET}'", "the environment variable SIM_UNSET is not"),
     Case("cfg-hydra-resolve-into-the-job", ("--cfg", "hydra", "--resolve",
                                              "hydra.run.dir={tmp}/${scenario.name}"),
          "--cfg", "'hydra'", "cannot be shown by --cfg hydra alone (Interpolation key "
