@@ -26,6 +26,7 @@ from sim import results
 from sim.analysis.io import ResultsError, read_json, read_table
 from sim.analysis.summary import wilson
 from sim.config.compose import ALREADY_SET, MERGES, unknown_at
+from sim.config.convert import INT64
 from sim.config.errors import ConfigError
 from sim.config.load import load_run, unresolved
 from sim.config.schema import RunConf, ScenarioConf
@@ -42,6 +43,7 @@ AUTO_BATCH = 1000  # reps=auto: replications added per round
 
 
 Data = dict[str, Any]
+DESIGN_POINTS = INT64[1] + 1  # numbered 0 to 2**63 - 1, as a config and a results table take
 
 
 @dataclass(frozen=True)
@@ -59,9 +61,12 @@ class DesignPoint:
     @classmethod
     def of(cls, run: RunConf, out_dir: Path, job: int = 0, overrides: Sequence[str] = (),
            sweep: bool = False, parsed: Sequence[Override] | None = None) -> DesignPoint:
-        """Number the design point: with `crn` every job draws the same streams. A job's
-        overrides are read once, here (`parsed`: as the builder has read them)."""
-        dp = run.design_point + job if sweep and not run.crn else run.design_point
+        """Number the design point: with `crn` every job draws the same streams; without,
+        job n adds n, modulo 2**63, so that a job run alone with the number its summary
+        records is allowed. A job's overrides are read once, here (`parsed`: as the builder
+        has read them)."""
+        dp = (run.design_point + job) % DESIGN_POINTS if sweep and not run.crn else (
+            run.design_point)
         values: dict[str, Any] = {}  # a run alone: none, as ever
         if sweep:
             values = override_values(parsed) if parsed is not None else parse_overrides(

@@ -68,6 +68,8 @@ def test_without_crn_job_n_adds_n_to_the_design_point(tmp_path: Path) -> None:
     assert [p.design_point for p in points(no_crn, tmp_path, first_job=4)] == [4, 5, 6]
     shifted = [[*j, "design_point=2"] for j in no_crn]
     assert [p.design_point for p in points(shifted, tmp_path)] == [2, 3, 4]
+    last = [[*j, f"design_point={2**63 - 2}"] for j in no_crn]  # each one a run alone takes
+    assert [p.design_point for p in points(last, tmp_path)] == [2**63 - 2, 2**63 - 1, 0]
     assert [p.out_dir.name for p in points(no_crn, tmp_path, first_job=4)] == ["4", "5", "6"]
 
 
