@@ -198,10 +198,10 @@ def main() -> None:
     scenario_path_pointer(args)
     overrides = run_overrides(args)
     if overrides is not None:  # a run: composed and checked once, then run as Hydra runs a job
-        from sim.design_point import DesignPoint, workers_of
-        from sim.results import check_holds
-
         run, cfg, out_dir = precheck(overrides, "config", RunConf, validate_run)
+        from sim.design_point import DesignPoint, workers_of  # after the checks: bad input
+        from sim.results import check_holds  # is told without the run's imports
+
         try:  # before its workers start; again once the folder is held
             check_holds(out_dir, "hydra.run.dir", str(cfg.hydra.run.dir), "run")
         except ConfigError as e:
