@@ -105,16 +105,23 @@ def test_a_command_that_draws_nothing_does_not_load_matplotlib(
     assert not [m for m in imported if m.startswith("matplotlib")]
 
 
-def test_a_bad_run_is_told_before_the_runs_own_imports(tmp_path: Path) -> None:
-    """A run's config is checked before the modules that run it are loaded (pandas, the
-    world, the executors: half the start-up), so a typo is told in half the time."""
-    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "sim", "reps=0",
-                           f"hydra.run.dir={tmp_path}"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+@pytest.mark.parametrize(("module", "args", "unloaded"), [
+    ("sim", ("reps=0",), {"pandas", "sim.design_point", "sim.world"}),
+    ("sim.forecast", ("scenario=historical_2023", "as_of=2023-05-01", "reps=0"),
+     {"sim.forecast.asof", "sim.world"}),
+    ("sim.calibrate", ("us_china_2023", "population=1"), {"pyabc", "sim.world"}),
+    ("sim.explore", ("ishigami", "base_samples=0"), {"SALib", "sim.world"}),
+])
+def test_a_bad_command_line_is_told_before_the_commands_own_imports(
+        tmp_path: Path, module: str, args: tuple[str, ...], unloaded: set[str]) -> None:
+    """A command's settings are checked before the modules that run it are loaded (for a
+    run, pandas, the world and the executors: half its start-up), so a typo is told fast."""
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", module, *args],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert done.returncode == 2, done.stderr
     imported = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()]
-    assert "sim.config.validate" in imported  # the checks' imports are listed
-    assert not {"pandas", "sim.design_point", "sim.world"} & set(imported)
+    assert "sim.config.checks" in imported  # the checks' imports are listed
+    assert not unloaded & set(imported)
 
 
 def listed(help_text: str, section: str) -> list[str]:

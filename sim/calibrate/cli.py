@@ -37,14 +37,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "=" in args.config:  # no config named: the first argument is a setting
         args.settings, args.config = [args.config, *args.settings], "us_china_2023"
 
-    from sim.calibrate import run
     from sim.calibrate.conf import load_conf
+
+    try:
+        conf = load_conf(args.config, args.settings, folders)  # before a calibration's imports
+    except ConfigError as e:
+        fail(e)
+    from sim.calibrate import run
     from sim.calibrate.setup import build_problem
     from sim.forecast.backtest import check_out, prepare
     from sim.results import holding, stamp
 
     try:
-        conf = load_conf(args.config, args.settings, folders)
         problem = build_problem(conf, folders)
         out = args.out or Path("outputs/calibrate") / Path(args.config).stem / (
             stamp() + ("_sbc" if args.sbc else ""))

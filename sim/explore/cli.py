@@ -23,7 +23,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     from dataclasses import replace
 
     from sim.config.load import find_config
-    from sim.explore.pipeline import format_study, run_study
     from sim.explore.study import read_study
 
     parser = ArgumentParser(
@@ -41,8 +40,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_intermixed_args(given)
     try:
         path = find_config(args.study, "explore", folders)
-        study = read_study(path, args.overrides)
+        study = read_study(path, args.overrides)  # before a study's imports: told fast
         study = replace(study, overrides=(*study.overrides, *folders))
+        from sim.explore.pipeline import format_study, run_study
+
         out = run_study(study, progress=not args.no_progress)
     except ConfigError as e:
         fail(e)

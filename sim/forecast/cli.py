@@ -62,6 +62,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(__doc__)
         return 0
     argv = user_folders(argv)  # --config-dir DIR: a folder of the user's own scenarios
+    try:
+        args, overrides = parse(argv)  # before the imports of a forecast: a typo is told fast
+    except ConfigError as e:
+        fail(e)
     from sim.forecast import asof
     from sim.forecast.backtest import find, prepare
     from sim.forecast.draws import draws_of, load_posterior
@@ -69,7 +73,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     from sim.results import holding, stamp
 
     try:
-        args, overrides = parse(argv)
         setup = asof.Setup(args.scenario, tuple(overrides), args.workers, posterior=args.posterior,
                            draws=draws_of(args.draws, args.posterior), tolerance=args.tolerance)
         sc = asof.compose(setup).scenario
