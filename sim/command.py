@@ -188,6 +188,8 @@ def before_hydra(args: Sequence[str], prog: str, config_name: str, schema: type[
             if other_sweeper:  # it saves the sweep's config before a launcher checks a job
                 sweep_folder(first, config_name)
         return [*ns.overrides, *flags]
+    if (ns.help or ns.hydra_help) and not ns.overrides:  # nothing of the user's to check
+        return flags
     if ns.multirun:  # Hydra's help shows one config, not a sweep's: its first job's
         ns.overrides = [first_job(o) or o for o in ns.overrides]
     try:

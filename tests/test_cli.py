@@ -228,6 +228,29 @@ def test_unwritable_output_directory(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.parametrize(("args", "composes"), [
+    (["--help"], 0),  # Hydra composes the config it shows: ours would be a quarter of the time
+    (["--hydra-help"], 0),
+    (["--help", "reps=3"], 1),  # the user's overrides are checked first
+])
+def test_help_alone_is_left_to_hydra(monkeypatch: pytest.MonkeyPatch, args: list[str],
+                                     composes: int) -> None:
+    """`--help` with nothing of the user's to check is Hydra's alone, with no compose of
+    ours before it; with overrides, they are composed and checked as any command line."""
+    import sim.config.compose
+    from sim.command import before_hydra
+    from sim.config.schema import RunConf
+    from sim.config.validate import validate_run
+
+    calls = []
+    real = sim.config.compose.compose
+    monkeypatch.setattr(sim.config.compose, "compose",
+                        lambda *a, **k: calls.append(a) or real(*a, **k))
+    assert sorted(before_hydra(args, "python -m sim", "config", RunConf, validate_run)) == (
+        sorted(args))
+    assert len(calls) == composes
+
+
 def test_a_run_is_composed_and_checked_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     """A plain run composes its config once, checks it once, and runs it as Hydra runs a
