@@ -1066,14 +1066,23 @@ ARGUMENTS = [  # module, its arguments, the whole line after "error: "
      "population=1: must be >= 2"),
     ("sim.calibrate.cli", ("population=[1", "--check"),  # not YAML: taken as the text given
      "population='[1': must be a whole number"),
+    *((module, (*args, "out=runs/${nope}"), "out='runs/${nope}': Interpolation key 'nope' not "
+       "found; an interpolation ${...} must name a key of the config, like ${seed}")
+      for module, args in (  # not a folder named ${nope}: resolved as a composed config is
+          ("sim.explore.cli", ("ishigami",)),
+          ("sim.forecast.cli", ("scenario=historical_2023", "as_of=2023-06-01")))),
+    ("sim.calibrate.cli", ("--check", "cutoff=${oc.env:SIM_UNSET}"), "cutoff='${oc.env:SIM_UNSET}'"
+     ": the environment variable SIM_UNSET is not set; set it, or give a default: "
+     "${oc.env:SIM_UNSET,DEFAULT}"),
 ]
 
 
 @pytest.mark.parametrize(("module", "args", "line"), ARGUMENTS,
                          ids=[f"{m}:{' '.join(a)}" for m, a, _ in ARGUMENTS])
 def test_a_bad_argument_is_one_line(module: str, args: tuple[str, ...], line: str,
-                                    monkeypatch: pytest.MonkeyPatch,
+                                    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                     capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)  # should a command run after all, its results are put here
     code = run_in_process(list(args), monkeypatch, module)
     err = capsys.readouterr().err
     assert code == EXIT_BAD_INPUT, err

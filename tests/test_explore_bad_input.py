@@ -126,7 +126,23 @@ CASES = [
     ("study-empty", "# nothing yet\n", "factors={}", "name the factors"),  # a study of defaults
     ("study-sets-hydra", "hydra:\n  run: {dir: x}\n", "hydra.run.dir='x'",
      "read only by a job that Hydra runs"),
+    ("interpolation-of-no-key", GOOD.replace("historical_2023", "${nope}"), "scenario='${nope}'",
+     "Interpolation key 'nope' not found"),
+    ("a-yaml-set", GOOD.replace("sampler: sobol", "sampler: !!set {sobol}"),
+     "sampler=\"{'sobol'}\"", "Value 'set' is not a supported primitive type: give text, a "
+     "number, a list or a mapping"),
 ]
+
+
+def test_a_studys_settings_interpolate_as_a_composed_configs_do(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An interpolation in a study's file or settings is resolved as in `python -m sim`'s
+    config, naming its keys (given or default) or the environment; escaped, it is text."""
+    monkeypatch.setenv("SIM_STUDIES", str(tmp_path))
+    path = write_study(tmp_path, GOOD + "out: ${oc.env:SIM_STUDIES}/${sampler}_${seed}\n")
+    assert read_study(path, []).out == f"{tmp_path}/sobol_0"
+    assert read_study(path, ["seed=3"]).out == f"{tmp_path}/sobol_3"
+    assert read_study(path, ["out=runs/\\${seed}"]).out == "runs/${seed}"
 
 
 def test_a_study_of_too_many_points_is_refused_as_it_is_read(tmp_path: Path) -> None:

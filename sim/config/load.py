@@ -114,6 +114,23 @@ def plain(cfg: DictConfig | dict[str, Any]) -> dict[str, Any]:
         raise unresolved(cfg, e) from None
 
 
+def resolved(data: dict[str, Any], schema: type) -> dict[str, Any]:
+    """A command's own config as read (its file and `key=value` settings), with its
+    interpolations resolved as a composed config's are (`${oc.env:HOME}/x`), not taken as
+    text; they may name the schema's plain defaults too (`out: runs/${seed}`). `ConfigError`
+    naming a key that does not resolve, or Hydra's node (nothing reads it here)."""
+    given = plain(data)
+    defaults = {f.name: f.default for f in dataclasses.fields(schema)
+                if isinstance(f.default, str | int | float)}  # a bool is an int
+    try:
+        node = OmegaConf.create({**defaults, **given})
+    except OmegaConfBaseException as e:  # a value a config cannot hold: a YAML set, a timestamp
+        raise ConfigError(str(getattr(e, "full_key", "")), str(getattr(e, "value", "")),
+                          f"{omegaconf_reason(e)}: give text, a number, a list or a mapping"
+                          ) from None
+    return {k: v for k, v in plain(node).items() if k in given}
+
+
 def check_hydra(hydra: Any) -> None:
     """Hydra's settings (the `hydra` node as written): no code but Hydra's plug-ins and the
     standard logging classes, and the values Hydra asserts or sets a job up with."""
@@ -306,7 +323,7 @@ def read_config(name: str, group: str, schema: type[T],
                 ("+", "~")):  # as written, not a map (+ and ~: told by `with_settings`)
             raise ConfigError(key, setting_value(text), unknown_name(
                 key, key.split(".")[0], known, f"key {key.split('.')[0]!r}").allowed)
-    return load(with_settings(data, settings, schema), schema,
+    return load(resolved(with_settings(data, settings, schema), schema), schema,
                 lambda obj: walk(obj, "", Context(obj), rules or {}))
 
 

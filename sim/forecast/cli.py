@@ -22,7 +22,7 @@ from sim.command import fail, user_folders, user_path
 from sim.config.checks import UNIT, Context, at_least, checked, named, walk
 from sim.config.compose import chosen_as
 from sim.config.errors import ConfigError
-from sim.config.load import load, with_settings
+from sim.config.load import load, resolved, with_settings
 
 RESULT = results.FORECAST
 
@@ -52,7 +52,7 @@ def parse(argv: Sequence[str]) -> tuple[ForecastArgs, list[str]]:
                               f"{a[2:]}=VALUE")
         if chosen_as(a, overrides).startswith("scenario="):
             raise ConfigError(a, "", f"a name alone is not a setting; write scenario={a}")
-    mine = with_settings({}, [a for a in argv if a not in overrides])
+    mine = resolved(with_settings({}, [a for a in argv if a not in overrides]), ForecastArgs)
     return load(mine, ForecastArgs, lambda obj: walk(obj, "", Context(obj), {})), overrides
 
 
