@@ -33,7 +33,7 @@ from sim.config.validate import validate_run
 
 if TYPE_CHECKING:
     from sim.design_point import DesignPoint
-    from sim.results import Summary
+    from sim.saved import Summary
 
 
 def scenario_path_pointer(args: list[str]) -> None:

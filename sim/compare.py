@@ -19,12 +19,13 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from sim.analysis.io import ResultsError, read_json, read_summary, read_table
+from sim.analysis.io import ResultsError, read_json, read_record, read_table
 from sim.analysis.summary import Z95, normal_interval
 from sim.command import ArgumentParser, run_command, user_path
 from sim.config.errors import ConfigError
 from sim.model.outcome import OUTCOMES
 from sim.results import MULTIRUN, REPLICATIONS, SUMMARY, WriteError, holdings, write_json
+from sim.saved import Summary
 from sim.sweep import SWEEP_TABLE
 
 REQUIRED = ("rep", "outcome", "summit_held")
@@ -43,7 +44,7 @@ class Run:
     """A complete run directory: its summary and its replications indexed by `rep`."""
 
     path: Path
-    summary: dict[str, Any]
+    summary: Summary
     reps: pd.DataFrame
 
     @property
@@ -107,7 +108,7 @@ def load_run(path: Path) -> Run:
             (f"holds a {kind} ({name}), not a run of python -m sim" for name, kind in held),
             f"not a complete run directory (no {SUMMARY})"))
     try:
-        summary = read_summary(path / SUMMARY, ("seed", "design_point"))  # pairs runs
+        summary = read_record(path / SUMMARY, Summary, ("seed", "design_point"))  # pairs runs
         reps = read_table(path / REPLICATIONS)
     except (OSError, ValueError) as e:
         raise CompareError(f"{path}: cannot read saved results: {e}") from None

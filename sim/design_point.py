@@ -33,8 +33,9 @@ from sim.config.schema import RunConf, ScenarioConf
 from sim.executors import Executor, ExecutorUnavailable, default_workers, make_executor
 from sim.provenance import config_hash, git_commit, versions
 from sim.records import EVENT_SCHEMA, Failure, replication_schema
-from sim.results import EVENTS, REPLICATIONS, SUMMARY, Perf, Summary
+from sim.results import EVENTS, REPLICATIONS, SUMMARY
 from sim.runner import BatchTable, layout_of, plan_batches, tabulate_batch
+from sim.saved import Perf, Summary
 from sim.scenario import Scenario, compile_scenario
 from sim.sweep import override_values, parse_overrides
 

@@ -32,8 +32,8 @@ from sim.design_point import (
     write_summary,
 )
 from sim.executors import BatchFn, Task, TaskExecutor
-from sim.results import Summary
 from sim.runner import Batch, BatchTable, plan_batches, tabulate_batch
+from sim.saved import Summary
 from sim.scenario import Scenario, compile_scenario
 
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from contextlib import nullcontext
 from pathlib import Path
 
-from sim.analysis.io import ResultsError, read_json, read_table
+from sim.analysis.io import ResultsError, read_json, read_record, read_table
 from sim.analysis.page import write_page
 from sim.analysis.plots import draw_run_plots
 from sim.analysis.sweep_plots import draw_sweep_plots
@@ -40,6 +40,7 @@ from sim.results import (
     holding,
     holdings,
 )
+from sim.saved import Discovery, Indices, Manifest, StudyManifest
 from sim.sweep import MANIFEST, SWEEP_TABLE, finalize_sweep, job_dirs
 
 RUN_TABLES = (REPLICATIONS, EVENTS)
@@ -106,7 +107,7 @@ def redraw_sweep(sweep_dir: Path) -> tuple[list[Path], str | None]:
     """
     written: list[Path] = []
     manifest = sweep_dir / MANIFEST  # the jobs of the sweep that last ran there
-    n_jobs = len(read_json(manifest)["jobs"]) if manifest.exists() else None
+    n_jobs = len(read_record(manifest, Manifest)["jobs"]) if manifest.exists() else None
     for job in job_dirs(sweep_dir, n_jobs):
         if (job / SUMMARY).exists():
             written += draw_run_plots(job)
@@ -136,9 +137,9 @@ def redraw_study(study_dir: Path) -> list[Path]:
     """Redraw a study's plots from its saved indices, discovery and points."""
     from sim.explore.plots import draw_study_plots
 
-    manifest = read_json(study_dir / STUDY)
-    analysis = read_json(study_dir / INDICES)["outcomes"]
-    found = read_json(study_dir / DISCOVERY)
+    manifest = read_record(study_dir / STUDY, StudyManifest)
+    analysis = read_record(study_dir / INDICES, Indices)["outcomes"]
+    found = read_record(study_dir / DISCOVERY, Discovery)
     points = read_table(study_dir / POINTS)
     return draw_study_plots(study_dir, manifest["study"], analysis, found, points)
 

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -52,60 +52,6 @@ HOLDS = {SUMMARY: "run", MULTIRUN: "sweep", NEGOTIATION: "negotiation",
 # a calibration, the lab write none, so a folder beside their files is a folder of its own.
 INSIDE = {"sweep": r"\d+", "study": r"\d+", "forecast": r"round_\d+", "backtest": "origins",
           "backtest library": r".+"}
-
-
-class Share(TypedDict):
-    """A share with its Wilson 95 % interval."""
-
-    estimate: float
-    ci_low: float
-    ci_high: float
-
-
-class Perf(TypedDict):
-    replications_per_second: float
-    simpy_events_per_replication: float
-    executor: str
-    wall_seconds: float
-
-
-class Relations(TypedDict):
-    """The scenario's tension at its start, the level it decays to, and its half-life."""
-
-    tension: float
-    tension_baseline: float
-    tension_half_life_days: float
-
-
-class Summary(TypedDict):
-    """`summary.json` of a run directory, key by key, in the order written."""
-
-    scenario: str
-    reps: int
-    requested_reps: int | str  # a number, or "auto"
-    seed: int
-    design_point: int
-    crn: bool
-    trace_reps: int
-    precision: float
-    max_reps: int
-    overrides: dict[str, Any]  # a sweep job's overrides; {} for a run alone
-    p_summit: Share
-    outcome_shares: dict[str, float]
-    p_agreed: dict[str, Share]
-    failures: int
-    failed: list[dict[str, Any]]  # each `sim.records.Failure` as a mapping
-    config_hash: str
-    git_commit: str
-    versions: dict[str, str]
-    perf: Perf
-    start: str
-    end: str
-    issues: list[str]
-    parties: list[str]
-    relations: Relations
-    scheduled: list[dict[str, str]]
-
 
 A_FOLDER = "a folder has its name"  # why a file cannot be written where a folder is
 

@@ -119,6 +119,11 @@ def job_dirs(sweep_dir: Path, jobs: int | None = None) -> list[Path]:
                    and (jobs is None or int(p.name) < jobs)), key=lambda p: int(p.name))
 
 
+# The columns of `sweep.parquet` that every sweep has, beside the swept keys and the shares.
+SWEEP_COLUMNS = ("job", "overrides", "scenario", "reps", "failures", "p_summit",
+                 "p_summit_ci_low", "p_summit_ci_high", "config_hash", "dir")
+
+
 def _row(job: int, path: Path, s: dict[str, Any]) -> dict[str, Any]:
     row: dict[str, Any] = {"job": job, **s.get("overrides", {})}
     row.update({

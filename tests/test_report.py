@@ -77,7 +77,7 @@ def write_sweep(sweep_dir: Path, rates: list[float], table: bool = True) -> Path
         pd.DataFrame(rows).to_parquet(sweep_dir / "sweep.parquet", index=False)
     (sweep_dir / "manifest.json").write_text(json.dumps({
         "swept_keys": ["x.rate"], "seed": 0, "crn": True, "git_commit": "0" * 40,
-        "versions": {}, "jobs": [{"job": r["job"], "overrides": r["overrides"],
+        "versions": {}, "jobs": [{"job": r["job"], "overrides": {"x.rate": r["x.rate"]},
                                   "config_hash": r["config_hash"], "complete": True}
                                  for r in rows]}))
     return sweep_dir

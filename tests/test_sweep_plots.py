@@ -55,8 +55,9 @@ def write_sweep(sweep_dir: Path, points: Sequence[dict[str, Any]], keys: Sequenc
     sweep_dir.mkdir(parents=True, exist_ok=True)
     pd.DataFrame(rows).to_parquet(sweep_dir / "sweep.parquet", index=False)
     if manifest:
-        jobs = [{"job": r["job"], "overrides": r["overrides"], "config_hash": r["config_hash"],
-                 "complete": True} for r in rows]
+        jobs = [{"job": r["job"], "overrides": {**point, "reps": reps},
+                 "config_hash": r["config_hash"], "complete": True}
+                for r, point in zip(rows, points, strict=True)]
         (sweep_dir / "manifest.json").write_text(json.dumps(
             {"swept_keys": list(keys), "seed": 0, "crn": True, "git_commit": "0" * 40,
              "versions": {}, "jobs": jobs}))

@@ -14,13 +14,17 @@ import types
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, Union, get_args, get_origin, get_type_hints, is_typeddict
+from typing import Any, TypeVar, Union, cast, get_args, get_origin, get_type_hints, is_typeddict
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.results import SUMMARY, Summary
+from sim.records import EVENT_SCHEMA, REPLICATION_COLUMNS
+from sim.results import EVENTS, REPLICATIONS, SUMMARY
+from sim.saved import Summary
+
+R = TypeVar("R")
 
 
 class ResultsError(ValueError):
@@ -31,8 +35,12 @@ class ResultsError(ValueError):
         super().__init__(f"{path}: {self.problem}")
 
 
-def read_table(path: str | Path, columns: Sequence[str] | None = None) -> pd.DataFrame:
-    """A Parquet results table as a DataFrame; `ResultsError` if it is missing or damaged."""
+def read_table(path: str | Path, columns: Sequence[str] | None = None,
+               needs: Sequence[str] = ()) -> pd.DataFrame:
+    """A Parquet results table as a DataFrame; `ResultsError` if it is missing or damaged,
+    lacks one of `columns` or `needs` (columns a reader of the whole table uses, where
+    it has rows), or a
+    column of a run's tables is not of the kind `sim.records` writes it."""
     path = Path(path)
     if not path.is_file():
         raise ResultsError(path, "no such results table (has the run that writes it "
@@ -43,7 +51,39 @@ def read_table(path: str | Path, columns: Sequence[str] | None = None) -> pd.Dat
                               page_checksum_verification=True)
     except (pa.ArrowException, OSError, ValueError, EOFError) as e:
         raise ResultsError(path, _unread(path, columns, e)) from None
+    for name in needs if table.num_rows else ():  # a table of no row may have no column
+        if name not in table.column_names:
+            raise ResultsError(path, f"has no column {name!r}; its columns: "
+                               f"{', '.join(table.column_names) or 'none'}")
+    written = WRITTEN.get(path.name, {})
+    for field in table.schema:
+        if field.name in written and not pa.types.is_null(field.type) and _kind_of(
+                field.type) != _kind_of(written[field.name]):
+            raise ResultsError(path, f"column {field.name!r} holds {_kind_of(field.type)}, "
+                               f"not the {_kind_of(written[field.name])} written there; rerun "
+                               "the command that wrote it")
     return table.to_pandas()
+
+
+# The columns of a run's tables that are the same in every scenario, and their types.
+WRITTEN: dict[str, dict[str, pa.DataType]] = {
+    REPLICATIONS: {c.name: c.type for per, group in REPLICATION_COLUMNS if not per
+                   for c in group},
+    EVENTS: dict(zip(EVENT_SCHEMA.names, EVENT_SCHEMA.types, strict=True)),
+}
+
+
+def _kind_of(type_: pa.DataType) -> str:
+    """A column's type as a reader tells it: numbers (whole or not), text, true or false."""
+    if pa.types.is_integer(type_) or pa.types.is_floating(type_):
+        return "numbers"
+    if pa.types.is_string(type_) or pa.types.is_large_string(type_):
+        return "text"
+    if pa.types.is_boolean(type_):
+        return "true or false"
+    if pa.types.is_list(type_) or pa.types.is_large_list(type_):
+        return f"lists of {_kind_of(type_.value_type)}"
+    return str(type_)
 
 
 def _unread(path: Path, columns: Sequence[str] | None, e: Exception) -> str:
@@ -82,28 +122,30 @@ def read_json(path: str | Path) -> dict[str, Any]:
     return data
 
 
-def read_summary(path: str | Path, needs: Sequence[str] = ()) -> dict[str, Any]:
-    """A run's `summary.json` with its fields checked against `sim.results.Summary`:
-    `ResultsError` naming the file and the field if one of `needs` (the fields the reader
-    uses) is missing, or a field there is not of its type. Other fields may be missing: a
-    summary of an older version, or one written by hand, has fewer."""
+def read_record(path: str | Path, record: type[R], needs: Sequence[str] | None = None
+                ) -> R:
+    """A saved JSON file checked against its record (a TypedDict of `sim.saved`):
+    `ResultsError` naming the file and the field if a field there is not of its type, or
+    one of `needs` (the fields the reader uses; all the record's own if None) is missing.
+    A summary of an older version, or one written by hand, may lack fields a reader does
+    not need."""
     path = Path(path)
     data = read_json(path)
-    for name in needs:
+    for name in getattr(record, "__required_keys__", ()) if needs is None else needs:
         if name not in data:
             raise ResultsError(path, f"has no field {name!r}; rerun the command that wrote it")
-    hints = get_type_hints(Summary)
+    hints = get_type_hints(record)
     for name, value in data.items():
         wrong = _mismatch(value, hints[name], name) if name in hints else None
         if wrong is not None:
             raise ResultsError(path, f"{wrong}; rerun the command that wrote it")
-    for name in ("start", "end"):  # dates, as the plots read them
+    for name in ("start", "end") if record is Summary else ():  # dates, as plots read them
         try:
             date.fromisoformat(data.get(name, "2000-01-01"))
         except ValueError:
             raise ResultsError(path, f"field {name!r} must be a date, YYYY-MM-DD; rerun the "
                                "command that wrote it") from None
-    return data
+    return cast(R, data)
 
 
 def _mismatch(value: Any, hint: Any, field: str) -> str | None:
@@ -120,6 +162,8 @@ def _mismatch(value: Any, hint: Any, field: str) -> str | None:
             return wrong
         for key, inner in get_type_hints(hint).items():
             if key not in value:
+                if key not in hint.__required_keys__:
+                    continue
                 return f"has no field '{field}.{key}'"
             if (w := _mismatch(value[key], inner, f"{field}.{key}")) is not None:
                 return w
@@ -150,7 +194,8 @@ def _kind(hint: Any) -> str:
     if get_origin(hint) is dict:
         return "a mapping"
     return {str: "a string", int: "a whole number", float: "a number",
-            bool: "true or false"}.get(hint, getattr(hint, "__name__", str(hint)))
+            bool: "true or false", type(None): "null"}.get(hint, getattr(hint, "__name__",
+                                                                           str(hint)))
 
 
 def run_is_complete(run_dir: str | Path) -> bool:

@@ -14,11 +14,21 @@ from typing import Any
 
 import yaml
 
-from sim.analysis.io import read_json, read_summary, read_table
+from sim.analysis.io import read_record, read_table
 from sim.analysis.summary import wilson
 from sim.model.outcome import OUTCOMES
 from sim.results import DISCOVERY, INDICES, SCORES, STUDY, SUMMARY, write_atomic
-from sim.sweep import MANIFEST, SWEEP_TABLE
+from sim.saved import (
+    Discovery,
+    Estimate,
+    Indices,
+    Manifest,
+    Scores,
+    Share,
+    StudyManifest,
+    Summary,
+)
+from sim.sweep import MANIFEST, SWEEP_COLUMNS, SWEEP_TABLE
 
 PAGE = "report.html"
 TEMPLATES = Path(__file__).parent / "templates"
@@ -39,7 +49,7 @@ def _interval(est: Any, lo: Any, hi: Any) -> Row:
     return [_f(est), f"[{_f(lo)}, {_f(hi)}]"]
 
 
-def _ci(v: dict[str, Any]) -> Row:
+def _ci(v: Share | Estimate) -> Row:
     return _interval(v["estimate"], v["ci_low"], v["ci_high"])
 
 
@@ -59,7 +69,7 @@ def _images(directory: Path) -> list[dict[str, str]]:
         return (first[0] if first else len(IMAGE_ORDER), p.name)
 
     return [{"name": p.name, "data": base64.b64encode(p.read_bytes()).decode()}
-            for p in sorted(directory.glob("*.png"), key=rank)]
+            for p in sorted(directory.glob("*.png"), key=rank) if p.is_file()]
 
 
 def _versions(v: dict[str, str]) -> str:
@@ -68,8 +78,8 @@ def _versions(v: dict[str, str]) -> str:
 
 def run_page(run_dir: Path) -> dict[str, Any]:
     """The page of one run: P(summit), outcome shares and agreement with 95 % intervals."""
-    s = read_summary(run_dir / SUMMARY, ("scenario", "reps", "p_summit", "outcome_shares",
-                                          "p_agreed", "start", "end"))
+    s = read_record(run_dir / SUMMARY, Summary, ("scenario", "reps", "p_summit", "outcome_shares",
+                                                   "p_agreed", "start", "end"))
     n = s["reps"]
     rows = [["P(summit)", *_ci(s["p_summit"])]]
     for o in OUTCOMES:
@@ -97,8 +107,9 @@ def run_page(run_dir: Path) -> dict[str, Any]:
 
 def sweep_page(sweep_dir: Path) -> dict[str, Any]:
     """The page of a sweep: one row per job, P(summit) with its interval and the shares."""
-    table = read_table(sweep_dir / SWEEP_TABLE)
-    manifest = read_json(sweep_dir / MANIFEST) if (sweep_dir / MANIFEST).exists() else {}
+    table = read_table(sweep_dir / SWEEP_TABLE, needs=SWEEP_COLUMNS)
+    manifest: dict[str, Any] = dict(read_record(sweep_dir / MANIFEST, Manifest)) if (
+        sweep_dir / MANIFEST).exists() else {}
     rows = []
     for r in table.to_dict("records"):
         row = [r["job"], str(r["overrides"]) or "-", r["reps"],
@@ -125,9 +136,9 @@ def sweep_page(sweep_dir: Path) -> dict[str, Any]:
 
 def explore_page(study_dir: Path) -> dict[str, Any]:
     """The page of a study: indices with intervals, noise floors, the PRIM box, CART."""
-    manifest = read_json(study_dir / STUDY)
-    summary = read_json(study_dir / INDICES)
-    found = read_json(study_dir / DISCOVERY)
+    manifest = read_record(study_dir / STUDY, StudyManifest)
+    summary = read_record(study_dir / INDICES, Indices)
+    found = read_record(study_dir / DISCOVERY, Discovery)
     tables = []
     for outcome, a in summary["outcomes"].items():
         nf = a["noise_floor"]
@@ -165,9 +176,10 @@ def explore_page(study_dir: Path) -> dict[str, Any]:
             f"coverage {_f(box['coverage'])}, density {_f(box['density'])}, mass "
             f"{_f(box['mass'])}; {found['points_of_interest']} of {found['points']} points "
             "of interest."))
+    cart = found["cart"]
+    if box and cart:
         texts.append({"heading": f"CART rules ({found['label']}; training accuracy "
-                                 f"{_f(found['cart']['accuracy'])})",
-                      "text": found["cart"]["rules"]})
+                                 f"{_f(cart['accuracy'])})", "text": cart["rules"]})
     elif found.get("note"):
         texts.append({"heading": "Scenario discovery", "text": found["note"]})
     study = manifest["study"]
@@ -186,9 +198,15 @@ def explore_page(study_dir: Path) -> dict[str, Any]:
 def backtest_page(backtest_dir: Path) -> dict[str, Any]:
     """The page of a rolling-origin backtest: scores by kind of question with bootstrap
     intervals, Murphy's decomposition, skill against each baseline, P(summit) by origin."""
-    s = read_json(backtest_dir / SCORES)
+    s = read_record(backtest_dir / SCORES, Scores)
     tables = []
     for kind, sc in s["scores"].items():
+        if not sc["n_forecasts"]:  # no question of the kind was open at any origin
+            tables.append(_table(f"Scores: {kind} questions", ["score", "estimate",
+                                                               "95 % interval"], [],
+                                 f"scores-{kind}", "No forecasts: no question of this kind "
+                                 "was open at any origin."))
+            continue
         rows: list[Row] = [["Brier score", *_ci(sc["brier"])], ["log score", *_ci(sc["log"])]]
         rows += [[f"Murphy: {k}", _f(v), ""] for k, v in sc["murphy"].items()
                  if k != "brier"]
@@ -205,7 +223,7 @@ def backtest_page(backtest_dir: Path) -> dict[str, Any]:
                                                          "95 % interval"], rows, "p-summit",
                          "Wilson intervals over the replications of each origin."))
     config = {k: s[k] for k in ("scenario", "questions", "origins", "reps", "overrides",
-                                "announced", "method") if k in s}
+                                "method")}
     return {
         "title": f"Backtest: {s['scenario']} on {s['questions']}",
         "subtitle": f"{len(s['origins'])} origins x {s['reps']} replications",

@@ -24,10 +24,11 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from sim.analysis.io import read_summary, read_table
+from sim.analysis.io import read_record, read_table
 from sim.analysis.summary import wilson
 from sim.model.outcome import OUTCOMES
 from sim.results import EVENTS, REPLICATIONS, SUMMARY, write_atomic
+from sim.saved import Share, Summary
 
 matplotlib.rcParams["text.parse_math"] = False  # a name is shown as written, never read as TeX
 
@@ -88,7 +89,7 @@ def plot_outcomes(run_dir: Path, summary_name: str = SUMMARY) -> Path:
     left.set_ylabel("share of replications")
     left.set_title("Outcome (95% Wilson interval)")
 
-    p_agreed: dict[str, dict[str, float]] = summary.get("p_agreed", {})
+    p_agreed: dict[str, Share] = summary.get("p_agreed", {})
     issues = [i for i in summary.get("issues", list(p_agreed)) if i in p_agreed]
     if issues:
         vals = [p_agreed[i] for i in issues]
@@ -188,12 +189,12 @@ def plot_goldstein(run_dir: Path, summary_name: str = SUMMARY) -> Path:
     return save_png(fig, run_dir / "goldstein.png")
 
 
-def _summary(run_dir: Path, name: str, needs: Sequence[str] = ()) -> dict[str, Any]:
-    """The run's summary, checked (`read_summary`), with the fields a plot `needs`."""
-    return read_summary(run_dir / name, needs)
+def _summary(run_dir: Path, name: str, needs: Sequence[str] = ()) -> Summary:
+    """The run's summary, checked (`read_record`), with the fields a plot `needs`."""
+    return read_record(run_dir / name, Summary, needs)
 
 
-def _start_end(summary: dict[str, Any]) -> tuple[date, date]:
+def _start_end(summary: Summary) -> tuple[date, date]:
     return date.fromisoformat(summary["start"]), date.fromisoformat(summary["end"])
 
 

@@ -8,7 +8,7 @@ from typing import TypedDict
 import pandas as pd
 
 from sim.model.outcome import OUTCOMES
-from sim.results import Share, Summary
+from sim.saved import Share, Summary
 
 Z95 = 1.959963984540054
 

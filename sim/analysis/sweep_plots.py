@@ -25,10 +25,11 @@ from matplotlib.axes import Axes
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
 
-from sim.analysis.io import read_json, read_table
+from sim.analysis.io import read_record, read_table
 from sim.analysis.plots import note, save_png
 from sim.model.outcome import OUTCOMES
-from sim.sweep import MANIFEST, SWEEP_TABLE
+from sim.saved import Manifest
+from sim.sweep import MANIFEST, SWEEP_COLUMNS, SWEEP_TABLE
 
 MAX_LINES = 8  # more series than this on one axes become a colormap or small multiples
 MAX_PANELS = 24  # more small multiples than this become one colormapped axes
@@ -41,10 +42,7 @@ OUTCOME_COLOURS = {
     "summit_breakthrough": "#1a9641",
 }
 # Columns of sweep.parquet that are not swept keys (used only when the manifest is missing).
-STANDARD_COLUMNS = frozenset(
-    {"job", "overrides", "scenario", "reps", "failures", "p_summit", "p_summit_ci_low",
-     "p_summit_ci_high", "config_hash", "dir"}
-)
+STANDARD_COLUMNS = frozenset(SWEEP_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -78,13 +76,13 @@ def load_sweep(sweep_dir: Path) -> Sweep:
     Without a manifest, the swept keys are the non-standard columns, plus `scenario` when it
     varies. A key whose values are all numbers (even if stored as text) counts as numeric.
     """
-    table = read_table(sweep_dir / SWEEP_TABLE)
+    table = read_table(sweep_dir / SWEEP_TABLE, needs=SWEEP_COLUMNS)
     if "job" in table.columns:
         table = table.sort_values("job", kind="stable")
     table = table.reset_index(drop=True)
     manifest_path = sweep_dir / MANIFEST
     if manifest_path.exists():
-        keys = [str(k) for k in read_json(manifest_path).get("swept_keys", [])]
+        keys = read_record(manifest_path, Manifest)["swept_keys"]
     else:
         keys = [c for c in table.columns if c not in STANDARD_COLUMNS
                 and not c.startswith(("share_", "p_agreed_"))]

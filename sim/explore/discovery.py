@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.saved import Box, Limits, Rules
+
 
 def _prim_module() -> Any:
     with warnings.catch_warnings():  # the workbench warns about optional parallel back-ends
@@ -26,7 +28,7 @@ def _prim_module() -> Any:
 
 
 def prim_box(x: pd.DataFrame, y: np.ndarray, min_density: float = 0.8,
-             peel_alpha: float = 0.05, min_mass: float = 0.05) -> dict[str, Any]:
+             peel_alpha: float = 0.05, min_mass: float = 0.05) -> Box:
     """Run PRIM and choose, on its trade-off curve, the widest box at least `min_density`
     dense (the densest one if none is); report it with its limits and quasi-p-values."""
     prim = _prim_module()
@@ -45,7 +47,7 @@ def prim_box(x: pd.DataFrame, y: np.ndarray, min_density: float = 0.8,
     box.select(chosen)
     stats, limits = box.inspect(chosen, style="data")[0]
     lims = limits.xs(f"box {chosen}", axis=1, level=0)
-    restricted = {}
+    restricted: dict[str, Limits] = {}
     for name, row in lims.iterrows():
         qp = row["qp value"]  # two columns: the lower and the upper limit's
         qp_values = [float(v) for v in np.atleast_1d(np.asarray(qp, dtype=float))
@@ -64,7 +66,7 @@ def prim_box(x: pd.DataFrame, y: np.ndarray, min_density: float = 0.8,
 
 
 def cart_rules(x: pd.DataFrame, y: np.ndarray, max_depth: int = 3, seed: int = 0
-               ) -> dict[str, Any]:
+               ) -> Rules:
     """A shallow classification tree for the outcome of interest, as readable rules."""
     from sklearn.tree import DecisionTreeClassifier, export_text
 

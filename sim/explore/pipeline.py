@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -28,6 +28,7 @@ from sim.explore.sampling import sample
 from sim.explore.study import Study
 from sim.provenance import git_commit, versions
 from sim.results import DISCOVERY, INDICES, POINTS, SAMPLES, STUDY
+from sim.saved import Discovery, Indices, StudyManifest, StudySettings
 
 EXTRA_PACKAGES = ("SALib", "scikit-learn", "ema_workbench", "jinja2")
 
@@ -76,11 +77,12 @@ def run_study(study: Study, progress: bool = True) -> Path:
     x = sample(study)
     planned = model.plan(x, out)  # every point checked before anything is written
     with results.holding(out, "out", str(out), "study"):  # one command writes it at a time
-        results.write_json({
-            "study": dataclasses.asdict(study), "digest": study.digest(), "points": len(x),
+        manifest: StudyManifest = {
+            "study": settings(study), "digest": study.digest(), "points": len(x),
             "git_commit": git_commit(), "versions": versions(EXTRA_PACKAGES),
             "seed": study.seed,
-        }, out / STUDY)
+        }
+        results.write_json(manifest, out / STUDY)
         (out / INDICES).unlink(missing_ok=True)  # complete again only once analysed
         samples = pd.DataFrame(x, columns=study.names)
         samples.insert(0, "job", np.arange(len(x)))
@@ -108,13 +110,18 @@ def collect(model: StudyModel, out: Path, samples: pd.DataFrame, outcomes: list[
     return pd.concat([samples.reset_index(drop=True), pd.DataFrame(rows)], axis=1)
 
 
-def discover(study: Study, points: pd.DataFrame) -> dict[str, Any]:
+def settings(study: Study) -> StudySettings:
+    """The study's settings as `study.json` keeps them: all its fields."""
+    return cast(StudySettings, dataclasses.asdict(study))
+
+
+def discover(study: Study, points: pd.DataFrame) -> Discovery:
     """PRIM and CART on the points, for the study's outcome of interest."""
     d = study.discovery
     factors = [f.key for f in study.factors if not f.dummy]
     y = of_interest(points[f"{d.outcome}_mean"].to_numpy(float), d.threshold, d.above)
     label = f"mean {d.outcome} {'>' if d.above else '<'} {d.threshold:g}"
-    out: dict[str, Any] = {"outcome": d.outcome, "threshold": d.threshold, "above": d.above,
+    out: Discovery = {"outcome": d.outcome, "threshold": d.threshold, "above": d.above,
                            "label": label, "points_of_interest": int(y.sum()),
                            "points": len(y), "prim": None, "cart": None}
     if 0 < y.sum() < len(y) and factors:
@@ -126,15 +133,15 @@ def discover(study: Study, points: pd.DataFrame) -> dict[str, Any]:
     return out
 
 
-def finish(study: Study, out: Path, x: np.ndarray, points: pd.DataFrame) -> dict[str, Any]:
+def finish(study: Study, out: Path, x: np.ndarray, points: pd.DataFrame) -> Indices:
     """Analyse the collected points, draw the plots, and write `indices.json` last."""
     from sim.explore.plots import draw_study_plots
 
     analysis = analyse(study, x, points)
     found = discover(study, points)
     results.write_json(found, out / DISCOVERY)
-    draw_study_plots(out, dataclasses.asdict(study), analysis, found, points)
-    summary = {"study": study.name, "model": study.model, "sampler": study.sampler,
+    draw_study_plots(out, settings(study), analysis, found, points)
+    summary: Indices = {"study": study.name, "model": study.model, "sampler": study.sampler,
                "points": len(points), "reps": study.reps, "seed": study.seed,
                "outcomes": analysis}
     results.write_json(summary, out / INDICES)

@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 
 from sim.analysis.plots import save_png
 from sim.analysis.sweep_plots import short_keys
+from sim.saved import Box, Discovery, StudySettings
 
 
 def sobol_figure(outcome: str, idx: dict[str, dict[str, float]], floor: dict[str, Any]
@@ -84,7 +85,7 @@ def convergence_figure(outcome: str, convergence: list[dict[str, Any]], measure:
     return fig
 
 
-def prim_tradeoff_figure(box: dict[str, Any], label: str) -> Figure:
+def prim_tradeoff_figure(box: Box, label: str) -> Figure:
     """PRIM's peeling trajectory, coverage against density; the chosen box ringed."""
     t = pd.DataFrame(box["trajectory"])
     fig, ax = plt.subplots(figsize=(6, 4.5), layout="constrained")
@@ -102,7 +103,7 @@ def prim_tradeoff_figure(box: dict[str, Any], label: str) -> Figure:
     return fig
 
 
-def prim_box_figure(box: dict[str, Any], label: str) -> Figure:
+def prim_box_figure(box: Box, label: str) -> Figure:
     """The chosen box's limits on each restricted factor, as a share of its full range."""
     names = list(box["restricted"])
     labels = short_keys(names)
@@ -156,7 +157,7 @@ def pairs_figure(points: pd.DataFrame, factors: list[str], outcome: str) -> Figu
 PAIRS_MAX = 5
 
 
-def pairs_factors(study: dict[str, Any], outcome: dict[str, Any]) -> list[str]:
+def pairs_factors(study: StudySettings, outcome: dict[str, Any]) -> list[str]:
     """The factors of the pairs plot: the most important few (not dummies), in study order."""
     keys = [f["key"] for f in study["factors"] if not f["dummy"]]
     weight = {k: -1.0 if v is None or v != v else v  # none: the outcome never varied
@@ -165,8 +166,8 @@ def pairs_factors(study: dict[str, Any], outcome: dict[str, Any]) -> list[str]:
     return [k for k in keys if k in top]
 
 
-def draw_study_plots(out_dir: Path, study: dict[str, Any], analysis: dict[str, Any],
-                     discovery: dict[str, Any] | None, points: pd.DataFrame) -> list[Path]:
+def draw_study_plots(out_dir: Path, study: StudySettings, analysis: dict[str, Any],
+                     discovery: Discovery | None, points: pd.DataFrame) -> list[Path]:
     """Write the study's PNGs into `out_dir`; return their paths."""
     written = []
     sampler = study["sampler"]
@@ -187,10 +188,9 @@ def draw_study_plots(out_dir: Path, study: dict[str, Any], analysis: dict[str, A
     if f"{target}_mean" in points and len(factors) >= 2:
         written.append(save_png(pairs_figure(points, factors, target),
                                 out_dir / f"pairs_{target}.png"))
-    if discovery and discovery.get("prim"):
+    box = discovery["prim"] if discovery else None
+    if discovery and box:
         label = discovery["label"]
-        written.append(save_png(prim_tradeoff_figure(discovery["prim"], label),
-                                out_dir / "prim_tradeoff.png"))
-        written.append(save_png(prim_box_figure(discovery["prim"], label),
-                                out_dir / "prim_box.png"))
+        written.append(save_png(prim_tradeoff_figure(box, label), out_dir / "prim_tradeoff.png"))
+        written.append(save_png(prim_box_figure(box, label), out_dir / "prim_box.png"))
     return written

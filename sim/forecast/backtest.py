@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import pandas as pd
 
@@ -27,6 +27,7 @@ from sim.forecast.draws import draws_of, load_posterior
 from sim.forecast.questions import KINDS, Bank, check_against, load_bank
 from sim.forecast.scores import BINS, BOOTSTRAP, SEED, by_kind
 from sim.results import FORECASTS, SCORES, check_holds
+from sim.saved import OriginP, Scores
 
 
 @dataclass(frozen=True)
@@ -129,20 +130,23 @@ def prepare(out_dir: Path, marker: str = SCORES, key: str = "--out") -> None:
                           ) from None
 
 
-def run_backtest(p: Plan, out_dir: Path, progress: bool = True) -> dict[str, Any]:
+def run_backtest(p: Plan, out_dir: Path, progress: bool = True) -> Scores:
     """Forecast as of every origin, score, plot; `scores.json` is written last."""
     from sim import results
     from sim.forecast.plots import plot_p_summit, plot_reliability
 
     prepare(out_dir)
     conf = p.conf
-    frames, curve = [], []
+    frames: list[pd.DataFrame] = []
+    curve: list[OriginP] = []
     for i, origin in enumerate(conf.origins):
         run_dir = out_dir / "origins" / origin
         frames.append(forecast_as_of(p.setup, p.bank.questions, origin, conf.reps, conf.seed,
                                      run_dir, f"origins[{i}]"))
         cut = read_json(run_dir / CUT)
-        curve.append({"origin": origin, **_renamed(cut["p_summit"]), "kept": cut["kept"],
+        share = cut["p_summit"]
+        curve.append({"origin": origin, "p": share["estimate"], "ci_low": share["ci_low"],
+                      "ci_high": share["ci_high"], "kept": cut["kept"],
                       "simulated": cut["simulated"]})
         if progress:
             print(f"as of {origin}: P(summit) {curve[-1]['p']:.3f}, "
@@ -156,7 +160,7 @@ def run_backtest(p: Plan, out_dir: Path, progress: bool = True) -> dict[str, Any
                   title=f"{conf.scenario}: P(summit) as of each origin, {conf.reps} "
                         "replications each")
     plot_reliability(out_dir / "reliability.png", forecasts, KINDS, conf.bins)
-    scores = {
+    scores: Scores = {
         "scenario": conf.scenario, "questions": p.bank.name, "origins": conf.origins,
         "reps": conf.reps, "seed": conf.seed, "overrides": list(p.setup.overrides),
         "tolerance": conf.tolerance, "posterior": conf.posterior,
@@ -168,5 +172,3 @@ def run_backtest(p: Plan, out_dir: Path, progress: bool = True) -> dict[str, Any
     return scores
 
 
-def _renamed(share: dict[str, float]) -> dict[str, float]:
-    return {"p": share["estimate"], "ci_low": share["ci_low"], "ci_high": share["ci_high"]}

@@ -51,6 +51,7 @@ from sim.forecast.backtest import (
 from sim.forecast.questions import KINDS
 from sim.forecast.scores import BASELINES, BOOTSTRAP, SEED, score_set
 from sim.results import FORECASTS, LIBRARY_SCORES, REPLICATIONS, holding, stamp
+from sim.saved import Estimate, Scores, ScoreSet
 
 LIBRARY = CONF_DIR / "library.yaml"
 DONE = LIBRARY_SCORES
@@ -176,7 +177,7 @@ def modal_outcome(run_dir: Path) -> str:
     return str(outcomes.value_counts().idxmax()) if len(outcomes) else ""
 
 
-def case_row(name: str, scores: dict[str, Any], forecasts: pd.DataFrame,
+def case_row(name: str, scores: Scores, forecasts: pd.DataFrame,
              curve: pd.DataFrame) -> dict[str, Any]:
     """One row of the library table: a case's curve, modal outcome and scores."""
     s = scores["scores"]["all"]
@@ -189,7 +190,7 @@ def case_row(name: str, scores: dict[str, Any], forecasts: pd.DataFrame,
     return row | score_columns(s, forecasts)
 
 
-def score_columns(s: dict[str, Any], forecasts: pd.DataFrame) -> dict[str, Any]:
+def score_columns(s: ScoreSet, forecasts: pd.DataFrame) -> dict[str, Any]:
     """Counts, Brier and the skill against each baseline with their intervals."""
     row: dict[str, Any] = {"n_questions": s.get("n_questions", 0),
                            "n_forecasts": s.get("n_forecasts", 0)}
@@ -202,7 +203,7 @@ def score_columns(s: dict[str, Any], forecasts: pd.DataFrame) -> dict[str, Any]:
     return row
 
 
-def _triple(d: dict[str, float | None]) -> dict[str, float]:
+def _triple(d: Estimate) -> dict[str, float]:
     return {"": _num(d["estimate"]), "_low": _num(d["ci_low"]), "_high": _num(d["ci_high"])}
 
 

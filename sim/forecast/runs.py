@@ -14,7 +14,7 @@ from typing import Any
 
 from sim.config.compose import compose_checked
 from sim.config.schema import RunConf, ScenarioConf
-from sim.results import Summary
+from sim.saved import Summary
 
 
 def compose_run(scenario: str, overrides: Sequence[str] = ()) -> RunConf:

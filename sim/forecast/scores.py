@@ -28,6 +28,8 @@ import numpy.typing as npt
 import pandas as pd
 import scoringrules as sr
 
+from sim.saved import Estimate, ScoreSet
+
 FloatArray = npt.NDArray[np.float64]
 BASELINES = ("half", "base_rate", "persistence")
 BINS = 10  # equal-width forecast bins for the decomposition and the reliability diagram
@@ -157,7 +159,7 @@ def bootstrap(df: pd.DataFrame, reps: int = BOOTSTRAP, seed: int = SEED
 
 
 def score_set(df: pd.DataFrame, bins: int = BINS, reps: int = BOOTSTRAP,
-              seed: int = SEED) -> dict[str, Any]:
+              seed: int = SEED) -> ScoreSet:
     """Everything `scores.json` says about one set of forecasts (one kind of question)."""
     if df.empty:
         return {"n_forecasts": 0, "n_questions": 0}
@@ -181,7 +183,7 @@ def score_set(df: pd.DataFrame, bins: int = BINS, reps: int = BOOTSTRAP,
 
 
 def _with(point: dict[str, float], intervals: dict[str, tuple[float, float]],
-          key: str) -> dict[str, float | None]:
+          key: str) -> Estimate:
     low, high = intervals.get(key, (math.nan, math.nan))
     return {"estimate": _finite(point[key]), "ci_low": _finite(low), "ci_high": _finite(high)}
 
@@ -191,7 +193,7 @@ def _finite(x: float) -> float | None:
     return float(x) if math.isfinite(x) else None
 
 
-def by_kind(df: pd.DataFrame, kinds: Sequence[str], **kw: Any) -> dict[str, Any]:
+def by_kind(df: pd.DataFrame, kinds: Sequence[str], **kw: Any) -> dict[str, ScoreSet]:
     """`score_set` for each kind of question and for all of them together."""
     out = {k: score_set(df[df["kind"] == k], **kw) for k in kinds}
     out["all"] = score_set(df, **kw)
