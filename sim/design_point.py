@@ -23,7 +23,7 @@ from omegaconf.errors import OmegaConfBaseException
 from tqdm import tqdm
 
 from sim import results
-from sim.analysis.io import ResultsError, read_json, read_table
+from sim.analysis.io import ResultsError, read_record, read_table
 from sim.analysis.summary import wilson
 from sim.config.compose import ALREADY_SET, MERGES, unknown_at
 from sim.config.convert import INT64
@@ -204,14 +204,14 @@ def prepare_output(out_dir: Path, key: str = "hydra.run.dir") -> None:
                           f"cannot write results there ({e.strerror or e})") from None
 
 
-def completed(out_dir: Path, run: RunConf, design_point: int) -> dict[str, Any] | None:
+def completed(out_dir: Path, run: RunConf, design_point: int) -> Summary | None:
     """The summary of an earlier, complete run of exactly this design point, if any."""
     path = out_dir / SUMMARY
     if not path.exists():
         return None
     try:
-        old = read_json(path)
-    except ResultsError:  # damaged: not a complete run, so it runs again
+        old = read_record(path, Summary)
+    except ResultsError:  # damaged (a field missing or of the wrong type): it runs again
         return None
     same = (old.get("config_hash") == config_hash(run.scenario) and old.get("seed") == run.seed
             and old.get("requested_reps") == run.reps and old.get("design_point") == design_point

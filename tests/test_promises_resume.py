@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -65,6 +66,21 @@ def test_a_missing_or_damaged_summary_is_no_complete_run(tmp_path: Path) -> None
     assert completed(tmp_path, run, 0) is None
     (tmp_path / "summary.json").write_text("[1, 2]")  # valid JSON, but not a summary
     assert completed(tmp_path, run, 0) is None
+
+
+@pytest.mark.parametrize("damage", [
+    lambda s: s | {"p_summit": "x"},  # the sweep's table is built from it: a TypeError
+    lambda s: {k: v for k, v in s.items() if k != "outcome_shares"},
+])
+def test_a_summary_of_the_same_run_with_a_damaged_field_is_no_complete_run(
+        done_run: Path, tmp_path: Path, damage: Any) -> None:
+    """A summary that matches the run but has a field of the wrong type, or lacks one, is
+    run again: it was reused, and gathering the sweep's table raised a TypeError."""
+    summary = json.loads((done_run / "summary.json").read_text())
+    (tmp_path / "summary.json").write_text(json.dumps(damage(summary)))
+    assert completed(tmp_path, compose_run(*BASE), 1) is None
+    (tmp_path / "summary.json").write_text(json.dumps(summary))  # as written: reused
+    assert completed(tmp_path, compose_run(*BASE), 1) == summary
 
 
 def test_reps_auto_is_reused_only_with_the_same_stopping_rule(tmp_path: Path) -> None:
