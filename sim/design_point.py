@@ -23,7 +23,7 @@ from omegaconf.errors import OmegaConfBaseException
 from tqdm import tqdm
 
 from sim import results
-from sim.analysis.io import ResultsError, read_record, read_table
+from sim.analysis.io import ResultsError, is_whole, read_record, read_table
 from sim.analysis.summary import wilson
 from sim.config.compose import ALREADY_SET, MERGES, unknown_at
 from sim.config.convert import INT64
@@ -213,6 +213,8 @@ def completed(out_dir: Path, run: RunConf, design_point: int) -> Summary | None:
         old = read_record(path, Summary)
     except ResultsError:  # damaged (a field missing or of the wrong type): it runs again
         return None
+    if not all(is_whole(out_dir / table) for table in (REPLICATIONS, EVENTS)):
+        return None  # a table cut short since: it runs again
     same = (old.get("config_hash") == config_hash(run.scenario) and old.get("seed") == run.seed
             and old.get("requested_reps") == run.reps and old.get("design_point") == design_point
             and old.get("trace_reps") == run.trace_reps)

@@ -13,6 +13,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -76,11 +77,24 @@ def test_a_summary_of_the_same_run_with_a_damaged_field_is_no_complete_run(
         done_run: Path, tmp_path: Path, damage: Any) -> None:
     """A summary that matches the run but has a field of the wrong type, or lacks one, is
     run again: it was reused, and gathering the sweep's table raised a TypeError."""
-    summary = json.loads((done_run / "summary.json").read_text())
-    (tmp_path / "summary.json").write_text(json.dumps(damage(summary)))
-    assert completed(tmp_path, compose_run(*BASE), 1) is None
-    (tmp_path / "summary.json").write_text(json.dumps(summary))  # as written: reused
-    assert completed(tmp_path, compose_run(*BASE), 1) == summary
+    run = shutil.copytree(done_run, tmp_path / "run")
+    summary = json.loads((run / "summary.json").read_text())
+    (run / "summary.json").write_text(json.dumps(damage(summary)))
+    assert completed(run, compose_run(*BASE), 1) is None
+    (run / "summary.json").write_text(json.dumps(summary))  # as written: reused
+    assert completed(run, compose_run(*BASE), 1) == summary
+
+
+@pytest.mark.parametrize("table", ["replications.parquet", "events.parquet"])
+def test_a_run_whose_table_was_cut_short_since_is_no_complete_run(
+        done_run: Path, tmp_path: Path, table: str) -> None:
+    """A table cut short after the run completed (a copy, a disk): the job was reused, and
+    gathering the sweep's replications raised Arrow's error."""
+    shutil.copytree(done_run, tmp_path / "run")
+    assert completed(tmp_path / "run", compose_run(*BASE), 1) is not None
+    whole = (tmp_path / "run" / table).read_bytes()
+    (tmp_path / "run" / table).write_bytes(whole[:len(whole) // 2])
+    assert completed(tmp_path / "run", compose_run(*BASE), 1) is None
 
 
 def test_reps_auto_is_reused_only_with_the_same_stopping_rule(tmp_path: Path) -> None:

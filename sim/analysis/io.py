@@ -86,6 +86,16 @@ def _kind_of(type_: pa.DataType) -> str:
     return str(type_)
 
 
+def is_whole(path: Path) -> bool:
+    """Whether a Parquet table is there whole: its footer, written last, reads (a table cut
+    short after its run completed, by a copy or a disk, is not)."""
+    try:
+        pq.read_metadata(path)
+    except (pa.ArrowException, OSError, ValueError, EOFError):
+        return False
+    return True
+
+
 def _unread(path: Path, columns: Sequence[str] | None, e: Exception) -> str:
     """Why a table could not be read: a column it lacks, a file that is not Parquet at
     all, or one cut short (its footer, written last, is missing or damaged)."""
