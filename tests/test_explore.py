@@ -370,3 +370,38 @@ def test_a_setting_merges_into_the_mapping_there_as_on_python_m_sims_command_lin
     assert (s.discovery.outcome, s.discovery.threshold) == ("y", 2.5)
     s = read_study(path, ["factors.a.b.low=0", "factors.a.b.high=1"])
     assert [f.key for f in s.factors] == ["x1", "x2", "x3", "a.b"]
+
+
+def _pages_damaged(table: Path) -> None:
+    """Overwrite a Parquet table's pages, leaving its footer (read as the table opens) whole."""
+    data = bytearray(table.read_bytes())
+    footer = int.from_bytes(data[-8:-4], "little") + 8
+    data[4:len(data) - footer] = b"\xff" * (len(data) - footer - 4)
+    table.write_bytes(bytes(data))
+
+
+def test_a_point_whose_table_was_damaged_since_it_ran_is_run_again_or_named(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A point's table cut short after it ran (a copy, a disk) was taken as complete, and
+    reading it was a traceback: now the point runs again, to the same indices. A table
+    whose pages are damaged behind a whole footer is one line naming it, exit 2."""
+    from sim.explore.cli import main
+
+    args = ["ishigami", "base_samples=8", "bootstrap=50", "discovery.threshold=100",
+            "--no-progress", f"out={tmp_path}"]  # no PRIM box to find: fast
+    assert main(args) == 0
+    indices = (tmp_path / "indices.json").read_text()
+    table = tmp_path / "3" / "replications.parquet"
+    table.write_bytes(table.read_bytes()[:100])
+    capsys.readouterr()
+    assert main(args) == 0
+    assert "1 design points" in capsys.readouterr().err  # that point alone ran again
+    assert (tmp_path / "indices.json").read_text() == indices
+    _pages_damaged(table)
+    with pytest.raises(SystemExit) as exit_:
+        main(args)
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: out='{tmp_path}': cannot read saved results: {table}: ")
+    assert err.endswith(f"; remove {table.parent} to run that point again\n")
+    assert err.count("\n") == 1

@@ -25,6 +25,7 @@ from sim.results import EVENTS, REPLICATIONS, SUMMARY
 from sim.saved import Summary
 
 R = TypeVar("R")
+RERUN = "; rerun the command that wrote it"  # what a damaged file's message ends with
 
 
 class ResultsError(ValueError):
@@ -112,7 +113,7 @@ def _unread(path: Path, columns: Sequence[str] | None, e: Exception) -> str:
     text = re.sub(r"^Could not open Parquet input source '[^']*': ", "", str(e).strip())
     reason = text.splitlines()[0] if text else type(e).__name__
     return (f"not a complete Parquet table, probably cut short by a crash or an interrupted "
-            f"copy ({reason}); rerun the command that wrote it")
+            f"copy ({reason}){RERUN}")
 
 
 def read_json(path: str | Path) -> dict[str, Any]:
@@ -124,7 +125,7 @@ def read_json(path: str | Path) -> dict[str, Any]:
     except OSError as e:
         raise ResultsError(path, f"cannot be read ({e.strerror or e})") from None
     except ValueError as e:
-        raise ResultsError(path, f"not valid JSON ({e}); rerun the command that wrote it"
+        raise ResultsError(path, f"not valid JSON ({e}){RERUN}"
                            ) from None
     if not isinstance(data, dict):
         raise ResultsError(path, f"holds a JSON {type(data).__name__}, not the object written "
@@ -143,12 +144,12 @@ def read_record(path: str | Path, record: type[R], needs: Sequence[str] | None =
     data = read_json(path)
     for name in getattr(record, "__required_keys__", ()) if needs is None else needs:
         if name not in data:
-            raise ResultsError(path, f"has no field {name!r}; rerun the command that wrote it")
+            raise ResultsError(path, f"has no field {name!r}{RERUN}")
     hints = get_type_hints(record)
     for name, value in data.items():
         wrong = _mismatch(value, hints[name], name) if name in hints else None
         if wrong is not None:
-            raise ResultsError(path, f"{wrong}; rerun the command that wrote it")
+            raise ResultsError(path, f"{wrong}{RERUN}")
     for name in ("start", "end") if record is Summary else ():  # dates, as plots read them
         try:
             date.fromisoformat(data.get(name, "2000-01-01"))

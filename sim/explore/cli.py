@@ -42,11 +42,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         path = find_config(args.study, "explore", folders)
         study = read_study(path, args.overrides)  # before a study's imports: told fast
         study = replace(study, overrides=(*study.overrides, *folders))
-        from sim.explore.pipeline import format_study, run_study
+    except ConfigError as e:
+        fail(e)
+    from sim.analysis.io import RERUN, ResultsError
+    from sim.explore.pipeline import format_study, out_dir_of, run_study
 
+    try:
         out = run_study(study, progress=not args.no_progress)
     except ConfigError as e:
         fail(e)
+    except ResultsError as e:  # a point's table damaged since it ran (a copy, a disk)
+        redo = (f"; remove {e.path.parent} to run that point again" if e.path.parent.name
+                .isdigit() else "")
+        fail(ConfigError("out", str(out_dir_of(study)), f"cannot read saved results: "
+                         f"{e.path}: {e.problem.removesuffix(RERUN)}{redo}"))
     summary = json.loads((out / INDICES).read_text())
     print(format_study(summary, json.loads((out / DISCOVERY).read_text())))
     print(f"results: {out}")

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sim import results
-from sim.analysis.io import ResultsError, read_json, read_table
+from sim.analysis.io import ResultsError, is_whole, read_json, read_table
 from sim.config.compose import (
     check_folders,
     compose,
@@ -290,6 +290,8 @@ def _complete(job_dir: Path, digest: str, seed: int, reps: int, dp: int) -> bool
     try:
         old = read_json(path)
     except ResultsError:  # damaged: the job runs again
+        return False
+    if not is_whole(job_dir / REPLICATIONS):  # cut short since it ran: it runs again
         return False
     return bool(old.get("config_hash") == digest and old.get("seed") == seed
                 and old.get("requested_reps") == reps and old.get("design_point") == dp)
