@@ -10,7 +10,8 @@ versions, root seed and each job's config hash.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +20,7 @@ import pyarrow.parquet as pq
 
 from sim import results
 from sim.config.convert import INT64
-from sim.config.errors import ConfigError
+from sim.config.errors import ConfigError, one_line
 from sim.model.outcome import OUTCOMES
 
 if TYPE_CHECKING:
@@ -159,8 +160,8 @@ def finalize_sweep(sweep_dir: Path, n_jobs: int | None = None) -> Path:
         complete, columns, strict=True)]
     swept = swept_keys(columns)
     table = pd.DataFrame([_row(job, path, s) for job, path, s in complete])
+    _gather_replications(sweep_dir, complete, swept)  # first: a job's table may not read
     results.write_parquet(table, sweep_dir / SWEEP_TABLE)
-    _gather_replications(sweep_dir, complete, swept)
     first = complete[0][2] if complete else {}
     results.write_json({
         "swept_keys": swept, "seed": first.get("seed"), "crn": first.get("crn"),
@@ -170,10 +171,25 @@ def finalize_sweep(sweep_dir: Path, n_jobs: int | None = None) -> Path:
     return sweep_dir / SWEEP_TABLE
 
 
+@contextmanager
+def _reading(sweep_dir: Path, table: Path) -> Iterator[None]:
+    """A job's `table` that cannot be read as the sweep is gathered (damaged since the job
+    completed: a copy, a disk) is one line naming it, and how to run that job again."""
+    try:
+        yield
+    except (pa.ArrowException, OSError) as e:
+        raise ConfigError("hydra.sweep.dir", str(sweep_dir), f"{table} cannot be read "
+                          f"({one_line(str(e))}); remove {table.parent} and run the sweep "
+                          "again, which runs that job again") from None
+
+
 def _gather_replications(sweep_dir: Path, complete: list[tuple[int, Path, dict[str, Any]]],
                          swept: list[str]) -> None:
     """Stream every job's replications into one file with job and swept columns."""
-    schemas = [pq.read_schema(p / results.REPLICATIONS) for _, p, _ in complete]
+    schemas = []
+    for _, path, _ in complete:
+        with _reading(sweep_dir, path / results.REPLICATIONS):
+            schemas.append(pq.read_schema(path / results.REPLICATIONS))
     fields: dict[str, pa.Field] = {"job": pa.field("job", pa.int64())}
     for key in swept:
         values = [s.get("overrides", {}).get(key) for _, _, s in complete]
@@ -185,9 +201,11 @@ def _gather_replications(sweep_dir: Path, complete: list[tuple[int, Path, dict[s
     out = results.TableWriter(sweep_dir / results.REPLICATIONS, schema)
     try:
         for job, path, s in complete:
-            source = pq.ParquetFile(path / results.REPLICATIONS)
+            with _reading(sweep_dir, path / results.REPLICATIONS):
+                source = pq.ParquetFile(path / results.REPLICATIONS)
             for group in range(source.num_row_groups):
-                part = source.read_row_group(group)
+                with _reading(sweep_dir, path / results.REPLICATIONS):
+                    part = source.read_row_group(group)
                 n = part.num_rows
                 columns = []
                 for f in schema:

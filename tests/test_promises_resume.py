@@ -168,6 +168,35 @@ def test_an_interrupted_sweep_redoes_the_rest_and_ends_with_the_same_tables(
                                       pd.read_parquet(clean_sweep / name))
 
 
+def test_a_jobs_table_damaged_behind_a_whole_footer_is_named_and_its_job_runs_again(
+        clean_sweep: Path, tmp_path: Path) -> None:
+    """A job's table whose pages were damaged after it completed (its footer whole, so the
+    job is reused) raised Arrow's error as the sweep was gathered; now one line naming it,
+    with nothing gathered, and once that job's folder is removed the sweep ends as before."""
+    _copy_sweep(clean_sweep, tmp_path)
+    for name in ("sweep.parquet", "replications.parquet", "manifest.json"):
+        (tmp_path / name).unlink()
+    table = tmp_path / "1" / "replications.parquet"
+    data = bytearray(table.read_bytes())
+    footer = int.from_bytes(data[-8:-4], "little") + 8
+    data[4:len(data) - footer] = b"\xff" * (len(data) - footer - 4)
+    table.write_bytes(bytes(data))
+    assert run_sweep(_jobs(), tmp_path) == []  # both reused
+    with pytest.raises(ConfigError) as e:
+        finalize_sweep(tmp_path)
+    assert e.value.key == "hydra.sweep.dir" and e.value.allowed.startswith(
+        f"{table} cannot be read (")
+    assert e.value.allowed.endswith(f"); remove {table.parent} and run the sweep again, "
+                                    "which runs that job again")
+    assert not list(tmp_path.glob("*.parquet")) and not list(tmp_path.glob(".*.tmp"))
+    shutil.rmtree(table.parent)
+    assert len(run_sweep(_jobs(), tmp_path)) == 1
+    finalize_sweep(tmp_path)
+    for name in ("sweep.parquet", "replications.parquet"):
+        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / name),
+                                      pd.read_parquet(clean_sweep / name))
+
+
 def test_a_job_whose_config_changed_is_run_again(clean_sweep: Path, tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     _copy_sweep(clean_sweep, tmp_path)
