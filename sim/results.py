@@ -205,8 +205,8 @@ def _config_name(multirun: Path) -> str:
     try:  # libyaml's loader where PyYAML has it: a sweep's config is long (50 ms in Python)
         saved = yaml.load(multirun.read_text(), getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         return str(saved["hydra"]["job"]["config_name"])
-    except (OSError, yaml.YAMLError, KeyError, TypeError):  # not as Hydra writes it
-        return "config"
+    except (OSError, ValueError, yaml.YAMLError, KeyError, TypeError):  # not as Hydra
+        return "config"  # writes it (ValueError: bytes that are not UTF-8, a damaged file)
 
 
 def _is_file(fd: int, path: Path) -> bool:

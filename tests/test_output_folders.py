@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from sim.config.errors import ConfigError
-from sim.results import check_holds
+from sim.results import check_holds, holdings
 from tests.promises_helpers import QUIET, sim
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -241,6 +241,15 @@ def test_what_a_command_wrote_inside_its_folder_is_known_by_its_name(
         assert refused is not None and e.allowed.startswith(f"{refused} in {tmp_path} ({marker})")
     else:
         assert refused is None
+
+def test_a_sweeps_damaged_saved_config_is_read_as_python_m_sims(tmp_path: Path) -> None:
+    """A `multirun.yaml` damaged past UTF-8 (a disk, a copy) was read as text, and the
+    UnicodeDecodeError told as bad overrides; it is the folder of a sweep, whose command
+    does not say, so `python -m sim`'s, which the same sweep may run into again."""
+    (tmp_path / "multirun.yaml").write_bytes(b"hydra:\n  job: {config_name: \x82}\n")
+    assert holdings(tmp_path) == [("multirun.yaml", "sweep")]
+    check_holds(tmp_path, "hydra.sweep.dir", str(tmp_path), "sweep")
+
 
 def test_a_folder_below_results_but_not_in_what_they_wrote_is_a_folder_of_its_own(
         tmp_path: Path) -> None:
