@@ -22,6 +22,7 @@ from sim import results
 from sim.config.convert import INT64
 from sim.config.errors import ConfigError, one_line
 from sim.model.outcome import OUTCOMES
+from sim.saved import Job, Manifest
 
 if TYPE_CHECKING:
     from hydra.core.override_parser.types import Override
@@ -146,7 +147,8 @@ def finalize_sweep(sweep_dir: Path, n_jobs: int | None = None) -> Path:
 
     for stale in sweep_dir.glob(".*.tmp"):  # left by a gathering that was killed
         stale.unlink(missing_ok=True)
-    jobs, complete = [], []
+    jobs: list[Job] = []
+    complete = []
     for path in job_dirs(sweep_dir, n_jobs):
         summary_path = path / results.SUMMARY
         done = summary_path.exists()
@@ -163,11 +165,12 @@ def finalize_sweep(sweep_dir: Path, n_jobs: int | None = None) -> Path:
     _gather_replications(sweep_dir, complete, swept)  # first: a job's table may not read
     results.write_parquet(table, sweep_dir / SWEEP_TABLE)
     first = complete[0][2] if complete else {}
-    results.write_json({
+    manifest: Manifest = {
         "swept_keys": swept, "seed": first.get("seed"), "crn": first.get("crn"),
         "git_commit": first.get("git_commit", "unknown"),
         "versions": first.get("versions", {}), "jobs": jobs,
-    }, sweep_dir / MANIFEST)
+    }
+    results.write_json(manifest, sweep_dir / MANIFEST)
     return sweep_dir / SWEEP_TABLE
 
 

@@ -39,9 +39,8 @@ class ResultsError(ValueError):
 def read_table(path: str | Path, columns: Sequence[str] | None = None,
                needs: Sequence[str] = ()) -> pd.DataFrame:
     """A Parquet results table as a DataFrame; `ResultsError` if it is missing or damaged,
-    lacks one of `columns` or `needs` (columns a reader of the whole table uses, where
-    it has rows), or a
-    column of a run's tables is not of the kind `sim.records` writes it."""
+    lacks one of `columns` or `needs` (columns a reader of the whole table uses, where it
+    has rows), or a column of a run's tables is not of the kind `sim.records` writes."""
     path = Path(path)
     if not path.is_file():
         raise ResultsError(path, "no such results table (has the run that writes it "
@@ -61,8 +60,7 @@ def read_table(path: str | Path, columns: Sequence[str] | None = None,
         if field.name in written and not pa.types.is_null(field.type) and _kind_of(
                 field.type) != _kind_of(written[field.name]):
             raise ResultsError(path, f"column {field.name!r} holds {_kind_of(field.type)}, "
-                               f"not the {_kind_of(written[field.name])} written there; rerun "
-                               "the command that wrote it")
+                               f"not the {_kind_of(written[field.name])} written there{RERUN}")
     return table.to_pandas()
 
 
@@ -154,8 +152,8 @@ def read_record(path: str | Path, record: type[R], needs: Sequence[str] | None =
         try:
             date.fromisoformat(data.get(name, "2000-01-01"))
         except ValueError:
-            raise ResultsError(path, f"field {name!r} must be a date, YYYY-MM-DD; rerun the "
-                               "command that wrote it") from None
+            raise ResultsError(path, f"field {name!r} must be a date, YYYY-MM-DD{RERUN}"
+                               ) from None
     return cast(R, data)
 
 
