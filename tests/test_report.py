@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -16,7 +17,9 @@ import pytest
 
 from sim import report as report_module
 from sim.analysis.summary import share
+from sim.forecast.scores import by_kind, score_set
 from sim.report import main
+from sim.results import write_json
 
 ROOT = Path(__file__).resolve().parents[1]
 ISSUES = ["trade", "climate"]
@@ -340,3 +343,111 @@ def test_a_table_of_no_column_is_told_as_lacking_the_column(
     assert capsys.readouterr().err == (
         f"error: {run}: cannot read saved results: {run / 'replications.parquet'}: has no "
         "column 'outcome'; its columns: none\n")
+
+
+def write_backtest(folder: Path) -> Path:
+    """A backtest's `forecasts.parquet` and `scores.json`, scored as `run_backtest` scores
+    them (`by_kind`), of two synthetic forecasts of each kind at one origin."""
+    folder.mkdir(parents=True)
+    forecasts = pd.DataFrame({
+        "origin": ["2023-06-20"] * 4, "question": ["p0", "p1", "e0", "e1"],
+        "kind": ["path", "path", "end_state", "end_state"], "p": [0.9, 0.2, 0.6, 0.4],
+        "n": [100] * 4, "answer": [True, False, False, True], "persistence": [0.0] * 4})
+    forecasts.to_parquet(folder / "forecasts.parquet", index=False)
+    write_json({
+        "scenario": "test", "questions": "bank", "origins": ["2023-06-20"], "reps": 100,
+        "seed": 0, "overrides": [], "tolerance": 0.0, "posterior": "", "draws": 0,
+        "method": "as of", "p_summit": [{"origin": "2023-06-20", "p": 0.5, "ci_low": 0.4,
+                                         "ci_high": 0.6, "kept": 100, "simulated": 100}],
+        "scores": by_kind(forecasts, ["path", "end_state"], reps=20)}, folder / "scores.json")
+    return folder
+
+
+def _edited(path: Path, keys: list[str], value: Any) -> None:
+    """Set the field at `keys` of a saved JSON file to `value`."""
+    data = json.loads(path.read_text())
+    node = data
+    for key in keys[:-1]:
+        node = node[key]
+    node[keys[-1]] = value
+    path.write_text(json.dumps(data))
+
+
+DAMAGED = [
+    ("sweep", "manifest.json", ["swept_keys"], None,
+     "field 'swept_keys' must be a list (a string each)"),
+    ("sweep", "manifest.json", ["jobs"], -1, "field 'jobs' must be a list (a mapping with job, "
+     "overrides, config_hash, complete each)"),
+    ("study", "study.json", ["study"], "x", "field 'study' must be a mapping with name, "
+     "model, sampler, reps, factors, outcomes"),
+    ("study", "indices.json", ["outcomes"], [], "field 'outcomes' must be a mapping"),
+    ("study", "discovery.json", ["prim"], 3, "field 'prim' must be a mapping with coverage, "
+     "density, mass, n_points, chosen, restricted, base_rate, trajectory, full_range or null"),
+    ("backtest", "scores.json", ["scores"], 5, "field 'scores' must be a mapping"),
+    ("backtest", "scores.json", ["p_summit"], [1], "field 'p_summit[0]' must be a mapping "
+     "with origin, p, ci_low, ci_high, kept, simulated"),
+    ("backtest", "scores.json", ["scores", "all", "brier"], {"estimate": 0.2},
+     "has no field 'scores.all.brier.ci_low'"),
+]
+
+
+@pytest.mark.parametrize(("kind", "name", "keys", "value", "said", "html"), [
+    (*case, html) for case in DAMAGED for html in (False, True)
+    if html or case[0] != "backtest"])  # a backtest's plots are kept, its page read anew
+def test_a_damaged_saved_file_names_the_file_and_the_field(
+        plotless_study: Path, tmp_path: Path, kind: str, name: str, keys: list[str],
+        value: Any, said: str, html: bool, capsys: pytest.CaptureFixture[str]) -> None:
+    """A sweep's manifest, a study's files or a backtest's scores with a field of the wrong
+    type: a traceback (TypeError, AttributeError) in a plot or the page; now one line naming
+    the file and the field, as for a run's summary."""
+    folder = tmp_path / kind
+    if kind == "study":
+        shutil.copytree(plotless_study, folder)
+    else:
+        (write_sweep if kind == "sweep" else write_backtest)(folder, *(
+            [[0.1, 0.4]] if kind == "sweep" else []))
+    _edited(folder / name, keys, value)
+    assert main([str(folder), *(["--html"] if html else [])]) == 2
+    assert capsys.readouterr().err == (f"error: {folder}: cannot read saved results: "
+                                       f"{folder / name}: {said}; rerun the command that "
+                                       "wrote it\n")
+
+
+def test_a_column_of_another_kind_than_written_is_named(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A run's events with their Goldstein weights as text: a traceback of pandas' division
+    in the plot; now one line naming the file and the column."""
+    run = write_run(tmp_path / "run")
+    events = pd.read_parquet(run / "events.parquet")
+    events.assign(goldstein=events["goldstein"].astype(str)).to_parquet(
+        run / "events.parquet", index=False)
+    assert main([str(run)]) == 2
+    assert capsys.readouterr().err == (
+        f"error: {run}: cannot read saved results: {run / 'events.parquet'}: column "
+        "'goldstein' holds text, not the numbers written there; rerun the command that "
+        "wrote it\n")
+
+
+def test_a_backtest_with_no_forecast_of_a_kind_gets_its_page(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A bank with no question of a kind open at any origin scores that kind with its counts
+    alone (`score_set` of no forecast); the page failed on it (KeyError: 'brier')."""
+    backtest = write_backtest(tmp_path / "backtest")
+    none = score_set(pd.read_parquet(backtest / "forecasts.parquet").iloc[:0])
+    assert none == {"n_forecasts": 0, "n_questions": 0}
+    _edited(backtest / "scores.json", ["scores", "end_state"], none)
+    assert main([str(backtest), "--html"]) == 0
+    html = (backtest / "report.html").read_text()
+    assert "Scores: end_state questions" in html and "No forecasts" in html
+    assert "Scores: path questions" in html
+
+
+def test_a_folder_named_as_a_picture_is_not_put_on_the_page(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Every PNG of the folder goes on the page: a folder named `x.png` was read as one
+    (IsADirectoryError)."""
+    run = write_run(tmp_path / "run")
+    (run / "notes.png").mkdir()
+    assert main([str(run), "--html"]) == 0
+    html = (run / "report.html").read_text()
+    assert html.count('<img src="data:image/png') == len(RUN_PNGS) > 0

@@ -5,17 +5,12 @@ from __future__ import annotations
 import base64
 import json
 import re
-import shutil
 import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 from matplotlib.image import imread
 
@@ -24,7 +19,6 @@ from sim.design_point import run_design_point
 from sim.explore.pipeline import run_study
 from sim.explore.study import read_study
 from sim.forecast.backtest import load_conf, plan, run_backtest
-from sim.forecast.scores import score_set
 from sim.report import main
 from tests import chromium
 from tests.conftest import compose_run
@@ -141,92 +135,3 @@ def test_pages_render_in_chromium_with_every_image_loaded(
         assert sorted(images) == names
         for name, (complete, width, height) in images.items():
             assert complete and width > 0 and height > 0, (kind, name)
-
-
-def _edited(path: Path, keys: list[str], value: Any) -> None:
-    """Set the field at `keys` of a saved JSON file to `value`."""
-    data = json.loads(path.read_text())
-    node = data
-    for key in keys[:-1]:
-        node = node[key]
-    node[keys[-1]] = value
-    path.write_text(json.dumps(data))
-
-
-DAMAGED = [
-    ("sweep", "manifest.json", ["swept_keys"], None,
-     "field 'swept_keys' must be a list (a string each)"),
-    ("sweep", "manifest.json", ["jobs"], -1, "field 'jobs' must be a list (a mapping with job, "
-     "overrides, config_hash, complete each)"),
-    ("explore", "study.json", ["study"], "x", "field 'study' must be a mapping with name, "
-     "model, sampler, reps, factors, outcomes"),
-    ("explore", "indices.json", ["outcomes"], [], "field 'outcomes' must be a mapping"),
-    ("explore", "discovery.json", ["prim"], 3, "field 'prim' must be a mapping with coverage, "
-     "density, mass, n_points, chosen, restricted, base_rate, trajectory, full_range or null"),
-    ("backtest", "scores.json", ["scores"], 5, "field 'scores' must be a mapping"),
-    ("backtest", "scores.json", ["p_summit"], [1], "field 'p_summit[0]' must be a mapping "
-     "with origin, p, ci_low, ci_high, kept, simulated"),
-    ("backtest", "scores.json", ["scores", "all", "brier"], {"estimate": 0.2},
-     "has no field 'scores.all.brier.ci_low'"),
-]
-
-
-@pytest.mark.parametrize(("kind", "name", "keys", "value", "said", "html"), [
-    (*case, html) for case in DAMAGED for html in (False, True)
-    if html or case[0] != "backtest"])  # a backtest's plots are kept, its page read anew
-def test_a_damaged_saved_file_names_the_file_and_the_field(
-        dirs: dict[str, Path], tmp_path: Path, kind: str, name: str, keys: list[str],
-        value: Any, said: str, html: bool, capsys: pytest.CaptureFixture[str]) -> None:
-    """A sweep's manifest, a study's files or a backtest's scores with a field of the wrong
-    type: a traceback (TypeError, AttributeError) in a plot or the page; now one line naming
-    the file and the field, as for a run's summary."""
-    damaged = tmp_path / kind
-    shutil.copytree(dirs[kind], damaged)
-    _edited(damaged / name, keys, value)
-    assert main([str(damaged), *(["--html"] if html else [])]) == 2
-    assert capsys.readouterr().err == (f"error: {damaged}: cannot read saved results: "
-                                       f"{damaged / name}: {said}; rerun the command that "
-                                       "wrote it\n")
-
-
-def test_a_column_of_another_kind_than_written_is_named(
-        dirs: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """A run's events with their Goldstein weights as text: a traceback of pandas' division
-    in the plot; now one line naming the file and the column."""
-    damaged = tmp_path / "run"
-    shutil.copytree(dirs["run"], damaged)
-    events = pq.read_table(damaged / "events.parquet")
-    at = events.column_names.index("goldstein")
-    pq.write_table(events.set_column(at, "goldstein", pa.array(
-        [str(v) for v in events.column("goldstein").to_pylist()])), damaged / "events.parquet")
-    assert main([str(damaged)]) == 2
-    assert capsys.readouterr().err == (
-        f"error: {damaged}: cannot read saved results: {damaged / 'events.parquet'}: column "
-        "'goldstein' holds text, not the numbers written there; rerun the command that "
-        "wrote it\n")
-
-
-def test_a_backtest_with_no_forecast_of_a_kind_gets_its_page(
-        dirs: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """A bank with no question of a kind open at any origin scores that kind with its counts
-    alone (`score_set` of no forecast); the page failed on it (KeyError: 'brier')."""
-    backtest = tmp_path / "backtest"
-    shutil.copytree(dirs["backtest"], backtest)
-    none = score_set(pd.read_parquet(backtest / "forecasts.parquet").iloc[:0])
-    assert none == {"n_forecasts": 0, "n_questions": 0}
-    _edited(backtest / "scores.json", ["scores", "end_state"], none)
-    html = page_of(backtest, capsys).read_text()
-    assert "Scores: end_state questions" in html and "No forecasts" in html
-    assert "Scores: path questions" in html
-
-
-def test_a_folder_named_as_a_picture_is_not_put_on_the_page(
-        dirs: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """Every PNG of the folder goes on the page: a folder named `x.png` was read as one
-    (IsADirectoryError)."""
-    run = tmp_path / "run"
-    shutil.copytree(dirs["run"], run)
-    (run / "notes.png").mkdir()
-    html = page_of(run, capsys).read_text()
-    assert len(re.findall(r'<img src="data:image/png', html)) == len(
-        [p for p in run.glob("*.png") if p.is_file()])
