@@ -60,3 +60,12 @@ def sim(*args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
     """`python -m sim ARGS` in a fresh process."""
     return subprocess.run([sys.executable, "-m", "sim", *args], cwd=ROOT, capture_output=True,
                           text=True, timeout=timeout)
+
+
+def damage_pages(table: Path) -> None:
+    """Overwrite a Parquet table's pages, leaving its footer (read as the table opens) whole:
+    damage found only when the data is read."""
+    data = bytearray(table.read_bytes())
+    footer = int.from_bytes(data[-8:-4], "little") + 8  # its length, then b"PAR1"
+    data[4:len(data) - footer] = b"\xff" * (len(data) - footer - 4)
+    table.write_bytes(bytes(data))

@@ -27,6 +27,7 @@ from sim.config.load import find_config
 from sim.explore.pipeline import run_study
 from sim.explore.study import read_study
 from sim.explore.testmodels import ishigami_indices
+from tests.promises_helpers import damage_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -372,14 +373,6 @@ def test_a_setting_merges_into_the_mapping_there_as_on_python_m_sims_command_lin
     assert [f.key for f in s.factors] == ["x1", "x2", "x3", "a.b"]
 
 
-def _pages_damaged(table: Path) -> None:
-    """Overwrite a Parquet table's pages, leaving its footer (read as the table opens) whole."""
-    data = bytearray(table.read_bytes())
-    footer = int.from_bytes(data[-8:-4], "little") + 8
-    data[4:len(data) - footer] = b"\xff" * (len(data) - footer - 4)
-    table.write_bytes(bytes(data))
-
-
 def test_a_point_whose_table_was_damaged_since_it_ran_is_run_again_or_named(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A point's table cut short after it ran (a copy, a disk) was taken as complete, and
@@ -397,7 +390,7 @@ def test_a_point_whose_table_was_damaged_since_it_ran_is_run_again_or_named(
     assert main(args) == 0
     assert "1 design points" in capsys.readouterr().err  # that point alone ran again
     assert (tmp_path / "indices.json").read_text() == indices
-    _pages_damaged(table)
+    damage_pages(table)
     with pytest.raises(SystemExit) as exit_:
         main(args)
     assert exit_.value.code == 2

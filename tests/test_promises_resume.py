@@ -25,7 +25,7 @@ from sim.design_point import completed, prepare_output, run_design_point
 from sim.provenance import config_hash
 from sim.sweep import finalize_sweep
 from tests.conftest import compose_run
-from tests.promises_helpers import QUIET, ROOT, reps_table, run_sweep
+from tests.promises_helpers import QUIET, ROOT, damage_pages, reps_table, run_sweep
 
 BASE = ("reps=20", "seed=4", "trace_reps=2", *QUIET)
 
@@ -177,10 +177,7 @@ def test_a_jobs_table_damaged_behind_a_whole_footer_is_named_and_its_job_runs_ag
     for name in ("sweep.parquet", "replications.parquet", "manifest.json"):
         (tmp_path / name).unlink()
     table = tmp_path / "1" / "replications.parquet"
-    data = bytearray(table.read_bytes())
-    footer = int.from_bytes(data[-8:-4], "little") + 8
-    data[4:len(data) - footer] = b"\xff" * (len(data) - footer - 4)
-    table.write_bytes(bytes(data))
+    damage_pages(table)
     assert run_sweep(_jobs(), tmp_path) == []  # both reused
     with pytest.raises(ConfigError) as e:
         finalize_sweep(tmp_path)

@@ -52,8 +52,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as e:
         fail(e)
     except ResultsError as e:  # a point's table damaged since it ran (a copy, a disk)
-        redo = (f"; remove {e.path.parent} to run that point again" if e.path.parent.name
-                .isdigit() else "")
+        point = e.path.parent.name.isdigit()  # a point's folder, named by its number
+        redo = f"; remove {e.path.parent} to run that point again" if point else ""
         fail(ConfigError("out", str(out_dir_of(study)), f"cannot read saved results: "
                          f"{e.path}: {e.problem.removesuffix(RERUN)}{redo}"))
     summary = json.loads((out / INDICES).read_text())

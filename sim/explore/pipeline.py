@@ -122,8 +122,8 @@ def discover(study: Study, points: pd.DataFrame) -> Discovery:
     y = of_interest(points[f"{d.outcome}_mean"].to_numpy(float), d.threshold, d.above)
     label = f"mean {d.outcome} {'>' if d.above else '<'} {d.threshold:g}"
     out: Discovery = {"outcome": d.outcome, "threshold": d.threshold, "above": d.above,
-                           "label": label, "points_of_interest": int(y.sum()),
-                           "points": len(y), "prim": None, "cart": None}
+                      "label": label, "points_of_interest": int(y.sum()),
+                      "points": len(y), "prim": None, "cart": None}
     if 0 < y.sum() < len(y) and factors:
         x = points[factors]
         out["prim"] = prim_box(x, y, d.min_density)
@@ -142,8 +142,8 @@ def finish(study: Study, out: Path, x: np.ndarray, points: pd.DataFrame) -> Indi
     results.write_json(found, out / DISCOVERY)
     draw_study_plots(out, settings(study), analysis, found, points)
     summary: Indices = {"study": study.name, "model": study.model, "sampler": study.sampler,
-               "points": len(points), "reps": study.reps, "seed": study.seed,
-               "outcomes": analysis}
+                        "points": len(points), "reps": study.reps, "seed": study.seed,
+                        "outcomes": analysis}
     results.write_json(summary, out / INDICES)
     return summary
 

@@ -170,5 +170,3 @@ def run_backtest(p: Plan, out_dir: Path, progress: bool = True) -> Scores:
     }
     results.write_json(scores, out_dir / SCORES)  # strict JSON: NaN is written null
     return scores
-
-
