@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -51,6 +53,16 @@ def pid(sc: Scenario, b: Batch) -> tuple[int, int]:
 
 def die(sc: Scenario, b: Batch) -> None:
     os._exit(1)
+
+
+def signals_blocked(sc: Scenario, b: Batch) -> set[int]:
+    return set(signal.pthread_sigmask(signal.SIG_BLOCK, []))
+
+
+def mark_later(folder: str, task: int) -> None:
+    """A slow task that leaves a file behind once it has run."""
+    time.sleep(0.2)
+    Path(folder, str(task)).touch()
 
 
 def test_default_workers_is_the_cores_this_process_may_use() -> None:
@@ -115,6 +127,39 @@ def test_a_dead_worker_is_an_error_and_the_next_job_gets_a_new_pool(sc: Scenario
     got = list(LocalProcesses(WORKERS).map(sc, batches))
     assert executors._pool(WORKERS) is not broken
     assert repr(got) == repr([run_batch(sc, b) for b in batches])  # NaN == NaN in repr
+
+
+def test_the_workers_never_see_ctrl_c(sc: Scenario) -> None:
+    """A terminal sends Ctrl-C to every process of the command. A worker interrupted by it
+    left the pool broken or half-stopped, and the command could hang as it ended
+    (`test_crash_safety.py` has the command's side); the workers keep it blocked, and
+    the command that started them still takes it."""
+    executors._shutdown_pools()  # every process of the pool started by the code under test
+    prestart(WORKERS)
+    batches = plan_batches(1, 0, 0, 4 * WORKERS, 0, WORKERS)
+    blocked = list(LocalProcesses(WORKERS).map(sc, batches, signals_blocked))
+    assert len(blocked) == len(batches) >= 2
+    assert all(signal.SIGINT in b for b in blocked)
+    assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    executors._shutdown_pools()
+
+
+def test_a_command_that_stops_early_does_not_run_the_batches_it_left(tmp_path: Path) -> None:
+    """Stopped while its batches are still queued (Ctrl-C or an error between two
+    results), a command ends once the batches under way end; it used to run every batch
+    it had sent off first, 50 of them here, before it could end."""
+    tasks = 50
+    code = ("import sys; from sim.executors import LocalProcesses; "
+            "from tests.test_promises_executors import mark_later; "
+            f"done = LocalProcesses({WORKERS}).map_tasks("
+            f"[({str(tmp_path)!r}, i) for i in range({tasks})], mark_later); "
+            "next(done); sys.exit(0)")
+    ended = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                           text=True, timeout=120)
+    assert ended.returncode == 0, ended.stderr
+    ran = len(list(tmp_path.iterdir()))
+    # the first result, the batches under way and those queued for the workers; no more
+    assert 1 <= ran <= 1 + 3 * WORKERS < tasks
 
 
 def test_prestart_starts_a_pool_only_for_several_workers() -> None:

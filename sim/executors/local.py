@@ -1,15 +1,17 @@
 """Executors in this machine: `Inline` (this process) and `LocalProcesses` (a pool).
 
 The pool is kept alive across the jobs of a sweep, so a design point does not pay for
-starting processes.
+starting processes. Its processes never see Ctrl-C (`ctrl_c_held`): the command does, and
+ends them.
 """
 
 from __future__ import annotations
 
-import atexit
+import contextlib
 import functools
 import multiprocessing as mp
 import os
+import signal
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -60,6 +62,21 @@ def forks_end_with_their_parent() -> None:
     os.register_at_fork(after_in_child=lambda: end_with(os.getppid()))
 
 
+@contextlib.contextmanager
+def ctrl_c_held() -> Iterator[None]:
+    """Block Ctrl-C (SIGINT) in this thread while it starts processes, which keep it
+    blocked for good (as `multiprocessing` starts its resource tracker). A terminal sends
+    Ctrl-C to every process of the command: a worker it interrupts leaves the pool broken
+    or half-stopped, and Python 3.11 could then hang on exit. So the command alone takes
+    Ctrl-C, and shuts its pool down as it ends; a Ctrl-C within the block is delivered
+    as the block ends, not lost."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
 def _pool(workers: int) -> ProcessPoolExecutor:
     """The pool of `workers`, in `processes_for(workers)` processes."""
     pool = _POOLS.get(workers)
@@ -80,15 +97,22 @@ def prestart(workers: int) -> None:
     workers = workers or default_workers()
     if workers > 1:
         pool = _pool(workers)
-        for _ in range(processes_for(workers)):
-            pool.submit(_ready)
+        with ctrl_c_held():  # a submit starts a process while the pool has too few
+            for _ in range(processes_for(workers)):
+                pool.submit(_ready)
 
 
-@atexit.register
 def _shutdown_pools() -> None:
+    """Shut every pool down, its batches not yet started cancelled. It runs as Python ends,
+    before it waits for the pools' threads (`concurrent.futures` ends its own pools there
+    too): a command that stops early (Ctrl-C, an error) would otherwise wait for every
+    batch it had sent off, whole runs of them."""
     for pool in _POOLS.values():
         pool.shutdown(cancel_futures=True)
     _POOLS.clear()
+
+
+threading._register_atexit(_shutdown_pools)  # type: ignore[attr-defined]
 
 
 class LocalProcesses:
@@ -107,7 +131,9 @@ class LocalProcesses:
             return
         pool = _pool(self.workers)
         try:
-            yield from pool.map(fn, [sc for sc, _ in tasks], [b for _, b in tasks])
+            with ctrl_c_held():  # map submits every task now, starting processes as needed
+                results = pool.map(fn, [sc for sc, _ in tasks], [b for _, b in tasks])
+            yield from results
         except BrokenProcessPool:
             _POOLS.pop(self.workers, None)  # a worker died: start afresh next time
             raise
