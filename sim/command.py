@@ -36,12 +36,34 @@ def run_command(main: Callable[[], int | None]) -> NoReturn:
         status = main()
         sys.stdout.flush()
     except KeyboardInterrupt:
-        print("interrupted: what it was writing is incomplete and does not look complete; "
-              "a sweep or study run again goes on from its complete jobs", file=sys.stderr)
-        sys.exit(EXIT_INTERRUPTED)
+        interrupted()
     except BrokenPipeError:
         output_closed()
+    except Exception as e:
+        if from_ctrl_c(e):
+            interrupted()
+        raise
     sys.exit(status)
+
+
+def interrupted() -> NoReturn:
+    print("interrupted: what it was writing is incomplete and does not look complete; "
+          "a sweep or study run again goes on from its complete jobs", file=sys.stderr)
+    sys.exit(EXIT_INTERRUPTED)
+
+
+def from_ctrl_c(error: BaseException) -> bool:
+    """Whether `error` was raised as Ctrl-C unwound the command: a library stopped halfway
+    through a change (OmegaConf composing a config) may then raise anything, which is
+    neither bad input nor a bug."""
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            return True
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 def output_closed() -> NoReturn:
@@ -52,7 +74,10 @@ def output_closed() -> NoReturn:
 
 
 def fail(error: ConfigError) -> NoReturn:
-    """Report bad input as one line on stderr and exit with code 2."""
+    """Report bad input as one line on stderr and exit with code 2; an error that Ctrl-C
+    caused is told as Ctrl-C is."""
+    if from_ctrl_c(error):
+        raise KeyboardInterrupt
     print(f"error: {error}", file=sys.stderr)
     sys.exit(EXIT_BAD_INPUT)
 

@@ -27,6 +27,8 @@ import pytest
 
 from sim import results
 from sim.analysis.io import ResultsError, read_json, read_table, run_is_complete
+from sim.command import EXIT_BAD_INPUT, EXIT_INTERRUPTED, fail, run_command
+from sim.config.errors import ConfigError
 from sim.executors.base import processes_for
 from tests.conftest import compose_run
 
@@ -391,6 +393,83 @@ def test_ctrl_c_is_one_line_exit_130_and_nothing_looks_complete(
     assert err.startswith("interrupted: what it was writing is incomplete") and (
         err.count("\n") == 1), err
     assert not any((out / name).exists() for name in ("summary.json", "tournament.json"))
+
+
+@pytest.mark.parametrize("args", [
+    ("--sbc", "executor=local", "workers=2", "sbc_runs=4", "sbc_population=100000"),
+    ("us_china_2023", "executor=local", "workers=2", "population=100000"),
+], ids=["sbc-runs-side-by-side", "pyabc-sampler"])
+def test_ctrl_c_stops_a_calibration_and_the_processes_it_forked_at_once(
+        args: tuple[str, ...], tmp_path: Path) -> None:
+    """Ctrl-C to the process group, as a terminal sends it, while a calibration's forked
+    processes work. The SBC runs side by side were waited for to the end of the run each
+    had started (or for ever), and each of pyabc's processes printed a traceback."""
+    import psutil
+
+    proc = subprocess.Popen([sys.executable, "-m", "sim.calibrate", *args,
+                             "--out", str(tmp_path / "out")],
+                            cwd=ROOT, env=_env(), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        _wait_for(lambda: len(_forked(proc)) == processes_for(2), 120,
+                  "the forked processes to start")
+        forked = _forked(proc)
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, err
+    assert err.startswith("interrupted: ") and err.count("\n") == 1, err
+    assert not psutil.wait_procs(forked, timeout=30)[1], "forked processes outlived it"
+
+
+ERRORS_AS_CTRL_C_UNWINDS: dict[str, Callable[[], Exception]] = {
+    "a-traceback": lambda: AttributeError(
+        "'NoneType' object has no attribute '_invalidate_flags_cache'"),
+    "bad-input": lambda: ConfigError("parties.cn.stances.entity_list.win_set", [0.0, 1.0],
+                                     "unknown key"),
+}
+
+
+def _raising(error: Exception, as_ctrl_c_unwinds: bool) -> Callable[[], int]:
+    """A command's `main` that raises `error`, bad input going to `fail` as in every
+    command."""
+    def main() -> int:
+        try:
+            if as_ctrl_c_unwinds:
+                try:
+                    raise KeyboardInterrupt
+                except KeyboardInterrupt:
+                    raise error from None  # as a library's: `from None` keeps the context
+            raise error
+        except ConfigError as e:
+            fail(e)
+    return main
+
+
+@pytest.mark.parametrize("make", ERRORS_AS_CTRL_C_UNWINDS.values(),
+                         ids=ERRORS_AS_CTRL_C_UNWINDS)
+def test_an_error_raised_as_ctrl_c_unwinds_is_told_as_ctrl_c(
+        make: Callable[[], Exception], capsys: pytest.CaptureFixture[str]) -> None:
+    """Ctrl-C while OmegaConf composed a config left it half-changed, and what it raised
+    next was a traceback (exit 1) or, worse, told as bad input that was not (exit 2): these
+    two came up in 2 of 100 Ctrl-Cs to `sim.calibrate --sbc` at random times."""
+    with pytest.raises(SystemExit) as ended:
+        run_command(_raising(make(), as_ctrl_c_unwinds=True))
+    assert ended.value.code == EXIT_INTERRUPTED
+    assert capsys.readouterr().err.startswith("interrupted: ")
+
+    alone = make()  # the same error without Ctrl-C is what it was: bad input, or a bug
+    if isinstance(alone, ConfigError):
+        with pytest.raises(SystemExit) as ended:
+            run_command(_raising(alone, as_ctrl_c_unwinds=False))
+        assert ended.value.code == EXIT_BAD_INPUT
+        assert capsys.readouterr().err.startswith("error: parties.cn.stances")
+    else:
+        with pytest.raises(type(alone)):
+            run_command(_raising(alone, as_ctrl_c_unwinds=False))
 
 
 @pytest.mark.parametrize("command", [["sim", "reps=3", "plots=false", "progress=false"],

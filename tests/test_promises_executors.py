@@ -162,6 +162,37 @@ def test_a_command_that_stops_early_does_not_run_the_batches_it_left(tmp_path: P
     assert 1 <= ran <= 1 + 3 * WORKERS < tasks
 
 
+FORKS = """
+import os, signal, subprocess, sys, time
+from sim.executors.local import forks_end_with_their_parent
+forks_end_with_their_parent()
+child = os.fork()
+if child == 0:  # a process forked as pyabc's sampler forks its own
+    time.sleep(60)
+    os._exit(0)
+time.sleep(0.5)
+os.kill(child, signal.SIGINT)
+time.sleep(0.5)
+print("forked:", "alive" if os.waitpid(child, os.WNOHANG) == (0, 0) else "ended")
+os.kill(child, signal.SIGKILL)
+show = ("import signal; print('started:',"
+        " signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, []),"
+        " signal.getsignal(signal.SIGINT) is signal.default_int_handler)")
+subprocess.run([sys.executable, "-c", show], preexec_fn=lambda: None)  # forks through the hooks
+"""
+
+
+def test_a_forked_process_leaves_ctrl_c_to_its_parent_but_a_program_it_starts_does_not() -> None:
+    """The processes a calibration forks take no Ctrl-C (the calibration ends them), but a
+    program started from a process that forks so (`subprocess` with `preexec_fn` runs the
+    fork hooks) takes it as usual: blocking Ctrl-C there left `sim.tournament`, started
+    by a test, deaf to it."""
+    done = subprocess.run([sys.executable, "-c", FORKS], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert done.stdout.split("\n")[:2] == ["forked: alive", "started: False True"], (
+        done.stdout + done.stderr)
+
+
 def test_prestart_starts_a_pool_only_for_several_workers() -> None:
     executors._shutdown_pools()
     prestart(1)

@@ -84,7 +84,7 @@ def sampler(executor: str, workers: int) -> Iterator[Any]:
     if executor == "inline":
         yield SingleCoreSampler()
     elif executor == "local":
-        forks_end_with_their_parent()  # killed alone, the calibration leaves none behind
+        forks_end_with_their_parent()  # killed or stopped, the calibration leaves none behind
         yield MulticoreEvalParallelSampler(n_procs=processes_for(workers))
     else:
         from distributed import Client, LocalCluster

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from typing import Any
 
@@ -69,10 +68,10 @@ def sbc_ranks(problem: Problem, runs: int, population: int, generations: int, dr
     if workers <= 1 or runs <= 1:
         return pd.DataFrame([run(i) for i in range(runs)])
     fork = multiprocessing.get_context("fork")  # the problem is inherited, not pickled
-    forks_end_with_their_parent()  # killed alone, the calibration leaves none behind
-    with ProcessPoolExecutor(processes_for(min(workers, runs)), mp_context=fork,
-                             initializer=_hold, initargs=(run,)) as pool:
-        return pd.DataFrame(list(pool.map(_held_run, range(runs))))
+    forks_end_with_their_parent()  # killed or stopped, the calibration leaves none behind
+    with fork.Pool(processes_for(min(workers, runs)), initializer=_hold,
+                   initargs=(run,)) as pool:  # leaving it ends them, mid-run on Ctrl-C
+        return pd.DataFrame(pool.map(_held_run, range(runs), chunksize=1))
 
 
 _held: list[Callable[[int], dict[str, Any]]] = []  # a worker's SBC run, set as it starts

@@ -56,10 +56,21 @@ def end_with(parent: int) -> None:
 
 @functools.cache  # once a process: a hook registered with os cannot be taken back
 def forks_end_with_their_parent() -> None:
-    """From now on, each process forked from this one (or from those) ends once the
-    process that forked it has gone (`end_with`): for a library's pool that takes no
-    initializer, such as pyabc's sampler, which forks its processes for each generation."""
-    os.register_at_fork(after_in_child=lambda: end_with(os.getppid()))
+    """From now on, each process forked from this one (or from those) leaves Ctrl-C to
+    the process that forked it, which ends it, and ends once that process has gone
+    (`end_with`): for a library's pool that takes no initializer, such as pyabc's
+    sampler, which forks its processes for each generation."""
+    os.register_at_fork(after_in_child=_forked)
+
+
+def _forked() -> None:
+    signal.signal(signal.SIGINT, _leave_to_parent)  # see `ctrl_c_held`
+    end_with(os.getppid())
+
+
+def _leave_to_parent(signum: int, frame: object) -> None:
+    """Ctrl-C in a forked process: nothing; its parent ends it. A handler, where blocking
+    or ignoring the signal would outlast an `exec` (a subprocess forked from here)."""
 
 
 @contextlib.contextmanager
