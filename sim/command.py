@@ -47,6 +47,7 @@ def run_command(main: Callable[[], int | None]) -> NoReturn:
 
 
 def interrupted() -> NoReturn:
+    """End on Ctrl-C with one line and exit code 130."""
     print("interrupted: what it was writing is incomplete and does not look complete; "
           "a sweep or study run again goes on from its complete jobs", file=sys.stderr)
     sys.exit(EXIT_INTERRUPTED)
