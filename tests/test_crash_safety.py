@@ -454,8 +454,8 @@ def _raising(error: Exception, as_ctrl_c_unwinds: bool) -> Callable[[], int]:
 def test_an_error_raised_as_ctrl_c_unwinds_is_told_as_ctrl_c(
         make: Callable[[], Exception], capsys: pytest.CaptureFixture[str]) -> None:
     """Ctrl-C while OmegaConf composed a config left it half-changed, and what it raised
-    next was a traceback (exit 1) or, worse, told as bad input that was not (exit 2): these
-    two came up in 2 of 100 Ctrl-Cs to `sim.calibrate --sbc` at random times."""
+    next was a traceback (exit 1) or, worse, told as bad input that was not (exit 2): 5 of
+    100 Ctrl-Cs to `sim.calibrate --sbc` at random times were told as bad input."""
     with pytest.raises(SystemExit) as ended:
         run_command(_raising(make(), as_ctrl_c_unwinds=True))
     assert ended.value.code == EXIT_INTERRUPTED
