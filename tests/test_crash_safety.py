@@ -294,10 +294,15 @@ def _forked(proc: subprocess.Popen[bytes]) -> list[Any]:
     return found
 
 
-@pytest.mark.parametrize("args", [
+# A calibration whose processes it forks work a long while: SBC runs side by side, and
+# pyabc's sampler.
+FORKING_CALIBRATIONS = pytest.mark.parametrize("args", [
     ("--sbc", "executor=local", "workers=2", "sbc_runs=4", "sbc_population=100000"),
     ("us_china_2023", "executor=local", "workers=2", "population=100000"),
 ], ids=["sbc-runs-side-by-side", "pyabc-sampler"])
+
+
+@FORKING_CALIBRATIONS
 def test_the_processes_a_killed_calibration_forked_end_with_it(
         args: tuple[str, ...], tmp_path: Path) -> None:
     """The processes a calibration forks (its SBC runs side by side; pyabc's sampler's for
@@ -395,10 +400,7 @@ def test_ctrl_c_is_one_line_exit_130_and_nothing_looks_complete(
     assert not any((out / name).exists() for name in ("summary.json", "tournament.json"))
 
 
-@pytest.mark.parametrize("args", [
-    ("--sbc", "executor=local", "workers=2", "sbc_runs=4", "sbc_population=100000"),
-    ("us_china_2023", "executor=local", "workers=2", "population=100000"),
-], ids=["sbc-runs-side-by-side", "pyabc-sampler"])
+@FORKING_CALIBRATIONS
 def test_ctrl_c_stops_a_calibration_and_the_processes_it_forked_at_once(
         args: tuple[str, ...], tmp_path: Path) -> None:
     """Ctrl-C to the process group, as a terminal sends it, while a calibration's forked
