@@ -20,6 +20,7 @@ from sim.command import (
     EXIT_FAILED_REPS,
     before_hydra,
     fail,
+    named_by_job_folder,
     precheck,
     run_as_job,
     run_overrides,
@@ -86,8 +87,11 @@ def sweep(overrides: list[str]) -> int:
         print(f"not gathered: python -m sim.report {folder or 'on its folder'} gathers it",
               file=sys.stderr)
         return 0
+    from sim.results import named_by
+
     try:  # its table or plots cannot be written: one line
-        return finish_sweep(swept.sweep_dir, swept.plots, sum(len(b) for b in swept.jobs))
+        with named_by("hydra.sweep.dir", swept.sweep_dir, swept.given):
+            return finish_sweep(swept.sweep_dir, swept.plots, sum(len(b) for b in swept.jobs))
     except ConfigError as e:
         fail(e)
 
@@ -115,15 +119,16 @@ def task(cfg: DictConfig) -> None:
 
     hc = HydraConfig.get()
     sweep = hc.mode == RunMode.MULTIRUN
-    try:
+    try:  # bad input found as it runs (a file it cannot write): before Hydra logs the failure
         point = DesignPoint.of(load_run(cfg), Path(hc.runtime.output_dir),
                                int(hc.job.num) if sweep else 0, list(hc.overrides.task), sweep)
+        if sweep and completed(point.out_dir, point.run, point.design_point) is not None:
+            print(f"{point.out_dir}: complete, skipped", file=sys.stderr)
+            return
+        with named_by_job_folder():
+            run_point(point)
     except ConfigError as e:
         fail(e)
-    if sweep and completed(point.out_dir, point.run, point.design_point) is not None:
-        print(f"{point.out_dir}: complete, skipped", file=sys.stderr)
-        return
-    run_point(point)
 
 
 job = hydra.main(version_base="1.3", config_path=str(CONF_DIR), config_name="config")(task)
@@ -134,10 +139,7 @@ def run_point(point: DesignPoint) -> None:
     from sim.analysis.summary import format_table
     from sim.pool import run_sweep
 
-    try:
-        summary = run_sweep([point], progress=point.run.progress)[0]
-    except ConfigError as e:  # found only as it runs, such as a Dask cluster that differs
-        fail(e)
+    summary = run_sweep([point], progress=point.run.progress)[0]
     print(format_table(summary))
     print(f"results: {point.out_dir}")
     if summary["failures"]:

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 from sim.config.errors import ConfigError, one_line
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
     from omegaconf import DictConfig
     from omegaconf.errors import OmegaConfBaseException
 
@@ -430,14 +432,31 @@ def hydra_command(config_name: str, schema: type[T], check: Callable[[T], None],
             except ConfigError as e:
                 fail(e)
             try:
-                task(conf, Path(HydraConfig.get().runtime.output_dir))
+                with named_by_job_folder():
+                    task(conf, Path(HydraConfig.get().runtime.output_dir))
             except BrokenPipeError:  # before Hydra reports it as the job's failure
                 output_closed()
+            except ConfigError as e:  # found as it ran (a file it cannot write): likewise
+                fail(e)
 
         hydra.main(version_base="1.3", config_path=str(CONF_DIR), config_name=config_name)(job)()
         return
     checked, cfg, out_dir = precheck(overrides, config_name, schema, check)
     run_as_job(cfg, out_dir, lambda: task(checked, out_dir), holds)
+
+
+def named_by_job_folder() -> AbstractContextManager[None]:
+    """Around the task of the Hydra job running now: a file it cannot write is named by the
+    setting that gave its folder (`sim.results.named_by`): hydra.sweep.dir in a sweep."""
+    from hydra.core.hydra_config import HydraConfig
+    from hydra.types import RunMode
+
+    from sim.results import named_by
+
+    hc = HydraConfig.get()
+    key, given = (("hydra.sweep.dir", hc.sweep.dir) if hc.mode == RunMode.MULTIRUN
+                  else ("hydra.run.dir", hc.run.dir))
+    return named_by(key, Path(given), str(given))
 
 
 def run_overrides(args: Sequence[str]) -> list[str] | None:
@@ -458,11 +477,12 @@ def run_as_job(cfg: DictConfig, out_dir: Path, task: Callable[[], None], holds: 
     from omegaconf import open_dict
 
     from sim.config.compose import setup_error
-    from sim.results import holding
+    from sim.results import holding, named_by
 
     def job(_: DictConfig) -> None:
         try:
-            task()
+            with named_by("hydra.run.dir", out_dir, given):
+                task()
         except BrokenPipeError:  # before Hydra reports it as the job's failure
             output_closed()
         except ConfigError as e:  # found as it ran (a file it cannot write): before Hydra

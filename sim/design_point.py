@@ -191,6 +191,7 @@ def _copied(data: Any) -> Any:
 def prepare_output(out_dir: Path, key: str = "hydra.run.dir") -> None:
     """Make sure results can be written to `out_dir`, and that it does not look complete;
     `key` is the setting that gave the folder (a sweep's job: `hydra.sweep.dir`)."""
+    results.check_file(out_dir / SUMMARY)  # a folder of its name: not to be taken for it
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         probe = out_dir / ".write-test"

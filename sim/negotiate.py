@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.command import fail, hydra_command
-from sim.config.errors import ConfigError
+from sim.command import hydra_command
 from sim.negotiation.config import NegotiationConf, check_negotiation, register
 
 register()
@@ -19,10 +18,7 @@ def run(conf: NegotiationConf, out_dir: Path) -> None:
     """Negotiate once; print the trace and where the results are."""
     from sim.negotiation.lab import format_report, run_lab
 
-    try:
-        data = run_lab(conf, out_dir)
-    except ConfigError as e:
-        fail(e)
+    data = run_lab(conf, out_dir)
     print(format_report(data))
     print(f"results: {out_dir}")
 

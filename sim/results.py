@@ -60,13 +60,19 @@ class WriteError(ConfigError):
     """A results file that cannot be written: a folder has its name, or its folder or the
     file there refuses it (read-only, immutable, full). A `ConfigError`, so that every command
     tells it as it tells a bad output folder: one line, exit code 2; `path` and `reason` let
-    a command that names the file otherwise say it in its own words."""
+    a command that names the file otherwise say it in its own words.
 
-    def __init__(self, path: Path, reason: str):
+    Raised as `output=FILE`; a command names it by the setting that gave the file's folder
+    (`named_by`: `key=FOLDER: cannot write NAME there`)."""
+
+    def __init__(self, path: Path, reason: str, key: str = "output", folder: str | None = None,
+                 below: str = ""):
         self.path, self.reason = path, reason
         fix = "move that folder away" if reason == A_FOLDER else "make it writable"
-        super().__init__("output", str(path), f"cannot write this file ({reason}); {fix}, or "
-                         "give the command another folder")
+        what = "this file" if folder is None else f"{below} there"
+        super().__init__(key, str(path) if folder is None else folder,
+                         f"cannot write {what} ({reason}); {fix}, or give the command "
+                         "another folder")
 
 
 class TableWriter:
@@ -152,11 +158,25 @@ def holding(folder: Path, key: str, given: str, holds: str | None) -> Iterator[N
                               "to end, or give another folder")
         if holds is not None:
             check_holds(folder, key, given, holds)
-        yield
+        with named_by(key, folder, given):
+            yield
     finally:
         if ours:
             lock.unlink(missing_ok=True)
         os.close(fd)
+
+
+@contextmanager
+def named_by(key: str, folder: Path, given: str) -> Iterator[None]:
+    """Around writing files in `folder`: a `WriteError` of one of them names `key`, the
+    setting that gave the folder, as `given` (a `WriteError` named so already is kept)."""
+    try:
+        yield
+    except WriteError as e:
+        path, where = e.path.absolute(), folder.absolute()
+        if e.key != "output" or not path.is_relative_to(where):
+            raise
+        raise WriteError(e.path, e.reason, key, given, str(path.relative_to(where))) from None
 
 
 def check_holds(folder: Path, key: str, given: str, holds: str) -> None:

@@ -102,16 +102,28 @@ RUN = "hydra.run.dir"
      "hydra.sweep.dir", "sweep.parquet"),  # a traceback, as the sweep was gathered
     (["sim.explore", "ishigami", "base_samples=4", "reps=2", "--no-progress"], "out",
      "indices.json"),  # IsADirectoryError, as an earlier study's indices were taken away
+    (["sim", "reps=10", "workers=1", "progress=false"], RUN, "summary.json"),
+    (["sim", "-m", "hydra/launcher=basic", "seed=1,2", "reps=10", "workers=1",
+      "progress=false", "plots=false"], "hydra.sweep.dir", "0/replications.parquet"),
+    (["sim.negotiate", "-m", "seed=1,2"], "hydra.sweep.dir", "0/negotiation.json"),
+    (["sim.forecast", "scenario=historical_2023", "as_of=2023-06-01", "reps=20"], "out",
+     "forecast.json"),
+    (["sim.backtest", "us_china_2023", "--reps", "20"], "--out", "scores.json"),
+    (["sim.backtest", "library", "--reps", "20"], "--out", "library.json"),  # a traceback
+    (["sim.calibrate", "us_china_2023"], "--out", "calibration.json"),
 ])
 def test_a_command_whose_file_a_folder_is_in_the_way_of_is_one_line(
         tmp_path: Path, command: list[str], folder: str, name: str) -> None:
-    """`python -m sim` (its tables, its plots, a sweep's table), the lab, the tournament
-    and a study: exit code 2, one line, and nothing that looks complete."""
+    """`python -m sim` (its tables, its plots, a sweep's table), the lab, the tournament,
+    a study, a forecast, a backtest, the library and a calibration: exit code 2, one line
+    naming the setting that gave the folder and the file in it, and nothing that looks
+    complete."""
     out = tmp_path / "out"
     (out / name).mkdir(parents=True)
-    done = _run(*command, f"{folder}={out}")
+    given = [folder, str(out)] if folder.startswith("--") else [f"{folder}={out}"]
+    done = _run(*command, *given)
     assert done.returncode == 2, done.stderr
-    assert done.stderr == (f"error: output='{out / name}': cannot write this file (a folder "
+    assert done.stderr == (f"error: {folder}='{out}': cannot write {name} there (a folder "
                            "has its name); move that folder away, or give the command "
                            "another folder\n")
     kept = {results.MULTIRUN}  # Hydra's record of a sweep's config, in a folder not empty
@@ -147,6 +159,6 @@ def test_a_sweep_whose_table_cannot_be_replaced_is_one_line_as_it_is_gathered(
         subprocess.run(["chattr", "-i", str(table)], check=True)
     assert done.returncode == 2, done.stderr
     assert done.stderr.splitlines()[-1] == (
-        f"error: output='{table}': cannot write this file (Operation not permitted); make it "
-        "writable, or give the command another folder")
+        f"error: hydra.sweep.dir='{tmp_path}': cannot write sweep.parquet there (Operation not "
+        "permitted); make it writable, or give the command another folder")
     assert "Traceback" not in done.stderr

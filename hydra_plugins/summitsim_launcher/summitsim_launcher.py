@@ -38,7 +38,7 @@ class SummitsimLauncher(Launcher):
         from sim.config.load import unresolved
         from sim.design_point import design_points
         from sim.pool import run_sweep
-        from sim.results import check_file
+        from sim.results import check_file, named_by
         from sim.sweep import SWEEP_TABLE, check_kind, discard_unstarted
 
         assert self.config is not None and self.hydra_context is not None
@@ -90,7 +90,8 @@ class SummitsimLauncher(Launcher):
             points = design_points(job_overrides, initial_job_idx, sweep_dir, compose, is_group)
             env = {str(k): str(v) for k, v in config.hydra.job.env_set.items()}  # jobs share it
             check_writable("hydra.sweep.dir", sweep_dir)
-            check_file(sweep_dir / SWEEP_TABLE)  # written last, after every job
+            with named_by("hydra.sweep.dir", sweep_dir, str(config.hydra.sweep.dir)):
+                check_file(sweep_dir / SWEEP_TABLE)  # written last, after every job
             sweep_dir.mkdir(parents=True, exist_ok=True)
         except OmegaConfBaseException as e:  # a setting, or environment variable, unresolved
             discard_unstarted(sweep_dir)  # (the summitsim sweeper would; another may not)

@@ -26,9 +26,11 @@ ConfigStore.instance().store(
 
 @dataclass(frozen=True)
 class Swept:
-    """A sweep that ran: its folder, whether to draw its plots, Hydra's record of its jobs."""
+    """A sweep that ran: its folder (and as it was given), whether to draw its plots,
+    Hydra's record of its jobs."""
 
     sweep_dir: Path
+    given: str
     plots: bool
     jobs: List[Any]  # noqa: UP006
 
@@ -65,4 +67,4 @@ class SummitsimSweeper(BasicSweeper):
                     raise
         except ConfigError as e:  # one line, whichever command's sweep it is
             fail(e)
-        return Swept(folder, bool(self.config.get("plots")), jobs)  # the lab's: no such key
+        return Swept(folder, given, bool(self.config.get("plots")), jobs)  # the lab's: no such key

@@ -52,8 +52,9 @@ def check(study: Study) -> tuple[StudyModel, Path]:
                           "must be in (0, 1]")
     out = out_dir_of(study)
     check_writable("out", out)
-    for name in (STUDY, SAMPLES, POINTS, DISCOVERY, INDICES):  # found before a point runs
-        results.check_file(out / name)
+    with results.named_by("out", out, str(out)):
+        for name in (STUDY, SAMPLES, POINTS, DISCOVERY, INDICES):  # found before a point runs
+            results.check_file(out / name)
     manifest = out / STUDY
     if manifest.exists():
         try:

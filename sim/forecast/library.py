@@ -278,16 +278,16 @@ def run_library(lib: LibraryConf, out_dir: Path, overrides: Sequence[str] = (),
     from sim.analysis.plots import save_png
 
     plans = plan_library(lib, overrides, workers) if plans is None else plans
-    prepare(out_dir)
-    (out_dir / DONE).unlink(missing_ok=True)
+    prepare(out_dir, DONE)
     rows, curves, pooled = [], [], []
     for name, p in plans.items():
         if progress:
             print(f"case {name}: {p.start} to {p.summit}", flush=True)
         try:
             scores = run_backtest(p, out_dir / name, progress=progress)
-        except ConfigError as err:  # an origin from which no past agrees with the record
-            raise at_case(name, err) from None
+        except ConfigError as err:  # an origin from which no past agrees with the record,
+            # named as the library file names it; or the case's folder, named by --out
+            raise at_case(name, err) if err.key.startswith("origins") else err from None
         forecasts = read_table(out_dir / name / FORECASTS)
         curve = pd.DataFrame(scores["p_summit"])
         curve.insert(0, "case", name)
