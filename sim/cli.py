@@ -94,6 +94,8 @@ def sweep(overrides: list[str]) -> int:
             return finish_sweep(swept.sweep_dir, swept.plots, sum(len(b) for b in swept.jobs))
     except ConfigError as e:
         fail(e)
+    finally:  # gathered: the folder, held since the sweep began, is another command's now
+        swept.release()
 
 
 def ran_in(swept: Any) -> Path | None:

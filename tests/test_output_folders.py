@@ -109,6 +109,39 @@ def test_a_sweep_under_hydras_basic_sweeper_holds_its_folder_until_it_ends(
     assert (ended / "multirun.yaml").is_file() and not (ended / ".lock").exists()
 
 
+
+def test_a_sweep_holds_its_folder_until_it_has_gathered_its_jobs(tmp_path: Path) -> None:
+    """Its table and plots are written after the last job: a command that could take the
+    folder then would have them mixed with its own. Tried again and again from the last
+    job's end: refused until the sweep's table and plots are there."""
+    from sim.results import holding
+
+    folder, jobs = tmp_path / "sweep", 4
+    sweep = subprocess.Popen(
+        [sys.executable, "-m", "sim", "-m", f"seed=range(0,{jobs})", "reps=2", "workers=1",
+         "progress=false", f"hydra.sweep.dir={folder}"], cwd=ROOT, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    refused = 0
+    try:
+        while sweep.poll() is None:
+            if all((folder / str(job) / "summary.json").exists() for job in range(jobs)):
+                try:
+                    with holding(folder, "hydra.sweep.dir", str(folder), None):
+                        if sweep.poll() is None:  # taken while the sweep still ran
+                            written = {"sweep.parquet", "outcome_shares.png",
+                                       "agreement_heatmap.png"}
+                            assert written <= {p.name for p in folder.iterdir()}
+                except ConfigError:
+                    refused += 1
+            time.sleep(0.005)
+    finally:
+        if sweep.poll() is None:  # a failed check
+            os.killpg(sweep.pid, signal.SIGKILL)
+            sweep.wait()
+    assert sweep.returncode == 0
+    assert refused > 0  # tried while the jobs were gathered
+
+
 # Every command that writes a folder: how the folder is given, and what it holds after.
 COMMANDS = [
     ("sim.explore", ("ishigami", "base_samples=2", "--no-progress", "out={}"), "out", "study"),

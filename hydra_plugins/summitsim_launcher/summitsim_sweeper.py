@@ -3,12 +3,13 @@
 The summitsim launcher checks every design point itself before running any, composing
 each distinct choice of config groups only once (see `sim.design_point.design_points`).
 The sweep returns where it ran and whether to draw its plots, read from the config the
-launcher ran (its `${now:...}` folder resolved once), for the command to gather it.
+launcher ran (its `${now:...}` folder resolved once), for the command to gather it, its
+folder still held.
 """
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, List, Sequence  # noqa: UP035 - Hydra's configs
+from typing import Any, Callable, List, Sequence  # noqa: UP035 - Hydra's configs
 
 from hydra._internal.core_plugins.basic_sweeper import BasicSweeper, BasicSweeperConf
 from hydra.core.config_store import ConfigStore
@@ -27,12 +28,14 @@ ConfigStore.instance().store(
 @dataclass(frozen=True)
 class Swept:
     """A sweep that ran: its folder (and as it was given), whether to draw its plots,
-    Hydra's record of its jobs."""
+    Hydra's record of its jobs, and the release of its folder, held until the command
+    has gathered them (or ends)."""
 
     sweep_dir: Path
     given: str
     plots: bool
     jobs: List[Any]  # noqa: UP006
+    release: Callable[[], None]
 
 
 class SummitsimSweeper(BasicSweeper):
@@ -40,15 +43,19 @@ class SummitsimSweeper(BasicSweeper):
         """Left to the launcher, which composes each distinct config once."""
 
     def sweep(self, arguments: List[str]) -> Swept:  # noqa: UP006
-        """The sweep, its folder held from before Hydra saves its config there to the end
-        (another command writing there at the same time is refused, and so is a folder of
-        other results), and taken back if the sweep is refused before any job ran."""
+        """The sweep, its folder held from before Hydra saves its config there until its
+        jobs are gathered or the command ends (another command writing there at the same
+        time is refused, and so is a folder of other results), and taken back if the sweep
+        is refused before any job ran."""
+        import atexit
+        from contextlib import ExitStack
+
         from omegaconf.errors import OmegaConfBaseException
 
         from sim.command import fail
         from sim.config.errors import ConfigError
         from sim.config.load import unresolved
-        from sim.results import holding, sweep_of
+        from sim.results import holding, named_by, sweep_of
         from sim.sweep import discard_unstarted
 
         assert self.config is not None
@@ -56,15 +63,21 @@ class SummitsimSweeper(BasicSweeper):
             given = str(self.config.hydra.sweep.dir)
         except OmegaConfBaseException as e:  # a folder that does not resolve
             fail(unresolved(self.config, e))
-        folder = Path(given).absolute()
+        folder, hold = Path(given).absolute(), ExitStack()
         try:
-            with holding(folder, "hydra.sweep.dir", given,
-                         sweep_of(self.config.hydra.job.config_name)):
-                try:
-                    jobs = super().sweep(arguments)
-                except BaseException:  # refused (bad input exits): nothing of it is left
-                    discard_unstarted(folder)
-                    raise
+            hold.enter_context(holding(folder, "hydra.sweep.dir", given,
+                                       sweep_of(self.config.hydra.job.config_name)))
         except ConfigError as e:  # one line, whichever command's sweep it is
             fail(e)
-        return Swept(folder, given, bool(self.config.get("plots")), jobs)  # the lab's: no such key
+        try:
+            with named_by("hydra.sweep.dir", folder, given):
+                jobs = super().sweep(arguments)
+        except BaseException as e:  # refused (bad input exits): nothing of it is left
+            discard_unstarted(folder)
+            hold.close()
+            if isinstance(e, ConfigError):
+                fail(e)
+            raise
+        atexit.register(hold.close)  # the command's end, if it does not gather the jobs
+        plots = bool(self.config.get("plots"))  # the lab's config has no such key
+        return Swept(folder, given, plots, jobs, hold.close)
