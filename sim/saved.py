@@ -104,6 +104,24 @@ class StudySettings(TypedDict):
     outcomes: list[str]
 
 
+class TestPointSummary(TypedDict):
+    """`summary.json` of a point of a study of a test model (`sim.explore.testmodels`), key
+    by key, in the order written."""
+
+    model: str
+    values: dict[str, float]
+    noise_sd: float
+    reps: int
+    requested_reps: int
+    seed: int
+    design_point: int
+    config_hash: str
+    y_mean: float
+    git_commit: str
+    versions: dict[str, str]
+    perf: dict[str, float]  # wall_seconds
+
+
 class StudyManifest(TypedDict):
     """`study.json`: written first, with the digest that tells a study's results apart."""
 

@@ -373,6 +373,28 @@ def test_a_setting_merges_into_the_mapping_there_as_on_python_m_sims_command_lin
     assert [f.key for f in s.factors] == ["x1", "x2", "x3", "a.b"]
 
 
+def test_a_point_whose_summary_lacks_a_field_or_has_one_of_the_wrong_type_runs_again(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A test model's point, as a run's job: its summary is read as its record
+    (`sim.saved.TestPointSummary`), and one damaged since is not taken as complete."""
+    from sim.explore.cli import main
+
+    args = ["ishigami", "base_samples=8", "bootstrap=50", "discovery.threshold=100",
+            "--no-progress", f"out={tmp_path}"]  # no PRIM box to find: fast
+    assert main(args) == 0
+    indices = (tmp_path / "indices.json").read_text()
+    summary = tmp_path / "3" / "summary.json"
+    written = json.loads(summary.read_text())
+    for damaged in ({k: v for k, v in written.items() if k != "y_mean"},
+                    written | {"values": {"x1": "high"}}):
+        summary.write_text(json.dumps(damaged))
+        capsys.readouterr()
+        assert main(args) == 0
+        assert "1 design points" in capsys.readouterr().err  # that point alone ran again
+        assert json.loads(summary.read_text()).keys() == written.keys()
+        assert (tmp_path / "indices.json").read_text() == indices
+
+
 def test_a_point_whose_table_was_damaged_since_it_ran_is_run_again_or_named(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A point's table cut short after it ran (a copy, a disk) was taken as complete, and

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sim import results
-from sim.analysis.io import ResultsError, is_whole, read_json, read_table
+from sim.analysis.io import ResultsError, is_whole, read_record, read_table
 from sim.config.compose import (
     check_folders,
     compose,
@@ -37,6 +37,7 @@ from sim.model.outcome import OUTCOMES
 from sim.provenance import git_commit, versions
 from sim.results import REPLICATIONS
 from sim.runner import BatchTable
+from sim.saved import TestPointSummary
 
 Data = dict[str, Any]
 
@@ -272,12 +273,12 @@ def _writer(job_dir: Path) -> Any:
 
 
 def _finisher(job_dir: Path, p: TestPoint, key: str, s: Study, dp: int) -> Any:
-    def finish(writer: _TableWriter, elapsed: float) -> dict[str, Any]:
-        summary = {"model": p.model, "values": dict(p.values), "noise_sd": p.noise_sd,
-                   "reps": writer.n, "requested_reps": s.reps, "seed": s.seed,
-                   "design_point": dp, "config_hash": key, "y_mean": writer.total / writer.n,
-                   "git_commit": git_commit(), "versions": versions(),
-                   "perf": {"wall_seconds": elapsed}}
+    def finish(writer: _TableWriter, elapsed: float) -> TestPointSummary:
+        summary = TestPointSummary(
+            model=p.model, values=dict(p.values), noise_sd=p.noise_sd, reps=writer.n,
+            requested_reps=s.reps, seed=s.seed, design_point=dp, config_hash=key,
+            y_mean=writer.total / writer.n, git_commit=git_commit(), versions=versions(),
+            perf={"wall_seconds": elapsed})
         results.write_json(summary, job_dir / results.SUMMARY)
         return summary
     return finish
@@ -288,8 +289,8 @@ def _complete(job_dir: Path, digest: str, seed: int, reps: int, dp: int) -> bool
     if not path.exists():
         return False
     try:
-        old = read_json(path)
-    except ResultsError:  # damaged: the job runs again
+        old = read_record(path, TestPointSummary)
+    except ResultsError:  # damaged (a field missing or of the wrong type): it runs again
         return False
     if not is_whole(job_dir / REPLICATIONS):  # cut short since it ran: it runs again
         return False
