@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import functools
-import re
-from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pytest
@@ -14,8 +11,6 @@ import sim
 from sim.config.schema import RunConf
 from sim.records import ReplicationResult
 from sim.scenario import Scenario
-
-MODULE_FIXTURE = re.compile(r"@pytest\.fixture\(scope=\"module\"")
 
 
 def compose_run(*overrides: str) -> RunConf:
@@ -41,25 +36,3 @@ def replications(name: str, reps: int, seed: int = 0) -> pd.DataFrame:
 @pytest.fixture
 def run_conf() -> RunConf:
     return compose_run()
-
-
-
-def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """Under `-n`: the tests of a module that has module fixtures (a run, a sweep or a study
-    made once for many tests) go to one worker together, so that each fixture is made once
-    rather than once on each worker; every other test goes, one at a time, to whichever
-    worker is free, as pytest-xdist's `load` sends them. Another `--dist` is left as asked."""
-    if config.getvalue("dist") != "load":
-        return None
-    from xdist.scheduler import LoadScopeScheduling
-
-    root = Path(str(config.rootpath))
-    shared = {str(p.relative_to(root)) for p in (root / "tests").glob("test_*.py")
-              if MODULE_FIXTURE.search(p.read_text())}
-
-    class ModuleFixturesTogether(LoadScopeScheduling):  # largest units first, then the rest
-        def _split_scope(self, nodeid: str) -> str:
-            module = nodeid.partition("::")[0]
-            return module if module in shared else nodeid
-
-    return ModuleFixturesTogether(config, log)
