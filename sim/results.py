@@ -63,14 +63,15 @@ class WriteError(ConfigError):
     a command that names the file otherwise say it in its own words.
 
     Raised as `output=FILE`; a command names it by the setting that gave the file's folder
-    (`named_by`: `key=FOLDER: cannot write NAME there`)."""
+    (`named_by`: `key=FOLDER: cannot write NAME there`, the folder as `given`, the file's
+    name from it `below`)."""
 
-    def __init__(self, path: Path, reason: str, key: str = "output", folder: str | None = None,
+    def __init__(self, path: Path, reason: str, key: str = "output", given: str | None = None,
                  below: str = ""):
         self.path, self.reason = path, reason
         fix = "move that folder away" if reason == A_FOLDER else "make it writable"
-        what = "this file" if folder is None else f"{below} there"
-        super().__init__(key, str(path) if folder is None else folder,
+        what = "this file" if given is None else f"{below} there"
+        super().__init__(key, str(path) if given is None else given,
                          f"cannot write {what} ({reason}); {fix}, or give the command "
                          "another folder")
 

@@ -60,8 +60,9 @@ def signals_blocked(sc: Scenario, b: Batch) -> set[int]:
 
 
 def mark_later(folder: str, task: int) -> None:
-    """A slow task that leaves a file behind once it has run."""
-    time.sleep(0.2)
+    """A slow task that leaves a file behind once it has run: slow beside the time a
+    command takes to end, even on a loaded machine, which would let more tasks start."""
+    time.sleep(1.0)
     Path(folder, str(task)).touch()
 
 
@@ -147,8 +148,8 @@ def test_the_workers_never_see_ctrl_c(sc: Scenario) -> None:
 def test_a_command_that_stops_early_does_not_run_the_batches_it_left(tmp_path: Path) -> None:
     """Stopped while its batches are still queued (Ctrl-C or an error between two
     results), a command ends once the batches under way end; it used to run every batch
-    it had sent off first, 50 of them here, before it could end."""
-    tasks = 50
+    it had sent off first, 20 of them here, before it could end."""
+    tasks = 20
     code = ("import sys; from sim.executors import LocalProcesses; "
             "from tests.test_promises_executors import mark_later; "
             f"done = LocalProcesses({WORKERS}).map_tasks("
