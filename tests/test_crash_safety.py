@@ -296,9 +296,8 @@ def _forked(proc: subprocess.Popen[bytes]) -> list[Any]:
 
 # A calibration whose processes it forks work a long while: SBC runs side by side, and
 # pyabc's sampler.
-FORKING_SBC = ("--sbc", "executor=local", "workers=2", "sbc_runs=4", "sbc_population=100000")
 FORKING_CALIBRATIONS = pytest.mark.parametrize("args", [
-    FORKING_SBC,
+    ("--sbc", "executor=local", "workers=2", "sbc_runs=4", "sbc_population=100000"),
     ("us_china_2023", "executor=local", "workers=2", "population=100000"),
 ], ids=["sbc-runs-side-by-side", "pyabc-sampler"])
 
@@ -428,12 +427,14 @@ def test_ctrl_c_stops_a_calibration_and_the_processes_it_forked_at_once(
     assert not psutil.wait_procs(forked, timeout=30)[1], "forked processes outlived it"
 
 
-def test_a_ctrl_c_as_the_sbc_runs_processes_are_forked_is_not_lost(tmp_path: Path) -> None:
-    """Ctrl-C as soon as the first of the SBC runs' processes is there, while the others
-    are forked: it was raised in a hook that Python runs as it forks (logging's), which
-    drops it, and the calibration went on, for ever here (3 of 5 tries on a loaded
-    machine)."""
-    proc = subprocess.Popen([sys.executable, "-m", "sim.calibrate", *FORKING_SBC,
+@FORKING_CALIBRATIONS
+def test_a_ctrl_c_as_a_calibration_forks_its_processes_is_not_lost(
+        args: tuple[str, ...], tmp_path: Path) -> None:
+    """Ctrl-C as soon as the first of the processes is there, while the others are forked
+    (the SBC runs', pyabc's): it was raised in a hook that Python runs as it forks
+    (logging's), which drops it, and the calibration went on, for ever here (3 of 5 tries
+    of each on a loaded machine)."""
+    proc = subprocess.Popen([sys.executable, "-m", "sim.calibrate", *args,
                              "--out", str(tmp_path / "out")],
                             cwd=ROOT, env=_env(), stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True, start_new_session=True,

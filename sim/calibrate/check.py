@@ -23,7 +23,7 @@ from sim.calibrate.abc import Model, fit, resample
 from sim.calibrate.setup import Problem
 from sim.calibrate.stats import Statistics
 from sim.executors.base import processes_for
-from sim.executors.local import ctrl_c_held, forks_end_with_their_parent
+from sim.executors.local import forks_end_with_their_parent
 
 
 def predictive(problem: Problem, post: pd.DataFrame, k: int, seed: int
@@ -69,10 +69,8 @@ def sbc_ranks(problem: Problem, runs: int, population: int, generations: int, dr
         return pd.DataFrame([run(i) for i in range(runs)])
     fork = multiprocessing.get_context("fork")  # the problem is inherited, not pickled
     forks_end_with_their_parent()  # killed or stopped, the calibration leaves none behind
-    with ctrl_c_held():  # a Ctrl-C as it forked was raised in a fork hook, which drops it
-        pool = fork.Pool(processes_for(min(workers, runs)), initializer=_hold,
-                         initargs=(run,))
-    with pool:  # leaving it ends them, mid-run on Ctrl-C
+    with fork.Pool(processes_for(min(workers, runs)), initializer=_hold,
+                   initargs=(run,)) as pool:  # leaving it ends them, mid-run on Ctrl-C
         return pd.DataFrame(pool.map(_held_run, range(runs), chunksize=1))
 
 

@@ -54,17 +54,48 @@ def end_with(parent: int) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
+_FORK = {"forking": False, "pressed": False}  # a fork under way here, a Ctrl-C during it
+REDELIVER_SECONDS = 0.01  # how soon after a fork a Ctrl-C pressed during it is given back
+
+
 @functools.cache  # once a process: a hook registered with os cannot be taken back
 def forks_end_with_their_parent() -> None:
     """From now on, each process forked from this one (or from those) leaves Ctrl-C to
     the process that forked it, which ends it, and ends once that process has gone
     (`end_with`): for a library's pool that takes no initializer, such as pyabc's
-    sampler, which forks its processes for each generation."""
-    os.register_at_fork(after_in_child=_forked)
+    sampler, which forks its processes for each generation. And a Ctrl-C pressed as this
+    process forks is given back once the fork is done: Python raises it in the hooks it
+    runs as it forks (logging's), which drop what they raise, and the command went on."""
+    os.register_at_fork(before=functools.partial(_FORK.__setitem__, "forking", True),
+                        after_in_parent=_forked_in_parent, after_in_child=_forked)
+    previous = signal.getsignal(signal.SIGINT)
+    if callable(previous) and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, functools.partial(_ctrl_c, previous))
+
+
+def _ctrl_c(previous: Any, signum: int, frame: Any) -> None:
+    """Ctrl-C in a process that forks: kept while a fork is under way, else as before."""
+    if _FORK["forking"]:
+        _FORK["pressed"] = True
+        return
+    previous(signum, frame)
+
+
+def _forked_in_parent() -> None:
+    """A fork done: a Ctrl-C pressed during it is sent again, from another thread, once
+    this one is out of the fork's hooks (the flag is cleared last, with no call after it
+    at which Python could run a signal's handler)."""
+    while _FORK["pressed"]:
+        _FORK["pressed"] = False
+        again = threading.Timer(REDELIVER_SECONDS, os.kill, (os.getpid(), signal.SIGINT))
+        again.daemon = True
+        again.start()
+    _FORK["forking"] = False
 
 
 def _forked() -> None:
-    signal.signal(signal.SIGINT, _leave_to_parent)  # see `ctrl_c_held`
+    signal.signal(signal.SIGINT, _leave_to_parent)  # see `ctrl_c_held`; before the flags
+    _FORK.update(forking=False, pressed=False)  # are cleared: till then, a Ctrl-C is kept
     end_with(os.getppid())
 
 
