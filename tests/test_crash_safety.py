@@ -400,29 +400,41 @@ def test_ctrl_c_is_one_line_exit_130_and_nothing_looks_complete(
     assert not any((out / name).exists() for name in ("summary.json", "tournament.json"))
 
 
-@FORKING_CALIBRATIONS
-def test_ctrl_c_stops_a_calibration_and_the_processes_it_forked_at_once(
-        args: tuple[str, ...], tmp_path: Path) -> None:
-    """Ctrl-C to the process group, as a terminal sends it, while a calibration's forked
-    processes work. The SBC runs side by side were waited for to the end of the run each
-    had started (or for ever), and each of pyabc's processes printed a traceback."""
-    import psutil
-
-    proc = subprocess.Popen([sys.executable, "-m", "sim.calibrate", *args,
-                             "--out", str(tmp_path / "out")],
+def _ctrl_c_to_calibration(args: tuple[str, ...], out: Path,
+                           ready: Callable[[subprocess.Popen[str]], bool]
+                           ) -> tuple[int | None, str, list[Any]]:
+    """`python -m sim.calibrate ARGS` given Ctrl-C, to its process group as a terminal
+    sends it, once `ready(process)`: its exit code, its stderr and the processes it had
+    forked by then."""
+    proc = subprocess.Popen([sys.executable, "-m", "sim.calibrate", *args, "--out", str(out)],
                             cwd=ROOT, env=_env(), stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True, start_new_session=True,
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
-        _wait_for(lambda: len(_forked(proc)) == processes_for(2), 120,
-                  "the forked processes to start")
+        deadline = time.monotonic() + 120
+        while proc.poll() is None and not ready(proc):
+            assert time.monotonic() < deadline, "timed out waiting for the forked processes"
+            time.sleep(0.001)
         forked = _forked(proc)
         os.killpg(proc.pid, signal.SIGINT)
         _, err = proc.communicate(timeout=60)
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
-    assert proc.returncode == 130, err
+    return proc.returncode, err, forked
+
+
+@FORKING_CALIBRATIONS
+def test_ctrl_c_stops_a_calibration_and_the_processes_it_forked_at_once(
+        args: tuple[str, ...], tmp_path: Path) -> None:
+    """Ctrl-C while a calibration's forked processes work. The SBC runs side by side were
+    waited for to the end of the run each had started (or for ever), and each of pyabc's
+    processes printed a traceback."""
+    import psutil
+
+    code, err, forked = _ctrl_c_to_calibration(
+        args, tmp_path / "out", lambda proc: len(_forked(proc)) == processes_for(2))
+    assert code == 130, err
     assert err.startswith("interrupted: ") and err.count("\n") == 1, err
     assert not psutil.wait_procs(forked, timeout=30)[1], "forked processes outlived it"
 
@@ -434,20 +446,9 @@ def test_a_ctrl_c_as_a_calibration_forks_its_processes_is_not_lost(
     (the SBC runs', pyabc's): it was raised in a hook that Python runs as it forks
     (logging's), which drops it, and the calibration went on, for ever here (3 of 5 tries
     of each on a loaded machine)."""
-    proc = subprocess.Popen([sys.executable, "-m", "sim.calibrate", *args,
-                             "--out", str(tmp_path / "out")],
-                            cwd=ROOT, env=_env(), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    try:
-        while proc.poll() is None and not _forked(proc):
-            time.sleep(0.001)
-        os.killpg(proc.pid, signal.SIGINT)
-        _, err = proc.communicate(timeout=60)
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-    assert proc.returncode == 130, err
+    code, err, _ = _ctrl_c_to_calibration(args, tmp_path / "out",
+                                          lambda proc: bool(_forked(proc)))
+    assert code == 130, err
     assert err.startswith("interrupted: ") and err.count("\n") == 1, err
 
 
