@@ -189,20 +189,9 @@ def _copied(data: Any) -> Any:
 
 
 def prepare_output(out_dir: Path, key: str = "hydra.run.dir") -> None:
-    """Make sure results can be written to `out_dir`, and that it does not look complete;
-    `key` is the setting that gave the folder (a sweep's job: `hydra.sweep.dir`)."""
-    results.check_file(out_dir / SUMMARY)  # a folder of its name: not to be taken for it
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        probe = out_dir / ".write-test"
-        probe.write_text("")
-        probe.unlink()
-        (out_dir / SUMMARY).unlink(missing_ok=True)
-        for stale in [*out_dir.glob(".*.tmp"), out_dir / PARTIAL]:  # left by a killed run
-            stale.unlink(missing_ok=True)
-    except OSError as e:
-        raise ConfigError(key, str(out_dir),
-                          f"cannot write results there ({e.strerror or e})") from None
+    """`sim.results.prepare` for a design point's folder; `key` is the setting that gave
+    it (a sweep's job: `hydra.sweep.dir`)."""
+    results.prepare(out_dir, SUMMARY, key, [PARTIAL])
 
 
 def completed(out_dir: Path, run: RunConf, design_point: int) -> Summary | None:

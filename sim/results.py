@@ -14,7 +14,7 @@ import json
 import math
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -258,6 +258,24 @@ def check_file(path: Path) -> None:
     which would be found only when it is renamed into place, after all the work of making it."""
     if path.is_dir():
         raise WriteError(path, A_FOLDER)
+
+
+def prepare(folder: Path, done: str, key: str, stale: Sequence[str] = ()) -> None:
+    """Make `folder` ready for a command's results, and make sure it does not look complete:
+    made, tried with a write, its file `done` (written last) removed, and what a killed
+    command left there (temporary files, the `stale` ones). `ConfigError` naming `key`, the
+    setting that gave the folder, if it cannot be written."""
+    check_file(folder / done)  # a folder of its name: not to be taken for it
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".write-test"
+        probe.write_text("")
+        probe.unlink()
+        for old in [folder / done, *folder.glob(".*.tmp"), *(folder / n for n in stale)]:
+            old.unlink(missing_ok=True)
+    except OSError as e:
+        raise ConfigError(key, str(folder), f"cannot write there ({e.strerror or e})"
+                          ) from None
 
 
 def _writable(path: Path) -> Path:

@@ -139,8 +139,8 @@ def test_a_sweeps_job_folder_that_cannot_be_made_is_named_by_the_sweeps_folder(
     done = _run("sim", "-m", "seed=1,2", "reps=10", "workers=1", "progress=false",
                 "plots=false", f"hydra.sweep.dir={tmp_path}")
     assert done.returncode == 2, done.stderr
-    assert done.stderr == (f"error: hydra.sweep.dir='{tmp_path / '1'}': cannot write results "
-                           "there (File exists)\n")
+    assert done.stderr == (f"error: hydra.sweep.dir='{tmp_path / '1'}': cannot write there "
+                           "(File exists)\n")
 
 
 def test_a_sweep_whose_table_cannot_be_replaced_is_one_line_as_it_is_gathered(

@@ -238,7 +238,7 @@ def test_an_unwritable_output_directory_is_a_config_error(tmp_path: Path) -> Non
         target = tmp_path / "run"
     with pytest.raises(ConfigError) as err:
         prepare_output(target)
-    assert str(err.value).startswith(f"hydra.run.dir={str(target)!r}: cannot write results")
+    assert str(err.value).startswith(f"hydra.run.dir={str(target)!r}: cannot write there")
 
 
 def test_a_sweep_under_hydras_own_launcher_resumes_too(tmp_path: Path) -> None:

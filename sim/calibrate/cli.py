@@ -45,8 +45,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         fail(e)
     from sim.calibrate import run
     from sim.calibrate.setup import build_problem
-    from sim.forecast.backtest import check_out, prepare
-    from sim.results import holding, stamp
+    from sim.forecast.backtest import check_out
+    from sim.results import holding, prepare, stamp
 
     try:
         problem = build_problem(conf, folders)
@@ -59,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                   f"before {conf.cutoff}, {len(problem.later.names)} after")
             return 0
         with holding(out, "--out", str(out), holds):
-            prepare(out, run.SBC_RESULT if args.sbc else run.RESULT)
+            prepare(out, run.SBC_RESULT if args.sbc else run.RESULT, "--out")
             shown = (run.format_sbc(run.run_sbc(problem, out)) if args.sbc
                      else run.format_calibration(run.run_calibration(problem, out)))
     except ConfigError as e:

@@ -26,7 +26,7 @@ from sim.forecast.asof import CUT, METHOD, Setup, check_origin, compose, forecas
 from sim.forecast.draws import draws_of, load_posterior
 from sim.forecast.questions import KINDS, Bank, check_against, load_bank
 from sim.forecast.scores import BINS, BOOTSTRAP, SEED, by_kind
-from sim.results import FORECASTS, SCORES, check_file, check_holds, named_by
+from sim.results import FORECASTS, SCORES, check_holds, prepare
 from sim.saved import OriginP, Scores
 
 
@@ -116,28 +116,12 @@ def check_out(out_dir: Path, holds: str, key: str = "--out") -> None:
     check_holds(out_dir, key, str(out_dir), holds)
 
 
-def prepare(out_dir: Path, marker: str = SCORES, key: str = "--out") -> None:
-    """Make the output directory, and make sure it does not look complete (no `marker`);
-    `key` is how the command line names it."""
-    with named_by(key, out_dir, str(out_dir)):
-        check_file(out_dir / marker)  # a folder of its name: not to be taken for the marker
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        (out_dir / marker).unlink(missing_ok=True)
-        probe = out_dir / ".write-test"
-        probe.write_text("")
-        probe.unlink()
-    except OSError as e:
-        raise ConfigError(key, str(out_dir), f"cannot write there ({e.strerror or e})"
-                          ) from None
-
-
 def run_backtest(p: Plan, out_dir: Path, progress: bool = True) -> Scores:
     """Forecast as of every origin, score, plot; `scores.json` is written last."""
     from sim import results
     from sim.forecast.plots import plot_p_summit, plot_reliability
 
-    prepare(out_dir)
+    prepare(out_dir, SCORES, "--out")
     conf = p.conf
     frames: list[pd.DataFrame] = []
     curve: list[OriginP] = []

@@ -67,10 +67,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as e:
         fail(e)
     from sim.forecast import asof
-    from sim.forecast.backtest import find, prepare
+    from sim.forecast.backtest import find
     from sim.forecast.draws import draws_of, load_posterior
     from sim.forecast.questions import bank_for, check_against, load_bank
-    from sim.results import holding, stamp
+    from sim.results import holding, prepare, stamp
 
     try:
         setup = asof.Setup(args.scenario, tuple(overrides), args.workers, posterior=args.posterior,
@@ -85,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         out = user_path(args.out) if args.out else (
             Path("outputs/forecast") / args.scenario / f"{args.as_of}_{stamp()}")
         with holding(out, "out", str(out), "forecast"):
-            prepare(out, RESULT, key="out")
+            prepare(out, RESULT, "out")
             df = asof.forecast_as_of(setup, bank.questions, args.as_of, args.reps, args.seed,
                                      out)
             cut = asof.write_forecast(df, out, {"scenario": args.scenario, "questions":

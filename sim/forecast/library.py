@@ -44,13 +44,12 @@ from sim.forecast.backtest import (
     check_out,
     load_conf,
     plan,
-    prepare,
     run_backtest,
     with_run_options,
 )
 from sim.forecast.questions import KINDS
 from sim.forecast.scores import BASELINES, BOOTSTRAP, SEED, score_set
-from sim.results import FORECASTS, LIBRARY_SCORES, REPLICATIONS, holding, stamp
+from sim.results import FORECASTS, LIBRARY_SCORES, REPLICATIONS, holding, prepare, stamp
 from sim.saved import Estimate, Scores, ScoreSet
 
 LIBRARY = CONF_DIR / "library.yaml"
@@ -278,7 +277,7 @@ def run_library(lib: LibraryConf, out_dir: Path, overrides: Sequence[str] = (),
     from sim.analysis.plots import save_png
 
     plans = plan_library(lib, overrides, workers) if plans is None else plans
-    prepare(out_dir, DONE)
+    prepare(out_dir, DONE, "--out")
     rows, curves, pooled = [], [], []
     for name, p in plans.items():
         if progress:
