@@ -13,7 +13,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.compiled import guard
+from sim.interrupts import tell_ctrl_c
+
+tell_ctrl_c()  # first: a command's Ctrl-C is one line, even as it loads
+
+from sim.compiled import guard  # noqa: E402
 
 guard(__path__[0])  # the compiled hot path only while it matches its source: sim/compiled.py
 

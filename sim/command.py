@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from sim.config.errors import ConfigError, one_line
+from sim.interrupts import from_ctrl_c
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
@@ -24,49 +25,26 @@ if TYPE_CHECKING:
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILED_REPS = 3  # replications raised (they are listed); the others are saved
-EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT, as a shell reports it
 EXIT_BROKEN_PIPE = 141  # the reader of stdout went away (| head): 128 + SIGPIPE
 T = TypeVar("T")
 
 
 def run_command(main: Callable[[], int | None]) -> NoReturn:
-    """Run a command's `main` and exit with its status; Ctrl-C ends it with one line and
-    exit code 130, not a traceback (what it was writing does not look complete), and a
-    reader of its output that goes away (`| head`) ends it quietly, exit code 141."""
+    """Run a command's `main` and exit with its status. Ctrl-C, or an error raised as it
+    unwound the command, ends it as Python ends on Ctrl-C, with the one line of
+    `sim.interrupts` (what it was writing does not look complete); a reader of its output
+    that goes away (`| head`) ends it quietly, exit code 141."""
     logging.raiseExceptions = False  # as in production: a log line that cannot be written goes
     try:
         status = main()
         sys.stdout.flush()
-    except KeyboardInterrupt:
-        interrupted()
     except BrokenPipeError:
         output_closed()
     except Exception as e:
         if from_ctrl_c(e):
-            interrupted()
+            raise KeyboardInterrupt from e
         raise
     sys.exit(status)
-
-
-def interrupted() -> NoReturn:
-    """End on Ctrl-C with one line and exit code 130."""
-    print("interrupted: what it was writing is incomplete and does not look complete; "
-          "a sweep or study run again goes on from its complete jobs", file=sys.stderr)
-    sys.exit(EXIT_INTERRUPTED)
-
-
-def from_ctrl_c(error: BaseException) -> bool:
-    """Whether `error` was raised as Ctrl-C unwound the command: a library stopped halfway
-    through a change (OmegaConf composing a config) may then raise anything, which is
-    neither bad input nor a bug."""
-    seen: set[int] = set()
-    cause: BaseException | None = error
-    while cause is not None and id(cause) not in seen:
-        if isinstance(cause, KeyboardInterrupt):
-            return True
-        seen.add(id(cause))
-        cause = cause.__cause__ or cause.__context__
-    return False
 
 
 def output_closed() -> NoReturn:
@@ -78,8 +56,9 @@ def output_closed() -> NoReturn:
 
 def fail(error: ConfigError) -> NoReturn:
     """Report bad input as one line on stderr and exit with code 2; an error that Ctrl-C
-    caused is told as Ctrl-C is."""
-    if from_ctrl_c(error):
+    caused is told as Ctrl-C is (its own causes, or those of the exception being handled as
+    it is told: a library stopped halfway leaves a config that makes no sense)."""
+    if from_ctrl_c(error) or from_ctrl_c(sys.exception()):
         raise KeyboardInterrupt
     print(f"error: {error}", file=sys.stderr)
     sys.exit(EXIT_BAD_INPUT)

@@ -1,0 +1,77 @@
+"""Ctrl-C ends a command with one line, as Python's own Ctrl-C ends a program.
+
+Python ends on a Ctrl-C that no code catches by printing a traceback, tidying up (files
+flushed, `atexit` run) and killing itself with SIGINT, which a shell reports as exit code
+130. Dying of the signal, not merely exiting 130, is what stops a shell script that runs
+the command: bash goes on to the script's next line after a command that exited.
+
+A command keeps all of that but the traceback: `tell_ctrl_c`, called as `sim` is imported
+in a process started as `python -m sim...`, prints one line instead, whether Ctrl-C came as
+the command loaded or as it ran (`sim.command.run_command` lets it through). Any other
+process that imports `sim` (a script, a notebook, a worker) is left alone.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Callable
+from contextlib import suppress
+from types import TracebackType
+
+INTERRUPTED = ("interrupted: what it was writing is incomplete and does not look complete; "
+               "a sweep or study run again goes on from its complete jobs")
+
+ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], object]
+
+
+def from_ctrl_c(error: BaseException | None) -> bool:
+    """Whether `error` was raised as Ctrl-C unwound the command: a library stopped halfway
+    through a change (OmegaConf composing a config) may then raise anything, which is
+    neither bad input nor a bug."""
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            return True
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return False
+
+
+def started_as_command(argv: list[str]) -> bool:
+    """Whether Python was started as `python [options] -m sim...` (`argv`: `sys.orig_argv`),
+    not with a script, `-c` or another module."""
+    args = iter(argv[1:])
+    for arg in args:
+        if arg in ("-X", "-W", "--check-hash-based-pycs"):  # an option, then its value
+            next(args, None)
+        elif arg.startswith("-m"):
+            return (arg[2:] or next(args, "")).partition(".")[0] == "sim"
+        elif arg.startswith("-c") or not arg.startswith("-"):  # code, or a script
+            return False
+    return False
+
+
+def tell_ctrl_c() -> None:
+    """In a command's process, tell a Ctrl-C that ends it with the one line `INTERRUPTED`,
+    not a traceback."""
+    if started_as_command(sys.orig_argv):
+        sys.excepthook = _one_line_for_ctrl_c(sys.excepthook)
+
+
+def _one_line_for_ctrl_c(previous: ExceptHook) -> ExceptHook:
+    def hook(kind: type[BaseException], error: BaseException, tb: TracebackType | None
+             ) -> None:
+        if not from_ctrl_c(error):
+            previous(kind, error, tb)
+            return
+        print(INTERRUPTED, file=sys.stderr, flush=True)
+        if not isinstance(error, KeyboardInterrupt):  # an error it caused, as it loaded:
+            with suppress(OSError):  # Python would exit 1, not as on Ctrl-C
+                sys.stdout.flush()
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGINT)
+
+    return hook
