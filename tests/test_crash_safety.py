@@ -438,8 +438,10 @@ def _ctrl_c_to_calibration(args: tuple[str, ...], out: Path,
                            ) -> tuple[int | None, str, list[Any]]:
     """`python -m sim.calibrate ARGS` given Ctrl-C, to its process group as a terminal
     sends it, once `ready(process)`: its exit code, its stderr and the processes it had
-    forked by then."""
-    proc = subprocess.Popen([sys.executable, "-m", "sim.calibrate", *args, "--out", str(out)],
+    forked by then. One that Ctrl-C does not stop is made to print where each of its threads
+    was (Python's fault handler, on SIGABRT), for the failure to show."""
+    proc = subprocess.Popen([sys.executable, "-X", "faulthandler", "-m", "sim.calibrate", *args,
+                             "--out", str(out)],
                             cwd=ROOT, env=_env(), stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True, start_new_session=True,
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
@@ -450,7 +452,13 @@ def _ctrl_c_to_calibration(args: tuple[str, ...], out: Path,
             time.sleep(0.001)
         forked = _forked(proc)
         os.killpg(proc.pid, signal.SIGINT)
-        _, err = proc.communicate(timeout=60)
+        try:
+            _, err = proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.kill(proc.pid, signal.SIGABRT)
+            _, err = proc.communicate(timeout=30)
+            raise AssertionError(f"Ctrl-C did not stop it within 60 s; its threads:\n{err}"
+                                 ) from None
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)

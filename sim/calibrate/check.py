@@ -25,6 +25,10 @@ from sim.calibrate.stats import Statistics
 from sim.executors.base import processes_for
 from sim.executors.local import forks_end_with_their_parent
 
+# How often the command looks up from waiting for the SBC runs: a Ctrl-C that the kernel
+# gave to another of its threads (the pool's) is acted on only when this one runs code.
+WAKE_SECONDS = 0.1
+
 
 def predictive(problem: Problem, post: pd.DataFrame, k: int, seed: int
                ) -> tuple[np.ndarray, np.ndarray]:
@@ -71,7 +75,10 @@ def sbc_ranks(problem: Problem, runs: int, population: int, generations: int, dr
     forks_end_with_their_parent()  # killed or stopped, the calibration leaves none behind
     with fork.Pool(processes_for(min(workers, runs)), initializer=_hold,
                    initargs=(run,)) as pool:  # leaving it ends them, mid-run on Ctrl-C
-        return pd.DataFrame(pool.map(_held_run, range(runs), chunksize=1))
+        rows = pool.map_async(_held_run, range(runs), chunksize=1)
+        while not rows.ready():
+            rows.wait(WAKE_SECONDS)
+        return pd.DataFrame(rows.get())
 
 
 _held: list[Callable[[int], dict[str, Any]]] = []  # a worker's SBC run, set as it starts
