@@ -7,22 +7,27 @@ the command: bash goes on to the script's next line after a command that exited.
 
 A command keeps all of that but the traceback: `tell_ctrl_c`, called as `sim` is imported
 in a process started as `python -m sim...`, prints one line instead, whether Ctrl-C came as
-the command loaded or as it ran (`sim.command.run_command` lets it through). Any other
-process that imports `sim` (a script, a notebook, a worker) is left alone.
+the command loaded or as it ran (`sim.command.run_command` lets it through), and raises
+again a Ctrl-C that Python dropped (`given_back`). Any other process that imports `sim`
+(a script, a notebook, a worker) is left alone.
 """
 
 from __future__ import annotations
 
+import _thread
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable
 from contextlib import suppress
 from types import TracebackType
+from typing import Any
 
 INTERRUPTED = ("interrupted: what it was writing is incomplete and does not look complete; "
                "a sweep or study run again goes on from its complete jobs")
 
+AGAIN_SECONDS = 0.01  # how soon a Ctrl-C that Python dropped is raised again
 ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], object]
 
 
@@ -56,9 +61,27 @@ def started_as_command(argv: list[str]) -> bool:
 
 def tell_ctrl_c() -> None:
     """In a command's process, tell a Ctrl-C that ends it with the one line `INTERRUPTED`,
-    not a traceback."""
+    not a traceback; and give back one that Python dropped (`given_back`)."""
     if started_as_command(sys.orig_argv):
         sys.excepthook = _one_line_for_ctrl_c(sys.excepthook)
+        sys.unraisablehook = given_back(sys.unraisablehook)
+
+
+def given_back(previous: Callable[[Any], object]) -> Callable[[Any], object]:
+    """Python drops what a finalizer raises (`__del__`, a weakref's callback: a library's
+    objects collected as the command runs) or a hook it runs as it forks, with a line
+    "Exception ignored in ...". A Ctrl-C raised there was lost, and the command went on:
+    it is raised again, from another thread, a moment later: not in the hook, which would
+    drop it too."""
+    def hook(unraisable: Any) -> None:
+        if isinstance(unraisable.exc_value, KeyboardInterrupt):
+            again = threading.Timer(AGAIN_SECONDS, _thread.interrupt_main)
+            again.daemon = True
+            again.start()
+            return
+        previous(unraisable)
+
+    return hook
 
 
 def _one_line_for_ctrl_c(previous: ExceptHook) -> ExceptHook:
