@@ -14,7 +14,6 @@ again a Ctrl-C that Python dropped (`given_back`). Any other process that import
 
 from __future__ import annotations
 
-import _thread
 import os
 import signal
 import sys
@@ -71,11 +70,12 @@ def given_back(previous: Callable[[Any], object]) -> Callable[[Any], object]:
     """Python drops what a finalizer raises (`__del__`, a weakref's callback: a library's
     objects collected as the command runs) or a hook it runs as it forks, with a line
     "Exception ignored in ...". A Ctrl-C raised there was lost, and the command went on:
-    it is raised again, from another thread, a moment later: not in the hook, which would
-    drop it too."""
+    it is sent again to the main thread, from another thread, a moment later: not raised in
+    the hook, which would drop it too; a signal, which wakes the main thread if it waits."""
     def hook(unraisable: Any) -> None:
         if isinstance(unraisable.exc_value, KeyboardInterrupt):
-            again = threading.Timer(AGAIN_SECONDS, _thread.interrupt_main)
+            again = threading.Timer(AGAIN_SECONDS, signal.pthread_kill,
+                                    (threading.main_thread().ident, signal.SIGINT))
             again.daemon = True
             again.start()
             return
