@@ -26,7 +26,7 @@ from typing import Any
 INTERRUPTED = ("interrupted: what it was writing is incomplete and does not look complete; "
                "a sweep or study run again goes on from its complete jobs")
 
-AGAIN_SECONDS = 0.01  # how soon a Ctrl-C that Python dropped is raised again
+AGAIN_SECONDS = 0.01  # how soon a Ctrl-C that Python dropped is sent again
 ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], object]
 
 
