@@ -673,6 +673,13 @@ CASES = [
                                       "scenario=historical_2023,bad"),
          f"{S}.relations.tension", "'abc'", "must be a number",
          {"bad": variant("relations: {tension: abc}\n")}),
+    Case("folder-list-for-a-string", ("--config-dir", "{conf}", "scenario=bad"),
+         f"{M}.host", "['us']", "must be a string",  # was OmegaConf's "Cannot convert ..."
+         {"bad": variant("meetings: {blinken_beijing: {host: [us]}}\n")}),
+    Case("folder-new-concession-allows-beyond-the-unit", ("--config-dir", "{conf}",
+                                                          "scenario=bad"),
+         f"{S}.concessions.offer.allow.entity_list[1]", "10.0", UNIT,  # was "must be a list"
+         {"bad": variant("concessions: {offer: {party: us, allow: {entity_list: [0, 10]}}}\n")}),
     Case("folder-impossible-date", ("--config-dir", "{conf}", "scenario=bad"), f"{S}.start",
          "'2023-02-30'", "not a date; write YYYY-MM-DD", {"bad": variant("start: 2023-02-30\n")}),
     Case("folder-default-key", ("--config-dir", "{conf}", "scenario=bad",

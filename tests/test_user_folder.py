@@ -47,6 +47,23 @@ def test_a_user_folder_runs_and_takes_overrides_of_defaults(tmp_path: Path) -> N
     assert "balloon" in names[0] and "balloon" not in names[1]
 
 
+def test_a_concession_s_allowance_may_be_written_in_whole_numbers(tmp_path: Path) -> None:
+    """`allow: {entity_list: [0, 1]}`, as a user writes it, in a concession of their own
+    (in a file, or on the command line): OmegaConf refuses a whole number in a list inside
+    a mapping (its issue 1054), and both were refused (`must be a list`)."""
+    from sim import load_run
+
+    offer = "{offer: {party: us, date: '2023-11-05', allow: {entity_list: [0, 1]}}}"
+    folder = tmp_path / "mine"
+    (folder / "scenario").mkdir(parents=True)
+    (folder / "scenario" / "calm.yaml").write_text(
+        f"defaults:\n  - historical_2023\n  - _self_\nname: calm\nconcessions: {offer}\n")
+    for run in (load_run(f"hydra.searchpath=[file://{folder}]", "scenario=calm"),
+                load_run(f"++scenario.concessions={offer}")):
+        allowed = run.scenario.concessions["offer"].allow["entity_list"]
+        assert allowed == [0.0, 1.0] and all(type(x) is float for x in allowed)
+
+
 @pytest.mark.parametrize("stray", ["scenario/calm.yml", "calm.yaml"])
 def test_a_scenario_file_hydra_does_not_read_is_pointed_to(tmp_path: Path, stray: str) -> None:
     """A `.yml` file, or one outside `scenario/`, is not found: the line names the file and

@@ -37,12 +37,15 @@ Check = Callable[[str, Any, Context], None]
 Rule = Callable[[str, Any, Context], None]
 
 
-def checked(default: Any, *checks: Check) -> Any:
+def checked(default: Any, *checks: Check, exact: Any = None) -> Any:
     """A dataclass field with its default (a callable: its factory, such as `list`) and the
-    checks its value must pass."""
+    checks its value must pass. `exact` is the type a value is converted to where the
+    annotation, which OmegaConf reads, must be looser: OmegaConf refuses a whole number in a
+    list of floats inside a mapping (`[0, 1]`; its issue 1054)."""
+    metadata = {"checks": checks} | ({"exact": exact} if exact is not None else {})
     if callable(default):
-        return field(default_factory=default, metadata={"checks": checks})
-    return field(default=default, metadata={"checks": checks})
+        return field(default_factory=default, metadata=metadata)
+    return field(default=default, metadata=metadata)
 
 
 def walk(obj: Any, key: str, ctx: Context, rules: Mapping[type, Rule],

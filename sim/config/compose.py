@@ -507,8 +507,10 @@ def _refused(f: Failed) -> ConfigError | None:
         key = getattr(cause, "full_key", None)
         hint = hint_at(f.schema, key) if key else None
         if isinstance(cause, OmegaConfBaseException) and hint is not None:
+            value = getattr(cause, "value", None)  # a file's list or mapping: as written
             try:
-                convert(hint, getattr(cause, "value", None), str(key))
+                convert(hint, OmegaConf.to_container(value, resolve=False)
+                        if OmegaConf.is_config(value) else value, str(key))
             except ConfigError as err:
                 return err
     return None

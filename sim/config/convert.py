@@ -27,7 +27,9 @@ BOOL_WORDS = {w: True for w in ("y", "yes", "on", "true")} | {
 
 @cache
 def _hints(cls: Any) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+    """The types of a dataclass's fields: a field's `exact` type (`checked`) over its own."""
+    return typing.get_type_hints(cls) | {
+        f.name: f.metadata["exact"] for f in dataclasses.fields(cls) if "exact" in f.metadata}
 
 
 @cache

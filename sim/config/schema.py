@@ -310,7 +310,8 @@ class ConcessionConf:
     trust: float = checked(0.0, UNIT)  # trust the other party gains
     reopen: list[str] = checked(list, refs("channels", "channel"))  # channels reopened
     move: dict[str, float] = checked(dict, keys_in("issues", "issue", UNIT))  # gap closed
-    allow: dict[str, list[float]] = checked(dict, keys_in("issues", "issue", interval(0, 1)))
+    allow: dict[str, list[Any]] = checked(dict, keys_in("issues", "issue", interval(0, 1)),
+                                          exact=dict[str, list[float]])  # see `checked`
     domestic_cost: float = checked(0.0, UNIT)  # subtracted from the conceding party's utility
     announced: str = ""  # date a dated concession was made public; empty: on its date
     code: EventCode | None = None
