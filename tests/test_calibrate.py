@@ -264,6 +264,15 @@ def write_conf(tmp_path: Path, **changes: object) -> Path:
      "any number in its range\n"),
     ({}, ["--check", "priors.scenario.summit.rounds={low: 1, high: 3}"],
      "error: priors.scenario.summit.rounds='scenario.summit.rounds': is a whole number"),
+    ({"priors": {"scenario.name": {"low": 0, "high": 1}}}, [],  # its processes crashed
+     "error: priors.scenario.name='historical_2023': a prior must be a number in the "
+     "scenario; this key holds str\n"),
+    ({"priors": {"scenario.shocks.balloon.label": {"low": 0, "high": 1}}}, [],  # it ran
+     "error: priors.scenario.shocks.balloon.label='Balloon over the US, shot down 4 Feb': a "
+     "prior must be a number in the scenario; this key holds str\n"),
+    ({"priors": {"scenario.parties.cn[.policy.suspend": {"low": 0, "high": 1}}}, [],
+     "error: priors.scenario.parties.cn[.policy.suspend='scenario.parties.cn[.policy.suspend'"
+     ": unknown party (did you mean 'cn'?); known: cn, us\n"),  # not Hydra's parse error
     ({"cutoff": "2024-02-01"}, [], "error: cutoff='2024-02-01': outside the scenario's span"),
     ({}, ["executor=ray"], "error: executor='ray': unknown executor"),
     ({}, ["populaton=5"], "error: populaton=5: unknown key (did you mean 'population'?)"),

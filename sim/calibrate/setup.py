@@ -1,11 +1,13 @@
 """A checked calibration: the scenario, the record's statistics, the priors' keys.
 
 Everything is checked before anything runs: the bank against the scenario, the cutoff
-within its span, and every prior key by composing the scenario at both bounds.
+within its span, and every prior's key (a number of the scenario, as a study's factor is:
+`number_at`) and its bounds, by composing the scenario at each.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -14,9 +16,8 @@ import numpy as np
 from sim.calibrate.conf import CalibrateConf
 from sim.calibrate.simulator import Simulator
 from sim.calibrate.stats import Statistics, Window, day_of, record_events, statistics
-from sim.config.convert import hint_at
+from sim.config.compose import number_at
 from sim.config.errors import ConfigError
-from sim.config.schema import RunConf
 from sim.forecast.backtest import find
 from sim.forecast.questions import Bank, check_against, load_bank
 from sim.forecast.runs import compose_run
@@ -39,6 +40,11 @@ def build_problem(conf: CalibrateConf, overrides: Sequence[str] = ()) -> Problem
     """Check the calibration against its scenario (composed with Hydra `overrides`, such as
     the search path of a user's folder) and make the record's statistics."""
     run = compose_run(conf.scenario, overrides)
+    for key in conf.priors:
+        if number_at(dataclasses.asdict(run), key, f"priors.{key}", "prior") is int:
+            raise ConfigError(f"priors.{key}", key, "is a whole number, and a prior is uniform "
+                              "over [low, high], drawing fractions: calibrate a parameter that "
+                              "takes any number in its range")
     sc = run.scenario
     if not sc.start < conf.cutoff <= sc.summit.date:
         raise ConfigError("cutoff", conf.cutoff,
@@ -63,17 +69,10 @@ def build_problem(conf: CalibrateConf, overrides: Sequence[str] = ()) -> Problem
 
 
 def _at_prior(err: ConfigError, conf: CalibrateConf, bound: str) -> ConfigError:
-    """An error of the scenario composed with the priors at one bound, told at the prior
-    that caused it, as the calibration file names it."""
+    """An error of the scenario composed with the priors at one bound (a value a key does
+    not take), told at the prior that caused it, as the calibration file names it."""
     key = next((k for k in conf.priors if k == err.key or k.startswith(f"{err.key}.")), None)
     if key is None:
         return err
-    hint = hint_at(RunConf, key) if key == err.key else None
-    if hint is int:  # every end is a float, and a draw between them
-        return ConfigError(f"priors.{key}", key, "is a whole number, and a prior is uniform "
-                           "over [low, high], drawing fractions: calibrate a parameter that "
-                           "takes any number in its range")
-    if hint is not None:  # a value the key does not take
-        return ConfigError(f"priors.{key}.{bound}", getattr(conf.priors[key], bound),
-                           f"the scenario refuses this end of the range ({err})")
-    return ConfigError(f"priors.{key}", key, err.allowed)  # a key the scenario lacks
+    return ConfigError(f"priors.{key}.{bound}", getattr(conf.priors[key], bound),
+                       f"the scenario refuses this end of the range ({err})")

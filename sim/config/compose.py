@@ -172,6 +172,22 @@ def unknown_at(data: Any, key: str, value: object, schema: type = RunConf, prefi
     return ConfigError(key, value, "unknown key; see --help for the knobs")
 
 
+def number_at(data: dict[str, Any], key: str, where: str, what: str) -> type:
+    """The type (int or float) of the number at dotted `key` of a composed run config
+    (`data`), which a study's factor or a calibration's prior (`what`) varies; else a
+    `ConfigError` at `where`: a key the config lacks, or one that holds no number."""
+    node: Any = data
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            raise ConfigError(where, key, unknown_at(data, key, key).allowed)
+        node = node[part]
+    hint = hint_at(RunConf, key)
+    if hint not in (int, float):
+        raise ConfigError(where, node, f"a {what} must be a number in the scenario; this "
+                          f"key holds {type(node).__name__}")
+    return typing.cast(type, hint)
+
+
 @dataclass(frozen=True)
 class Failed:
     """A failed composition: the exceptions raised, the command line, the config and schema."""

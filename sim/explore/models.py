@@ -21,11 +21,10 @@ from sim.config.compose import (
     check_folders,
     compose,
     composition_error,
+    number_at,
     overriding,
-    unknown_at,
     without_hydra,
 )
-from sim.config.convert import hint_at
 from sim.config.errors import ConfigError, unknown_name
 from sim.config.load import CONF_DIR, load_run
 from sim.config.schema import RunConf
@@ -61,15 +60,6 @@ def make_model(study: Study) -> StudyModel:
     if study.model == "summitsim":
         return Simulator(study)
     return TestModel(study)
-
-
-def _find(data: Data, key: str) -> tuple[bool, Any]:
-    node: Any = data
-    for part in key.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return False, None
-        node = node[part]
-    return True, node
 
 
 # The run config's keys that a study sets for every point (after its `overrides`).
@@ -123,16 +113,7 @@ class Simulator:
         return {str(k): v for k, v in data.items()}
 
     def _check_factor(self, f: Factor) -> None:
-        where = f"factors.{f.key}"
-        found, value = _find(self.data, f.key)
-        if not found:
-            err = unknown_at(self.data, f.key, f.key)
-            raise ConfigError(where, f.key, err.allowed)
-        hint = hint_at(RunConf, f.key)
-        if hint not in (int, float):
-            raise ConfigError(where, value, "a factor must be a number in the scenario; "
-                              f"this key holds {type(value).__name__}")
-        if hint is int:
+        if number_at(self.data, f.key, f"factors.{f.key}", "factor") is int:
             self.whole.add(f.key)
 
     def _check_end(self, f: Factor, end: str) -> None:
