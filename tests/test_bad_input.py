@@ -443,6 +443,12 @@ CASES = [
          "cannot parse this override", module="sim.tournament"),
     Case("interpolation-unknown", (f"{S}.start=${{{S}.strat}}",), f"{S}.start",
          "'${scenario.strat}'", "an interpolation ${...} must name a key of the config"),
+    Case("interpolation-unknown-in-a-list", (f"{S}.channels.nsa.issues=[mil_mil,${{nope}}]",),
+         f"{S}.channels.nsa.issues[1]", "'${nope}'",  # shown as None
+         "Interpolation key 'nope' not found"),
+    Case("lab-interpolation-unknown-in-a-list", ("strategies=[linear,${nope}]",),
+         "strategies[1]", "'${nope}'", "Interpolation key 'nope' not found",
+         module="sim.tournament"),
     # -- output paths ---------------------------------------------------------------------
     Case("run-dir-under-a-file", ("hydra.run.dir={tmp}/file/run",), "hydra.run.dir",
          "'{tmp}/file/run'", "{tmp}/file is not a directory"),

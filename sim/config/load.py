@@ -216,8 +216,11 @@ def unresolved(cfg: DictConfig, e: OmegaConfBaseException) -> ConfigError:
     """A value of `cfg` that does not resolve, named by its key, with the value as written."""
     key = str(getattr(e, "full_key", None) or "<config>")
     written: Any = OmegaConf.to_container(cfg, resolve=False)
-    for part in key.split("."):
-        written = written.get(part) if isinstance(written, dict) else ""
+    for part in filter(None, re.split(r"[.\[\]]+", key)):  # a.b[1].c
+        if isinstance(written, list) and part.isdigit() and int(part) < len(written):
+            written = written[int(part)]
+        else:
+            written = written.get(part) if isinstance(written, dict) else ""
     return ConfigError(key, written, omegaconf_reason(e))
 
 
