@@ -296,6 +296,19 @@ def test_draws_without_a_posterior_are_refused(tmp_path: Path,
     assert code == 2 and err.startswith("error: --posterior="), err  # past draws, to the table
 
 
+@pytest.mark.parametrize(("setting", "told"), [
+    ("tolerance=0.3", "error: tolerance='0.3': a setting of the backtest's file: change it "
+     "there (KEY=VALUE arguments change the run config; --reps, --seed, --posterior and "
+     "--workers are options)\n"),  # was: an unknown key of the run config, its keys listed
+    ("+bins=3", "error: bins='3': a setting of the backtest's file"),
+    ("reps=3", "error: reps='3': set by the forecast for every round: give --reps"),
+])
+def test_a_setting_of_the_backtest_s_file_given_as_an_override_points_to_the_file(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], setting: str, told: str) -> None:
+    code, err = run_main(capsys, str(write_backtest(tmp_path)), setting, "--check")
+    assert code == 2 and err.startswith(told) and err.count("\n") == 1, err
+
+
 def test_an_unwritable_output_is_one_line(tmp_path: Path,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     blocker = tmp_path / "file"

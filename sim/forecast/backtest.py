@@ -9,7 +9,7 @@ complete.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -17,12 +17,20 @@ import pandas as pd
 
 from sim.analysis.io import read_json
 from sim.config.checks import UNIT, at_least, checked, named
-from sim.config.compose import check_writable
+from sim.config.compose import check_writable, overriding
 from sim.config.convert import INT64
 from sim.config.errors import ConfigError
 from sim.config.load import find_config as find
 from sim.config.load import read_config
-from sim.forecast.asof import CUT, METHOD, Setup, check_origin, compose, forecast_as_of
+from sim.forecast.asof import (
+    CUT,
+    METHOD,
+    SET_BY_FORECAST,
+    Setup,
+    check_origin,
+    compose,
+    forecast_as_of,
+)
 from sim.forecast.draws import draws_of, load_posterior
 from sim.forecast.questions import KINDS, Bank, check_against, load_bank
 from sim.forecast.scores import BINS, BOOTSTRAP, SEED, by_kind
@@ -76,7 +84,14 @@ class Plan:
 
 def load_conf(name: str, overrides: Sequence[str] = ()) -> BacktestConf:
     """A backtest file (by name in conf/backtest, or the user's folders on the search path
-    of `overrides`, or a path), checked."""
+    of `overrides`, or a path), checked; `overrides` (of the run config) may not name a key
+    of the file, which a user may mean to change."""
+    own = overriding(overrides, [f.name for f in fields(BacktestConf) if f.name not in (
+        SET_BY_FORECAST)])  # those are told by `Setup`, with the options that set them
+    if own is not None:
+        raise ConfigError(*own[1:], "a setting of the backtest's file: change it there "
+                          "(KEY=VALUE arguments change the run config; --reps, --seed, "
+                          "--posterior and --workers are options)")
     return read_config(str(find(name, "backtest", overrides)), "backtest", BacktestConf)
 
 
