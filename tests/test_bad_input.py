@@ -686,6 +686,11 @@ CASES = [
                                                           "scenario=bad"),
          f"{S}.concessions.offer.allow.entity_list[1]", "10.0", UNIT,  # was "must be a list"
          {"bad": variant("concessions: {offer: {party: us, allow: {entity_list: [0, 10]}}}\n")}),
+    Case("folder-cameo-code-unquoted", ("--config-dir", "{conf}", "scenario=bad"),
+         f"{B}.code.cameo", "'35'", 'write it quoted ("043"), as YAML reads 043 as a number',
+         {"bad": variant("shocks: {balloon: {code: {cameo: 043, goldstein: -2}}}\n")}),
+    Case("cameo-code-not-one", (f"{B}.code.cameo=balloon",), f"{B}.code.cameo", "'balloon'",
+         "not a CAMEO code: two to four digits, the first two 01 to 20"),
     Case("folder-impossible-date", ("--config-dir", "{conf}", "scenario=bad"), f"{S}.start",
          "'2023-02-30'", "not a date; write YYYY-MM-DD", {"bad": variant("start: 2023-02-30\n")}),
     Case("folder-default-key", ("--config-dir", "{conf}", "scenario=bad",

@@ -210,6 +210,16 @@ def date(key: str, value: Any, ctx: Context) -> None:
         iso_date(key, value)
 
 
+CAMEO = re.compile(r"(0[1-9]|1\d|20)\d{0,2}")  # a root code 01 to 20, then up to two digits
+
+
+def cameo_code(key: str, value: Any, ctx: Context) -> None:
+    """A CAMEO event code, if one is given: YAML reads `043` unquoted as a number (35)."""
+    if value and not CAMEO.fullmatch(value):
+        fail(key, value, "not a CAMEO code: two to four digits, the first two 01 to 20; "
+             'write it quoted ("043"), as YAML reads 043 as a number')
+
+
 def in_window(key: str, value: Any, ctx: Context) -> None:
     """A date in the scenario's window, if one is given (`None`: none)."""
     if value is None or ctx.window is None:

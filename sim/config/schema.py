@@ -24,6 +24,7 @@ from sim.config.checks import (
     UNIT,
     Context,
     at_least,
+    cameo_code,
     checked,
     date,
     fail,
@@ -68,7 +69,7 @@ def reps(key: str, value: Any, ctx: Context) -> None:
 class EventCode:
     """CAMEO code and Goldstein weight that an event of this kind carries."""
 
-    cameo: str = ""
+    cameo: str = checked("", cameo_code)
     goldstein: float = checked(0.0, within(-10.0, 10.0))  # the Goldstein scale
 
 
