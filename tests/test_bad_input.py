@@ -385,6 +385,14 @@ CASES = [
     Case("set-a-key-under-a-null-key", (f"{S}.parties.us.policy.call_off.above=0.9",),
          f"{S}.parties.us.policy.call_off.above", "'0.9'", "give the setting to the key above: "
          f"{S}.parties.us.policy={{call_off: {{above: 0.9}}}}"),
+    Case("set-a-key-under-a-null-key-beside-a-bad-value",  # was "Unexpected type for root"
+         (f"{S}.parties.us.policy.call_off.above=0.9", f"{S}.relations.tension=abc"),
+         f"{S}.parties.us.policy.call_off.above", "'0.9'", "give the setting to the key above: "
+         f"{S}.parties.us.policy={{call_off: {{above: 0.9}}}}"),
+    Case("lab-set-a-key-under-a-null-key-beside-a-bad-value",
+         ("a.stances.economic.linked.needs=climate", "a.stances.fentanyl.win_set=inf"),
+         "a.stances.economic.linked.needs", "'climate'", "a.stances.economic.linked is null",
+         module="sim.negotiate"),
     Case("sweep-set-under-a-null-key", ("-m", "reps=2,3",
                                         f"{S}.parties.cn.pressure={{shrink_per_year: 0.1}}"),
          f"{S}.parties.cn.pressure", "'{shrink_per_year: 0.1}'", "give the setting to the key "

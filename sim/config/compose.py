@@ -570,7 +570,9 @@ def _into_null(f: Failed) -> ConfigError | None:
         key, value = _parts(first_job(o) or o)
         parts = key.split(".")
         others = [x for x in map(first_job, f.overrides) if x and _parts(x)[0] != key]
-        node: Any = _compose_plain(others, f.config_name, hydra=parts[0] == "hydra")
+        hydra = parts[0] == "hydra"  # the config without the others, if they fail too:
+        node: Any = (_compose_plain(others, f.config_name, hydra)
+                     or _compose_plain([], f.config_name, hydra))
         for i, part in enumerate(parts, 1):
             if not (isinstance(node, dict) and part in node):
                 break
