@@ -393,6 +393,13 @@ CASES = [
          ("a.stances.economic.linked.needs=climate", "a.stances.fentanyl.win_set=inf"),
          "a.stances.economic.linked.needs", "'climate'", "a.stances.economic.linked is null",
          module="sim.negotiate"),
+    Case("unknown-entry-beside-a-bad-value",  # was "unknown key; see --help for the knobs"
+         (f"{S}.shocks.balon.tension=0.1", f"{S}.relations.tension=abc"), f"{S}.shocks.balon",
+         "'balon'", "unknown shock (did you mean 'balloon'?)"),
+    Case("lab-unknown-entry-beside-a-bad-value", ("issues.new.status_quo=2",
+                                                   "b.stances.mil_mil.ideal={low: 0}"),
+         "issues.new", "'new'", "unknown issue; known: climate, economic, fentanyl, mil_mil",
+         module="sim.negotiate"),
     Case("sweep-set-under-a-null-key", ("-m", "reps=2,3",
                                         f"{S}.parties.cn.pressure={{shrink_per_year: 0.1}}"),
          f"{S}.parties.cn.pressure", "'{shrink_per_year: 0.1}'", "give the setting to the key "

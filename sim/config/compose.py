@@ -570,9 +570,7 @@ def _into_null(f: Failed) -> ConfigError | None:
         key, value = _parts(first_job(o) or o)
         parts = key.split(".")
         others = [x for x in map(first_job, f.overrides) if x and _parts(x)[0] != key]
-        hydra = parts[0] == "hydra"  # the config without the others, if they fail too:
-        node: Any = (_compose_plain(others, f.config_name, hydra)
-                     or _compose_plain([], f.config_name, hydra))
+        node: Any = _compose_plain(others, f.config_name, hydra=parts[0] == "hydra")
         for i, part in enumerate(parts, 1):
             if not (isinstance(node, dict) and part in node):
                 break
@@ -647,18 +645,20 @@ def _retried(overrides: Sequence[str], config_name: str, reason: str, sweeping: 
 
 def _compose_plain(overrides: Sequence[str], config_name: str, hydra: bool = False
                    ) -> dict[str, Any] | None:
-    """The config composed with `overrides` (and Hydra's node if asked) as plain data, or
-    None if that fails too."""
+    """The config composed with `overrides` (the others of a failed composition; the config
+    alone if they fail too) and Hydra's node if asked, as plain data; None if that fails."""
     from hydra.core.global_hydra import GlobalHydra
 
     if GlobalHydra.instance().is_initialized():
         return None  # inside a running Hydra app: leave its state alone (its job's name)
-    try:
-        data = OmegaConf.to_container(compose(overrides, config_name, hydra=hydra),
-                                      resolve=False)
-    except Exception:  # any failure: fall back to the plain "unknown key" message
-        return None
-    return {str(k): v for k, v in data.items()} if isinstance(data, dict) else None
+    for given in (overrides, []):
+        try:
+            data = OmegaConf.to_container(compose(given, config_name, hydra=hydra),
+                                          resolve=False)
+            return {str(k): v for k, v in data.items()} if isinstance(data, dict) else None
+        except Exception:  # any failure: fall back to the plain "unknown key" message
+            continue
+    return None
 
 
 def no_jobs(given: Sequence[str], is_group: Callable[[str], bool]) -> ConfigError:
