@@ -400,6 +400,13 @@ CASES = [
                                                    "b.stances.mil_mil.ideal={low: 0}"),
          "issues.new", "'new'", "unknown issue; known: climate, economic, fentanyl, mil_mil",
          module="sim.negotiate"),
+    Case("key-under-a-list", (f"{S}.channels.nsa.issues.x=1",), f"{S}.channels.nsa.issues.x",
+         "'1'", "is a list; it has no key 'x': give the whole list"),  # was int()'s message
+    Case("lab-key-under-a-null-list", ("disagreement.x=1",), "disagreement.x", "'1'",
+         "disagreement is a list; it has no key 'x'", module="sim.negotiate"),
+    Case("delete-a-key-an-entry-leaves-null", (f"~{S}.shocks.micron_review.retaliation",),
+         f"{S}.shocks.micron_review.retaliation", "''", "cannot be deleted: a key of the "
+         f"schema always has a value; write {S}.shocks.micron_review.retaliation=null for none"),
     Case("sweep-set-under-a-null-key", ("-m", "reps=2,3",
                                         f"{S}.parties.cn.pressure={{shrink_per_year: 0.1}}"),
          f"{S}.parties.cn.pressure", "'{shrink_per_year: 0.1}'", "give the setting to the key "

@@ -169,6 +169,8 @@ def unknown_at(data: Any, key: str, value: object, schema: type = RunConf, prefi
                                f"by default), so it has no {parts[i + 1]!r}: give it a value "
                                "first (docs/scenarios.md)")
         node = node.get(part) if isinstance(node, dict) else None
+    if deleting and hint_at(schema, key) is not None:  # an entry composed without it
+        return _kept(schema, key, value, prefix)
     return ConfigError(key, value, "unknown key; see --help for the knobs")
 
 
@@ -328,16 +330,21 @@ def _undeletable(m: re.Match[str], f: Failed) -> ConfigError:
     return _unknown_in_rest(f, m.group(1), "", deleting=True)
 
 
+def _kept(schema: type, key: str, value: object, prefix: str = "") -> ConfigError:
+    """A key of the schema deleted (~KEY), which cannot be: it always has a value."""
+    if type(None) in typing.get_args(hint_at(schema, key, optional=True)):
+        return ConfigError(key, value, f"cannot be deleted: a key of the schema always has a "
+                           f"value; write {prefix}{key}=null for none")
+    return ConfigError(key, value, f"cannot be deleted: a key of the schema always has a "
+                       f"value; set it with {prefix}{key}=VALUE (an entry of a named "
+                       "collection, such as a shock, can be deleted)")
+
+
 def _unmergeable(m: re.Match[str], f: Failed) -> ConfigError:
     key, value = _parts(m.group(1))
     text = "\n".join(str(c) for c in f.chain)
     if m.group(1).startswith("~") and "does not support deletion" in text:
-        if type(None) in typing.get_args(hint_at(f.schema, key, optional=True)):
-            return ConfigError(key, value, f"cannot be deleted: a key of the schema always has "
-                               f"a value; write {key}=null for none")
-        return ConfigError(key, value, f"cannot be deleted: a key of the schema always has a "
-                           f"value; set it with {key}=VALUE (an entry of a named collection, "
-                           "such as a shock, can be deleted)")
+        return _kept(f.schema, key, value)
     if "Cannot merge DictConfig with ListConfig" in text:  # said whichever way round it is
         if typing.get_origin(hint_at(f.schema, key)) is list:
             return ConfigError(key, value, "must be a list ([a, b, ...]), not a mapping")
@@ -397,11 +404,16 @@ def _hint(schema: type, key: str) -> Any:
 
 
 def _below_a_value(schema: type, key: str, value: object) -> ConfigError | None:
-    """A key under one that the schema makes a single value (`seed.x`): it has no keys."""
+    """A key under one that the schema makes a single value (`seed.x`), or a list (whose
+    items are numbered: `agenda.0`): it has no keys."""
     parts = key.split(".")
     for i in range(1, len(parts)):
-        if _hint(schema, ".".join(parts[:i])) in (bool, int, float, str):
+        hint = _hint(schema, ".".join(parts[:i]))
+        if hint in (bool, int, float, str):
             return under_a_value(key, value, i)
+        if typing.get_origin(hint) is list and not parts[i].isdigit():
+            return ConfigError(key, value, f"{'.'.join(parts[:i])} is a list; it has no key "
+                               f"{parts[i]!r}: give the whole list, {'.'.join(parts[:i])}=[...]")
     return None
 
 
@@ -542,6 +554,10 @@ def composition_error(e: BaseException, overrides: Sequence[str], config_name: s
     for cause in f.chain:
         if isinstance(cause, yaml.MarkedYAMLError):
             return yaml_error(cause)
+    for key, value in map(_parts, overrides):  # a key below a value or a list: told alike
+        below = _below_a_value(schema, key, value)  # by whatever OmegaConf raised
+        if below is not None:
+            return below
     text = "\n".join(str(c) for c in f.chain)
     into_null = _into_null(f) if "NoneType" in text else None
     if into_null is not None:
