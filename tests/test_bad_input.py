@@ -465,6 +465,12 @@ CASES = [
          "cannot parse this override", module="sim.tournament"),
     Case("interpolation-unknown", (f"{S}.start=${{{S}.strat}}",), f"{S}.start",
          "'${scenario.strat}'", "an interpolation ${...} must name a key of the config"),
+    Case("interpolation-to-a-word-for-a-number", (f"{S}.channels.nsa.rounds=${{{S}.name}}",),
+         f"{S}.channels.nsa.rounds", "'${scenario.name}'",  # was OmegaConf's "While ..."
+         "resolves to 'historical_2023', which is not a whole number"),
+    Case("lab-interpolation-to-a-word-for-a-number", ("power=${a.label}",), "power",
+         "'${a.label}'", "resolves to 'United States', which is not a number",
+         module="sim.negotiate"),
     Case("interpolation-unknown-in-a-list", (f"{S}.channels.nsa.issues=[mil_mil,${{nope}}]",),
          f"{S}.channels.nsa.issues[1]", "'${nope}'",  # shown as None
          "Interpolation key 'nope' not found"),

@@ -12,7 +12,11 @@ from typing import Any, TypeVar
 
 import yaml
 from omegaconf import DictConfig, OmegaConf
-from omegaconf.errors import InterpolationKeyError, OmegaConfBaseException
+from omegaconf.errors import (
+    InterpolationKeyError,
+    InterpolationValidationError,
+    OmegaConfBaseException,
+)
 
 from sim.config.checks import Context, Rule, walk
 from sim.config.convert import build, hint_at
@@ -235,6 +239,12 @@ def omegaconf_reason(e: OmegaConfBaseException) -> str:
     if numbered:
         return (f"{numbered[1]} is not set here: a run has none, and a sweep's folder holds all "
                 "its jobs, each in a folder of its number")
+    if isinstance(e, InterpolationValidationError):  # to a value its key does not take
+        first = str(e.msg).splitlines()[0]
+        kind = next((k for part, k in (("to Float", "a number"), ("to Integer", "a whole number"),
+                                       ("valid bool", "true or false"), ("to string", "text"))
+                     if part in first), f"what the key takes ({first})")
+        return f"resolves to {e.value!r}, which is not {kind}"
     if "HydraConfig was not set" in str(e):
         return ("a value of the config cannot read Hydra's settings (${hydra:...}); give the "
                 "value itself, or interpolate a key of the config, like ${seed}")
