@@ -61,9 +61,10 @@ HYDRA_IN_FILE = ("# @package _global_\n"
                  "defaults:\n  - /scenario/historical_2023@scenario\n  - _self_\n")
 
 
-def file_case(id: str, yaml_text: str, key: str, shown: str, allowed: str) -> Case:
-    return Case(id, ("hydra.searchpath=[file://{conf}]", "scenario=bad"), key, shown, allowed,
-                {"bad": yaml_text})
+def file_case(id: str, yaml_text: str, key: str, shown: str, allowed: str,
+              *flags: str) -> Case:
+    return Case(id, (*flags, "hydra.searchpath=[file://{conf}]", "scenario=bad"), key, shown,
+                allowed, {"bad": yaml_text})
 
 
 SMALL = """
@@ -719,6 +720,19 @@ CASES = [
          {"bad": variant("shocks: {balloon: {code: {cameo: 043, goldstein: -2}}}\n")}),
     Case("cameo-code-not-one", (f"{B}.code.cameo=balloon",), f"{B}.code.cameo", "'balloon'",
          "not a CAMEO code: two to four digits, the first two 01 to 20"),
+    file_case("sweep-param-in-a-file-unreadable",  # was "<overrides>=...: None"
+              HYDRA_IN_FILE + "hydra: {sweeper: {params: {seed: '1,{2'}}}\n",
+              "hydra.sweeper.params.seed", "'1,{2'", "cannot be read as a sweep (", "-m"),
+    file_case("sweep-params-in-a-file-not-a-mapping",  # was "Cannot assign str to Dict[...]"
+              HYDRA_IN_FILE + "hydra: {sweeper: {params: '0,1'}}\n", "hydra.sweeper.params",
+              "'0,1'", "must be a mapping", "-m"),
+    file_case("sweeper-in-a-file-a-single-value",  # was "str is not a subclass of ..."
+              HYDRA_IN_FILE + "hydra: {sweeper: 'range(0,3)'}\n", "hydra.sweeper",
+              "'range(0,3)'", "must be a mapping of settings, not a single value", "-m"),
+    file_case("sweep-params-in-a-file-interpolated-from-nowhere",
+              HYDRA_IN_FILE + "hydra: {sweeper: {params: '${vars.nope}'}}\n",
+              "hydra.sweeper.params", "'${vars.nope}'", "Interpolation key 'vars.nope' not "
+              "found; an interpolation ${...} must name a key", "-m"),
     Case("folder-impossible-date", ("--config-dir", "{conf}", "scenario=bad"), f"{S}.start",
          "'2023-02-30'", "not a date; write YYYY-MM-DD", {"bad": variant("start: 2023-02-30\n")}),
     Case("folder-default-key", ("--config-dir", "{conf}", "scenario=bad",

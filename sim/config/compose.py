@@ -393,7 +393,22 @@ def _in_file(m: re.Match[str], f: Failed) -> ConfigError:
     found = _kind_mismatch(written, "", f.schema)
     if found is not None:
         return found
+    named = re.search(r"value: (.*)$|Interpolation key '([^']+)'", reason)
+    leaf = next((x for x in _leaves(written) if named and (str(x[1]) == named[1] or (
+        named[2] and f"${{{named[2]}}}" in str(x[1])))), None)  # the value OmegaConf names
+    if leaf is not None and "is not a subclass of" in reason:  # a value for a part of Hydra's
+        return ConfigError(*leaf, "must be a mapping of settings, not a single value")
+    if leaf is not None:
+        return ConfigError(*leaf, next((omegaconf_reason(c) for c in f.chain[1:] if isinstance(
+            c, OmegaConfBaseException)), reason))
     return _keyed(f, written) or ConfigError(f"{name}.yaml", "", f"cannot be merged: {reason}")
+
+
+def _leaves(node: Any, key: str = "") -> typing.Iterator[tuple[str, Any]]:
+    """(dotted key, value) of each value of a file's data that is not a mapping."""
+    for k, v in node.items() if isinstance(node, dict) else ():
+        inner = f"{key}.{k}" if key else str(k)
+        yield from _leaves(v, inner) if isinstance(v, dict) else [(inner, v)]
 
 
 def _hint(schema: type, key: str) -> Any:
@@ -554,6 +569,9 @@ def composition_error(e: BaseException, overrides: Sequence[str], config_name: s
     for cause in f.chain:
         if isinstance(cause, yaml.MarkedYAMLError):
             return yaml_error(cause)
+    swept = _sweeper_param(f)
+    if swept is not None:
+        return swept
     for key, value in map(_parts, overrides):  # a key below a value or a list: told alike
         below = _below_a_value(schema, key, value)  # by whatever OmegaConf raised
         if below is not None:
@@ -577,6 +595,22 @@ def composition_error(e: BaseException, overrides: Sequence[str], config_name: s
             return ConfigError(*_parts(chosen[0]), f"cannot be composed: {reason}")
     return _retried(overrides, config_name, reason, sweeping) or ConfigError(
         "<overrides>", " ".join(overrides), reason)
+
+
+def _sweeper_param(f: Failed) -> ConfigError | None:
+    """A sweep a file gives Hydra's sweeper (`hydra.sweeper.params`) that its grammar cannot
+    read, told at its key; one of the command line is told by `_unparsable`."""
+    from hydra.errors import OverrideParseException
+
+    for i, cause in enumerate(f.chain):
+        if isinstance(cause, OverrideParseException) and cause.override not in f.overrides:
+            key, value = _parts(cause.override)
+            reason = next((one_line(str(c)) for c in f.chain[i + 1:]
+                           if one_line(str(c)) not in ("", "None")), "")
+            return ConfigError(f"hydra.sweeper.params.{key}", value, f"cannot be read as a "
+                               f"sweep ({reason}); list values as a,b,c, quoting one with "
+                               "special characters, or give range(start,stop,step)")
+    return None
 
 
 def _into_null(f: Failed) -> ConfigError | None:

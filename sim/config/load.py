@@ -245,6 +245,9 @@ def omegaconf_reason(e: OmegaConfBaseException) -> str:
                                        ("valid bool", "true or false"), ("to string", "text"))
                      if part in first), f"what the key takes ({first})")
         return f"resolves to {e.value!r}, which is not {kind}"
+    assigned = re.match(r"Cannot assign \w+ to (Dict|List)\[", str(e))
+    if assigned:  # a single value where the schema has a mapping or a list
+        return f"must be a {'mapping' if assigned[1] == 'Dict' else 'list'}"
     if "HydraConfig was not set" in str(e):
         return ("a value of the config cannot read Hydra's settings (${hydra:...}); give the "
                 "value itself, or interpolate a key of the config, like ${seed}")
