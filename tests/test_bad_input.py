@@ -643,7 +643,9 @@ CASES = [
         hydra:
           job:
             chdir: maybe
-        """), "hydra.job.chdir", "'maybe'", "not a valid bool"),
+        """), "hydra.job.chdir", "'maybe'", "must be true or false"),  # was "not a valid bool"
+    Case("hydra-key-a-word-for-a-bool", ("hydra.job.chdir=maybe",), "hydra.job.chdir",
+         "'maybe'", "must be true or false"),  # as in a file; was "cannot set this value (...)"
     file_case("hydra-typo-in-file", HYDRA_IN_FILE + "hydra:\n  nope: 1\n", "hydra.nope", "1",
               "unknown key; known: callbacks, defaults, help"),
     Case("hydra-key-typo", ("hydra.job.chdri=true",), "hydra.job.chdri", "'true'",
@@ -652,7 +654,7 @@ CASES = [
          "no such entry; add one with +hydra.job.env_set.X=VALUE"),
     # the file's value, not the run folder given on the command line
     file_case("hydra-run-dir-list-in-file", HYDRA_IN_FILE + "hydra:\n  run:\n    dir: [1]\n",
-              "hydra.run.dir", "[1]", "Cannot convert"),
+              "hydra.run.dir", "[1]", "must be a string"),  # was OmegaConf's "Cannot convert"
     # -- a list for a mapping, or the reverse: on the command line and in a file --------
     Case("mapping-for-list", (f"{S}.channels.leaders.issues={{a: 1}}",),
          f"{S}.channels.leaders.issues", "'{a: 1}'", "must be a list ([a, b, ...]), not a mapping"),
@@ -729,6 +731,9 @@ CASES = [
     file_case("sweeper-in-a-file-a-single-value",  # was "str is not a subclass of ..."
               HYDRA_IN_FILE + "hydra: {sweeper: 'range(0,3)'}\n", "hydra.sweeper",
               "'range(0,3)'", "must be a mapping of settings, not a single value", "-m"),
+    file_case("sweep-folder-in-a-file-a-mapping",  # was "Cannot convert 'DictConfig' to ..."
+              HYDRA_IN_FILE + "hydra: {sweep: {dir: {a: 1}}}\n", "hydra.sweep.dir",
+              "{'a': 1}", "must be a string", "-m"),
     file_case("sweep-params-in-a-file-interpolated-from-nowhere",
               HYDRA_IN_FILE + "hydra: {sweeper: {params: '${vars.nope}'}}\n",
               "hydra.sweeper.params", "'${vars.nope}'", "Interpolation key 'vars.nope' not "

@@ -290,7 +290,7 @@ def _parsed(key: str, value: str) -> Any:
 
 def _converted(key: str, value: str, schema: type) -> ConfigError | None:
     """What the converter says of an override's value at its key, if it refuses it."""
-    hint = hint_at(schema, key)
+    hint = _hint(schema, key)  # Hydra's node by Hydra's schema
     try:
         convert(hint, _parsed(key, value), key) if hint is not None else None
     except ConfigError as err:
@@ -548,7 +548,7 @@ def _refused(f: Failed) -> ConfigError | None:
     """A value of the right key that the schema refuses, told as our converter tells it."""
     for cause in f.chain[1:]:
         key = getattr(cause, "full_key", None)
-        hint = hint_at(f.schema, key) if key else None
+        hint = _hint(f.schema, key) if key else None  # Hydra's node by Hydra's schema
         if isinstance(cause, OmegaConfBaseException) and hint is not None:
             value = getattr(cause, "value", None)  # a file's list or mapping: as written
             try:
