@@ -706,7 +706,7 @@ def _compose_plain(overrides: Sequence[str], config_name: str, hydra: bool = Fal
             data = OmegaConf.to_container(compose(given, config_name, hydra=hydra),
                                           resolve=False)
             return {str(k): v for k, v in data.items()} if isinstance(data, dict) else None
-        except Exception:  # any failure: fall back to the plain "unknown key" message
+        except Exception:  # any failure: the config alone, then the plain "unknown key"
             continue
     return None
 
