@@ -40,8 +40,9 @@ def build_problem(conf: CalibrateConf, overrides: Sequence[str] = ()) -> Problem
     """Check the calibration against its scenario (composed with Hydra `overrides`, such as
     the search path of a user's folder) and make the record's statistics."""
     run = compose_run(conf.scenario, overrides)
+    data = dataclasses.asdict(run)
     for key in conf.priors:
-        if number_at(dataclasses.asdict(run), key, f"priors.{key}", "prior") is int:
+        if number_at(data, key, f"priors.{key}", "prior") is int:
             raise ConfigError(f"priors.{key}", key, "is a whole number, and a prior is uniform "
                               "over [low, high], drawing fractions: calibrate a parameter that "
                               "takes any number in its range")

@@ -355,8 +355,8 @@ def _unmergeable(m: re.Match[str], f: Failed) -> ConfigError:
         return ConfigError(key, value, added)
     reason = next((one_line(str(c)).split(" full_key:")[0] for c in f.chain[1:]
                    if str(c).strip()), "")
-    return _converted(key, value, f.schema) or _below_a_value(f.schema, key, value) or (
-        ConfigError(key, value, f"cannot set this value ({reason})"))
+    return _converted(key, value, f.schema) or ConfigError(
+        key, value, f"cannot set this value ({reason})")  # below a value: `composition_error`
 
 
 def _unknown_config(m: re.Match[str], f: Failed) -> ConfigError:

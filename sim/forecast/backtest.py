@@ -86,8 +86,8 @@ def load_conf(name: str, overrides: Sequence[str] = ()) -> BacktestConf:
     """A backtest file (by name in conf/backtest, or the user's folders on the search path
     of `overrides`, or a path), checked; `overrides` (of the run config) may not name a key
     of the file, which a user may mean to change."""
-    own = overriding(overrides, [f.name for f in fields(BacktestConf) if f.name not in (
-        SET_BY_FORECAST)])  # those are told by `Setup`, with the options that set them
+    own = overriding(overrides, [f.name for f in fields(BacktestConf)
+                                 if f.name not in SET_BY_FORECAST])  # those: told by `Setup`
     if own is not None:
         raise ConfigError(*own[1:], "a setting of the backtest's file: change it there "
                           "(KEY=VALUE arguments change the run config; --reps, --seed, "
