@@ -25,7 +25,7 @@ from tqdm import tqdm
 from sim import results
 from sim.analysis.io import ResultsError, is_whole, read_record, read_table
 from sim.analysis.summary import wilson
-from sim.config.compose import ALREADY_SET, MERGES, unknown_at
+from sim.config.compose import ALREADY_SET, MERGES, list_item, unknown_at
 from sim.config.convert import INT64
 from sim.config.errors import ConfigError
 from sim.config.load import load_run, unresolved
@@ -102,29 +102,41 @@ def workers_of(run: RunConf) -> int:
 
 def set_value(data: Data, o: Override) -> None:
     """Apply one value override (`key=v`, `+key=v`, `++key=v`, `~key`) to plain data."""
-    key = o.key_or_group
+    key, given = o.key_or_group, o.get_value_element_as_str()
     *parents, leaf = key.split(".")
-    node = data
+    node: Any = data
     for part in parents:
-        child = node.get(part)
-        if not isinstance(child, dict):
-            if o.is_add() or o.is_force_add():
-                child = node.setdefault(part, {})
-            else:
-                raise unknown_at(data, key, o.get_value_element_as_str())
+        child = _item(node, part)
+        if not isinstance(child, dict | list):
+            if not ((o.is_add() or o.is_force_add()) and isinstance(node, dict)):
+                raise unknown_at(data, key, given)
+            child = node.setdefault(part, {})
         node = child
-    if o.is_delete():
+    if isinstance(node, list):  # an item of a list, by its number, as Hydra sets it
+        refused = list_item(key, given, node, o.is_delete()) if leaf.isdigit() else (
+            unknown_at(data, key, given))
+        if refused is not None:
+            raise refused
+        node[int(leaf)] = merged(node[int(leaf)], o.value())
+    elif o.is_delete():
         node.pop(leaf, None)
     elif leaf in node or o.is_add() or o.is_force_add():
         value = o.value()
         if o.is_add() and node.get(leaf) not in (None, value) and not isinstance(
                 value, dict | list):  # (the same value: the sweep's own config, set again)
-            raise ConfigError(key, o.get_value_element_as_str(), ALREADY_SET.format(key=key))
+            raise ConfigError(key, given, ALREADY_SET.format(key=key))
         if not (o.is_add() or o.is_force_add()) and _adds(node.get(leaf), value):
-            raise ConfigError(key, o.get_value_element_as_str(), MERGES.format(key=key))
+            raise ConfigError(key, given, MERGES.format(key=key))
         node[leaf] = merged(node.get(leaf), value)
     else:
-        raise unknown_at(data, key, o.get_value_element_as_str())
+        raise unknown_at(data, key, given)
+
+
+def _item(node: Any, part: str) -> Any:
+    """A mapping's entry, or a list's item by its number (None if it has none)."""
+    if isinstance(node, list):
+        return node[int(part)] if part.isdigit() and int(part) < len(node) else None
+    return node.get(part)
 
 
 def _adds(old: Any, new: Any) -> bool:

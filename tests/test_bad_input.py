@@ -111,6 +111,7 @@ S = "scenario"
 M = "scenario.meetings.blinken_beijing"
 B = "scenario.shocks.balloon"
 UNIT = "must be in [0, 1]"
+L = "scenario.channels.leaders.issues"
 HUGE = 10**400  # beyond a float's range
 HUGE_SHOWN = f"'{str(HUGE)[:156]}..."  # as a line shows a long value
 
@@ -730,7 +731,7 @@ CASES = [
               "'0,1'", "must be a mapping", "-m"),
     file_case("sweeper-in-a-file-a-single-value",  # was "str is not a subclass of ..."
               HYDRA_IN_FILE + "hydra: {sweeper: 'range(0,3)'}\n", "hydra.sweeper",
-              "'range(0,3)'", "must be a mapping of settings, not a single value", "-m"),
+              "'range(0,3)'", "must be a mapping with keys among max_batch_size, params", "-m"),
     file_case("sweep-folder-in-a-file-a-mapping",  # was "Cannot convert 'DictConfig' to ..."
               HYDRA_IN_FILE + "hydra: {sweep: {dir: {a: 1}}}\n", "hydra.sweep.dir",
               "{'a': 1}", "must be a string", "-m"),
@@ -738,6 +739,51 @@ CASES = [
               HYDRA_IN_FILE + "hydra: {sweeper: {params: '${vars.nope}'}}\n",
               "hydra.sweeper.params", "'${vars.nope}'", "Interpolation key 'vars.nope' not "
               "found; an interpolation ${...} must name a key", "-m"),
+    file_case("sweep-params-in-a-file-a-list",  # was "cannot be merged: Cannot merge ..."
+              HYDRA_IN_FILE + "hydra: {sweeper: {params: []}}\n", "hydra.sweeper.params", "[]",
+              "must be a mapping (name: value, ...), not a list", "-m"),
+    file_case("sweep-param-in-a-file-a-glob",  # was "<overrides>=...: the sweep has no jobs"
+              HYDRA_IN_FILE + "hydra: {sweeper: {params: {seed: 'glob(*)'}}}\n",
+              "hydra.sweeper.params.seed", "'glob(*)'", "glob(...) chooses among a config "
+              "group's options", "-m"),
+    file_case("sweep-param-in-a-file-an-empty-range", HYDRA_IN_FILE + "hydra: {sweeper: "
+              "{params: {reps: 'range(1,1)'}}}\n", "hydra.sweeper.params.reps", "'range(1,1)'",
+              "a sweep of no values", "-m"),
+    file_case("launcher-setting-in-a-file",  # was "...got an unexpected keyword argument"
+              HYDRA_IN_FILE + "hydra: {launcher: {workers: 3}}\n", "hydra.launcher.workers",
+              "3", "unknown key; known: none defined", "-m"),
+    file_case("launcher-in-a-file-a-single-value",  # was "argument of type 'int' is not ..."
+              HYDRA_IN_FILE + "hydra: {launcher: 5}\n", "hydra.launcher", "5",
+              "must be a mapping (it takes no settings)", "-m"),
+    Case("hydra-sweeper-unknown-setting", ("hydra.sweeper.nope=1",), "hydra.sweeper.nope",
+         "'1'", "unknown key; known: max_batch_size, params"),  # was "see --help for the knobs"
+    Case("hydra-sweeper-setting-added", ("-m", "+hydra.sweeper.nope=1", "reps=2,3"),
+         "hydra.sweeper.nope", "1", "unknown key; known: max_batch_size, params"),
+    Case("hydra-sweeper-batch-size-not-a-number", ("hydra.sweeper.max_batch_size=abc",),
+         "hydra.sweeper.max_batch_size", "'abc'", "must be a whole number"),
+    Case("hydra-sweeper-a-single-value", ("-m", "hydra.sweeper=5", "reps=2,3"),
+         "hydra.sweeper", "5", "must be a mapping with keys among max_batch_size, params"),
+    # was "list index out of range", and in a sweep "unknown key"
+    Case("list-item-past-the-end", (f"{L}.9=taiwan",), f"{L}.9", "'taiwan'",
+         f"no item 9: {L} has 9 items, numbered from 0; give the whole list, {L}=[...]"),
+    Case("list-item-past-the-end-in-a-sweep", ("-m", f"{L}.9=taiwan", "reps=2,3"), f"{L}.9",
+         "'taiwan'", f"no item 9: {L} has 9 items"),
+    Case("list-item-deleted", (f"~{L}.0",), f"{L}.0", "''",  # was "list indices must be ..."
+         "an item of a list cannot be deleted; give the whole list"),
+    Case("hydra-mode-not-a-mode", ("hydra.mode=x",), "hydra.mode", "'x'",  # was a traceback
+         "must be one of RUN, MULTIRUN"),
+    Case("hydra-sweeper-a-string-in-a-sweep", ("-m", "hydra.sweeper='1,2'", "reps=2,3"),
+         "hydra.sweeper", "'1,2'", "must be a mapping with keys among"),  # was "_target_"
+    Case("hydra-setting-of-the-schema-deleted", ("~hydra.sweep.subdir",), "hydra.sweep.subdir",
+         "''", "cannot be deleted: a key of the schema always has a value"),
+    file_case("launcher-in-a-file-an-interpolation",  # was "Input config does not have ..."
+              HYDRA_IN_FILE + "vars: {s: {}}\nhydra: {launcher: '${vars.s}'}\n",
+              "hydra.launcher", "'${vars.s}'", "must be a mapping of its settings, written "
+              "out", "-m"),
+    Case("hydra-sweeper-null-in-a-sweep", ("-m", "hydra.sweeper=null", "reps=2,3"),
+         "hydra.sweeper", "None", "must be a mapping of its settings"),  # was "not configured"
+    Case("hydra-launcher-setting-in-a-run", ("++hydra.launcher.x=true",), "hydra.launcher.x",
+         "True", "unknown key; known: none defined"),  # was run, the setting ignored
     Case("folder-impossible-date", ("--config-dir", "{conf}", "scenario=bad"), f"{S}.start",
          "'2023-02-30'", "not a date; write YYYY-MM-DD", {"bad": variant("start: 2023-02-30\n")}),
     Case("folder-default-key", ("--config-dir", "{conf}", "scenario=bad",

@@ -32,6 +32,14 @@ def test_the_sweeper_overrides_the_basic_sweepers_validation_hook() -> None:
     assert "validate_batch_is_legal" in inspect.getsource(BasicSweeper.sweep)
 
 
+def test_the_basic_plug_ins_settings_that_the_error_table_checks_hydras_node_by() -> None:
+    from hydra._internal.core_plugins.basic_launcher import BasicLauncher, BasicLauncherConf
+
+    assert {"_target_"} == set(BasicLauncherConf.__dataclass_fields__)
+    assert params(BasicLauncher.__init__) == ["self"]  # it takes no settings
+    assert params(BasicSweeper.__init__) == ["self", "max_batch_size", "params"]
+
+
 def test_the_launcher_interface_and_the_loader_calls_it_makes() -> None:
     assert issubclass(SummitsimLauncher, Launcher)
     assert params(Launcher.setup) == ["self", "hydra_context", "task_function", "config"]

@@ -237,6 +237,16 @@ def test_a_job_merges_a_mapping_override_as_a_run_does(overrides: tuple[str, ...
     assert point.run == compose_run(*overrides)
 
 
+@pytest.mark.parametrize("override", [
+    "scenario.concessions.forensic_institute_delisting.allow.entity_list.1=0.5",
+    "scenario.channels.defense.issues.0=taiwan",
+])
+def test_a_job_sets_an_item_of_a_list_as_a_run_does(override: str, tmp_path: Path) -> None:
+    """An item of a list, by its number, is set in a sweep's job as Hydra sets it in a run."""
+    (point,) = points([[override]], tmp_path)
+    assert point.run == compose_run(override) != compose_run()
+
+
 def test_a_sweep_takes_an_override_that_interpolates_a_swept_value(tmp_path: Path) -> None:
     """`KEY=${vars.t} +vars.t=a,b`: the launcher read the sweep's overrides resolved, and
     `${vars.t}` was not found; each job now has the config of the run with those values."""

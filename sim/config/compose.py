@@ -24,7 +24,7 @@ from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import ConfigAttributeError, ConfigKeyError, OmegaConfBaseException
 
 from sim.config.checks import Context
-from sim.config.convert import convert, hint_at
+from sim.config.convert import hint_at, refusal
 from sim.config.errors import (
     ConfigError,
     exception_chain,
@@ -41,6 +41,7 @@ from sim.config.load import (
     as_written,
     check_file,
     code_error,
+    hydra_schema,
     known_configs,
     load_run,
     omegaconf_reason,
@@ -141,10 +142,8 @@ def unknown_at(data: Any, key: str, value: object, schema: type = RunConf, prefi
     if below is not None:
         return below
     if parts[0] == "hydra" and len(parts) > 1:  # Hydra's own node, by Hydra's schema
-        from hydra.conf import HydraConf
-
-        return ConfigError(key, value, unknown_at(None, key[6:], value, HydraConf, "hydra.",
-                                                  deleting).allowed)
+        return ConfigError(key, value, unknown_at(None, key[6:], value, hydra_schema(),
+                                                  "hydra.", deleting).allowed)
     node = data
     for i, part in enumerate(parts):
         hint = hint_at(schema, ".".join(parts[:i]))
@@ -161,8 +160,8 @@ def unknown_at(data: Any, key: str, value: object, schema: type = RunConf, prefi
                 return ConfigError(key, value, f"{unknown.allowed}; add a new one with "
                                    f"+{prefix}{key}=VALUE")
             return unknown
-        known = [f.name for f in dataclasses.fields(hint)] if dataclasses.is_dataclass(hint) else ()
-        if known and part not in known:
+        known = [f.name for f in dataclasses.fields(hint)] if dataclasses.is_dataclass(hint) else []
+        if dataclasses.is_dataclass(hint) and part not in known:
             return ConfigError(key, value, unknown_name(key, part, known, "key").allowed)
         if isinstance(node, dict) and part in node and node[part] is None and i < len(parts) - 1:
             return ConfigError(key, value, f"{prefix}{'.'.join(parts[:i + 1])} is null (none "
@@ -291,11 +290,7 @@ def _parsed(key: str, value: str) -> Any:
 def _converted(key: str, value: str, schema: type) -> ConfigError | None:
     """What the converter says of an override's value at its key, if it refuses it."""
     hint = _hint(schema, key)  # Hydra's node by Hydra's schema
-    try:
-        convert(hint, _parsed(key, value), key) if hint is not None else None
-    except ConfigError as err:
-        return err
-    return None
+    return refusal(hint, _parsed(key, value), key) if hint is not None else None
 
 
 def _with_collection(key: str, value: str, schema: type, entry: str = "") -> str:
@@ -343,8 +338,9 @@ def _kept(schema: type, key: str, value: object, prefix: str = "") -> ConfigErro
 def _unmergeable(m: re.Match[str], f: Failed) -> ConfigError:
     key, value = _parts(m.group(1))
     text = "\n".join(str(c) for c in f.chain)
-    if m.group(1).startswith("~") and "does not support deletion" in text:
-        return _kept(f.schema, key, value)
+    if m.group(1).startswith("~") and ("does not support deletion" in text or (
+            dataclasses.is_dataclass(_hint(f.schema, key.rpartition(".")[0])))):
+        return _kept(f.schema, key, value)  # a key of the schema (its value may not resolve)
     if "Cannot merge DictConfig with ListConfig" in text:  # said whichever way round it is
         if typing.get_origin(hint_at(f.schema, key)) is list:
             return ConfigError(key, value, "must be a list ([a, b, ...]), not a mapping")
@@ -396,8 +392,6 @@ def _in_file(m: re.Match[str], f: Failed) -> ConfigError:
     named = re.search(r"value: (.*)$|Interpolation key '([^']+)'", reason)
     leaf = next((x for x in _leaves(written) if named and (str(x[1]) == named[1] or (
         named[2] and f"${{{named[2]}}}" in str(x[1])))), None)  # the value OmegaConf names
-    if leaf is not None and "is not a subclass of" in reason:  # a value for a part of Hydra's
-        return ConfigError(*leaf, "must be a mapping of settings, not a single value")
     if leaf is not None:
         return ConfigError(*leaf, next((omegaconf_reason(c) for c in f.chain[1:] if isinstance(
             c, OmegaConfBaseException)), reason))
@@ -413,9 +407,7 @@ def _leaves(node: Any, key: str = "") -> typing.Iterator[tuple[str, Any]]:
 
 def _hint(schema: type, key: str) -> Any:
     """The type at a dotted key: by Hydra's schema under `hydra.`, else by `schema`."""
-    from hydra.conf import HydraConf
-
-    return hint_at(HydraConf, key[6:]) if key.startswith("hydra.") else hint_at(schema, key)
+    return hint_at(hydra_schema(), key[6:]) if key.startswith("hydra.") else hint_at(schema, key)
 
 
 def _below_a_value(schema: type, key: str, value: object) -> ConfigError | None:
@@ -432,15 +424,39 @@ def _below_a_value(schema: type, key: str, value: object) -> ConfigError | None:
     return None
 
 
+def _list_item(f: Failed, override: str) -> ConfigError | None:
+    """An item of a list (`issues.9`) deleted, or past the end of the list composed."""
+    key, value = _parts(override)
+    above, _, index = key.rpartition(".")
+    if not (index.isdigit() and typing.get_origin(_hint(f.schema, above)) is list):
+        return None
+    node: Any = _compose_plain([o for o in map(first_job, f.overrides) if o and _parts(o)[0]
+                                != key], f.config_name)
+    for part in above.split("."):
+        node = node.get(part) if isinstance(node, dict) else None
+    return list_item(key, value, node, override.startswith("~"))
+
+
+def list_item(key: str, value: object, items: object, deleting: bool) -> ConfigError | None:
+    """An item of the list `items` (`issues.9`) deleted, which Hydra cannot, or past its end."""
+    above, _, index = key.rpartition(".")
+    whole = f"give the whole list, {above}=[...]"
+    if deleting:
+        return ConfigError(key, value, f"an item of a list cannot be deleted; {whole}")
+    if isinstance(items, list) and int(index) >= len(items):
+        return ConfigError(key, value, f"no item {index}: {above} has {len(items)} items, "
+                           f"numbered from 0; {whole}")
+    return None
+
+
 def _kind_mismatch(node: Any, key: str, schema: type) -> ConfigError | None:
     """The first key under `key` where a file gives a list or a value for a mapping, or a
     mapping for a list."""
     hint = _hint(schema, key) if key else schema
     mapping = typing.get_origin(hint) is dict or dataclasses.is_dataclass(hint)
-    if mapping and node is not None and not isinstance(node, dict):
+    if mapping and not (node is None or isinstance(node, dict) or str(node).startswith("${")):
         if dataclasses.is_dataclass(hint):  # a part of the schema: told with the keys it has
-            names = ", ".join(sorted(f.name for f in dataclasses.fields(hint)))
-            return ConfigError(key, node, f"must be a mapping with keys among {names}")
+            return refusal(hint, node, key)
         return ConfigError(key, node, "must be a mapping (name: value, ...)"
                            + (", not a list" if isinstance(node, list) else ""))
     if isinstance(node, dict) and typing.get_origin(hint) is list:
@@ -456,14 +472,33 @@ def _not_a_name(m: re.Match[str], f: Failed) -> ConfigError:
     """A config group given something other than the names of its configs (null, 1, [1])."""
     for key, value in map(_parts, f.overrides):
         known = known_configs(key, f.overrides)
-        if not (known or "/" in key):  # not a group (Hydra's own are named with a /)
+        if not (known or "/" in key):  # not a group (Hydra's own are named with a /), but
+            found = _converted(key, value, f.schema) if dataclasses.is_dataclass(
+                _hint(f.schema, key)) else None  # maybe a part of a schema (hydra.sweeper=5)
+            if found is not None:
+                return found
             continue
         chosen = _parsed(key, value)
         if not (isinstance(chosen, str) or (
                 isinstance(chosen, list) and all(isinstance(c, str) for c in chosen))):
             return ConfigError(key, value, "must be a name, or a list of names to merge" + (
                 f"; known: {', '.join(known)}" if known else ""))
-    return ConfigError("<overrides>", " ".join(f.overrides), one_line(m.group(0)))
+    return _plugin(m, f)  # a file's value for a part of Hydra's node (launcher: 5)
+
+
+def _plugin(m: re.Match[str], f: Failed) -> ConfigError:
+    """Hydra's sweeper or launcher that Hydra cannot make: its node null, a single value, or
+    an interpolation (of a mapping, which Hydra's schema takes). The schema leaves the node
+    open, so this is found only as Hydra makes the plug-in."""
+    hydra = (_compose_plain(list(filter(None, map(first_job, f.overrides))), f.config_name,
+                            hydra=True) or {}).get("hydra", {})
+    part = next((p for p in ("sweeper", "launcher") if not isinstance(hydra.get(p), dict)), "")
+    if not part:
+        return ConfigError("<overrides>", " ".join(f.overrides), one_line(m.group(0)))
+    return _kind_mismatch(hydra, "hydra", f.schema) or ConfigError(
+        f"hydra.{part}", hydra.get(part), "must be a mapping of its settings" + (
+            ", written out: Hydra makes the plug-in from them before it resolves an "
+            "interpolation" if hydra.get(part) else ""))
 
 
 def _already_set(m: re.Match[str], f: Failed) -> ConfigError:
@@ -539,6 +574,8 @@ EXPLAINED: tuple[tuple[re.Pattern[str], Explain], ...] = (
     (re.compile(r"Sweeping over Hydra's configuration is not supported : '([^']*)'"),
      lambda m, f: ConfigError(*_parts(m.group(1)), HYDRA_SWEPT)),
     (re.compile(r"int too large to convert to float\s+full_key: ?(\S*)"), _beyond_a_float),
+    (re.compile(r"Input config does not have a `_target_` field|Hydra (?:sweeper|launcher) "
+                r"is not configured"), _plugin),
     (re.compile(r"Config group override must be a string or a list|argument of type '\w+' is "
                 r"not iterable"), _not_a_name),
 )
@@ -551,11 +588,10 @@ def _refused(f: Failed) -> ConfigError | None:
         hint = _hint(f.schema, key) if key else None  # Hydra's node by Hydra's schema
         if isinstance(cause, OmegaConfBaseException) and hint is not None:
             value = getattr(cause, "value", None)  # a file's list or mapping: as written
-            try:
-                convert(hint, OmegaConf.to_container(value, resolve=False)
-                        if OmegaConf.is_config(value) else value, str(key))
-            except ConfigError as err:
-                return err
+            found = refusal(hint, OmegaConf.to_container(value, resolve=False)
+                            if OmegaConf.is_config(value) else value, str(key))
+            if found is not None:
+                return found
     return None
 
 
@@ -572,9 +608,9 @@ def composition_error(e: BaseException, overrides: Sequence[str], config_name: s
     swept = _sweeper_param(f)
     if swept is not None:
         return swept
-    for key, value in map(_parts, overrides):  # a key below a value or a list: told alike
-        below = _below_a_value(schema, key, value)  # by whatever OmegaConf raised
-        if below is not None:
+    for o in overrides:  # a key below a value or a list, or a list's item: told alike by
+        below = _below_a_value(schema, *_parts(o)) or _list_item(f, o)  # whatever OmegaConf
+        if below is not None:  # raised
             return below
     text = "\n".join(str(c) for c in f.chain)
     into_null = _into_null(f) if "NoneType" in text else None
@@ -711,20 +747,28 @@ def _compose_plain(overrides: Sequence[str], config_name: str, hydra: bool = Fal
     return None
 
 
-def no_jobs(given: Sequence[str], is_group: Callable[[str], bool]) -> ConfigError:
-    """Why the sweep of the command line's overrides `given` has no job: a sweep of no
-    values (an empty range), else a glob, which chooses among a config group's options."""
+def no_jobs(given: Sequence[str], is_group: Callable[[str], bool],
+            params: dict[str, Any] | None = None) -> ConfigError:
+    """Why the sweep of the command line's overrides `given` (and of the sweeper's `params`
+    that a file gives, which the command line's replace) has no job: a sweep of no values
+    (an empty range), else a glob, which chooses among a config group's options."""
     from hydra.core.override_parser.overrides_parser import OverridesParser
     from hydra.core.override_parser.types import ValueType
 
-    parsed = OverridesParser.create().parse_overrides(list(given))
+    keys = {_parts(o)[0] for o in given}
+    parsed = OverridesParser.create().parse_overrides([*given, *(
+        f"{k}={v}" for k, v in (params or {}).items() if k not in keys)])
+
+    def key(o: Override) -> str:  # as the user gave it: on the command line, or in a file
+        return o.key_or_group if o.input_line in given else f"hydra.sweeper.params.{o.key_or_group}"
+
     for o in parsed:
         if o.is_sweep_override() and o.value_type != ValueType.GLOB_CHOICE_SWEEP and not list(
                 o.sweep_string_iterator()):
-            return ConfigError(o.key_or_group, _value(o), "a sweep of no values")
+            return ConfigError(key(o), _value(o), "a sweep of no values")
     for o in parsed:
         if o.value_type == ValueType.GLOB_CHOICE_SWEEP:
-            return ConfigError(o.key_or_group, _value(o), (
+            return ConfigError(key(o), _value(o), (
                 "matches none of the group's options" if is_group(o.key_or_group) else
                 "glob(...) chooses among a config group's options, as scenario=glob(no_*); "
                 "list values as a,b,c"))

@@ -7,6 +7,7 @@ sweeps of many design points, and every error names the full dotted key.
 from __future__ import annotations
 
 import dataclasses
+import enum
 import re
 import types
 import typing
@@ -41,8 +42,8 @@ def build(cls: type[T], data: object, path: str) -> T:
     """An instance of dataclass `cls` from a mapping; unknown keys and bad types refused."""
     names = _names(typing.cast(Any, cls))
     if not isinstance(data, Mapping):
-        raise ConfigError(path or "<config>", data,
-                          f"must be a mapping with keys among {', '.join(sorted(names))}")
+        raise ConfigError(path or "<config>", data, "must be a mapping" + (
+            f" with keys among {', '.join(sorted(names))}" if names else " (it takes no settings)"))
     hints = _hints(typing.cast(Any, cls))
     kwargs = {}
     for key, value in data.items():
@@ -52,6 +53,15 @@ def build(cls: type[T], data: object, path: str) -> T:
             raise ConfigError(full, value, hint)
         kwargs[key] = convert(hints[key], value, full)
     return cls(**kwargs)
+
+
+def refusal(tp: Any, value: object, path: str) -> ConfigError | None:
+    """What `convert` says of `value` at `path`, if it refuses it."""
+    try:
+        convert(tp, value, path)
+    except ConfigError as err:
+        return err
+    return None
 
 
 def convert(tp: Any, value: object, path: str) -> Any:
@@ -82,6 +92,10 @@ def convert(tp: Any, value: object, path: str) -> Any:
     origin = typing.get_origin(tp)
     if tp is Any:
         return value
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):  # Hydra's settings (hydra.mode)
+        if not (isinstance(value, tp) or str(value) in tp.__members__):
+            raise ConfigError(path, value, f"must be one of {', '.join(tp.__members__)}")
+        return tp[str(value)] if isinstance(value, str) else value
     if origin in (typing.Union, types.UnionType):
         return None if value is None else convert(_strip_optional(tp), value, path)
     if dataclasses.is_dataclass(tp):

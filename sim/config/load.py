@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import re
 import typing
@@ -169,8 +170,34 @@ def check_hydra(hydra: Any) -> None:
     if isinstance(name, str) and ("/" in name or name.strip(".") == ""):
         raise ConfigError("hydra.job.name", name, "names the log file NAME.log in the run's "
                           "folder: a name without /")
+    for part in ("sweeper", "launcher"):  # settings their plug-in would not take (a sweep's)
+        node = hydra.get(part)
+        known = [x.name for x in dataclasses.fields(hint_at(hydra_schema(), part))]
+        for name, value in node.items() if isinstance(node, dict) else ():
+            if name not in known and name not in FORBIDDEN_KEYS:
+                raise ConfigError(f"hydra.{part}.{name}", value,
+                                  unknown_name(name, name, known, "key").allowed)
     for part in ("job_logging", "hydra_logging"):
         _check_logging(hydra.get(part), f"hydra.{part}")
+
+
+@functools.cache
+def hydra_schema() -> type:
+    """Hydra's schema, with its sweeper's and launcher's settings (`Any` in it) those of the
+    basic ones, which the summitsim plug-ins keep: every choice a run has. The code they name
+    (`_target_`) is left out: a config may not set it."""
+    from hydra._internal.core_plugins.basic_launcher import BasicLauncherConf
+    from hydra._internal.core_plugins.basic_sweeper import BasicSweeperConf
+    from hydra.conf import HydraConf
+
+    def settings(conf: Any) -> tuple[Any, Any]:  # its fields but those naming code
+        return dataclasses.make_dataclass(conf.__name__, [
+            (x.name, x.type, dataclasses.field(default=None)) for x in dataclasses.fields(conf)
+            if x.name not in FORBIDDEN_KEYS]), dataclasses.field(default=None)
+
+    return dataclasses.make_dataclass("HydraConf", [
+        ("sweeper", *settings(BasicSweeperConf)), ("launcher", *settings(BasicLauncherConf))],
+        bases=(HydraConf,))
 
 
 def _check_logging(node: Any, key: str) -> None:
