@@ -25,7 +25,7 @@ from tqdm import tqdm
 from sim import results
 from sim.analysis.io import ResultsError, is_whole, read_record, read_table
 from sim.analysis.summary import wilson
-from sim.config.compose import ALREADY_SET, MERGES, list_item, unknown_at
+from sim.config.compose import ALREADY_SET, MERGES, item, unknown_at
 from sim.config.convert import INT64
 from sim.config.errors import ConfigError
 from sim.config.load import load_run, unresolved
@@ -106,17 +106,18 @@ def set_value(data: Data, o: Override) -> None:
     *parents, leaf = key.split(".")
     node: Any = data
     for part in parents:
-        child = _item(node, part)
+        try:
+            child = item(node, part)
+        except KeyError:
+            child = None
         if not isinstance(child, dict | list):
             if not ((o.is_add() or o.is_force_add()) and isinstance(node, dict)):
                 raise unknown_at(data, key, given)
             child = node.setdefault(part, {})
         node = child
     if isinstance(node, list):  # an item of a list, by its number, as Hydra sets it
-        refused = list_item(key, given, node, o.is_delete()) if leaf.isdigit() else (
-            unknown_at(data, key, given))
-        if refused is not None:
-            raise refused
+        if o.is_delete() or not (leaf.isdigit() and int(leaf) < len(node)):
+            raise unknown_at(data, key, given, deleting=o.is_delete())
         node[int(leaf)] = merged(node[int(leaf)], o.value())
     elif o.is_delete():
         node.pop(leaf, None)
@@ -130,13 +131,6 @@ def set_value(data: Data, o: Override) -> None:
         node[leaf] = merged(node.get(leaf), value)
     else:
         raise unknown_at(data, key, given)
-
-
-def _item(node: Any, part: str) -> Any:
-    """A mapping's entry, or a list's item by its number (None if it has none)."""
-    if isinstance(node, list):
-        return node[int(part)] if part.isdigit() and int(part) < len(node) else None
-    return node.get(part)
 
 
 def _adds(old: Any, new: Any) -> bool:

@@ -478,3 +478,17 @@ def test_the_check_refuses_an_output_folder_holding_a_run(
     assert capsys.readouterr().err == (
         f"error: --out='{run}': holds a run (summary.json), whose files this {kind}'s would "
         "replace or be mixed with; give it a folder of its own\n")
+
+
+def test_a_prior_may_be_a_number_in_a_list() -> None:
+    """A number in a list (a concession's allowed range) is a parameter like any other: each
+    particle's scenario is the one composed with `key.1=v` (it was refused as unknown)."""
+    from sim.forecast.runs import with_values
+    from tests.conftest import compose_run
+
+    key = "scenario.concessions.forensic_institute_delisting.allow.entity_list.1"
+    conf = load_conf("us_china_2023", [f"priors={{'{key}': {{low: 0.5, high: 0.9}}}}"])
+    problem = build_problem(conf)
+    composed = compose_run(f"scenario={conf.scenario}", f"{key}=0.7").scenario
+    assert with_values(problem.simulator.scenario, {key: 0.7}) == composed
+    assert composed != problem.simulator.scenario

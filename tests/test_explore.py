@@ -420,3 +420,22 @@ def test_a_point_whose_table_was_damaged_since_it_ran_is_run_again_or_named(
     assert err.startswith(f"error: out='{tmp_path}': cannot read saved results: {table}: ")
     assert err.endswith(f"; remove {table.parent} to run that point again\n")
     assert err.count("\n") == 1
+
+
+def test_a_factor_may_be_a_number_in_a_list() -> None:
+    """A number in a list (a concession's allowed range) is a factor like any other: both
+    ends checked against the scenario, and each point's value set, as `key.1=v` sets it in
+    a run (it was refused as an unknown key)."""
+    from sim.explore.models import Simulator
+
+    key = "scenario.concessions.forensic_institute_delisting.allow.entity_list.1"
+    s = read_study(find_config("summit_levers", "explore"),
+                   [f"factors={{'{key}': {{low: 0.5, high: 0.9}}}}"])
+    model = Simulator(s)
+    x = np.array([[0.7 if f.key == key else f.low for f in s.factors]])
+    (point,) = model.plan(x, Path("unused"))
+    assert point.run.scenario.concessions["forensic_institute_delisting"].allow == {
+        "entity_list": [0.0, 0.7]}
+    with pytest.raises(ConfigError, match=rf"^factors\.{key}\.high=1\.5: the scenario refuses"):
+        Simulator(read_study(find_config("summit_levers", "explore"),
+                             [f"factors={{'{key}': {{low: 0.5, high: 1.5}}}}"]))

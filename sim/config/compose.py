@@ -146,28 +146,35 @@ def unknown_at(data: Any, key: str, value: object, schema: type = RunConf, prefi
                                                   "hydra.", deleting).allowed)
     node = data
     for i, part in enumerate(parts):
-        hint = hint_at(schema, ".".join(parts[:i]))
+        hint, last = hint_at(schema, ".".join(parts[:i])), i == len(parts) - 1
         free = typing.get_origin(hint) is dict and not dataclasses.is_dataclass(
             typing.get_args(hint)[-1])  # a mapping of plain values, which + may extend
-        if free and not node and i == len(parts) - 1:
+        if free and not node and last:
             where = prefix + ".".join(parts[:i])
             return ConfigError(key, value, f"no such entry to delete; {where} is empty"
                                if deleting else f"no such entry; add one with +{prefix}{key}=VALUE")
         if isinstance(node, dict) and part not in node and typing.get_origin(hint) is dict:
             unknown = unknown_name(".".join(parts[:i + 1]), part, [str(n) for n in node],
                                    ENTRY_KINDS.get(parts[i - 1], "entry"))
-            if free and i == len(parts) - 1:  # a typo, or a new entry: + adds it
+            if free and last:  # a typo, or a new entry: + adds it
                 return ConfigError(key, value, f"{unknown.allowed}; add a new one with "
                                    f"+{prefix}{key}=VALUE")
             return unknown
         known = [f.name for f in dataclasses.fields(hint)] if dataclasses.is_dataclass(hint) else []
         if dataclasses.is_dataclass(hint) and part not in known:
             return ConfigError(key, value, unknown_name(key, part, known, "key").allowed)
-        if isinstance(node, dict) and part in node and node[part] is None and i < len(parts) - 1:
+        if isinstance(node, dict) and part in node and node[part] is None and not last:
             return ConfigError(key, value, f"{prefix}{'.'.join(parts[:i + 1])} is null (none "
                                f"by default), so it has no {parts[i + 1]!r}: give it a value "
                                "first (docs/scenarios.md)")
-        node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, list) and part.isdigit():  # an item past the end, or deleted
+            past = list_item(".".join(parts[:i + 1]), value, node, deleting and last)
+            if past is not None:
+                return ConfigError(key, value, past.allowed)
+        try:
+            node = item(node, part)
+        except KeyError:
+            node = None
     if deleting and hint_at(schema, key) is not None:  # an entry composed without it
         return _kept(schema, key, value, prefix)
     return ConfigError(key, value, "unknown key; see --help for the knobs")
@@ -179,14 +186,24 @@ def number_at(data: dict[str, Any], key: str, where: str, what: str) -> type:
     `ConfigError` at `where`: a key the config lacks, or one that holds no number."""
     node: Any = data
     for part in key.split("."):
-        if not isinstance(node, dict) or part not in node:
-            raise ConfigError(where, key, unknown_at(data, key, key).allowed)
-        node = node[part]
+        try:
+            node = item(node, part)
+        except KeyError:
+            raise ConfigError(where, key, unknown_at(data, key, key).allowed) from None
     hint = hint_at(RunConf, key)
     if hint not in (int, float):
         raise ConfigError(where, node, f"a {what} must be a number in the scenario; this "
                           f"key holds {type(node).__name__}")
     return typing.cast(type, hint)
+
+
+def item(node: Any, part: str) -> Any:
+    """A mapping's entry `part`, or a list's item by its number; KeyError if it has none."""
+    if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+        return node[int(part)]
+    if not isinstance(node, dict) or part not in node:
+        raise KeyError(part)
+    return node[part]
 
 
 @dataclass(frozen=True)
@@ -432,8 +449,11 @@ def _list_item(f: Failed, override: str) -> ConfigError | None:
         return None
     node: Any = _compose_plain([o for o in map(first_job, f.overrides) if o and _parts(o)[0]
                                 != key], f.config_name)
-    for part in above.split("."):
-        node = node.get(part) if isinstance(node, dict) else None
+    try:
+        for part in above.split("."):
+            node = item(node, part)
+    except KeyError:  # not composed, or no such list
+        node = None
     return list_item(key, value, node, override.startswith("~"))
 
 

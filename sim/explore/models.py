@@ -21,6 +21,7 @@ from sim.config.compose import (
     check_folders,
     compose,
     composition_error,
+    item,
     number_at,
     overriding,
     without_hydra,
@@ -124,8 +125,9 @@ class Simulator:
         *path, last = f.key.split(".")
         node = data
         for part in path:
-            node = node[part]
-        node[last] = round(value) if f.key in self.whole else float(value)
+            node = item(node, part)
+        node[int(last) if isinstance(node, list) else last] = (
+            round(value) if f.key in self.whole else float(value))
         try:
             load_run(resolve(data))
         except ConfigError as err:

@@ -50,6 +50,9 @@ def with_values(sc: ScenarioConf, values: dict[str, float]) -> ScenarioConf:
 
 def _set(node: Any, path: list[str], value: float) -> Any:
     head, rest = path[0], path[1:]
+    if isinstance(node, list):  # an item by its number
+        i = int(head)
+        return [*node[:i], _set(node[i], rest, value) if rest else value, *node[i + 1:]]
     if isinstance(node, dict):
         return {**node, head: _set(node[head], rest, value) if rest else value}
     return replace(node, **{head: _set(getattr(node, head), rest, value) if rest else value})
