@@ -354,7 +354,7 @@ def composed(overrides: Sequence[str], config_name: str, schema: type[T],
              check: Callable[[T], None]) -> tuple[T, DictConfig]:
     """A command's config composed with `overrides` and checked, and the composed one;
     exit 2 with one line if it is bad."""
-    from sim.config.compose import compose, composition_error
+    from sim.config.compose import check_values, compose, composition_error
     from sim.config.load import load
 
     try:
@@ -362,6 +362,7 @@ def composed(overrides: Sequence[str], config_name: str, schema: type[T],
     except Exception as e:  # Hydra and YAML raise many kinds; all mean bad input
         fail(composition_error(e, overrides, config_name, schema))
     try:
+        check_values(overrides, schema)
         return load(cfg, schema, check), cfg
     except ConfigError as e:
         fail(e)

@@ -784,6 +784,16 @@ CASES = [
          "hydra.sweeper", "None", "must be a mapping of its settings"),  # was "not configured"
     Case("hydra-launcher-setting-in-a-run", ("++hydra.launcher.x=true",), "hydra.launcher.x",
          "True", "unknown key; known: none defined"),  # was run, the setting ignored
+    # Hydra's composing took 1 or -1 for true and '5' for 5, where a sweep's job refused them
+    Case("true-or-false-given-a-number", ("crn=1",), "crn", "1", "must be true or false"),
+    Case("true-or-false-of-an-entry-given-a-number", (f"{B}.enabled=-1",), f"{B}.enabled", "-1",
+         "must be true or false"),
+    Case("whole-number-given-quoted", ("seed='5'",), "seed", "'5'", "must be a whole number"),
+    Case("true-or-false-given-a-number-basic-launcher", ("-m", "hydra/launcher=basic", "crn=1",
+                                                         "reps=2,3"), "crn", "1",
+         "must be true or false"),
+    Case("lab-true-or-false-given-a-number", ("plot=1",), "plot", "1", "must be true or false",
+         module="sim.negotiate"),
     Case("folder-impossible-date", ("--config-dir", "{conf}", "scenario=bad"), f"{S}.start",
          "'2023-02-30'", "not a date; write YYYY-MM-DD", {"bad": variant("start: 2023-02-30\n")}),
     Case("folder-default-key", ("--config-dir", "{conf}", "scenario=bad",

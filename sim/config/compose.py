@@ -93,7 +93,20 @@ def compose_checked(overrides: list[str]) -> RunConf:
         cfg = compose(overrides)
     except Exception as e:  # Hydra and YAML raise many kinds; all mean bad input
         raise composition_error(e, overrides) from None
+    check_values(overrides)
     return load_run(cfg)
+
+
+def check_values(overrides: Sequence[str], schema: type = RunConf) -> None:
+    """The command line's whole numbers and true/false values, checked by the schema's
+    converter, as the summitsim launcher checks a sweep's jobs (`set_value`, then `load`):
+    Hydra's own composing takes more (1 or -1 for true, '5' for 5)."""
+    for key, value in (_parts(o) for o in overrides if not o.startswith("~")):
+        given = _parsed(key, value) if hint_at(schema, key) in (bool, int) else None
+        if given is not None and "${" not in str(given):  # an interpolation: checked resolved
+            found = refusal(hint_at(schema, key, optional=True), given, key)
+            if found is not None:
+                raise found
 
 
 def check_groups(overrides: Sequence[str]) -> None:
