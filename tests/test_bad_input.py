@@ -794,6 +794,8 @@ CASES = [
          "must be true or false"),
     Case("lab-true-or-false-given-a-number", ("plot=1",), "plot", "1", "must be true or false",
          module="sim.negotiate"),
+    Case("hydra-setting-added-whose-value-does-not-resolve", ("+hydra.sweep.subdir=x",),
+         "hydra.sweep.subdir", "'x'", "already set: change it with hydra.sweep.subdir=VALUE"),
     Case("folder-impossible-date", ("--config-dir", "{conf}", "scenario=bad"), f"{S}.start",
          "'2023-02-30'", "not a date; write YYYY-MM-DD", {"bad": variant("start: 2023-02-30\n")}),
     Case("folder-default-key", ("--config-dir", "{conf}", "scenario=bad",
