@@ -371,7 +371,7 @@ def _unmergeable(m: re.Match[str], f: Failed) -> ConfigError:
     of_schema = dataclasses.is_dataclass(_hint(f.schema, key.rpartition(".")[0]))
     if m.group(1).startswith("~") and ("does not support deletion" in text or of_schema):
         return _kept(f.schema, key, value)  # a key of the schema (its value may not resolve)
-    if m.group(1).startswith("+") and m.group(1)[1] != "+" and of_schema:  # as above
+    if re.match(r"\+hydra\.", m.group(1)) and of_schema:  # a setting Hydra has (as above)
         return ConfigError(key, value, ALREADY_SET.format(key=key))
     if "Cannot merge DictConfig with ListConfig" in text:  # said whichever way round it is
         if typing.get_origin(hint_at(f.schema, key)) is list:
