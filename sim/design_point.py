@@ -25,7 +25,7 @@ from tqdm import tqdm
 from sim import results
 from sim.analysis.io import ResultsError, is_whole, read_record, read_table
 from sim.analysis.summary import wilson
-from sim.config.compose import ALREADY_SET, MERGES, item, unknown_at
+from sim.config.compose import ALREADY_SET, MERGES, check_deletions, item, unknown_at
 from sim.config.convert import INT64
 from sim.config.errors import ConfigError
 from sim.config.load import load_run, unresolved
@@ -175,6 +175,7 @@ def design_points(
         if groups not in composed:
             composed[groups] = compose(list(groups))
         data = _copied(composed[groups])
+        check_deletions(overrides)  # as a run's are checked
         for o in parsed:
             if not is_group(o.key_or_group):
                 set_value(data, o)

@@ -796,6 +796,13 @@ CASES = [
          module="sim.negotiate"),
     Case("hydra-setting-added-whose-value-does-not-resolve", ("+hydra.sweep.subdir=x",),
          "hydra.sweep.subdir", "'x'", "already set: change it with hydra.sweep.subdir=VALUE"),
+    # was run with the schema's default, where a nested key of the schema is refused
+    Case("top-level-key-deleted", ("~seed",), "seed", "''", "cannot be deleted: a key of the "
+         "schema always has a value; set it with seed=VALUE"),
+    Case("top-level-key-deleted-in-a-sweep", ("-m", "~crn", "reps=2,3"), "crn", "''",
+         "cannot be deleted: a key of the schema always has a value"),
+    Case("lab-top-level-key-deleted", ("~deadline",), "deadline", "''", "cannot be deleted: "
+         "a key of the schema always has a value", module="sim.negotiate"),
     Case("folder-impossible-date", ("--config-dir", "{conf}", "scenario=bad"), f"{S}.start",
          "'2023-02-30'", "not a date; write YYYY-MM-DD", {"bad": variant("start: 2023-02-30\n")}),
     Case("folder-default-key", ("--config-dir", "{conf}", "scenario=bad",

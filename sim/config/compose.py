@@ -101,12 +101,23 @@ def check_values(overrides: Sequence[str], schema: type = RunConf) -> None:
     """The command line's whole numbers and true/false values, checked by the schema's
     converter, as the summitsim launcher checks a sweep's jobs (`set_value`, then `load`):
     Hydra's own composing takes more (1 or -1 for true, '5' for 5)."""
+    check_deletions(overrides, schema)
     for key, value in (_parts(o) for o in overrides if not o.startswith("~")):
         given = _parsed(key, value) if hint_at(schema, key) in (bool, int) else None
         if given is not None and "${" not in str(given):  # an interpolation: checked resolved
             found = refusal(hint_at(schema, key, optional=True), given, key)
             if found is not None:
                 raise found
+
+
+def check_deletions(overrides: Sequence[str], schema: type = RunConf) -> None:
+    """Refuse deleting (~KEY) a key of the schema's own, as Hydra refuses it below the top
+    level, where it would bring the schema's default back unasked (an entry of a named
+    collection, such as a shock, may go)."""
+    for key in (_parts(o)[0] for o in overrides if o.startswith("~")):
+        if hint_at(schema, key, optional=True) is not None and dataclasses.is_dataclass(
+                hint_at(schema, key.rpartition(".")[0])):
+            raise _kept(schema, key, "")
 
 
 def check_groups(overrides: Sequence[str]) -> None:
