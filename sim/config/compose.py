@@ -98,9 +98,10 @@ def compose_checked(overrides: list[str]) -> RunConf:
 
 
 def check_values(overrides: Sequence[str], schema: type = RunConf) -> None:
-    """The command line's whole numbers and true/false values, checked by the schema's
-    converter, as the summitsim launcher checks a sweep's jobs (`set_value`, then `load`):
-    Hydra's own composing takes more (1 or -1 for true, '5' for 5)."""
+    """The command line's deletions (`check_deletions`), whole numbers and true/false
+    values, checked by the schema's converter as the summitsim launcher checks a sweep's
+    jobs (`set_value`, then `load`): Hydra's own composing takes more (1 or -1 for true,
+    '5' for 5)."""
     check_deletions(overrides, schema)
     for key, value in (_parts(o) for o in overrides if not o.startswith("~")):
         given = _parsed(key, value) if hint_at(schema, key) in (bool, int) else None
@@ -184,8 +185,8 @@ def unknown_at(data: Any, key: str, value: object, schema: type = RunConf, prefi
                 return ConfigError(key, value, f"{unknown.allowed}; add a new one with "
                                    f"+{prefix}{key}=VALUE")
             return unknown
-        known = [f.name for f in dataclasses.fields(hint)] if dataclasses.is_dataclass(hint) else []
-        if dataclasses.is_dataclass(hint) and part not in known:
+        if dataclasses.is_dataclass(hint) and part not in (
+                known := [f.name for f in dataclasses.fields(hint)]):
             return ConfigError(key, value, unknown_name(key, part, known, "key").allowed)
         if isinstance(node, dict) and part in node and node[part] is None and not last:
             return ConfigError(key, value, f"{prefix}{'.'.join(parts[:i + 1])} is null (none "
