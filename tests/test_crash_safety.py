@@ -408,9 +408,24 @@ def test_ctrl_c_is_one_line_and_stops_the_script_running_the_command(
 def test_a_ctrl_c_as_a_command_loads_is_one_line(tmp_path: Path) -> None:
     """Ctrl-C while Python imports the command's modules, before any code of the command
     runs (the process is stopped as soon as `sim` is imported, given Ctrl-C and let go on):
-    Python's traceback, 20 to 90 lines, in 22 of 30 tries in the first 0.3 s."""
+    Python's traceback, 20 to 90 lines, in 22 of 30 tries in the first 0.3 s. The command
+    may import on past `sim` before this test reads that line and stops it (3 tries in
+    100 here): such a try missed its moment, and is made again, up to five times."""
+    for attempt in range(5):
+        imported, rest, returncode = _ctrl_c_as_sim_is_imported(tmp_path / str(attempt))
+        if "sim.cli" not in imported:
+            break
+    assert "sim.cli" not in imported, "the Ctrl-C came after the command had loaded, 5 times"
+    assert [line for line in rest.splitlines() if not line.startswith("import time:")] == [
+        INTERRUPTED]
+    assert returncode == -signal.SIGINT
+
+
+def _ctrl_c_as_sim_is_imported(out: Path) -> tuple[list[str], str, int | None]:
+    """`python -m sim` stopped as its package `sim` is imported, given Ctrl-C and let go on:
+    the modules it imported after, its standard error from then, and its exit status."""
     proc = subprocess.Popen([sys.executable, "-X", "importtime", "-m", "sim", "reps=10",
-                             "progress=false", f"hydra.run.dir={tmp_path / 'run'}"],
+                             "progress=false", f"hydra.run.dir={out / 'run'}"],
                             cwd=ROOT, env=_env(), stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True, start_new_session=True,
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
@@ -428,10 +443,7 @@ def test_a_ctrl_c_as_a_command_loads_is_one_line(tmp_path: Path) -> None:
             os.killpg(proc.pid, signal.SIGKILL)
     imported = [line.rpartition("|")[2].strip() for line in rest.splitlines()
                 if line.startswith("import time:")]
-    assert "sim.cli" not in imported, "the Ctrl-C came after the command had loaded"
-    assert [line for line in rest.splitlines() if not line.startswith("import time:")] == [
-        INTERRUPTED]
-    assert proc.returncode == -signal.SIGINT
+    return imported, rest, proc.returncode
 
 
 def _ctrl_c_to_calibration(args: tuple[str, ...], out: Path,
