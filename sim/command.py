@@ -158,8 +158,8 @@ def before_hydra(args: Sequence[str], prog: str, config_name: str, schema: type[
     from hydra._internal.utils import get_args_parser
 
     from sim import __version__
-    from sim.config.compose import compose, composition_error, first_job
-    from sim.config.load import load
+    from sim.config.compose import compose, composition_error, first_job, no_jobs, parses
+    from sim.config.load import known_configs, load
 
     parser = ArgumentParser(prog=prog, parents=[get_args_parser()], add_help=False,
                             conflict_handler="resolve")
@@ -198,7 +198,10 @@ def before_hydra(args: Sequence[str], prog: str, config_name: str, schema: type[
     if (ns.help or ns.hydra_help) and not ns.overrides:  # nothing of the user's to check
         return flags
     if ns.multirun:  # Hydra's help shows one config, not a sweep's: its first job's
-        ns.overrides = [first_job(o) or o for o in ns.overrides]
+        firsts = [first_job(o, ns.overrides) for o in ns.overrides]
+        if not all(firsts) and all(map(parses, ns.overrides)):  # a sweep of no values
+            fail(no_jobs(ns.overrides, lambda key: bool(known_configs(key, ns.overrides))))
+        ns.overrides = [first or o for first, o in zip(firsts, ns.overrides, strict=True)]
     try:
         cfg = compose(ns.overrides, config_name, hydra=True)
     except Exception as e:  # Hydra and YAML raise many kinds; all mean bad input

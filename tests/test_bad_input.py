@@ -768,6 +768,13 @@ CASES = [
          f"no item 9: {L} has 9 items, numbered from 0; give the whole list, {L}=[...]"),
     Case("list-item-past-the-end-in-a-sweep", ("-m", f"{L}.9=taiwan", "reps=2,3"), f"{L}.9",
          "'taiwan'", f"no item 9: {L} has 9 items"),
+    Case("list-item-of-an-unknown-entry", ("scenario.channels.nope.issues.0=x",),
+         "scenario.channels.nope", "'nope'", "unknown channel; known: climate, commerce"),
+    # with -m, the help of a sweep of no job was "several values are a sweep: add -m"
+    Case("help-of-a-sweep-of-no-values", ("-m", "--help", "reps=range(1,1)"), "reps",
+         "'range(1,1)'", "a sweep of no values"),
+    Case("help-of-a-sweep-of-a-glob-of-nothing", ("-m", "--help", "scenario=glob(nope*)"),
+         "scenario", "'glob(nope*)'", "matches none of the group's options"),
     Case("list-item-deleted", (f"~{L}.0",), f"{L}.0", "''",  # was "list indices must be ..."
          "an item of a list cannot be deleted; give the whole list"),
     Case("hydra-mode-not-a-mode", ("hydra.mode=x",), "hydra.mode", "'x'",  # was a traceback
@@ -853,6 +860,10 @@ CASES = [
     Case("cfg-all-resolve-nowhere", ("--cfg", "all", "--resolve", "hydra.run.dir=${nope}"),
          "hydra.run.dir", "'${nope}'", "Interpolation key 'nope' not found; an interpolation"
          ),  # named by its key, as a run names it; not "show it with --cfg all": it is so
+    # past Hydra's record of the command line and a job's number (missing in a run)
+    Case("cfg-all-resolve-nowhere-after-the-job", ("--cfg", "all", "--resolve",
+                                                    "hydra.verbose=${nope}"),
+         "hydra.verbose", "'${nope}'", "Interpolation key 'nope' not found"),
     Case("cfg-all-package-resolve-unset-variable", (
         "--cfg", "all", "-p", "hydra.job", "--resolve", "hydra.job.name=${oc.env:SIM_UNSET}"),
          "hydra.job.name", "'${oc.env:SIM_UNSET}'", "the environment variable SIM_UNSET is not"),

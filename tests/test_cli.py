@@ -152,6 +152,16 @@ def test_help_lists_the_scenarios_of_a_users_folder(tmp_path: Path) -> None:
     assert {"calm", "historical_2023"} <= set(listed(done.stdout, "Scenarios (scenario=NAME)"))
 
 
+def test_help_with_a_sweep_of_a_glob_of_a_users_folder(tmp_path: Path) -> None:
+    """A glob's first job is among the scenarios of --config-dir DIR too: one that only a
+    user's scenario matches shows the help."""
+    (tmp_path / "scenario").mkdir()
+    (tmp_path / "scenario" / "calm.yaml").write_text("defaults:\n  - historical_2023\n  - _self_\n")
+    done = sim("--config-dir", str(tmp_path), "-m", "scenario=glob(cal*)", "--help")
+    assert (done.returncode, done.stderr) == (0, "")
+    assert "calm" in listed(done.stdout, "Scenarios (scenario=NAME)")
+
+
 @pytest.mark.parametrize("command", [
     "sim.negotiate", "sim.tournament", "sim.forecast", "sim.backtest", "sim.backtest library",
     "sim.calibrate", "sim.explore", "sim.report", "sim.compare"])
@@ -185,6 +195,7 @@ def test_version_is_summitsims(module: str) -> None:
     ("sim", ("-m", "reps=2,3", "--help"), "python -m sim"),
     ("sim", ("-m", "reps=2,3", "--hydra-help"), "Hydra"),
     ("sim.negotiate", ("-m", "deadline=5,6", "--help"), "python -m sim.negotiate"),
+    ("sim", ("-m", "scenario=glob(hist*)", "--help"), "python -m sim"),  # was "add -m"
 ])
 def test_help_with_a_sweep_shows_help(module: str, args: tuple[str, ...], shown: str) -> None:
     """Hydra's help composes one config, where a sweep's values are ambiguous: it was a

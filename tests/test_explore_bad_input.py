@@ -58,6 +58,12 @@ CASES = [
     ("unknown-party",
      GOOD.replace("parties.cn.", "parties.ru."),
      "factors.scenario.parties.ru.attendance.empty_cost=", "unknown party; known: cn, us"),
+    ("factor-an-item-past-the-end-of-a-list",
+     GOOD.replace("scenario.relations.tension_baseline:", "scenario.concessions."
+                  "forensic_institute_delisting.allow.entity_list.5:"),
+     "factors.scenario.concessions.forensic_institute_delisting.allow.entity_list.5=",
+     "no item 5: scenario.concessions.forensic_institute_delisting.allow.entity_list has 2 "
+     "items, numbered from 0"),
     ("low-above-high",
      GOOD.replace("{low: 0.2, high: 0.5}", "{low: 0.6, high: 0.5}"),
      "factors.scenario.relations.tension_baseline.low=0.6", "must be below high=0.5"),

@@ -309,17 +309,36 @@ def _unknown_in_rest(f: Failed, key: str, value: str, deleting: bool = False) ->
                       deleting=deleting)
 
 
-def first_job(override: str) -> str:
-    """An override as the first job of a sweep has it ("" if it cannot be read so)."""
+def first_job(override: str, overrides: Sequence[str] = ()) -> str:
+    """An override as the first job of a sweep has it ("" if it cannot be read so, or the
+    sweep has no value); a glob chooses among its group's configs, in conf/ and the folders
+    on the search path of `overrides`, in order, as Hydra's sweeper does."""
     from hydra.core.override_parser.overrides_parser import OverridesParser
+    from hydra.core.override_parser.types import Glob, ValueType
 
     try:
         o = OverridesParser.create().parse_override(override)
-        if not o.is_sweep_override():
+        if o.value_type == ValueType.GLOB_CHOICE_SWEEP:
+            first = typing.cast(Glob, o.value()).filter(known_configs(o.key_or_group,
+                                                                      overrides))[0]
+        elif o.is_sweep_override():
+            first = next(iter(o.sweep_string_iterator()))
+        else:
             return override
-        return f"{override.partition('=')[0]}={next(iter(o.sweep_string_iterator()))}"
-    except Exception:  # unparsable, a glob or an empty sweep: Hydra's parser raises many kinds
+        return f"{override.partition('=')[0]}={first}"
+    except Exception:  # unparsable or an empty sweep: Hydra's parser raises many kinds
         return ""
+
+
+def parses(override: str) -> bool:
+    """Whether Hydra's grammar reads `override`."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    try:
+        OverridesParser.create().parse_override(override)
+        return True
+    except Exception:  # Hydra's parser raises several kinds
+        return False
 
 
 def _parsed(key: str, value: str) -> Any:
