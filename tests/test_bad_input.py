@@ -746,6 +746,14 @@ CASES = [
               HYDRA_IN_FILE + "hydra: {sweeper: {params: {seed: 'glob(*)'}}}\n",
               "hydra.sweeper.params.seed", "'glob(*)'", "glob(...) chooses among a config "
               "group's options", "-m"),
+    # told against the glob's first scenario, the user's: was against the default one
+    Case("sweep-of-a-glob-of-a-users-scenarios-typo",
+         ("-m", "hydra.searchpath=[file://{conf}]", "scenario=glob(bad*)",
+          f"{S}.shocks.my_shok.enabled=false"), f"{S}.shocks.my_shok", "'my_shok'",
+         "unknown shock (did you mean 'my_shock'?)", {"bad": variant("""
+         shocks:
+           my_shock: {actor: us, target: cn, date: "2023-06-01", tension: 0.1}
+         """)}),
     file_case("sweep-param-in-a-file-an-empty-range", HYDRA_IN_FILE + "hydra: {sweeper: "
               "{params: {reps: 'range(1,1)'}}}\n", "hydra.sweeper.params.reps", "'range(1,1)'",
               "a sweep of no values", "-m"),

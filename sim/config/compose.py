@@ -304,9 +304,15 @@ def _unknown_key(m: re.Match[str], f: Failed) -> ConfigError:
 def _unknown_in_rest(f: Failed, key: str, value: str, deleting: bool = False) -> ConfigError:
     """A key the config lacks, told against the config composed without its override (a
     sweep's other overrides at their first values: its first job)."""
-    others = [o for o in map(first_job, f.overrides) if o and _parts(o)[0] != key]
-    return unknown_at(_compose_plain(others, f.config_name), key, value, f.schema,
+    return unknown_at(_compose_plain(_others(f, key), f.config_name), key, value, f.schema,
                       deleting=deleting)
+
+
+def _others(f: Failed, key: str = "") -> list[str]:
+    """The overrides of a failed composition but those of `key`, as the first job of its
+    sweep has them (one that cannot be read so left out)."""
+    return [o for o in (first_job(x, f.overrides) for x in f.overrides)
+            if o and _parts(o)[0] != key]
 
 
 def first_job(override: str, overrides: Sequence[str] = ()) -> str:
@@ -493,8 +499,7 @@ def _list_item(f: Failed, override: str) -> ConfigError | None:
     above, _, index = key.rpartition(".")
     if not (index.isdigit() and typing.get_origin(_hint(f.schema, above)) is list):
         return None
-    node: Any = _compose_plain([o for o in map(first_job, f.overrides) if o and _parts(o)[0]
-                                != key], f.config_name)
+    node: Any = _compose_plain(_others(f, key), f.config_name)
     try:
         for part in above.split("."):
             node = item(node, part)
@@ -556,8 +561,7 @@ def _plugin(m: re.Match[str], f: Failed) -> ConfigError:
     """Hydra's sweeper or launcher that Hydra cannot make: its node null, a single value, or
     an interpolation (of a mapping, which Hydra's schema takes). The schema leaves the node
     open, so this is found only as Hydra makes the plug-in."""
-    hydra = (_compose_plain(list(filter(None, map(first_job, f.overrides))), f.config_name,
-                            hydra=True) or {}).get("hydra", {})
+    hydra = (_compose_plain(_others(f), f.config_name, hydra=True) or {}).get("hydra", {})
     part = next((p for p in ("sweeper", "launcher") if not isinstance(hydra.get(p), dict)), "")
     if not part:
         return ConfigError("<overrides>", " ".join(f.overrides), one_line(m.group(0)))
@@ -719,10 +723,9 @@ def _into_null(f: Failed) -> ConfigError | None:
     """An override into a key that is null (none by default), which OmegaConf cannot merge
     into: told with the form that works, the same setting given to the key above it."""
     for o in f.overrides:
-        key, value = _parts(first_job(o) or o)
+        key, value = _parts(first_job(o, f.overrides) or o)
         parts = key.split(".")
-        others = [x for x in map(first_job, f.overrides) if x and _parts(x)[0] != key]
-        node: Any = _compose_plain(others, f.config_name, hydra=parts[0] == "hydra")
+        node: Any = _compose_plain(_others(f, key), f.config_name, hydra=parts[0] == "hydra")
         for i, part in enumerate(parts, 1):
             if not (isinstance(node, dict) and part in node):
                 break
