@@ -86,7 +86,7 @@ def user_folders(args: Sequence[str]) -> list[str]:
 
     DIR has the layout of `conf/`: `DIR/scenario/NAME.yaml` (and `DIR/base/` if it has
     bases); it is searched after `conf/`, so its scenarios may build on the shipped ones."""
-    from sim.config.compose import check_folders
+    from sim.config.compose import check_folders, quoted
     from sim.config.load import SEARCHPATH
 
     out, dirs, given = [], [], iter(args)
@@ -107,7 +107,7 @@ def user_folders(args: Sequence[str]) -> list[str]:
             raise ConfigError("--config-dir", dirs[0], "give the folders either with "
                               "--config-dir or with hydra.searchpath, not both")
         if dirs:
-            paths = ",".join(_quoted("file://" + str(user_path(d).resolve())) for d in dirs)
+            paths = ",".join(quoted("file://" + str(user_path(d).resolve())) for d in dirs)
             out.append(f"{SEARCHPATH}=[{paths}]")
         check_folders(out, "--config-dir" if dirs else SEARCHPATH)
     except ConfigError as e:
@@ -132,11 +132,6 @@ def folders_apart(args: Sequence[str]) -> tuple[list[str], list[str]]:
     given = user_folders(args)
     folders = [a for a in given if a.startswith(SEARCHPATH + "=")]
     return [a for a in given if a not in folders], folders
-
-
-def _quoted(value: str) -> str:
-    """A value as one quoted Hydra override value."""
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def before_hydra(args: Sequence[str], prog: str, config_name: str, schema: type[T],
@@ -191,7 +186,7 @@ def before_hydra(args: Sequence[str], prog: str, config_name: str, schema: type[
         other_sweeper = any(o.startswith("hydra/sweeper=") and o != "hydra/sweeper=summitsim"
                             for o in ns.overrides)
         if other_sweeper or not launcher_checks:
-            first = check_jobs(ns.overrides, config_name, schema, check)
+            first = check_jobs(ns.overrides, config_name, schema, check, other_sweeper)
             if other_sweeper:  # it saves the sweep's config before a launcher checks a job
                 sweep_folder(first, config_name)
         return [*ns.overrides, *flags]
@@ -292,28 +287,31 @@ def unresolvable(node: Any, at: str = "") -> OmegaConfBaseException | None:
 
 
 def check_jobs(overrides: Sequence[str], config_name: str, schema: type[T],
-               check: Callable[[T], None]) -> DictConfig:
+               check: Callable[[T], None], hydras_sweeper: bool = False) -> DictConfig:
     """Compose and check every job of a sweep, split as Hydra's basic sweeper splits it,
     before any runs; exit 2 with one line at the first bad one. Returns the first job's
-    composed config."""
+    composed config. A glob chooses among the user's folders too, but under Hydra's own
+    sweeper (`hydras_sweeper`), which chooses among conf/'s configs alone."""
     from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
     from hydra.core.override_parser.overrides_parser import OverridesParser
     from hydra.core.override_parser.types import ValueType
 
-    from sim.config.compose import HYDRA_SWEPT, composition_error, no_jobs
+    from sim.config.compose import HYDRA_SWEPT, composition_error, no_jobs, without_globs
+    from sim.config.load import known_configs
 
     try:
-        parsed = OverridesParser.create().parse_overrides(list(overrides))
+        parsed = without_globs(OverridesParser.create().parse_overrides(list(overrides)),
+                               [] if hydras_sweeper else overrides)
         for o in parsed:  # Hydra's sweeper refuses it as the sweep starts: here, one line
             if o.is_sweep_override() and o.is_hydra_override():
                 raise ConfigError(o.key_or_group, str(o.input_line).partition("=")[2],
                                   HYDRA_SWEPT)
-        globbed = any(o.value_type == ValueType.GLOB_CHOICE_SWEEP for o in parsed)
+        globbed = any(o.value_type == ValueType.GLOB_CHOICE_SWEEP for o in parsed)  # of none
         jobs = [] if globbed else BasicSweeper.split_arguments(parsed, None)[0]
     except Exception as e:  # Hydra's parser and sweeper raise several kinds
         fail(composition_error(e, overrides, config_name, schema, sweeping=True))
-    if not jobs:  # no group of these commands is swept: a glob chooses nothing
-        fail(no_jobs(overrides, lambda key: False))
+    if not jobs:  # a glob chooses nothing, or a sweep has no values
+        fail(no_jobs(overrides, lambda key: bool(known_configs(key, overrides))))
     first = composed(jobs[0], config_name, schema, check)[1]
     for job in jobs[1:]:
         composed(job, config_name, schema, check)

@@ -947,6 +947,10 @@ CASES = [
          "must be a whole number in [1, 2**63 - 1]"),  # every job checked first, as by summitsim's
     Case("basic-sweeper-bad-last-job", ("-m", "hydra/sweeper=basic", "reps=2,0"), "reps", "0",
          "must be a whole number in [1, 2**63 - 1]"),  # summitsim's launcher checks; no folder left
+    Case("basic-launcher-glob-with-a-bad-users-scenario",  # was "glob(...) chooses among
+         ("-m", "hydra/launcher=basic", "hydra.searchpath=[file://{conf}]",  # a group's ..."
+          f"{S}=glob([historical*,bad])"), f"{S}.relations.tension", "1.5", UNIT,
+         {"bad": variant("relations: {tension: 1.5}\n")}),
     Case("basic-sweeper-bad-last-choice", ("-m", "hydra/sweeper=basic",
                                            f"{S}=historical_2023,nope"), S, "'nope'",
          "unknown scenario"),  # Hydra's sweeper composes each job after saving its config

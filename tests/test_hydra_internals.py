@@ -30,6 +30,8 @@ def test_the_sweeper_overrides_the_basic_sweepers_validation_hook() -> None:
     assert {"_target_", "max_batch_size", "params"} == set(BasicSweeperConf.__dataclass_fields__)
     assert params(BasicSweeper.validate_batch_is_legal) == ["self", "batch"]
     assert "validate_batch_is_legal" in inspect.getsource(BasicSweeper.sweep)
+    assert params(BasicSweeper.split_arguments) == ["overrides", "max_batch_size"]
+    assert "self.split_arguments(" in inspect.getsource(BasicSweeper.sweep)  # ours: globs
 
 
 def test_the_basic_plug_ins_settings_that_the_error_table_checks_hydras_node_by() -> None:

@@ -179,6 +179,28 @@ def test_a_bad_later_job_stops_the_sweep_with_one_line_before_anything_runs(
     assert not (tmp_path / "sweep.parquet").exists()
 
 
+@pytest.mark.parametrize(("plug_ins", "ran"), [
+    ((), ["no_balloon", "no_calm", "singapore_2018"]),  # was without no_calm
+    (("hydra/launcher=basic",), ["no_balloon", "no_calm", "singapore_2018"]),
+    (("hydra/sweeper=basic",), ["no_balloon", "singapore_2018"]),  # as Hydra chooses
+])
+def test_a_glob_sweep_runs_a_job_per_scenario_it_chooses(
+        plug_ins: tuple[str, ...], ran: list[str], tmp_path: Path) -> None:
+    """A glob is the scenarios it chooses, of a user's folder too, in Hydra's order (Hydra's
+    own sweeper left out the user's: its issue 1942), and every job is checked before any
+    runs, under Hydra's launcher or sweeper too (where a glob was refused as "glob(...)
+    chooses among a config group's options"), those that run and no other."""
+    (tmp_path / "mine" / "scenario").mkdir(parents=True)
+    (tmp_path / "mine" / "scenario" / "no_calm.yaml").write_text(
+        "defaults:\n  - historical_2023\n  - _self_\nname: no_calm\n")
+    done = sim("--config-dir", str(tmp_path / "mine"), "-m", *plug_ins,
+               "scenario=glob([no_*,singapore*])", "reps=2", *QUIET,
+               f"hydra.sweep.dir={tmp_path / 'sweep'}")
+    assert done.returncode == 0, done.stderr
+    assert [json.loads((job / "summary.json").read_text())["scenario"] for job in sorted(
+        (tmp_path / "sweep").iterdir()) if job.is_dir() and job.name.isdigit()] == ran
+
+
 def test_an_unknown_executor_is_refused_by_name(run_conf) -> None:  # type: ignore[no-untyped-def]
     import dataclasses
 

@@ -42,6 +42,17 @@ class SummitsimSweeper(BasicSweeper):
     def validate_batch_is_legal(self, batch: Sequence[Sequence[str]]) -> None:
         """Left to the launcher, which composes each distinct config once."""
 
+    def split_arguments(  # type: ignore[override]  # a static method there; called on self
+            self, overrides: list[Any], max_batch_size: int | None) -> list[list[list[str]]]:
+        """The basic sweeper's batches, a glob choosing among the configs of the user's
+        folders too, as a run and the checks of a sweep read it (`without_globs`)."""
+        from sim.config.compose import without_globs
+        from sim.config.load import SEARCHPATH
+
+        assert self.config is not None
+        folders = f"{SEARCHPATH}=[{','.join(map(str, self.config.hydra.searchpath))}]"
+        return BasicSweeper.split_arguments(without_globs(overrides, [folders]), max_batch_size)
+
     def sweep(self, arguments: List[str]) -> Swept:  # noqa: UP006
         """The sweep, its folder held from before Hydra saves its config there until its
         jobs are gathered or the command ends (another command writing there at the same

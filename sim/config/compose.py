@@ -320,18 +320,12 @@ def first_job(override: str, overrides: Sequence[str] = ()) -> str:
     sweep has no value); a glob chooses among its group's configs, in conf/ and the folders
     on the search path of `overrides`, in order, as Hydra's sweeper does."""
     from hydra.core.override_parser.overrides_parser import OverridesParser
-    from hydra.core.override_parser.types import Glob, ValueType
 
     try:
-        o = OverridesParser.create().parse_override(override)
-        if o.value_type == ValueType.GLOB_CHOICE_SWEEP:
-            first = typing.cast(Glob, o.value()).filter(known_configs(o.key_or_group,
-                                                                      overrides))[0]
-        elif o.is_sweep_override():
-            first = next(iter(o.sweep_string_iterator()))
-        else:
-            return override
-        return f"{override.partition('=')[0]}={first}"
+        [o] = without_globs([OverridesParser.create().parse_override(override)], overrides)
+        if not o.is_sweep_override():
+            return str(o.input_line)
+        return f"{override.partition('=')[0]}={next(iter(o.sweep_string_iterator()))}"
     except Exception:  # unparsable or an empty sweep: Hydra's parser raises many kinds
         return ""
 
@@ -345,6 +339,28 @@ def parses(override: str) -> bool:
         return True
     except Exception:  # Hydra's parser raises several kinds
         return False
+
+
+def without_globs(parsed: Sequence[Override], overrides: Sequence[str]) -> list[Override]:
+    """Parsed overrides with each glob as the configs it chooses (`scenario=a,b`): of its
+    group, in conf/ and the folders on the search path of `overrides`, in order. Hydra's
+    own glob chooses among conf/'s alone (its issue 1942). One that chooses none is kept."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from hydra.core.override_parser.types import Glob, ValueType
+
+    out = list(parsed)
+    for i, o in enumerate(parsed):
+        if o.value_type == ValueType.GLOB_CHOICE_SWEEP:
+            names = typing.cast(Glob, o.value()).filter(known_configs(o.key_or_group, overrides))
+            if names:
+                out[i] = OverridesParser.create().parse_override(
+                    f"{str(o.input_line).partition('=')[0]}={','.join(map(quoted, names))}")
+    return out
+
+
+def quoted(value: str) -> str:
+    """A value as one quoted Hydra override value."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def _parsed(key: str, value: str) -> Any:
