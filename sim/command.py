@@ -288,30 +288,44 @@ def unresolvable(node: Any, at: str = "") -> OmegaConfBaseException | None:
 
 def check_jobs(overrides: Sequence[str], config_name: str, schema: type[T],
                check: Callable[[T], None], hydras_sweeper: bool = False) -> DictConfig:
-    """Compose and check every job of a sweep, split as Hydra's basic sweeper splits it,
-    before any runs; exit 2 with one line at the first bad one. Returns the first job's
-    composed config. A glob chooses among the user's folders too, but under Hydra's own
-    sweeper (`hydras_sweeper`), which chooses among conf/'s configs alone."""
+    """Compose and check every job of a sweep, split as Hydra's basic sweeper splits it (the
+    sweep a file gives its sweeper, `hydra.sweeper.params`, first), before any runs; exit 2
+    with one line at the first bad one. Returns the first job's composed config. A glob
+    chooses among the user's folders too, but under Hydra's own sweeper (`hydras_sweeper`),
+    which chooses among conf/'s configs alone."""
     from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
     from hydra.core.override_parser.overrides_parser import OverridesParser
     from hydra.core.override_parser.types import ValueType
+    from omegaconf import OmegaConf
 
-    from sim.config.compose import HYDRA_SWEPT, composition_error, no_jobs, without_globs
+    from sim.config.compose import (
+        HYDRA_SWEPT,
+        compose,
+        composition_error,
+        no_jobs,
+        without_globs,
+    )
     from sim.config.load import known_configs
 
+    parse = OverridesParser.create().parse_overrides
     try:
-        parsed = without_globs(OverridesParser.create().parse_overrides(list(overrides)),
-                               [] if hydras_sweeper else overrides)
-        for o in parsed:  # Hydra's sweeper refuses it as the sweep starts: here, one line
+        given = parse(list(overrides))
+        for o in given:  # Hydra's sweeper refuses it as the sweep starts: here, one line
             if o.is_sweep_override() and o.is_hydra_override():
                 raise ConfigError(o.key_or_group, str(o.input_line).partition("=")[2],
                                   HYDRA_SWEPT)
+        swept = compose([str(o.input_line) for o in given if not o.is_sweep_override()],
+                        config_name, hydra=True)  # the sweep's config, as Hydra's sweeper has it
+        params = {str(k): v for k, v in (OmegaConf.select(swept, "hydra.sweeper.params")
+                                         or {}).items()}
+        parsed = without_globs(parse([*(f"{k}={v}" for k, v in params.items()), *overrides]),
+                               [] if hydras_sweeper else overrides)
         globbed = any(o.value_type == ValueType.GLOB_CHOICE_SWEEP for o in parsed)  # of none
         jobs = [] if globbed else BasicSweeper.split_arguments(parsed, None)[0]
     except Exception as e:  # Hydra's parser and sweeper raise several kinds
         fail(composition_error(e, overrides, config_name, schema, sweeping=True))
     if not jobs:  # a glob chooses nothing, or a sweep has no values
-        fail(no_jobs(overrides, lambda key: bool(known_configs(key, overrides))))
+        fail(no_jobs(overrides, lambda key: bool(known_configs(key, overrides)), params))
     first = composed(jobs[0], config_name, schema, check)[1]
     for job in jobs[1:]:
         composed(job, config_name, schema, check)
