@@ -154,7 +154,7 @@ def before_hydra(args: Sequence[str], prog: str, config_name: str, schema: type[
 
     from sim import __version__
     from sim.config.compose import compose, composition_error, first_job, no_jobs, parses
-    from sim.config.load import known_configs, load
+    from sim.config.load import load
 
     parser = ArgumentParser(prog=prog, parents=[get_args_parser()], add_help=False,
                             conflict_handler="resolve")
@@ -195,7 +195,7 @@ def before_hydra(args: Sequence[str], prog: str, config_name: str, schema: type[
     if ns.multirun:  # Hydra's help shows one config, not a sweep's: its first job's
         firsts = [first_job(o, ns.overrides) for o in ns.overrides]
         if not all(firsts) and all(map(parses, ns.overrides)):  # a sweep of no values
-            fail(no_jobs(ns.overrides, lambda key: bool(known_configs(key, ns.overrides))))
+            fail(no_jobs(ns.overrides, ns.overrides))
         ns.overrides = [first or o for first, o in zip(firsts, ns.overrides, strict=True)]
     try:
         cfg = compose(ns.overrides, config_name, hydra=True)
@@ -305,7 +305,6 @@ def check_jobs(overrides: Sequence[str], config_name: str, schema: type[T],
         no_jobs,
         without_globs,
     )
-    from sim.config.load import known_configs
 
     parse = OverridesParser.create().parse_overrides
     try:
@@ -325,7 +324,7 @@ def check_jobs(overrides: Sequence[str], config_name: str, schema: type[T],
     except Exception as e:  # Hydra's parser and sweeper raise several kinds
         fail(composition_error(e, overrides, config_name, schema, sweeping=True))
     if not jobs:  # a glob chooses nothing, or a sweep has no values
-        fail(no_jobs(overrides, lambda key: bool(known_configs(key, overrides)), params))
+        fail(no_jobs(overrides, [] if hydras_sweeper else overrides, params))
     first = composed(jobs[0], config_name, schema, check)[1]
     for job in jobs[1:]:
         composed(job, config_name, schema, check)

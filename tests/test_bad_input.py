@@ -940,6 +940,18 @@ CASES = [
     # -- a sweep with no job, or of a kind the sweeper cannot run -------------------------
     Case("sweep-glob-not-a-group", ("-m", "seed=glob(*)"), "seed", "'glob(*)'",
          "glob(...) chooses among a config group's options"),
+    # the glob that chooses nothing is named, not the first glob (was "scenario=...: matches
+    # none of the group's options", where it chooses singapore_2018)
+    Case("sweep-glob-not-a-group-after-one-that-chooses", ("-m", f"{S}=glob(sing*)",
+                                                           "seed=glob(*)"), "seed", "'glob(*)'",
+         "glob(...) chooses among a config group's options"),
+    Case("basic-launcher-glob-not-a-group-after-one-that-chooses", (
+        "-m", "hydra/launcher=basic", f"{S}=glob(sing*)", "seed=glob(*)"), "seed", "'glob(*)'",
+         "glob(...) chooses among a config group's options"),
+    Case("sweep-glob-not-a-group-after-one-of-a-users-scenarios", (
+        "-m", "hydra.searchpath=[file://{conf}]", f"{S}=glob(bad*)", "seed=glob(*)"), "seed",
+         "'glob(*)'", "glob(...) chooses among a config group's options",
+         {"bad": variant("")}),
     Case("sweep-glob-matches-none", ("-m", "scenario=glob(zzz*)"), S, "'glob(zzz*)'",
          "matches none of the group's options"),
     Case("sweep-empty-range", ("-m", "reps=3,4", "seed=range(5,1)"), "seed", "'range(5,1)'",

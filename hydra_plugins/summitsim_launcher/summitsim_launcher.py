@@ -87,7 +87,7 @@ class SummitsimLauncher(Launcher):
             check_kind(sweep_dir, "hydra.sweep.dir", str(config.hydra.sweep.dir))
             if not job_overrides:  # a file's sweeper params are swept too
                 params = config.hydra.sweeper.get("params")
-                raise no_jobs(given, is_group, dict(params) if params else None)
+                raise no_jobs(given, [searchpath], dict(params) if params else None)
             points = design_points(job_overrides, initial_job_idx, sweep_dir, compose, is_group)
             env = {str(k): str(v) for k, v in config.hydra.job.env_set.items()}  # jobs share it
             check_writable("hydra.sweep.dir", sweep_dir)

@@ -832,11 +832,12 @@ def _compose_plain(overrides: Sequence[str], config_name: str, hydra: bool = Fal
     return None
 
 
-def no_jobs(given: Sequence[str], is_group: Callable[[str], bool],
+def no_jobs(given: Sequence[str], folders: Sequence[str],
             params: dict[str, Any] | None = None) -> ConfigError:
     """Why the sweep of the command line's overrides `given` (and of the sweeper's `params`
     that a file gives, which the command line's replace) has no job: a sweep of no values
-    (an empty range), else a glob, which chooses among a config group's options."""
+    (an empty range), else a glob that chooses none of a config group's options (of conf/
+    and the folders on the search path of `folders`), or is not given a group."""
     from hydra.core.override_parser.overrides_parser import OverridesParser
     from hydra.core.override_parser.types import ValueType
 
@@ -851,10 +852,11 @@ def no_jobs(given: Sequence[str], is_group: Callable[[str], bool],
         if o.is_sweep_override() and o.value_type != ValueType.GLOB_CHOICE_SWEEP and not list(
                 o.sweep_string_iterator()):
             return ConfigError(key(o), _value(o), "a sweep of no values")
-    for o in parsed:
+    for o in without_globs(parsed, folders):  # a glob left is one that chooses none
         if o.value_type == ValueType.GLOB_CHOICE_SWEEP:
             return ConfigError(key(o), _value(o), (
-                "matches none of the group's options" if is_group(o.key_or_group) else
+                "matches none of the group's options" if known_configs(o.key_or_group,
+                                                                       folders) else
                 "glob(...) chooses among a config group's options, as scenario=glob(no_*); "
                 "list values as a,b,c"))
     return ConfigError("<overrides>", " ".join(given), "the sweep has no jobs")
