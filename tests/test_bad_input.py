@@ -758,6 +758,9 @@ CASES = [
               HYDRA_IN_FILE + "hydra: {sweeper: {params: {scenario.relations.tension: "
               "'0.5,1.5'}}}\n", f"{S}.relations.tension", "1.5", UNIT, "-m",
               "hydra/launcher=basic"),
+    file_case("basic-launcher-sweep-param-in-a-file-an-empty-range", HYDRA_IN_FILE + "hydra: "
+              "{sweeper: {params: {reps: 'range(1,1)'}}}\n", "hydra.sweeper.params.reps",
+              "'range(1,1)'", "a sweep of no values", "-m", "hydra/launcher=basic"),
     file_case("sweep-param-in-a-file-an-empty-range", HYDRA_IN_FILE + "hydra: {sweeper: "
               "{params: {reps: 'range(1,1)'}}}\n", "hydra.sweeper.params.reps", "'range(1,1)'",
               "a sweep of no values", "-m"),
