@@ -35,7 +35,7 @@ class SummitsimLauncher(Launcher):
         from sim.command import fail
         from sim.config.compose import check_writable, composition_error, no_jobs
         from sim.config.errors import ConfigError
-        from sim.config.load import unresolved
+        from sim.config.load import searching, unresolved
         from sim.design_point import design_points
         from sim.pool import run_sweep
         from sim.results import check_file, named_by
@@ -61,7 +61,7 @@ class SummitsimLauncher(Launcher):
         given = [str(o) for o in written]  # as written: an override may hold ${...}
         same = [o for o in given if is_group(o.lstrip("+~").partition("=")[0])]
 
-        searchpath = f"hydra.searchpath={list(config.hydra.searchpath)}"  # the user's folders
+        searchpath = searching(config.hydra.searchpath)  # the user's folders
 
         def compose(groups: list[str]) -> dict[str, Any]:
             try:

@@ -47,11 +47,11 @@ class SummitsimSweeper(BasicSweeper):
         """The basic sweeper's batches, a glob choosing among the configs of the user's
         folders too, as a run and the checks of a sweep read it (`without_globs`)."""
         from sim.config.compose import without_globs
-        from sim.config.load import SEARCHPATH
+        from sim.config.load import searching
 
         assert self.config is not None
-        folders = f"{SEARCHPATH}=[{','.join(map(str, self.config.hydra.searchpath))}]"
-        return BasicSweeper.split_arguments(without_globs(overrides, [folders]), max_batch_size)
+        return BasicSweeper.split_arguments(without_globs(
+            overrides, [searching(self.config.hydra.searchpath)]), max_batch_size)
 
     def sweep(self, arguments: List[str]) -> Swept:  # noqa: UP006
         """The sweep, its folder held from before Hydra saves its config there until its

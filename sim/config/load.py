@@ -7,7 +7,7 @@ import functools
 import logging
 import re
 import typing
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -318,11 +318,16 @@ def known_configs(group: str, overrides: Sequence[str]) -> list[str]:
                    for p in (d / group.strip("/")).glob("*.yaml")})
 
 
+def searching(paths: Iterable[Any]) -> str:
+    """The override that searches `paths` (a composed config's `hydra.searchpath`), as
+    Hydra and `search_dirs` read it."""
+    return f"{SEARCHPATH}={[str(p) for p in paths]}"
+
+
 def listed(group: str, *, _root_: Any) -> str:
     """The configs of a group in `conf/` and the user's folders of a composed config, for
     its `--help` (`${sim.configs:GROUP}`): Hydra's own list leaves the user's out."""
-    folders = f"{SEARCHPATH}=[{','.join(map(str, _root_.hydra.searchpath))}]"
-    return ", ".join(known_configs(group, [folders])) or "none"
+    return ", ".join(known_configs(group, [searching(_root_.hydra.searchpath)])) or "none"
 
 
 OmegaConf.register_new_resolver("sim.configs", listed, replace=True)
