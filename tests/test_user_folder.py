@@ -93,6 +93,28 @@ def test_a_file_of_the_folder_that_is_not_text_is_named(tmp_path: Path) -> None:
         f"error: {folder / 'base' / 'calm_base.yaml'}='': not UTF-8 text (byte 26)"]
 
 
+@pytest.mark.parametrize("name", ["my scenarios", "it's mine"])
+def test_a_folder_whose_name_has_a_space_or_a_quote_is_checked_and_listed(
+        tmp_path: Path, name: str) -> None:
+    """The folder's own checks and the help's list read the search path with Hydra's
+    grammar: a folder named with a space or a quote was cut at it, so a file of its own
+    named as a shipped one ran silently as the shipped one, and the help left it out."""
+    folder = tmp_path / name
+    (folder / "scenario").mkdir(parents=True)
+    (folder / "scenario" / "calm.yaml").write_text(
+        "defaults:\n  - historical_2023\n  - _self_\nname: calm\n")
+    helped = sim("--config-dir", str(folder), "--help")
+    assert helped.returncode == 0, helped.stderr
+    assert "calm, fentanyl_linkage" in helped.stdout
+    (folder / "scenario" / "no_balloon.yaml").write_text("relations: {tension: 0.9}\n")
+    done = sim("--config-dir", str(folder), "scenario=calm", *QUIET)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.splitlines() == [
+        f"error: --config-dir={str(folder)!r}: scenario/no_balloon.yaml is never read, as the "
+        "shipped conf/scenario/no_balloon.yaml is found first; rename it (it may build on the "
+        "shipped one with defaults: [no_balloon, _self_])"]
+
+
 def test_the_analysis_commands_read_a_user_folder_as_python_m_sim_does(tmp_path: Path) -> None:
     """A backtest, a calibration, a forecast and a study name a scenario of the user's folder with
     `--config-dir`, and compose it, overrides and all, as `python -m sim` does."""

@@ -305,11 +305,22 @@ def load_scenario(data: DictConfig | dict[str, Any], prefix: str = "scenario") -
 
 def search_dirs(overrides: Sequence[str]) -> list[Path]:
     """`conf/` and the user's folders on the search path (`hydra.searchpath=[file://...]`)."""
-    dirs = [CONF_DIR]
-    for o in overrides:
-        if o.startswith(SEARCHPATH + "="):
-            dirs += [Path(p) for p in re.findall(r"file://([^,'\]\s]+)", o)]
-    return dirs
+    return [CONF_DIR, *(d for o in overrides if o.startswith(SEARCHPATH + "=")
+                        for d in _folders(o))]
+
+
+@functools.cache
+def _folders(override: str) -> tuple[Path, ...]:
+    """The folders (`file://` entries) of a search-path override, read by Hydra's grammar,
+    as a folder's name may hold a space or a quote; none if it cannot be read."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    try:
+        value = OverridesParser.create().parse_override(override).value()
+    except Exception:  # Hydra's parser raises several kinds; Hydra itself refuses it later
+        return ()
+    return tuple(Path(str(p).removeprefix("file://")) for p in (
+        value if isinstance(value, list) else [value]) if str(p).startswith("file://"))
 
 
 def known_configs(group: str, overrides: Sequence[str]) -> list[str]:
