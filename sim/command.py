@@ -318,7 +318,7 @@ def check_jobs(overrides: Sequence[str], config_name: str, schema: type[T],
         params = {str(k): v for k, v in (OmegaConf.select(swept, "hydra.sweeper.params")
                                          or {}).items()}
         parsed = without_globs(parse([*(f"{k}={v}" for k, v in params.items()), *overrides]),
-                               [] if hydras_sweeper else overrides)
+                               [] if hydras_sweeper else overrides, overrides)
         globbed = any(o.value_type == ValueType.GLOB_CHOICE_SWEEP for o in parsed)  # of none
         jobs = [] if globbed else BasicSweeper.split_arguments(parsed, None)[0]
     except Exception as e:  # Hydra's parser and sweeper raise several kinds

@@ -957,6 +957,17 @@ CASES = [
          {"bad": variant("")}),
     Case("sweep-glob-matches-none", ("-m", "scenario=glob(zzz*)"), S, "'glob(zzz*)'",
          "matches none of the group's options"),
+    # a glob among a list's values, which Hydra takes as a mapping: was "scenario.include=
+    # ['sing*']: unknown key" (and a traceback for the help)
+    *(Case(f"{where}-glob-among-a-lists-values", ("-m", *flags, f"{S}=glob(sing*),bali_2022"),
+           S, "'glob(sing*),bali_2022'", "a glob is a sweep of its own, not one of a list's "
+           "values; give it every pattern and name, as scenario=glob([no_*,historical_2023])")
+      for where, flags in (("sweep", ()), ("basic-launcher", ("hydra/launcher=basic",)),
+                           ("basic-sweeper", ("hydra/sweeper=basic",)), ("help", ("--help",)))),
+    file_case("sweep-param-in-a-file-a-glob-among-a-lists-values",
+              HYDRA_IN_FILE + "hydra: {sweeper: {params: {scenario: 'glob(sing*),bali_2022'}}}\n",
+              "hydra.sweeper.params.scenario", "'glob(sing*),bali_2022'", "a glob is a sweep of "
+              "its own, not one of a list's values", "-m"),
     Case("sweep-empty-range", ("-m", "reps=3,4", "seed=range(5,1)"), "seed", "'range(5,1)'",
          "a sweep of no values"),
     Case("sweep-interval", ("-m", "reps=interval(1,2)"), "reps", "'interval(1,2)'",

@@ -46,12 +46,17 @@ class SummitsimSweeper(BasicSweeper):
             self, overrides: list[Any], max_batch_size: int | None) -> list[list[list[str]]]:
         """The basic sweeper's batches, a glob choosing among the configs of the user's
         folders too, as a run and the checks of a sweep read it (`without_globs`)."""
+        from omegaconf import OmegaConf
+
         from sim.config.compose import without_globs
         from sim.config.load import searching
 
         assert self.config is not None
         return BasicSweeper.split_arguments(without_globs(
-            overrides, [searching(self.config.hydra.searchpath)]), max_batch_size)
+            overrides, [searching(self.config.hydra.searchpath)],
+            [str(o) for o in OmegaConf.to_container(  # as written: may hold ${...}
+                self.config.hydra.overrides.task, resolve=False) or ()]),
+            max_batch_size)
 
     def sweep(self, arguments: List[str]) -> Swept:  # noqa: UP006
         """The sweep, its folder held from before Hydra saves its config there until its

@@ -341,15 +341,23 @@ def parses(override: str) -> bool:
         return False
 
 
-def without_globs(parsed: Sequence[Override], overrides: Sequence[str]) -> list[Override]:
+def without_globs(parsed: Sequence[Override], overrides: Sequence[str],
+                  given: Sequence[str] | None = None) -> list[Override]:
     """Parsed overrides with each glob as the configs it chooses (`scenario=a,b`): of its
     group, in conf/ and the folders on the search path of `overrides`, in order. Hydra's
-    own glob chooses among conf/'s alone (its issue 1942). One that chooses none is kept."""
+    own glob chooses among conf/'s alone (its issue 1942). One that chooses none is kept;
+    one among a list's values (`scenario=glob(a*),b`), which Hydra takes as a mapping, is
+    refused, at its key as the user gave it (`given`, the command line, if not all)."""
     from hydra.core.override_parser.overrides_parser import OverridesParser
     from hydra.core.override_parser.types import Glob, ValueType
 
     out = list(parsed)
     for i, o in enumerate(parsed):
+        if o.is_sweep_override() and any(isinstance(v, Glob) for v in getattr(
+                o.value(), "list", ())):
+            raise ConfigError(_as_given(o, given), _value(o), "a glob is a sweep of its own, "
+                              "not one of a list's values; give it every pattern and name, "
+                              "as scenario=glob([no_*,historical_2023])")
         if o.value_type == ValueType.GLOB_CHOICE_SWEEP:
             names = typing.cast(Glob, o.value()).filter(known_configs(o.key_or_group, overrides))
             if names:
@@ -845,21 +853,29 @@ def no_jobs(given: Sequence[str], folders: Sequence[str],
     parsed = OverridesParser.create().parse_overrides([*given, *(
         f"{k}={v}" for k, v in (params or {}).items() if k not in keys)])
 
-    def key(o: Override) -> str:  # as the user gave it: on the command line, or in a file
-        return o.key_or_group if o.input_line in given else f"hydra.sweeper.params.{o.key_or_group}"
-
     for o in parsed:
         if o.is_sweep_override() and o.value_type != ValueType.GLOB_CHOICE_SWEEP and not list(
                 o.sweep_string_iterator()):
-            return ConfigError(key(o), _value(o), "a sweep of no values")
-    for o in without_globs(parsed, folders):  # a glob left is one that chooses none
+            return ConfigError(_as_given(o, given), _value(o), "a sweep of no values")
+    try:
+        globbed = without_globs(parsed, folders, given)
+    except ConfigError as e:  # a glob among a list's values
+        return e
+    for o in globbed:  # a glob left is one that chooses none
         if o.value_type == ValueType.GLOB_CHOICE_SWEEP:
-            return ConfigError(key(o), _value(o), (
+            return ConfigError(_as_given(o, given), _value(o), (
                 "matches none of the group's options" if known_configs(o.key_or_group,
                                                                        folders) else
                 "glob(...) chooses among a config group's options, as scenario=glob(no_*); "
                 "list values as a,b,c"))
     return ConfigError("<overrides>", " ".join(given), "the sweep has no jobs")
+
+
+def _as_given(o: Override, given: Sequence[str] | None) -> str:
+    """An override's key as the user gave it: on the command line (`given`; None: all of
+    them are), or in a file's sweep."""
+    return o.key_or_group if given is None or o.input_line in given else (
+        f"hydra.sweeper.params.{o.key_or_group}")
 
 
 def _value(o: Override) -> str:
