@@ -704,6 +704,18 @@ CASES = [
     Case("folder-typo", ("--config-dir", "{conf}", "scenario=bad"), f"{S}.relatons",
          "{'tension': 0.3}", "unknown key (did you mean 'relations'?)",
          {"bad": variant("relatons:\n  tension: 0.3\n")}),
+    # a mistyped entry, meant to turn one off: was a run with the balloon, and a shock that
+    # does nothing; a concession or meeting was told at its party or channel ''
+    *(Case(f"folder-typo-{what}", ("--config-dir", "{conf}", "scenario=bad"),
+           f"{S}.{what}s.{typo}", f"'{typo}'", f"a {what} of enabled alone does nothing; "
+           f"unknown {what} (did you mean {meant!r}?)",
+           {"bad": variant(f"{what}s:\n  {typo}: {{enabled: false}}\n")})
+      for what, typo, meant in (("shock", "ballon", "balloon"),
+                                ("concession", "china_goodwil", "china_goodwill"),
+                                ("meeting", "kerry_beijin", "kerry_beijing"))),
+    Case("typo-entry-added-on-the-command-line", (f"++{S}.shocks={{ballon: {{}}}}",),
+         f"{S}.shocks.ballon", "'ballon'", "a shock of enabled alone does nothing; unknown "
+         "shock (did you mean 'balloon'?)"),
     Case("sweep-folder-typo", ("-m", "--config-dir", "{conf}", "scenario=bad,historical_2023"),
          f"{S}.relatons", "{'tension': 0.3}", "unknown key (did you mean 'relations'?)",
          {"bad": variant("relatons:\n  tension: 0.3\n")}),

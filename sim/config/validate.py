@@ -8,10 +8,13 @@ allowed.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from sim.config.checks import Context, Rule, fail, interval, iso_date, names, one_of, walk
+from sim.config.errors import unknown_name
 from sim.config.schema import (
     CallOffConf,
     ChannelConf,
@@ -48,7 +51,20 @@ def validate_scenario(sc: ScenarioConf, prefix: str = "scenario") -> None:
         fail(f"{prefix}.issues", {}, "the agenda is empty; define at least one issue")
     if len(sc.parties) != 2:
         fail(f"{prefix}.parties", list(sc.parties), "must name exactly two parties")
+    for field, what in (("shocks", "shock"), ("concessions", "concession"),
+                        ("meetings", "meeting")):
+        _named_by_mistake(f"{prefix}.{field}", getattr(sc, field), what)
     walk(sc, prefix, Context(sc, (start, end)), RULES)
+
+
+def _named_by_mistake(key: str, entries: Mapping[str, Any], what: str) -> None:
+    """Refuse an entry of nothing but `enabled` (`ballon: {enabled: false}`): a name
+    mistyped in a file, which adds an entry that does nothing, where the run meant to turn
+    one off."""
+    for name, entry in entries.items():
+        if dataclasses.replace(entry, enabled=True) == type(entry)():
+            unknown = unknown_name(f"{key}.{name}", name, [n for n in entries if n != name], what)
+            fail(unknown.key, name, f"a {what} of enabled alone does nothing; {unknown.allowed}")
 
 
 def check_strategy(key: str, name: str, kappa: float | None, beta: float | None) -> None:
