@@ -18,6 +18,7 @@ from omegaconf import DictConfig
 
 from sim.command import (
     EXIT_FAILED_REPS,
+    asks_for_a_sweep,
     before_hydra,
     fail,
     named_by_job_folder,
@@ -197,26 +198,33 @@ def finish_sweep(sweep_dir: Path, plots: bool, jobs: int | None = None) -> int:
     return status
 
 
+def run_once(run: RunConf, cfg: DictConfig, out_dir: Path, overrides: list[str]) -> None:
+    """A run of one design point, its config composed and checked, as Hydra runs a job."""
+    from sim.design_point import DesignPoint, workers_of  # after the checks: bad input
+    from sim.results import check_holds  # is told without the run's imports
+
+    try:  # before its workers start; again once the folder is held
+        check_holds(out_dir, "hydra.run.dir", str(cfg.hydra.run.dir), "run")
+    except ConfigError as e:
+        fail(e)
+    if run.executor == "local":
+        from sim.executors import prestart
+
+        prestart(workers_of(run))  # workers start while the job is set up
+    point = DesignPoint.of(run, out_dir, 0, overrides)
+    run_as_job(cfg, out_dir, lambda: run_point(point), "run")
+
+
 def main() -> None:
     args = user_folders(sys.argv[1:])
     scenario_path_pointer(args)
     overrides = run_overrides(args)
     if overrides is not None:  # a run: composed and checked once, then run as Hydra runs a job
         run, cfg, out_dir = precheck(overrides, "config", RunConf, validate_run)
-        from sim.design_point import DesignPoint, workers_of  # after the checks: bad input
-        from sim.results import check_holds  # is told without the run's imports
-
-        try:  # before its workers start; again once the folder is held
-            check_holds(out_dir, "hydra.run.dir", str(cfg.hydra.run.dir), "run")
-        except ConfigError as e:
-            fail(e)
-        if run.executor == "local":
-            from sim.executors import prestart
-
-            prestart(workers_of(run))  # workers start while the job is set up
-        point = DesignPoint.of(run, out_dir, 0, overrides)
-        run_as_job(cfg, out_dir, lambda: run_point(point), "run")
-        return
+        if not asks_for_a_sweep(cfg):
+            run_once(run, cfg, out_dir, overrides)
+            return
+        args = ["-m", *overrides]
     flags = [a for a in args if a.startswith("-")]
     # every job is checked before any runs: by the summitsim launcher, or here, before Hydra,
     # when another launcher runs them (or another sweeper composes them first: before_hydra)

@@ -408,35 +408,37 @@ def hydra_command(config_name: str, schema: type[T], check: Callable[[T], None],
     """The `main` of a Hydra command: its config composed and checked once (`precheck`),
     then `task(config, run folder)` run as Hydra runs a job, the folder held meanwhile
     (the results of the kind `holds` are written there: `sim.results.HOLDS`);
-    with Hydra's own flags (--help, --cfg, -m, ...) Hydra's command line takes over, each
-    job checked alike."""
+    with Hydra's own flags (--help, --cfg, -m, ...), or a config that asks to be swept,
+    Hydra's command line takes over, each job checked alike."""
     import hydra
     from hydra.core.hydra_config import HydraConfig
 
     from sim.config.load import CONF_DIR, load
 
     overrides = run_overrides(sys.argv[1:])
-    if overrides is None:
-        sys.argv[1:] = before_hydra(sys.argv[1:], f"python -m sim.{config_name}", config_name,
-                                    schema, check)
+    if overrides is not None:
+        checked, cfg, out_dir = precheck(overrides, config_name, schema, check)
+        if not asks_for_a_sweep(cfg):
+            run_as_job(cfg, out_dir, lambda: task(checked, out_dir), holds)
+            return
+        sys.argv[1:] = ["-m", *overrides]
+    sys.argv[1:] = before_hydra(sys.argv[1:], f"python -m sim.{config_name}", config_name,
+                                schema, check)
 
-        def job(cfg: DictConfig) -> None:
-            try:
-                conf = load(cfg, schema, check)
-            except ConfigError as e:
-                fail(e)
-            try:
-                with named_by_job_folder():
-                    task(conf, Path(HydraConfig.get().runtime.output_dir))
-            except BrokenPipeError:  # before Hydra reports it as the job's failure
-                output_closed()
-            except ConfigError as e:  # found as it ran (a file it cannot write): likewise
-                fail(e)
+    def job(cfg: DictConfig) -> None:
+        try:
+            conf = load(cfg, schema, check)
+        except ConfigError as e:
+            fail(e)
+        try:
+            with named_by_job_folder():
+                task(conf, Path(HydraConfig.get().runtime.output_dir))
+        except BrokenPipeError:  # before Hydra reports it as the job's failure
+            output_closed()
+        except ConfigError as e:  # found as it ran (a file it cannot write): likewise
+            fail(e)
 
-        hydra.main(version_base="1.3", config_path=str(CONF_DIR), config_name=config_name)(job)()
-        return
-    checked, cfg, out_dir = precheck(overrides, config_name, schema, check)
-    run_as_job(cfg, out_dir, lambda: task(checked, out_dir), holds)
+    hydra.main(version_base="1.3", config_path=str(CONF_DIR), config_name=config_name)(job)()
 
 
 def named_by_job_folder() -> AbstractContextManager[None]:
@@ -451,6 +453,14 @@ def named_by_job_folder() -> AbstractContextManager[None]:
     key, given = (("hydra.sweep.dir", hc.sweep.dir) if hc.mode == RunMode.MULTIRUN
                   else ("hydra.run.dir", hc.run.dir))
     return named_by(key, Path(given), str(given))
+
+
+def asks_for_a_sweep(cfg: DictConfig) -> bool:
+    """Whether a run's composed config asks to be swept (`hydra.mode: MULTIRUN`, as an
+    experiment of Hydra's documentation does with its sweep), which Hydra sweeps without -m."""
+    from hydra.types import RunMode
+
+    return bool(cfg.hydra.mode == RunMode.MULTIRUN)
 
 
 def run_overrides(args: Sequence[str]) -> list[str] | None:

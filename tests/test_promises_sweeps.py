@@ -201,6 +201,29 @@ def test_a_glob_sweep_runs_a_job_per_scenario_it_chooses(
         (tmp_path / "sweep").iterdir()) if job.is_dir() and job.name.isdigit()] == ran
 
 
+@pytest.mark.parametrize("module", ["sim", "sim.negotiate"])
+def test_a_config_that_asks_for_a_sweep_is_swept_without_m(module: str, tmp_path: Path) -> None:
+    """`hydra.mode: MULTIRUN` in an experiment, as Hydra's documentation writes one with its
+    sweep, is swept as Hydra sweeps it without -m; it ran once, the file's sweep left out.
+    On the command line too, for the lab as for `python -m sim`."""
+    (tmp_path / "mine" / "experiment").mkdir(parents=True)
+    (tmp_path / "mine" / "experiment" / "seeds.yaml").write_text(
+        "# @package _global_\nhydra:\n  mode: MULTIRUN\n  sweeper:\n    params:\n"
+        "      seed: 1,2\n")
+    given = ("--config-dir", str(tmp_path / "mine"), "+experiment=seeds", "reps=2", *QUIET) if (
+        module == "sim") else ("hydra.mode=MULTIRUN", "plot=false")
+    done = subprocess.run([sys.executable, "-m", module, *given,
+                           f"hydra.sweep.dir={tmp_path / 'sweep'}",
+                           f"hydra.run.dir={tmp_path / 'run'}"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "run").exists()
+    jobs = sorted(p.name for p in (tmp_path / "sweep").iterdir() if p.name.isdigit())
+    assert jobs == (["0", "1"] if module == "sim" else ["0"])
+    if module == "sim":
+        assert list(pd.read_parquet(tmp_path / "sweep" / "sweep.parquet")["seed"]) == [1, 2]
+
+
 def test_an_unknown_executor_is_refused_by_name(run_conf) -> None:  # type: ignore[no-untyped-def]
     import dataclasses
 
