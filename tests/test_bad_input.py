@@ -993,6 +993,11 @@ CASES = [
          ("-m", "hydra/launcher=basic", "hydra.searchpath=[file://{conf}]",  # a group's ..."
           f"{S}=glob([historical*,bad])"), f"{S}.relations.tension", "1.5", UNIT,
          {"bad": variant("relations: {tension: 1.5}\n")}),
+    Case("basic-sweeper-glob-of-a-users-scenarios", ("-m", "hydra/sweeper=basic",  # was "matches
+         "hydra.searchpath=[file://{conf}]", f"{S}=glob(bad*)"), S, "'glob(bad*)'",  # none ..."
+         "matches none of conf/'s options: Hydra's own sweeper (hydra/sweeper=basic) chooses "
+         "among conf/ alone, not among your bad; leave hydra/sweeper out to sweep them",
+         {"bad": variant("")}),
     Case("basic-sweeper-bad-last-choice", ("-m", "hydra/sweeper=basic",
                                            f"{S}=historical_2023,nope"), S, "'nope'",
          "unknown scenario"),  # Hydra's sweeper composes each job after saving its config

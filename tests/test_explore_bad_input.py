@@ -195,6 +195,17 @@ def test_bad_study_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.Capture
     assert not (tmp_path / "out").exists()  # every point is checked before anything is written
 
 
+def test_a_factor_past_the_end_of_a_list_is_told_as_a_factor(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A factor varies one number, so the command line's hint for an item past the end
+    (`give the whole list, KEY=[...]`) is not given for it."""
+    key = "scenario.concessions.forensic_institute_delisting.allow.entity_list"
+    code, err = explore(tmp_path, capsys, GOOD.replace("scenario.relations.tension_baseline:",
+                                                       f"{key}.5:"))
+    assert code == 2, err
+    assert err.strip().endswith(f"no item 5: {key} has 2 items, numbered from 0"), err
+
+
 def test_unknown_sampler_from_the_command_line(tmp_path: Path) -> None:
     """A real process, an override on the command line: one line, exit 2, nothing written."""
     study = write_study(tmp_path, GOOD)

@@ -210,11 +210,14 @@ def number_at(data: dict[str, Any], key: str, where: str, what: str) -> type:
     (`data`), which a study's factor or a calibration's prior (`what`) varies; else a
     `ConfigError` at `where`: a key the config lacks, or one that holds no number."""
     node: Any = data
-    for part in key.split("."):
+    parts = key.split(".")
+    for i, part in enumerate(parts):
         try:
             node = item(node, part)
-        except KeyError:
-            raise ConfigError(where, key, unknown_at(data, key, key).allowed) from None
+        except KeyError:  # a list's item past its end: it varies one number, not the list
+            past = list_item(".".join(parts[:i + 1]), key, node, False, whole=False) if (
+                isinstance(node, list) and part.isdigit()) else None
+            raise ConfigError(where, key, (past or unknown_at(data, key, key)).allowed) from None
     hint = hint_at(RunConf, key)
     if hint not in (int, float):
         raise ConfigError(where, node, f"a {what} must be a number in the scenario; this "
@@ -532,15 +535,17 @@ def _list_item(f: Failed, override: str) -> ConfigError | None:
     return list_item(key, value, node, override.startswith("~"))
 
 
-def list_item(key: str, value: object, items: object, deleting: bool) -> ConfigError | None:
-    """An item of the list `items` (`issues.9`) deleted, which Hydra cannot, or past its end."""
+def list_item(key: str, value: object, items: object, deleting: bool, whole: bool = True
+              ) -> ConfigError | None:
+    """An item of the list `items` (`issues.9`) deleted, which Hydra cannot, or past its end
+    (`whole`: told how to give the whole list instead, as an override may)."""
     above, _, index = key.rpartition(".")
-    whole = f"give the whole list, {above}=[...]"
+    instead = f"; give the whole list, {above}=[...]" if whole else ""
     if deleting:
-        return ConfigError(key, value, f"an item of a list cannot be deleted; {whole}")
+        return ConfigError(key, value, f"an item of a list cannot be deleted{instead}")
     if isinstance(items, list) and int(index) >= len(items):
         return ConfigError(key, value, f"no item {index}: {above} has {len(items)} items, "
-                           f"numbered from 0; {whole}")
+                           f"numbered from 0{instead}")
     return None
 
 
@@ -847,7 +852,7 @@ def no_jobs(given: Sequence[str], folders: Sequence[str],
     (an empty range), else a glob that chooses none of a config group's options (of conf/
     and the folders on the search path of `folders`), or is not given a group."""
     from hydra.core.override_parser.overrides_parser import OverridesParser
-    from hydra.core.override_parser.types import ValueType
+    from hydra.core.override_parser.types import Glob, ValueType
 
     keys = {_parts(o)[0] for o in given}
     parsed = OverridesParser.create().parse_overrides([*given, *(
@@ -862,12 +867,16 @@ def no_jobs(given: Sequence[str], folders: Sequence[str],
     except ConfigError as e:  # a glob among a list's values
         return e
     for o in globbed:  # a glob left is one that chooses none
-        if o.value_type == ValueType.GLOB_CHOICE_SWEEP:
-            return ConfigError(_as_given(o, given), _value(o), (
-                "matches none of the group's options" if known_configs(o.key_or_group,
-                                                                       folders) else
-                "glob(...) chooses among a config group's options, as scenario=glob(no_*); "
-                "list values as a,b,c"))
+        if o.value_type != ValueType.GLOB_CHOICE_SWEEP:
+            continue
+        theirs = typing.cast(Glob, o.value()).filter(known_configs(o.key_or_group, given))
+        return ConfigError(_as_given(o, given), _value(o), (  # theirs: `folders` has not all
+            "matches none of conf/'s options: Hydra's own sweeper (hydra/sweeper=basic) "
+            f"chooses among conf/ alone, not among your {', '.join(theirs)}; leave "
+            "hydra/sweeper out to sweep them" if theirs else
+            "matches none of the group's options" if known_configs(o.key_or_group, folders) else
+            "glob(...) chooses among a config group's options, as scenario=glob(no_*); "
+            "list values as a,b,c"))
     return ConfigError("<overrides>", " ".join(given), "the sweep has no jobs")
 
 
