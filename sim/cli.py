@@ -39,17 +39,21 @@ if TYPE_CHECKING:
 
 
 def scenario_path_pointer(args: list[str]) -> None:
-    """A path given as `scenario=`: one line on the documented way to run a file."""
-    values = [v for a in args if a.startswith("scenario=")
-              for v in a.partition("=")[2].split(",")]
-    for value in values:
-        if "/" in value or value.endswith((".yaml", ".yml")):
-            path = Path(value)
-            folder = path.parent.parent if path.parent.name == "scenario" else Path("DIR")
-            fail(ConfigError("scenario", value, f"a scenario is named, not given as a path; "
-                             f"put the file in a folder as scenario/{path.stem}.yaml and run "
-                             f"python -m sim --config-dir {folder} scenario={path.stem} "
-                             "(see README, Running scenarios)"))
+    """A path given as a scenario or an experiment (`scenario=`, `+experiment=`): one line
+    on the documented way to run a file of one's own."""
+    for given, _, values in (a.partition("=") for a in args):
+        group = given.lstrip("+")
+        for value in values.split(",") if group in ("scenario", "experiment") else ():
+            if "/" in value or value.endswith((".yaml", ".yml")):
+                path = Path(value)
+                folder = path.parent.parent if path.parent.name == group else Path("DIR")
+                sweep = "-m " if {"-m", "--multirun"} & set(args) else ""
+                chosen = f"{'+' if group == 'experiment' else ''}{group}={path.stem}"
+                fail(ConfigError(group, value, f"{'an' if group == 'experiment' else 'a'} "
+                                 f"{group} is named, not given as a path; put "
+                                 f"the file in a folder as {group}/{path.stem}.yaml and run "
+                                 f"python -m sim {sweep}--config-dir {folder} {chosen} (see "
+                                 "README, Running scenarios)"))
 
 
 def sweep(overrides: list[str]) -> int:

@@ -871,6 +871,14 @@ CASES = [
     Case("scenario-as-path", ("scenario={conf}/scenario/bad.yaml",), S,
          "'{conf}/scenario/bad.yaml'", "python -m sim --config-dir {conf} scenario=bad",
          {"bad": variant("")}),
+    # with + or ++, or an experiment: was "scenario//tmp='bad.yaml': unknown scenario//tmp"
+    Case("scenario-as-path-added", ("+scenario={conf}/scenario/bad.yaml",), S,
+         "'{conf}/scenario/bad.yaml'", "python -m sim --config-dir {conf} scenario=bad",
+         {"bad": variant("")}),
+    Case("experiment-as-path", ("-m", "+experiment={conf}/experiment/mine.yaml"), "experiment",
+         "'{conf}/experiment/mine.yaml'", "an experiment is named, not given as a path; put the "
+         "file in a folder as experiment/mine.yaml and run python -m sim -m --config-dir {conf} "
+         "+experiment=mine"),
     # -- Hydra's own flags: the config they show is composed first ----------------------
     Case("cfg-unknown-scenario", ("--cfg", "job", "scenario=calm"), S, "'calm'",
          "unknown scenario; known: bali_2022"),
