@@ -26,6 +26,7 @@ from sim.command import (
     run_as_job,
     run_overrides,
     user_folders,
+    with_mode,
 )
 from sim.config.compose import check_groups, composition_error, override_value
 from sim.config.errors import ConfigError
@@ -220,7 +221,7 @@ def run_once(run: RunConf, cfg: DictConfig, out_dir: Path, overrides: list[str])
 
 
 def main() -> None:
-    args = user_folders(sys.argv[1:])
+    args = with_mode(user_folders(sys.argv[1:]))
     scenario_path_pointer(args)
     overrides = run_overrides(args)
     if overrides is not None:  # a run: composed and checked once, then run as Hydra runs a job

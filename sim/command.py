@@ -415,6 +415,7 @@ def hydra_command(config_name: str, schema: type[T], check: Callable[[T], None],
 
     from sim.config.load import CONF_DIR, load
 
+    sys.argv[1:] = with_mode(sys.argv[1:])
     overrides = run_overrides(sys.argv[1:])
     if overrides is not None:
         checked, cfg, out_dir = precheck(overrides, config_name, schema, check)
@@ -461,6 +462,18 @@ def asks_for_a_sweep(cfg: DictConfig) -> bool:
     from hydra.types import RunMode
 
     return bool(cfg.hydra.mode == RunMode.MULTIRUN)
+
+
+def with_mode(args: list[str]) -> list[str]:
+    """A run's command line as a sweep's (-m) if an override of it asks for one
+    (`hydra.mode=MULTIRUN`), as Hydra runs it, its sweeps included; a file's mode is read
+    once composed (`asks_for_a_sweep`)."""
+    from sim.config.compose import override_value
+
+    asked = override_value(args, "hydra.mode").strip("'\"").upper() in ("MULTIRUN", "2")
+    if asked and {a for a in args if a.startswith("-")} <= {"-r", "--run"}:
+        return ["-m", *(a for a in args if a not in ("-r", "--run"))]
+    return args
 
 
 def run_overrides(args: Sequence[str]) -> list[str] | None:

@@ -201,8 +201,13 @@ def test_a_glob_sweep_runs_a_job_per_scenario_it_chooses(
         (tmp_path / "sweep").iterdir()) if job.is_dir() and job.name.isdigit()] == ran
 
 
-@pytest.mark.parametrize("module", ["sim", "sim.negotiate"])
-def test_a_config_that_asks_for_a_sweep_is_swept_without_m(module: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("module", "given", "jobs"), [
+    ("sim", ("+experiment=seeds",), 2),  # the file's sweep
+    ("sim", ("hydra.mode=MULTIRUN", "seed=1,2"), 2),  # was "add -m"
+    ("sim.negotiate", ("hydra.mode=MULTIRUN", "plot=false"), 1),
+    ("sim.negotiate", ("hydra.mode=MULTIRUN", "seed=1,2", "plot=false"), 2)])
+def test_a_config_that_asks_for_a_sweep_is_swept_without_m(
+        module: str, given: tuple[str, ...], jobs: int, tmp_path: Path) -> None:
     """`hydra.mode: MULTIRUN` in an experiment, as Hydra's documentation writes one with its
     sweep, is swept as Hydra sweeps it without -m; it ran once, the file's sweep left out.
     On the command line too, for the lab as for `python -m sim`."""
@@ -210,16 +215,15 @@ def test_a_config_that_asks_for_a_sweep_is_swept_without_m(module: str, tmp_path
     (tmp_path / "mine" / "experiment" / "seeds.yaml").write_text(
         "# @package _global_\nhydra:\n  mode: MULTIRUN\n  sweeper:\n    params:\n"
         "      seed: 1,2\n")
-    given = ("--config-dir", str(tmp_path / "mine"), "+experiment=seeds", "reps=2", *QUIET) if (
-        module == "sim") else ("hydra.mode=MULTIRUN", "plot=false")
-    done = subprocess.run([sys.executable, "-m", module, *given,
+    folder = ("--config-dir", str(tmp_path / "mine"), "reps=2", *QUIET) if module == "sim" else ()
+    done = subprocess.run([sys.executable, "-m", module, *folder, *given,
                            f"hydra.sweep.dir={tmp_path / 'sweep'}",
                            f"hydra.run.dir={tmp_path / 'run'}"],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert not (tmp_path / "run").exists()
-    jobs = sorted(p.name for p in (tmp_path / "sweep").iterdir() if p.name.isdigit())
-    assert jobs == (["0", "1"] if module == "sim" else ["0"])
+    assert sorted(p.name for p in (tmp_path / "sweep").iterdir() if p.name.isdigit()) == [
+        str(job) for job in range(jobs)]
     if module == "sim":
         assert list(pd.read_parquet(tmp_path / "sweep" / "sweep.parquet")["seed"]) == [1, 2]
 
