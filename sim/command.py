@@ -86,8 +86,8 @@ def user_folders(args: Sequence[str]) -> list[str]:
 
     DIR has the layout of `conf/`: `DIR/scenario/NAME.yaml` (and `DIR/base/` if it has
     bases); it is searched after `conf/`, so its scenarios may build on the shipped ones."""
-    from sim.config.compose import check_folders, quoted
-    from sim.config.load import SEARCHPATH
+    from sim.config.compose import check_folders
+    from sim.config.load import SEARCHPATH, searching
 
     out, dirs, given = [], [], iter(args)
     for a in given:
@@ -107,8 +107,7 @@ def user_folders(args: Sequence[str]) -> list[str]:
             raise ConfigError("--config-dir", dirs[0], "give the folders either with "
                               "--config-dir or with hydra.searchpath, not both")
         if dirs:
-            paths = ",".join(quoted("file://" + str(user_path(d).resolve())) for d in dirs)
-            out.append(f"{SEARCHPATH}=[{paths}]")
+            out.append(searching(f"file://{user_path(d).resolve()}" for d in dirs))
         check_folders(out, "--config-dir" if dirs else SEARCHPATH)
     except ConfigError as e:
         fail(e)

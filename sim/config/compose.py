@@ -46,6 +46,7 @@ from sim.config.load import (
     load_run,
     omegaconf_reason,
     plain,
+    quoted,
     search_dirs,
     unresolved,
 )
@@ -325,7 +326,8 @@ def first_job(override: str, overrides: Sequence[str] = ()) -> str:
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
     try:
-        [o] = without_globs([OverridesParser.create().parse_override(override)], overrides)
+        [o] = without_globs([OverridesParser.create().parse_override(override)], overrides,
+                            overrides)
         if not o.is_sweep_override():
             return str(o.input_line)
         return f"{override.partition('=')[0]}={next(iter(o.sweep_string_iterator()))}"
@@ -345,12 +347,12 @@ def parses(override: str) -> bool:
 
 
 def without_globs(parsed: Sequence[Override], overrides: Sequence[str],
-                  given: Sequence[str] | None = None) -> list[Override]:
+                  given: Sequence[str]) -> list[Override]:
     """Parsed overrides with each glob as the configs it chooses (`scenario=a,b`): of its
     group, in conf/ and the folders on the search path of `overrides`, in order. Hydra's
     own glob chooses among conf/'s alone (its issue 1942). One that chooses none is kept;
     one among a list's values (`scenario=glob(a*),b`), which Hydra takes as a mapping, is
-    refused, at its key as the user gave it (`given`, the command line, if not all)."""
+    refused, at its key as the user gave it (`given`: the command line, or a file's sweep)."""
     from hydra.core.override_parser.overrides_parser import OverridesParser
     from hydra.core.override_parser.types import Glob, ValueType
 
@@ -367,11 +369,6 @@ def without_globs(parsed: Sequence[Override], overrides: Sequence[str],
                 out[i] = OverridesParser.create().parse_override(
                     f"{str(o.input_line).partition('=')[0]}={','.join(map(quoted, names))}")
     return out
-
-
-def quoted(value: str) -> str:
-    """A value as one quoted Hydra override value."""
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def _parsed(key: str, value: str) -> Any:
@@ -880,11 +877,10 @@ def no_jobs(given: Sequence[str], folders: Sequence[str],
     return ConfigError("<overrides>", " ".join(given), "the sweep has no jobs")
 
 
-def _as_given(o: Override, given: Sequence[str] | None) -> str:
-    """An override's key as the user gave it: on the command line (`given`; None: all of
-    them are), or in a file's sweep."""
-    return o.key_or_group if given is None or o.input_line in given else (
-        f"hydra.sweeper.params.{o.key_or_group}")
+def _as_given(o: Override, given: Sequence[str]) -> str:
+    """An override's key as the user gave it: on the command line (`given`), or in a file's
+    sweep."""
+    return o.key_or_group if o.input_line in given else f"hydra.sweeper.params.{o.key_or_group}"
 
 
 def _value(o: Override) -> str:

@@ -330,9 +330,14 @@ def known_configs(group: str, overrides: Sequence[str]) -> list[str]:
 
 
 def searching(paths: Iterable[Any]) -> str:
-    """The override that searches `paths` (a composed config's `hydra.searchpath`), as
-    Hydra and `search_dirs` read it."""
-    return f"{SEARCHPATH}={[str(p) for p in paths]}"
+    """The override that searches `paths` (`file://DIR`, as in a composed config's
+    `hydra.searchpath`), as Hydra and `search_dirs` read it."""
+    return f"{SEARCHPATH}=[{','.join(quoted(str(p)) for p in paths)}]"
+
+
+def quoted(value: str) -> str:
+    """A value as one quoted Hydra override value."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def listed(group: str, *, _root_: Any) -> str:
