@@ -93,12 +93,13 @@ def test_a_file_of_the_folder_that_is_not_text_is_named(tmp_path: Path) -> None:
         f"error: {folder / 'base' / 'calm_base.yaml'}='': not UTF-8 text (byte 26)"]
 
 
-@pytest.mark.parametrize("name", ["my scenarios", "it's mine"])
-def test_a_folder_whose_name_has_a_space_or_a_quote_is_checked_and_listed(
+@pytest.mark.parametrize("name", ["my scenarios", "it's mine", "back\\slash", "ends\\"])
+def test_a_folder_whose_name_has_a_space_a_quote_or_a_backslash_is_checked_and_listed(
         tmp_path: Path, name: str) -> None:
     """The folder's own checks and the help's list read the search path with Hydra's
-    grammar: a folder named with a space or a quote was cut at it, so a file of its own
-    named as a shipped one ran silently as the shipped one, and the help left it out."""
+    grammar: a folder named with a space or a quote was cut at it, one with a backslash
+    looked for with it doubled, so a file of its own named as a shipped one ran silently as
+    the shipped one, and the help left it out."""
     folder = tmp_path / name
     (folder / "scenario").mkdir(parents=True)
     (folder / "scenario" / "calm.yaml").write_text(

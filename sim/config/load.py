@@ -336,8 +336,10 @@ def searching(paths: Iterable[Any]) -> str:
 
 
 def quoted(value: str) -> str:
-    """A value as one quoted Hydra override value."""
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    """A value as one quoted Hydra override value. Hydra's grammar reads a backslash as an
+    escape only in a run of them before a quote or at the end, so only those are doubled."""
+    return "'" + re.sub(r"(\\*)('|\Z)", lambda m: 2 * m[1] + "\\" * len(m[2]) + m[2],
+                        value) + "'"
 
 
 def listed(group: str, *, _root_: Any) -> str:
