@@ -839,6 +839,11 @@ CASES = [
          "a key of the schema always has a value", module="sim.negotiate"),
     Case("folder-impossible-date", ("--config-dir", "{conf}", "scenario=bad"), f"{S}.start",
          "'2023-02-30'", "not a date; write YYYY-MM-DD", {"bad": variant("start: 2023-02-30\n")}),
+    # ??? merged over a base's value or a default leaves it: it ran as if never written
+    Case("folder-value-left-to-be-given", ("--config-dir", "{conf}", "scenario=bad"),
+         f"{S}.relations.tension", "'???'", "a value left to be given is never asked for: the "
+         "key keeps the value it has without it (the file's base or the default)",
+         {"bad": variant("relations:\n  tension: ???\n")}),
     Case("folder-default-key", ("--config-dir", "{conf}", "scenario=bad",
                                 f"{S}.shocks.balloon.enabled=maybe"),
          f"{S}.shocks.balloon.enabled", "'maybe'", "must be true or false",

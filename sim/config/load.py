@@ -232,7 +232,8 @@ def as_written(path: Path) -> Any:
 
 def check_file(path: Path) -> None:
     """A config file of a user's folder, as written, before anything composes it: no code
-    anywhere in it, and its Hydra settings checked (a sweep's are used before any check)."""
+    anywhere in it, no value left to be given, and its Hydra settings checked (a sweep's are
+    used before any check)."""
     try:
         path.read_bytes().decode()
     except UnicodeDecodeError as e:  # Hydra would raise it as it composes, naming no file
@@ -241,6 +242,21 @@ def check_file(path: Path) -> None:
     if isinstance(data, dict):
         check_hydra(data.get("hydra"))
     reject_code(data)
+    left_open(data)
+
+
+def left_open(node: Any, path: str = "") -> None:
+    """Refuse a value left to be given (`???`): merged over one the key has (a base's, or
+    the schema's default), OmegaConf keeps that one, so it would run as if never written."""
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(
+        node, list) else ()
+    for key, value in items:
+        full = f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}" if path else key
+        if value == "???":
+            raise ConfigError(full, value, "a value left to be given is never asked for: the "
+                              "key keeps the value it has without it (the file's base or the "
+                              "default); give a value, or leave the key out")
+        left_open(value, full)
 
 
 def unresolved(cfg: DictConfig, e: OmegaConfBaseException) -> ConfigError:
