@@ -27,23 +27,27 @@ def sim(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_a_user_folder_runs_and_takes_overrides_of_defaults(tmp_path: Path) -> None:
+    """The first run writes into the folder, as `--config-dir .` does where one works: the
+    second reads it, Hydra's record of the first (`.hydra/hydra.yaml`, whose `???` are
+    Hydra's own) included."""
     folder = tmp_path / "mine"
     (folder / "scenario").mkdir(parents=True)
     (folder / "scenario" / "calm.yaml").write_text(
         "defaults:\n  - historical_2023\n  - _self_\nname: calm\n")
     plain = sim("--config-dir", str(folder), "scenario=calm", *QUIET,
-                f"hydra.run.dir={tmp_path / 'plain'}")
+                f"hydra.run.dir={folder / 'plain'}")
     assert plain.returncode == 0, plain.stderr
+    assert (folder / "plain" / ".hydra" / "hydra.yaml").is_file()
     no_balloon = sim("--config-dir", str(folder), "scenario=calm", *QUIET,
                      "scenario.shocks.balloon.enabled=false",
                      f"hydra.run.dir={tmp_path / 'no_balloon'}")
     assert no_balloon.returncode == 0, no_balloon.stderr
-    summaries = [json.loads((tmp_path / d / "summary.json").read_text())
-                 for d in ("plain", "no_balloon")]
+    summaries = [json.loads((d / "summary.json").read_text())
+                 for d in (folder / "plain", tmp_path / "no_balloon")]
     assert [s["scenario"] for s in summaries] == ["calm", "calm"]
     assert summaries[0]["config_hash"] != summaries[1]["config_hash"]
-    names = [set(pd.read_parquet(tmp_path / d / "events.parquet")["name"])
-             for d in ("plain", "no_balloon")]
+    names = [set(pd.read_parquet(d / "events.parquet")["name"])
+             for d in (folder / "plain", tmp_path / "no_balloon")]
     assert "balloon" in names[0] and "balloon" not in names[1]
 
 
