@@ -241,3 +241,25 @@ def test_the_analysis_commands_find_their_own_files_by_name_in_a_user_folder(
     assert typo.stderr.strip() == (
         "error: explore='calm_stdy': unknown study (did you mean 'calm_study'?); known: "
         "calm_study, ishigami, summit_levers, ten_factors")
+
+
+def test_a_value_left_to_be_given_is_refused_only_where_it_would_be_dropped(
+        tmp_path: Path) -> None:
+    """??? in a config of the folder is merged over the value the key has, and dropped; in a
+    defaults list it is Hydra's "choose one", and Hydra's own node is full of them by design.
+    Files that no command chooses (a run's record, a `.venv`) are not held to it."""
+    from sim.config.compose import check_folders
+    from sim.config.load import searching
+
+    folder = tmp_path / "mine"
+    for name, text in (("experiment/pick.yaml", "# @package _global_\ndefaults:\n"
+                        "  - override /scenario: ???\nhydra: {job: {num: ???}}\nreps: 3\n"),
+                       ("plain/.hydra/hydra.yaml", "hydra: {hydra_help: {hydra_help: ???}}\n"),
+                       (".venv/lib/pkg/config.yaml", "key: ???\n")):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text)
+    check_folders([searching([f"file://{folder}"])])
+    (folder / "experiment" / "pick.yaml").write_text("# @package _global_\nseed: ???\n")
+    with pytest.raises(ConfigError) as refused:
+        check_folders([searching([f"file://{folder}"])])
+    assert (refused.value.key, refused.value.value) == ("seed", "???")

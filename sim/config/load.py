@@ -230,10 +230,10 @@ def as_written(path: Path) -> Any:
     return data
 
 
-def check_file(path: Path) -> None:
+def check_file(path: Path) -> Any:
     """A config file of a user's folder, as written, before anything composes it: no code
-    anywhere in it, no value left to be given, and its Hydra settings checked (a sweep's are
-    used before any check)."""
+    anywhere in it, and its Hydra settings checked (a sweep's are used before any check).
+    Returns its data as written."""
     try:
         path.read_bytes().decode()
     except UnicodeDecodeError as e:  # Hydra would raise it as it composes, naming no file
@@ -242,16 +242,19 @@ def check_file(path: Path) -> None:
     if isinstance(data, dict):
         check_hydra(data.get("hydra"))
     reject_code(data)
-    if isinstance(data, dict):  # Hydra's own node has ??? by design: set as a job starts
-        left_open({k: v for k, v in data.items() if k != "hydra"})
+    return data
 
 
 def left_open(node: Any, path: str = "") -> None:
-    """Refuse a value left to be given (`???`): merged over one the key has (a base's, or
-    the schema's default), OmegaConf keeps that one, so it would run as if never written."""
+    """Refuse a value left to be given (`???`) in a config as written: merged over one the
+    key has (a base's, or the schema's default), OmegaConf keeps that one, so it would run
+    as if never written. Hydra's own node and a defaults list, where ??? is Hydra's "choose
+    one", are left out."""
     items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(
         node, list) else ()
     for key, value in items:
+        if key == "defaults" or (key == "hydra" and not path):
+            continue
         full = f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}" if path else key
         if value == "???":
             raise ConfigError(full, value, "a value left to be given is never asked for: the "
