@@ -713,6 +713,14 @@ CASES = [
       for what, typo, meant in (("shock", "ballon", "balloon"),
                                 ("concession", "china_goodwil", "china_goodwill"),
                                 ("meeting", "kerry_beijin", "kerry_beijing"))),
+    # one that sets more than enabled was told at its party='' or channel='', unwritten
+    *(Case(f"folder-typo-{what}-with-a-setting", ("--config-dir", "{conf}", "scenario=bad"),
+           f"{S}.{what}s.{typo}", f"'{typo}'", f"a new {what} needs a {needs}, and this one "
+           f"has none; unknown {what} (did you mean {meant!r}?)",
+           {"bad": variant(f"{what}s:\n  {typo}: {setting}\n")})
+      for what, typo, meant, needs, setting in (
+          ("concession", "china_goodwil", "china_goodwill", "party", "{tension: 0.1}"),
+          ("meeting", "kerry_beijin", "kerry_beijing", "channel", "{date: '2023-07-17'}"))),
     Case("typo-entry-added-on-the-command-line", (f"++{S}.shocks={{ballon: {{}}}}",),
          f"{S}.shocks.ballon", "'ballon'", "a shock of enabled alone does nothing; unknown "
          "shock (did you mean 'balloon'?)"),

@@ -9,6 +9,7 @@ allowed.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -51,20 +52,27 @@ def validate_scenario(sc: ScenarioConf, prefix: str = "scenario") -> None:
         fail(f"{prefix}.issues", {}, "the agenda is empty; define at least one issue")
     if len(sc.parties) != 2:
         fail(f"{prefix}.parties", list(sc.parties), "must name exactly two parties")
-    for field, what in (("shocks", "shock"), ("concessions", "concession"),
-                        ("meetings", "meeting")):
-        _named_by_mistake(f"{prefix}.{field}", getattr(sc, field), what)
+    for field, what, needs in (("shocks", "shock", ""), ("concessions", "concession", "party"),
+                               ("meetings", "meeting", "channel")):
+        _named_by_mistake(f"{prefix}.{field}", getattr(sc, field), what, needs)
     walk(sc, prefix, Context(sc, (start, end)), RULES)
 
 
-def _named_by_mistake(key: str, entries: Mapping[str, Any], what: str) -> None:
-    """Refuse an entry of nothing but `enabled` (`ballon: {enabled: false}`): a name
-    mistyped in a file, which adds an entry that does nothing, where the run meant to turn
-    one off."""
+def _named_by_mistake(key: str, entries: Mapping[str, Any], what: str, needs: str) -> None:
+    """Refuse an entry of nothing but `enabled` (`ballon: {enabled: false}`), and one
+    without the reference its kind `needs` (a concession's party) named like another: a name
+    mistyped in a file, which adds an entry where the run meant to change one."""
     for name, entry in entries.items():
-        if dataclasses.replace(entry, enabled=True) == type(entry)():
-            unknown = unknown_name(f"{key}.{name}", name, [n for n in entries if n != name], what)
-            fail(unknown.key, name, f"a {what} of enabled alone does nothing; {unknown.allowed}")
+        alone = dataclasses.replace(entry, enabled=True) == type(entry)()
+        if alone or (needs and not getattr(entry, needs)):
+            others = [n for n in entries if n != name]
+            unknown = unknown_name(f"{key}.{name}", name, others, what)
+            if alone:
+                fail(unknown.key, name, f"a {what} of enabled alone does nothing; "
+                     f"{unknown.allowed}")
+            if difflib.get_close_matches(name, others, n=1):
+                fail(unknown.key, name, f"a new {what} needs a {needs}, and this one has "
+                     f"none; {unknown.allowed}")
 
 
 def check_strategy(key: str, name: str, kappa: float | None, beta: float | None) -> None:
