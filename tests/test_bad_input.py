@@ -852,6 +852,11 @@ CASES = [
          f"{S}.relations.tension", "'???'", "a value left to be given is never asked for: the "
          "key keeps the value it has without it (the file's base or the default)",
          {"bad": variant("relations:\n  tension: ???\n")}),
+    # a file of the folder that the run does not choose is checked too: it is named
+    Case("folder-code-in-a-file-not-chosen", ("--config-dir", "{conf}", "scenario=calm"),
+         f"{B}._target_", "'os.system'", "_target_ keys are not allowed (only Hydra's own "
+         "launcher, sweeper and standard logging classes); in {conf}/scenario/other.yaml",
+         {"calm": variant(""), "other": variant("shocks: {balloon: {_target_: os.system}}\n")}),
     Case("folder-default-key", ("--config-dir", "{conf}", "scenario=bad",
                                 f"{S}.shocks.balloon.enabled=maybe"),
          f"{S}.shocks.balloon.enabled", "'maybe'", "must be true or false",

@@ -263,3 +263,4 @@ def test_a_value_left_to_be_given_is_refused_only_where_it_would_be_dropped(
     with pytest.raises(ConfigError) as refused:
         check_folders([searching([f"file://{folder}"])])
     assert (refused.value.key, refused.value.value) == ("seed", "???")
+    assert refused.value.allowed.endswith(f"; in {folder / 'experiment' / 'pick.yaml'}")

@@ -892,14 +892,18 @@ def check_folders(overrides: Sequence[str], key: str = SEARCHPATH) -> None:
     """The user's folders on the search path, checked like `conf/` before anything composes:
     each file (`check_file`), no value left to be given in a config of a folder conf/ has
     (`left_open`; not in a run's record, `.hydra/`, nor in a `.venv`), and none named as a
-    shipped config, which would never be read (`conf/` is searched first). `key` is how the
-    command line gave the folders."""
+    shipped config, which would never be read (`conf/` is searched first); the file at fault
+    is named. `key` is how the command line gave the folders."""
     groups = {p.name for p in CONF_DIR.iterdir() if p.is_dir()}
     for folder in search_dirs(overrides)[1:]:
         for path in sorted(folder.rglob("*.yaml")):
-            data = check_file(path)
-            if path.relative_to(folder).parts[0] in groups:  # a config a command may choose
-                left_open(data)
+            try:
+                data = check_file(path)
+                if path.relative_to(folder).parts[0] in groups:  # a config a command may choose
+                    left_open(data)
+            except ConfigError as e:  # maybe a file not chosen: its key alone would not tell
+                raise e if str(path) in e.key else ConfigError(
+                    e.key, e.value, f"{e.allowed}; in {path}") from None
         for shipped in sorted(CONF_DIR.rglob("*.yaml")):
             name = shipped.relative_to(CONF_DIR)
             if (folder / name).is_file():
