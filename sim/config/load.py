@@ -61,14 +61,12 @@ def read_yaml(text: str, name: str = "") -> Any:
 def reject_code(node: Any, path: str = "") -> None:
     """Refuse any key that asks for code to be run: `_target_` and friends anywhere, and
     in Hydra's settings callbacks and logging classes other than the standard ones."""
-    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(
-        node, list) else ()
     hydra = path.startswith("hydra")
-    for key, value in items:
+    for key, value in _items(node):
         code = key in FORBIDDEN_KEYS or (hydra and key in ("class", "()"))
         if not (code or hydra or isinstance(value, dict | list)):
             continue  # a value outside Hydra's settings, under a key that names no code
-        full = f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}" if path else key
+        full = _below(path, key)
         if code and not _hydra_may_name(path, str(key), value):
             raise code_error(full, value)
         if hydra and str(value).startswith("ext://") and value not in (
@@ -76,6 +74,17 @@ def reject_code(node: Any, path: str = "") -> None:
             raise ConfigError(full, value, "configs cannot name code; an ext:// value imports "
                               "it (only ext://sys.stdout and ext://sys.stderr)")
         reject_code(value, full)
+
+
+def _items(node: Any) -> Iterable[tuple[Any, Any]]:
+    """The (key, value) entries of a config's mapping, or (number, item) of its list."""
+    return node.items() if isinstance(node, dict) else enumerate(node) if isinstance(
+        node, list) else ()
+
+
+def _below(path: str, key: Any) -> str:
+    """The dotted key of an entry of the node at `path`: `a.b`, or `a[1]` for a list's item."""
+    return f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}" if path else str(key)
 
 
 def code_error(key: str, value: object) -> ConfigError:
@@ -250,12 +259,10 @@ def left_open(node: Any, path: str = "") -> None:
     key has (a base's, or the schema's default), OmegaConf keeps that one, so it would run
     as if never written. Hydra's own node and a defaults list, where ??? is Hydra's "choose
     one", are left out."""
-    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(
-        node, list) else ()
-    for key, value in items:
+    for key, value in _items(node):
         if key == "defaults" or (key == "hydra" and not path):
             continue
-        full = f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}" if path else key
+        full = _below(path, key)
         if value == "???":
             raise ConfigError(full, value, "a value left to be given is never asked for: the "
                               "key keeps the value it has without it (the file's base or the "
