@@ -97,6 +97,35 @@ def test_a_file_of_the_folder_that_is_not_text_is_named(tmp_path: Path) -> None:
         f"error: {folder / 'base' / 'calm_base.yaml'}='': not UTF-8 text (byte 26)"]
 
 
+def test_a_folder_named_as_a_file_is_passed_over_and_a_link_to_nothing_is_named(
+        tmp_path: Path) -> None:
+    """Both were a traceback (exit 1) as the folder's files were read. A folder called
+    `old.yaml` is not a config, to Hydra or to the checks, nor a known name, nor a name
+    alone's pointer (`python -m sim old`: write scenario=old); a link that
+    leads nowhere (or round in a circle) cannot be read, and is named."""
+    folder = tmp_path / "mine"
+    (folder / "scenario" / "old.yaml").mkdir(parents=True)
+    (folder / "scenario" / "calm.yaml").write_text("defaults:\n  - historical_2023\n")
+    ran = sim("--config-dir", str(folder), "scenario=calm", *QUIET,
+              f"hydra.run.dir={tmp_path / 'run'}")
+    assert ran.returncode == 0, ran.stderr
+    old = sim("--config-dir", str(folder), "scenario=old", *QUIET)
+    assert old.returncode == 2, old.stderr
+    assert old.stderr.startswith("error: scenario='old': unknown scenario; known: ")
+    assert "calm" in old.stderr and "old," not in old.stderr
+    for name, pointer in (("calm", True), ("old", False)):  # a name alone: which group has it
+        bare = sim("--config-dir", str(folder), name)
+        assert bare.returncode == 2 and ("write scenario=" in bare.stderr) == pointer, bare.stderr
+    link = folder / "scenario" / "link.yaml"
+    for target, reason in (("nowhere.yaml", "No such file or directory"),
+                           ("link.yaml", "Too many levels of symbolic links")):
+        link.unlink(missing_ok=True)
+        link.symlink_to(target)
+        done = sim("--config-dir", str(folder), "scenario=calm", *QUIET)
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.splitlines() == [f"error: {link}='': cannot be read ({reason})"]
+
+
 @pytest.mark.parametrize("name", ["my scenarios", "it's mine", "back\\slash", "ends\\"])
 def test_a_folder_whose_name_has_a_space_a_quote_or_a_backslash_is_checked_and_listed(
         tmp_path: Path, name: str) -> None:

@@ -274,7 +274,8 @@ def chosen_as(name: str, overrides: Sequence[str] = ()) -> str:
     folders), as a user means a bare name: `GROUP=name`, or `+GROUP=name` where the
     config chooses none of that group; "" if no group has it."""
     groups = sorted({p.parent.name for d in search_dirs(overrides)
-                     for p in d.glob(f"*/{glob.escape(name)}.yaml")} - set(NOT_GROUPS))
+                     for p in d.glob(f"*/{glob.escape(name)}.yaml") if not p.is_dir()}
+              - set(NOT_GROUPS))
     defaults = as_written(CONF_DIR / "config.yaml")["defaults"]
     chosen = {str(next(iter(d))) for d in defaults if isinstance(d, dict)}
     return ", or ".join(f"{'' if g in chosen else '+'}{g}={name}" for g in groups)
@@ -897,6 +898,8 @@ def check_folders(overrides: Sequence[str], key: str = SEARCHPATH) -> None:
     groups = {p.name for p in CONF_DIR.iterdir() if p.is_dir()}
     for folder in search_dirs(overrides)[1:]:
         for path in sorted(folder.rglob("*.yaml")):
+            if path.is_dir():  # a folder of that name: Hydra reads no file there
+                continue
             try:
                 data = check_file(path)
                 if path.relative_to(folder).parts[0] in groups:  # a config a command may choose

@@ -247,6 +247,8 @@ def check_file(path: Path) -> Any:
         path.read_bytes().decode()
     except UnicodeDecodeError as e:  # Hydra would raise it as it composes, naming no file
         raise ConfigError(str(path), "", f"not UTF-8 text (byte {e.start})") from None
+    except OSError as e:  # a link that leads nowhere, or round in a circle
+        raise ConfigError(str(path), "", f"cannot be read ({e.strerror})") from None
     data = as_written(path)
     if isinstance(data, dict):
         check_hydra(data.get("hydra"))
@@ -353,7 +355,7 @@ def _folders(override: str) -> tuple[Path, ...]:
 def known_configs(group: str, overrides: Sequence[str]) -> list[str]:
     """The config names of a group in `conf/` and the user's folders on the search path."""
     return sorted({p.stem for d in search_dirs(overrides)
-                   for p in (d / group.strip("/")).glob("*.yaml")})
+                   for p in (d / group.strip("/")).glob("*.yaml") if not p.is_dir()})
 
 
 def searching(paths: Iterable[Any]) -> str:
