@@ -299,10 +299,10 @@ def check_jobs(overrides: Sequence[str], config_name: str, schema: type[T],
 
     from sim.config.compose import (
         HYDRA_SWEPT,
+        as_swept,
         compose,
         composition_error,
         no_jobs,
-        without_globs,
     )
 
     parse = OverridesParser.create().parse_overrides
@@ -316,8 +316,8 @@ def check_jobs(overrides: Sequence[str], config_name: str, schema: type[T],
                         config_name, hydra=True)  # the sweep's config, as Hydra's sweeper has it
         params = {str(k): v for k, v in (OmegaConf.select(swept, "hydra.sweeper.params")
                                          or {}).items()}
-        parsed = without_globs(parse([*(f"{k}={v}" for k, v in params.items()), *overrides]),
-                               [] if hydras_sweeper else overrides, overrides)
+        parsed = as_swept(parse([*(f"{k}={v}" for k, v in params.items()), *overrides]),
+                          [] if hydras_sweeper else overrides, overrides)
         globbed = any(o.value_type == ValueType.GLOB_CHOICE_SWEEP for o in parsed)  # of none
         jobs = [] if globbed else BasicSweeper.split_arguments(parsed, None)[0]
     except Exception as e:  # Hydra's parser and sweeper raise several kinds

@@ -61,6 +61,9 @@ HYDRA_IN_FILE = ("# @package _global_\n"
                  "defaults:\n  - /scenario/historical_2023@scenario\n  - _self_\n")
 
 
+STEP_ZERO = "a range's step cannot be 0: range(start,stop,step) counts from start by step"
+
+
 def file_case(id: str, yaml_text: str, key: str, shown: str, allowed: str,
               *flags: str) -> Case:
     return Case(id, (*flags, "hydra.searchpath=[file://{conf}]", "scenario=bad"), key, shown,
@@ -1010,6 +1013,22 @@ CASES = [
          "a sweep of no values"),
     Case("sweep-interval", ("-m", "reps=interval(1,2)"), "reps", "'interval(1,2)'",
          "an interval is searched by an optimising sweeper"),
+    # a range by a step of 0: "<overrides>='the whole command line': range() arg 3 must not
+    # be zero" (or "Invalid range values" for a float), on every path a sweep takes
+    Case("sweep-range-step-zero", ("-m", "seed=range(0,3,0)"), "seed", "'range(0,3,0)'",
+         STEP_ZERO),
+    Case("basic-sweeper-range-float-step-zero", ("-m", "hydra/sweeper=basic",
+                                                 f"{S}.relations.tension=range(0,1,0.0)"),
+         f"{S}.relations.tension", "'range(0,1,0.0)'", STEP_ZERO),
+    Case("basic-launcher-range-step-zero", ("-m", "hydra/launcher=basic", "seed=range(0,3,0)"),
+         "seed", "'range(0,3,0)'", STEP_ZERO),
+    Case("help-of-a-sweep-by-a-step-of-zero", ("-m", "--help", "seed=range(0,3,0)"), "seed",
+         "'range(0,3,0)'", STEP_ZERO),  # was a traceback
+    file_case("sweep-param-in-a-file-a-step-of-zero", HYDRA_IN_FILE + "hydra: {sweeper: "
+              "{params: {seed: 'range(0,3,0)'}}}\n", "hydra.sweeper.params.seed",
+              "'range(0,3,0)'", STEP_ZERO, "-m"),
+    Case("lab-sweep-range-step-zero", ("-m", "deadline=range(10,50,0)"), "deadline",
+         "'range(10,50,0)'", STEP_ZERO, module="sim.negotiate"),
     # -- the lab's sweeps: every job checked before any runs ------------------------------
     Case("basic-launcher-bad-last-job", ("-m", "hydra/launcher=basic", "reps=2,0"), "reps", "0",
          "must be a whole number in [1, 2**63 - 1]"),  # every job checked first, as by summitsim's

@@ -45,14 +45,15 @@ class SummitsimSweeper(BasicSweeper):
     def split_arguments(  # type: ignore[override]  # a static method there; called on self
             self, overrides: list[Any], max_batch_size: int | None) -> list[list[list[str]]]:
         """The basic sweeper's batches, a glob choosing among the configs of the user's
-        folders too, as a run and the checks of a sweep read it (`without_globs`)."""
+        folders too, as a run and the checks of a sweep read it, a value it cannot sweep
+        refused (`as_swept`)."""
         from omegaconf import OmegaConf
 
-        from sim.config.compose import without_globs
+        from sim.config.compose import as_swept
         from sim.config.load import searching
 
         assert self.config is not None
-        return BasicSweeper.split_arguments(without_globs(
+        return BasicSweeper.split_arguments(as_swept(
             overrides, [searching(self.config.hydra.searchpath)],
             [str(o) for o in OmegaConf.to_container(  # as written: may hold ${...}
                 self.config.hydra.overrides.task, resolve=False) or ()]),

@@ -328,8 +328,8 @@ def first_job(override: str, overrides: Sequence[str] = ()) -> str:
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
     try:
-        [o] = without_globs([OverridesParser.create().parse_override(override)], overrides,
-                            overrides)
+        [o] = as_swept([OverridesParser.create().parse_override(override)], overrides,
+                       overrides)
         if not o.is_sweep_override():
             return str(o.input_line)
         return f"{override.partition('=')[0]}={next(iter(o.sweep_string_iterator()))}"
@@ -348,18 +348,23 @@ def parses(override: str) -> bool:
         return False
 
 
-def without_globs(parsed: Sequence[Override], overrides: Sequence[str],
-                  given: Sequence[str]) -> list[Override]:
-    """Parsed overrides with each glob as the configs it chooses (`scenario=a,b`): of its
-    group, in conf/ and the folders on the search path of `overrides`, in order. Hydra's
-    own glob chooses among conf/'s alone (its issue 1942). One that chooses none is kept;
-    one among a list's values (`scenario=glob(a*),b`), which Hydra takes as a mapping, is
-    refused, at its key as the user gave it (`given`: the command line, or a file's sweep)."""
+def as_swept(parsed: Sequence[Override], overrides: Sequence[str],
+             given: Sequence[str]) -> list[Override]:
+    """A sweep's parsed overrides as its sweeper splits them into jobs, each glob as the
+    configs it chooses (`scenario=a,b`): of its group, in conf/ and the folders on the search
+    path of `overrides`, in order. Hydra's own glob chooses among conf/'s alone (its issue
+    1942). One that chooses none is kept; one among a list's values (`scenario=glob(a*),b`),
+    which Hydra takes as a mapping, is refused, and so is a range by a step of 0, which
+    counts nowhere (Python's `range` raises), each at its key as the user gave it (`given`:
+    the command line, or a file's sweep)."""
     from hydra.core.override_parser.overrides_parser import OverridesParser
-    from hydra.core.override_parser.types import Glob, ValueType
+    from hydra.core.override_parser.types import Glob, RangeSweep, ValueType
 
     out = list(parsed)
     for i, o in enumerate(parsed):
+        if o.value_type == ValueType.RANGE_SWEEP and typing.cast(RangeSweep, o.value()).step == 0:
+            raise ConfigError(_as_given(o, given), _value(o), "a range's step cannot be 0: "
+                              "range(start,stop,step) counts from start by step up to stop")
         if o.is_sweep_override() and any(isinstance(v, Glob) for v in getattr(
                 o.value(), "list", ())):
             raise ConfigError(_as_given(o, given), _value(o), "a glob is a sweep of its own, "
@@ -847,9 +852,10 @@ def _compose_plain(overrides: Sequence[str], config_name: str, hydra: bool = Fal
 def no_jobs(given: Sequence[str], folders: Sequence[str],
             params: dict[str, Any] | None = None) -> ConfigError:
     """Why the sweep of the command line's overrides `given` (and of the sweeper's `params`
-    that a file gives, which the command line's replace) has no job: a sweep of no values
-    (an empty range), else a glob that chooses none of a config group's options (of conf/
-    and the folders on the search path of `folders`), or is not given a group."""
+    that a file gives, which the command line's replace) has no job: a value it cannot
+    sweep (`as_swept`), a sweep of no values (an empty range), else a glob that chooses none
+    of a config group's options (of conf/ and the folders on the search path of `folders`),
+    or is not given a group."""
     from hydra.core.override_parser.overrides_parser import OverridesParser
     from hydra.core.override_parser.types import Glob, ValueType
 
@@ -857,14 +863,14 @@ def no_jobs(given: Sequence[str], folders: Sequence[str],
     parsed = OverridesParser.create().parse_overrides([*given, *(
         f"{k}={v}" for k, v in (params or {}).items() if k not in keys)])
 
+    try:
+        globbed = as_swept(parsed, folders, given)
+    except ConfigError as e:  # a glob among a list's values, a range by a step of 0
+        return e
     for o in parsed:
         if o.is_sweep_override() and o.value_type != ValueType.GLOB_CHOICE_SWEEP and not list(
                 o.sweep_string_iterator()):
             return ConfigError(_as_given(o, given), _value(o), "a sweep of no values")
-    try:
-        globbed = without_globs(parsed, folders, given)
-    except ConfigError as e:  # a glob among a list's values
-        return e
     for o in globbed:  # a glob left is one that chooses none
         if o.value_type != ValueType.GLOB_CHOICE_SWEEP:
             continue
