@@ -1027,6 +1027,10 @@ CASES = [
     file_case("sweep-param-in-a-file-a-step-of-zero", HYDRA_IN_FILE + "hydra: {sweeper: "
               "{params: {seed: 'range(0,3,0)'}}}\n", "hydra.sweeper.params.seed",
               "'range(0,3,0)'", STEP_ZERO, "-m"),
+    Case("sweep-range-to-infinity", ("-m", "seed=range(0,inf)"), "seed", "'range(0,inf)'",
+         "a range counts between finite numbers: range(start,stop,step)"),  # was a hang
+    Case("sweep-range-to-nan", ("-m", "hydra/sweeper=basic", "seed=range(0,nan)"), "seed",
+         "'range(0,nan)'", "a range counts between finite numbers"),  # was "[<class 'decimal..."
     Case("lab-sweep-range-step-zero", ("-m", "deadline=range(10,50,0)"), "deadline",
          "'range(10,50,0)'", STEP_ZERO, module="sim.negotiate"),
     # -- the lab's sweeps: every job checked before any runs ------------------------------

@@ -354,17 +354,23 @@ def as_swept(parsed: Sequence[Override], overrides: Sequence[str],
     configs it chooses (`scenario=a,b`): of its group, in conf/ and the folders on the search
     path of `overrides`, in order. Hydra's own glob chooses among conf/'s alone (its issue
     1942). One that chooses none is kept; one among a list's values (`scenario=glob(a*),b`),
-    which Hydra takes as a mapping, is refused, and so is a range by a step of 0, which
-    counts nowhere (Python's `range` raises), each at its key as the user gave it (`given`:
-    the command line, or a file's sweep)."""
+    which Hydra takes as a mapping, is refused, and so is a range by a step of 0 or to an
+    infinite or NaN bound, which counts nowhere or for ever, each at its key as the user gave
+    it (`given`: the command line, or a file's sweep)."""
     from hydra.core.override_parser.overrides_parser import OverridesParser
     from hydra.core.override_parser.types import Glob, RangeSweep, ValueType
 
     out = list(parsed)
     for i, o in enumerate(parsed):
-        if o.value_type == ValueType.RANGE_SWEEP and typing.cast(RangeSweep, o.value()).step == 0:
-            raise ConfigError(_as_given(o, given), _value(o), "a range's step cannot be 0: "
-                              "range(start,stop,step) counts from start by step up to stop")
+        if o.value_type == ValueType.RANGE_SWEEP:
+            counted = typing.cast(RangeSweep, o.value())
+            finite = all(math.isfinite(x or 0) for x in (counted.start, counted.stop,
+                                                          counted.step))
+            if not finite or counted.step == 0:
+                why = ("a range's step cannot be 0" if finite
+                       else "a range counts between finite numbers")
+                raise ConfigError(_as_given(o, given), _value(o), f"{why}: range(start,stop,"
+                                  "step) counts from start by step up to stop")
         if o.is_sweep_override() and any(isinstance(v, Glob) for v in getattr(
                 o.value(), "list", ())):
             raise ConfigError(_as_given(o, given), _value(o), "a glob is a sweep of its own, "
