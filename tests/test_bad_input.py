@@ -1251,6 +1251,14 @@ ARGUMENTS = [  # module, its arguments, the whole line after "error: "
         ("sim.forecast.cli", ("scenario=calm", "as_of=2023-05-01")),
         ("sim.backtest", ("us_china_2023", "--check")), ("sim.backtest", ("library", "--check")),
         ("sim.explore.cli", ("summit_levers",)), ("sim.calibrate.cli", ("--check",)))),
+    # several values, where a config is composed alone: the advice was "add -m", which
+    # these commands do not take
+    *((module, (*args, f"{S}.relations.tension=0.1,0.2"), f"{S}.relations.tension='0.1,0.2': "
+       "several values are a sweep, and this command runs one config: give one value (or "
+       "write a list as [a, b])") for module, args in (
+        ("sim.forecast.cli", ("scenario=historical_2023", "as_of=2023-05-01",
+                              "out=/proc/summitsim")),
+        ("sim.backtest", ("library", "--check", "--out", "/proc/summitsim")))),
     ("sim.forecast.cli", ("scenario=historical_2023", "as_of=2023-05-01", "draws=5",
                           "out=/proc/summitsim"),
      "draws=5: parameter sets are drawn from a posterior, and none is given: give the "

@@ -78,6 +78,9 @@ CASES = [
     ("override-of-a-key-every-point-fixes", GOOD + "overrides: [scenario.relations.tension=0.3, "
      "+trace_reps=5]\n", "overrides[1]='+trace_reps=5'",
      "the study sets trace_reps itself (its points run untraced, without plots)"),
+    ("override-of-several-values", GOOD + 'overrides: ["scenario.relations.tension=0.1,0.2"]\n',
+     "scenario.relations.tension='0.1,0.2'", "several values are a sweep, and this command "
+     "runs one config: give one value"),  # was "add -m", which a study does not take
     ("unknown-sampler", GOOD.replace("sampler: sobol", "sampler: sobolev"),
      "sampler='sobolev'", "unknown sampler (did you mean 'sobol'?)"),
     ("outcome-not-a-column", GOOD.replace("[summit_held]", "[summit_held, agreed_clmate]"),

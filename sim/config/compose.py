@@ -132,11 +132,22 @@ def check_groups(overrides: Sequence[str]) -> None:
 
 
 def without_hydra(overrides: Sequence[str]) -> None:
-    """Refuse Hydra's settings where a config is composed alone: Hydra would drop them (but
-    for its search path, the user's folders, which it reads as it composes)."""
-    for key, value in map(_parts, overrides):
+    """Refuse what only Hydra's own command line takes where a config is composed alone:
+    Hydra's settings, which it would drop (but for its search path, the user's folders,
+    which it reads as it composes), and a sweep, which only its multirun splits into jobs."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    for o in overrides:
+        key, value = _parts(o)
         if key != SEARCHPATH and (key == "hydra" or key.startswith(("hydra.", "hydra/"))):
             raise ConfigError(key, value, NO_JOB)
+        try:
+            swept = OverridesParser.create().parse_override(o).is_sweep_override()
+        except Exception:  # Hydra's parser raises several kinds: told as it composes
+            swept = False
+        if swept:
+            raise ConfigError(key, value, "several values are a sweep, and this command runs "
+                              "one config: give one value (or write a list as [a, b])")
 
 
 def override_value(overrides: Sequence[str], key: str) -> str:
