@@ -61,6 +61,8 @@ HYDRA_IN_FILE = ("# @package _global_\n"
                  "defaults:\n  - /scenario/historical_2023@scenario\n  - _self_\n")
 
 
+RECORD_IN_RUN = ("Hydra's record of a run (.hydra) is kept in the run's folder: a folder "
+                 "there, or null for none")
 STEP_ZERO = "a range's step cannot be 0: range(start,stop,step) counts from start by step"
 
 
@@ -595,6 +597,17 @@ CASES = [
           "        filename: ${hydra.runtime.output_dir}/../../pwned\n        mode: w\n"}),
     Case("job-name-a-path", ("hydra.job.name=../pwned",), "hydra.job.name", "'../pwned'",
          "names the log file NAME.log in the run's folder: a name without /"),
+    # Hydra's record (config.yaml, hydra.yaml, overrides.yaml) was written over what was
+    # there, wherever the setting pointed
+    Case("record-folder-absolute", ("hydra.output_subdir={tmp}/pwned",), "hydra.output_subdir",
+         "'{tmp}/pwned'", RECORD_IN_RUN),
+    Case("sweep-record-folder-above", ("-m", "hydra.output_subdir=../../pwned", "reps=2,3"),
+         "hydra.output_subdir", "'../../pwned'", RECORD_IN_RUN),
+    file_case("record-folder-in-file", HYDRA_IN_FILE + "hydra: {output_subdir: "
+              "'${oc.env:HOME}/pwned'}\n", "hydra.output_subdir", "'${oc.env:HOME}/pwned'",
+              RECORD_IN_RUN),
+    Case("lab-record-folder-absolute", ("hydra.output_subdir={tmp}/pwned",),
+         "hydra.output_subdir", "'{tmp}/pwned'", RECORD_IN_RUN, module="sim.negotiate"),
     Case("sweep-env-set-per-job", ("-m", "+hydra.job.env_set.X=${hydra.job.num}", "reps=2,3"),
          "hydra.job.env_set.X", "'${hydra.job.num}'", "the summitsim launcher sets one value "
          "for all its jobs; a value per job needs hydra/launcher=basic"),

@@ -179,6 +179,11 @@ def check_hydra(hydra: Any) -> None:
     if isinstance(name, str) and ("/" in name or name.strip(".") == ""):
         raise ConfigError("hydra.job.name", name, "names the log file NAME.log in the run's "
                           "folder: a name without /")
+    record = hydra.get("output_subdir")  # Hydra writes config.yaml and two others there
+    if record is not None and (".." in str(record) or "${" in str(record)
+                               or str(record).startswith(("/", "~"))):
+        raise ConfigError("hydra.output_subdir", record, "Hydra's record of a run (.hydra) "
+                          "is kept in the run's folder: a folder there, or null for none")
     for part in ("sweeper", "launcher"):  # settings their plug-in would not take (a sweep's)
         node = hydra.get(part)
         known = [x.name for x in dataclasses.fields(hint_at(hydra_schema(), part))]
