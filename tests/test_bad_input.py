@@ -63,6 +63,8 @@ HYDRA_IN_FILE = ("# @package _global_\n"
 
 RECORD_IN_RUN = ("Hydra's record of a run (.hydra) is kept in the run's folder: a folder "
                  "there, or null for none")
+ENV_FROM_FILE = ("a config file sets the jobs' threads (OMP_NUM_THREADS, ...), locale and "
+                 "time zone only: another variable may make their processes run code")
 STEP_ZERO = "a range's step cannot be 0: range(start,stop,step) counts from start by step"
 
 
@@ -606,6 +608,18 @@ CASES = [
     file_case("record-folder-in-file", HYDRA_IN_FILE + "hydra: {output_subdir: "
               "'${oc.env:HOME}/pwned'}\n", "hydra.output_subdir", "'${oc.env:HOME}/pwned'",
               RECORD_IN_RUN),
+    # the jobs' environment from a file: PYTHONPATH to a folder holding sitecustomize.py
+    # ran that file's code in the jobs' new processes (a sweep's, a Dask cluster's)
+    *(file_case(f"{how}-environment-that-loads-code-in-file", HYDRA_IN_FILE + "hydra: {job: "
+                "{env_set: {PYTHONPATH: /tmp/lib}}}\n", "hydra.job.env_set.PYTHONPATH",
+                "'/tmp/lib'", ENV_FROM_FILE, *flags) for how, flags in (
+        ("run", ()), ("sweep", ("-m", "seed=1,2")),
+        ("basic-launcher", ("-m", "seed=1,2", "hydra/launcher=basic")))),
+    Case("sweep-environment-that-loads-code-from-a-file-moved-by-defaults",  # past the file's
+         ("-m", "hydra.searchpath=[file://{conf}]", "scenario=bad", "seed=1,2"),  # own check
+         "hydra.job.env_set.LD_PRELOAD", "'/tmp/lib.so'", ENV_FROM_FILE,
+         {"bad": "# @package _global_\ndefaults:\n  - /scenario/historical_2023@scenario\n"
+          "  - /scenario/env@hydra.job.env_set\n  - _self_\n", "env": "LD_PRELOAD: /tmp/lib.so\n"}),
     Case("lab-record-folder-absolute", ("hydra.output_subdir={tmp}/pwned",),
          "hydra.output_subdir", "'{tmp}/pwned'", RECORD_IN_RUN, module="sim.negotiate"),
     Case("sweep-env-set-per-job", ("-m", "+hydra.job.env_set.X=${hydra.job.num}", "reps=2,3"),

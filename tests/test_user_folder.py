@@ -272,6 +272,48 @@ def test_the_analysis_commands_find_their_own_files_by_name_in_a_user_folder(
         "calm_study, ishigami, summit_levers, ten_factors")
 
 
+def test_a_shared_folder_cannot_run_code_through_the_jobs_environment_or_a_scheduler(
+        tmp_path: Path) -> None:
+    """A folder someone shares set PYTHONPATH for the jobs to its own `sitecustomize.py`,
+    which a sweep's new worker processes then ran; the same variable given on the command
+    line is the user's choice, and runs. The threads of numeric libraries may be set in a
+    file; a Dask scheduler to connect to may not (its replies are unpickled here)."""
+    folder, ran = tmp_path / "shared", tmp_path / "ran"
+    (folder / "lib").mkdir(parents=True)
+    (folder / "lib" / "sitecustomize.py").write_text(
+        f"import pathlib\npathlib.Path({str(ran)!r}).write_text('code of the folder')\n")
+    (folder / "scenario").mkdir()
+    (folder / "scenario" / "nice.yaml").write_text(
+        "# @package _global_\ndefaults:\n  - /scenario/historical_2023@scenario\n  - _self_\n"
+        f"hydra: {{job: {{env_set: {{PYTHONPATH: {folder / 'lib'}, OMP_NUM_THREADS: '1'}}}}}}\n")
+    sweep = ["-m", "seed=1,2", "--config-dir", str(folder), "scenario=nice", *QUIET]
+    refused = sim(*sweep, f"hydra.sweep.dir={tmp_path / 'refused'}")
+    assert refused.returncode == 2, refused.stderr
+    assert refused.stderr.startswith(
+        f"error: hydra.job.env_set.PYTHONPATH='{folder / 'lib'}': a config file sets the jobs' "
+        "threads"), refused.stderr
+    assert not ran.exists()
+    chosen = sim(*sweep, "workers=2", f"hydra.job.env_set.PYTHONPATH={folder / 'lib'}",
+                 f"hydra.sweep.dir={tmp_path / 'chosen'}")
+    assert chosen.returncode == 0, chosen.stderr
+    assert ran.read_text() == "code of the folder"  # what the file alone would have done
+    (folder / "scenario" / "nice.yaml").write_text(
+        "# @package _global_\ndefaults:\n  - /scenario/historical_2023@scenario\n  - _self_\n"
+        "hydra: {job: {env_set: {OMP_NUM_THREADS: '1'}}}\n")
+    (folder / "experiment").mkdir()
+    (folder / "experiment" / "cluster.yaml").write_text(
+        "# @package _global_\nexecutor: dask\ndask: {address: 'tcp://127.0.0.1:1'}\n")
+    threads = sim("--config-dir", str(folder), "scenario=nice", *QUIET,
+                  f"hydra.run.dir={tmp_path / 'threads'}")
+    assert threads.returncode == 0, threads.stderr
+    scheduler = sim("--config-dir", str(folder), "scenario=nice", "+experiment=cluster", *QUIET)
+    assert scheduler.returncode == 2, scheduler.stderr
+    assert scheduler.stderr.splitlines() == [
+        "error: dask.address='tcp://127.0.0.1:1': a config file does not choose a scheduler to "
+        "connect to (its replies are unpickled here: one run by someone else could run code); "
+        "give dask.address on the command line"]
+
+
 def test_a_value_left_to_be_given_is_refused_only_where_it_would_be_dropped(
         tmp_path: Path) -> None:
     """??? in a config of the folder is merged over the value the key has, and dropped; in a

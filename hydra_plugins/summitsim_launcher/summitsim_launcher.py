@@ -35,7 +35,7 @@ class SummitsimLauncher(Launcher):
         from sim.command import fail
         from sim.config.compose import check_writable, composition_error, no_jobs
         from sim.config.errors import ConfigError
-        from sim.config.load import searching, unresolved
+        from sim.config.load import check_reach, searching, unresolved
         from sim.design_point import design_points
         from sim.pool import run_sweep
         from sim.results import check_file, named_by
@@ -70,6 +70,7 @@ class SummitsimLauncher(Launcher):
                 raise composition_error(e, [searchpath, *groups], sweeping=True) from None
             data = OmegaConf.to_container(cfg, resolve=False)  # interpolated after overrides
             assert isinstance(data, dict)
+            check_reach(data)  # the jobs' environment, a scheduler: of the command line
             return {str(k): v for k, v in data.items() if k != "hydra"}
 
         try:

@@ -120,7 +120,10 @@ def plain(cfg: DictConfig | dict[str, Any]) -> dict[str, Any]:
             raise ConfigError(key, node, NO_JOB)
         return {str(k): v for k, v in cfg.items()}
     if "hydra" in cfg:
-        check_hydra(OmegaConf.to_container(cfg.hydra, resolve=False))
+        hydra = OmegaConf.to_container(cfg.hydra, resolve=False)
+        check_hydra(hydra)
+        check_reach({"hydra": hydra, "dask": OmegaConf.to_container(cfg.dask, resolve=False)
+                     if OmegaConf.is_dict(cfg.get("dask")) else None})
     try:
         return {str(k): OmegaConf.to_container(cfg[k], resolve=True)
                 if OmegaConf.is_config(cfg[k]) else cfg[k] for k in cfg if k != "hydra"}
@@ -259,6 +262,37 @@ def check_file(path: Path) -> Any:
         check_hydra(data.get("hydra"))
     reject_code(data)
     return data
+
+
+# The jobs' environment a file may set: numeric libraries' threads, locale, time zone (not
+# every OMP_* variable: OMP_TOOL_LIBRARIES loads libraries).
+HARMLESS_ENV = re.compile(r"(OMP|MKL|OPENBLAS|NUMEXPR|BLIS)_NUM_THREADS|NUMEXPR_MAX_THREADS|"
+                          r"VECLIB_MAXIMUM_THREADS|TZ|LANG|LANGUAGE|LC_[A-Z]+")
+
+
+def check_reach(cfg: Mapping[Any, Any]) -> None:
+    """What the command line may choose but a config file may not, since by it a folder
+    someone shares would run code here (checked in the composed `cfg`, Hydra's node and its
+    record of the command line included, as relocating a file with a defaults list would
+    pass a check of the file as written): a variable of the jobs' environment that can make
+    their processes load code (PYTHONPATH, LD_PRELOAD, a Dask preload), and a Dask
+    scheduler to connect to, whose replies are unpickled here."""
+    hydra = cfg.get("hydra") or {}
+    given = {o.lstrip("+~").partition("=")[0] for part in ("task", "hydra")
+             for o in hydra.get("overrides", {}).get(part) or ()}
+    for name, value in (hydra.get("job", {}).get("env_set") or {}).items():
+        if not (HARMLESS_ENV.fullmatch(str(name)) or given & {
+                f"hydra.job.env_set.{name}", "hydra.job.env_set", "hydra.job", "hydra"}):
+            raise ConfigError(f"hydra.job.env_set.{name}", value, "a config file sets the jobs' "
+                              "threads (OMP_NUM_THREADS, ...), locale and time zone only: "
+                              "another variable may make their processes run code, as "
+                              "PYTHONPATH does; give it on the command line, "
+                              "+hydra.job.env_set.NAME=VALUE")
+    address = (cfg.get("dask") or {}).get("address")
+    if address is not None and not given & {"dask.address", "dask"}:
+        raise ConfigError("dask.address", address, "a config file does not choose a scheduler "
+                          "to connect to (its replies are unpickled here: one run by someone "
+                          "else could run code); give dask.address on the command line")
 
 
 def left_open(node: Any, path: str = "") -> None:
