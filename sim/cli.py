@@ -75,7 +75,8 @@ def sweep(overrides: list[str]) -> int:
                 for part in reversed(o.key_or_group.split(".")[1:]):
                     setting = {part: setting}
                 check_hydra(setting)
-        swept = app.multirun("config", task, [*overrides, "hydra.mode=MULTIRUN"])
+        swept = app.multirun("config", task, [*overrides, "hydra.mode=MULTIRUN"],
+                             with_log_configuration=False)  # by the launcher, once checked
     except ConfigError as e:
         fail(e)
     except Exception as e:  # Hydra and YAML raise many kinds; all mean bad input

@@ -620,6 +620,21 @@ CASES = [
          "hydra.job.env_set.LD_PRELOAD", "'/tmp/lib.so'", ENV_FROM_FILE,
          {"bad": "# @package _global_\ndefaults:\n  - /scenario/historical_2023@scenario\n"
           "  - /scenario/env@hydra.job.env_set\n  - _self_\n", "env": "LD_PRELOAD: /tmp/lib.so\n"}),
+    # Hydra's settings from a file that a defaults list moves into Hydra's node, past the
+    # check of the file as written: summitsim's sweeper now checks them as composed (a log
+    # file was written, a record put, wherever they said)
+    *(Case(f"sweep-{what}-from-a-file-moved-by-defaults",
+           ("-m", "hydra.searchpath=[file://{conf}]", "scenario=bad", "seed=1,2"), key,
+           "'{tmp}/pwned'", allowed,
+           {"bad": "# @package _global_\ndefaults:\n  - /scenario/historical_2023@scenario\n"
+            f"  - /scenario/part@{into}\n  - _self_\n", "part": part})
+      for what, into, part, key, allowed in (
+          ("log-file", "hydra.hydra_logging", "version: 1\nhandlers: {file: {class: "
+           "logging.FileHandler, filename: '{tmp}/pwned'}}\nroot: {handlers: [file]}\n",
+           "hydra.hydra_logging.handlers.file.filename", "a log file is written in the run's "
+           "folder"),
+          ("record", "hydra", "output_subdir: '{tmp}/pwned'\n", "hydra.output_subdir",
+           RECORD_IN_RUN))),
     Case("lab-record-folder-absolute", ("hydra.output_subdir={tmp}/pwned",),
          "hydra.output_subdir", "'{tmp}/pwned'", RECORD_IN_RUN, module="sim.negotiate"),
     Case("sweep-env-set-per-job", ("-m", "+hydra.job.env_set.X=${hydra.job.num}", "reps=2,3"),

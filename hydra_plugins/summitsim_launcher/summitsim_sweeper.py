@@ -67,17 +67,21 @@ class SummitsimSweeper(BasicSweeper):
         import atexit
         from contextlib import ExitStack
 
+        from omegaconf import OmegaConf
         from omegaconf.errors import OmegaConfBaseException
 
         from sim.command import fail
         from sim.config.errors import ConfigError
-        from sim.config.load import unresolved
+        from sim.config.load import check_hydra, unresolved
         from sim.results import holding, named_by, sweep_of
         from sim.sweep import discard_unstarted
 
         assert self.config is not None
-        try:
+        try:  # Hydra's settings as composed: a file a defaults list moved into them included
+            check_hydra(OmegaConf.to_container(self.config.hydra, resolve=False))
             given = str(self.config.hydra.sweep.dir)
+        except ConfigError as e:
+            fail(e)
         except OmegaConfBaseException as e:  # a folder that does not resolve
             fail(unresolved(self.config, e))
         folder, hold = Path(given).absolute(), ExitStack()
