@@ -69,9 +69,11 @@ def sweep(overrides: list[str]) -> int:
     app = Hydra.create_main_hydra2("sim", create_config_search_path(str(CONF_DIR)))
     try:
         check_groups(overrides)
-        for o in OverridesParser.create().parse_overrides(overrides):  # Hydra's settings
-            if o.key_or_group.startswith("hydra.") and not o.is_sweep_override():  # as given
-                setting: Any = o.value()  # (a user's files are checked by `user_folders`)
+        # Hydra's settings as given, before Hydra builds its callbacks from them, ahead of
+        # summitsim's sweeper checking them as composed (a user's files: `user_folders`)
+        for o in OverridesParser.create().parse_overrides(overrides):
+            if o.key_or_group.startswith("hydra.") and not o.is_sweep_override():
+                setting: Any = o.value()
                 for part in reversed(o.key_or_group.split(".")[1:]):
                     setting = {part: setting}
                 check_hydra(setting)
