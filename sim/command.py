@@ -99,8 +99,9 @@ def user_folders(args: Sequence[str]) -> list[str]:
             out.append(a)
     try:
         for d in dirs:
-            if not (d and user_path(d).is_dir()):
-                what = "a file, not a folder" if d and user_path(d).exists() else "no such folder"
+            if not (d and os.path.isdir(user_path(d))):  # False for a name too long
+                what = "a file, not a folder" if d and os.path.exists(user_path(d)) else (
+                    "no such folder")
                 raise ConfigError("--config-dir", d, f"{what}; give a folder that holds "
                                   "scenario/NAME.yaml")
         if dirs and any(a.startswith(SEARCHPATH) for a in out):

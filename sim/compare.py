@@ -9,6 +9,7 @@ than the interval for two independent samples; both are shown, side by side.
 from __future__ import annotations
 
 import math
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -96,8 +97,8 @@ def correlation(a: npt.ArrayLike, b: npt.ArrayLike) -> float:
 
 def load_run(path: Path) -> Run:
     """Read a complete run directory; raises CompareError if it is not one."""
-    if not path.is_dir():
-        raise CompareError(f"{path}: " + ("a file, not a directory" if path.exists() else
+    if not os.path.isdir(path):  # False for a name too long, as for one not there
+        raise CompareError(f"{path}: " + ("a file, not a directory" if os.path.exists(path) else
                                            "no such directory"))
     held = holdings(path)
     if (path / SWEEP_TABLE).exists() or (MULTIRUN, "sweep") in held:
@@ -244,9 +245,9 @@ def json_refusal(path: Path) -> str | None:
     """Why `--json` will not write `path`, or None. It writes a new file, or replaces a
     comparison it wrote before; any other file there is kept: a run's or a sweep's (its
     tables, the file its folder is known by), or one of the user's."""
-    if path.is_dir():  # "" and "." too
+    if os.path.isdir(path):  # "" and "." too
         return f"is a folder; give a file in it, as {path / 'compare.json'}"
-    if not (path.exists() or path.is_symlink()):
+    if not os.path.lexists(path):  # a name too long too: told as it is written
         return None
     held = dict(holdings(path.parent)).get(path.name)
     if held is not None:  # the file by which a folder is known as a command's results

@@ -10,6 +10,7 @@ table is built from the complete job directories by `sim.sweep.finalize_sweep`. 
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from contextlib import nullcontext
@@ -52,8 +53,9 @@ class ReportError(Exception):
 
 def kind_of(path: Path) -> str:
     """`"run"`, `"sweep"`, `"explore"` or `"backtest"`; raises ReportError otherwise."""
-    if not path.is_dir():
-        raise ReportError("a file, not a directory" if path.exists() else "no such directory")
+    if not os.path.isdir(path):  # False for a name too long, as for one not there
+        raise ReportError("a file, not a directory" if os.path.exists(path) else
+                          "no such directory")
     if (path / SCORES).exists() and (path / FORECASTS).exists():
         return "backtest"
     if (path / STUDY).exists():
@@ -174,7 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     status = 0
     for path in args.dirs:
         try:
-            with holding(path, str(path), "", None) if path.is_dir() else nullcontext():
+            with holding(path, str(path), "", None) if os.path.isdir(path) else nullcontext():
                 problem = report(path, args.html)
         except ConfigError as e:  # another command is writing there
             problem = e.allowed

@@ -15,7 +15,7 @@ import math
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -256,7 +256,7 @@ def being_written(path: Path) -> bool:
 def check_file(path: Path) -> None:
     """`WriteError` if a folder has the name of file `path` (or it has none, as "." or "/"),
     which would be found only when it is renamed into place, after all the work of making it."""
-    if path.is_dir():
+    if os.path.isdir(path):  # False for a name too long: told as it is written
         raise WriteError(path, A_FOLDER)
 
 
@@ -303,7 +303,8 @@ def _renaming(tmp: Path, path: Path) -> Iterator[None]:
     except OSError as e:
         raise WriteError(path, e.strerror or str(e)) from None
     finally:
-        tmp.unlink(missing_ok=True)
+        with suppress(OSError):  # not there, or a name too long to have been made
+            tmp.unlink()
 
 
 def write_parquet(df: pd.DataFrame, path: Path) -> None:

@@ -1388,6 +1388,70 @@ def test_a_bad_argument_is_one_line(module: str, args: tuple[str, ...], line: st
     assert err.splitlines() == [f"error: {line}"], err
 
 
+LONG = "a" * 300  # a name no file system of Linux takes: the longest is 255 bytes
+TOO_LONG = "a name in it is 300 bytes long; the file system of {tmp} takes 255"
+NAMES_TOO_LONG = [  # (command, arguments, the key the line names, what it says is allowed)
+    ("sim", ("hydra.run.dir={tmp}/" + LONG,), "hydra.run.dir", TOO_LONG),
+    ("sim.explore.cli", ("ishigami", "out={tmp}/" + LONG), "out", TOO_LONG),
+    ("sim.calibrate.cli", ("--check", "--out", "{tmp}/" + LONG), "--out", TOO_LONG),
+    ("sim", (f"{LONG}=1",), LONG, "unknown key; none is 300 bytes long"),
+    ("sim", ("-m", f"scenario.{LONG}=1,2"), f"scenario.{LONG}",
+     "unknown key; none is 309 bytes long"),
+    ("sim.negotiate", (f"+{LONG}=1",), LONG, "unknown key; none is 300 bytes long"),
+    ("sim", (f"hydra.job.name={LONG}",), "hydra.job.name", "a name without /, of at most 251 "
+     "bytes"),
+    ("sim", (f"hydra.output_subdir={LONG}",), "hydra.output_subdir", "a folder named with at "
+     "most 255 bytes"),
+    ("sim", ("hydra.searchpath=[file://{tmp}/" + LONG + "]",), "hydra.searchpath",
+     "no such folder"),
+    ("sim", ("--config-dir", "{tmp}/" + LONG), "--config-dir", "no such folder"),
+    ("sim.explore.cli", (LONG,), "explore", "unknown study"),
+    ("sim.backtest", (LONG, "--check"), "backtest", "unknown backtest"),
+    ("sim.calibrate.cli", (LONG, "--check"), "calibrate", "unknown calibration"),
+    ("sim.forecast.cli", ("scenario=historical_2023", "as_of=2023-05-01", f"questions={LONG}"),
+     "questions", "unknown bank"),
+]
+
+
+@pytest.mark.parametrize(("module", "args", "key", "allowed"), NAMES_TOO_LONG,
+                         ids=[f"{m}:{' '.join(a)[:40]}" for m, a, _, _ in NAMES_TOO_LONG])
+def test_a_name_too_long_for_a_file_is_one_line(module: str, args: tuple[str, ...], key: str,
+                                                allowed: str, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """A name longer than a file system takes, where a command looks for a file or makes a
+    folder: Python raises for it where it says "not there" of a name that could be."""
+    monkeypatch.chdir(tmp_path)  # should a command run after all, its results are put here
+    code = run_in_process([_fill(a, tmp_path) for a in args], monkeypatch, module)
+    err = capsys.readouterr().err
+    assert code == EXIT_BAD_INPUT, err
+    assert len(err.splitlines()) == 1 and "Traceback" not in err, err
+    assert err.startswith(f"error: {key}="), err
+    assert _fill(allowed, tmp_path) in err, err
+
+
+@pytest.mark.parametrize("module", ["sim.compare", "sim.report"])
+def test_a_folder_to_read_named_too_long_is_not_there(module: str, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]
+                                                      ) -> None:
+    far = tmp_path / LONG
+    code = importlib.import_module(module).main([str(far)] * (2 if module == "sim.compare"
+                                                              else 1))
+    assert (code, capsys.readouterr().err) == (
+        EXIT_BAD_INPUT, f"error: {far}: no such directory\n")
+
+
+def test_a_search_path_folder_that_is_not_there_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Hydra passes it over, and the user's scenarios are then \"unknown\"; --config-dir
+    refused it already."""
+    code = run_in_process([f"hydra.searchpath=[file://{tmp_path}/mine]"], monkeypatch)
+    assert (code, capsys.readouterr().err) == (EXIT_BAD_INPUT, (
+        f"error: hydra.searchpath='{tmp_path}/mine': no such folder; give a folder that holds "
+        "scenario/NAME.yaml\n"))
+
+
 @pytest.mark.skipif(sys.platform != "linux", reason="uses /proc, which nobody may write")
 def test_unwritable_output_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                      capsys: pytest.CaptureFixture[str]) -> None:

@@ -15,6 +15,7 @@ import pytest
 
 from sim.analysis.summary import Z95
 from sim.compare import correlation, main, paired_difference
+from sim.config.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTCOMES = ["no_summit", "summit_no_deal", "summit_partial", "summit_breakthrough"]
@@ -210,6 +211,19 @@ def test_a_json_file_that_cannot_be_written_is_the_only_output(
     said = (f"is a folder; give a file in it, as {Path(shown) / 'compare.json'}"
             if given != "no_such_folder/cmp.json" else "cannot write (No such file or directory)")
     assert captured.out == "" and captured.err == f"error: --json='{shown}': {said}\n"
+    assert sorted(tmp_path.rglob("*")) == before
+
+
+def test_a_json_file_named_too_long_is_one_line(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """A name longer than a file system takes: the file cannot be written, and the clean-up
+    of the file it is written to first (never made) raised as the line was told."""
+    run_a = write_run(tmp_path / "a", ["no_summit", "summit_partial"] * 3, {})
+    before = sorted(tmp_path.rglob("*"))
+    far = str(tmp_path / ("a" * 300 + ".json"))
+    assert main([str(run_a), str(run_a), "--json", far]) == 2
+    said = ConfigError("--json", far, "cannot write (File name too long)")
+    assert capsys.readouterr().err == f"error: {said}\n"
     assert sorted(tmp_path.rglob("*")) == before
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import glob
 import math
+import os
 import re
 import sys
 import tempfile
@@ -124,8 +125,13 @@ def check_deletions(overrides: Sequence[str], schema: type = RunConf) -> None:
 
 
 def check_groups(overrides: Sequence[str]) -> None:
-    """Refuse a folder of conf/ chosen as if it were a group of the config (`NOT_GROUPS`)."""
+    """Refuse a folder of conf/ chosen as if it were a group of the config (`NOT_GROUPS`),
+    and a key too long to name a file, which Hydra looks for as a group's folder."""
     for key, value in map(_parts, overrides):
+        longest = max(len(os.fsencode(part)) for part in key.split("/"))
+        if longest > os.pathconf(CONF_DIR, "PC_NAME_MAX"):
+            raise ConfigError(key, value, f"unknown key; none is {longest} bytes long (see "
+                              "--help for the knobs)")
         if key.strip("/") in NOT_GROUPS:
             raise ConfigError(key, value, f"not a key of this command's config; conf/"
                               f"{key.strip('/')}/ holds {NOT_GROUPS[key.strip('/')]}")
@@ -920,6 +926,9 @@ def check_folders(overrides: Sequence[str], key: str = SEARCHPATH) -> None:
     is named. `key` is how the command line gave the folders."""
     groups = {p.name for p in CONF_DIR.iterdir() if p.is_dir()}
     for folder in search_dirs(overrides)[1:]:
+        if not os.path.isdir(folder):  # False for a name too long, as for one not there
+            raise ConfigError(key, str(folder), ("a file, not a folder" if os.path.exists(
+                folder) else "no such folder") + "; give a folder that holds scenario/NAME.yaml")
         for path in sorted(folder.rglob("*.yaml")):
             if path.is_dir():  # a folder of that name: Hydra reads no file there
                 continue
@@ -953,10 +962,14 @@ def setup_error(cfg: DictConfig, e: BaseException) -> ConfigError:
 def check_writable(key: str, path: Path) -> None:
     """Fail unless `path` is, or can be made, a writable directory."""
     probe = path
-    while not probe.exists() and probe.parent != probe:
+    while not os.path.exists(probe) and probe.parent != probe:
         probe = probe.parent
     if probe.exists() and not probe.is_dir():
         raise ConfigError(key, str(path), f"{probe} is not a directory")
+    longest = max(len(os.fsencode(p)) for p in path.relative_to(probe).parts or ("",))
+    if longest > os.pathconf(probe, "PC_NAME_MAX"):  # else made only as the run starts
+        raise ConfigError(key, str(path), f"a name in it is {longest} bytes long; the file "
+                          f"system of {probe} takes {os.pathconf(probe, 'PC_NAME_MAX')}")
     try:  # tried, not asked: `os.access` says yes to root, where /proc or a read-only disk is no
         with tempfile.TemporaryDirectory(dir=probe):
             pass

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
+import os
 import re
 import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -27,6 +28,7 @@ from sim.config.validate import validate_run, validate_scenario
 
 CONF_DIR = Path(__file__).resolve().parents[2] / "conf"
 SEARCHPATH = "hydra.searchpath"  # the user's folders (--config-dir), searched after conf/
+NAME_MAX_BYTES = 255  # the longest name of a file or folder on Linux's file systems
 register()  # the schema is in Hydra's ConfigStore as `schema: run`, first in the defaults
 
 T = TypeVar("T")
@@ -179,14 +181,18 @@ def check_hydra(hydra: Any) -> None:
             raise ConfigError(f"hydra.job.env_set.{name}", value,
                               "must be a string: an environment variable's value")
     name = job.get("name") if isinstance(job, dict) else None
-    if isinstance(name, str) and ("/" in name or name.strip(".") == ""):
+    if isinstance(name, str) and ("/" in name or name.strip(".") == "" or len(
+            os.fsencode(f"{name}.log")) > NAME_MAX_BYTES):
         raise ConfigError("hydra.job.name", name, "names the log file NAME.log in the run's "
-                          "folder: a name without /")
+                          f"folder: a name without /, of at most {NAME_MAX_BYTES - 4} bytes")
     record = hydra.get("output_subdir")  # Hydra writes config.yaml and two others there
     if record is not None and (".." in str(record) or "${" in str(record)
                                or str(record).startswith(("/", "~"))):
         raise ConfigError("hydra.output_subdir", record, "Hydra's record of a run (.hydra) "
                           "is kept in the run's folder: a folder there, or null for none")
+    if max(len(os.fsencode(part)) for part in str(record).split("/")) > NAME_MAX_BYTES:
+        raise ConfigError("hydra.output_subdir", record, "Hydra's record of a run (.hydra): "
+                          f"a folder named with at most {NAME_MAX_BYTES} bytes")
     for part in ("sweeper", "launcher"):  # settings their plug-in would not take (a sweep's)
         node = hydra.get(part)
         known = [x.name for x in dataclasses.fields(hint_at(hydra_schema(), part))]
@@ -426,7 +432,7 @@ def find_config(name: str, group: str, overrides: Sequence[str] = ()) -> Path:
     if name.endswith((".yaml", ".yml")) or "/" in name:
         return Path(name).expanduser()
     for folder in search_dirs(overrides):
-        if (folder / group / f"{name}.yaml").is_file():
+        if os.path.isfile(folder / group / f"{name}.yaml"):  # False for a name too long
             return folder / group / f"{name}.yaml"
     raise unknown_name(group, name, known_configs(group, overrides), {
         "questions": "bank", "calibrate": "calibration", "explore": "study"}.get(group, group))
