@@ -35,6 +35,9 @@ def run_command(main: Callable[[], int | None]) -> NoReturn:
     `sim.interrupts` (what it was writing does not look complete); a reader of its output
     that goes away (`| head`) ends it quietly, exit code 141."""
     logging.raiseExceptions = False  # as in production: a log line that cannot be written goes
+    for name in ("stdout", "stderr"):  # None if the command was started with it closed (>&-):
+        if getattr(sys, name) is None:  # what it would say there is dropped, not an error
+            setattr(sys, name, open(os.devnull, "w"))  # noqa: SIM115 - open until the end
     try:
         status = main()
         sys.stdout.flush()

@@ -608,6 +608,31 @@ def test_an_error_raised_as_ctrl_c_unwinds_is_told_as_ctrl_c(
             run_command(_raising(alone, as_ctrl_c_unwinds=False))
 
 
+@pytest.mark.parametrize("closed", [">&-", "2>&-", ">&- 2>&-"])
+def test_a_command_started_with_its_output_closed_runs_to_the_end(tmp_path: Path,
+                                                                  closed: str) -> None:
+    """Started with stdout or stderr closed (by a daemon, or `>&-`), Python has no file for
+    it: the run was complete, then a traceback (stdout), or its job failed as it wrote its
+    progress and Hydra its report (stderr). What it would say there is dropped."""
+    folder = tmp_path / "r"
+    proc = subprocess.run(["sh", "-c", f'exec "$@" {closed}', "sh", sys.executable, "-m", "sim",
+                           "reps=3", "plots=false", f"hydra.run.dir={folder}"], cwd=ROOT,
+                          env=_env(), capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert run_is_complete(folder)
+    if closed == "2>&-":  # what it says of the run is there
+        assert proc.stdout.splitlines()[-1] == f"results: {folder}"
+
+
+def test_bad_input_with_stdout_closed_is_still_one_line(tmp_path: Path) -> None:
+    proc = subprocess.run(["sh", "-c", 'exec "$@" >&-', "sh", sys.executable, "-m", "sim",
+                           "reps=0", f"hydra.run.dir={tmp_path / 'r'}"], cwd=ROOT, env=_env(),
+                          capture_output=True, text=True, timeout=300)
+    assert (proc.returncode, proc.stderr.splitlines()) == (2, [
+        "error: reps=0: must be a whole number in [1, 2**63 - 1], or 'auto'"])
+
+
 @pytest.mark.parametrize("command", [["sim", "reps=3", "plots=false", "progress=false"],
                                      ["sim.tournament", "agendas=2"],
                                      ["sim.negotiate", "-m", "deadline=5,6", "plot=false"],
