@@ -924,6 +924,20 @@ CASES = [
     Case("folder-a-file", ("--config-dir", "{conf}/scenario/bad.yaml", "scenario=bad"),
          "--config-dir", "'{conf}/scenario/bad.yaml'", "a file, not a folder; give a folder",
          {"bad": variant("")}),
+    # a few lines of aliases that OmegaConf would expand to billions of values (it hung,
+    # the folder read even for a run of a shipped scenario), an alias inside its own anchor
+    # and nesting deeper than OmegaConf merges (a RecursionError's traceback, or a defaults
+    # list said to build on itself)
+    Case("folder-alias-bomb", ("--config-dir", "{conf}"), "{conf}/scenario/bad.yaml", "''",
+         "holds 490,329,059 values once its aliases (*name) are expanded; a config file may "
+         "hold 100,000", {"bad": variant("a0: &a0 [x, x, x, x, x, x, x, x, x]\n" + "".join(
+             f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 9)))}),
+    Case("folder-alias-in-itself", ("--config-dir", "{conf}", "scenario=bad"),
+         "{conf}/scenario/bad.yaml", "''", "holds itself through an alias (*name)",
+         {"bad": variant("vars: &a\n  x: *a\n")}),
+    Case("folder-nested-deep", ("--config-dir", "{conf}", "scenario=bad"),
+         "{conf}/scenario/bad.yaml", "''", "nests mappings or lists 152 deep; a config file "
+         "may nest them 50 deep", {"bad": variant(f"vars:\n  x: {'[' * 150}{']' * 150}\n")}),
     Case("folder-shadows-shipped", ("--config-dir", "{conf}", "scenario=historical_2023"),
          "--config-dir", "'{conf}'", "scenario/historical_2023.yaml is never read, as the "
          "shipped conf/scenario/historical_2023.yaml is found first; rename it",

@@ -12,6 +12,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 
 from sim.config.errors import ConfigError
 from sim.explore.cli import main
@@ -196,6 +197,28 @@ def test_bad_study_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.Capture
     assert allowed in lines[0], lines[0]
     assert "Traceback" not in err
     assert not (tmp_path / "out").exists()  # every point is checked before anything is written
+
+
+def _values(node: object) -> int:
+    """The values of YAML data without aliases, each mapping and list one too."""
+    if isinstance(node, dict):
+        return 1 + sum(_values(v) for v in node.values())
+    return 1 + sum(_values(v) for v in node) if isinstance(node, list) else 1
+
+
+def test_a_study_of_aliases_that_expand_to_billions_is_one_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A study file is read as a scenario file is (`read_yaml`): it hung, building them."""
+    bomb = "".join(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 9))
+    code, err = explore(tmp_path, capsys, GOOD + "a0: &a0 [x, x, x, x, x, x, x, x, x]\n" + bomb)
+    lists = [10]  # a0 and its 9 values; each next one holds 9 of the one before
+    for _ in range(8):
+        lists.append(1 + 9 * lists[-1])
+    size = _values(yaml.safe_load(GOOD)) + sum(lists)
+    assert (code, err) == (2, f"error: {tmp_path / 'study.yaml'}='': holds {size:,} values "
+                              "once its aliases (*name) are expanded; a config file may hold "
+                              "100,000\n")
+    assert not (tmp_path / "out").exists()
 
 
 def test_a_factor_past_the_end_of_a_list_is_told_as_a_factor(

@@ -55,9 +55,42 @@ def read_yaml(text: str, name: str = "") -> Any:
     loader = get_yaml_loader()(text)  # a SafeLoader: no Python objects
     loader.name = name or loader.name
     try:
-        return loader.get_single_data()
+        data = loader.get_single_data()
+        size, depth = _measure(data, {})
+    except RecursionError:  # in reading the text, or measuring its values
+        raise ConfigError(name, "", "holds itself through an alias (*name), or nests too deep "
+                          "to be read") from None
     finally:
         loader.dispose()
+    if size > MAX_VALUES:  # as OmegaConf would expand them: a few lines can hold billions
+        raise ConfigError(name, "", f"holds {size:,} values once its aliases (*name) are "
+                          f"expanded; a config file may hold {MAX_VALUES:,}")
+    if depth > MAX_DEPTH:  # OmegaConf merges by recursion, and stops at Python's limit
+        raise ConfigError(name, "", f"nests mappings or lists {depth} deep; a config file may "
+                          f"nest them {MAX_DEPTH} deep")
+    return data
+
+
+MAX_VALUES = 100_000  # in one config file; the largest shipped one holds under 1,000
+MAX_DEPTH = 50  # mappings and lists within each other; the shipped files nest under 10
+
+
+def _measure(node: Any, measured: dict[int, tuple[int, int] | None]) -> tuple[int, int]:
+    """How many values `node` holds and how deep its mappings and lists nest, a part it
+    holds more than once (through an alias) counted each time, as OmegaConf copies it each
+    time, but walked once (`measured`, by `id`); RecursionError if a part holds itself."""
+    if not isinstance(node, dict | list):
+        return 1, 0
+    if id(node) in measured:
+        known = measured[id(node)]
+        if known is None:  # still being measured: it holds itself
+            raise RecursionError
+        return known
+    measured[id(node)] = None
+    parts = [_measure(v, measured) for v in (node.values() if isinstance(node, dict) else node)]
+    found = 1 + sum(n for n, _ in parts), 1 + max((d for _, d in parts), default=0)
+    measured[id(node)] = found
+    return found
 
 
 def reject_code(node: Any, path: str = "") -> None:
@@ -481,7 +514,7 @@ def setting_value(text: str) -> Any:
         pass
     try:
         return read_yaml(text)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ConfigError):  # not YAML, or not of the size of a config
         return text
 
 
