@@ -68,6 +68,9 @@ ENV_FROM_FILE = ("a config file sets the jobs' threads (OMP_NUM_THREADS, ...), l
 STEP_ZERO = "a range's step cannot be 0: range(start,stop,step) counts from start by step"
 
 
+DEEP = "[" * 51 + "1" + "]" * 51  # a list in a list ... 51 deep
+
+
 def file_case(id: str, yaml_text: str, key: str, shown: str, allowed: str,
               *flags: str) -> Case:
     return Case(id, (*flags, "hydra.searchpath=[file://{conf}]", "scenario=bad"), key, shown,
@@ -938,6 +941,10 @@ CASES = [
     Case("folder-nested-deep", ("--config-dir", "{conf}", "scenario=bad"),
          "{conf}/scenario/bad.yaml", "''", "nests mappings or lists 152 deep; a config file "
          "may nest them 50 deep", {"bad": variant(f"vars:\n  x: {'[' * 150}{']' * 150}\n")}),
+    *(Case(f"value-nested-deep{'-sweep' * bool(flags)}", (*flags, f"+vars.x={DEEP}"),
+           "vars.x", f"'{DEEP}'", "nests lists or mappings 51 deep; a value may nest them 50 "
+           "deep") for flags in ((), ("-m", "seed=1,2"))),  # from 150 deep: "a defaults list
+    # builds on itself", OmegaConf's recursion taken for a circle of configs
     Case("folder-shadows-shipped", ("--config-dir", "{conf}", "scenario=historical_2023"),
          "--config-dir", "'{conf}'", "scenario/historical_2023.yaml is never read, as the "
          "shipped conf/scenario/historical_2023.yaml is found first; rename it",

@@ -37,6 +37,7 @@ from sim.config.errors import (
 from sim.config.load import (
     CONF_DIR,
     FORBIDDEN_KEYS,
+    MAX_DEPTH,
     NO_JOB,
     SEARCHPATH,
     as_written,
@@ -126,8 +127,13 @@ def check_deletions(overrides: Sequence[str], schema: type = RunConf) -> None:
 
 def check_groups(overrides: Sequence[str]) -> None:
     """Refuse a folder of conf/ chosen as if it were a group of the config (`NOT_GROUPS`),
-    and a key too long to name a file, which Hydra looks for as a group's folder."""
+    a key too long to name a file, which Hydra looks for as a group's folder, and a value
+    nested deeper than a config file may be (`MAX_DEPTH`), which OmegaConf, merging by
+    recursion, may not reach the end of."""
     for key, value in map(_parts, overrides):
+        if _nesting(value) > MAX_DEPTH:
+            raise ConfigError(key, value, f"nests lists or mappings {_nesting(value)} deep; a "
+                              f"value may nest them {MAX_DEPTH} deep")
         longest = max(len(os.fsencode(part)) for part in key.split("/"))
         if longest > os.pathconf(CONF_DIR, "PC_NAME_MAX"):
             raise ConfigError(key, value, f"unknown key; none is {longest} bytes long (see "
@@ -757,6 +763,24 @@ def composition_error(e: BaseException, overrides: Sequence[str], config_name: s
             return ConfigError(*_parts(chosen[0]), f"cannot be composed: {reason}")
     return _retried(overrides, config_name, reason, sweeping) or ConfigError(
         "<overrides>", " ".join(overrides), reason)
+
+
+def _nesting(value: str) -> int:
+    """How deep the lists and mappings of an override's value nest, as written (brackets in
+    quotes left out)."""
+    depth = deepest = 0
+    quote = ""
+    for c in value:
+        if quote:
+            quote = "" if c == quote else quote
+        elif c in "'\"":
+            quote = c
+        elif c in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c in "]}":
+            depth -= 1
+    return deepest
 
 
 def _sweeper_param(f: Failed) -> ConfigError | None:
