@@ -945,6 +945,10 @@ CASES = [
            "vars.x", f"'{DEEP}'", "nests lists or mappings 51 deep; a value may nest them 50 "
            "deep") for flags in ((), ("-m", "seed=1,2"))),  # from 150 deep: "a defaults list
     # builds on itself", OmegaConf's recursion taken for a circle of configs
+    *(Case(f"folder-of-nothing-to-choose-{name}", ("--config-dir", folder), "--config-dir",
+           f"'{folder}'", "holds none of conf/'s folders (backtest, base, calibrate, "
+           "experiment, explore, hydra, questions, scenario), so it has nothing to choose")
+      for name, folder in (("/", "/"), ("tmp", "{tmp}"))),  # / read /proc: a traceback
     Case("folder-shadows-shipped", ("--config-dir", "{conf}", "scenario=historical_2023"),
          "--config-dir", "'{conf}'", "scenario/historical_2023.yaml is never read, as the "
          "shipped conf/scenario/historical_2023.yaml is found first; rename it",

@@ -953,6 +953,12 @@ def check_folders(overrides: Sequence[str], key: str = SEARCHPATH) -> None:
         if not os.path.isdir(folder):  # False for a name too long, as for one not there
             raise ConfigError(key, str(folder), ("a file, not a folder" if os.path.exists(
                 folder) else "no such folder") + "; give a folder that holds scenario/NAME.yaml")
+        if not any(os.path.isdir(folder / g) for g in groups) and not glob.glob(
+                "*.y*ml", root_dir=folder):  # as / or ~ (a stray NAME.yaml: its pointer)
+            raise ConfigError(key, str(folder), f"holds none of conf/'s folders ("
+                              f"{', '.join(sorted(groups))}), so it has nothing to choose, and "
+                              "all it holds would be read; give a folder that holds "
+                              "scenario/NAME.yaml")
         for path in sorted(folder.rglob("*.yaml")):
             if path.is_dir():  # a folder of that name: Hydra reads no file there
                 continue
