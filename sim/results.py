@@ -136,6 +136,8 @@ def holding(folder: Path, key: str, given: str, holds: str | None) -> Iterator[N
     The hold is a lock on the file `LOCK` there, removed as the hold ends (the kernel ends
     it with the process)."""
     lock = folder / LOCK
+    if holds is not None:  # before the folder is made: one refused is not left behind
+        check_holds(folder, key, given, holds)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd = os.open(lock, os.O_WRONLY | os.O_CREAT, 0o644)
@@ -157,7 +159,7 @@ def holding(folder: Path, key: str, given: str, holds: str | None) -> Iterator[N
         if not ours:
             raise ConfigError(key, given, "another command is writing there now; wait for it "
                               "to end, or give another folder")
-        if holds is not None:
+        if holds is not None:  # again, now that no other command can write there
             check_holds(folder, key, given, holds)
         with named_by(key, folder, given):
             yield
@@ -181,12 +183,15 @@ def named_by(key: str, folder: Path, given: str) -> Iterator[None]:
 
 
 def check_holds(folder: Path, key: str, given: str, holds: str) -> None:
-    """`ConfigError` naming `key` as `given` if `folder` holds another kind of results than
-    `holds`, which those written there would replace or be mixed with, or is inside what
-    the command of a folder above wrote (`INSIDE`: a sweep's job, a study's point, a
-    forecast's round, a backtest's origins, a library's case)."""
+    """`ConfigError` naming `key` as `given` if `folder` is in `conf/`, holds another kind of
+    results than `holds`, which those written there would replace or be mixed with, or is
+    inside what the command of a folder above wrote (`INSIDE`: a sweep's job, a study's
+    point, a forecast's round, a backtest's origins, a library's case)."""
+    from sim.config.load import check_outside_configs  # a command that writes: composed
+
     if holds not in HOLDS.values() and not holds.startswith("sweep of python -m sim."):
         raise ValueError(f"not a kind of results: {holds!r}")  # a command's own mistake
+    check_outside_configs(folder, key, given)
     for name, kind in holdings(folder):
         if kind != holds:
             raise ConfigError(key, given, f"holds a {kind} ({name}), whose files this "

@@ -188,6 +188,26 @@ def test_a_command_into_a_folder_of_other_results_is_refused(
     assert [p.name for p in tmp_path.iterdir()] == [name]
 
 
+@pytest.mark.parametrize(("module", "args", "key", "kind"), [
+    c for c in COMMANDS if c[3] in ("study", "forecast", "backtest library", "calibration",
+                                    "run", "sweep of python -m sim.negotiate")] + [
+    ("sim", ("-m", "seed=1,2", "reps=2", *QUIET, "hydra.sweep.dir={}"), "hydra.sweep.dir",
+     "sweep")])
+def test_a_command_into_the_configs_folder_is_refused(
+        module: str, args: tuple[str, ...], key: str, kind: str) -> None:
+    """`hydra.run.dir=conf hydra.output_subdir=.` wrote Hydra's record of the run over
+    conf/config.yaml, every run's config; any folder in conf/ has its files taken for
+    configs. Refused before the folder is made: conf/ is left as it was."""
+    conf = ROOT / "conf"
+    before = sorted((p, p.stat().st_mtime_ns) for p in [conf, *conf.rglob("*")])
+    folder = conf / f"out-{kind.replace(' ', '-')}"
+    done = command(module, *(a.format(folder) for a in args))
+    assert (done.returncode, done.stderr) == (2, (
+        f"error: {key}='{folder}': is in {conf}, the configs every command reads, which its "
+        "files would replace or be taken for; give a folder of its own, outside it\n"))
+    assert sorted((p, p.stat().st_mtime_ns) for p in [conf, *conf.rglob("*")]) == before
+
+
 def test_the_labs_commands_and_python_m_sim_keep_to_folders_of_their_own(
         tmp_path: Path) -> None:
     """A negotiation into a run's folder, and a sweep of the lab into a sweep's of

@@ -42,6 +42,7 @@ from sim.config.load import (
     SEARCHPATH,
     as_written,
     check_file,
+    check_outside_configs,
     code_error,
     hydra_schema,
     known_configs,
@@ -990,7 +991,8 @@ def setup_error(cfg: DictConfig, e: BaseException) -> ConfigError:
 
 
 def check_writable(key: str, path: Path) -> None:
-    """Fail unless `path` is, or can be made, a writable directory."""
+    """Fail unless `path` is, or can be made, a writable directory outside `conf/`."""
+    check_outside_configs(path, key, str(path))
     probe = path
     while not os.path.exists(probe) and probe.parent != probe:
         probe = probe.parent

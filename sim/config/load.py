@@ -46,6 +46,15 @@ LOGGING_CLASSES = frozenset({
 })
 
 
+def check_outside_configs(folder: Path, key: str, given: str) -> None:
+    """Refuse a command's output folder in `conf/`: Hydra's record of a run would be written
+    over conf/config.yaml (`hydra.output_subdir=.`), and any file there taken for a config."""
+    if folder.resolve().is_relative_to(CONF_DIR):
+        raise ConfigError(key, given, f"is in {CONF_DIR}, the configs every command reads, "
+                          "which its files would replace or be taken for; give a folder of "
+                          "its own, outside it")
+
+
 def read_yaml(text: str, name: str = "") -> Any:
     """A YAML text as data, read by OmegaConf's loader, as Hydra reads a config: a date stays
     text (checked where a date is due), a key may appear once in a mapping; `name`, the
