@@ -27,6 +27,7 @@ from sim.command import (
     run_overrides,
     user_folders,
     with_mode,
+    worker_lost,
 )
 from sim.config.compose import check_groups, composition_error, override_value
 from sim.config.errors import ConfigError
@@ -66,6 +67,8 @@ def sweep(overrides: list[str]) -> int:
     from hydra.core.global_hydra import GlobalHydra
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
+    from sim.executors.base import WorkerLost
+
     app = Hydra.create_main_hydra2("sim", create_config_search_path(str(CONF_DIR)))
     try:
         check_groups(overrides)
@@ -81,6 +84,8 @@ def sweep(overrides: list[str]) -> int:
                              with_log_configuration=False)  # by the launcher, once checked
     except ConfigError as e:
         fail(e)
+    except WorkerLost as e:  # raised by a job: not bad input
+        worker_lost(e)
     except Exception as e:  # Hydra and YAML raise many kinds; all mean bad input
         if isinstance(e, OSError) and e.filename:  # the sweep's folder, made before launching
             fail(ConfigError("hydra.sweep.dir", override_value(overrides, "hydra.sweep.dir")

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILED_REPS = 3  # replications raised (they are listed); the others are saved
+EXIT_WORKER_LOST = 1  # a worker process was killed: as Python ends on an error, in one line
 EXIT_BROKEN_PIPE = 141  # the reader of stdout went away (| head): 128 + SIGPIPE
 T = TypeVar("T")
 
@@ -46,8 +47,18 @@ def run_command(main: Callable[[], int | None]) -> NoReturn:
     except Exception as e:
         if from_ctrl_c(e):
             raise KeyboardInterrupt from e
+        from sim.executors.base import WorkerLost  # on the way out only: a light start
+
+        if isinstance(e, WorkerLost):
+            worker_lost(e)
         raise
     sys.exit(status)
+
+
+def worker_lost(error: Exception) -> NoReturn:
+    """End with one line, not a traceback, when a worker process was killed (`WorkerLost`)."""
+    print(f"error: {error}", file=sys.stderr)
+    sys.exit(EXIT_WORKER_LOST)
 
 
 def output_closed() -> NoReturn:
@@ -497,6 +508,7 @@ def run_as_job(cfg: DictConfig, out_dir: Path, task: Callable[[], None], holds: 
     from omegaconf import open_dict
 
     from sim.config.compose import setup_error
+    from sim.executors.base import WorkerLost
     from sim.results import holding, named_by
 
     def job(_: DictConfig) -> None:
@@ -507,6 +519,8 @@ def run_as_job(cfg: DictConfig, out_dir: Path, task: Callable[[], None], holds: 
             output_closed()
         except ConfigError as e:  # found as it ran (a file it cannot write): before Hydra
             fail(e)  # logs the job's failure, a second line
+        except WorkerLost as e:  # likewise
+            worker_lost(e)
 
     given = str(cfg.hydra.run.dir)  # as the command line gave it
     with open_dict(cfg):  # as Hydra sets them for a run of its own

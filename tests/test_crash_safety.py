@@ -282,6 +282,36 @@ def test_the_workers_of_a_killed_run_end_with_it(tmp_path: Path) -> None:
         assert not alive, f"{len(alive)} workers outlived their run"
 
 
+@pytest.mark.parametrize("sweep", [False, True])
+def test_a_run_whose_worker_is_killed_ends_with_one_line(tmp_path: Path, sweep: bool) -> None:
+    """SIGKILL to a worker (the OOM killer's, on a machine out of memory): a run ended in a
+    traceback of 40 lines, a sweep in `<overrides>=...` as if its command line were bad."""
+    import psutil
+
+    out = tmp_path / "out"
+    where = (("-m", "seed=1,2", f"hydra.sweep.dir={out}") if sweep
+             else (f"hydra.run.dir={out}",))
+    proc = subprocess.Popen([sys.executable, "-m", "sim", "reps=1000000", "workers=2",
+                             "plots=false", "progress=false", *where], cwd=ROOT, env=_env(),
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        _wait_for(lambda: proc.poll() is None and any(out.rglob(".*.tmp")), 120,
+                  "the run to be writing its tables")
+        workers = [c for c in psutil.Process(proc.pid).children()
+                   if "multiprocessing.spawn" in " ".join(c.cmdline())]
+        workers[0].kill()
+        _, err = proc.communicate(timeout=120)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert (proc.returncode, err) == (1, "error: a worker process ended before its batch was "
+                                         "done (killed, or out of memory); what was being "
+                                         "written is incomplete and does not look complete: "
+                                         "run it again (a sweep or study goes on from its "
+                                         "complete jobs)\n")
+    assert not list(out.rglob("summary.json"))
+
+
 def _forked(proc: subprocess.Popen[bytes]) -> list[Any]:
     """The processes `proc` has forked (psutil processes: its children with its command
     line), while it runs."""

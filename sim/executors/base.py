@@ -37,6 +37,18 @@ class TaskExecutor(Executor, Protocol):
         ...
 
 
+class WorkerLost(RuntimeError):
+    """A worker process ended before its batch was done: killed by a signal, or by the
+    system when memory ran out. Not bad input, and not a replication's own error (those are
+    recorded and the others go on): the command stops, and says so in one line."""
+
+    def __init__(self) -> None:
+        super().__init__("a worker process ended before its batch was done (killed, or out "
+                         "of memory); what was being written is incomplete and does not look "
+                         "complete: run it again (a sweep or study goes on from its complete "
+                         "jobs)")
+
+
 def default_workers() -> int:
     """The CPUs this process may use."""
     if hasattr(os, "sched_getaffinity"):

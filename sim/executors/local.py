@@ -7,6 +7,7 @@ ends them.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import functools
 import multiprocessing as mp
@@ -15,11 +16,11 @@ import signal
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from sim.executors.base import BatchFn, Task, default_workers, processes_for
+from sim.executors.base import BatchFn, Task, WorkerLost, default_workers, processes_for
 from sim.runner import Batch, run_batch
 from sim.scenario import Scenario
 
@@ -171,11 +172,21 @@ class LocalProcesses:
         if len(tasks) == 1:
             yield fn(*tasks[0])
             return
+        # As `pool.map` (each result let go once yielded), but for a worker that dies: the
+        # pool marks every batch failed and ends the other workers before any batch is
+        # cancelled here. Python 3.11's pool, meeting one cancelled, left them running, and
+        # the command waited for them as it ended.
         pool = _pool(self.workers)
+        pending: collections.deque[Future[Any]] = collections.deque()
         try:
-            with ctrl_c_held():  # map submits every task now, starting processes as needed
-                results = pool.map(fn, [sc for sc, _ in tasks], [b for _, b in tasks])
-            yield from results
+            with ctrl_c_held():  # every task submitted now, starting processes as needed
+                pending.extend(pool.submit(fn, sc, b) for sc, b in tasks)
+            while pending:
+                yield pending.popleft().result()
         except BrokenProcessPool:
-            _POOLS.pop(self.workers, None)  # a worker died: start afresh next time
-            raise
+            _POOLS.pop(self.workers, None)  # start afresh next time
+            pool.shutdown()  # once it has ended its workers
+            raise WorkerLost from None
+        finally:  # a command that stops early (Ctrl-C, an error) runs no batch it left
+            for future in pending:
+                future.cancel()
