@@ -101,7 +101,7 @@ def test_without_crn_jobs_draw_their_own_streams(tmp_path: Path) -> None:
 
 def _sweep_args(out: Path) -> list[str]:
     return ["-m", "scenario=historical_2023,no_balloon,from_malta",
-            "scenario.relations.tension_half_life_days=50,70", "reps=800", "workers=2",
+            "scenario.relations.tension_half_life_days=50,70", "reps=300", "workers=2",
             "progress=false", "plots=false", f"hydra.sweep.dir={out}"]
 
 
