@@ -245,8 +245,14 @@ def json_refusal(path: Path) -> str | None:
     """Why `--json` will not write `path`, or None. It writes a new file, or replaces a
     comparison it wrote before; any other file there is kept: a run's or a sweep's (its
     tables, the file its folder is known by), or one of the user's."""
+    from sim.config.load import check_outside_configs  # with --json only: a light start
+
     if os.path.isdir(path):  # "" and "." too
         return f"is a folder; give a file in it, as {path / 'compare.json'}"
+    try:  # a comparison is JSON, which is YAML: in conf/scenario/, a scenario
+        check_outside_configs(path, "--json", str(path), "a file")
+    except ConfigError as e:
+        return e.allowed
     if not os.path.lexists(path):  # a name too long too: told as it is written
         return None
     held = dict(holdings(path.parent)).get(path.name)

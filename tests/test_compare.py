@@ -227,6 +227,23 @@ def test_a_json_file_named_too_long_is_one_line(tmp_path: Path,
     assert sorted(tmp_path.rglob("*")) == before
 
 
+def test_a_json_file_in_the_configs_folder_is_refused(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """A comparison is JSON, which is YAML: written in conf/scenario/, it was a scenario."""
+    run_a = write_run(tmp_path / "a", ["no_summit", "summit_partial"] * 3, {})
+    conf = Path(__file__).resolve().parents[1] / "conf"
+    target = conf / "scenario" / "compared.yaml"
+    try:
+        assert main([str(run_a), str(run_a), "--json", str(target)]) == 2
+        assert not target.exists()
+    finally:  # should it be written, the other tests are not to find it
+        target.unlink(missing_ok=True)
+    said = ConfigError("--json", str(target), f"is in {conf}, the configs every command reads, "
+                       "which its files would replace or be taken for; give a file of its "
+                       "own, outside it")
+    assert capsys.readouterr().err == f"error: {said}\n"
+
+
 def test_the_json_file_replaces_no_file_but_a_comparison(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`--json A/replications.parquet` (or a sweep's sweep.parquet, or any file of the user's)

@@ -46,12 +46,13 @@ LOGGING_CLASSES = frozenset({
 })
 
 
-def check_outside_configs(folder: Path, key: str, given: str) -> None:
-    """Refuse a command's output folder in `conf/`: Hydra's record of a run would be written
-    over conf/config.yaml (`hydra.output_subdir=.`), and any file there taken for a config."""
-    if folder.resolve().is_relative_to(CONF_DIR):
+def check_outside_configs(path: Path, key: str, given: str, what: str = "a folder") -> None:
+    """Refuse a command's output folder (or file: `what`) in `conf/`: Hydra's record of a
+    run would be written over conf/config.yaml (`hydra.output_subdir=.`), and any file there
+    taken for a config."""
+    if path.resolve().is_relative_to(CONF_DIR):
         raise ConfigError(key, given, f"is in {CONF_DIR}, the configs every command reads, "
-                          "which its files would replace or be taken for; give a folder of "
+                          f"which its files would replace or be taken for; give {what} of "
                           "its own, outside it")
 
 
