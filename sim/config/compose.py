@@ -38,6 +38,7 @@ from sim.config.load import (
     CONF_DIR,
     FORBIDDEN_KEYS,
     MAX_DEPTH,
+    NAME_MAX_BYTES,
     NO_JOB,
     SEARCHPATH,
     as_written,
@@ -48,6 +49,7 @@ from sim.config.load import (
     known_configs,
     left_open,
     load_run,
+    longest_name,
     omegaconf_reason,
     plain,
     quoted,
@@ -135,10 +137,9 @@ def check_groups(overrides: Sequence[str]) -> None:
         if _nesting(value) > MAX_DEPTH:
             raise ConfigError(key, value, f"nests lists or mappings {_nesting(value)} deep; a "
                               f"value may nest them {MAX_DEPTH} deep")
-        longest = max(len(os.fsencode(part)) for part in key.split("/"))
-        if longest > os.pathconf(CONF_DIR, "PC_NAME_MAX"):
-            raise ConfigError(key, value, f"unknown key; none is {longest} bytes long (see "
-                              "--help for the knobs)")
+        if longest_name(key) > NAME_MAX_BYTES:  # Hydra looks for a folder of that name
+            raise ConfigError(key, value, f"unknown key; none is {longest_name(key)} bytes "
+                              "long (see --help for the knobs)")
         if key.strip("/") in NOT_GROUPS:
             raise ConfigError(key, value, f"not a key of this command's config; conf/"
                               f"{key.strip('/')}/ holds {NOT_GROUPS[key.strip('/')]}")
@@ -998,7 +999,7 @@ def check_writable(key: str, path: Path) -> None:
         probe = probe.parent
     if probe.exists() and not probe.is_dir():
         raise ConfigError(key, str(path), f"{probe} is not a directory")
-    longest = max(len(os.fsencode(p)) for p in path.relative_to(probe).parts or ("",))
+    longest = longest_name(str(path.relative_to(probe)))
     if longest > os.pathconf(probe, "PC_NAME_MAX"):  # else made only as the run starts
         raise ConfigError(key, str(path), f"a name in it is {longest} bytes long; the file "
                           f"system of {probe} takes {os.pathconf(probe, 'PC_NAME_MAX')}")

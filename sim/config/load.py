@@ -46,6 +46,12 @@ LOGGING_CLASSES = frozenset({
 })
 
 
+def longest_name(path: str) -> int:
+    """The bytes of the longest name in `path` (its parts between /), as a file system
+    counts them against its limit (`NAME_MAX_BYTES`)."""
+    return max(len(os.fsencode(part)) for part in path.split("/"))
+
+
 def check_outside_configs(path: Path, key: str, given: str, what: str = "a folder") -> None:
     """Refuse a command's output folder (or file: `what`) in `conf/`: Hydra's record of a
     run would be written over conf/config.yaml (`hydra.output_subdir=.`), and any file there
@@ -233,7 +239,7 @@ def check_hydra(hydra: Any) -> None:
                                or str(record).startswith(("/", "~"))):
         raise ConfigError("hydra.output_subdir", record, "Hydra's record of a run (.hydra) "
                           "is kept in the run's folder: a folder there, or null for none")
-    if max(len(os.fsencode(part)) for part in str(record).split("/")) > NAME_MAX_BYTES:
+    if record is not None and longest_name(str(record)) > NAME_MAX_BYTES:
         raise ConfigError("hydra.output_subdir", record, "Hydra's record of a run (.hydra): "
                           f"a folder named with at most {NAME_MAX_BYTES} bytes")
     for part in ("sweeper", "launcher"):  # settings their plug-in would not take (a sweep's)
