@@ -16,6 +16,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -25,7 +26,7 @@ from sim.config.schema import DaskConf, RunConf
 from sim.design_point import executor_for, run_design_point
 from sim.executors import Inline, LocalProcesses, default_workers, make_executor, prestart
 from sim.executors import local as executors
-from sim.executors.base import WorkerLost
+from sim.executors.base import WorkerLost, processes_for
 from sim.runner import MAX_BATCH, Batch, plan_batches, run_batch
 from sim.scenario import Scenario
 from tests.conftest import compose_run, scenario
@@ -114,6 +115,24 @@ def test_local_processes_run_in_worker_processes_in_order(sc: Scenario) -> None:
     assert executors._pool(WORKERS) is executors._pool(WORKERS)  # kept for the next job
 
 
+def test_a_few_batches_a_process_are_sent_ahead_not_all(
+        sc: Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run of a million replications is 4,000 batches: sent all at once, a worker that
+    died as they were sent stopped Python 3.11's pool as it marked them failed (below)."""
+    sent: list[Batch] = []
+    submit = executors._submit
+    monkeypatch.setattr(executors, "_submit", lambda pool, fn, sc, b: (
+        sent.append(b), submit(pool, fn, sc, b))[1])
+    batches = plan_batches(1, 0, 0, 400, 0, 40)
+    ahead = executors.AHEAD_PER_PROCESS * processes_for(WORKERS)
+    assert len(batches) > 2 * ahead
+    results = LocalProcesses(WORKERS).map(sc, batches, pid)
+    first = next(results)
+    assert (first[0], sent) == (0, batches[:ahead])
+    assert [start for start, _ in [first, *results]] == [b.start for b in batches]
+    assert sent == batches
+
+
 def test_one_batch_runs_here_without_a_pool(sc: Scenario) -> None:
     batch = Batch(1, 0, 0, 5, 0)
     assert list(LocalProcesses(WORKERS).map(sc, [batch], pid)) == [(0, os.getpid())]
@@ -128,6 +147,121 @@ def test_a_dead_worker_is_an_error_and_the_next_job_gets_a_new_pool(sc: Scenario
     got = list(LocalProcesses(WORKERS).map(sc, batches))
     assert executors._pool(WORKERS) is not broken
     assert repr(got) == repr([run_batch(sc, b) for b in batches])  # NaN == NaN in repr
+
+
+def die_after_the_first(sc: Scenario, b: Batch) -> Any:
+    if b.start > 0:
+        os._exit(1)
+    return run_batch(sc, b)
+
+
+MARKS_NONE_FAILED = """
+import concurrent.futures.process
+import sim
+from sim.executors import LocalProcesses
+from sim.executors.base import WorkerLost
+from sim.runner import plan_batches
+from tests.test_promises_executors import die_after_the_first
+
+def stops(self, cause):  # as Python 3.11's pool stopped, sent a batch as it marked them
+    raise RuntimeError("dictionary changed size during iteration")
+
+concurrent.futures.process._ExecutorManagerThread.terminate_broken = stops
+sc = sim.load_scenario("historical_2023")
+try:
+    list(LocalProcesses(2).map(sc, plan_batches(1, 0, 0, 40, 0, 2), die_after_the_first))
+except WorkerLost:
+    print("lost")
+"""
+
+
+def test_a_dead_worker_is_told_even_where_the_pool_marks_no_batch_failed() -> None:
+    """Python 3.11's pool, sent a batch as it marked the others failed (its worker dead),
+    stopped before it had marked them or ended the other workers, and the command waited
+    for ever. The wait for a batch looks whether a worker has died."""
+    done = subprocess.run([sys.executable, "-c", MARKS_NONE_FAILED], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert (done.stdout, done.returncode) == ("lost\n", 0), done.stderr[-2000:]
+
+
+def _the_first_killed() -> None:
+    """Kill the pool's first process, and wait till the pool has seen it die and ended the
+    processes it has."""
+    from multiprocessing.context import SpawnProcess  # noqa: F401 (spawned as it is)
+
+    first = next(iter(KillsTheFirstAsTheSecondStarts.made_by_the_pool))
+    first.kill()
+    while not executors._POOLS[WORKERS]._broken:  # the pool has seen it die
+        time.sleep(0.01)
+    time.sleep(0.2)  # and ended (or is ending) the processes it has
+
+
+def _launched_then_the_first_killed(process: Any) -> Any:
+    """A process's start: launched, then the first dies before the pool counts it in."""
+    from multiprocessing.context import SpawnProcess
+
+    popen = SpawnProcess._Popen(process)
+    _the_first_killed()
+    return popen
+
+
+class KillsTheFirstAsTheSecondStarts(executors.Spawning):
+    """The pool's first process killed as its second starts: `before` it is launched (the
+    pool then fails to start it, on a queue it has closed), or once it is `launched`, which
+    the pool does not end (it counts it in after it ended the others)."""
+
+    when = ""
+    made_by_the_pool: Any = ()
+
+    def Process(self, *args: Any, **kwargs: Any) -> Any:
+        process = super().Process(*args, **kwargs)
+        if len(self.made) == 2 and type(self).when:
+            KillsTheFirstAsTheSecondStarts.made_by_the_pool = self.started()
+            if type(self).when == "before":
+                _the_first_killed()
+            else:
+                process._Popen = _launched_then_the_first_killed
+            type(self).when = ""  # once
+        return process
+
+
+ONE_DIES_AS_ANOTHER_STARTS = """
+import sys
+import sim
+from sim.executors import LocalProcesses, local, prestart
+from sim.executors.base import WorkerLost
+from sim.runner import plan_batches, run_batch
+from tests.test_promises_executors import KillsTheFirstAsTheSecondStarts
+
+local.Spawning = KillsTheFirstAsTheSecondStarts
+KillsTheFirstAsTheSecondStarts.when = sys.argv[2]
+if sys.argv[1] == "prestart":
+    prestart(2)
+sc = sim.load_scenario("historical_2023")
+batches = plan_batches(1, 0, 0, 40, 0, 2)
+try:
+    got = list(LocalProcesses(2).map(sc, batches))
+    print("same" if repr(got) == repr([run_batch(sc, b) for b in batches]) else "differ")
+except WorkerLost:
+    print("lost")
+"""
+
+
+@pytest.mark.skipif(default_workers() < WORKERS, reason="a pool of two processes needs two "
+                    "cores here")
+@pytest.mark.parametrize("when", ["before", "launched"])
+@pytest.mark.parametrize(("started_by", "told"), [
+    ("batches", "lost"),  # as its batches are sent: the job ends, in one line
+    ("prestart", "same"),  # as the pool starts, before any batch: the job starts a new one
+])
+def test_a_process_that_dies_as_another_starts_ends_the_pool(started_by: str, told: str,
+                                                             when: str) -> None:
+    """Python 3.11's pool, as one of its processes died, ended those it had and waited for
+    them, and for one it was starting then: that one it had not ended, and the command waited
+    for ever. Or it failed to start it, in a traceback."""
+    done = subprocess.run([sys.executable, "-c", ONE_DIES_AS_ANOTHER_STARTS, started_by, when],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert (done.stdout, done.returncode) == (told + "\n", 0), done.stderr[-2000:]
 
 
 def test_the_workers_never_see_ctrl_c(sc: Scenario) -> None:

@@ -10,14 +10,16 @@ from __future__ import annotations
 import collections
 import contextlib
 import functools
-import multiprocessing as mp
+import itertools
 import os
 import signal
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.connection import wait
+from multiprocessing.context import SpawnContext, SpawnProcess
 from typing import Any
 
 from sim.executors.base import BatchFn, Task, WorkerLost, default_workers, processes_for
@@ -41,6 +43,8 @@ class Inline:
 
 _POOLS: dict[int, ProcessPoolExecutor] = {}
 PARENT_CHECK_SECONDS = 1.0  # how often a worker looks whether its parent is still there
+WATCH_SECONDS = 1.0  # how often a wait for a batch looks whether a worker has died
+AHEAD_PER_PROCESS = 4  # batches sent ahead of the one awaited, per process
 
 
 def end_with(parent: int) -> None:
@@ -120,19 +124,76 @@ def ctrl_c_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
+class Spawning(SpawnContext):
+    """The spawn context, keeping each process it makes (a pool's processes), to watch them
+    and end them all when one dies. Python 3.11's pool, as one of its processes died, ended
+    those it had but not one it was starting then, and waited for that one for ever; or,
+    sent a batch as it marked the others failed, it stopped before it had marked them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.made: list[SpawnProcess] = []
+
+    def Process(self, *args: Any, **kwargs: Any) -> SpawnProcess:  # type: ignore[override]
+        process = SpawnProcess(*args, **kwargs)
+        self.made.append(process)
+        return process
+
+    def started(self) -> list[SpawnProcess]:
+        return [p for p in self.made if p.pid is not None]
+
+    def one_died(self) -> bool:
+        """Has a process ended? A pool's processes end only when it is shut down."""
+        return bool(wait([p.sentinel for p in self.started()], timeout=0))
+
+
+_SPAWNING: dict[int, Spawning] = {}  # the context of each pool in _POOLS
+
+
 def _pool(workers: int) -> ProcessPoolExecutor:
     """The pool of `workers`, in `processes_for(workers)` processes."""
     pool = _POOLS.get(workers)
     if pool is None:
-        pool = ProcessPoolExecutor(max_workers=processes_for(workers),
-                                   mp_context=mp.get_context("spawn"),
+        spawning = _SPAWNING[workers] = Spawning()
+        pool = ProcessPoolExecutor(max_workers=processes_for(workers), mp_context=spawning,
                                    initializer=end_with, initargs=(os.getpid(),))
         _POOLS[workers] = pool
     return pool
 
 
+def _end_broken(workers: int) -> None:
+    """End the pool of `workers`, one of whose processes died, and every process it started
+    (see `Spawning`); the next job starts a new one."""
+    pool = _POOLS.pop(workers)
+    for process in _SPAWNING.pop(workers).started():
+        process.kill()
+    pool.shutdown()  # once it has ended its workers
+
+
 def _ready() -> bool:
     return True
+
+
+def _submit(pool: ProcessPoolExecutor, fn: Callable[..., Any], *args: Any) -> Future[Any]:
+    """`pool.submit`; a process of the pool that died as it started another is
+    BrokenProcessPool here too, as at any other moment (Python 3.11's pool then failed to
+    start the other, on a queue it had closed, with an OSError)."""
+    try:
+        return pool.submit(fn, *args)
+    except OSError:
+        pool.submit(_ready)  # BrokenProcessPool if that is why
+        raise
+
+
+def _result(future: Future[Any], spawning: Spawning) -> Any:
+    """A batch's result; BrokenProcessPool once a process of the pool has died, whether or
+    not the pool has marked the batch failed."""
+    while True:
+        try:
+            return future.result(timeout=WATCH_SECONDS)
+        except TimeoutError:
+            if spawning.one_died():
+                raise BrokenProcessPool("a process of the pool died") from None
 
 
 def prestart(workers: int) -> None:
@@ -140,9 +201,12 @@ def prestart(workers: int) -> None:
     workers = workers or default_workers()
     if workers > 1:
         pool = _pool(workers)
-        with ctrl_c_held():  # a submit starts a process while the pool has too few
-            for _ in range(processes_for(workers)):
-                pool.submit(_ready)
+        try:
+            with ctrl_c_held():  # a submit starts a process while the pool has too few
+                for _ in range(processes_for(workers) + 1):  # the last starts none, but
+                    _submit(pool, _ready)  # fails if one died as the others started
+        except BrokenProcessPool:  # killed before any batch: the job starts a new pool
+            _end_broken(workers)
 
 
 def _shutdown_pools() -> None:
@@ -153,6 +217,7 @@ def _shutdown_pools() -> None:
     for pool in _POOLS.values():
         pool.shutdown(cancel_futures=True)
     _POOLS.clear()
+    _SPAWNING.clear()
 
 
 threading._register_atexit(_shutdown_pools)  # type: ignore[attr-defined]
@@ -174,18 +239,23 @@ class LocalProcesses:
             return
         # As `pool.map` (each result let go once yielded), but for a worker that dies: the
         # pool marks every batch failed and ends the other workers before any batch is
-        # cancelled here. Python 3.11's pool, meeting one cancelled, left them running, and
-        # the command waited for them as it ended.
-        pool = _pool(self.workers)
+        # cancelled here (Python 3.11's pool, meeting one cancelled, left them running, and
+        # the command waited for them as it ended). A few batches a process are sent ahead,
+        # not all: the pool, marking them failed as more were sent, stopped half-way.
+        pool, spawning = _pool(self.workers), _SPAWNING[self.workers]
+        ahead = AHEAD_PER_PROCESS * processes_for(self.workers)
+        todo = iter(tasks)
         pending: collections.deque[Future[Any]] = collections.deque()
         try:
-            with ctrl_c_held():  # every task submitted now, starting processes as needed
-                pending.extend(pool.submit(fn, sc, b) for sc, b in tasks)
-            while pending:
-                yield pending.popleft().result()
+            while True:
+                with ctrl_c_held():  # a submit starts a process while the pool has too few
+                    for sc, b in itertools.islice(todo, ahead - len(pending)):
+                        pending.append(_submit(pool, fn, sc, b))
+                if not pending:
+                    return
+                yield _result(pending.popleft(), spawning)
         except BrokenProcessPool:
-            _POOLS.pop(self.workers, None)  # start afresh next time
-            pool.shutdown()  # once it has ended its workers
+            _end_broken(self.workers)
             raise WorkerLost from None
         finally:  # a command that stops early (Ctrl-C, an error) runs no batch it left
             for future in pending:
