@@ -2,7 +2,8 @@
 
 The pool is kept alive across the jobs of a sweep, so a design point does not pay for
 starting processes. Its processes never see Ctrl-C (`ctrl_c_held`): the command does, and
-ends them.
+ends them. One that dies (killed, out of memory) ends the pool, each of its processes, and
+the job (`WorkerLost`), where Python 3.11's pool alone could wait for ever.
 """
 
 from __future__ import annotations
