@@ -66,6 +66,8 @@ RECORD_IN_RUN = ("Hydra's record of a run (.hydra) is kept in the run's folder: 
 ENV_FROM_FILE = ("a config file sets the jobs' threads (OMP_NUM_THREADS, ...), locale and "
                  "time zone only: another variable may make their processes run code")
 STEP_ZERO = "a range's step cannot be 0: range(start,stop,step) counts from start by step"
+TOO_MANY_JOBS = ("makes a sweep of 100,000,000 jobs, each checked before any runs; a sweep may "
+                 "have 100,000")
 
 
 DEEP = "[" * 51 + "1" + "]" * 51  # a list in a list ... 51 deep
@@ -1100,6 +1102,22 @@ CASES = [
          "'range(0,nan)'", "a range counts between finite numbers"),  # was "[<class 'decimal..."
     Case("lab-sweep-range-step-zero", ("-m", "deadline=range(10,50,0)"), "deadline",
          "'range(10,50,0)'", STEP_ZERO, module="sim.negotiate"),
+    # a sweep too large to list: its jobs filled the memory (or "<overrides>=...: MemoryError()")
+    Case("sweep-of-too-many-jobs", ("-m", "seed=range(0,100000000)"), "seed",
+         "'range(0,100000000)'", TOO_MANY_JOBS),
+    Case("sweep-of-too-many-jobs-together", ("-m", "hydra/sweeper=basic", "seed=range(0,1000)",
+                                             "reps=range(1,1000)"), "seed", "'range(0,1000)'",
+         "makes a sweep of 999,000 jobs"),
+    Case("basic-launcher-sweep-of-too-many-jobs", ("-m", "hydra/launcher=basic",
+                                                   "seed=range(0,100000000)"), "seed",
+         "'range(0,100000000)'", TOO_MANY_JOBS),
+    Case("help-of-a-sweep-of-too-many-jobs", ("-m", "--help", "seed=range(0,100000000)"),
+         "seed", "'range(0,100000000)'", TOO_MANY_JOBS),
+    file_case("sweep-param-in-a-file-of-too-many-jobs", HYDRA_IN_FILE + "hydra: {sweeper: "
+              "{params: {seed: 'range(0,100000000)'}}}\n", "hydra.sweeper.params.seed",
+              "'range(0,100000000)'", TOO_MANY_JOBS, "-m"),
+    Case("lab-sweep-of-too-many-jobs", ("-m", "deadline=range(10,100000010)"), "deadline",
+         "'range(10,100000010)'", TOO_MANY_JOBS, module="sim.negotiate"),
     # -- the lab's sweeps: every job checked before any runs ------------------------------
     Case("basic-launcher-bad-last-job", ("-m", "hydra/launcher=basic", "reps=2,0"), "reps", "0",
          "must be a whole number in [1, 2**63 - 1]"),  # every job checked first, as by summitsim's

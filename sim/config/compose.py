@@ -373,6 +373,21 @@ def parses(override: str) -> bool:
         return False
 
 
+MAX_SWEEP_JOBS = 100_000  # each is checked before any runs; a study samples larger designs
+
+
+def _values_of(o: Override) -> int:
+    """How many values a swept override gives, counted rather than listed: a range may
+    count far."""
+    from hydra.core.override_parser.types import RangeSweep, ValueType
+
+    if o.value_type == ValueType.RANGE_SWEEP:
+        counted = typing.cast(RangeSweep, o.value())
+        start, stop, step = counted.start or 0, counted.stop or 0, counted.step or 1
+        return max(0, math.ceil((stop - start) / step))
+    return len(getattr(o.value(), "list", ())) or 1  # a glob left, an interval: told later
+
+
 def as_swept(parsed: Sequence[Override], overrides: Sequence[str],
              given: Sequence[str]) -> list[Override]:
     """A sweep's parsed overrides as its sweeper splits them into jobs, each glob as the
@@ -381,7 +396,9 @@ def as_swept(parsed: Sequence[Override], overrides: Sequence[str],
     1942). One that chooses none is kept; one among a list's values (`scenario=glob(a*),b`),
     which Hydra takes as a mapping, is refused, and so is a range by a step of 0 or to an
     infinite or NaN bound, which counts nowhere or for ever, each at its key as the user gave
-    it (`given`: the command line, or a file's sweep)."""
+    it (`given`: the command line, or a file's sweep); so is a sweep of more than
+    `MAX_SWEEP_JOBS` jobs, at its widest key, before its jobs are listed (they filled the
+    memory)."""
     from hydra.core.override_parser.overrides_parser import OverridesParser
     from hydra.core.override_parser.types import Glob, RangeSweep, ValueType
 
@@ -406,6 +423,14 @@ def as_swept(parsed: Sequence[Override], overrides: Sequence[str],
             if names:
                 out[i] = OverridesParser.create().parse_override(
                     f"{str(o.input_line).partition('=')[0]}={','.join(map(quoted, names))}")
+    values = [_values_of(o) if o.is_sweep_override() else 1 for o in out]
+    jobs = math.prod(values)
+    if jobs > MAX_SWEEP_JOBS:
+        widest = parsed[values.index(max(values))]  # as the user gave it (a glob's pattern)
+        raise ConfigError(_as_given(widest, given), _value(widest), f"makes a sweep of "
+                          f"{jobs:,} jobs, each checked before any runs; a sweep may have "
+                          f"{MAX_SWEEP_JOBS:,} (a study samples a larger design: "
+                          "python -m sim.explore, docs/explore.md)")
     return out
 
 
