@@ -187,8 +187,6 @@ def test_a_dead_worker_is_told_even_where_the_pool_marks_no_batch_failed() -> No
 def _the_first_killed() -> None:
     """Kill the pool's first process, and wait till the pool has seen it die and ended the
     processes it has."""
-    from multiprocessing.context import SpawnProcess  # noqa: F401 (spawned as it is)
-
     first = next(iter(KillsTheFirstAsTheSecondStarts.made_by_the_pool))
     first.kill()
     while not executors._POOLS[WORKERS]._broken:  # the pool has seen it die
