@@ -121,8 +121,12 @@ def test_a_few_batches_a_process_are_sent_ahead_not_all(
     died as they were sent stopped Python 3.11's pool as it marked them failed (below)."""
     sent: list[Batch] = []
     submit = executors._submit
-    monkeypatch.setattr(executors, "_submit", lambda pool, fn, sc, b: (
-        sent.append(b), submit(pool, fn, sc, b))[1])
+
+    def counted(pool: Any, fn: Any, sc: Scenario, b: Batch) -> Any:
+        sent.append(b)
+        return submit(pool, fn, sc, b)
+
+    monkeypatch.setattr(executors, "_submit", counted)
     batches = plan_batches(1, 0, 0, 400, 0, 40)
     ahead = executors.AHEAD_PER_PROCESS * processes_for(WORKERS)
     assert len(batches) > 2 * ahead
