@@ -146,7 +146,8 @@ def test_help_lists_scenarios_and_knobs() -> None:
 def test_help_lists_the_scenarios_of_a_users_folder(tmp_path: Path) -> None:
     """Hydra's list left out the scenarios of --config-dir DIR, which the help names."""
     (tmp_path / "scenario").mkdir()
-    (tmp_path / "scenario" / "calm.yaml").write_text("defaults:\n  - historical_2023\n  - _self_\n")
+    (tmp_path / "scenario" / "calm.yaml").write_text(
+        "defaults:\n  - historical_2023\n  - _self_\nname: calm\n")
     done = sim("--config-dir", str(tmp_path), "--help")
     assert done.returncode == 0, done.stderr
     assert {"calm", "historical_2023"} <= set(listed(done.stdout, "Scenarios (scenario=NAME)"))
@@ -156,7 +157,8 @@ def test_help_with_a_sweep_of_a_glob_of_a_users_folder(tmp_path: Path) -> None:
     """A glob's first job is among the scenarios of --config-dir DIR too: one that only a
     user's scenario matches shows the help."""
     (tmp_path / "scenario").mkdir()
-    (tmp_path / "scenario" / "calm.yaml").write_text("defaults:\n  - historical_2023\n  - _self_\n")
+    (tmp_path / "scenario" / "calm.yaml").write_text(
+        "defaults:\n  - historical_2023\n  - _self_\nname: calm\n")
     done = sim("--config-dir", str(tmp_path), "-m", "scenario=glob(cal*)", "--help")
     assert (done.returncode, done.stderr) == (0, "")
     assert "calm" in listed(done.stdout, "Scenarios (scenario=NAME)")

@@ -105,7 +105,8 @@ def test_a_folder_named_as_a_file_is_passed_over_and_a_link_to_nothing_is_named(
     leads nowhere (or round in a circle) cannot be read, and is named."""
     folder = tmp_path / "mine"
     (folder / "scenario" / "old.yaml").mkdir(parents=True)
-    (folder / "scenario" / "calm.yaml").write_text("defaults:\n  - historical_2023\n")
+    (folder / "scenario" / "calm.yaml").write_text(
+        "defaults:\n  - historical_2023\n  - _self_\nname: calm\n")
     ran = sim("--config-dir", str(folder), "scenario=calm", *QUIET,
               f"hydra.run.dir={tmp_path / 'run'}")
     assert ran.returncode == 0, ran.stderr
@@ -335,3 +336,28 @@ def test_a_value_left_to_be_given_is_refused_only_where_it_would_be_dropped(
         check_folders([searching([f"file://{folder}"])])
     assert (refused.value.key, refused.value.value) == ("seed", "???")
     assert refused.value.allowed.endswith(f"; in {folder / 'experiment' / 'pick.yaml'}")
+
+
+def test_a_variant_is_filed_under_a_name_of_its_own(tmp_path: Path) -> None:
+    """A variant that left its name to the scenario it builds on, or kept the name of the
+    one it was copied from, ran as that one: its results in `outputs/historical_2023/`,
+    its rows of a sweep labelled historical_2023. Both are refused, naming the file; a name
+    no other scenario has is the variant's own, even if it is not the file's."""
+    import sim
+    from sim.config.load import searching
+
+    folder = tmp_path / "mine"
+    (folder / "scenario").mkdir(parents=True)
+    calm = folder / "scenario" / "calm.yaml"
+    base = "defaults:\n  - historical_2023\n  - _self_\n"
+    for written, taken, how in (("", "historical_2023", "builds on it and sets no name"),
+                                ("name: no_balloon\n", "no_balloon", "names itself so")):
+        calm.write_text(base + written)
+        with pytest.raises(ConfigError) as refused:
+            sim.load_run(searching([f"file://{folder}"]), "scenario=calm")
+        assert str(refused.value).startswith(
+            f"scenario.name='{taken}': is scenario {taken}'s: calm.yaml {how}, ")
+        assert str(refused.value).endswith(f"(name: calm); in {calm}")
+    calm.write_text(base + "name: calm_quiet\n")
+    run = sim.load_run(searching([f"file://{folder}"]), "scenario=calm")
+    assert run.scenario.name == "calm_quiet"

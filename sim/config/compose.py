@@ -993,6 +993,8 @@ def check_folders(overrides: Sequence[str], key: str = SEARCHPATH) -> None:
                 data = check_file(path)
                 if path.relative_to(folder).parts[0] in groups:  # a config a command may choose
                     left_open(data)
+                if path.parent == folder / "scenario":
+                    check_named(data, path, known_configs("scenario", overrides))
             except ConfigError as e:  # maybe a file not chosen: its key alone would not tell
                 raise e if str(path) in e.key else ConfigError(
                     e.key, e.value, f"{e.allowed}; in {path}") from None
@@ -1002,6 +1004,23 @@ def check_folders(overrides: Sequence[str], key: str = SEARCHPATH) -> None:
                 raise ConfigError(key, str(folder), f"{name} is never read, as the shipped "
                                   f"conf/{name} is found first; rename it (it may build on "
                                   f"the shipped one with defaults: [{name.stem}, _self_])")
+
+
+def check_named(data: Any, path: Path, scenarios: Sequence[str]) -> None:
+    """A scenario of a user's folder does not take another scenario's name, which labels
+    its results (`outputs/NAME/`, a sweep's `scenario` column): neither written in, as in a
+    copy, nor left to the scenario it builds on (`defaults: [historical_2023, _self_]`)."""
+    scenario = data.get("scenario") if isinstance(data, dict) else None
+    if not isinstance(scenario, dict):  # unreadable, or its package elsewhere: not checked
+        return
+    name = scenario.get("name")
+    bases = [str(d) for d in scenario.get("defaults") or () if str(d) in scenarios]
+    taken = str(name) if name is not None else bases[0] if bases else path.stem
+    if taken != path.stem and taken in scenarios:
+        how = "builds on it and sets no name" if name is None else "names itself so"
+        raise ConfigError("scenario.name", taken, f"is scenario {taken}'s: {path.name} {how}, "
+                          f"and its results would be filed as that one's; give it its own "
+                          f"(name: {path.stem})")
 
 
 def setup_error(cfg: DictConfig, e: BaseException) -> ConfigError:
