@@ -940,6 +940,11 @@ CASES = [
          "'bad'", "is scenario bad's: copy.yaml names itself so, and its results would be "
          "filed as that one's; give it its own (name: copy); in {conf}/scenario/copy.yaml",
          {"bad": variant(""), "copy": variant("")}),
+    Case("folder-name-of-another-file", ("--config-dir", "{conf}", "scenario=bad"),
+         f"{S}.name", "'trial'", "is taken by {conf}/scenario/a_bad.yaml too, and the two "
+         "files' results would be filed together; give each its own; in "
+         "{conf}/scenario/bad.yaml", {"bad": variant("").replace("name: bad", "name: trial"),
+                                      "a_bad": variant("").replace("name: bad", "name: trial")}),
     Case("folder-missing", ("--config-dir", "{tmp}/nowhere", "scenario=bad"), "--config-dir",
          "'{tmp}/nowhere'", "no such folder"),
     Case("folder-a-file", ("--config-dir", "{conf}/scenario/bad.yaml", "scenario=bad"),

@@ -976,6 +976,7 @@ def check_folders(overrides: Sequence[str], key: str = SEARCHPATH) -> None:
     shipped config, which would never be read (`conf/` is searched first); the file at fault
     is named. `key` is how the command line gave the folders."""
     groups = {p.name for p in CONF_DIR.iterdir() if p.is_dir()}
+    named: dict[str, Path] = {}  # the name each scenario file of the folders takes
     for folder in search_dirs(overrides)[1:]:
         if not os.path.isdir(folder):  # False for a name too long, as for one not there
             raise ConfigError(key, str(folder), ("a file, not a folder" if os.path.exists(
@@ -993,8 +994,9 @@ def check_folders(overrides: Sequence[str], key: str = SEARCHPATH) -> None:
                 data = check_file(path)
                 if path.relative_to(folder).parts[0] in groups:  # a config a command may choose
                     left_open(data)
-                if path.parent == folder / "scenario":
-                    check_named(data, path, known_configs("scenario", overrides))
+                if path.parent == folder / "scenario" and not (  # else never read: below
+                        CONF_DIR / "scenario" / path.name).is_file():
+                    check_named(data, path, known_configs("scenario", overrides), named)
             except ConfigError as e:  # maybe a file not chosen: its key alone would not tell
                 raise e if str(path) in e.key else ConfigError(
                     e.key, e.value, f"{e.allowed}; in {path}") from None
@@ -1006,10 +1008,12 @@ def check_folders(overrides: Sequence[str], key: str = SEARCHPATH) -> None:
                                   f"the shipped one with defaults: [{name.stem}, _self_])")
 
 
-def check_named(data: Any, path: Path, scenarios: Sequence[str]) -> None:
+def check_named(data: Any, path: Path, scenarios: Sequence[str], named: dict[str, Path]
+                ) -> None:
     """A scenario of a user's folder does not take another scenario's name, which labels
     its results (`outputs/NAME/`, a sweep's `scenario` column): neither written in, as in a
-    copy, nor left to the scenario it builds on (`defaults: [historical_2023, _self_]`)."""
+    copy, nor left to the scenario it builds on (`defaults: [historical_2023, _self_]`),
+    nor one that a file read before (`named`, to which its name is added) took."""
     scenario = data.get("scenario") if isinstance(data, dict) else None
     if not isinstance(scenario, dict):  # unreadable, or its package elsewhere: not checked
         return
@@ -1021,6 +1025,10 @@ def check_named(data: Any, path: Path, scenarios: Sequence[str]) -> None:
         raise ConfigError("scenario.name", taken, f"is scenario {taken}'s: {path.name} {how}, "
                           f"and its results would be filed as that one's; give it its own "
                           f"(name: {path.stem})")
+    if taken in named:
+        raise ConfigError("scenario.name", taken, f"is taken by {named[taken]} too, and the "
+                          f"two files' results would be filed together; give each its own")
+    named[taken] = path
 
 
 def setup_error(cfg: DictConfig, e: BaseException) -> ConfigError:
