@@ -945,6 +945,9 @@ CASES = [
          "files' results would be filed together; give each its own; in "
          "{conf}/scenario/bad.yaml", {"bad": variant("").replace("name: bad", "name: trial"),
                                       "a_bad": variant("").replace("name: bad", "name: trial")}),
+    Case("folder-defaults-not-a-list", ("--config-dir", "{conf}", "scenario=bad"), S, "'bad'",
+         "cannot be composed: Invalid defaults list in 'scenario/bad', defaults must be a list "
+         "(got int)", {"bad": "defaults: 5\nname: bad\n"}),  # a traceback as names were read
     Case("folder-missing", ("--config-dir", "{tmp}/nowhere", "scenario=bad"), "--config-dir",
          "'{tmp}/nowhere'", "no such folder"),
     Case("folder-a-file", ("--config-dir", "{conf}/scenario/bad.yaml", "scenario=bad"),

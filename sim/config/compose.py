@@ -1017,8 +1017,8 @@ def check_named(data: Any, path: Path, scenarios: Sequence[str], named: dict[str
     scenario = data.get("scenario") if isinstance(data, dict) else None
     if not isinstance(scenario, dict):  # unreadable, or its package elsewhere: not checked
         return
-    name = scenario.get("name")
-    bases = [str(d) for d in scenario.get("defaults") or () if str(d) in scenarios]
+    name, defaults = scenario.get("name"), scenario.get("defaults")
+    bases = [str(d) for d in defaults if str(d) in scenarios] if isinstance(defaults, list) else []
     taken = str(name) if name is not None else bases[0] if bases else path.stem
     if taken != path.stem and taken in scenarios:
         how = "builds on it and sets no name" if name is None else "names itself so"
