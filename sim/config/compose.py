@@ -976,7 +976,6 @@ def check_folders(overrides: Sequence[str], key: str = SEARCHPATH) -> None:
     shipped config, which would never be read (`conf/` is searched first); the file at fault
     is named. `key` is how the command line gave the folders."""
     groups = {p.name for p in CONF_DIR.iterdir() if p.is_dir()}
-    scenarios = known_configs("scenario", overrides)
     named: dict[str, Path] = {}  # the name each scenario file of the folders takes
     for folder in search_dirs(overrides)[1:]:
         if not os.path.isdir(folder):  # False for a name too long, as for one not there
@@ -997,7 +996,7 @@ def check_folders(overrides: Sequence[str], key: str = SEARCHPATH) -> None:
                     left_open(data)
                 if path.parent == folder / "scenario" and not (  # else never read: below
                         CONF_DIR / "scenario" / path.name).is_file():
-                    check_named(data, path, scenarios, named)
+                    check_named(data, path, known_configs("scenario", overrides), named)
             except ConfigError as e:  # maybe a file not chosen: its key alone would not tell
                 raise e if str(path) in e.key else ConfigError(
                     e.key, e.value, f"{e.allowed}; in {path}") from None
