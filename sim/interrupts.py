@@ -1,4 +1,5 @@
-"""Ctrl-C ends a command with one line, as Python's own Ctrl-C ends a program.
+"""Ctrl-C ends a command with one line, as Python's own Ctrl-C ends a program; so does
+SIGTERM (`kill`, `timeout`, a batch system at its time limit).
 
 Python ends on a Ctrl-C that no code catches by printing a traceback, tidying up (files
 flushed, `atexit` run) and killing itself with SIGINT, which a shell reports as exit code
@@ -8,12 +9,16 @@ the command: bash goes on to the script's next line after a command that exited.
 A command keeps all of that but the traceback: `tell_ctrl_c`, called as `sim` is imported
 in a process started as `python -m sim...`, prints one line instead, whether Ctrl-C came as
 the command loaded or as it ran (`sim.command.run_command` lets it through), and raises
-again a Ctrl-C that Python dropped (`given_back`). Any other process that imports `sim`
-(a script, a notebook, a worker) is left alone.
+again a Ctrl-C that Python dropped (`given_back`). SIGTERM, which Python leaves to kill the
+process at once (its temporary files and lock left, its pool's semaphores reported leaked),
+is raised as `Terminated`, a Ctrl-C, and the command, tidied up, dies of SIGTERM (exit code
+143). Any other process that imports `sim` (a script, a notebook, a worker) is left alone.
 """
 
 from __future__ import annotations
 
+import atexit
+import functools
 import os
 import signal
 import sys
@@ -30,14 +35,22 @@ AGAIN_SECONDS = 0.01  # how soon a Ctrl-C that Python dropped is sent again
 ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], object]
 
 
-def from_ctrl_c(error: BaseException | None) -> bool:
-    """Whether `error` was raised as Ctrl-C unwound the command: a library stopped halfway
-    through a change (OmegaConf composing a config) may then raise anything, which is
-    neither bad input nor a bug."""
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, unwound as Ctrl-C is (`tell_ctrl_c`)."""
+
+
+_SIGTERM = {"raised": False, "told": False}  # raised once: `timeout` sends it twice
+
+
+def from_ctrl_c(error: BaseException | None, kind: type[BaseException] = KeyboardInterrupt
+                ) -> bool:
+    """Whether `error` was raised as Ctrl-C (or SIGTERM) unwound the command: a library
+    stopped halfway through a change (OmegaConf composing a config) may then raise anything,
+    which is neither bad input nor a bug. `kind=Terminated`: as SIGTERM unwound it."""
     seen: set[int] = set()
     cause: BaseException | None = error
     while cause is not None and id(cause) not in seen:
-        if isinstance(cause, KeyboardInterrupt):
+        if isinstance(cause, kind):
             return True
         seen.add(id(cause))
         cause = cause.__cause__ or cause.__context__
@@ -60,10 +73,34 @@ def started_as_command(argv: list[str]) -> bool:
 
 def tell_ctrl_c() -> None:
     """In a command's process, tell a Ctrl-C that ends it with the one line `INTERRUPTED`,
-    not a traceback; and give back one that Python dropped (`given_back`)."""
+    not a traceback; and give back one that Python dropped (`given_back`). SIGTERM too,
+    unless the command was started with it ignored; a process forked from the command
+    takes it as usual (a pool ends its processes with it)."""
     if started_as_command(sys.orig_argv):
         sys.excepthook = _one_line_for_ctrl_c(sys.excepthook)
         sys.unraisablehook = given_back(sys.unraisablehook)
+        if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+            signal.signal(signal.SIGTERM, _terminate)
+            os.register_at_fork(after_in_child=functools.partial(
+                signal.signal, signal.SIGTERM, signal.SIG_DFL))
+            atexit.register(_die_if_terminated)  # registered first, so run last
+
+
+def _terminate(signum: int, frame: object) -> None:
+    if not _SIGTERM["raised"]:
+        _SIGTERM["raised"] = True
+        raise Terminated
+
+
+def _die_if_terminated() -> None:
+    """The last thing a command told of SIGTERM does: die of it, as it would have at once
+    without `_terminate`, where Python would go on to kill itself with SIGINT."""
+    if _SIGTERM["told"]:
+        with suppress(OSError, ValueError):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 def given_back(previous: Callable[[Any], object]) -> Callable[[Any], object]:
@@ -74,8 +111,11 @@ def given_back(previous: Callable[[Any], object]) -> Callable[[Any], object]:
     the hook, which would drop it too; a signal, which wakes the main thread if it waits."""
     def hook(unraisable: Any) -> None:
         if isinstance(unraisable.exc_value, KeyboardInterrupt):
+            sent = signal.SIGINT
+            if isinstance(unraisable.exc_value, Terminated):
+                sent, _SIGTERM["raised"] = signal.SIGTERM, False
             again = threading.Timer(AGAIN_SECONDS, signal.pthread_kill,
-                                    (threading.main_thread().ident, signal.SIGINT))
+                                    (threading.main_thread().ident, sent))
             again.daemon = True
             again.start()
             return
@@ -91,7 +131,9 @@ def _one_line_for_ctrl_c(previous: ExceptHook) -> ExceptHook:
             previous(kind, error, tb)
             return
         print(INTERRUPTED, file=sys.stderr, flush=True)
-        if not isinstance(error, KeyboardInterrupt):  # an error it caused, as it loaded:
+        if from_ctrl_c(error, Terminated):
+            _SIGTERM["told"] = True  # dies of it at exit: `_die_if_terminated`
+        elif not isinstance(error, KeyboardInterrupt):  # an error it caused, as it loaded:
             with suppress(OSError):  # Python would exit 1, not as on Ctrl-C
                 sys.stdout.flush()
             signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -26,12 +26,12 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from sim import results
+from sim import interrupts, results
 from sim.analysis.io import ResultsError, read_json, read_table, run_is_complete
 from sim.command import EXIT_BAD_INPUT, fail, run_command
 from sim.config.errors import ConfigError
 from sim.executors.base import processes_for
-from sim.interrupts import INTERRUPTED, given_back, started_as_command
+from sim.interrupts import INTERRUPTED, Terminated, given_back, started_as_command
 from tests.conftest import compose_run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -437,25 +437,57 @@ def test_ctrl_c_is_one_line_and_stops_the_script_running_the_command(
     assert not any((out / name).exists() for name in ("summary.json", "tournament.json"))
 
 
-def test_a_ctrl_c_as_a_command_loads_is_one_line(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", [["sim", "reps=1000000", "workers=2", "progress=false"],
+                                     ["sim.tournament", "agendas=100000"]])
+def test_sigterm_ends_a_command_as_ctrl_c_does_and_it_dies_of_sigterm(
+        tmp_path: Path, command: list[str]) -> None:
+    """SIGTERM as `timeout` sends it at its limit, to the command and then to its process
+    group (a batch system's is alike). The command died at once: a run left its temporary
+    tables and its lock, and the pool's resource tracker told of 5 leaked semaphores in
+    two lines; the tournament said nothing. It ends as on Ctrl-C, tidied up, with its one
+    line, and dies of SIGTERM, as before (exit code 143)."""
+    out = tmp_path / "run"
+    proc = subprocess.Popen([sys.executable, "-m", *command, f"hydra.run.dir={out}"],
+                            cwd=ROOT, env=_env(), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        _wait_for(lambda: proc.poll() is None and (out / ".hydra").is_dir(), 120,
+                  "the command to start its job")
+        time.sleep(2)  # well into its work
+        os.kill(proc.pid, signal.SIGTERM)
+        os.killpg(proc.pid, signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert err == INTERRUPTED + "\n"
+    assert proc.returncode == -signal.SIGTERM
+    left = sorted(p.name for p in out.iterdir())
+    assert left == [".hydra", left[1]] and left[1].endswith(".log")  # no table, no lock
+
+
+@pytest.mark.parametrize("sent", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_a_ctrl_c_as_a_command_loads_is_one_line(tmp_path: Path, sent: int) -> None:
     """Ctrl-C while Python imports the command's modules, before any code of the command
     runs (the process is stopped as soon as `sim` is imported, given Ctrl-C and let go on):
     Python's traceback, 20 to 90 lines, in 22 of 30 tries in the first 0.3 s. The command
     may import on past `sim` before this test reads that line and stops it (3 tries in
-    100 here): such a try missed its moment, and is made again, up to five times."""
+    100 here): such a try missed its moment, and is made again, up to five times. SIGTERM
+    likewise, which killed the command without a word."""
     for attempt in range(5):
-        imported, rest, returncode = _ctrl_c_as_sim_is_imported(tmp_path / str(attempt))
+        imported, rest, returncode = _ctrl_c_as_sim_is_imported(tmp_path / str(attempt), sent)
         if "sim.cli" not in imported:
             break
     assert "sim.cli" not in imported, "the Ctrl-C came after the command had loaded, 5 times"
     assert [line for line in rest.splitlines() if not line.startswith("import time:")] == [
         INTERRUPTED]
-    assert returncode == -signal.SIGINT
+    assert returncode == -sent
 
 
-def _ctrl_c_as_sim_is_imported(out: Path) -> tuple[list[str], str, int | None]:
-    """`python -m sim` stopped as its package `sim` is imported, given Ctrl-C and let go on:
-    the modules it imported after, its standard error from then, and its exit status."""
+def _ctrl_c_as_sim_is_imported(out: Path, sent: int) -> tuple[list[str], str, int | None]:
+    """`python -m sim` stopped as its package `sim` is imported, given Ctrl-C (`sent`) and
+    let go on: the modules it imported after, its standard error from then, and its exit
+    status."""
     proc = subprocess.Popen([sys.executable, "-X", "importtime", "-m", "sim", "reps=10",
                              "progress=false", f"hydra.run.dir={out / 'run'}"],
                             cwd=ROOT, env=_env(), stdout=subprocess.DEVNULL,
@@ -466,7 +498,7 @@ def _ctrl_c_as_sim_is_imported(out: Path) -> tuple[list[str], str, int | None]:
         for line in proc.stderr:
             if line.rstrip().endswith("| sim"):  # the package, imported first
                 os.kill(proc.pid, signal.SIGSTOP)
-                os.kill(proc.pid, signal.SIGINT)
+                os.kill(proc.pid, sent)
                 os.kill(proc.pid, signal.SIGCONT)
                 break
         _, rest = proc.communicate(timeout=60)
@@ -479,11 +511,12 @@ def _ctrl_c_as_sim_is_imported(out: Path) -> tuple[list[str], str, int | None]:
 
 
 def _ctrl_c_to_calibration(args: tuple[str, ...], out: Path,
-                           ready: Callable[[subprocess.Popen[str]], bool]
-                           ) -> tuple[int | None, str, list[Any]]:
+                           ready: Callable[[subprocess.Popen[str]], bool],
+                           sent: int = signal.SIGINT) -> tuple[int | None, str, list[Any]]:
     """`python -m sim.calibrate ARGS` given Ctrl-C, to its process group as a terminal
     sends it, once `ready(process)`: its exit code, its stderr and the processes it had
-    forked by then. One that Ctrl-C does not stop is made to print where each of its threads
+    forked by then. SIGTERM (`sent`) goes to it first, then to the group, as `timeout`
+    sends it. One that Ctrl-C does not stop is made to print where each of its threads
     was (Python's fault handler, on SIGABRT), for the failure to show."""
     proc = subprocess.Popen([sys.executable, "-X", "faulthandler", "-m", "sim.calibrate", *args,
                              "--out", str(out)],
@@ -496,7 +529,9 @@ def _ctrl_c_to_calibration(args: tuple[str, ...], out: Path,
             assert time.monotonic() < deadline, "timed out waiting for the forked processes"
             time.sleep(0.001)
         forked = _forked(proc)
-        os.killpg(proc.pid, signal.SIGINT)
+        if sent == signal.SIGTERM:
+            os.kill(proc.pid, sent)
+        os.killpg(proc.pid, sent)
         try:
             _, err = proc.communicate(timeout=60)
         except subprocess.TimeoutExpired:
@@ -510,17 +545,19 @@ def _ctrl_c_to_calibration(args: tuple[str, ...], out: Path,
     return proc.returncode, err, forked
 
 
+@pytest.mark.parametrize("sent", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 @FORKING_CALIBRATIONS
 def test_ctrl_c_stops_a_calibration_and_the_processes_it_forked_at_once(
-        args: tuple[str, ...], tmp_path: Path) -> None:
+        args: tuple[str, ...], sent: int, tmp_path: Path) -> None:
     """Ctrl-C while a calibration's forked processes work. The SBC runs side by side were
     waited for to the end of the run each had started (or for ever), and each of pyabc's
-    processes printed a traceback."""
+    processes printed a traceback. SIGTERM likewise: the forked processes, had they kept
+    the command's way with it, printed a traceback each, where they are to die of it."""
     import psutil
 
     code, err, forked = _ctrl_c_to_calibration(
-        args, tmp_path / "out", lambda proc: len(_forked(proc)) == processes_for(2))
-    assert code == -signal.SIGINT, err
+        args, tmp_path / "out", lambda proc: len(_forked(proc)) == processes_for(2), sent)
+    assert code == -sent, err
     assert err == INTERRUPTED + "\n"
     assert not psutil.wait_procs(forked, timeout=30)[1], "forked processes outlived it"
 
@@ -601,6 +638,25 @@ def test_a_ctrl_c_that_python_drops_is_raised_again_and_other_errors_are_told() 
     finally:
         signal.signal(signal.SIGINT, ignored)
     assert told == [other]
+
+
+def test_a_sigterm_that_python_drops_is_raised_again() -> None:
+    """SIGTERM is raised once (`timeout` sends it twice); one that Python dropped is sent
+    again and raised again, as a dropped Ctrl-C is."""
+    hook = given_back(lambda unraisable: None)
+    previous = signal.signal(signal.SIGTERM, interrupts._terminate)  # as in a command
+    try:
+        with pytest.raises(Terminated):
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(10)
+        os.kill(os.getpid(), signal.SIGTERM)  # a second: not raised again
+        time.sleep(0.1)
+        with pytest.raises(Terminated):
+            hook(SimpleNamespace(exc_value=Terminated()))  # the first, dropped
+            time.sleep(10)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        interrupts._SIGTERM["raised"] = False
 
 
 @pytest.mark.parametrize(("argv", "command"), [

@@ -1,9 +1,9 @@
 """Executors in this machine: `Inline` (this process) and `LocalProcesses` (a pool).
 
 The pool is kept alive across the jobs of a sweep, so a design point does not pay for
-starting processes. Its processes never see Ctrl-C (`ctrl_c_held`): the command does, and
-ends them. One that dies (killed, out of memory) ends the pool, each of its processes, and
-the job (`WorkerLost`), where Python 3.11's pool alone could wait for ever.
+starting processes. Its processes never see Ctrl-C or SIGTERM (`ctrl_c_held`): the command
+does, and ends them. One that dies (killed, out of memory) ends the pool, each of its
+processes, and the job (`WorkerLost`), where Python 3.11's pool alone could wait for ever.
 """
 
 from __future__ import annotations
@@ -112,13 +112,14 @@ def _leave_to_parent(signum: int, frame: object) -> None:
 
 @contextlib.contextmanager
 def ctrl_c_held() -> Iterator[None]:
-    """Block Ctrl-C (SIGINT) in this thread while it starts processes, which keep it
-    blocked for good (as `multiprocessing` starts its resource tracker). A terminal sends
-    Ctrl-C to every process of the command: a worker it interrupts leaves the pool broken
-    or half-stopped, and Python 3.11 could then hang on exit. So the command alone takes
-    Ctrl-C, and shuts its pool down as it ends; a Ctrl-C within the block is delivered
-    as the block ends, not lost."""
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    """Block Ctrl-C (SIGINT) and SIGTERM in this thread while it starts processes, which
+    keep them blocked for good (as `multiprocessing` starts its resource tracker). A
+    terminal sends Ctrl-C to every process of the command, as `timeout` or a batch system
+    sends SIGTERM: a worker it interrupts or kills leaves the pool broken or half-stopped,
+    and Python 3.11 could then hang on exit, or print a traceback from the pool's thread.
+    So the command alone takes them, and shuts its pool down as it ends; one sent within
+    the block is delivered as the block ends, not lost."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
         yield
     finally:
