@@ -437,6 +437,32 @@ def test_ctrl_c_is_one_line_and_stops_the_script_running_the_command(
     assert not any((out / name).exists() for name in ("summary.json", "tournament.json"))
 
 
+def test_ctrl_c_to_a_run_on_a_local_dask_cluster_is_told_by_the_command_alone(
+        tmp_path: Path) -> None:
+    """Ctrl-C, to the process group as a terminal sends it, of a run on a LocalCluster
+    (`executor=dask`, no scheduler): each of Dask's worker processes took it too and printed
+    a traceback of 40 lines after the command's line. They leave it to the command (Dask's
+    log may still warn of each batch cancelled under way, a line each)."""
+    out = tmp_path / "run"
+    proc = subprocess.Popen([sys.executable, "-m", "sim", "executor=dask", "workers=2",
+                             "reps=1000000", "progress=false", f"hydra.run.dir={out}"],
+                            cwd=ROOT, env=_env(), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        _wait_for(lambda: proc.poll() is None and any(out.glob(".*.tmp")), 120,
+                  "the run to be writing its tables")
+        time.sleep(2)  # the workers well into their batches
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == -signal.SIGINT, err
+    assert err.startswith(INTERRUPTED + "\n")
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+
+
 @pytest.mark.parametrize("command", [["sim", "reps=1000000", "workers=2", "progress=false"],
                                      ["sim.tournament", "agendas=100000"]])
 def test_sigterm_ends_a_command_as_ctrl_c_does_and_it_dies_of_sigterm(

@@ -8,6 +8,7 @@ with one line if any differs"; the numbers are the same as with the local execut
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -33,6 +34,12 @@ def no_clients_left() -> Iterator[None]:
     dask_executor.shutdown()
 
 
+def blocked() -> tuple[bool, bool]:
+    """Whether Ctrl-C and SIGTERM are blocked in this process's thread."""
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    return signal.SIGINT in mask, signal.SIGTERM in mask
+
+
 def test_a_sweep_on_a_local_dask_cluster_shares_it_and_matches_local(tmp_path: Path) -> None:
     common = ["reps=80", "seed=5", "trace_reps=3", "plots=false", "progress=false"]
     # dask.workers=0 (the default): a LocalCluster of `workers` processes
@@ -40,6 +47,8 @@ def test_a_sweep_on_a_local_dask_cluster_shares_it_and_matches_local(tmp_path: P
     assert list(dask_executor._CLIENTS) == [(None, 2)]  # one LocalCluster for both jobs
     client, cluster = dask_executor._CLIENTS[(None, 2)]
     assert cluster is not None and len(client.nthreads()) == min(2, default_workers())
+    # Ctrl-C is the command's: its workers keep it blocked (SIGTERM, which ends them, not)
+    assert set(client.run(blocked).values()) == {(True, False)}
     run_sweep([[*j, *common, "workers=1"] for j in JOBS], tmp_path / "l")
     for job in ("0", "1"):
         for table in ("replications.parquet", "events.parquet"):

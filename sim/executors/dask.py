@@ -26,6 +26,7 @@ from distributed import Client, Future, LocalCluster
 from distributed.comm.addressing import parse_address, parse_host_port
 
 from sim.executors.base import BatchFn, processes_for
+from sim.executors.local import ctrl_c_held
 from sim.runner import Batch, run_batch
 from sim.scenario import Scenario
 
@@ -78,9 +79,11 @@ def _start_local(workers: int) -> tuple[Client, LocalCluster]:
     # The scheduler and nannies log here, through the handlers of the app (Hydra's).
     logging.getLogger("distributed").setLevel(logging.WARNING)
     # No dashboard; the scheduler's health endpoints on any free local port, not 8787.
-    cluster = LocalCluster(n_workers=processes_for(workers), threads_per_worker=1,
-                           processes=True, dashboard_address=None, silence_logs=logging.WARNING,
-                           scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
+    with ctrl_c_held(sigterm=False):  # its thread, and the workers it starts, never take
+        cluster = LocalCluster(  # Ctrl-C: each printed a traceback of 40 lines
+            n_workers=processes_for(workers), threads_per_worker=1, processes=True,
+            dashboard_address=None, silence_logs=logging.WARNING,
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
     return Client(cluster, set_as_default=False), cluster
 
 

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import resource_tracker
 from multiprocessing.connection import wait
 from multiprocessing.context import SpawnContext, SpawnProcess
 from typing import Any
@@ -111,15 +112,18 @@ def _leave_to_parent(signum: int, frame: object) -> None:
 
 
 @contextlib.contextmanager
-def ctrl_c_held() -> Iterator[None]:
-    """Block Ctrl-C (SIGINT) and SIGTERM in this thread while it starts processes, which
-    keep them blocked for good (as `multiprocessing` starts its resource tracker). A
-    terminal sends Ctrl-C to every process of the command, as `timeout` or a batch system
-    sends SIGTERM: a worker it interrupts or kills leaves the pool broken or half-stopped,
-    and Python 3.11 could then hang on exit, or print a traceback from the pool's thread.
-    So the command alone takes them, and shuts its pool down as it ends; one sent within
-    the block is delivered as the block ends, not lost."""
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+def ctrl_c_held(sigterm: bool = True) -> Iterator[None]:
+    """Block Ctrl-C (SIGINT) and SIGTERM in this thread while it starts processes or
+    threads, which keep them blocked for good (as `multiprocessing` starts its resource
+    tracker). A terminal sends Ctrl-C to every process of the command, as `timeout` or a
+    batch system sends SIGTERM: a worker it interrupts or kills leaves the pool broken or
+    half-stopped, and Python 3.11 could then hang on exit, or print a traceback from the
+    pool's thread. So the command alone takes them, and shuts its pool down as it ends;
+    one sent within the block is delivered as the block ends, not lost. `sigterm=False`
+    holds Ctrl-C alone, for processes that are ended with SIGTERM (Dask's)."""
+    resource_tracker.ensure_running()  # which, started later, would unblock them here
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, *(
+        [signal.SIGTERM] if sigterm else [])})
     try:
         yield
     finally:
