@@ -31,7 +31,13 @@ from sim.analysis.io import ResultsError, read_json, read_table, run_is_complete
 from sim.command import EXIT_BAD_INPUT, fail, run_command
 from sim.config.errors import ConfigError
 from sim.executors.base import processes_for
-from sim.interrupts import INTERRUPTED, Terminated, given_back, started_as_command
+from sim.interrupts import (
+    INTERRUPTED,
+    Terminated,
+    given_back,
+    started_as_command,
+    tell_ctrl_c,
+)
 from tests.conftest import compose_run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -664,6 +670,21 @@ def test_a_ctrl_c_that_python_drops_is_raised_again_and_other_errors_are_told() 
     finally:
         signal.signal(signal.SIGINT, ignored)
     assert told == [other]
+
+
+def test_a_command_started_with_sigterm_ignored_keeps_it_ignored(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`nohup`-like wrappers and some batch systems start a program with SIGTERM ignored,
+    to be left running: a command keeps it so, where it tells one it takes."""
+    monkeypatch.setattr(sys, "orig_argv", ["python", "-m", "sim", "reps=10"])
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # put back after the test
+    monkeypatch.setattr(sys, "unraisablehook", sys.unraisablehook)
+    previous = signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    try:
+        tell_ctrl_c()
+        assert signal.getsignal(signal.SIGTERM) == signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def test_a_sigterm_that_python_drops_is_raised_again() -> None:
