@@ -1497,6 +1497,25 @@ def test_a_name_too_long_for_a_file_is_one_line(module: str, args: tuple[str, ..
     assert _fill(allowed, tmp_path) in err, err
 
 
+def test_a_folder_name_too_long_after_a_folder_of_scenarios_is_one_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The names the first folder's scenarios may not take were listed from every folder
+    on the search path before the second was known to be there: Python's `File name too
+    long`, a traceback."""
+    mine = tmp_path / "mine" / "scenario"
+    mine.mkdir(parents=True)
+    (mine / "calm.yaml").write_text("defaults:\n  - historical_2023\n  - _self_\nname: calm\n")
+    monkeypatch.chdir(tmp_path)
+    code = run_in_process([f"hydra.searchpath=[file://{mine.parent},file://{tmp_path}/{LONG}]",
+                           "scenario=calm"], monkeypatch, "sim")
+    err = capsys.readouterr().err
+    assert code == EXIT_BAD_INPUT, err
+    assert len(err.splitlines()) == 1 and "Traceback" not in err, err
+    assert err.startswith(f"error: hydra.searchpath='{tmp_path}/aaa"), err
+    assert err.endswith(": no such folder; give a folder that holds scenario/NAME.yaml\n"), err
+
+
 @pytest.mark.parametrize("module", ["sim.compare", "sim.report"])
 def test_a_folder_to_read_named_too_long_is_not_there(module: str, tmp_path: Path,
                                                       capsys: pytest.CaptureFixture[str]

@@ -976,8 +976,8 @@ def check_folders(overrides: Sequence[str], key: str = SEARCHPATH) -> None:
     shipped config, which would never be read (`conf/` is searched first); the file at fault
     is named. `key` is how the command line gave the folders."""
     groups = {p.name for p in CONF_DIR.iterdir() if p.is_dir()}
-    named: dict[str, Path] = {}  # the name each scenario file of the folders takes
-    for folder in search_dirs(overrides)[1:]:
+    folders = search_dirs(overrides)[1:]
+    for folder in folders:  # each there, before any is listed or read
         if not os.path.isdir(folder):  # False for a name too long, as for one not there
             raise ConfigError(key, str(folder), ("a file, not a folder" if os.path.exists(
                 folder) else "no such folder") + "; give a folder that holds scenario/NAME.yaml")
@@ -987,6 +987,9 @@ def check_folders(overrides: Sequence[str], key: str = SEARCHPATH) -> None:
                               f"{', '.join(sorted(groups))}), so it has nothing to choose, and "
                               "all it holds would be read; give a folder that holds "
                               "scenario/NAME.yaml")
+    scenarios = known_configs("scenario", overrides)
+    named: dict[str, Path] = {}  # the name each scenario file of the folders takes
+    for folder in folders:
         for path in sorted(folder.rglob("*.yaml")):
             if path.is_dir():  # a folder of that name: Hydra reads no file there
                 continue
@@ -996,7 +999,7 @@ def check_folders(overrides: Sequence[str], key: str = SEARCHPATH) -> None:
                     left_open(data)
                 if path.parent == folder / "scenario" and not (  # else never read: below
                         CONF_DIR / "scenario" / path.name).is_file():
-                    check_named(data, path, known_configs("scenario", overrides), named)
+                    check_named(data, path, scenarios, named)
             except ConfigError as e:  # maybe a file not chosen: its key alone would not tell
                 raise e if str(path) in e.key else ConfigError(
                     e.key, e.value, f"{e.allowed}; in {path}") from None
