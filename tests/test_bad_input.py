@@ -931,6 +931,12 @@ CASES = [
          "'historical_2023'", "is scenario historical_2023's: bad.yaml builds on it and sets "
          "no name, and its results would be filed as that one's; give it its own (name: bad)",
          {"bad": "defaults:\n  - historical_2023\n  - _self_\n"}),
+    Case("folder-self-before-its-base", ("--config-dir", "{conf}", "scenario=bad"),
+         f"{S}.name", "'historical_2023'", "is scenario historical_2023's: bad.yaml lists it "
+         "after _self_ in its defaults, so its keys, the name among them, win over the file's "
+         "own, and its results would be filed as that one's; list _self_ after it (defaults: "
+         "[historical_2023, _self_])", {"bad": "defaults:\n  - _self_\n  - historical_2023\n"
+                                        "name: bad\nsummit: {date: '2023-12-01'}\n"}),
     Case("sweep-folder-name-of-another", ("-m", "--config-dir", "{conf}",
                                           "scenario=historical_2023,bad"), f"{S}.name",
          "'no_balloon'", "is scenario no_balloon's: bad.yaml names itself so",

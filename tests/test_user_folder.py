@@ -361,3 +361,30 @@ def test_a_variant_is_filed_under_a_name_of_its_own(tmp_path: Path) -> None:
     calm.write_text(base + "name: calm_quiet\n")
     run = sim.load_run(searching([f"file://{folder}"]), "scenario=calm")
     assert run.scenario.name == "calm_quiet"
+
+
+def test_a_variant_that_lists_its_base_after_self_is_refused(tmp_path: Path) -> None:
+    """With `_self_` before the scenario it builds on, the base's keys win over the file's
+    own: its name, so its results were filed as the base's, and every value it changed (here
+    the summit's date), so it ran as the base. Refused, naming the file and the order that
+    works; a base of `base/` listed after `_self_`, as historical_2023 lists its risks, sets
+    no name and stays allowed."""
+    import sim
+    from sim.config.load import searching
+
+    folder = tmp_path / "mine"
+    (folder / "scenario").mkdir(parents=True)
+    calm = folder / "scenario" / "calm.yaml"
+    own = "name: calm\nsummit: {date: '2023-12-01'}\n"
+    calm.write_text("defaults:\n  - _self_\n  - historical_2023\n" + own)
+    with pytest.raises(ConfigError) as refused:
+        sim.load_run(searching([f"file://{folder}"]), "scenario=calm")
+    assert str(refused.value) == (
+        "scenario.name='historical_2023': is scenario historical_2023's: calm.yaml lists it "
+        "after _self_ in its defaults, so its keys, the name among them, win over the file's "
+        "own, and its results would be filed as that one's; list _self_ after it (defaults: "
+        f"[historical_2023, _self_]); in {calm}")
+    calm.write_text("defaults:\n  - historical_2023\n  - _self_\n"
+                    "  - /base/us_china_risks_2023@_here_\n" + own)
+    run = sim.load_run(searching([f"file://{folder}"]), "scenario=calm")
+    assert (run.scenario.name, run.scenario.summit.date) == ("calm", "2023-12-01")

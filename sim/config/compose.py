@@ -1015,14 +1015,24 @@ def check_named(data: Any, path: Path, scenarios: Sequence[str], named: dict[str
                 ) -> None:
     """A scenario of a user's folder does not take another scenario's name, which labels
     its results (`outputs/NAME/`, a sweep's `scenario` column): neither written in, as in a
-    copy, nor left to the scenario it builds on (`defaults: [historical_2023, _self_]`),
-    nor one that a file read before (`named`, to which its name is added) took."""
+    copy, nor left to the scenario it builds on (`defaults: [historical_2023, _self_]`), nor
+    taken from one listed after `_self_`, whose keys win over the file's own, nor one that a
+    file read before (`named`, to which its name is added) took."""
     scenario = data.get("scenario") if isinstance(data, dict) else None
     if not isinstance(scenario, dict):  # unreadable, or its package elsewhere: not checked
         return
     name, defaults = scenario.get("name"), scenario.get("defaults")
-    bases = [str(d) for d in defaults if str(d) in scenarios] if isinstance(defaults, list) else []
-    taken = str(name) if name is not None else bases[0] if bases else path.stem
+    listed = [str(d) for d in defaults] if isinstance(defaults, list) else []
+    bases = [d for d in listed if d in scenarios]  # the last one's keys win over the others'
+    later = [d for d in listed[listed.index("_self_") + 1:] if d in scenarios] if (
+        "_self_" in listed) else []  # ...and over the file's own
+    taken = later[-1] if later else str(name) if name is not None else (
+        bases[-1] if bases else path.stem)
+    if later and taken != path.stem:
+        raise ConfigError("scenario.name", taken, f"is scenario {taken}'s: {path.name} lists "
+                          f"it after _self_ in its defaults, so its keys, the name among them, "
+                          f"win over the file's own, and its results would be filed as that "
+                          f"one's; list _self_ after it (defaults: [{taken}, _self_])")
     if taken != path.stem and taken in scenarios:
         how = "builds on it and sets no name" if name is None else "names itself so"
         raise ConfigError("scenario.name", taken, f"is scenario {taken}'s: {path.name} {how}, "
