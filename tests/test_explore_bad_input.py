@@ -303,3 +303,28 @@ def test_a_users_folder_named_in_the_study_is_checked_as_on_the_command_line(
         "the shipped conf/scenario/historical_2023.yaml is found first; rename it (it may "
         "build on the shipped one with defaults: [historical_2023, _self_])"]
     assert not (tmp_path / "out").exists()
+
+
+def test_the_check_checks_every_point_and_runs_nothing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--check` says how many points the study has and writes nothing; a point that only
+    its combination of factors makes bad (a severity whose low end passes its high end,
+    each end good alone, as the study is read) is refused as the run would refuse it."""
+    study = write_study(tmp_path, GOOD)
+    assert main([str(study), f"out={tmp_path / 'out'}", "--check"]) == 0
+    out = capsys.readouterr().out
+    assert out.strip() == ("ok: 16 points of 2 factors, 2 replications each, into "
+                           f"{tmp_path / 'out'}")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["study.yaml"]
+    crossing = GOOD.replace(
+        "  scenario.relations.tension_baseline: {low: 0.2, high: 0.5}\n"
+        "  scenario.parties.cn.attendance.empty_cost: {low: 0.0, high: 3.0}\n",
+        "  scenario.shocks.balloon.severity.low: {low: 0.1, high: 0.95}\n"
+        "  scenario.shocks.balloon.severity.high: {low: 0.72, high: 1.0}\n")
+    read_study(write_study(tmp_path, crossing), [])  # each end alone is good
+    code, err = explore(tmp_path, capsys, crossing, "--check")
+    assert code == 2
+    [line] = err.strip().splitlines()
+    assert line.startswith("error: scenario.shocks.balloon.severity=[")
+    assert line.endswith(": is an empty interval: low must be <= high")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["study.yaml"]

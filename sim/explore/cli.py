@@ -4,8 +4,9 @@ STUDY is a study's name (a file under `conf/explore/`, or `DIR/explore/` with `-
 DIR`) or a path; KEY=VALUE overrides a top-level key of the study (`reps=50`,
 `base_samples=256`, `seed=1`, `out=DIR`), a discovery setting (`discovery.outcome=no_summit`)
 or a factor's range by its whole key (`factors.scenario.bargaining.walk_away.high=0.3`);
-`--config-dir DIR` also reads the study's scenario from that folder of your own. Bad input is
-one line on stderr and exit code 2.
+`--config-dir DIR` also reads the study's scenario from that folder of your own; `--check`
+checks the study and every point of it, and runs nothing. Bad input is one line on stderr and
+exit code 2.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="override a study key: reps=40 seed=1 base_samples=512 "
                              "out=DIR discovery.outcome=no_summit")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--check", action="store_true", help="check the study, every point "
+                        "of it and its folder; run nothing")
     parser.add_argument("--config-dir", metavar="DIR", help=FOLDER_HELP)
     given, folders = folders_apart(sys.argv[1:] if argv is None else argv)
     args = parser.parse_intermixed_args(given)
@@ -45,9 +48,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as e:
         fail(e)
     from sim.analysis.io import RERUN, ResultsError
-    from sim.explore.pipeline import format_study, out_dir_of, run_study
+    from sim.explore.pipeline import check_study, format_study, out_dir_of, run_study
 
     try:
+        if args.check:
+            points, out = check_study(study)
+            print(f"ok: {points} points of {len(study.names)} factors, {study.reps} "
+                  f"replications each, into {out}")
+            return 0
         out = run_study(study, progress=not args.no_progress)
     except ConfigError as e:
         fail(e)

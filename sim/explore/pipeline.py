@@ -72,6 +72,17 @@ def outcomes_of(study: Study) -> list[str]:
     return wanted + [study.discovery.outcome] * (study.discovery.outcome not in wanted)
 
 
+def check_study(study: Study) -> tuple[int, Path]:
+    """Everything `run_study` checks before it writes, every point included, and the folder
+    it would write (a folder of other results refused); runs nothing. Returns how many
+    points the study has, and its folder."""
+    model, out = check(study)
+    x = sample(study)
+    model.plan(x, out)
+    results.check_holds(out, "out", str(out), "study")
+    return len(x), out
+
+
 def run_study(study: Study, progress: bool = True) -> Path:
     """Run (or resume) a study and analyse it; return its directory."""
     model, out = check(study)
