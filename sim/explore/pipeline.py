@@ -24,7 +24,7 @@ from sim.config.errors import ConfigError, unknown_name
 from sim.explore.discovery import cart_rules, of_interest, prim_box
 from sim.explore.indices import analyse
 from sim.explore.models import StudyModel, make_model
-from sim.explore.sampling import sample
+from sim.explore.sampling import FloatArray, sample
 from sim.explore.study import Study
 from sim.provenance import git_commit, versions
 from sim.results import DISCOVERY, INDICES, POINTS, SAMPLES, STUDY
@@ -72,22 +72,26 @@ def outcomes_of(study: Study) -> list[str]:
     return wanted + [study.discovery.outcome] * (study.discovery.outcome not in wanted)
 
 
+def planned(study: Study) -> tuple[StudyModel, Path, FloatArray, Any]:
+    """The study checked (`check`), its sample, and every point as its model will run it,
+    each checked: all before anything is written. Raises `ConfigError`."""
+    model, out = check(study)
+    x = sample(study)
+    return model, out, x, model.plan(x, out)
+
+
 def check_study(study: Study) -> tuple[int, Path]:
     """Everything `run_study` checks before it writes, every point included, and the folder
     it would write (a folder of other results refused); runs nothing. Returns how many
     points the study has, and its folder."""
-    model, out = check(study)
-    x = sample(study)
-    model.plan(x, out)
+    _, out, x, _ = planned(study)
     results.check_holds(out, "out", str(out), "study")
     return len(x), out
 
 
 def run_study(study: Study, progress: bool = True) -> Path:
     """Run (or resume) a study and analyse it; return its directory."""
-    model, out = check(study)
-    x = sample(study)
-    planned = model.plan(x, out)  # every point checked before anything is written
+    model, out, x, points_planned = planned(study)
     with results.holding(out, "out", str(out), "study"):  # one command writes it at a time
         manifest: StudyManifest = {
             "study": settings(study), "digest": study.digest(), "points": len(x),
@@ -99,7 +103,7 @@ def run_study(study: Study, progress: bool = True) -> Path:
         samples = pd.DataFrame(x, columns=study.names)
         samples.insert(0, "job", np.arange(len(x)))
         results.write_parquet(samples, out / SAMPLES)
-        model.run(planned, out, progress)
+        model.run(points_planned, out, progress)
         points = collect(model, out, samples, outcomes_of(study))
         results.write_parquet(points, out / POINTS)
         finish(study, out, x, points)
