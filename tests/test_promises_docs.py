@@ -110,9 +110,8 @@ def test_a_documented_analysis_command_line_is_taken(page: str, module: str, arg
         return
     if module == "explore":
         args = [*args, "base_samples=2"]
-    main = importlib.import_module({"explore": "sim.explore.cli",
-                                    "calibrate": "sim.calibrate.cli"}.get(module, "sim.backtest")
-                                   ).main
+    main = importlib.import_module({"backtest": "sim.backtest", "calibrate": "sim.calibrate.cli",
+                                    "explore": "sim.explore.cli"}[module]).main
     try:
         assert main([*args, "--check"]) == 0
     except SystemExit as e:
